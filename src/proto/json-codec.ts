@@ -1,0 +1,192 @@
+import protobuf from 'protobufjs';
+import { parseTimestamp } from './wkt-wrappers.js';
+
+/** A REST body or query string that does not fit the request message; `path` says where. */
+export class JsonCodecError extends Error {
+  constructor(readonly path: string, readonly reason: string) {
+    super(`${path || '(body)'}: ${reason}`);
+  }
+}
+
+export type DecodeMode = 'body' | 'query';
+
+interface TypeIndex {
+  byName: Map<string, protobuf.Field>;
+  defaults: Array<[string, number]>;
+}
+const indexes = new WeakMap<protobuf.Type, TypeIndex>();
+
+function indexOf(type: protobuf.Type): TypeIndex {
+  let idx = indexes.get(type);
+  if (idx) return idx;
+  const byName = new Map<string, protobuf.Field>();
+  const defaults: Array<[string, number]> = [];
+  for (const f of type.fieldsArray) {
+    byName.set(f.name, f);
+    const camel = protobuf.util.camelCase(f.name);
+    if (!byName.has(camel)) byName.set(camel, f);
+    const d = f.options?.['(clarifai.api.utils.cl_default_float)'];
+    if (typeof d === 'number') defaults.push([f.name, d]);
+  }
+  idx = { byName, defaults };
+  indexes.set(type, idx);
+  return idx;
+}
+
+const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+const INT32 = new Set(['int32', 'sint32', 'sfixed32']);
+const UINT32 = new Set(['uint32', 'fixed32']);
+const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+function fail(path: string, reason: string): never {
+  throw new JsonCodecError(path, reason);
+}
+
+function scalar(f: protobuf.Field, v: unknown, path: string, mode: DecodeMode): unknown {
+  const t = f.type;
+  if (t === 'string') {
+    if (typeof v === 'string') return v;
+    if (mode === 'query' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
+    return fail(path, `expected a string, got ${typeName(v)}`);
+  }
+  if (t === 'bool') {
+    if (typeof v === 'boolean') return v;
+    if (mode === 'query' && typeof v === 'string') {
+      if (v === 'true' || v === 'True' || v === '1') return true;
+      if (v === 'false' || v === 'False' || v === '0' || v === '') return false;
+    }
+    return fail(path, `expected true or false, got ${JSON.stringify(v)}`);
+  }
+  if (t === 'bytes') {
+    if (typeof v === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(v.replace(/\s+/g, ''))) return v;
+    return fail(path, 'expected base64-encoded bytes');
+  }
+  if (t === 'float' || t === 'double') {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    if (Number.isFinite(n)) return n;
+    return fail(path, `expected a number, got ${JSON.stringify(v)}`);
+  }
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) return fail(path, `expected an integer, got ${JSON.stringify(v)}`);
+  if (INT32.has(t) && (n < -2147483648 || n > 2147483647)) return fail(path, `integer out of range: ${n}`);
+  if (UINT32.has(t) && (n < 0 || n > 4294967295)) return fail(path, `expected a non-negative integer up to 4294967295, got ${n}`);
+  if (INT64.has(t)) {
+    if (t.startsWith('u') || t.startsWith('fixed')) if (n < 0) return fail(path, `expected a non-negative integer, got ${n}`);
+    return typeof v === 'string' ? v.trim() : String(v);
+  }
+  return n;
+}
+
+function enumValue(e: protobuf.Enum, v: unknown, path: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    if (e.valuesById[v] !== undefined) return v;
+    return fail(path, `${v} is not a value of ${e.name}`);
+  }
+  if (typeof v === 'string') {
+    const n = e.values[v];
+    if (n !== undefined) return n;
+    if (/^\d+$/.test(v) && e.valuesById[Number(v)] !== undefined) return Number(v);
+    return fail(path, `"${v}" is not a value of ${e.name}`);
+  }
+  return fail(path, `expected an enum name or number of ${e.name}, got ${typeName(v)}`);
+}
+
+function wellKnown(t: protobuf.Type, v: unknown, path: string, mode: DecodeMode): { ok: true; value: unknown } | undefined {
+  switch (t.fullName) {
+    case '.google.protobuf.Struct':
+      if (!isPlainObject(v)) fail(path, `expected a JSON object, got ${typeName(v)}`);
+      return { ok: true, value: v };
+    case '.google.protobuf.Value':
+      return { ok: true, value: v };
+    case '.google.protobuf.ListValue':
+      if (!Array.isArray(v)) fail(path, `expected an array, got ${typeName(v)}`);
+      return { ok: true, value: v };
+    case '.google.protobuf.Timestamp':
+      if (typeof v !== 'string') fail(path, 'expected an RFC 3339 timestamp string');
+      try { parseTimestamp(v); } catch { fail(path, `"${v}" is not an RFC 3339 timestamp`); }
+      return { ok: true, value: v };
+    case '.google.protobuf.Duration': {
+      const m = typeof v === 'string' ? /^(-?\d+)(?:\.(\d{1,9}))?s$/.exec(v) : null;
+      if (!m) fail(path, 'expected a duration such as "1.5s"');
+      return { ok: true, value: { seconds: m[1], nanos: Number((m[2] ?? '').padEnd(9, '0')) } };
+    }
+    default:
+      if (WRAPPERS.has(t.fullName)) {
+        const inner = t.fields.value;
+        if (!inner) return undefined;
+        return { ok: true, value: scalar(inner, v, path, mode) };
+      }
+      return undefined;
+  }
+}
+
+function fieldValue(f: protobuf.Field, v: unknown, path: string, mode: DecodeMode): unknown {
+  const rt = f.resolvedType;
+  if (rt instanceof protobuf.Enum) return enumValue(rt, v, path);
+  if (rt instanceof protobuf.Type) {
+    const wk = wellKnown(rt, v, path, mode);
+    if (wk) return wk.value;
+    return decodeMessage(rt, v, path, mode);
+  }
+  return scalar(f, v, path, mode);
+}
+
+function decodeMessage(type: protobuf.Type, json: unknown, path: string, mode: DecodeMode): Record<string, unknown> {
+  if (!isPlainObject(json)) return fail(path, `expected an object (${type.name}), got ${typeName(json)}`);
+  const idx = indexOf(type);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(json)) {
+    const f = idx.byName.get(key);
+    const p = path ? `${path}.${key}` : key;
+    if (!f) fail(p, `unknown field "${key}" in ${type.name}`);
+    const v = json[key];
+    if (v === null || v === undefined) continue;
+    if (f.map) {
+      if (!isPlainObject(v)) fail(p, `expected an object, got ${typeName(v)}`);
+      const m: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) m[k] = fieldValue(f, x, `${p}.${k}`, mode);
+      out[f.name] = m;
+    } else if (f.repeated) {
+      const arr = Array.isArray(v) ? v : mode === 'query' ? [v] : fail(p, `expected an array, got ${typeName(v)}`);
+      out[f.name] = arr.map((x, i) => {
+        if (x === null) fail(`${p}[${i}]`, 'null is not allowed in a list');
+        return fieldValue(f, x, `${p}[${i}]`, mode);
+      });
+    } else {
+      if (f.partOf) {
+        const clash = f.partOf.fieldsArray.find((o) => o !== f && out[o.name] !== undefined);
+        if (clash) fail(p, `only one of ${f.partOf.fieldsArray.map((o) => o.name).join(', ')} may be set (also got ${clash.name})`);
+      }
+      out[f.name] = fieldValue(f, v, p, mode);
+    }
+  }
+  for (const [name, d] of idx.defaults) if (out[name] === undefined) out[name] = d;
+  return out;
+}
+
+/** Strict proto3-JSON decode of a REST body into an API object. Unknown fields and wrong types throw. */
+export function decodeJsonBody(type: protobuf.Type, json: unknown, path = ''): Record<string, unknown> {
+  return decodeMessage(type, json ?? {}, path, 'body');
+}
+
+/** Query strings arrive flat (`user_app_id.user_id=…`, repeated keys); nest them, then decode leniently typed. */
+export function decodeQuery(type: protobuf.Type, query: Record<string, unknown>): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(query)) setPath(nested, key.split('.'), v);
+  return decodeMessage(type, nested, '', 'query');
+}
+
+/** Sets a dotted path inside an object, creating intermediate objects. */
+export function setPath(target: Record<string, unknown>, parts: string[], v: unknown): void {
+  let o = target;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const k = parts[i]!;
+    const next = o[k];
+    if (!isPlainObject(next)) o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[parts[parts.length - 1]!] = v;
+}

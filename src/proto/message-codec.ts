@@ -1,0 +1,66 @@
+import type protobuf from 'protobufjs';
+import { parseTimestamp } from './wkt-wrappers.js';
+
+/**
+ * Binary <-> "API object" conversion for one message type. API objects are what the service layer
+ * reads and writes: snake_case keys, enums as numbers, 64-bit ints as strings, bytes as base64,
+ * Struct/Value as plain JSON, Timestamp as an RFC 3339 string. The REST codec produces the same shape.
+ */
+export interface MessageCodec {
+  decode(buf: Uint8Array): Record<string, unknown>;
+  encode(obj: Record<string, unknown>): Buffer;
+}
+
+const TIMESTAMP = '.google.protobuf.Timestamp';
+/** Well-known types whose API form is not an object; the generated fromObject only accepts objects there. */
+const SCALAR_WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+const isScalarForm = (t: protobuf.Type): boolean => t.fullName === TIMESTAMP || SCALAR_WRAPPERS.has(t.fullName);
+const timestampPaths = new WeakMap<protobuf.Type, protobuf.Field[]>();
+
+/** Fields of `type` that are, or transitively contain, a Timestamp or scalar wrapper (generated fromObject rejects strings there). */
+function fieldsWithTimestamps(type: protobuf.Type, seen = new Set<protobuf.Type>()): protobuf.Field[] {
+  const cached = timestampPaths.get(type);
+  if (cached) return cached;
+  seen.add(type);
+  const out: protobuf.Field[] = [];
+  for (const f of type.fieldsArray) {
+    const rt = f.resolvedType;
+    if (!rt || !('fieldsArray' in rt)) continue;
+    const t = rt as protobuf.Type;
+    if (isScalarForm(t)) out.push(f);
+    else if (!seen.has(t) && fieldsWithTimestamps(t, seen).length > 0) out.push(f);
+  }
+  seen.delete(type);
+  timestampPaths.set(type, out);
+  return out;
+}
+
+function prepare(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
+  const fields = fieldsWithTimestamps(type);
+  if (fields.length === 0) return obj;
+  let copy: Record<string, unknown> | undefined;
+  for (const f of fields) {
+    const v = obj[f.name];
+    if (v == null) continue;
+    const t = f.resolvedType as protobuf.Type;
+    const conv = (x: unknown): unknown => {
+      if (t.fullName === TIMESTAMP) return typeof x === 'string' ? parseTimestamp(x) : x;
+      if (SCALAR_WRAPPERS.has(t.fullName)) return x !== null && typeof x === 'object' ? x : { value: x };
+      return x && typeof x === 'object' ? prepare(t, x as Record<string, unknown>) : x;
+    };
+    copy ??= { ...obj };
+    if (f.repeated) copy[f.name] = (v as unknown[]).map(conv);
+    else if (f.map) copy[f.name] = Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, conv(x)]));
+    else copy[f.name] = conv(v);
+  }
+  return copy ?? obj;
+}
+
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: String, arrays: true, objects: true };
+
+export function messageCodec(type: protobuf.Type): MessageCodec {
+  return {
+    decode: (buf) => type.toObject(type.decode(buf), TO_OBJECT) as Record<string, unknown>,
+    encode: (obj) => Buffer.from(type.encode(type.fromObject(prepare(type, obj))).finish()),
+  };
+}
