@@ -1,0 +1,114 @@
+import type { ApiKey, App, Job, Model, ModelVersion, User } from '../domain/entities.js';
+
+/** Offset paging as Clarifai defines it: page starts at 1. */
+export interface Page {
+  page: number;
+  perPage: number;
+}
+
+export type ModelSortField = 'name' | 'modified_at' | 'created_at' | 'num_inputs';
+
+export interface ModelListQuery {
+  userId: string;
+  /** Absent = every app of the user. */
+  appId?: string;
+  /** Wildcard pattern (`gen*`, `*bert*`), case-insensitive, over id and name. */
+  namePattern?: string;
+  /** Full-word query: every group must match at least one of its words (OR inside a group); `exclude` words must not match. Matched over id, name, description, notes. */
+  words?: { groups: string[][]; exclude: string[] };
+  /** Restrict to these model types (the service resolves `input_fields` / `output_fields` to types). */
+  modelTypeIds?: string[];
+  /** Only models with at least one version in status 21100. */
+  trainedOnly?: boolean;
+  sort: { field: ModelSortField; ascending: boolean };
+  page: Page;
+}
+
+export type VersionSortField = 'created_at' | 'status_code' | 'num_inputs' | 'description';
+
+export interface VersionListQuery {
+  modelPk: string;
+  /** Only versions whose concept set contains every one of these ids. */
+  conceptIds?: string[];
+  trainedOnly?: boolean;
+  sort: { field: VersionSortField; ascending: boolean };
+  page: Page;
+}
+
+export interface UserRepo {
+  get(id: string): Promise<User | undefined>;
+  create(user: User): Promise<void>;
+}
+
+export interface KeyRepo {
+  /** The hot auth path: must be an indexed single-row lookup. */
+  findByTokenHash(tokenHash: string): Promise<ApiKey | undefined>;
+  get(userId: string, id: string): Promise<ApiKey | undefined>;
+  create(key: ApiKey): Promise<void>;
+  listByUser(userId: string, page: Page): Promise<ApiKey[]>;
+  delete(userId: string, id: string): Promise<boolean>;
+}
+
+export interface AppRepo {
+  get(userId: string, appId: string): Promise<App | undefined>;
+  /** Throws DuplicateKeyError('app', id). */
+  create(app: App): Promise<void>;
+  list(userId: string, page: Page): Promise<App[]>;
+  /** Deletes the app and everything in it (models, versions, jobs, app keys). */
+  delete(userId: string, appId: string): Promise<boolean>;
+}
+
+export interface ModelRepo {
+  get(userId: string, appId: string, modelId: string): Promise<Model | undefined>;
+  /** Same as get, but locks the row until the transaction ends (PostgreSQL: FOR UPDATE). Use inside transaction(). */
+  getForUpdate(userId: string, appId: string, modelId: string): Promise<Model | undefined>;
+  /** Throws DuplicateKeyError('model', id). */
+  create(model: Model): Promise<void>;
+  /** Writes every model-level field of an existing model (by pk); `id` included (PatchModelIds). Throws DuplicateKeyError on a taken id. */
+  update(model: Model): Promise<void>;
+  list(query: ModelListQuery): Promise<Model[]>;
+  /** Deletes models with their versions and jobs. Returns how many models were deleted. */
+  delete(pks: string[]): Promise<number>;
+  /** Ids of every model in an app (DeleteModels with delete_all). */
+  listPks(userId: string, appId: string): Promise<string[]>;
+}
+
+export interface VersionRepo {
+  /** Throws DuplicateKeyError('model version', id) when the id is taken in that model. */
+  create(version: ModelVersion): Promise<void>;
+  get(modelPk: string, versionId: string): Promise<ModelVersion | undefined>;
+  getByPk(pk: string): Promise<ModelVersion | undefined>;
+  /** Writes every mutable field of an existing version (by pk). */
+  update(version: ModelVersion): Promise<void>;
+  delete(pk: string): Promise<boolean>;
+  list(query: VersionListQuery): Promise<ModelVersion[]>;
+  /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
+  latestOf(modelPks: string[], opts?: { trainedOnly?: boolean }): Promise<Map<string, ModelVersion>>;
+}
+
+export interface JobRepo {
+  /** Written in the caller's transaction so a version and its job commit together. */
+  enqueue(job: Job): Promise<void>;
+  getForVersion(versionPk: string): Promise<Job[]>;
+  /** Marks every queued/running job of the version cancelled; a cancelled job can never write a result. */
+  cancelForVersion(versionPk: string, now: number): Promise<number>;
+}
+
+export interface Repos {
+  users: UserRepo;
+  keys: KeyRepo;
+  apps: AppRepo;
+  models: ModelRepo;
+  versions: VersionRepo;
+  jobs: JobRepo;
+}
+
+/**
+ * Storage port. Repos used directly auto-commit each call; `transaction` gives repos bound to one
+ * transaction — if `fn` throws, nothing it wrote is kept.
+ */
+export interface Store extends Repos {
+  readonly dialect: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
