@@ -56,7 +56,8 @@ function prepare(type: protobuf.Type, obj: Record<string, unknown>): Record<stri
   return copy ?? obj;
 }
 
-const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: String, arrays: true, objects: true };
+// No `arrays`/`objects` defaults: absent lists stay absent, as in REST JSON, so "not sent" means the same on both transports.
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: String };
 
 export function messageCodec(type: protobuf.Type): MessageCodec {
   return {

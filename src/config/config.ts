@@ -1,0 +1,134 @@
+import path from 'node:path';
+
+/** Every setting modelkeep reads, loaded once at boot and passed down (nothing else reads process.env). */
+export interface Config {
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  dataDir: string;
+  /** `sqlite:<file>` (default: <dataDir>/modelkeep.db) or `postgres://…`. */
+  databaseUrl: string;
+  grpcTlsCert: string | undefined;
+  grpcTlsKey: string | undefined;
+  bootstrapUser: string | undefined;
+  bootstrapPat: string | undefined;
+  /** Largest accepted REST body / gRPC message, bytes. */
+  bodyLimitBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Run the training worker inside `serve` (off with --no-worker). */
+  worker: boolean;
+}
+
+interface Setting {
+  key: keyof Config;
+  env: string;
+  flag: string;
+  kind: 'string' | 'port' | 'int' | 'bool' | 'enum';
+  values?: readonly string[];
+  min?: number;
+  help: string;
+}
+
+/** The configuration contract: env names and flags users and scripts rely on. */
+export const SETTINGS: readonly Setting[] = [
+  { key: 'host', env: 'MODELKEEP_HOST', flag: 'host', kind: 'string', help: 'address both servers listen on (default 127.0.0.1)' },
+  { key: 'httpPort', env: 'MODELKEEP_HTTP_PORT', flag: 'http-port', kind: 'port', help: 'REST port (default 8080; 0 = any free port)' },
+  { key: 'grpcPort', env: 'MODELKEEP_GRPC_PORT', flag: 'grpc-port', kind: 'port', help: 'gRPC port (default 18080; 0 = any free port)' },
+  { key: 'dataDir', env: 'MODELKEEP_DATA_DIR', flag: 'data-dir', kind: 'string', help: 'data directory (default ./data)' },
+  { key: 'databaseUrl', env: 'MODELKEEP_DATABASE_URL', flag: 'database-url', kind: 'string', help: 'sqlite:<file> or postgres://… (default: SQLite file in the data dir)' },
+  { key: 'grpcTlsCert', env: 'MODELKEEP_GRPC_TLS_CERT', flag: 'grpc-tls-cert', kind: 'string', help: 'PEM certificate file: serve gRPC over TLS' },
+  { key: 'grpcTlsKey', env: 'MODELKEEP_GRPC_TLS_KEY', flag: 'grpc-tls-key', kind: 'string', help: 'PEM private key file for the certificate' },
+  { key: 'bootstrapUser', env: 'MODELKEEP_BOOTSTRAP_USER', flag: 'bootstrap-user', kind: 'string', help: 'make sure this user exists at start' },
+  { key: 'bootstrapPat', env: 'MODELKEEP_BOOTSTRAP_PAT', flag: 'bootstrap-pat', kind: 'string', help: "make sure the bootstrap user has this personal access token" },
+  { key: 'bodyLimitBytes', env: 'MODELKEEP_BODY_LIMIT_BYTES', flag: 'body-limit-bytes', kind: 'int', min: 1024, help: 'largest request body in bytes (default 33554432)' },
+  { key: 'logLevel', env: 'MODELKEEP_LOG_LEVEL', flag: 'log-level', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], help: 'log level (default info)' },
+  { key: 'worker', env: 'MODELKEEP_WORKER', flag: 'worker', kind: 'bool', help: 'run the training worker in this process (default true; --no-worker)' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | undefined } = {
+  host: '127.0.0.1',
+  httpPort: 8080,
+  grpcPort: 18080,
+  dataDir: './data',
+  databaseUrl: undefined,
+  grpcTlsCert: undefined,
+  grpcTlsKey: undefined,
+  bootstrapUser: undefined,
+  bootstrapPat: undefined,
+  bodyLimitBytes: 32 * 1024 * 1024,
+  logLevel: 'info',
+  worker: true,
+};
+
+function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {
+  const bad = (why: string): undefined => {
+    problems.push(`${source}: ${why} (got ${JSON.stringify(raw)})`);
+    return undefined;
+  };
+  switch (s.kind) {
+    case 'string':
+      return raw === '' ? bad('must not be empty') : raw;
+    case 'port': {
+      const n = Number(raw);
+      return /^\d+$/.test(raw) && n <= 65535 ? n : bad('must be a port number 0-65535');
+    }
+    case 'int': {
+      const n = Number(raw);
+      return /^\d+$/.test(raw) && n >= (s.min ?? 0) ? n : bad(`must be an integer >= ${s.min ?? 0}`);
+    }
+    case 'bool':
+      if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+      if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+      return bad('must be true or false');
+    case 'enum':
+      return s.values?.includes(raw) ? raw : bad(`must be one of ${s.values?.join(', ')}`);
+  }
+}
+
+/**
+ * Builds the config from environment and CLI flags (flags win). Every invalid or unknown
+ * setting is collected and reported at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string | boolean | undefined>): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  const byFlag = new Map(SETTINGS.map((s) => [s.flag, s]));
+  for (const s of SETTINGS) {
+    const raw = env[s.env];
+    if (raw !== undefined) {
+      const v = parseValue(s, raw, s.env, problems);
+      if (v !== undefined) out[s.key] = v;
+    }
+  }
+  for (const [flag, raw] of Object.entries(flags)) {
+    if (raw === undefined) continue;
+    const negated = flag.startsWith('no-') ? byFlag.get(flag.slice(3)) : undefined;
+    if (negated && negated.kind === 'bool') {
+      out[negated.key] = false;
+      continue;
+    }
+    const s = byFlag.get(flag);
+    if (!s) {
+      problems.push(`--${flag}: unknown option`);
+      continue;
+    }
+    const v = typeof raw === 'boolean' ? (s.kind === 'bool' ? raw : parseValue(s, '', `--${flag}`, problems)) : parseValue(s, raw, `--${flag}`, problems);
+    if (v !== undefined) out[s.key] = v;
+  }
+  const cfg = out as unknown as Config;
+  if (!cfg.databaseUrl) cfg.databaseUrl = `sqlite:${path.join(cfg.dataDir, 'modelkeep.db')}`;
+  else if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(cfg.databaseUrl)) problems.push(`MODELKEEP_DATABASE_URL / --database-url: must start with sqlite: or postgres:// (got ${JSON.stringify(cfg.databaseUrl)})`);
+  if (Boolean(cfg.grpcTlsCert) !== Boolean(cfg.grpcTlsKey)) problems.push('MODELKEEP_GRPC_TLS_CERT and MODELKEEP_GRPC_TLS_KEY must be set together');
+  if (cfg.bootstrapPat && !cfg.bootstrapUser) problems.push('MODELKEEP_BOOTSTRAP_PAT needs MODELKEEP_BOOTSTRAP_USER');
+  if (cfg.bootstrapPat !== undefined && cfg.bootstrapPat.length < 16) problems.push('MODELKEEP_BOOTSTRAP_PAT: must be at least 16 characters');
+  if (cfg.bootstrapUser !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(cfg.bootstrapUser)) problems.push('MODELKEEP_BOOTSTRAP_USER: not a valid user id (letters, digits, _ and -)');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}

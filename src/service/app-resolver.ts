@@ -1,0 +1,45 @@
+import { ApiError } from '../domain/errors.js';
+import type { App } from '../domain/entities.js';
+import { Visibility } from '../domain/entities.js';
+import { Code } from '../domain/status-codes.js';
+import type { AppRepo } from '../ports/store.js';
+import type { Access, Caller } from './context.js';
+
+/** Clarifai's reserved owner of the shared read-only models (filled by the built-in models). */
+export const SYSTEM_USER_ID = 'clarifai';
+
+/**
+ * Finds the app an RPC targets and checks the caller may use it. Apps change rarely, so they are
+ * cached briefly; deletions in this process evict at once.
+ */
+export class AppResolver {
+  private readonly cache = new Map<string, { app: App | null; until: number }>();
+
+  constructor(private readonly apps: AppRepo, private readonly ttlMs = 5000) {}
+
+  async resolve(caller: Caller, userId: string, appId: string, access: Access, now: number): Promise<App> {
+    const cacheKey = `${userId}\u0000${appId}`;
+    let hit = this.cache.get(cacheKey);
+    if (!hit || hit.until < now) {
+      hit = { app: (await this.apps.get(userId, appId)) ?? null, until: now + this.ttlMs };
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(cacheKey, hit);
+    }
+    const app = hit.app;
+    if (!app) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
+    if (caller.keyKind === 'app' && !caller.appIds.includes(appId)) {
+      throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
+    }
+    if (app.userId !== caller.userId) {
+      const readable = access !== 'app-write' && app.visibility === Visibility.PUBLIC;
+      if (!readable) {
+        throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user${access === 'app-write' ? '; only its owner can change it' : ' and is not public'}.`);
+      }
+    }
+    return app;
+  }
+
+  evict(userId: string, appId: string): void {
+    this.cache.delete(`${userId}\u0000${appId}`);
+  }
+}

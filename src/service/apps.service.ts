@@ -1,0 +1,77 @@
+import { ApiError, DuplicateKeyError } from '../domain/errors.js';
+import { Visibility, type App } from '../domain/entities.js';
+import { assertValidId } from '../domain/ids.js';
+import { isJsonObject, type JsonObject } from '../domain/json.js';
+import { Code } from '../domain/status-codes.js';
+import type { Store } from '../ports/store.js';
+import type { AppResolver } from './app-resolver.js';
+import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { appToApi } from './mappers/app.mapper.js';
+import { pageOf } from './paging.js';
+
+const badApp = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
+
+function appFromRequest(raw: ApiObject, userId: string, now: number): App {
+  const id = String(raw.id ?? '');
+  if (!id) throw badApp('Each app needs an id (apps[].id).');
+  assertValidId(id, 'app id');
+  const metadata = raw.metadata ?? {};
+  if (!isJsonObject(metadata)) throw badApp('app metadata must be a JSON object.');
+  const visibility = ((raw.visibility ?? {}) as { gettable?: number }).gettable || Visibility.PRIVATE;
+  return {
+    userId,
+    id,
+    name: String(raw.name ?? '') || id,
+    description: String(raw.description ?? ''),
+    defaultLanguage: String(raw.default_language ?? '') || 'en',
+    visibility,
+    metadata: metadata as JsonObject,
+    createdAt: now,
+    modifiedAt: now,
+  };
+}
+
+/** Apps are owned by users; every model lives in one. */
+export function appRpcs(store: Store, resolver: AppResolver): Record<string, RpcImpl> {
+  return {
+    PostApps: {
+      access: 'user',
+      async handle(ctx: CallContext, req: ApiObject) {
+        const raw = (req.apps ?? []) as ApiObject[];
+        if (raw.length === 0) throw badApp('PostApps needs at least one app in "apps".');
+        const apps = raw.map((a) => appFromRequest(a, ctx.userId, ctx.now));
+        await store.transaction(async (tx) => {
+          for (const a of apps) {
+            await tx.apps.create(a).catch((e: unknown) => {
+              throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `App id '${a.id}' already exists for user '${ctx.userId}'.`) : e;
+            });
+            resolver.evict(a.userId, a.id);
+          }
+        });
+        return { apps: apps.map(appToApi) };
+      },
+    },
+    GetApp: {
+      access: 'app-read',
+      async handle(ctx) {
+        return { app: appToApi(ctx.app!) };
+      },
+    },
+    ListApps: {
+      access: 'user',
+      async handle(ctx, req) {
+        const apps = await store.apps.list(ctx.userId, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT));
+        return { apps: apps.map(appToApi) };
+      },
+    },
+    DeleteApp: {
+      access: 'app-write',
+      async handle(ctx) {
+        const app = ctx.app!;
+        await store.apps.delete(app.userId, app.id);
+        resolver.evict(app.userId, app.id);
+        return {};
+      },
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { ApiError } from '../domain/errors.js';
+import type { ApiKey } from '../domain/entities.js';
+import { Code } from '../domain/status-codes.js';
+import type { KeyRepo } from '../ports/store.js';
+import type { Caller } from './context.js';
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+const HEADER = /^Key ([A-Za-z0-9_\-.~+/=]{8,512})$/;
+
+interface CacheEntry {
+  key: ApiKey | null;
+  until: number;
+}
+
+/**
+ * Resolves `Authorization: Key <token>` to a caller. Lookups are cached for a few seconds
+ * (the hot path of every request); revocations in this process evict at once, other processes
+ * see them within `ttlMs`.
+ */
+export class Authenticator {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly keys: KeyRepo, private readonly ttlMs = 5000, private readonly maxEntries = 10_000) {}
+
+  async authenticate(header: string | undefined, now: number): Promise<Caller> {
+    if (!header) {
+      throw new ApiError(Code.CONN_INVALID_REQUEST, 'Empty or malformed authorization header. Please provide an API key or personal access token as "Authorization: Key <token>".');
+    }
+    const m = HEADER.exec(header.trim());
+    if (!m) {
+      const hint = /^key /i.test(header) ? ' The scheme is case-sensitive: use "Key", not "key".' : ' Expected "Key <token>".';
+      throw new ApiError(Code.CONN_INVALID_REQUEST, `Malformed authorization header.${hint}`);
+    }
+    const hash = hashToken(m[1]!);
+    let entry = this.cache.get(hash);
+    if (!entry || entry.until < now) {
+      entry = { key: (await this.keys.findByTokenHash(hash)) ?? null, until: now + this.ttlMs };
+      if (this.cache.size >= this.maxEntries) this.cache.clear();
+      this.cache.set(hash, entry);
+    }
+    const key = entry.key;
+    if (!key) throw new ApiError(Code.CONN_KEY_NOT_FOUND, 'API key not found: the token is unknown or was deleted. Create a key with PostKeys or use a personal access token.');
+    if (key.expiresAt !== null && key.expiresAt <= now) throw new ApiError(Code.CONN_KEY_INVALID, `API key ${key.id} expired at ${new Date(key.expiresAt).toISOString()}.`);
+    return { userId: key.userId, keyId: key.id, keyKind: key.kind, scopes: key.scopes, appIds: key.appIds };
+  }
+
+  /** Drops cached lookups of a key (after DeleteKey). */
+  evictKey(keyId: string): void {
+    for (const [hash, e] of this.cache) if (e.key?.id === keyId) this.cache.delete(hash);
+  }
+}

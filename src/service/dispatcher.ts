@@ -1,0 +1,96 @@
+import { ApiError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { Code } from '../domain/status-codes.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClarifaiProtos, RpcInfo } from '../proto/load.js';
+import { responseSkeleton } from '../proto/skeleton.js';
+import type { AppResolver } from './app-resolver.js';
+import type { Authenticator } from './auth.service.js';
+import type { ApiObject, CallContext, Caller, RpcImpl } from './context.js';
+import { mapError, okStatus, statusOf } from './status.js';
+
+export interface DispatchResult {
+  response: ApiObject;
+  /** The response's status.code, for transports that map it (REST). */
+  code: number;
+  retryable: boolean;
+}
+
+export interface Logger {
+  error(obj: object, msg: string): void;
+}
+
+export interface DispatcherDeps {
+  protos: ClarifaiProtos;
+  impls: ReadonlyMap<string, RpcImpl>;
+  auth: Authenticator;
+  apps: AppResolver;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The one entry point both transports call: authenticates, resolves and checks the target user and
+ * app, runs the handler, and turns every outcome into a Clarifai response with an in-band status.
+ */
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  rpc(name: string): RpcInfo | undefined {
+    return this.deps.protos.rpcs.get(name);
+  }
+
+  async call(rpcName: string, req: ApiObject, authorization: string | undefined): Promise<DispatchResult> {
+    const rpc = this.deps.protos.rpcs.get(rpcName);
+    const reqId = newId();
+    if (!rpc) return { response: { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId) }, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
+    try {
+      const now = this.deps.clock.now();
+      const caller = rpc.authType === 'NoAuth' ? undefined : await this.deps.auth.authenticate(authorization, now);
+      const impl = this.deps.impls.get(rpcName);
+      if (!impl || !caller) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
+      const ctx = await this.context(rpc, impl, caller, req, reqId, now);
+      const response = await impl.handle(ctx, req);
+      const status = (response.status as { code: number } | undefined) ?? okStatus(reqId);
+      if (!response.status) response.status = status;
+      return { response, code: status.code, retryable: false };
+    } catch (err) {
+      return this.failure(rpc, err, reqId);
+    }
+  }
+
+  /** Builds the error response for a request that failed before or inside its handler. */
+  failure(rpc: RpcInfo, err: unknown, reqId = newId()): DispatchResult {
+    const mapped = mapError(err, reqId);
+    if (mapped.internal) this.deps.log.error({ err, reqId, rpc: rpc.name }, 'internal error');
+    return { response: { ...responseSkeleton(rpc.responseType), status: mapped.status }, code: mapped.status.code, retryable: mapped.retryable };
+  }
+
+  private async context(rpc: RpcInfo, impl: RpcImpl, caller: Caller, req: ApiObject, reqId: string, now: number): Promise<CallContext> {
+    if (rpc.authType === 'PATAuth' && caller.keyKind !== 'pat') {
+      throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `${rpc.name} needs a personal access token; app-specific API keys cannot call it.`);
+    }
+    if (caller.keyKind === 'app' && !caller.scopes.includes('All')) {
+      const missing = rpc.scopes.filter((s) => !caller.scopes.includes(s));
+      if (missing.length > 0) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `This API key lacks the scopes ${rpc.name} needs: ${missing.join(', ')}. Create a key with them (or with scope All).`);
+    }
+    const uai = (req.user_app_id ?? {}) as { user_id?: string; app_id?: string };
+    let userId = uai.user_id && uai.user_id !== 'me' ? uai.user_id : caller.userId;
+    let appId = uai.app_id ?? '';
+    if (caller.keyKind === 'app' && !appId && !uai.user_id) {
+      appId = caller.appIds[0] ?? '';
+      userId = caller.userId;
+    }
+    const ctx: CallContext = { reqId, now, caller, userId, app: undefined };
+    if (impl.access === 'user') {
+      if (userId !== caller.userId) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `You can only manage your own user's resources (you are '${caller.userId}', the request names '${userId}').`);
+      return ctx;
+    }
+    if (!appId) {
+      if (impl.access === 'user-or-app-read' && userId === caller.userId) return ctx;
+      throw new ApiError(Code.CONN_INVALID_REQUEST, 'This request needs an app: a personal access token must be used with user_app_id (user_id and app_id) or the /v2/users/{user_id}/apps/{app_id}/… path.');
+    }
+    ctx.app = await this.deps.apps.resolve(caller, userId, appId, impl.access, now);
+    return ctx;
+  }
+}

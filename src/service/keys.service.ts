@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../domain/errors.js';
+import type { ApiKey } from '../domain/entities.js';
+import { newId } from '../domain/ids.js';
+import { Code } from '../domain/status-codes.js';
+import type { Store } from '../ports/store.js';
+import { hashToken, type Authenticator } from './auth.service.js';
+import type { ApiObject, RpcImpl } from './context.js';
+import { fromTs } from './mappers/time.js';
+import { keyToApi } from './mappers/key.mapper.js';
+import { pageOf } from './paging.js';
+
+const bad = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
+
+/**
+ * A token is the key's public id followed by a secret (64 hex). Only its hash is stored, so the
+ * token is returned once, by PostKeys; listings show the public id, which DeleteKey also accepts.
+ */
+export function newToken(): { id: string; token: string } {
+  const id = newId();
+  return { id, token: id + randomBytes(16).toString('hex') };
+}
+
+export function keyRpcs(store: Store, auth: Authenticator, validScopes: ReadonlySet<string>): Record<string, RpcImpl> {
+  return {
+    PostKeys: {
+      access: 'user',
+      async handle(ctx, req) {
+        const raw = (req.keys ?? []) as ApiObject[];
+        if (raw.length === 0) throw bad('PostKeys needs at least one key in "keys".');
+        const made: Array<{ key: ApiKey; token: string }> = [];
+        for (const [i, k] of raw.entries()) {
+          const apps = (k.apps ?? []) as Array<{ id?: string; user_id?: string }>;
+          const isPat = k.type === 'personal_access_token' || (apps.length === 0 && !k.type);
+          const scopes = (k.scopes ?? []) as string[];
+          const unknown = scopes.filter((s) => !validScopes.has(s));
+          if (unknown.length > 0) throw bad(`keys[${i}].scopes: unknown scope(s) ${unknown.join(', ')}. Scopes are named as in the protos (e.g. Models_Get, Models_Add, Models_Train, All).`);
+          if (!isPat) {
+            if (apps.length !== 1 || !apps[0]?.id) throw bad(`keys[${i}]: an app key needs exactly one app in "apps" (e.g. [{"id": "my-app"}]).`);
+            if (apps[0].user_id && apps[0].user_id !== 'me' && apps[0].user_id !== ctx.userId) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `keys[${i}]: you can only create keys for your own apps.`);
+            if (!(await store.apps.get(ctx.userId, apps[0].id))) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `keys[${i}]: app '${apps[0].id}' does not exist.`);
+            if (scopes.length === 0) throw bad(`keys[${i}]: an app key needs at least one scope (e.g. ["All"] or ["Models_Get"]).`);
+          }
+          const expiresAt = typeof k.expires_at === 'string' ? fromTs(k.expires_at) : null;
+          if (expiresAt !== null && expiresAt <= ctx.now) throw bad(`keys[${i}].expires_at is in the past.`);
+          const { id, token } = newToken();
+          made.push({
+            token,
+            key: { id, userId: ctx.userId, kind: isPat ? 'pat' : 'app', tokenHash: hashToken(token), description: String(k.description ?? ''), scopes: isPat ? ['All'] : scopes, appIds: isPat ? [] : [apps[0]!.id!], createdAt: ctx.now, expiresAt },
+          });
+        }
+        await store.transaction(async (tx) => {
+          for (const m of made) await tx.keys.create(m.key);
+        });
+        return { keys: made.map((m) => ({ ...keyToApi(m.key), id: m.token })) };
+      },
+    },
+    ListKeys: {
+      access: 'user',
+      async handle(ctx, req) {
+        const keys = await store.keys.listByUser(ctx.userId, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT));
+        return { keys: keys.map(keyToApi) };
+      },
+    },
+    DeleteKey: {
+      access: 'user',
+      async handle(ctx, req) {
+        const raw = String(req.key_id ?? '');
+        const id = raw.length === 64 ? raw.slice(0, 32) : raw;
+        if (!(await store.keys.delete(ctx.userId, id))) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Key '${raw}' does not exist for user '${ctx.userId}'.`);
+        auth.evictKey(id);
+        return {};
+      },
+    },
+  };
+}

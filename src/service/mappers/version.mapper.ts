@@ -1,0 +1,54 @@
+import type { Model, ModelVersion, VersionConcept } from '../../domain/entities.js';
+import type { JsonObject } from '../../domain/json.js';
+import { describe } from '../../domain/status-codes.js';
+import type { ApiObject } from '../context.js';
+import { ts } from './time.js';
+
+export const OUTPUT_INFO_PLACEHOLDER = 'Show output_info with: GET /models/{model_id}/output_info';
+
+export function conceptToApi(c: VersionConcept, appId: string): ApiObject {
+  return { id: c.id, name: c.name || c.id, value: c.value, app_id: appId };
+}
+
+export function versionStatusToApi(v: ModelVersion): ApiObject {
+  const s: ApiObject = { code: v.status.code, description: describe(v.status.code) };
+  if (v.status.details) s.details = v.status.details;
+  if (v.status.percentCompleted) s.percent_completed = v.status.percentCompleted;
+  return s;
+}
+
+/** `OutputConfig.max_concepts` / `min_value` are printed even at 0 (cl_show_if_empty). */
+function outputInfoToApi(v: ModelVersion, withConcepts: boolean): ApiObject {
+  const info: ApiObject = { ...v.outputInfo };
+  const oc = (info.output_config ?? {}) as JsonObject;
+  info.output_config = { max_concepts: 0, min_value: 0, ...oc };
+  if (withConcepts) info.data = { concepts: v.concepts.map((c) => conceptToApi(c, v.appId)) };
+  else info.message = OUTPUT_INFO_PLACEHOLDER;
+  return info;
+}
+
+/** Domain version -> API `ModelVersion`. Concepts only when asked (GetModelOutputInfo, PostModelVersions echo). */
+export function versionToApi(v: ModelVersion, _model: Model | undefined, opts: { concepts: boolean }): ApiObject {
+  const out: ApiObject = {
+    id: v.id,
+    created_at: ts(v.createdAt),
+    modified_at: ts(v.modifiedAt),
+    status: versionStatusToApi(v),
+    active_concept_count: v.concepts.length,
+    visibility: { gettable: v.visibility },
+    app_id: v.appId,
+    user_id: v.userId,
+    metadata: v.metadata,
+    output_info: outputInfoToApi(v, opts.concepts),
+    input_info: v.inputInfo,
+    train_info: v.trainInfo,
+    import_info: v.importInfo,
+  };
+  if (v.totalInputCount) out.total_input_count = v.totalInputCount;
+  if (v.completedAt !== null) out.completed_at = ts(v.completedAt);
+  if (v.description) out.description = v.description;
+  if (v.license) out.license = v.license;
+  if (v.trainLog) out.train_log = v.trainLog;
+  if (v.metrics) out.metrics = v.metrics;
+  return out;
+}

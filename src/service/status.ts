@@ -1,0 +1,39 @@
+import { ApiError, DuplicateKeyError, RetryableStoreError } from '../domain/errors.js';
+import { Code, describe } from '../domain/status-codes.js';
+
+export interface ApiStatus {
+  code: number;
+  description: string;
+  details?: string;
+  req_id: string;
+}
+
+export function okStatus(reqId: string): ApiStatus {
+  return { code: Code.SUCCESS, description: 'Ok', req_id: reqId };
+}
+
+export function statusOf(code: number, details: string | undefined, reqId: string): ApiStatus {
+  const s: ApiStatus = { code, description: describe(code), req_id: reqId };
+  if (details) s.details = details;
+  return s;
+}
+
+export interface MappedError {
+  status: ApiStatus;
+  /** True for transient infrastructure failures the client should retry. */
+  retryable: boolean;
+  /** True when the failure is ours (logged with its stack). */
+  internal: boolean;
+}
+
+/** The one table from thrown errors to Clarifai statuses. */
+export function mapError(err: unknown, reqId: string): MappedError {
+  if (err instanceof ApiError) return { status: statusOf(err.code, err.details, reqId), retryable: false, internal: false };
+  if (err instanceof DuplicateKeyError) {
+    return { status: statusOf(Code.DATABASE_DUPLICATE_KEY, `${err.entity} '${err.key}' already exists; choose another id.`, reqId), retryable: false, internal: false };
+  }
+  if (err instanceof RetryableStoreError) {
+    return { status: statusOf(Code.TRY_AGAIN, `The database is temporarily unavailable (${err.message}); retry the request. Nothing was written. req_id ${reqId}.`, reqId), retryable: true, internal: false };
+  }
+  return { status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId), retryable: false, internal: true };
+}
