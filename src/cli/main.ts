@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
+import { startModelkeep } from '../app/compose.js';
+import { migrate } from '../storage/open-store.js';
+
+const USAGE = `modelkeep — a self-hosted server for Clarifai's v2 model API
+
+Usage:
+  modelkeep serve   [options]   start the REST and gRPC servers (and the training worker)
+  modelkeep migrate [options]   bring the database schema up to date, then exit
+  modelkeep help                this text
+
+Options (each also an environment variable):
+${SETTINGS.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} ${s.help}`).join('\n')}
+`;
+
+function parseFlags(args: string[]): { command: string; flags: Record<string, string | boolean | undefined> } {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const s of SETTINGS) {
+    options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
+    if (s.kind === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
+  }
+  options.help = { type: 'boolean', short: 'h' };
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+  return { command: values.help ? 'help' : (positionals[0] ?? 'serve'), flags: values as Record<string, string | boolean | undefined> };
+}
+
+async function serve(cfg: Config): Promise<void> {
+  const running = await startModelkeep(cfg);
+  const { log } = running;
+  if (running.bootstrap.generated) {
+    const { userId, pat } = running.bootstrap.generated;
+    // Printed once on purpose: only the token's hash is stored.
+    process.stdout.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}".\n\n`);
+  }
+  log.info({ rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'modelkeep is ready');
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseFlags(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (parsed.command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let cfg: Config;
+  try {
+    cfg = loadConfig(process.env, parsed.flags);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  switch (parsed.command) {
+    case 'serve':
+      await serve(cfg);
+      break;
+    case 'migrate':
+      await migrate(cfg.databaseUrl);
+      process.stdout.write(`database ${cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} is up to date\n`);
+      break;
+    default:
+      process.stderr.write(`unknown command '${parsed.command}'\n\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`modelkeep: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { invalidArgument, invalidRequest } from './errors.js';
+import { Visibility } from './entities.js';
+import { isJsonObject, type JsonValue } from './json.js';
+
+/** Largest `notes` accepted on a model (Markdown shown on its page). */
+export const MAX_NOTES_BYTES = 64 * 1024;
+export const MAX_DESCRIPTION_CHARS = 4096;
+
+const VISIBILITIES = new Set<number>(Object.values(Visibility));
+
+/** True when a value carries anything a user could have meant to set (empty lists, objects and zeros do not count). */
+export function hasContent(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === 0 || v === false) return false;
+  if (Array.isArray(v)) return v.some(hasContent);
+  if (typeof v === 'object') return Object.values(v as object).some(hasContent);
+  return true;
+}
+
+/** API-DECISIONS row 7: version config sent to the model endpoints is refused, never silently dropped. */
+export function rejectVersionFieldsOnModel(rpc: 'PostModels' | 'PatchModels', field: string): never {
+  const target = rpc === 'PostModels' ? 'PostModelVersions (in model_versions[0])' : 'PatchModelVersions';
+  throw invalidArgument(
+    `${field} is model-version configuration and is not accepted by ${rpc} since the 2023-01-20 API change; send it to ${target}. ${rpc} changes model-level fields only.`,
+  );
+}
+
+/** The version fields that older clients send on a Model (JSON names, removed from the current protos). */
+export const LEGACY_MODEL_VERSION_FIELDS = new Set(['output_info', 'input_info', 'train_info', 'import_info', 'outputInfo', 'inputInfo', 'trainInfo', 'importInfo']);
+
+export function checkVisibility(gettable: number | undefined, field: string): void {
+  if (gettable && !VISIBILITIES.has(gettable)) {
+    throw invalidArgument(`${field} ${gettable} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
+  }
+}
+
+export function checkNotes(notes: string): void {
+  const bytes = Buffer.byteLength(notes, 'utf8');
+  if (bytes > MAX_NOTES_BYTES) throw invalidArgument(`notes is ${bytes} bytes; the limit is ${MAX_NOTES_BYTES} bytes (64 KB).`);
+}
+
+export function checkDescription(description: string, field = 'description'): void {
+  if (description.length > MAX_DESCRIPTION_CHARS) throw invalidArgument(`${field} is ${description.length} characters; the limit is ${MAX_DESCRIPTION_CHARS}.`);
+}
+
+export function checkMetadata(v: JsonValue | undefined, field = 'metadata'): void {
+  if (v !== undefined && !isJsonObject(v)) throw invalidArgument(`${field} must be a JSON object.`);
+}
+
+/** API-DECISIONS row 6: the pre-2023 "train the latest version" call has nothing to train from now. */
+export function requireOneVersion(count: number): void {
+  if (count === 0) {
+    throw invalidRequest(
+      'PostModelVersions needs the new version in model_versions[0] (with its output_info / input_info / train_info / import_info). Since the 2023-01-20 API change an empty request no longer trains "the latest version".',
+    );
+  }
+  if (count > 1) throw invalidRequest(`PostModelVersions creates one version per call; got ${count} entries in model_versions.`);
+}

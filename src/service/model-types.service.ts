@@ -1,0 +1,26 @@
+import { modelNotFound } from '../domain/errors.js';
+import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import { Code } from '../domain/status-codes.js';
+import type { RpcImpl } from './context.js';
+import { modelTypeToApi } from './mappers/model-type.mapper.js';
+import { pageOf } from './paging.js';
+
+export function modelTypeRpcs(types: ModelTypeRegistry): Record<string, RpcImpl> {
+  return {
+    ListModelTypes: {
+      access: 'app-read',
+      async handle(_ctx, req) {
+        const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
+        return { model_types: types.all().slice((page - 1) * perPage, page * perPage).map(modelTypeToApi) };
+      },
+    },
+    GetModelType: {
+      access: 'app-read',
+      async handle(_ctx, req) {
+        const t = types.get(String(req.model_type_id ?? ''));
+        if (!t) throw modelNotFound(`Model type '${String(req.model_type_id ?? '')}' does not exist; ListModelTypes lists them: ${types.all().map((x) => x.id).join(', ')}.`);
+        return { model_type: modelTypeToApi(t) };
+      },
+    },
+  };
+}

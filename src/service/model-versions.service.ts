@@ -1,0 +1,161 @@
+import { ApiError, DuplicateKeyError, invalidRequest, modelNotFound } from '../domain/errors.js';
+import { Visibility, type Job, type Model, type ModelVersion } from '../domain/entities.js';
+import { assertValidId, newId } from '../domain/ids.js';
+import type { JsonObject } from '../domain/json.js';
+import { checkDescription, checkMetadata, checkVisibility, requireOneVersion } from '../domain/model-rules.js';
+import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import type { ModelTypeDef } from '../domain/model-types/types.js';
+import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } from '../domain/model-types/version-config.js';
+import { applyPatch, parsePatchAction } from '../domain/patch.js';
+import { Code } from '../domain/status-codes.js';
+import type { Store, VersionSortField } from '../ports/store.js';
+import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { modelToApi } from './mappers/model.mapper.js';
+import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
+import { findModel, versionFor } from './models.service.js';
+import { pageOf } from './paging.js';
+import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
+
+/** Job kind that trains one model version (run by the worker). */
+export const TRAIN_JOB = 'train-model-version';
+
+const VERSION_SORTS: Record<string, VersionSortField> = {
+  sort_by_status_code: 'status_code',
+  sort_by_num_inputs: 'num_inputs',
+  sort_by_description: 'description',
+  sort_by_created_at: 'created_at',
+};
+
+function typeOf(types: ModelTypeRegistry, model: Model): ModelTypeDef {
+  const t = types.get(model.modelTypeId);
+  if (!t) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' has model type '${model.modelTypeId}', which this server does not know.`);
+  return t;
+}
+
+/** PostModelVersions' one version -> a new domain version (validated, defaults merged). */
+function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: ApiObject, runDescription: string): ModelVersion {
+  rejectUnsupportedVersionFields(raw, 'model_versions[0]');
+  const concepts = conceptsOf(raw.output_info as ApiObject | undefined, 'model_versions[0]');
+  validateConcepts(type, concepts);
+  const cfg = resolveVersionConfig(type, infosOf(raw));
+  const id = raw.id ? String(raw.id) : newId();
+  if (raw.id) assertValidId(id, 'model_versions[0].id');
+  const description = String(raw.description ?? '') || runDescription;
+  checkDescription(description);
+  if (raw.metadata !== undefined) checkMetadata(raw.metadata as JsonObject);
+  const gettable = (raw.visibility as { gettable?: number } | undefined)?.gettable;
+  checkVisibility(gettable, 'model_versions[0].visibility.gettable');
+  const trained = !type.trainable;
+  return {
+    pk: newId(), modelPk: model.pk, id, userId: model.userId, appId: model.appId,
+    status: { code: trained ? Code.MODEL_TRAINED : Code.MODEL_QUEUED_FOR_TRAINING, details: '', percentCompleted: 0 },
+    concepts, totalInputCount: 0, description, license: String(raw.license ?? ''), visibility: gettable || Visibility.PRIVATE,
+    metadata: (raw.metadata ?? {}) as JsonObject, ...cfg, trainLog: '', metrics: null,
+    createdAt: ctx.now, modifiedAt: ctx.now, completedAt: trained ? ctx.now : null,
+  };
+}
+
+function trainJob(v: ModelVersion, now: number, evalInfo: unknown): Job {
+  const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id };
+  if (evalInfo) payload.eval_info = evalInfo as JsonObject;
+  return { id: newId(), kind: TRAIN_JOB, versionPk: v.pk, state: 'queued', attempts: 0, payload, leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: now, updatedAt: now };
+}
+
+/** Model versions: creation is the training trigger for trainable types; concepts never change afterwards. */
+export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<string, RpcImpl> {
+  const getVersion = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
+    const model = await findModel(store, ctx, req.model_id);
+    const vid = String(req.version_id ?? req.model_version_id ?? '');
+    if (!vid) throw invalidRequest('version_id is required.');
+    const version = await store.versions.get(model.pk, vid);
+    if (!version) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
+    return { model, version };
+  };
+  return {
+    PostModelVersions: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const list = (req.model_versions ?? []) as ApiObject[];
+        requireOneVersion(list.length);
+        const model = await findModel(store, ctx, req.model_id);
+        const type = typeOf(types, model);
+        const version = newVersion(ctx, model, type, list[0]!, String(req.description ?? ''));
+        await store.transaction(async (tx) => {
+          await tx.versions.create(version).catch((e: unknown) => {
+            throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`) : e;
+          });
+          if (type.trainable) await tx.jobs.enqueue(trainJob(version, ctx.now, req.eval_info));
+        });
+        return { model: modelToApi(model, version) };
+      },
+    },
+    GetModelVersion: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const { model, version } = await getVersion(ctx, req);
+        return { model_version: versionToApi(version, model, { concepts: false }) };
+      },
+    },
+    ListModelVersions: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const model = await findModel(store, ctx, req.model_id);
+        let field: VersionSortField = 'created_at';
+        for (const [k, v] of Object.entries(VERSION_SORTS)) if (req[k]) field = v;
+        const conceptIds = (req.concept_ids ?? []) as string[];
+        const versions = await store.versions.list({
+          modelPk: model.pk, sort: { field, ascending: Boolean(req.sort_ascending) }, page: pageOf(req, Code.MODEL_INVALID_REQUEST),
+          ...(conceptIds.length > 0 ? { conceptIds } : {}), ...(req.trained_only ? { trainedOnly: true } : {}),
+        });
+        return { model_versions: versions.map((v) => versionToApi(v, model, { concepts: false })) };
+      },
+    },
+    PatchModelVersions: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const action = parsePatchAction(req.action as string | undefined);
+        const list = (req.model_versions ?? []) as ApiObject[];
+        if (list.length === 0) throw invalidRequest('PatchModelVersions needs at least one version (with its id) in "model_versions".');
+        const model = await findModel(store, ctx, req.model_id);
+        const type = typeOf(types, model);
+        const patched = await store.transaction(async (tx) => {
+          const out: ModelVersion[] = [];
+          for (const [i, raw] of list.entries()) {
+            const vid = String(raw.id ?? '');
+            if (!vid) throw invalidRequest(`model_versions[${i}].id is required.`);
+            const v = await tx.versions.get(model.pk, vid);
+            if (!v) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
+            const view = applyPatch(versionView(v), versionPatchOf(raw, `model_versions[${i}]`), action);
+            view.output_info = validateOutputInfoOverride(type, (view.output_info ?? {}) as JsonObject);
+            const next = applyVersionView(v, view, ctx.now);
+            await tx.versions.update(next);
+            out.push(next);
+          }
+          return out;
+        });
+        return { model_versions: patched.map((v) => versionToApi(v, model, { concepts: false })) };
+      },
+    },
+    DeleteModelVersion: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const { version } = await getVersion(ctx, req);
+        await store.transaction(async (tx) => {
+          await tx.jobs.cancelForVersion(version.pk, ctx.now);
+          await tx.versions.delete(version.pk);
+        });
+        return {};
+      },
+    },
+    ListModelConcepts: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const model = await findModel(store, ctx, req.model_id);
+        const version = await versionFor(store, model, req.version_id);
+        const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
+        const concepts = (version?.concepts ?? []).slice((page - 1) * perPage, page * perPage);
+        return { concepts: concepts.map((c) => conceptToApi(c, model.appId)) };
+      },
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import { ApiError, DuplicateKeyError, invalidArgument, invalidRequest, modelNotFound } from '../domain/errors.js';
+import { Visibility, type Model, type ModelVersion } from '../domain/entities.js';
+import { assertValidId, newId } from '../domain/ids.js';
+import { DEFAULT_MODEL_TYPE_ID, type ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import { applyPatch, parsePatchAction } from '../domain/patch.js';
+import { Code } from '../domain/status-codes.js';
+import type { Repos, Store } from '../ports/store.js';
+import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { modelToApi } from './mappers/model.mapper.js';
+import { applyView, modelView, patchOf } from './model-fields.js';
+import { modelListQuery, searchQuery } from './model-list-query.js';
+
+const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
+
+/** Loads a model of the call's app or throws 21200 naming it. */
+export async function findModel(repos: Repos, ctx: CallContext, modelId: unknown, forUpdate = false): Promise<Model> {
+  const id = String(modelId ?? '');
+  if (!id) throw invalidRequest('model_id is required.');
+  const app = ctx.app!;
+  const m = forUpdate ? await repos.models.getForUpdate(app.userId, app.id, id) : await repos.models.get(app.userId, app.id, id);
+  if (!m) throw modelNotFound(`Model '${id}' does not exist in ${where(ctx)}.`);
+  return m;
+}
+
+/** The version a Get names (`version_id`) or the latest one; 21200 when a named version is missing. */
+export async function versionFor(repos: Repos, model: Model, versionId: unknown): Promise<ModelVersion | undefined> {
+  const vid = String(versionId ?? '');
+  if (vid) {
+    const v = await repos.versions.get(model.pk, vid);
+    if (!v) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
+    return v;
+  }
+  return (await repos.versions.latestOf([model.pk])).get(model.pk);
+}
+
+async function withLatest(repos: Repos, models: Model[]): Promise<ApiObject[]> {
+  const latest = await repos.versions.latestOf(models.map((m) => m.pk));
+  return models.map((m) => modelToApi(m, latest.get(m.pk)));
+}
+
+function newModel(ctx: CallContext, raw: ApiObject, types: ModelTypeRegistry): Model {
+  const id = String(raw.id ?? '');
+  if (!id) throw invalidArgument('model.id is required: choose an id for the model (letters, digits, _ and -).');
+  assertValidId(id, 'model.id');
+  const typeId = String(raw.model_type_id ?? '') || DEFAULT_MODEL_TYPE_ID;
+  const type = types.get(typeId);
+  const creatable = types.all().filter((t) => t.creatable).map((t) => t.id);
+  if (!type) throw invalidArgument(`model_type_id '${typeId}' is not a model type; creatable types: ${creatable.join(', ')}.`);
+  if (!type.creatable) throw invalidArgument(`model type '${typeId}' cannot be created (it is built in); creatable types: ${creatable.join(', ')}.`);
+  const base: Model = {
+    pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id, name: id, modelTypeId: typeId, description: '', notes: '', metadata: {},
+    visibility: Visibility.PRIVATE, toolkits: [], useCases: [], languages: [], checkConsents: [], presets: null, defaultEvalInfo: null,
+    workflowRecommended: null, createdAt: ctx.now, modifiedAt: ctx.now,
+  };
+  return applyView(base, { ...modelView(base), ...patchOf(raw, 'PostModels') }, ctx.now);
+}
+
+const duplicateModel = (id: string, ctx: CallContext) => (e: unknown): never => {
+  throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Model id '${id}' already exists in ${where(ctx)}; choose another id.`) : e;
+};
+
+/** Models: model-level fields only. No RPC here creates or changes a version (2023-01-20). */
+export function modelRpcs(store: Store, types: ModelTypeRegistry): Record<string, RpcImpl> {
+  return {
+    PostModels: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const list = ((req.models as ApiObject[] | undefined)?.length ? req.models : req.model ? [req.model] : []) as ApiObject[];
+        if (list.length === 0) throw invalidRequest('PostModels needs the model to create in "model" (or "models": [one model]).');
+        if (list.length > 1) throw invalidRequest(`PostModels creates one model per call; got ${list.length}.`);
+        const model = newModel(ctx, list[0]!, types);
+        await store.models.create(model).catch(duplicateModel(model.id, ctx));
+        return { model: modelToApi(model, undefined) };
+      },
+    },
+    GetModel: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const m = await findModel(store, ctx, req.model_id);
+        return { model: modelToApi(m, await versionFor(store, m, req.version_id)) };
+      },
+    },
+    GetModelOutputInfo: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const m = await findModel(store, ctx, req.model_id);
+        return { model: modelToApi(m, await versionFor(store, m, req.version_id), { concepts: true }) };
+      },
+    },
+    ListModels: {
+      access: 'user-or-app-read',
+      async handle(ctx, req) {
+        const models = await store.models.list(modelListQuery(req, ctx.app?.userId ?? ctx.userId, ctx.app?.id, types));
+        return { models: await withLatest(store, models) };
+      },
+    },
+    PostModelsSearches: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const models = await store.models.list(searchQuery(req, ctx.app!.userId, ctx.app!.id, types));
+        return { models: await withLatest(store, models) };
+      },
+    },
+    PatchModels: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const action = parsePatchAction(req.action as string | undefined);
+        const list = (req.models ?? []) as ApiObject[];
+        if (list.length === 0) throw invalidRequest('PatchModels needs at least one model (with its id) in "models".');
+        const patched = await store.transaction(async (tx) => {
+          const out: Model[] = [];
+          for (const raw of list) {
+            const m = await findModel(tx, ctx, raw.id, true);
+            if (raw.model_type_id && raw.model_type_id !== m.modelTypeId) {
+              throw invalidArgument(`model_type_id cannot change after creation (model '${m.id}' is '${m.modelTypeId}'); create a new model for another type.`);
+            }
+            const next = applyView(m, applyPatch(modelView(m), patchOf(raw, 'PatchModels'), action), ctx.now);
+            await tx.models.update(next);
+            out.push(next);
+          }
+          return out;
+        });
+        return { models: await withLatest(store, patched) };
+      },
+    },
+    PatchModelIds: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        if ((req.action ?? 'overwrite') !== 'overwrite') throw invalidRequest(`PatchModelIds supports action "overwrite" only (got "${String(req.action)}").`);
+        const ids = (req.ids ?? []) as Array<{ id?: string; new_id?: string }>;
+        if (ids.length === 0) throw invalidRequest('PatchModelIds needs "ids": [{"id": "old", "new_id": "new"}].');
+        const renamed = await store.transaction(async (tx) => {
+          const out: Model[] = [];
+          for (const { id, new_id: newIdValue } of ids) {
+            const m = await findModel(tx, ctx, id, true);
+            assertValidId(String(newIdValue ?? ''), 'new_id');
+            const next = { ...m, id: newIdValue!, modifiedAt: ctx.now };
+            await tx.models.update(next).catch(duplicateModel(newIdValue!, ctx));
+            out.push(next);
+          }
+          return out;
+        });
+        return { models: await withLatest(store, renamed) };
+      },
+    },
+    DeleteModel: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        await store.transaction(async (tx) => {
+          const m = await findModel(tx, ctx, req.model_id, true);
+          await tx.models.delete([m.pk]);
+        });
+        return {};
+      },
+    },
+    DeleteModels: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const ids = (req.ids ?? []) as string[];
+        if (req.delete_all && ids.length > 0) throw invalidRequest('Send either "ids" or "delete_all", not both.');
+        if (!req.delete_all && ids.length === 0) throw invalidRequest('DeleteModels needs "ids" (the models to delete) or "delete_all": true.');
+        await store.transaction(async (tx) => {
+          const pks = req.delete_all ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id) : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
+          await tx.models.delete(pks);
+        });
+        return {};
+      },
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import type { Store } from '../ports/store.js';
+import type { AppResolver } from './app-resolver.js';
+import { appRpcs } from './apps.service.js';
+import type { Authenticator } from './auth.service.js';
+import type { RpcImpl } from './context.js';
+import { keyRpcs } from './keys.service.js';
+import { modelTypeRpcs } from './model-types.service.js';
+import { versionRpcs } from './model-versions.service.js';
+import { modelRpcs } from './models.service.js';
+
+export interface ServiceDeps {
+  store: Store;
+  types: ModelTypeRegistry;
+  auth: Authenticator;
+  apps: AppResolver;
+  validScopes: ReadonlySet<string>;
+}
+
+/** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
+export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
+  const all = {
+    ...appRpcs(d.store, d.apps),
+    ...keyRpcs(d.store, d.auth, d.validScopes),
+    ...modelTypeRpcs(d.types),
+    ...modelRpcs(d.store, d.types),
+    ...versionRpcs(d.store, d.types),
+  };
+  return new Map(Object.entries(all));
+}
