@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** What the dialect-neutral store needs from a connected database. */
+export interface Backend {
+  readonly dialect: DialectName;
+  /** Root handle: each query auto-commits. */
+  readonly db: Kysely<DB>;
+  /** Runs fn in one transaction on one connection; a throw rolls everything back. */
+  transaction<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}

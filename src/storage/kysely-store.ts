@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { Repos, Store } from '../ports/store.js';
+import { appRepo } from './apps.repo.js';
+import type { Backend } from './backend.js';
+import { hotQueries, type Ctx, type HotQueries } from './context.js';
+import { jobRepo } from './jobs.repo.js';
+import { keyRepo } from './keys.repo.js';
+import { modelRepo } from './models.repo.js';
+import type { DB } from './schema.js';
+import { userRepo } from './users.repo.js';
+import { versionRepo } from './versions.repo.js';
+
+function repos(ctx: Ctx): Repos {
+  return {
+    users: userRepo(ctx),
+    keys: keyRepo(ctx),
+    apps: appRepo(ctx),
+    models: modelRepo(ctx),
+    versions: versionRepo(ctx),
+    jobs: jobRepo(ctx),
+  };
+}
+
+/**
+ * The Store port over Kysely, one implementation for SQLite and PostgreSQL; the few dialect
+ * differences live in the repos behind `ctx.dialect` (locking, JSON expansion, IN lists).
+ */
+export class KyselyStore implements Store {
+  readonly dialect: Backend['dialect'];
+  readonly users: Repos['users'];
+  readonly keys: Repos['keys'];
+  readonly apps: Repos['apps'];
+  readonly models: Repos['models'];
+  readonly versions: Repos['versions'];
+  readonly jobs: Repos['jobs'];
+  readonly #backend: Backend;
+  readonly #hot: HotQueries;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+    this.dialect = backend.dialect;
+    this.#hot = hotQueries(backend.db);
+    const root = repos({
+      db: backend.db,
+      dialect: backend.dialect,
+      inTx: false,
+      hot: this.#hot,
+      atomic: (fn) => backend.transaction(fn),
+    });
+    this.users = root.users;
+    this.keys = root.keys;
+    this.apps = root.apps;
+    this.models = root.models;
+    this.versions = root.versions;
+    this.jobs = root.jobs;
+  }
+
+  /** The root Kysely handle, for diagnostics and tests (EXPLAIN); application code uses the repos. */
+  get db(): Kysely<DB> {
+    return this.#backend.db;
+  }
+
+  /**
+   * SQLite: BEGIN IMMEDIATE, and transactions of this process run one at a time. PostgreSQL: READ
+   * COMMITTED on one pooled connection. Inside fn use only the repos it receives: the root repos
+   * (or a nested transaction()) throw there, since on SQLite they would wait for fn forever.
+   */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return this.#backend.transaction((trx) =>
+      fn(repos({ db: trx, dialect: this.dialect, inTx: true, hot: this.#hot, atomic: (g) => g(trx) })),
+    );
+  }
+
+  migrate(): Promise<string[]> {
+    return this.#backend.migrate();
+  }
+
+  close(): Promise<void> {
+    return this.#backend.close();
+  }
+}

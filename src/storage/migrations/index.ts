@@ -1,0 +1,35 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m001 from './001_initial.js';
+
+/**
+ * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
+ * a shipped one (the migrator refuses a database whose history differs from this list).
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '001_initial': m001,
+};
+
+/** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...migrations }),
+};
+
+/**
+ * Applies every pending migration. `migrationTableSchema` pins Kysely's bookkeeping tables to the
+ * schema the tables go to (PostgreSQL), so another schema's `kysely_migration` is never mistaken for ours.
+ */
+export async function migrateToLatest(db: Kysely<any>, migrationTableSchema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Backend } from './backend.js';
+import { edgeDialect, TxScope } from './edge.js';
+import { translatePgError } from './errors.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export interface PostgresOptions {
+  /** postgres:// URL; a `schema` query parameter puts every table in that schema (created if missing). */
+  url: string;
+  /** Connections per process (default 10). N processes open up to N × poolSize connections. */
+  poolSize?: number;
+  /** Told about errors of idle pooled connections (server restart); the pool drops them and reconnects. */
+  onConnectionError?: (err: Error) => void;
+}
+
+/** int8 -> JS number. Our int8 columns are millisecond timestamps and counts, far below 2^53. */
+const parseInt8 = (v: string): number => Number(v);
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Any advisory-lock key works as long as every modelkeep process uses the same one. */
+const MIGRATION_LOCK_KEY = 0x6d6b6d67; // "mkmg"
+
+export function splitSchema(url: string): { connectionString: string; schema?: string } {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  if (schema === undefined) return { connectionString: url };
+  // Lower-case only: search_path folds unquoted names, so anything else would name two different schemas.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name '${schema}' in database URL (use [a-z0-9_])`);
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), schema };
+}
+
+export function openPostgres(opts: PostgresOptions): Backend {
+  const { connectionString, schema } = splitSchema(opts.url);
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.poolSize ?? 10,
+    types,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const report = (err: Error): void => opts.onConnectionError?.(err);
+  // Without listeners, a connection that dies (server restart) emits an unhandled 'error' and kills
+  // the process. Idle ones surface on the pool; checked-out ones on the client, whose query then
+  // fails and the pool discards it on release.
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
+
+  const scope = new TxScope();
+  const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope) });
+  return {
+    dialect: 'postgres',
+    db,
+    transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
+    migrate: () => migratePostgres(db, schema),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Several processes may start at once: a session advisory lock makes them migrate one after the
+ * other (the later ones find nothing pending). Everything runs on the one locked connection so a
+ * pool of size 1 cannot deadlock.
+ */
+async function migratePostgres(db: Kysely<DB>, schema: string | undefined): Promise<string[]> {
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+    try {
+      if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(conn);
+      const { rows } = await sql<{ s: string | null }>`select current_schema() as s`.execute(conn);
+      const current = rows[0]?.s;
+      if (!current) throw new Error('PostgreSQL has no current schema: check search_path or the `schema` URL parameter');
+      return await migrateToLatest(conn, current);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+    }
+  });
+}

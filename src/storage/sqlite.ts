@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+} from 'kysely';
+import type { Backend } from './backend.js';
+import { edgeDialect, TxScope } from './edge.js';
+import { translateSqliteError } from './errors.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export interface SqliteOptions {
+  /** Prepared statements kept per connection (LRU). Varying IN-list or batch sizes make new SQL texts. */
+  statementCacheSize?: number;
+}
+
+/**
+ * Kysely's driver calls `db.prepare(sql)` for every query; preparing costs more than running a
+ * small indexed query, so this hands back the statement prepared last time for the same text.
+ * Safe because better-sqlite3 runs each statement to completion synchronously (we never stream).
+ */
+export function cachingDatabase(raw: Database.Database, max = 512): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql); // re-insert: Map order is the LRU order
+      } else {
+        stmt = raw.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      raw.close();
+    },
+  };
+}
+
+/**
+ * BEGIN IMMEDIATE takes the write lock up front. With a plain (deferred) BEGIN, a transaction that
+ * reads then writes can fail with SQLITE_BUSY when another process wrote in between, and
+ * busy_timeout cannot help; immediate writers queue on busy_timeout instead.
+ * In-process transactions are already serialised: Kysely's SQLite driver hands its one connection
+ * to one caller at a time (an async mutex) for the whole transaction.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export function openSqliteDatabase(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across app crashes, may lose the last commits on power loss
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  return raw;
+}
+
+/** Opens (creating if needed) the SQLite database at `file`. */
+export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
+  const raw = openSqliteDatabase(file);
+  const scope = new TxScope();
+  const base = new ImmediateSqliteDialect({ database: cachingDatabase(raw, opts.statementCacheSize) });
+  const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope) });
+  return {
+    dialect: 'sqlite',
+    db,
+    transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
+    migrate: () => migrateToLatest(db),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,36 @@
+import { after, before, describe } from 'node:test';
+import { grpcClient, restClient, type ApiClient } from './clients.js';
+import { startTestServer, type TestServer } from './server.js';
+
+export interface Harness {
+  server: TestServer;
+  api: ApiClient;
+  /** REST client with raw access (paths, headers, bodies) for REST-only checks. */
+  rest: ReturnType<typeof restClient>;
+}
+
+/**
+ * Runs the same suite once over REST and once over gRPC against one fresh server each,
+ * so every behaviour is asserted identically on both transports.
+ */
+export function describeBoth(name: string, suite: (h: Harness) => void): void {
+  for (const transport of ['rest', 'grpc'] as const) {
+    describe(`${name} [${transport}]`, () => {
+      const h = {} as Harness;
+      before(async () => {
+        h.server = await startTestServer();
+        h.rest = restClient(h.server.httpPort);
+        h.api = transport === 'rest' ? h.rest : grpcClient(h.server.grpcPort);
+      });
+      after(async () => {
+        h.api?.close();
+        await h.server?.close();
+      });
+      suite(h);
+    });
+  }
+}
+
+let counter = 0;
+/** A unique id per call, for apps and models inside one suite. */
+export const uid = (prefix: string): string => `${prefix}-${process.pid}-${++counter}`;
