@@ -50,10 +50,10 @@ export class Dispatcher {
       const impl = this.deps.impls.get(rpcName);
       if (!impl || !caller) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
       const ctx = await this.context(rpc, impl, caller, req, reqId, now);
-      const response = await impl.handle(ctx, req);
-      const status = (response.status as { code: number } | undefined) ?? okStatus(reqId);
-      if (!response.status) response.status = status;
-      return { response, code: status.code, retryable: false };
+      const body = await impl.handle(ctx, req);
+      const status = (body.status as { code: number } | undefined) ?? okStatus(reqId);
+      // status first, as Clarifai prints it
+      return { response: { status, ...body }, code: status.code, retryable: false };
     } catch (err) {
       return this.failure(rpc, err, reqId);
     }
@@ -63,7 +63,7 @@ export class Dispatcher {
   failure(rpc: RpcInfo, err: unknown, reqId = newId()): DispatchResult {
     const mapped = mapError(err, reqId);
     if (mapped.internal) this.deps.log.error({ err, reqId, rpc: rpc.name }, 'internal error');
-    return { response: { ...responseSkeleton(rpc.responseType), status: mapped.status }, code: mapped.status.code, retryable: mapped.retryable };
+    return { response: { status: mapped.status, ...responseSkeleton(rpc.responseType) }, code: mapped.status.code, retryable: mapped.retryable };
   }
 
   private async context(rpc: RpcInfo, impl: RpcImpl, caller: Caller, req: ApiObject, reqId: string, now: number): Promise<CallContext> {
@@ -75,11 +75,12 @@ export class Dispatcher {
       if (missing.length > 0) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `This API key lacks the scopes ${rpc.name} needs: ${missing.join(', ')}. Create a key with them (or with scope All).`);
     }
     const uai = (req.user_app_id ?? {}) as { user_id?: string; app_id?: string };
-    let userId = uai.user_id && uai.user_id !== 'me' ? uai.user_id : caller.userId;
+    const userId = uai.user_id && uai.user_id !== 'me' ? uai.user_id : caller.userId;
     let appId = uai.app_id ?? '';
-    if (caller.keyKind === 'app' && !appId && !uai.user_id) {
+    // An app key always acts inside its app: without an app id (also with user_id "me" or its own user,
+    // e.g. /v2/users/me/models) it means its app, never "every app of the user".
+    if (caller.keyKind === 'app' && !appId && userId === caller.userId) {
       appId = caller.appIds[0] ?? '';
-      userId = caller.userId;
     }
     const ctx: CallContext = { reqId, now, caller, userId, app: undefined };
     if (impl.access === 'user') {
