@@ -22,7 +22,9 @@ function parseFlags(args: string[]): { command: string; flags: Record<string, st
     if (s.kind === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
   }
   options.help = { type: 'boolean', short: 'h' };
-  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+  // Not strict: unknown or mistyped flags reach loadConfig, which reports them together with every
+  // other bad setting (a strict parse would stop at the first unknown flag and hide the rest).
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: false });
   return { command: values.help ? 'help' : (positionals[0] ?? 'serve'), flags: values as Record<string, string | boolean | undefined> };
 }
 

@@ -1,4 +1,6 @@
-import type { ApiKey, App, Job, Model, ModelVersion, User } from '../domain/entities.js';
+import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
+import type { ArtifactStore } from './artifacts.js';
+import type { ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
 /** Offset paging as Clarifai defines it: page starts at 1. */
 export interface Page {
@@ -37,6 +39,8 @@ export interface VersionListQuery {
 
 export interface UserRepo {
   get(id: string): Promise<User | undefined>;
+  /** Number of users (bootstrap creates the first one when there is none). */
+  count(): Promise<number>;
   create(user: User): Promise<void>;
 }
 
@@ -73,6 +77,15 @@ export interface ModelRepo {
   listPks(userId: string, appId: string): Promise<string[]>;
 }
 
+/** What a training job writes on its version (see VersionRepo.updateTraining). */
+export interface TrainingFields {
+  status?: VersionStatus;
+  totalInputCount?: number;
+  completedAt?: number | null;
+  trainLog?: string;
+  modifiedAt?: number;
+}
+
 export interface VersionRepo {
   /** Throws DuplicateKeyError('model version', id) when the id is taken in that model. */
   create(version: ModelVersion): Promise<void>;
@@ -80,6 +93,12 @@ export interface VersionRepo {
   getByPk(pk: string): Promise<ModelVersion | undefined>;
   /** Writes every mutable field of an existing version (by pk). */
   update(version: ModelVersion): Promise<void>;
+  /**
+   * Writes only the fields training owns (status, total_input_count, completed_at, train_log,
+   * modified_at — those given), so a training job never overwrites what PatchModelVersions changed.
+   * Call it inside the job's guarded transaction. Returns false when the version no longer exists.
+   */
+  updateTraining(pk: string, fields: TrainingFields): Promise<boolean>;
   delete(pk: string): Promise<boolean>;
   list(query: VersionListQuery): Promise<ModelVersion[]>;
   /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
@@ -92,6 +111,22 @@ export interface JobRepo {
   getForVersion(versionPk: string): Promise<Job[]>;
   /** Marks every queued/running job of the version cancelled; a cancelled job can never write a result. */
   cancelForVersion(versionPk: string, now: number): Promise<number>;
+  /**
+   * Atomically takes the oldest job of `kinds` that is queued, or running with an expired lease
+   * (its worker died), sets it running under `workerId` until `leaseUntil` and bumps `attempts`.
+   * Two workers never get the same job (SQLite: one writer; PostgreSQL: FOR UPDATE SKIP LOCKED).
+   */
+  claim(workerId: string, kinds: string[], leaseUntil: number, now: number): Promise<Job | undefined>;
+  /** Extends the lease while the job runs. 'cancelled' / 'lost' tell the worker to stop at once. */
+  heartbeat(jobId: string, workerId: string, leaseUntil: number, now: number): Promise<'ok' | 'cancelled' | 'lost'>;
+  /**
+   * Ends a running job this worker still holds. Returns false (and changes nothing) when the job was
+   * cancelled, deleted or taken over — the caller must then discard its result. Call it in the same
+   * transaction as the result write, after locking the job with `lockRunning`.
+   */
+  finish(jobId: string, workerId: string, state: 'succeeded' | 'failed' | 'queued', lastError: string, now: number): Promise<boolean>;
+  /** Locks the job row if it is still running under `workerId` (PostgreSQL: FOR UPDATE); undefined otherwise. */
+  lockRunning(jobId: string, workerId: string): Promise<Job | undefined>;
 }
 
 export interface Repos {
@@ -101,6 +136,12 @@ export interface Repos {
   models: ModelRepo;
   versions: VersionRepo;
   jobs: JobRepo;
+  // Training data (src/ports/inputs-store.ts) and trained artifacts.
+  inputs: InputRepo;
+  embeddings: EmbeddingRepo;
+  concepts: ConceptRepo;
+  datasets: DatasetRepo;
+  artifacts: ArtifactStore;
 }
 
 /**

@@ -86,8 +86,9 @@ function enumValue(e: protobuf.Enum, v: unknown, path: string): number {
     return fail(path, `${v} is not a value of ${e.name}`);
   }
   if (typeof v === 'string') {
-    const n = e.values[v];
-    if (n !== undefined) return n;
+    // protobufjs also keys `values` by the number ("10" -> "PRIVATE"): only a name maps to a number.
+    const n: unknown = e.values[v];
+    if (typeof n === 'number') return n;
     if (/^\d+$/.test(v) && e.valuesById[Number(v)] !== undefined) return Number(v);
     return fail(path, `"${v}" is not a value of ${e.name}`);
   }

@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { parseTimestamp } from './wkt-wrappers.js';
+import { BoxedScalar, parseTimestamp } from './wkt-wrappers.js';
 
 /**
  * Binary <-> "API object" conversion for one message type. API objects are what the service layer
@@ -14,7 +14,11 @@ export interface MessageCodec {
 const TIMESTAMP = '.google.protobuf.Timestamp';
 /** Well-known types whose API form is not an object; the generated fromObject only accepts objects there. */
 const SCALAR_WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
-const isScalarForm = (t: protobuf.Type): boolean => t.fullName === TIMESTAMP || SCALAR_WRAPPERS.has(t.fullName);
+/** google.protobuf.Value may hold a bare string / number / bool (e.g. ModelTypeField.default_value). */
+const VALUE = '.google.protobuf.Value';
+/** Their wrappers take whole plain JSON: never descend into them. */
+const JSON_WRAPPERS = new Set(['.google.protobuf.Struct', '.google.protobuf.ListValue']);
+const isScalarForm = (t: protobuf.Type): boolean => t.fullName === TIMESTAMP || t.fullName === VALUE || SCALAR_WRAPPERS.has(t.fullName);
 const timestampPaths = new WeakMap<protobuf.Type, protobuf.Field[]>();
 
 /** Fields of `type` that are, or transitively contain, a Timestamp or scalar wrapper (generated fromObject rejects strings there). */
@@ -28,7 +32,10 @@ function fieldsWithTimestamps(type: protobuf.Type, seen = new Set<protobuf.Type>
     if (!rt || !('fieldsArray' in rt)) continue;
     const t = rt as protobuf.Type;
     if (isScalarForm(t)) out.push(f);
-    else if (!seen.has(t) && fieldsWithTimestamps(t, seen).length > 0) out.push(f);
+    else if (JSON_WRAPPERS.has(t.fullName)) continue;
+    // A type still being scanned (recursive messages such as ModelTypeField -> enum options -> ModelTypeField)
+    // counts as "may contain": answering "no" here would be cached for the inner type and lose its nested fields.
+    else if (seen.has(t) || fieldsWithTimestamps(t, seen).length > 0) out.push(f);
   }
   seen.delete(type);
   timestampPaths.set(type, out);
@@ -46,6 +53,7 @@ function prepare(type: protobuf.Type, obj: Record<string, unknown>): Record<stri
     const conv = (x: unknown): unknown => {
       if (t.fullName === TIMESTAMP) return typeof x === 'string' ? parseTimestamp(x) : x;
       if (SCALAR_WRAPPERS.has(t.fullName)) return x !== null && typeof x === 'object' ? x : { value: x };
+      if (t.fullName === VALUE) return x !== null && typeof x === 'object' ? x : new BoxedScalar(x);
       return x && typeof x === 'object' ? prepare(t, x as Record<string, unknown>) : x;
     };
     copy ??= { ...obj };

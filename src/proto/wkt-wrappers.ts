@@ -14,6 +14,15 @@ type Wrapper = {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Msg = Record<string, unknown> & { kind?: string };
 
+/**
+ * A JSON scalar headed for a `google.protobuf.Value` field. Generated fromObject code rejects
+ * non-objects for message fields before the Value wrapper runs, so the binary codec boxes
+ * scalars in this and the wrapper unboxes them.
+ */
+export class BoxedScalar {
+  constructor(readonly value: unknown) {}
+}
+
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Decoded messages carry only the set oneof member as an own property (defaults live on the prototype). */
@@ -127,6 +136,6 @@ export function registerWellKnownTypeWrappers(): void {
     w[`.google.protobuf.${n}`] = scalarWrapper;
   }
   w['.google.protobuf.Struct'] = builderWrapper((b, v) => b.toStruct((v ?? {}) as Record<string, unknown>), structToPlain);
-  w['.google.protobuf.Value'] = builderWrapper((b, v) => b.toValue(v), valueToPlain);
+  w['.google.protobuf.Value'] = builderWrapper((b, v) => b.toValue(v instanceof BoxedScalar ? v.value : v), valueToPlain);
   w['.google.protobuf.ListValue'] = builderWrapper((b, v) => b.toList((v ?? []) as unknown[]), listToPlain);
 }

@@ -27,7 +27,7 @@ export class AppResolver {
     }
     const app = hit.app;
     if (!app) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
-    if (caller.keyKind === 'app' && !caller.appIds.includes(appId)) {
+    if (caller.keyKind === 'app' && (!caller.appIds.includes(appId) || userId !== caller.userId)) {
       throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
     }
     if (app.userId !== caller.userId) {

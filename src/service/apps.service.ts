@@ -5,6 +5,7 @@ import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
+import type { Authenticator } from './auth.service.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
 import { appToApi } from './mappers/app.mapper.js';
 import { pageOf } from './paging.js';
@@ -18,6 +19,8 @@ function appFromRequest(raw: ApiObject, userId: string, now: number): App {
   const metadata = raw.metadata ?? {};
   if (!isJsonObject(metadata)) throw badApp('app metadata must be a JSON object.');
   const visibility = ((raw.visibility ?? {}) as { gettable?: number }).gettable || Visibility.PRIVATE;
+  // REST's codec only lets enum values through; gRPC carries any number (e.g. 20), which must not be stored.
+  if (!(Object.values(Visibility) as number[]).includes(visibility)) throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
   return {
     userId,
     id,
@@ -32,7 +35,7 @@ function appFromRequest(raw: ApiObject, userId: string, now: number): App {
 }
 
 /** Apps are owned by users; every model lives in one. */
-export function appRpcs(store: Store, resolver: AppResolver): Record<string, RpcImpl> {
+export function appRpcs(store: Store, resolver: AppResolver, auth: Authenticator): Record<string, RpcImpl> {
   return {
     PostApps: {
       access: 'user',
@@ -70,6 +73,8 @@ export function appRpcs(store: Store, resolver: AppResolver): Record<string, Rpc
         const app = ctx.app!;
         await store.apps.delete(app.userId, app.id);
         resolver.evict(app.userId, app.id);
+        // Its app keys went with it (FK cascade); cached lookups must not outlive them.
+        auth.evictApp(app.userId, app.id);
         return {};
       },
     },

@@ -50,4 +50,9 @@ export class Authenticator {
   evictKey(keyId: string): void {
     for (const [hash, e] of this.cache) if (e.key?.id === keyId) this.cache.delete(hash);
   }
+
+  /** Drops cached lookups of the app keys bound to an app (after DeleteApp, which deletes them). */
+  evictApp(userId: string, appId: string): void {
+    for (const [hash, e] of this.cache) if (e.key?.userId === userId && e.key.appIds.includes(appId)) this.cache.delete(hash);
+  }
 }

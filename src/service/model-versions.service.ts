@@ -55,8 +55,9 @@ function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: Api
   };
 }
 
-function trainJob(v: ModelVersion, now: number, evalInfo: unknown): Job {
-  const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id };
+function trainJob(v: ModelVersion, modelTypeId: string, now: number, evalInfo: unknown): Job {
+  // The model type travels with the job: the worker needs it and a model's type never changes.
+  const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id, model_type_id: modelTypeId };
   if (evalInfo) payload.eval_info = evalInfo as JsonObject;
   return { id: newId(), kind: TRAIN_JOB, versionPk: v.pk, state: 'queued', attempts: 0, payload, leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: now, updatedAt: now };
 }
@@ -84,7 +85,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<stri
           await tx.versions.create(version).catch((e: unknown) => {
             throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`) : e;
           });
-          if (type.trainable) await tx.jobs.enqueue(trainJob(version, ctx.now, req.eval_info));
+          if (type.trainable) await tx.jobs.enqueue(trainJob(version, type.id, ctx.now, req.eval_info));
         });
         return { model: modelToApi(model, version) };
       },
@@ -119,6 +120,8 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<stri
         const model = await findModel(store, ctx, req.model_id);
         const type = typeOf(types, model);
         const patched = await store.transaction(async (tx) => {
+          // Lock the model first: concurrent patches of its versions then serialise (no lost merge).
+          await findModel(tx, ctx, model.id, true);
           const out: ModelVersion[] = [];
           for (const [i, raw] of list.entries()) {
             const vid = String(raw.id ?? '');

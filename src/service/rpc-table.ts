@@ -3,7 +3,10 @@ import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
 import { appRpcs } from './apps.service.js';
 import type { Authenticator } from './auth.service.js';
+import { conceptRpcs } from './concepts.service.js';
 import type { RpcImpl } from './context.js';
+import { datasetRpcs } from './datasets.service.js';
+import { inputRpcs } from './inputs.service.js';
 import { keyRpcs } from './keys.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
 import { versionRpcs } from './model-versions.service.js';
@@ -15,16 +18,21 @@ export interface ServiceDeps {
   auth: Authenticator;
   apps: AppResolver;
   validScopes: ReadonlySet<string>;
+  /** Called after PostInputs commits, to wake the input processor of this process (if it runs one). */
+  onInputsAdded?: () => void;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
 export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
   const all = {
-    ...appRpcs(d.store, d.apps),
+    ...appRpcs(d.store, d.apps, d.auth),
     ...keyRpcs(d.store, d.auth, d.validScopes),
     ...modelTypeRpcs(d.types),
     ...modelRpcs(d.store, d.types),
     ...versionRpcs(d.store, d.types),
+    ...inputRpcs(d.store, d.onInputsAdded),
+    ...conceptRpcs(d.store),
+    ...datasetRpcs(d.store),
   };
   return new Map(Object.entries(all));
 }

@@ -1,16 +1,22 @@
+import { sql } from 'kysely';
 import { DuplicateKeyError } from '../domain/errors.js';
 import type { Job } from '../domain/entities.js';
 import type { JobRepo } from '../ports/store.js';
-import { count, type Ctx } from './context.js';
+import { count, inList, type Ctx } from './context.js';
 import { jobFromRow, jobToRow } from './rows.js';
 
 /**
  * The durable job table. Enqueue writes through the caller's handle, so inside transaction() the job
  * commits or rolls back with its version. (A PostgreSQL engine such as pg-boss can sit behind this
  * interface later, as long as it can enqueue on the same connection.)
+ * Every write a worker makes is conditional on `state = 'running' and lease_owner = <worker>`, so
+ * once a job is cancelled, deleted or taken over, nothing its old worker sends can land.
  */
 export function jobRepo(ctx: Ctx): JobRepo {
-  const { db } = ctx;
+  const { db, dialect } = ctx;
+  const held = (jobId: string, workerId: string) =>
+    db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('state', '=', 'running').where('lease_owner', '=', workerId);
+
   return {
     async enqueue(job: Job) {
       const res = await db.insertInto('jobs').values(jobToRow(job)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
@@ -28,10 +34,6 @@ export function jobRepo(ctx: Ctx): JobRepo {
       return rows.map(jobFromRow);
     },
 
-    /**
-     * Workers must write results with `... where id = ? and state = 'running' and lease_owner = ?`,
-     * so once this has run, no result of the cancelled job can land.
-     */
     async cancelForVersion(versionPk, now) {
       const res = await db
         .updateTable('jobs')
@@ -40,6 +42,72 @@ export function jobRepo(ctx: Ctx): JobRepo {
         .where('state', 'in', ['queued', 'running'])
         .executeTakeFirst();
       return count(res.numUpdatedRows);
+    },
+
+    /**
+     * One statement on both dialects. PostgreSQL: the candidate is locked FOR UPDATE SKIP LOCKED, so
+     * concurrent workers each skip to a different job instead of queueing behind one row. SQLite:
+     * the statement runs under the single write lock.
+     */
+    async claim(workerId, kinds, leaseUntil, now) {
+      if (kinds.length === 0) return undefined;
+      let next = db
+        .selectFrom('jobs')
+        .select('id')
+        .where(inList(dialect, 'kind', kinds))
+        .where((eb) =>
+          eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]),
+        )
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(1);
+      if (dialect === 'postgres') next = next.forUpdate().skipLocked();
+      const r = await db
+        .updateTable('jobs')
+        .set({ state: 'running', lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1`, updated_at: now })
+        .where('id', '=', next)
+        .returningAll()
+        .executeTakeFirst();
+      return r && jobFromRow(r);
+    },
+
+    async heartbeat(jobId, workerId, leaseUntil, now) {
+      const res = await db
+        .updateTable('jobs')
+        .set({ lease_expires_at: leaseUntil, updated_at: now })
+        .where('id', '=', jobId)
+        .where('state', '=', 'running')
+        .where('lease_owner', '=', workerId)
+        .executeTakeFirst();
+      if (count(res.numUpdatedRows) > 0) return 'ok';
+      // A missing row was deleted with its version / model / app: the work is no longer wanted either.
+      const cur = await db.selectFrom('jobs').select('state').where('id', '=', jobId).executeTakeFirst();
+      return !cur || cur.state === 'cancelled' ? 'cancelled' : 'lost';
+    },
+
+    /** Re-queueing hands the job back (lease cleared); a terminal state keeps lease_owner as a record of who ran it. */
+    async finish(jobId, workerId, state, lastError, now) {
+      const res = await db
+        .updateTable('jobs')
+        .set({
+          state,
+          last_error: lastError,
+          updated_at: now,
+          lease_expires_at: null,
+          ...(state === 'queued' ? { lease_owner: null } : {}),
+        })
+        .where('id', '=', jobId)
+        .where('state', '=', 'running')
+        .where('lease_owner', '=', workerId)
+        .executeTakeFirst();
+      return count(res.numUpdatedRows) > 0;
+    },
+
+    /** PostgreSQL: FOR UPDATE, so a concurrent cancel waits for this transaction and then finds the job finished. */
+    async lockRunning(jobId, workerId) {
+      const q = held(jobId, workerId);
+      const r = await (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+      return r && jobFromRow(r);
     },
   };
 }

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../ports/store.js';
 import { appRepo } from './apps.repo.js';
+import { artifactRepo, conceptRepo, embeddingRepo } from './concepts.repo.js';
+import { datasetRepo } from './datasets.repo.js';
+import { inputRepo } from './inputs.repo.js';
 import type { Backend } from './backend.js';
 import { hotQueries, type Ctx, type HotQueries } from './context.js';
 import { jobRepo } from './jobs.repo.js';
@@ -18,6 +21,11 @@ function repos(ctx: Ctx): Repos {
     models: modelRepo(ctx),
     versions: versionRepo(ctx),
     jobs: jobRepo(ctx),
+    inputs: inputRepo(ctx),
+    embeddings: embeddingRepo(ctx),
+    concepts: conceptRepo(ctx),
+    datasets: datasetRepo(ctx),
+    artifacts: artifactRepo(ctx),
   };
 }
 
@@ -33,6 +41,11 @@ export class KyselyStore implements Store {
   readonly models: Repos['models'];
   readonly versions: Repos['versions'];
   readonly jobs: Repos['jobs'];
+  readonly inputs: Repos['inputs'];
+  readonly embeddings: Repos['embeddings'];
+  readonly concepts: Repos['concepts'];
+  readonly datasets: Repos['datasets'];
+  readonly artifacts: Repos['artifacts'];
   readonly #backend: Backend;
   readonly #hot: HotQueries;
 
@@ -53,6 +66,11 @@ export class KyselyStore implements Store {
     this.models = root.models;
     this.versions = root.versions;
     this.jobs = root.jobs;
+    this.inputs = root.inputs;
+    this.embeddings = root.embeddings;
+    this.concepts = root.concepts;
+    this.datasets = root.datasets;
+    this.artifacts = root.artifacts;
   }
 
   /** The root Kysely handle, for diagnostics and tests (EXPLAIN); application code uses the repos. */

@@ -1,3 +1,5 @@
+import type { TrainingDataTables } from './schema-training.js';
+
 /**
  * Row shapes of the tables created by `migrations/`, as Kysely sees them. Both dialects return
  * the same JS types: timestamps are integer milliseconds (pg's int8 parser is set to Number),
@@ -113,7 +115,7 @@ export interface JobsTable {
   updated_at: number;
 }
 
-export interface DB {
+export interface DB extends TrainingDataTables {
   users: UsersTable;
   api_keys: ApiKeysTable;
   apps: AppsTable;

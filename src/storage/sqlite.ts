@@ -20,6 +20,8 @@ import type { DB } from './schema.js';
 export interface SqliteOptions {
   /** Prepared statements kept per connection (LRU). Varying IN-list or batch sizes make new SQL texts. */
   statementCacheSize?: number;
+  /** How long a statement waits for another process's write lock before SQLITE_BUSY (default 5000). */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -72,19 +74,19 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-export function openSqliteDatabase(file: string): Database.Database {
+export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across app crashes, may lose the last commits on power loss
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
+  raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return raw;
 }
 
 /** Opens (creating if needed) the SQLite database at `file`. */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
-  const raw = openSqliteDatabase(file);
+  const raw = openSqliteDatabase(file, opts.busyTimeoutMs);
   const scope = new TxScope();
   const base = new ImmediateSqliteDialect({ database: cachingDatabase(raw, opts.statementCacheSize) });
   const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope) });

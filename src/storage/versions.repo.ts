@@ -27,16 +27,23 @@ async function insertConcepts(db: Kysely<DB>, dialect: DialectName, versionPk: s
 }
 
 /**
- * models.num_inputs mirrors the latest version's total_input_count so that sorting models by it
- * is an index scan. Every version write calls this in its transaction. On PostgreSQL the model row
- * is locked first and the value computed by a later statement, whose snapshot then includes every
- * version committed by the writers that held the lock before: the last writer always leaves the
- * right value. SQLite writers are serialised already.
+ * models.num_inputs mirrors the latest version's total_input_count so that sorting models by it is
+ * an index scan; every version write recomputes it in its transaction. On PostgreSQL the writer
+ * first locks the model row (FOR NO KEY UPDATE), and the recompute is a later statement whose
+ * snapshot therefore includes every version committed by writers that held the lock before: the
+ * last writer always leaves the right value. SQLite writers are serialised already.
+ * Every version write takes the model lock FIRST (model before version, the order a service that
+ * calls models.getForUpdate also uses), so two writers never wait on each other in a cycle; for an
+ * insert this also means its foreign-key FOR KEY SHARE on the model is not held while queueing,
+ * which could deadlock with a concurrent PatchModelIds (a key change needs FOR UPDATE).
  */
-async function refreshNumInputs(db: Kysely<DB>, dialect: DialectName, modelPk: string): Promise<void> {
+async function lockModel(db: Kysely<DB>, dialect: DialectName, modelPk: string): Promise<void> {
   if (dialect === 'postgres') {
     await db.selectFrom('models').select('pk').where('pk', '=', modelPk).forNoKeyUpdate().execute();
   }
+}
+
+async function recomputeNumInputs(db: Kysely<DB>, modelPk: string): Promise<void> {
   await sql`update models set num_inputs = latest.n
     from (select coalesce((select total_input_count from model_versions where model_pk = ${modelPk}
                            order by created_at desc, id desc limit 1), 0) as n) as latest
@@ -51,10 +58,11 @@ export function versionRepo(ctx: Ctx): VersionRepo {
     async create(version: ModelVersion) {
       const row = versionToRow(version);
       await ctx.atomic(async (tx) => {
+        await lockModel(tx, dialect, row.model_pk);
         const res = await tx.insertInto('model_versions').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('model version', version.id);
         if (version.concepts.length > 0) await insertConcepts(tx, dialect, row.pk, row.concepts);
-        await refreshNumInputs(tx, dialect, row.model_pk);
+        await recomputeNumInputs(tx, row.model_pk);
       });
     },
 
@@ -64,22 +72,50 @@ export function versionRepo(ctx: Ctx): VersionRepo {
 
     async update(version) {
       await ctx.atomic(async (tx) => {
-        const r = await tx
+        await lockModel(tx, dialect, version.modelPk);
+        const res = await tx.updateTable('model_versions').set(versionMutableRow(version)).where('pk', '=', version.pk).executeTakeFirst();
+        if (count(res.numUpdatedRows) > 0) await recomputeNumInputs(tx, version.modelPk);
+      });
+    },
+
+    /** Model lock first (the order every version write uses), and only when num_inputs may change. */
+    async updateTraining(pk, f) {
+      return ctx.atomic(async (tx) => {
+        let modelPk: string | undefined;
+        if (f.totalInputCount !== undefined) {
+          modelPk = (await tx.selectFrom('model_versions').select('model_pk').where('pk', '=', pk).executeTakeFirst())?.model_pk;
+          if (!modelPk) return false;
+          await lockModel(tx, dialect, modelPk);
+        }
+        const res = await tx
           .updateTable('model_versions')
-          .set(versionMutableRow(version))
-          .where('pk', '=', version.pk)
-          .returning('model_pk')
+          .set({
+            ...(f.status ? { status_code: f.status.code, status_details: f.status.details, percent_completed: f.status.percentCompleted } : {}),
+            ...(f.totalInputCount !== undefined ? { total_input_count: f.totalInputCount } : {}),
+            ...(f.completedAt !== undefined ? { completed_at: f.completedAt } : {}),
+            ...(f.trainLog !== undefined ? { train_log: f.trainLog } : {}),
+            ...(f.modifiedAt !== undefined ? { modified_at: f.modifiedAt } : {}),
+          })
+          .where('pk', '=', pk)
           .executeTakeFirst();
-        if (r) await refreshNumInputs(tx, dialect, r.model_pk);
+        if (count(res.numUpdatedRows) === 0) return false;
+        if (modelPk) await recomputeNumInputs(tx, modelPk);
+        return true;
       });
     },
 
     /** Concepts and jobs of the version go by ON DELETE CASCADE. */
     async delete(pk) {
       return ctx.atomic(async (tx) => {
+        if (dialect === 'postgres') {
+          const v = await tx.selectFrom('model_versions').select('model_pk').where('pk', '=', pk).executeTakeFirst();
+          if (!v) return false;
+          await lockModel(tx, dialect, v.model_pk);
+        }
         const r = await tx.deleteFrom('model_versions').where('pk', '=', pk).returning('model_pk').executeTakeFirst();
-        if (r) await refreshNumInputs(tx, dialect, r.model_pk);
-        return r !== undefined;
+        if (!r) return false;
+        await recomputeNumInputs(tx, r.model_pk);
+        return true;
       });
     },
 

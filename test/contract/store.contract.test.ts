@@ -5,9 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { migrations } from '../../src/storage/migrations/index.js';
 import { migrate, openKyselyStore, sqliteFile } from '../../src/storage/open-store.js';
 import { basicCases } from './cases/basic.js';
 import type { Harness } from './cases/harness.js';
+import { jobCases } from './cases/jobs.js';
 import { modelListCases } from './cases/model-list.js';
 import { modelCases } from './cases/models.js';
 import { planCases } from './cases/plans.js';
@@ -33,6 +35,7 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   modelCases(h);
   describe('ListModels', () => modelListCases(h));
   versionCases(h);
+  jobCases(h);
   transactionCases(h);
   planCases(h);
   extra?.(h);
@@ -49,8 +52,9 @@ describe('Migrations: an empty SQLite and an empty PostgreSQL end with the same 
     const lite = freshSqlite();
     const pgdb = freshPostgres();
     try {
-      assert.deepEqual(await migrate(lite.url), ['001_initial']);
-      assert.deepEqual(await migrate(pgdb.url), ['001_initial']);
+      const all = Object.keys(migrations);
+      assert.deepEqual(await migrate(lite.url), all);
+      assert.deepEqual(await migrate(pgdb.url), all);
       const schema = new URL(pgdb.url).searchParams.get('schema')!;
       const fromSqlite = snapshotSqlite(sqliteFile(lite.url));
       const fromPostgres = await snapshotPostgres(PG_BASE_URL!, schema);

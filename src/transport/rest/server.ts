@@ -76,7 +76,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
         return send(reply, r.code, r.response);
       };
       try {
-        app.route({ method: binding.method, url: route.url, handler });
+        app.route({ method: binding.method, url: route.url, handler, config: { rpc } });
       } catch {
         // Two RPCs bound to the same method+path: the first (proto order) keeps it, as a proxy would.
       }
@@ -86,14 +86,22 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   app.setNotFoundHandler((req, reply) =>
     send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) }),
   );
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const reqId = newId();
     const e = err as { code?: string; statusCode?: number; message: string };
-    if (err instanceof JsonCodecError) return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, `${err.message}.`, reqId) });
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, `The request body is over the ${opts.bodyLimitBytes}-byte limit; send fewer inputs per call (MODELKEEP_BODY_LIMIT_BYTES sets the limit).`, reqId) });
+    let details: string | undefined;
+    if (err instanceof JsonCodecError) details = `${err.message}.`;
+    else if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') details = `The request body is over the ${opts.bodyLimitBytes}-byte limit; send fewer inputs per call (MODELKEEP_BODY_LIMIT_BYTES sets the limit).`;
+    else if (e.statusCode && e.statusCode < 500) details = e.message;
+    if (details !== undefined) {
+      // On an API route the error body is that RPC's response, with its always-present lists ("models": []).
+      const rpc = (req.routeOptions.config as { rpc?: RpcInfo } | undefined)?.rpc;
+      if (rpc) {
+        const r = dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), reqId);
+        return send(reply, r.code, r.response);
+      }
+      return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, details, reqId) });
     }
-    if (e.statusCode && e.statusCode < 500) return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, e.message, reqId) });
     app.log.error({ err, reqId }, 'unhandled REST error');
     return send(reply, Code.INTERNAL_SERVER_ISSUE, { status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId) });
   });

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { RetryableStoreError } from '../../../src/domain/errors.js';
+import { migrations } from '../../../src/storage/migrations/index.js';
 import { migrate, openKyselyStore } from '../../../src/storage/open-store.js';
 import { adminQuery, freshPostgres } from '../databases.js';
 import type { Harness } from './harness.js';
@@ -38,7 +39,8 @@ export function postgresCases(h: Harness & { url: string }): void {
     const db = freshPostgres();
     try {
       const [x, y] = await Promise.all([migrate(db.url), migrate(db.url)]);
-      assert.deepEqual([...x!, ...y!], ['001_initial']);
+      // One of them applies every migration, the other finds nothing left to do.
+      assert.deepEqual([x!, y!].sort((p, q) => q.length - p.length), [Object.keys(migrations), []]);
     } finally {
       await db.drop();
     }

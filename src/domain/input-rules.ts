@@ -1,0 +1,142 @@
+// Validation of input-side requests (PostInputs, PatchInputs): pure, so every rule is unit-tested.
+// Anything refused here is refused before a single row is written.
+import { ApiError } from './errors.js';
+import { isValidId, newId } from './ids.js';
+import type { InputLabel, NewInput } from './inputs.js';
+import { isJsonObject, type JsonObject } from './json.js';
+import { applyPatch, type PatchAction } from './patch.js';
+import { Code } from './status-codes.js';
+
+/** PostInputs / DeleteInputs batch limit (Clarifai SDK MAX_UPLOAD_BATCH_SIZE, upcoming-api-changes table). */
+export const MAX_INPUTS_PER_CALL = 128;
+
+const bad = (details: string): ApiError => new ApiError(Code.INPUT_INVALID_ARGUMENT, details);
+
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw => (isJsonObject(v) ? (v as Raw) : {});
+
+/** What PostInputs reads from `data`; the rest of Clarifai's Data (video, regions, geo, …) is refused by name. */
+const DATA_FIELDS = new Set(['image', 'text', 'concepts', 'metadata']);
+const IMAGE_FIELDS = new Set(['url', 'base64', 'allow_duplicate_url']);
+const TEXT_FIELDS = new Set(['raw', 'allow_duplicate_url']);
+
+export function checkBatch(count: number, rpc: string, what = 'inputs'): void {
+  if (count === 0) throw new ApiError(Code.INPUT_INVALID_REQUEST, `${rpc} needs at least one entry in "${what}".`);
+  if (count > MAX_INPUTS_PER_CALL) {
+    throw new ApiError(Code.INPUT_INVALID_REQUEST, `${rpc} takes at most ${MAX_INPUTS_PER_CALL} ${what} per call; got ${count}. Split the request into batches of ${MAX_INPUTS_PER_CALL}.`);
+  }
+}
+
+function rejectUnknown(o: Raw, allowed: Set<string>, path: string, hint: string): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (!allowed.has(k) && v !== undefined && v !== null) throw bad(`${path}.${k} is not supported by modelkeep; ${hint}`);
+  }
+}
+
+/**
+ * `data.concepts` -> labels. Values must be 1 (positive) or 0 (negative). A value missing here is 0:
+ * over REST the JSON codec already filled Clarifai's default of 1, while over gRPC proto3 cannot
+ * send an explicit 0 at all, so "absent" can only mean 0 there.
+ */
+export function parseLabels(raw: unknown, path: string): InputLabel[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw bad(`${path} must be a list of concepts.`);
+  const seen = new Set<string>();
+  return raw.map((c, i) => {
+    const id = String(obj(c).id ?? '');
+    if (!id) throw bad(`${path}[${i}].id is required: label inputs with concept ids (a concept is created with name = id if it does not exist).`);
+    if (!isValidId(id)) throw bad(`${path}[${i}].id '${id.slice(0, 140)}' is not a valid concept id (1-128 letters, digits, '_' or '-', starting with a letter or digit).`);
+    if (seen.has(id)) throw bad(`${path} names concept '${id}' twice.`);
+    seen.add(id);
+    const value = Number(obj(c).value ?? 0);
+    if (value !== 0 && value !== 1) throw bad(`${path}[${i}].value is ${value}; use 1 for a positive label or 0 for a negative one.`);
+    return { id, value };
+  });
+}
+
+function parseMetadata(raw: unknown, path: string): JsonObject {
+  if (raw === undefined || raw === null) return {};
+  if (!isJsonObject(raw)) throw bad(`${path} must be a JSON object.`);
+  return raw;
+}
+
+function parseImageUrl(url: string, path: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ApiError(Code.INPUT_INVALID_URL, `${path} '${url.slice(0, 200)}' is not a URL; send an http(s) URL or the bytes in data.image.base64.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new ApiError(Code.INPUT_INVALID_URL, `${path} uses ${u.protocol.replace(':', '')}; only http and https URLs are fetched. Send other images in data.image.base64.`);
+  }
+  return u.toString();
+}
+
+/** One PostInputs entry -> a new input (not yet stored). `base` gives owner and time. */
+export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId: string; now: number }): NewInput {
+  const path = `inputs[${i}]`;
+  if (raw.settings !== undefined && raw.settings !== null) throw bad(`${path}.settings is not supported by modelkeep; leave it out.`);
+  const id = raw.id ? String(raw.id) : newId();
+  if (!isValidId(id)) throw bad(`${path}.id '${id.slice(0, 140)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`);
+  const data = obj(raw.data);
+  rejectUnknown(data, DATA_FIELDS, `${path}.data`, 'inputs carry data.text.raw, data.image.base64 or data.image.url, with data.concepts and data.metadata.');
+  const image = data.image === undefined || data.image === null ? undefined : obj(data.image);
+  const text = data.text === undefined || data.text === null ? undefined : obj(data.text);
+  if (image) rejectUnknown(image, IMAGE_FIELDS, `${path}.data.image`, 'send the image as data.image.url or data.image.base64.');
+  if (text) rejectUnknown(text, TEXT_FIELDS, `${path}.data.text`, 'send the text itself in data.text.raw.');
+  const kinds = [image?.url ? 'data.image.url' : '', image?.base64 ? 'data.image.base64' : '', text?.raw ? 'data.text.raw' : ''].filter(Boolean);
+  if (kinds.length === 0) throw bad(`${path} has no data: send one of data.text.raw, data.image.base64 or data.image.url.`);
+  if (kinds.length > 1) throw bad(`${path} has ${kinds.join(' and ')}; an input carries exactly one of them.`);
+  let imageBytes: Uint8Array | null = null;
+  if (image?.base64) {
+    imageBytes = Buffer.from(String(image.base64), 'base64');
+    if (imageBytes.length === 0) throw bad(`${path}.data.image.base64 decodes to no bytes; send the image file's bytes, base64-encoded.`);
+  }
+  const datasetIds = Array.isArray(raw.dataset_ids) ? raw.dataset_ids.map(String) : [];
+  for (const d of datasetIds) if (!isValidId(d)) throw bad(`${path}.dataset_ids: '${d.slice(0, 140)}' is not a valid dataset id.`);
+  return {
+    pk: newId(), userId: base.userId, appId: base.appId, id,
+    kind: text ? 'text' : 'image',
+    text: text ? String(text.raw) : null,
+    imageUrl: image?.url ? parseImageUrl(String(image.url), `${path}.data.image.url`) : null,
+    imageBytes,
+    metadata: parseMetadata(data.metadata, `${path}.data.metadata`),
+    concepts: parseLabels(data.concepts, `${path}.data.concepts`),
+    datasetIds: [...new Set(datasetIds)],
+    createdAt: base.now,
+  };
+}
+
+/** Ids used twice in one request (a request must not conflict with itself). */
+export function duplicateIds(ids: string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const id of ids) (seen.has(id) ? dup : seen).add(id);
+  return [...dup];
+}
+
+/**
+ * PatchInputs on one input: `data.concepts` and `data.metadata` are patched with Clarifai's
+ * merge / overwrite / remove (src/domain/patch.ts) over the view {concepts, metadata}; concepts
+ * merge and remove by id. Everything else in `data` is immutable and refused.
+ */
+export function patchAnnotations(
+  current: { concepts: InputLabel[]; metadata: JsonObject },
+  rawData: unknown,
+  action: PatchAction,
+  path: string,
+): { concepts: InputLabel[]; metadata: JsonObject } {
+  const data = obj(rawData);
+  for (const [k, v] of Object.entries(data)) {
+    if (k !== 'concepts' && k !== 'metadata' && v !== undefined && v !== null) {
+      throw bad(`${path}.data.${k} cannot be patched: an input's data is immutable. Only data.concepts and data.metadata change; delete and re-add the input to change its data.`);
+    }
+  }
+  const patch: JsonObject = {};
+  if (Array.isArray(data.concepts)) patch.concepts = data.concepts.map((c) => ({ id: String(obj(c).id ?? ''), value: Number(obj(c).value ?? 0) }));
+  if (data.metadata !== undefined && data.metadata !== null) patch.metadata = parseMetadata(data.metadata, `${path}.data.metadata`);
+  const view: JsonObject = { concepts: current.concepts.map((c) => ({ id: c.id, value: c.value })), metadata: current.metadata };
+  const next = applyPatch(view, patch, action);
+  return { concepts: parseLabels(next.concepts ?? [], `${path}.data.concepts`), metadata: parseMetadata(next.metadata ?? {}, `${path}.data.metadata`) };
+}

@@ -1,0 +1,111 @@
+import type { Millis } from './entities.js';
+import type { JsonObject } from './json.js';
+
+/** What an input carries. Data is immutable after PostInputs (as in Clarifai); labels and metadata change. */
+export type InputKind = 'text' | 'image';
+
+/** One concept label on an input: value 1 = positive, 0 = explicit negative. */
+export interface InputLabel {
+  id: string;
+  value: number;
+}
+
+/** A label as read back, with the concept's current name. */
+export interface NamedLabel extends InputLabel {
+  name: string;
+}
+
+export interface InputStatus {
+  code: number;
+  details: string;
+}
+
+export interface Input {
+  /** Internal key; input ids are unique per app. */
+  pk: string;
+  userId: string;
+  appId: string;
+  id: string;
+  kind: InputKind;
+  /** `data.text.raw` of a text input. */
+  text: string | null;
+  /** `data.image.url` as sent (fetched by the processor); null for base64 images and text. */
+  imageUrl: string | null;
+  /** Width / height / format, known once processing decoded the image. */
+  imageInfo: JsonObject | null;
+  metadata: JsonObject;
+  concepts: NamedLabel[];
+  /** Datasets the input belongs to (read side only; membership is written through DatasetRepo). */
+  datasetIds: string[];
+  status: InputStatus;
+  createdAt: Millis;
+  modifiedAt: Millis;
+}
+
+/** A validated PostInputs entry, ready to store. */
+export interface NewInput {
+  pk: string;
+  userId: string;
+  appId: string;
+  id: string;
+  kind: InputKind;
+  text: string | null;
+  imageUrl: string | null;
+  /** Decoded `data.image.base64`; stored in the blob table. */
+  imageBytes: Uint8Array | null;
+  metadata: JsonObject;
+  concepts: InputLabel[];
+  datasetIds: string[];
+  createdAt: Millis;
+}
+
+/** App-level concept (Clarifai creates one with name = id when an input or version references it). */
+export interface Concept {
+  userId: string;
+  appId: string;
+  id: string;
+  name: string;
+  createdAt: Millis;
+  modifiedAt: Millis;
+}
+
+export interface Dataset {
+  pk: string;
+  userId: string;
+  appId: string;
+  id: string;
+  description: string;
+  notes: string;
+  metadata: JsonObject;
+  createdAt: Millis;
+  modifiedAt: Millis;
+}
+
+/** Counts kept with a dataset version (DatasetVersion.metrics["/"]). */
+export interface DatasetVersionCounts {
+  inputs: number;
+  unlabeled: number;
+  positiveTags: number;
+}
+
+/** A frozen snapshot of a dataset's inputs and their labels at creation time. */
+export interface DatasetVersion {
+  pk: string;
+  datasetPk: string;
+  datasetId: string;
+  userId: string;
+  appId: string;
+  id: string;
+  description: string;
+  metadata: JsonObject;
+  statusCode: number;
+  counts: DatasetVersionCounts;
+  createdAt: Millis;
+  modifiedAt: Millis;
+}
+
+/** One input of a dataset version, with the labels it had when the version was made. */
+export interface SnapshotInput {
+  inputPk: string;
+  labels: InputLabel[];
+}

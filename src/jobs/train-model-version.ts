@@ -1,0 +1,118 @@
+import type { ModelVersion } from '../domain/entities.js';
+import { isJsonObject } from '../domain/json.js';
+import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { Code, describe } from '../domain/status-codes.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import { TrainingCancelled, TrainingFailure, type TrainResult } from '../plugins/types.js';
+import { TRAIN_JOB } from '../service/model-versions.service.js';
+import { TrainLog } from './train-log.js';
+import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+
+export interface TrainHandlerOptions {
+  plugins: PluginRegistry;
+  types: ModelTypeRegistry;
+  /** Limit when the version sets no output_config.training_timeout. */
+  defaultTimeoutMs: number;
+  /** Least time between two progress writes (percent_completed, log). */
+  progressEveryMs?: number;
+}
+
+export const DEFAULT_TRAINING_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** Percent shown while training: 1 on start, 5–95 while the trainer runs, never 100 before TRAINED. */
+const percentOf = (fraction: number): number => Math.min(95, Math.max(5, Math.floor(5 + 90 * fraction)));
+
+function timeoutMs(v: ModelVersion, fallback: number): number {
+  const oc = v.outputInfo.output_config;
+  const s = isJsonObject(oc) && typeof oc.training_timeout === 'number' ? oc.training_timeout : 0;
+  return s > 0 ? s * 1000 : fallback;
+}
+
+/**
+ * `train-model-version`: 21103 → 21101 (percent_completed moving, log growing) → 21100 with the
+ * artifact, completed_at and total_input_count, all in one guarded transaction; or a failure code
+ * with actionable details. Every write goes through ctx.update / ctx.commit, so a job that was
+ * cancelled (its version deleted) or lost its lease writes nothing.
+ */
+export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler {
+  return {
+    kind: TRAIN_JOB,
+    run: (ctx) => runTraining(opts, ctx),
+    async recordFailure(tx, job, code, details, now) {
+      const v = await tx.versions.getByPk(job.versionPk);
+      if (!v) return;
+      const log = new TrainLog(v.trainLog, () => now);
+      log.add(`failed: ${code} ${describe(code)} ${details}`);
+      await tx.versions.updateTraining(v.pk, { status: { code, details, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
+    },
+  };
+}
+
+async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<void> {
+  const { job } = ctx;
+  const version = await ctx.store.versions.getByPk(job.versionPk);
+  if (!version) throw new JobStopped('the version was deleted');
+  const typeId = String(job.payload.model_type_id ?? '');
+  const plugin = opts.plugins.get(typeId);
+  const type = opts.types.get(typeId);
+  if (!plugin?.train || !type) throw new JobFailure(Code.MODEL_TRAINING_FAILED, `model type '${typeId}' cannot be trained by this server.`);
+
+  const pk = version.pk;
+  const log = new TrainLog(version.trainLog, ctx.now);
+  const limitMs = timeoutMs(version, opts.defaultTimeoutMs);
+  const started = ctx.now();
+  const status = (details: string, percentCompleted: number) => ({ code: Code.MODEL_TRAINING, details, percentCompleted });
+  log.add(`attempt ${job.attempts}: training started by ${ctx.workerId}`);
+  await ctx.update(async (tx) => {
+    await tx.versions.updateTraining(pk, { status: status('Training started.', 1), trainLog: log.text(), modifiedAt: ctx.now() });
+  });
+
+  // Progress arrives synchronously from the trainer; writes are throttled, one at a time, and a
+  // write that finds the job gone makes the trainer stop at its next step.
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+  let lastWrite = started;
+  const progress = (fraction: number, loss?: number): void => {
+    const now = ctx.now();
+    if (inFlight || now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
+    lastWrite = now;
+    const details = `Training: ${Math.round(fraction * 100)}% done${loss !== undefined ? `, loss ${loss.toFixed(4)}` : ''}.`;
+    inFlight = ctx
+      .update((tx) => tx.versions.updateTraining(pk, { status: status(details, percentOf(fraction)), trainLog: log.text() }).then(() => undefined))
+      .catch((e: unknown) => {
+        if (e instanceof JobStopped) stopped = true;
+      })
+      .finally(() => (inFlight = undefined));
+  };
+
+  let result: TrainResult;
+  try {
+    result = await plugin.train({
+      version, type, progress,
+      log: (line) => log.add(line),
+      shouldStop: () => stopped || ctx.signal.aborted,
+      timeLeftMs: () => limitMs - (ctx.now() - started),
+    });
+  } catch (e) {
+    await inFlight;
+    if (e instanceof TrainingCancelled) throw new JobStopped('training stopped: the job was cancelled or taken over');
+    if (e instanceof TrainingFailure) {
+      // Keep what the log says so far (e.g. how much data was found); the failure line follows.
+      await ctx.update((tx) => tx.versions.updateTraining(pk, { trainLog: log.text() }).then(() => undefined));
+      throw new JobFailure(e.code, e.details);
+    }
+    throw e;
+  }
+  await inFlight;
+  if (stopped) throw new JobStopped('the job was cancelled or taken over');
+  await ctx.checkpoint();
+  const now = ctx.now();
+  log.add(`trained on ${result.totalInputCount} inputs in ${((now - started) / 1000).toFixed(1)} s`);
+  await ctx.commit('succeeded', '', async (tx) => {
+    await tx.artifacts.put(pk, result.artifact);
+    await tx.versions.updateTraining(pk, {
+      status: { code: Code.MODEL_TRAINED, details: '', percentCompleted: 0 },
+      totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import type { Job } from '../domain/entities.js';
+import type { Repos, Store } from '../ports/store.js';
+
+/** The job was cancelled (its version deleted) or another worker took it over: stop, write nothing. */
+export class JobStopped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'JobStopped';
+  }
+}
+
+/** A failure the user can act on: ends the job at once (no retry) with this Clarifai status. */
+export class JobFailure extends Error {
+  constructor(readonly code: number, readonly details: string) {
+    super(details);
+    this.name = 'JobFailure';
+  }
+}
+
+export interface JobRunContext {
+  job: Job;
+  store: Store;
+  workerId: string;
+  now(): number;
+  /** Aborted when the job is cancelled or its lease is lost. */
+  signal: AbortSignal;
+  /** Renews the lease (cheaply, at most every few seconds) and throws JobStopped if the job must stop. */
+  checkpoint(): Promise<void>;
+  /**
+   * Writes a result atomically with the job's end: runs `write` in a transaction only if this worker
+   * still holds the running job, then marks it `state`. Throws JobStopped (nothing written) otherwise.
+   */
+  commit(state: 'succeeded' | 'failed', lastError: string, write: (tx: Repos) => Promise<void>): Promise<void>;
+  /** Same guarantee for intermediate writes (status 21101, progress) that do not end the job. */
+  update(write: (tx: Repos) => Promise<void>): Promise<void>;
+}
+
+/** One kind of background work. */
+export interface JobHandler {
+  readonly kind: string;
+  /** Does the work and ends with ctx.commit. Throw JobFailure for user-facing failures; other errors are retried. */
+  run(ctx: JobRunContext): Promise<void>;
+  /** Records a terminal failure (retries exhausted, or a JobFailure) on the job's subject, inside `tx`. */
+  recordFailure(tx: Repos, job: Job, code: number, details: string, now: number): Promise<void>;
+}

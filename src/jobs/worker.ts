@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { Job } from '../domain/entities.js';
+import { newId } from '../domain/ids.js';
+import { Code } from '../domain/status-codes.js';
+import type { Clock } from '../ports/clock.js';
+import type { Repos, Store } from '../ports/store.js';
+import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+
+export interface WorkerOptions {
+  /** How long a claimed job stays ours without a heartbeat; a dead worker's job is retaken after it. */
+  leaseMs: number;
+  pollMs: number;
+  concurrency: number;
+  /** Attempts (including ones whose worker died) before the job fails for good. */
+  maxAttempts: number;
+  workerId?: string;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { leaseMs: 30_000, pollMs: 500, concurrency: 1, maxAttempts: 3 };
+
+/**
+ * Runs durable jobs: claims with a lease, heartbeats while working, and guards every write with
+ * "do I still hold this running job?" so that cancelled or taken-over jobs never write a result.
+ */
+export class Worker {
+  readonly id: string;
+  private readonly handlers: Map<string, JobHandler>;
+  private running = new Set<Promise<void>>();
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly store: Store, handlers: JobHandler[], private readonly clock: Clock, private readonly log: Logger, private readonly opts: WorkerOptions = DEFAULT_WORKER_OPTIONS) {
+    this.id = opts.workerId ?? `worker-${process.pid}-${newId().slice(0, 8)}`;
+    this.handlers = new Map(handlers.map((h) => [h.kind, h]));
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Wakes the loop now (a job was just enqueued in this process). */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming and waits for the jobs in hand to finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async run(): Promise<void> {
+    const kinds = [...this.handlers.keys()];
+    while (!this.stopping) {
+      let job: Job | undefined;
+      if (this.running.size < this.opts.concurrency) {
+        try {
+          const now = this.clock.now();
+          job = await this.store.jobs.claim(this.id, kinds, now + this.opts.leaseMs, now);
+        } catch (err) {
+          this.log.warn({ err }, 'worker: could not claim a job; retrying');
+        }
+      }
+      if (job) {
+        const p = this.execute(job).finally(() => {
+          this.running.delete(p);
+          this.wake?.();
+        });
+        this.running.add(p);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.opts.pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.kind)!;
+    if (job.attempts > this.opts.maxAttempts) {
+      await this.fail(handler, job, Code.MODEL_TRAINING_FAILED, `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. Create a new version to try again.`);
+      return;
+    }
+    const abort = new AbortController();
+    let lastBeat = this.clock.now();
+    const beat = async (): Promise<void> => {
+      const now = this.clock.now();
+      const r = await this.store.jobs.heartbeat(job.id, this.id, now + this.opts.leaseMs, now);
+      lastBeat = now;
+      if (r !== 'ok') {
+        abort.abort();
+        throw new JobStopped(r === 'cancelled' ? 'job cancelled' : 'lease lost to another worker');
+      }
+    };
+    const timer = setInterval(() => void beat().catch(() => undefined), Math.max(1000, this.opts.leaseMs / 3));
+    const guarded = async (end: 'succeeded' | 'failed' | undefined, lastError: string, write: (tx: Repos) => Promise<void>): Promise<void> => {
+      await this.store.transaction(async (tx) => {
+        if (!(await tx.jobs.lockRunning(job.id, this.id))) throw new JobStopped('job no longer held');
+        await write(tx);
+        if (end) await tx.jobs.finish(job.id, this.id, end, lastError, this.clock.now());
+      });
+    };
+    const ctx: JobRunContext = {
+      job,
+      store: this.store,
+      workerId: this.id,
+      now: () => this.clock.now(),
+      signal: abort.signal,
+      checkpoint: async () => {
+        if (abort.signal.aborted) throw new JobStopped('job stopped');
+        if (this.clock.now() - lastBeat > 2000) await beat();
+      },
+      commit: (state, lastError, write) => guarded(state, lastError, write),
+      update: (write) => guarded(undefined, '', write),
+    };
+    try {
+      await handler.run(ctx);
+    } catch (err) {
+      if (err instanceof JobStopped) this.log.info({ job: job.id, reason: err.message }, 'job stopped');
+      else if (err instanceof JobFailure) await this.fail(handler, job, err.code, err.details);
+      else await this.retryOrFail(handler, job, err);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private async retryOrFail(handler: JobHandler, job: Job, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.error({ err, job: job.id, attempt: job.attempts }, 'job failed unexpectedly');
+    if (job.attempts < this.opts.maxAttempts) {
+      await this.store.transaction(async (tx) => {
+        if (await tx.jobs.lockRunning(job.id, this.id)) await tx.jobs.finish(job.id, this.id, 'queued', message, this.clock.now());
+      });
+      return;
+    }
+    await this.fail(handler, job, Code.MODEL_TRAINING_FAILED, `Training failed after ${job.attempts} attempts: ${message}`);
+  }
+
+  private async fail(handler: JobHandler, job: Job, code: number, details: string): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        if (!(await tx.jobs.lockRunning(job.id, this.id))) return;
+        await handler.recordFailure(tx, job, code, details, this.clock.now());
+        await tx.jobs.finish(job.id, this.id, 'failed', details, this.clock.now());
+      });
+    } catch (err) {
+      this.log.error({ err, job: job.id }, 'could not record a job failure; its lease will expire and it will be retaken');
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { randomInt } from 'node:crypto';
+import type { ModelVersion } from '../../domain/entities.js';
+import { isJsonObject, type JsonObject } from '../../domain/json.js';
+import { resolveVersionConfig } from '../../domain/model-types/version-config.js';
+import type { ModelTypeDef } from '../../domain/model-types/types.js';
+import { Code } from '../../domain/status-codes.js';
+import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
+import { TrainingFailure } from '../types.js';
+
+export interface ClassifierSettings {
+  mutuallyExclusive: boolean;
+  failOnMissingPositives: boolean;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  batchSize: number;
+  /** The seed actually used (a random one when the version asked for -1), logged so a run can be repeated. */
+  seed: number;
+  /** Template params the light trainer does not use (logged, so nobody believes they had an effect). */
+  ignored: string[];
+  datasetId?: string;
+  datasetVersionId?: string;
+}
+
+/** Params accepted by a template but without effect here: features come from embeddings computed at upload. */
+const NO_EFFECT = new Set(['image_size', 'flip_probability']);
+
+const num = (params: JsonObject, key: string, fallback: number): number => {
+  const v = params[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+};
+
+/**
+ * Reads a classifier version's training settings. The version was validated when it was created,
+ * but it is validated again here (the catalog may have changed since): anything wrong is 21118.
+ */
+export function classifierSettings(version: ModelVersion, type: ModelTypeDef): ClassifierSettings {
+  try {
+    resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo });
+  } catch (e) {
+    throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
+  }
+  const params = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
+  const oc = isJsonObject(version.outputInfo.output_config) ? version.outputInfo.output_config : {};
+  const seedParam = num(params, 'seed', -1);
+  const dataset = isJsonObject(version.trainInfo.dataset) ? version.trainInfo.dataset : {};
+  const datasetVersion = isJsonObject(dataset.version) ? dataset.version : {};
+  const datasetId = String(params.dataset_id ?? '') || String(dataset.id ?? '');
+  const datasetVersionId = String(params.dataset_version_id ?? '') || String(datasetVersion.id ?? '');
+  const s: ClassifierSettings = {
+    mutuallyExclusive: oc.concepts_mutually_exclusive === true || params.concepts_mutually_exclusive === true,
+    failOnMissingPositives: oc.fail_on_missing_positive_examples === true,
+    epochs: Math.round(num(params, 'num_epochs', TRAIN_DEFAULTS.epochs)),
+    learningRate: num(params, 'learning_rate', TRAIN_DEFAULTS.learningRate),
+    l2: num(params, 'l2_regularization', TRAIN_DEFAULTS.l2),
+    batchSize: Math.round(num(params, 'batch_size', TRAIN_DEFAULTS.batchSize)),
+    seed: seedParam >= 0 ? Math.round(seedParam) : randomInt(1, 2 ** 31),
+    ignored: Object.keys(params).filter((k) => NO_EFFECT.has(k)),
+  };
+  if (datasetId) s.datasetId = datasetId;
+  if (datasetVersionId) s.datasetVersionId = datasetVersionId;
+  const bad: string[] = [];
+  if (s.epochs < 1) bad.push(`num_epochs ${s.epochs} must be at least 1`);
+  if (!(s.learningRate > 0)) bad.push(`learning_rate ${s.learningRate} must be above 0`);
+  if (s.l2 < 0) bad.push(`l2_regularization ${s.l2} must not be negative`);
+  if (s.batchSize < 1) bad.push(`batch_size ${s.batchSize} must be at least 1`);
+  if (bad.length > 0) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, `invalid train_info.params: ${bad.join('; ')}.`);
+  return s;
+}

@@ -1,0 +1,131 @@
+import { ApiError } from '../../domain/errors.js';
+import type { ModelVersion } from '../../domain/entities.js';
+import { Code } from '../../domain/status-codes.js';
+import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
+import { trainAsync, TrainingStopped } from '../../ml/classifier/train.js';
+import type { Embedder } from '../../ml/embedders/embedder.js';
+import type { ArtifactStore } from '../../ports/artifacts.js';
+import type { TrainingDataSource } from '../../ports/training-data.js';
+import { baseEmbedder, embedEach } from '../embedding.js';
+import { TrainingCancelled, TrainingFailure, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
+import { buildTrainingSet } from './labels.js';
+import { classifierSettings } from './params.js';
+
+export interface ClassifierDeps {
+  embedders: ReadonlyMap<string, Embedder>;
+  artifacts: ArtifactStore;
+  trainingData: TrainingDataSource;
+}
+
+/** Lines of the loss curve written to the training log at most (long runs are sampled, the last epoch always kept). */
+const LOSS_LINES = 100;
+
+/** Trained versions never change, so their deserialised weights can be kept; a small LRU bounds memory. */
+class ModelCache {
+  readonly #map = new Map<string, LinearModel>();
+  constructor(private readonly max = 32) {}
+  async get(pk: string, load: () => Promise<LinearModel | undefined>): Promise<LinearModel | undefined> {
+    const hit = this.#map.get(pk);
+    if (hit) {
+      this.#map.delete(pk);
+      this.#map.set(pk, hit);
+      return hit;
+    }
+    const m = await load();
+    if (m) {
+      if (this.#map.size >= this.max) this.#map.delete(this.#map.keys().next().value as string);
+      this.#map.set(pk, m);
+    }
+    return m;
+  }
+}
+
+/**
+ * embedding-classifier, text-classifier and visual-classifier: the same light linear head
+ * (softmax when concepts_mutually_exclusive, one-vs-rest logistic regressions otherwise) on the
+ * vectors of a built-in embedder. They differ only in which embedder: `input_info.base_embed_model`
+ * for embedding-classifier, fixed for the other two.
+ */
+export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbedderId?: string): ModelPlugin {
+  const cache = new ModelCache();
+  const embedderOf = (v: ModelVersion): Embedder | string =>
+    fixedEmbedderId ? (deps.embedders.get(fixedEmbedderId) ?? `the built-in embedder ${fixedEmbedderId} is not available`) : baseEmbedder(v, deps.embedders);
+  const embedderOrThrow = (v: ModelVersion): Embedder => {
+    const e = embedderOf(v);
+    if (typeof e === 'string') throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${v.id}' cannot predict: ${e}.`);
+    return e;
+  };
+
+  return {
+    typeId,
+    inputKind: (v) => embedderOrThrow(v).kind,
+    embedderId: (v) => embedderOrThrow(v).id,
+
+    async train(call: TrainCall): Promise<TrainResult> {
+      const { version } = call;
+      const s = classifierSettings(version, call.type);
+      const embedder = embedderOf(version);
+      if (typeof embedder === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
+      const conceptIds = version.concepts.map((c) => c.id);
+      if (s.mutuallyExclusive && conceptIds.length < 2) buildTrainingSet([], { conceptIds, mutuallyExclusive: true, failOnMissingPositives: false, dim: embedder.dim });
+      if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the ${embedder.id} embeddings computed when the inputs were uploaded`);
+      const where = s.datasetVersionId ? `dataset version '${s.datasetVersionId}'` : s.datasetId ? `dataset '${s.datasetId}'` : `app '${version.appId}'`;
+      let selection;
+      try {
+        selection = await deps.trainingData.collect({
+          userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
+          ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
+        });
+      } catch (e) {
+        if (e instanceof ApiError) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
+        throw e;
+      }
+      call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
+      const set = buildTrainingSet(selection.examples, { conceptIds, mutuallyExclusive: s.mutuallyExclusive, failOnMissingPositives: s.failOnMissingPositives, dim: embedder.dim });
+      for (const w of set.warnings) call.log(`warning: ${w}`);
+      call.log(`positives per concept: ${conceptIds.map((c, i) => `${c}=${set.positives[i]}`).join(', ')}`);
+      call.log(`training ${s.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`);
+      let model: LinearModel;
+      try {
+        model = await trainAsync(set.data, {
+          k: conceptIds.length, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
+          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: Math.max(1, call.timeLeftMs()),
+          onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
+        });
+      } catch (e) {
+        if (e instanceof TrainingStopped && e.reason === 'cancelled') throw new TrainingCancelled();
+        if (e instanceof TrainingStopped) throw new TrainingFailure(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
+        throw e;
+      }
+      const every = Math.ceil(model.lossCurve.length / LOSS_LINES);
+      model.lossCurve.forEach((p, i) => {
+        if (i % every === 0 || i === model.lossCurve.length - 1) call.log(`epoch ${p.epoch}/${s.epochs} loss ${p.loss.toFixed(6)}`);
+      });
+      return { artifact: serializeModel(model), totalInputCount: set.used };
+    },
+
+    async predict(call): Promise<PredictOutcome[]> {
+      const { version } = call;
+      const embedder = embedderOrThrow(version);
+      const model = await cache.get(version.pk, async () => {
+        const bytes = await deps.artifacts.get(version.pk);
+        return bytes && deserializeModel(bytes);
+      });
+      if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
+      if (model.d !== embedder.dim || model.k !== version.concepts.length) {
+        throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${version.concepts.length} concepts; train a new version.`);
+      }
+      const vectors = await embedEach(embedder, call.inputs);
+      const ok = vectors.filter((v): v is Float32Array => v instanceof Float32Array);
+      const x = new Float32Array(ok.length * model.d);
+      ok.forEach((v, i) => x.set(v, i * model.d));
+      const scores = predict(model, x, ok.length);
+      let row = 0;
+      return vectors.map((v) => {
+        if (!(v instanceof Float32Array)) return v;
+        const r = row++;
+        return { ok: true, data: { concepts: version.concepts.map((c, j) => ({ id: c.id, name: c.name, value: scores[r * model.k + j]! })) } };
+      });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../ml/embedders/registry.js';
+import { classifierPlugin, type ClassifierDeps } from './classifier/plugin.js';
+import { embedderModelPlugin } from './embedder-model.js';
+import { conceptThresholderPlugin } from './operators/concept-thresholder.js';
+import { knnConceptPlugin } from './operators/knn-concept.js';
+import { randomSamplePlugin } from './operators/random-sample.js';
+import { PluginRegistry } from './registry.js';
+
+export { PluginRegistry } from './registry.js';
+export type { ModelPlugin } from './types.js';
+
+export type PluginDeps = ClassifierDeps;
+
+/** One plugin per model type modelkeep can run (the catalog also lists types it cannot, e.g. visual-detector). */
+export function builtInPlugins(types: ModelTypeRegistry, deps: PluginDeps): PluginRegistry {
+  const thresholder = types.get('concept-thresholder');
+  if (!thresholder) throw new Error('the model type catalog has no concept-thresholder');
+  return new PluginRegistry([
+    classifierPlugin('embedding-classifier', deps),
+    classifierPlugin('text-classifier', deps, TEXT_EMBEDDER_ID),
+    classifierPlugin('visual-classifier', deps, IMAGE_EMBEDDER_ID),
+    embedderModelPlugin('visual-embedder', deps.embedders),
+    embedderModelPlugin('text-embedder', deps.embedders),
+    conceptThresholderPlugin(thresholder),
+    randomSamplePlugin(),
+    knnConceptPlugin(deps.embedders, deps.trainingData),
+  ]);
+}

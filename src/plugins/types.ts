@@ -1,0 +1,88 @@
+import type { Model, ModelVersion } from '../domain/entities.js';
+import type { JsonObject } from '../domain/json.js';
+import type { ModelTypeDef } from '../domain/model-types/types.js';
+import type { ScoredConcept } from '../domain/output-config.js';
+
+/**
+ * The plugin port: one implementation per model type (ARCHITECTURE habit 8). The predict service
+ * and the training job know model types only through this interface.
+ */
+
+/** What each input must carry for a version; the service decodes only that part of `data`. */
+export type InputKind = 'text' | 'image' | 'concepts' | 'any';
+
+/** One request input, decoded for the plugin: only the field its InputKind asks for is set. */
+export interface PredictInput {
+  text?: string;
+  imageBytes?: Uint8Array;
+  concepts?: ScoredConcept[];
+  /** The input's `data` as sent (pass-through operators return it). */
+  data: JsonObject;
+}
+
+export interface PredictedData {
+  /** Raw scores; the service applies the output config (select_concepts, min_value, sort, max_concepts). */
+  concepts?: ScoredConcept[];
+  embeddings?: Float32Array[];
+  clusters?: { id: string; score: number }[];
+  /** The input's data, passed on unchanged (random-sample). */
+  passthrough?: JsonObject;
+}
+
+/** Per input: a result, or the input's own fault with a Clarifai input status (e.g. 30002). */
+export type PredictOutcome = { ok: true; data: PredictedData } | { ok: false; code: number; details: string };
+
+export interface PredictCall {
+  model: Model;
+  version: ModelVersion;
+  /** Effective `output_info.params`: the version's, overlaid by the request's. */
+  params: JsonObject;
+  inputs: PredictInput[];
+}
+
+export interface TrainCall {
+  version: ModelVersion;
+  type: ModelTypeDef;
+  /** Appends a line to the version's training log. */
+  log(line: string): void;
+  /** Reports progress (0..1 of the training work) and, when known, the running loss. */
+  progress(fraction: number, loss?: number): void;
+  /** True once the job was cancelled or lost: stop at the next chance and throw TrainingCancelled. */
+  shouldStop(): boolean;
+  /** Milliseconds left of the training timeout; past it, throw TrainingFailure 21113. */
+  timeLeftMs(): number;
+}
+
+export interface TrainResult {
+  /** Stored through the ArtifactStore with the version's TRAINED status, in one transaction. */
+  artifact: Uint8Array;
+  /** Inputs that trained the version (`total_input_count`). */
+  totalInputCount: number;
+}
+
+/** A training outcome the user can act on: ends the job with this Clarifai status (21110, 21111, …). */
+export class TrainingFailure extends Error {
+  constructor(readonly code: number, readonly details: string) {
+    super(details);
+    this.name = 'TrainingFailure';
+  }
+}
+
+/** Training noticed shouldStop(): the job stops without writing anything. */
+export class TrainingCancelled extends Error {
+  constructor() {
+    super('training was cancelled');
+    this.name = 'TrainingCancelled';
+  }
+}
+
+export interface ModelPlugin {
+  readonly typeId: string;
+  inputKind(version: ModelVersion, model: Model): InputKind;
+  /** The built-in embedder a version's inputs go through (undefined: none, e.g. concept operators). */
+  embedderId(version: ModelVersion, model: Model): string | undefined;
+  /** Trainable types only; operators are TRAINED when created. */
+  train?(call: TrainCall): Promise<TrainResult>;
+  /** One outcome per input, in order. Throws ApiError for problems of the whole request. */
+  predict(call: PredictCall): Promise<PredictOutcome[]>;
+}

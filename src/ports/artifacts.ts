@@ -1,0 +1,8 @@
+/**
+ * Trained artifacts (classifier weights, cluster centres, …), one per model version. Kept in the
+ * database so every API process and worker can read them without a shared file system.
+ */
+export interface ArtifactStore {
+  put(versionPk: string, bytes: Uint8Array): Promise<void>;
+  get(versionPk: string): Promise<Uint8Array | undefined>;
+}

@@ -1,0 +1,124 @@
+import type {
+  Concept,
+  Dataset,
+  DatasetVersion,
+  Input,
+  InputKind,
+  InputLabel,
+  NewInput,
+  SnapshotInput,
+} from '../domain/inputs.js';
+import type { JsonObject } from '../domain/json.js';
+import type { Page } from './store.js';
+
+export interface InputListQuery {
+  userId: string;
+  appId: string;
+  /** Only these input ids. */
+  ids?: string[];
+  statusCode?: number;
+  page: Page;
+}
+
+/** An input the processor has claimed, with what it needs to compute its embeddings. */
+export interface ClaimedInput {
+  pk: string;
+  id: string;
+  kind: InputKind;
+  text: string | null;
+  imageUrl: string | null;
+  /** How many times it has been claimed, this claim included (crashed processors count). */
+  attempts: number;
+}
+
+/** The outcome the processor writes for a claimed input. */
+export type ProcessingResult =
+  | { ok: true; embeddings: { embedderId: string; vector: Float32Array }[]; imageInfo: JsonObject | null; fetchedBytes: Uint8Array | null }
+  | { ok: false; details: string };
+
+/** What training needs to know about an input, without its data. */
+export interface TrainingRow {
+  pk: string;
+  id: string;
+  statusCode: number;
+  labels: InputLabel[];
+}
+
+export interface InputRepo {
+  /**
+   * Writes new inputs (status 30001) with their image bytes, labels and dataset memberships
+   * (`datasetPks` parallel to `inputs`). Throws DuplicateKeyError('input', id) on a taken id.
+   * Concepts and datasets must exist (callers ensure them in the same transaction).
+   */
+  create(inputs: NewInput[], datasetPks: string[][]): Promise<void>;
+  /** `forUpdate` locks the row until the transaction ends (PostgreSQL FOR UPDATE), for read-modify-write PATCHes. */
+  get(userId: string, appId: string, id: string, forUpdate?: boolean): Promise<Input | undefined>;
+  /** The inputs with these ids that exist (any order). */
+  getMany(userId: string, appId: string, ids: string[]): Promise<Input[]>;
+  getByPks(pks: string[]): Promise<Input[]>;
+  /** Newest first (created_at, then id). */
+  list(query: InputListQuery): Promise<Input[]>;
+  /** Replaces the labels and metadata of an existing input (PatchInputs). */
+  updateAnnotations(pk: string, concepts: InputLabel[], metadata: JsonObject, now: number): Promise<void>;
+  /** Deletes inputs with their blobs, labels, embeddings and dataset memberships. */
+  delete(pks: string[]): Promise<number>;
+  /** Number of inputs of the app per status code. */
+  countByStatus(userId: string, appId: string): Promise<Map<number, number>>;
+  /** The stored image bytes (base64 upload, or fetched from its URL). */
+  imageBytes(pk: string): Promise<Uint8Array | undefined>;
+  /**
+   * Atomically takes up to `limit` inputs that are pending, or in progress with an expired lease
+   * (their processor died), sets them 30003 under `workerId` until `leaseUntil` and bumps attempts.
+   * Two processors never hold the same input (SQLite: one writer; PostgreSQL: SKIP LOCKED).
+   */
+  claim(workerId: string, limit: number, leaseUntil: number, now: number): Promise<ClaimedInput[]>;
+  /**
+   * Ends processing of an input this worker still holds: success (30000, embeddings stored) or
+   * failure (30002 with details). Returns false, writing nothing, when the input was deleted or
+   * taken over. Atomic on its own (runs in a transaction when called outside one).
+   */
+  finish(pk: string, workerId: string, result: ProcessingResult, now: number): Promise<boolean>;
+  /** Inputs of an app for training: labelled with any of `conceptIds` (all when empty), optionally within a dataset or a pk list. */
+  trainingRows(q: { userId: string; appId: string; conceptIds: string[]; datasetPk?: string; inputPks?: string[] }): Promise<TrainingRow[]>;
+}
+
+export interface EmbeddingRepo {
+  /** Vectors of `embedderId` for these inputs; inputs without one are absent from the map. */
+  getMany(inputPks: string[], embedderId: string): Promise<Map<string, Float32Array>>;
+  /** Which embedders have a vector for the input, with their dimension. */
+  listFor(inputPk: string): Promise<{ embedderId: string; dim: number }[]>;
+}
+
+export interface ConceptRepo {
+  /** Creates the concepts that do not exist yet with name = id (existing ones are left alone). */
+  ensure(userId: string, appId: string, ids: string[], now: number): Promise<void>;
+  /** Throws DuplicateKeyError('concept', id) when one exists. */
+  create(concepts: Concept[]): Promise<void>;
+  get(userId: string, appId: string, id: string): Promise<Concept | undefined>;
+  /** By id ascending; `idContains` filters case-insensitively. */
+  list(userId: string, appId: string, page: Page, idContains?: string): Promise<Concept[]>;
+}
+
+export interface DatasetRepo {
+  /** Throws DuplicateKeyError('dataset', id). */
+  create(d: Dataset): Promise<void>;
+  get(userId: string, appId: string, id: string): Promise<Dataset | undefined>;
+  /** The existing datasets among `ids`. */
+  getMany(userId: string, appId: string, ids: string[]): Promise<Dataset[]>;
+  list(userId: string, appId: string, page: Page): Promise<Dataset[]>;
+  /** Adds inputs to a dataset; already-present ones are left as they are. Returns how many were added. */
+  addInputs(datasetPk: string, inputPks: string[], now: number): Promise<number>;
+  /** Members in the order they were added, with when. */
+  listInputs(datasetPk: string, page: Page): Promise<{ inputPk: string; addedAt: number }[]>;
+  /** Every member's input pk. */
+  inputPks(datasetPk: string): Promise<string[]>;
+  /** Writes a version with its frozen inputs. Throws DuplicateKeyError('dataset version', id). */
+  createVersion(v: DatasetVersion, inputs: SnapshotInput[]): Promise<void>;
+  getVersion(datasetPk: string, versionId: string): Promise<DatasetVersion | undefined>;
+  /** A version found by id anywhere in the app (training by dataset_version_id alone). */
+  findVersionInApp(userId: string, appId: string, versionId: string): Promise<DatasetVersion[]>;
+  /** Newest first. */
+  listVersions(datasetPk: string, page: Page): Promise<DatasetVersion[]>;
+  /** The frozen inputs of a version (inputs deleted since are gone). */
+  versionInputs(versionPk: string): Promise<SnapshotInput[]>;
+}

@@ -1,0 +1,36 @@
+/** One processed, labelled input as training code sees it. */
+export interface LabelledExample {
+  inputId: string;
+  /** The input's embedding from the requested embedder (L2-normalised). */
+  vector: Float32Array;
+  /** Concept ids the input is labelled with value 1 … */
+  positives: string[];
+  /** … and with value 0 (explicit negatives). */
+  negatives: string[];
+}
+
+export interface TrainingDataQuery {
+  userId: string;
+  appId: string;
+  /** Embedder model id whose vectors to return (e.g. general-text-embedding). */
+  embedderId: string;
+  /** Only inputs labelled (positively or negatively) with at least one of these concepts. */
+  conceptIds: string[];
+  /** Restrict to a dataset's current inputs, or to a frozen dataset version. */
+  datasetId?: string;
+  datasetVersionId?: string;
+}
+
+export interface TrainingSelection {
+  examples: LabelledExample[];
+  /** Inputs of the selection still being processed (no embedding yet): training waits or reports it. */
+  pending: number;
+  /** Inputs of the selection that failed processing (skipped). */
+  failed: number;
+}
+
+/** Where training (and knn-concept) get their data: the app's labelled, processed inputs. */
+export interface TrainingDataSource {
+  /** Throws ApiError 21202-style errors for an unknown dataset / dataset version. */
+  collect(query: TrainingDataQuery): Promise<TrainingSelection>;
+}

@@ -1,0 +1,58 @@
+/** The URL could not be used; the message says why in terms the user can act on. */
+export class FetchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+export interface FetchOptions {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+const causeOf = (err: unknown): string => {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+};
+
+/**
+ * GETs an http(s) URL into memory with a time limit and a size limit (checked on the declared
+ * Content-Length and again while streaming, since a server may send more than it declares).
+ * Every failure is a FetchError naming the field, the URL and what to do.
+ */
+export async function fetchBytes(url: string, field: string, opts: FetchOptions): Promise<Uint8Array> {
+  const seconds = Math.round(opts.timeoutMs / 100) / 10;
+  const tooBig = (): FetchError => new FetchError(`${field} ${url} is larger than the ${opts.maxBytes}-byte limit; send a smaller image.`);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow' });
+  } catch (err) {
+    if ((err as Error).name === 'TimeoutError') throw new FetchError(`${field} ${url} did not answer within ${seconds} s; check that the server is up, or send the bytes in data.image.base64.`);
+    throw new FetchError(`${field} ${url} could not be fetched (${causeOf(err)}); check the URL is reachable from the modelkeep server, or send the bytes in data.image.base64.`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new FetchError(`${field} ${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}; it must answer 200 with the image.`);
+  }
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > opts.maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.byteLength;
+      if (size > opts.maxBytes) throw tooBig();
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof FetchError) throw err;
+    if ((err as Error).name === 'TimeoutError') throw new FetchError(`${field} ${url} did not finish sending within ${seconds} s; send a smaller image or the bytes in data.image.base64.`);
+    throw new FetchError(`${field} ${url} broke off while sending (${causeOf(err)}); try again or send the bytes in data.image.base64.`);
+  }
+  if (size === 0) throw new FetchError(`${field} ${url} answered with an empty body; it must answer with the image.`);
+  return Buffer.concat(chunks, size);
+}

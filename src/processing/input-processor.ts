@@ -1,0 +1,155 @@
+import { newId } from '../domain/ids.js';
+import { embedSettled, type EmbedInput, type Embedder } from '../ml/embedders/embedder.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClaimedInput, ProcessingResult } from '../ports/inputs-store.js';
+import type { Store } from '../ports/store.js';
+import { FetchError, fetchBytes } from './fetch-url.js';
+import { imageInfoOf } from './image-info.js';
+
+export interface InputProcessorOptions {
+  /** Inputs claimed per round. */
+  batchSize: number;
+  /** How long a claim holds without being finished; a crashed processor's inputs are retaken after it. */
+  leaseMs: number;
+  pollMs: number;
+  /** Claims (crashes included) before an input fails for good. */
+  maxAttempts: number;
+  fetchTimeoutMs: number;
+  maxImageBytes: number;
+  workerId?: string;
+}
+
+export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
+  batchSize: 8, leaseMs: 120_000, pollMs: 1000, maxAttempts: 3, fetchTimeoutMs: 15_000, maxImageBytes: 20 * 1024 * 1024,
+};
+
+export interface ProcessorLog {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Turns pending inputs (30001) into processed ones: claims a batch (30003, leased), fetches URL
+ * images, computes each input's embeddings with every embedder of its kind (text or image), and
+ * finishes each input with 30000 + vectors or 30002 + details. Durable without a queue: the claim
+ * is on the input row, so inputs of a crashed process are retaken when their lease expires, and a
+ * result only lands while this processor still holds the input.
+ */
+export class InputProcessor {
+  readonly id: string;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly opts: InputProcessorOptions;
+
+  constructor(
+    private readonly store: Store,
+    private readonly embedders: ReadonlyMap<string, Embedder>,
+    private readonly clock: Clock,
+    private readonly log: ProcessorLog,
+    opts: Partial<InputProcessorOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_INPUT_PROCESSOR_OPTIONS, ...opts };
+    this.id = this.opts.workerId ?? `inputs-${process.pid}-${newId().slice(0, 8)}`;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run();
+  }
+
+  /** Wakes the loop now (inputs were just added in this process). */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming and waits for the batch in hand to finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** Claims and processes one batch; returns how many inputs it claimed. */
+  async runOnce(): Promise<number> {
+    const now = this.clock.now();
+    const batch = await this.store.inputs.claim(this.id, this.opts.batchSize, now + this.opts.leaseMs, now);
+    for (const input of batch) {
+      const result = await this.process(input);
+      // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
+      if (result) await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
+    }
+    return batch.length;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        claimed = await this.runOnce();
+      } catch (err) {
+        this.log.warn({ err }, 'input processor: a round failed; its inputs are retried when their lease expires');
+      }
+      if (claimed > 0 || this.stopping) continue;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.opts.pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /**
+   * Never throws. Faults of the input become 30002 at once; our own (an embedder that cannot load,
+   * a database hiccup) give undefined — the input keeps its lease and is retried when it expires —
+   * until maxAttempts, then 30002 with the last error.
+   */
+  private async process(c: ClaimedInput): Promise<ProcessingResult | undefined> {
+    if (c.attempts > this.opts.maxAttempts) {
+      return { ok: false, details: `Processing was interrupted ${c.attempts - 1} times (the server stopped while processing this input); delete it and add it again.` };
+    }
+    try {
+      return await this.compute(c);
+    } catch (err) {
+      if (err instanceof FetchError) return { ok: false, details: err.message };
+      const message = err instanceof Error ? err.message : String(err);
+      if (c.attempts >= this.opts.maxAttempts) {
+        return { ok: false, details: `Processing failed ${c.attempts} times; last error: ${message}. Delete the input and add it again, or check the server log.` };
+      }
+      this.log.warn({ err, input: c.id, attempt: c.attempts }, 'input processor: processing failed; retried when its lease expires');
+      return undefined;
+    }
+  }
+
+  private async compute(c: ClaimedInput): Promise<ProcessingResult> {
+    let bytes: Uint8Array | null = null;
+    let fetched: Uint8Array | null = null;
+    if (c.kind === 'image') {
+      bytes = (await this.store.inputs.imageBytes(c.pk)) ?? null;
+      if (!bytes && c.imageUrl) {
+        fetched = await fetchBytes(c.imageUrl, 'data.image.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes });
+        bytes = fetched;
+      }
+      if (!bytes) return { ok: false, details: 'The input has no image bytes (neither data.image.base64 nor a fetchable data.image.url); add it again.' };
+    }
+    const field = c.kind === 'text' ? 'data.text.raw' : c.imageUrl ? 'data.image.url' : 'data.image.base64';
+    const payload: EmbedInput = c.kind === 'text' ? { text: c.text ?? '' } : { imageBytes: bytes! };
+    const embeddings: { embedderId: string; vector: Float32Array }[] = [];
+    for (const e of this.embedders.values()) {
+      if (e.kind !== c.kind) continue;
+      const [outcome] = await embedSettled(e, [payload]);
+      if (!outcome) throw new Error(`${e.id} returned no result`);
+      if (!outcome.ok) return { ok: false, details: `${field} could not be used: ${outcome.error.message}` };
+      embeddings.push({ embedderId: e.id, vector: outcome.vector });
+    }
+    let imageInfo = null;
+    if (bytes) {
+      imageInfo = await imageInfoOf(bytes);
+      if (!imageInfo) return { ok: false, details: `${field} is not an image modelkeep can decode; send a JPEG, PNG, WebP, GIF, TIFF or AVIF file.` };
+    }
+    return { ok: true, embeddings, imageInfo, fetchedBytes: fetched };
+  }
+}

@@ -1,0 +1,63 @@
+import { ApiError, DuplicateKeyError } from '../domain/errors.js';
+import { isValidId } from '../domain/ids.js';
+import { duplicateIds } from '../domain/input-rules.js';
+import type { Concept } from '../domain/inputs.js';
+import { Code } from '../domain/status-codes.js';
+import type { Store } from '../ports/store.js';
+import type { ApiObject, RpcImpl } from './context.js';
+import { conceptResourceToApi } from './mappers/input.mapper.js';
+import { pageOf } from './paging.js';
+
+const bad = (details: string): ApiError => new ApiError(Code.CONCEPTS_INVALID_REQUEST, details);
+
+/** Concept fields modelkeep does not keep: refused when set rather than silently dropped. */
+const UNSUPPORTED = ['definition', 'vocab_id', 'metadata', 'keypoint_info', 'extra_info', 'image'] as const;
+
+function newConcept(raw: ApiObject, i: number, base: { userId: string; appId: string; now: number }): Concept {
+  const id = String(raw.id ?? '');
+  if (!id) throw bad(`concepts[${i}].id is required.`);
+  if (!isValidId(id)) throw bad(`concepts[${i}].id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
+  for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
+  const name = String(raw.name ?? '') || id;
+  if (name.length > 512) throw bad(`concepts[${i}].name is ${name.length} characters; the limit is 512.`);
+  return { userId: base.userId, appId: base.appId, id, name, createdAt: base.now, modifiedAt: base.now };
+}
+
+/** App concepts. Inputs and model versions that name an unknown concept create it with name = id. */
+export function conceptRpcs(store: Store): Record<string, RpcImpl> {
+  return {
+    PostConcepts: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const list = (req.concepts ?? []) as ApiObject[];
+        if (list.length === 0) throw bad('PostConcepts needs at least one concept in "concepts".');
+        if (list.length > 128) throw bad(`PostConcepts takes at most 128 concepts per call; got ${list.length}.`);
+        const concepts = list.map((raw, i) => newConcept(raw, i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
+        const dups = duplicateIds(concepts.map((c) => c.id));
+        if (dups.length > 0) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Concept '${dups.join("', '")}' appears more than once in this request.`);
+        await store.concepts.create(concepts).catch((e: unknown) => {
+          throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Concept '${e.key}' already exists in app '${ctx.app!.id}'; choose another id.`) : e;
+        });
+        return { concepts: concepts.map(conceptResourceToApi) };
+      },
+    },
+    GetConcept: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const id = String(req.concept_id ?? '');
+        if (!id) throw bad('concept_id is required.');
+        const c = await store.concepts.get(ctx.app!.userId, ctx.app!.id, id);
+        if (!c) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'. Create it with PostConcepts, or label an input with it.`);
+        return { concept: conceptResourceToApi(c) };
+      },
+    },
+    ListConcepts: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const page = pageOf(req, Code.CONCEPTS_INVALID_REQUEST);
+        const concepts = await store.concepts.list(ctx.app!.userId, ctx.app!.id, page, String(req.id ?? '') || undefined);
+        return { concepts: concepts.map(conceptResourceToApi) };
+      },
+    },
+  };
+}

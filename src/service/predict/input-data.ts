@@ -1,0 +1,101 @@
+import { newId } from '../../domain/ids.js';
+import { hasContent } from '../../domain/model-rules.js';
+import type { JsonObject } from '../../domain/json.js';
+import type { ScoredConcept } from '../../domain/output-config.js';
+import { Code } from '../../domain/status-codes.js';
+import type { InputKind, PredictInput } from '../../plugins/types.js';
+import type { ApiObject } from '../context.js';
+import { InputFetchError, type UrlFetcher } from './fetch-url.js';
+
+/** One request input: its id and echo for the output, and either what the plugin gets or why not. */
+export interface DecodedInput {
+  id: string;
+  /** `input` as printed in the output (base64 bytes are not sent back). */
+  echo: ApiObject;
+  input?: PredictInput;
+  error?: { code: number; details: string };
+}
+
+/**
+ * Clarifai answers a base64 image with `"base64": "dHJ1ZQ=="` (base64 of "true") instead of echoing
+ * the bytes; we do the same, which keeps a 128-image answer small.
+ */
+const BASE64_ECHO = 'dHJ1ZQ==';
+
+/** Downloads at most this many URLs of one request at a time. */
+const FETCH_CONCURRENCY = 8;
+
+const WANTS: Record<Exclude<InputKind, 'any'>, string> = {
+  text: 'text (data.text.raw)',
+  image: 'an image (data.image.base64 or data.image.url)',
+  concepts: 'concepts (data.concepts with id and value)',
+};
+
+function echoOf(raw: ApiObject, id: string): ApiObject {
+  const data = (raw.data ?? {}) as ApiObject;
+  const image = data.image as ApiObject | undefined;
+  const echoData = image?.base64 ? { ...data, image: { ...image, base64: BASE64_ECHO } } : data;
+  return { id, data: echoData };
+}
+
+function conceptsOf(data: ApiObject): ScoredConcept[] {
+  return ((data.concepts ?? []) as ApiObject[]).map((c) => {
+    const id = String(c.id ?? '') || String(c.name ?? '');
+    return { id, name: String(c.name ?? '') || id, value: typeof c.value === 'number' ? c.value : 0 };
+  });
+}
+
+/** What an input has, in words, for "this model takes X; this input has Y". */
+function present(data: ApiObject): string {
+  const has = ['text', 'image', 'concepts', 'video', 'audio', 'embeddings'].filter((k) => hasContent(data[k]));
+  return has.length > 0 ? has.map((k) => `data.${k}`).join(' and ') : 'no data';
+}
+
+async function decodeOne(raw: ApiObject, kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher): Promise<Omit<DecodedInput, 'id' | 'echo'>> {
+  const data = (raw.data ?? {}) as ApiObject;
+  if (!hasContent(data)) return { error: { code: Code.INPUT_INVALID_ARGUMENT, details: `the input has no data; ${modelDesc} takes ${kind === 'any' ? 'any data' : WANTS[kind]}` } };
+  const wrong = (): Omit<DecodedInput, 'id' | 'echo'> => ({ error: { code: Code.INPUT_FAILED, details: `${modelDesc} takes ${WANTS[kind as Exclude<InputKind, 'any'>]}; this input has ${present(data)}` } });
+  const base = { data: data as JsonObject };
+  switch (kind) {
+    case 'any':
+      return { input: base };
+    case 'text': {
+      const text = (data.text ?? {}) as ApiObject;
+      if (typeof text.raw === 'string' && text.raw !== '') return { input: { ...base, text: text.raw } };
+      if (text.url) return { error: { code: Code.INPUT_FAILED, details: `data.text.url is not supported; send the text itself in data.text.raw` } };
+      return wrong();
+    }
+    case 'concepts':
+      return Array.isArray(data.concepts) && data.concepts.length > 0 ? { input: { ...base, concepts: conceptsOf(data) } } : wrong();
+    case 'image': {
+      const image = (data.image ?? {}) as ApiObject;
+      if (typeof image.base64 === 'string' && image.base64 !== '') return { input: { ...base, imageBytes: Buffer.from(image.base64, 'base64') } };
+      if (typeof image.url === 'string' && image.url !== '') {
+        try {
+          return { input: { ...base, imageBytes: await fetchUrl(image.url) } };
+        } catch (e) {
+          if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
+          throw e;
+        }
+      }
+      return wrong();
+    }
+  }
+}
+
+/**
+ * Decodes every input for a model that takes `kind`, downloading image URLs a few at a time.
+ * An input that cannot be used gets its own status (30002 / 30104 / 30106); the others go on.
+ */
+export async function decodeInputs(raws: readonly ApiObject[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher): Promise<DecodedInput[]> {
+  const out: DecodedInput[] = raws.map((raw) => {
+    const id = String(raw.id ?? '') || newId();
+    return { id, echo: echoOf(raw, id) };
+  });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < raws.length; i = next++) Object.assign(out[i]!, await decodeOne(raws[i]!, kind, modelDesc, fetchUrl));
+  };
+  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, raws.length) }, worker));
+  return out;
+}

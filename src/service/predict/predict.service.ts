@@ -1,0 +1,112 @@
+import { ApiError } from '../../domain/errors.js';
+import type { Model, ModelVersion } from '../../domain/entities.js';
+import { newId } from '../../domain/ids.js';
+import { isJsonObject, type JsonObject } from '../../domain/json.js';
+import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
+import type { ModelTypeDef } from '../../domain/model-types/types.js';
+import { validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
+import { hasContent } from '../../domain/model-rules.js';
+import { applyOutputConfig, checkSelection, effectiveOutputConfig, rejectLegacyOverride, type OutputConfig } from '../../domain/output-config.js';
+import { Code } from '../../domain/status-codes.js';
+import type { PluginRegistry } from '../../plugins/registry.js';
+import type { ModelPlugin, PredictOutcome } from '../../plugins/types.js';
+import type { Store } from '../../ports/store.js';
+import type { ApiObject, CallContext, RpcImpl } from '../context.js';
+import { ts } from '../mappers/time.js';
+import { findModel } from '../models.service.js';
+import { statusOf } from '../status.js';
+import type { UrlFetcher } from './fetch-url.js';
+import { decodeInputs } from './input-data.js';
+import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
+import { versionForPredict } from './pick-version.js';
+
+/** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
+export const MAX_PREDICT_INPUTS = 128;
+
+export interface PredictDeps {
+  store: Store;
+  types: ModelTypeRegistry;
+  plugins: PluginRegistry;
+  fetchUrl: UrlFetcher;
+}
+
+/** The request's `model.model_version.output_info` (output_config and params only), validated for the type. */
+function overrideOf(type: ModelTypeDef, requestModel: JsonObject | undefined): JsonObject | undefined {
+  const mv = requestModel?.model_version;
+  const oi = isJsonObject(mv) ? mv.output_info : undefined;
+  if (!isJsonObject(oi)) return undefined;
+  const picked: JsonObject = {};
+  if (isJsonObject(oi.output_config)) picked.output_config = oi.output_config;
+  if (isJsonObject(oi.params)) picked.params = oi.params;
+  return hasContent(picked) ? validateOutputInfoOverride(type, picked) : undefined;
+}
+
+interface Plan {
+  model: Model;
+  version: ModelVersion;
+  plugin: ModelPlugin;
+  /** Set for concept-producing types. */
+  config?: OutputConfig;
+  params: JsonObject;
+  unmatched: string[];
+}
+
+async function plan(deps: PredictDeps, ctx: CallContext, req: ApiObject): Promise<Plan> {
+  const requestModel = isJsonObject(req.model) ? req.model : undefined;
+  rejectLegacyOverride(requestModel);
+  const model = await findModel(deps.store, ctx, req.model_id);
+  const type = deps.types.get(model.modelTypeId);
+  const plugin = deps.plugins.get(model.modelTypeId);
+  if (!type || !plugin) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`);
+  const override = overrideOf(type, requestModel);
+  const version = await versionForPredict(deps.store, model, String(req.version_id ?? ''));
+  const storedParams = isJsonObject(version.outputInfo.params) ? version.outputInfo.params : {};
+  const params = { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
+  if (type.conceptsField === undefined) return { model, version, plugin, params, unmatched: [] };
+  const config = effectiveOutputConfig(version.outputInfo, override);
+  return { model, version, plugin, params, config, unmatched: checkSelection(config.selectConcepts, version.concepts) };
+}
+
+function topStatus(ctx: CallContext, outcomes: PredictOutcome[], unmatched: string[]): ApiObject {
+  const failed = outcomes.filter((o) => !o.ok).length;
+  if (failed === outcomes.length) return statusOf(Code.FAILURE, `All ${failed} inputs failed; each output's status says why.`, ctx.reqId) as unknown as ApiObject;
+  const notes: string[] = [];
+  if (failed > 0) notes.push(`${failed} of ${outcomes.length} inputs failed; each output's status says why`);
+  if (unmatched.length > 0) notes.push(`select_concepts ${unmatched.join(', ')} matched no concept of the model version`);
+  return statusOf(notes.length > 0 ? Code.MIXED_STATUS : Code.SUCCESS, notes.length > 0 ? `${notes.join('; ')}.` : undefined, ctx.reqId) as unknown as ApiObject;
+}
+
+/**
+ * PostModelOutputs: one output per input, in order, each with its own status; the top-level
+ * status is 10000, 10010 MIXED_STATUS or 10020 FAILURE (Jan-2023 rule, reference §6.3).
+ */
+export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
+  return {
+    PostModelOutputs: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const raws = (req.inputs ?? []) as ApiObject[];
+        if (raws.length === 0) throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
+        if (raws.length > MAX_PREDICT_INPUTS) throw new ApiError(Code.PREDICT_INVALID_REQUEST, `PostModelOutputs takes at most ${MAX_PREDICT_INPUTS} inputs per call; got ${raws.length}. Split them into several calls.`);
+        const p = await plan(deps, ctx, req);
+        const kind = p.plugin.inputKind(p.version, p.model);
+        const decoded = await decodeInputs(raws, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl);
+        const ready = decoded.filter((d) => d.input);
+        const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready.map((d) => d.input!) }) : [];
+        let r = 0;
+        const outcomes: PredictOutcome[] = decoded.map((d) => (d.error ? { ok: false, ...d.error } : results[r++]!));
+        const light = lightModelToApi(p.model, p.version);
+        const now = ts(ctx.now);
+        const outputs = outcomes.map((o, i) => {
+          const out: ApiObject = { id: newId(), status: o.ok ? outputStatus(Code.SUCCESS) : outputStatus(o.code, o.details), created_at: now, model: light, input: decoded[i]!.echo };
+          if (o.ok) {
+            const data = p.config && o.data.concepts ? { ...o.data, concepts: applyOutputConfig(o.data.concepts, p.config) } : o.data;
+            out.data = outputDataToApi(data, p.version.appId);
+          }
+          return out;
+        });
+        return { status: topStatus(ctx, outcomes, p.unmatched), outputs };
+      },
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { invalidArgument } from '../domain/errors.js';
+import type { DatasetVersion } from '../domain/inputs.js';
+import { Code } from '../domain/status-codes.js';
+import type { TrainingRow } from '../ports/inputs-store.js';
+import type { Store } from '../ports/store.js';
+import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../ports/training-data.js';
+
+/**
+ * TrainingDataSource over the store (reference §7.2):
+ * - `datasetVersionId`: the inputs frozen in that dataset version, with the labels they had then;
+ * - else `datasetId`: the dataset's current inputs with their current labels;
+ * - else every input of the app.
+ * Each is narrowed to inputs labelled (1 or 0) with one of `conceptIds`; an empty `conceptIds`
+ * keeps every input (unsupervised types such as the clusterer). `positives` / `negatives` only
+ * name concepts of `conceptIds` (when given), so trainers never meet labels they did not ask for.
+ * Inputs still pending or processing are counted in `pending`, failed ones in `failed`; processed
+ * inputs without a vector of `embedderId` (e.g. text inputs for an image embedder) are skipped.
+ */
+export class StoreTrainingDataSource implements TrainingDataSource {
+  constructor(private readonly store: Store) {}
+
+  async collect(q: TrainingDataQuery): Promise<TrainingSelection> {
+    const rows = await this.rows(q);
+    const wanted = new Set(q.conceptIds);
+    const ready = rows.filter((r) => r.statusCode === Code.INPUT_SUCCESS);
+    const vectors = await this.store.embeddings.getMany(ready.map((r) => r.pk), q.embedderId);
+    const examples: LabelledExample[] = [];
+    for (const r of ready) {
+      const vector = vectors.get(r.pk);
+      if (!vector) continue;
+      const labels = wanted.size > 0 ? r.labels.filter((l) => wanted.has(l.id)) : r.labels;
+      examples.push({
+        inputId: r.id,
+        vector,
+        positives: labels.filter((l) => l.value > 0).map((l) => l.id),
+        negatives: labels.filter((l) => l.value <= 0).map((l) => l.id),
+      });
+    }
+    const pending = rows.filter((r) => r.statusCode === Code.INPUT_PENDING || r.statusCode === Code.INPUT_IN_PROGRESS).length;
+    const failed = rows.filter((r) => r.statusCode === Code.INPUT_FAILED).length;
+    return { examples, pending, failed };
+  }
+
+  private async rows(q: TrainingDataQuery): Promise<TrainingRow[]> {
+    const { userId, appId, conceptIds } = q;
+    if (q.datasetVersionId) {
+      const version = await this.version(q, q.datasetVersionId);
+      const frozen = new Map((await this.store.datasets.versionInputs(version.pk)).map((s) => [s.inputPk, s.labels]));
+      const current = await this.store.inputs.trainingRows({ userId, appId, conceptIds: [], inputPks: [...frozen.keys()] });
+      const wanted = new Set(conceptIds);
+      return current
+        .map((r) => ({ ...r, labels: frozen.get(r.pk) ?? [] }))
+        .filter((r) => wanted.size === 0 || r.labels.some((l) => wanted.has(l.id)));
+    }
+    if (q.datasetId) {
+      const d = await this.store.datasets.get(userId, appId, q.datasetId);
+      if (!d) throw invalidArgument(`Dataset '${q.datasetId}' does not exist in app '${userId}/${appId}'; check train_info.params.dataset_id (ListDatasets shows the app's datasets).`);
+      return this.store.inputs.trainingRows({ userId, appId, conceptIds, datasetPk: d.pk });
+    }
+    return this.store.inputs.trainingRows({ userId, appId, conceptIds });
+  }
+
+  private async version(q: TrainingDataQuery, versionId: string): Promise<DatasetVersion> {
+    const { userId, appId } = q;
+    let found: DatasetVersion[];
+    if (q.datasetId) {
+      const d = await this.store.datasets.get(userId, appId, q.datasetId);
+      if (!d) throw invalidArgument(`Dataset '${q.datasetId}' does not exist in app '${userId}/${appId}'; check train_info.params.dataset_id.`);
+      const v = await this.store.datasets.getVersion(d.pk, versionId);
+      found = v ? [v] : [];
+    } else {
+      found = await this.store.datasets.findVersionInApp(userId, appId, versionId);
+    }
+    if (found.length === 0) {
+      throw invalidArgument(`Dataset version '${versionId}' does not exist${q.datasetId ? ` in dataset '${q.datasetId}'` : ` in app '${userId}/${appId}'`}; check train_info.params.dataset_version_id (ListDatasetVersions shows a dataset's versions).`);
+    }
+    if (found.length > 1) {
+      throw invalidArgument(`Dataset version id '${versionId}' exists in several datasets (${found.map((v) => v.datasetId).join(', ')}); name the dataset too with train_info.params.dataset_id.`);
+    }
+    return found[0]!;
+  }
+}

@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import type { InputKind, InputLabel } from '../domain/inputs.js';
+import { Code } from '../domain/status-codes.js';
+import type { InputRepo, TrainingRow } from '../ports/inputs-store.js';
+import { count, inList, type Ctx } from './context.js';
+import { bytesToBuffer, vectorToBytes } from './training-rows.js';
+
+type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows'>;
+
+/**
+ * The input-processing queue lives on the input rows themselves (status + lease columns), so
+ * processing is durable without a separate queue: a claim is an UPDATE, a crashed processor's
+ * claim expires and is taken again, and every result write is conditional on still holding it.
+ */
+export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
+  const { db, dialect } = ctx;
+  return {
+    /** One statement on both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming. */
+    async claim(workerId, limit, leaseUntil, now) {
+      let next = db
+        .selectFrom('inputs')
+        .select('pk')
+        .where((eb) =>
+          eb.or([
+            eb('status_code', '=', Code.INPUT_PENDING),
+            eb.and([eb('status_code', '=', Code.INPUT_IN_PROGRESS), eb('lease_expires_at', '<', now)]),
+          ]),
+        )
+        .orderBy('created_at', 'asc')
+        .orderBy('pk', 'asc')
+        .limit(limit);
+      if (dialect === 'postgres') next = next.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('inputs')
+        .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
+        .where('pk', 'in', next)
+        .returning(['pk', 'id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at'])
+        .execute();
+      // RETURNING order is unspecified: hand them out oldest first.
+      rows.sort((a, b) => a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
+      return rows.map((r) => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, text: r.text_raw, imageUrl: r.image_url, attempts: r.attempts }));
+    },
+
+    /** The guarded status update runs first: if it matches nothing, nothing else is written. */
+    async finish(pk, workerId, result, now) {
+      return ctx.atomic(async (tx) => {
+        const res = await tx
+          .updateTable('inputs')
+          .set({
+            status_code: result.ok ? Code.INPUT_SUCCESS : Code.INPUT_FAILED,
+            status_details: result.ok ? '' : result.details,
+            image_info: result.ok && result.imageInfo ? JSON.stringify(result.imageInfo) : null,
+            lease_owner: null,
+            lease_expires_at: null,
+            modified_at: now,
+          })
+          .where('pk', '=', pk)
+          .where('status_code', '=', Code.INPUT_IN_PROGRESS)
+          .where('lease_owner', '=', workerId)
+          .executeTakeFirst();
+        if (count(res.numUpdatedRows) === 0) return false;
+        if (!result.ok) return true;
+        if (result.fetchedBytes) {
+          const bytes = bytesToBuffer(result.fetchedBytes);
+          await tx.insertInto('input_blobs').values({ input_pk: pk, bytes }).onConflict((oc) => oc.column('input_pk').doUpdateSet({ bytes })).execute();
+        }
+        for (const e of result.embeddings) {
+          const row = { input_pk: pk, embedder_id: e.embedderId, dim: e.vector.length, vector: vectorToBytes(e.vector) };
+          await tx
+            .insertInto('input_embeddings')
+            .values(row)
+            .onConflict((oc) => oc.columns(['input_pk', 'embedder_id']).doUpdateSet({ dim: row.dim, vector: row.vector }))
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    async trainingRows(q) {
+      let qb = db.selectFrom('inputs').select(['pk', 'id', 'status_code']).where('user_id', '=', q.userId).where('app_id', '=', q.appId);
+      if (q.datasetPk !== undefined) {
+        qb = qb.where('pk', 'in', db.selectFrom('dataset_inputs').select('input_pk').where('dataset_pk', '=', q.datasetPk));
+      }
+      if (q.inputPks !== undefined) qb = qb.where(inList(dialect, 'pk', q.inputPks));
+      if (q.conceptIds.length > 0) {
+        qb = qb.where('pk', 'in', db.selectFrom('input_labels').select('input_pk').where(inList(dialect, 'concept_id', q.conceptIds)));
+      }
+      const rows = await qb.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+      if (rows.length === 0) return [];
+      const labels = await db
+        .selectFrom('input_labels')
+        .select(['input_pk', 'concept_id', 'value'])
+        .where(inList(dialect, 'input_pk', rows.map((r) => r.pk)))
+        .orderBy('input_pk')
+        .orderBy('position')
+        .execute();
+      const byInput = new Map<string, InputLabel[]>();
+      for (const l of labels) byInput.set(l.input_pk, [...(byInput.get(l.input_pk) ?? []), { id: l.concept_id, value: l.value }]);
+      return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
+    },
+  };
+}

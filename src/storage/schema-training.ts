@@ -1,0 +1,110 @@
+/** Row shapes of the tables created by `migrations/002_training_data.ts` (same conventions as schema.ts). Binary columns are Buffers on both drivers. */
+
+export interface ConceptsTable {
+  user_id: string;
+  app_id: string;
+  id: string;
+  name: string;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface InputsTable {
+  pk: string;
+  user_id: string;
+  app_id: string;
+  id: string;
+  kind: string;
+  text_raw: string | null;
+  image_url: string | null;
+  /** JSON ImageInfo, set when processing decoded the image. */
+  image_info: string | null;
+  metadata: string;
+  status_code: number;
+  status_details: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface InputLabelsTable {
+  input_pk: string;
+  concept_id: string;
+  position: number;
+  value: number;
+}
+
+export interface InputBlobsTable {
+  input_pk: string;
+  bytes: Buffer;
+}
+
+export interface InputEmbeddingsTable {
+  input_pk: string;
+  embedder_id: string;
+  dim: number;
+  /** float32 little-endian. */
+  vector: Buffer;
+}
+
+export interface DatasetsTable {
+  pk: string;
+  user_id: string;
+  app_id: string;
+  id: string;
+  description: string;
+  notes: string;
+  metadata: string;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface DatasetInputsTable {
+  dataset_pk: string;
+  input_pk: string;
+  created_at: number;
+}
+
+export interface DatasetVersionsTable {
+  pk: string;
+  dataset_pk: string;
+  id: string;
+  user_id: string;
+  app_id: string;
+  description: string;
+  metadata: string;
+  status_code: number;
+  inputs_count: number;
+  unlabeled_count: number;
+  positive_tags_count: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface DatasetVersionInputsTable {
+  version_pk: string;
+  input_pk: string;
+  /** JSON InputLabel[] as they were when the version was made. */
+  labels: string;
+}
+
+export interface ArtifactsTable {
+  version_pk: string;
+  bytes: Buffer;
+  created_at: number;
+}
+
+export interface TrainingDataTables {
+  concepts: ConceptsTable;
+  inputs: InputsTable;
+  input_labels: InputLabelsTable;
+  input_blobs: InputBlobsTable;
+  input_embeddings: InputEmbeddingsTable;
+  datasets: DatasetsTable;
+  dataset_inputs: DatasetInputsTable;
+  dataset_versions: DatasetVersionsTable;
+  dataset_version_inputs: DatasetVersionInputsTable;
+  artifacts: ArtifactsTable;
+}

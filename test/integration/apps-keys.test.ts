@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { expectApi } from '../helpers/access.js';
+import { describeBoth, uid } from '../helpers/both.js';
+import type { ApiObject } from '../helpers/clients.js';
+import { TEST_USER } from '../helpers/server.js';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const me = { user_id: 'me' };
+
+describeBoth('apps', (h) => {
+  const api = expectApi(h);
+  const appIds = async (): Promise<string[]> => ((await api.ok('ListApps', { user_app_id: me })).apps ?? []).map((a: ApiObject) => a.id);
+
+  it('PostApps creates, GetApp reads, ListApps lists', async () => {
+    const id = uid('app');
+    const made = await api.ok('PostApps', { user_app_id: me, apps: [{ id, description: 'first app', metadata: { team: 'x' } }] });
+    assert.equal(made.apps.length, 1);
+    const a = made.apps[0];
+    assert.equal(a.id, id);
+    assert.equal(a.user_id, TEST_USER);
+    assert.equal(a.description, 'first app');
+    assert.deepEqual(a.metadata, { team: 'x' });
+    assert.equal(a.visibility.gettable, 10);
+    assert.match(a.created_at, RFC3339);
+    const got = await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: id } });
+    assert.equal(got.app.id, id);
+    assert.equal(got.app.description, 'first app');
+    assert.ok((await appIds()).includes(id));
+  });
+
+  it('a duplicate app id -> 40010 (HTTP 409) naming it; nothing written', async () => {
+    const id = uid('dup');
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id, description: 'original' }] });
+    const before = await appIds();
+    const s = await api.fails('PostApps', { user_app_id: me, apps: [{ id, description: 'second' }] }, 40010, 409);
+    assert.match(s.details ?? '', new RegExp(id));
+    assert.deepEqual(await appIds(), before);
+    assert.equal((await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: id } })).app.description, 'original');
+    // A batch with one duplicate writes none of its apps.
+    const fresh = uid('batch');
+    await api.fails('PostApps', { user_app_id: me, apps: [{ id: fresh }, { id }] }, 40010, 409);
+    assert.ok(!(await appIds()).includes(fresh));
+  });
+
+  it('GetApp / DeleteApp of a missing app -> 11101 (HTTP 404) naming it', async () => {
+    const s = await api.fails('GetApp', { user_app_id: { user_id: 'me', app_id: 'no-such-app' } }, 11101, 404);
+    assert.match(s.details ?? '', /no-such-app/);
+    await api.fails('DeleteApp', { user_app_id: { user_id: 'me', app_id: 'no-such-app' } }, 11101, 404);
+    await api.fails('ListModels', { user_app_id: { user_id: 'me', app_id: 'no-such-app' } }, 11101, 404);
+  });
+
+  it('PostApps without apps -> 11100; an app with a bad id -> 21202; nothing written', async () => {
+    const before = await appIds();
+    await api.fails('PostApps', { user_app_id: me, apps: [] }, 11100, 400);
+    await api.fails('PostApps', { user_app_id: me, apps: [{ id: 'has space' }] }, 21202, 400);
+    await api.fails('PostApps', { user_app_id: me, apps: [{ id: 'ok-one' }, { id: '-bad' }] }, 21202, 400);
+    assert.deepEqual(await appIds(), before);
+  });
+
+  it('an app visibility that is not PRIVATE/ORG/PUBLIC -> 11100 (HTTP 400) on both transports; nothing written', async () => {
+    const before = await appIds();
+    const id = uid('vis');
+    const s = await api.fails('PostApps', { user_app_id: me, apps: [{ id, visibility: { gettable: 20 } }] }, 11100, 400);
+    assert.match(s.details ?? '', /gettable/);
+    assert.deepEqual(await appIds(), before);
+    const pub = await api.ok('PostApps', { user_app_id: me, apps: [{ id, visibility: { gettable: 50 } }] });
+    assert.equal(pub.apps[0].visibility.gettable, 50);
+  });
+
+  it('DeleteApp cascades: its models are gone and its app keys stop working', async () => {
+    const id = uid('doomed');
+    const uai = { user_id: 'me', app_id: id };
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id }] });
+    await api.ok('PostModels', { user_app_id: uai, model: { id: 'm1' } });
+    await api.ok('PostModels', { user_app_id: uai, model: { id: 'm2' } });
+    await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'm1', model_versions: [{ output_info: { data: { concepts: [{ id: 'a' }] } } }] });
+    const key = (await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'doomed key', scopes: ['All'], apps: [{ id }] }] })).keys[0].id as string;
+    await api.ok('GetModel', { model_id: 'm1' }, key);
+
+    await api.ok('DeleteApp', { user_app_id: uai });
+    await api.fails('GetApp', { user_app_id: uai }, 11101, 404);
+    assert.ok(!(await appIds()).includes(id));
+    await api.fails('GetModel', { model_id: 'm1' }, 11009, 401, key);
+    const keys = (await api.ok('ListKeys', { user_app_id: me })).keys as ApiObject[];
+    assert.ok(!keys.some((k) => k.id === key.slice(0, 32)), 'the app key is deleted with its app');
+
+    // Recreating the app brings back neither the models nor the key.
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id }] });
+    assert.deepEqual((await api.ok('ListModels', { user_app_id: uai })).models ?? [], []);
+    await api.fails('GetModel', { user_app_id: uai, model_id: 'm1' }, 21200, 404);
+    await api.fails('ListModels', {}, 11009, 401, key);
+  });
+});
+
+describeBoth('keys', (h) => {
+  const api = expectApi(h);
+  const app = uid('keys-app');
+  const listKeys = async (): Promise<ApiObject[]> => (await api.ok('ListKeys', { user_app_id: me })).keys ?? [];
+
+  it('PostKeys returns the token once (64 hex) in keys[0].id; ListKeys shows the 32-hex public id only', async () => {
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: app }] });
+    const made = await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'reader', scopes: ['Models_Get', 'Apps_Get', 'Concepts_Get'], apps: [{ id: app }] }] });
+    const k = made.keys[0];
+    assert.match(k.id, /^[0-9a-f]{64}$/);
+    assert.equal(k.type, 'api_key');
+    assert.deepEqual([...k.scopes].sort(), ['Apps_Get', 'Concepts_Get', 'Models_Get']);
+    assert.deepEqual(k.apps.map((a: ApiObject) => a.id), [app]);
+    const token = k.id as string;
+
+    const listed = await listKeys();
+    const mine = listed.find((x) => x.description === 'reader');
+    assert.ok(mine, 'the key is listed');
+    assert.equal(mine.id, token.slice(0, 32));
+    assert.match(mine.id, /^[0-9a-f]{32}$/);
+    for (const x of listed) assert.match(String(x.id), /^[0-9a-f]{32}$/, 'no listed id is a token');
+    assert.ok(!JSON.stringify(listed).includes(token.slice(32)), 'the secret half never appears in ListKeys');
+    // The token works.
+    await api.ok('ListModels', {}, token);
+  });
+
+  it('a PAT made with PostKeys (no apps) is user-level and works on user RPCs', async () => {
+    const made = await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'second pat', type: 'personal_access_token' }] });
+    const pat = made.keys[0];
+    assert.equal(pat.type, 'personal_access_token');
+    assert.deepEqual(pat.scopes, ['All']);
+    assert.match(pat.id, /^[0-9a-f]{64}$/);
+    assert.ok((await api.ok('ListApps', { user_app_id: me }, pat.id)).apps.some((a: ApiObject) => a.id === app));
+    await api.ok('DeleteKey', { user_app_id: me, key_id: pat.id });
+    await api.fails('ListApps', { user_app_id: me }, 11009, 401, pat.id);
+  });
+
+  it('DeleteKey accepts the public id or the full token; an unknown key -> 11101 (HTTP 404)', async () => {
+    const a = (await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'del-a', scopes: ['All'], apps: [{ id: app }] }] })).keys[0].id as string;
+    const b = (await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'del-b', scopes: ['All'], apps: [{ id: app }] }] })).keys[0].id as string;
+    await api.ok('DeleteKey', { user_app_id: me, key_id: a.slice(0, 32) });
+    await api.ok('DeleteKey', { user_app_id: me, key_id: b });
+    const left = (await listKeys()).map((k) => k.id);
+    assert.ok(!left.includes(a.slice(0, 32)));
+    assert.ok(!left.includes(b.slice(0, 32)));
+    const s = await api.fails('DeleteKey', { user_app_id: me, key_id: a.slice(0, 32) }, 11101, 404);
+    assert.match(s.details ?? '', new RegExp(a.slice(0, 32)));
+    await api.fails('DeleteKey', { user_app_id: me, key_id: '0'.repeat(32) }, 11101, 404);
+  });
+
+  it('an unknown scope -> 11100 (HTTP 400) naming it; nothing written', async () => {
+    const before = await listKeys();
+    const s = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'bad', scopes: ['Models_Get', 'Models_Teleport'], apps: [{ id: app }] }] }, 11100, 400);
+    const unknown = /unknown scope\(s\) ([A-Za-z_, ]+)\./.exec(s.details ?? '');
+    assert.ok(unknown, s.details);
+    assert.equal(unknown[1], 'Models_Teleport');
+    // The second key of a batch being bad writes neither.
+    await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'good', scopes: ['All'], apps: [{ id: app }] }, { description: 'bad', scopes: ['Nope'], apps: [{ id: app }] }] }, 11100, 400);
+    assert.deepEqual(await listKeys(), before);
+  });
+
+  it('other malformed keys are refused and nothing is written', async () => {
+    const before = await listKeys();
+    const noApp = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: 'no-such-app' }] }] }, 11101, 404);
+    assert.match(noApp.details ?? '', /no-such-app/);
+    await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'x', scopes: [], apps: [{ id: app }] }] }, 11100, 400);
+    await api.fails('PostKeys', { user_app_id: me, keys: [] }, 11100, 400);
+    const past = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: app }], expires_at: '2001-01-01T00:00:00Z' }] }, 11100, 400);
+    assert.match(past.details ?? '', /expires_at/);
+    assert.deepEqual(await listKeys(), before);
+  });
+
+  it('a key with a future expires_at works and shows it', async () => {
+    const exp = new Date(Date.now() + 86_400_000).toISOString();
+    const k = (await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'expiring', scopes: ['All'], apps: [{ id: app }], expires_at: exp }] })).keys[0];
+    assert.equal(Date.parse(k.expires_at), Date.parse(exp));
+    await api.ok('ListModels', {}, k.id);
+  });
+});
