@@ -1,4 +1,4 @@
-import { modelNotFound } from '../domain/errors.js';
+import { resourceNotFound } from '../domain/errors.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { Code } from '../domain/status-codes.js';
 import type { RpcImpl } from './context.js';
@@ -18,7 +18,7 @@ export function modelTypeRpcs(types: ModelTypeRegistry): Record<string, RpcImpl>
       access: 'app-read',
       async handle(_ctx, req) {
         const t = types.get(String(req.model_type_id ?? ''));
-        if (!t) throw modelNotFound(`Model type '${String(req.model_type_id ?? '')}' does not exist; ListModelTypes lists them: ${types.all().map((x) => x.id).join(', ')}.`);
+        if (!t) throw resourceNotFound(`Model type '${String(req.model_type_id ?? '')}' does not exist; ListModelTypes lists them: ${types.all().map((x) => x.id).join(', ')}.`);
         return { model_type: modelTypeToApi(t) };
       },
     },

@@ -129,7 +129,9 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<stri
             const v = await tx.versions.get(model.pk, vid);
             if (!v) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
             const view = applyPatch(versionView(v), versionPatchOf(raw, `model_versions[${i}]`), action);
-            view.output_info = validateOutputInfoOverride(type, (view.output_info ?? {}) as JsonObject);
+            // Validate the patched output_info, then refill the type's defaults an overwrite/remove may have dropped.
+            const outputInfo = validateOutputInfoOverride(type, (view.output_info ?? {}) as JsonObject);
+            view.output_info = resolveVersionConfig(type, { outputInfo, inputInfo: v.inputInfo, trainInfo: v.trainInfo, importInfo: v.importInfo }).outputInfo;
             const next = applyVersionView(v, view, ctx.now);
             await tx.versions.update(next);
             out.push(next);

@@ -53,7 +53,8 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
   let versionId = '';
 
   before(async () => {
-    server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT } });
+    // No worker: the flow inspects the queued (21103) version before anything trains it.
+    server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_WORKER: 'false' } });
     client = new V2Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
   });
   after(async () => {
@@ -176,7 +177,7 @@ describe('clarifai-nodejs-grpc, TLS, ClarifaiStub.grpc("localhost:PORT")', { tim
     const files = await selfSignedCert(dir);
     cert = files.cert;
     server = await startServer({
-      env: { MODELKEEP_DATA_DIR: path.join(dir, 'data'), MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_GRPC_TLS_CERT: files.cert, MODELKEEP_GRPC_TLS_KEY: files.key },
+      env: { MODELKEEP_DATA_DIR: path.join(dir, 'data'), MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_GRPC_TLS_CERT: files.cert, MODELKEEP_GRPC_TLS_KEY: files.key, MODELKEEP_WORKER: 'false' },
     });
   });
   after(async () => {

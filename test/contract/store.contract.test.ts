@@ -14,6 +14,7 @@ import { modelListCases } from './cases/model-list.js';
 import { modelCases } from './cases/models.js';
 import { planCases } from './cases/plans.js';
 import { postgresCases } from './cases/postgres-only.js';
+import { trainingDataCases } from './cases/training-data.js';
 import { transactionCases } from './cases/transactions.js';
 import { versionCases } from './cases/versions.js';
 import { freshPostgres, freshSqlite, PG_BASE_URL, PG_SKIP, type TestDatabase } from './databases.js';
@@ -36,6 +37,7 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   describe('ListModels', () => modelListCases(h));
   versionCases(h);
   jobCases(h);
+  describe('Training data', () => trainingDataCases(h));
   transactionCases(h);
   planCases(h);
   extra?.(h);

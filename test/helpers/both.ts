@@ -11,14 +11,15 @@ export interface Harness {
 
 /**
  * Runs the same suite once over REST and once over gRPC against one fresh server each,
- * so every behaviour is asserted identically on both transports.
+ * so every behaviour is asserted identically on both transports. `overrides` are MODELKEEP_* settings
+ * for the server (e.g. NO_WORKER to keep queued versions queued while a suite inspects them).
  */
-export function describeBoth(name: string, suite: (h: Harness) => void): void {
+export function describeBoth(name: string, suite: (h: Harness) => void, overrides: Record<string, string> = {}): void {
   for (const transport of ['rest', 'grpc'] as const) {
     describe(`${name} [${transport}]`, () => {
       const h = {} as Harness;
       before(async () => {
-        h.server = await startTestServer();
+        h.server = await startTestServer(overrides);
         h.rest = restClient(h.server.httpPort);
         h.api = transport === 'rest' ? h.rest : grpcClient(h.server.grpcPort);
       });
@@ -34,3 +35,6 @@ export function describeBoth(name: string, suite: (h: Harness) => void): void {
 let counter = 0;
 /** A unique id per call, for apps and models inside one suite. */
 export const uid = (prefix: string): string => `${prefix}-${process.pid}-${++counter}`;
+
+/** Server settings for suites that assert on queued (21103) versions: no worker picks their jobs up. */
+export const NO_WORKER = { MODELKEEP_WORKER: 'false' };

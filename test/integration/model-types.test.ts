@@ -81,7 +81,7 @@ describeBoth('ListModelTypes / GetModelType', (h) => {
   });
 
   it('GetModelType of an unknown type is a clear error (HTTP 404) naming it and the known types', async () => {
-    const st = await api.fails('GetModelType', { user_app_id: uai, model_type_id: 'no-such-type' }, 21200, 404);
+    const st = await api.fails('GetModelType', { user_app_id: uai, model_type_id: 'no-such-type' }, 11101, 404);
     assert.match(st.details ?? '', /no-such-type/);
     assert.match(st.details ?? '', /embedding-classifier/);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeBoth, uid } from '../helpers/both.js';
+import { describeBoth, uid, NO_WORKER } from '../helpers/both.js';
 import { assertConforms } from '../helpers/conformance.js';
 import { TEST_USER } from '../helpers/server.js';
 
@@ -65,4 +65,4 @@ describeBoth('2023-01-20 model/version flow', (h) => {
     assert.match(bad.body.status.details, /concepts/);
     if (h.api.transport === 'rest') assert.equal(bad.http, 400);
   });
-});
+}, NO_WORKER);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { describeBoth, uid } from '../helpers/both.js';
+import { describeBoth, uid, NO_WORKER } from '../helpers/both.js';
 import { assertConforms } from '../helpers/conformance.js';
 import { apiOf, concepts, newApp, newModel, newVersion, sleep, versionIds } from '../helpers/models.js';
 import { TEST_USER } from '../helpers/server.js';
@@ -127,7 +127,7 @@ describeBoth('PostModels (2023-01-20: a model, never a version)', (h) => {
     assert.equal(r.body.status.code, 11100);
     assert.match(r.body.status.details, /colour/);
   });
-});
+}, NO_WORKER);
 
 describeBoth('GetModel / GetModelOutputInfo', (h) => {
   const api = apiOf(h);
@@ -201,4 +201,4 @@ describeBoth('GetModel / GetModelOutputInfo', (h) => {
   it('GetModelOutputInfo of an unknown model is 21200', async () => {
     await api.fails('GetModelOutputInfo', { user_app_id: uai, model_id: 'nope' }, 21200, 404);
   });
-});
+}, NO_WORKER);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { describeBoth, uid } from '../helpers/both.js';
+import { describeBoth, uid, NO_WORKER } from '../helpers/both.js';
 import { apiOf, concepts, ids, newApp, newModel, newVersion, sleep } from '../helpers/models.js';
 
 /**
@@ -162,4 +162,4 @@ describeBoth('ListModels / PostModelsSearches', (h) => {
     assert.deepEqual(ids(body.models), ['m-a']);
     assert.equal(body.models[0].model_version.id, maLatest);
   });
-});
+}, NO_WORKER);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { describeBoth, uid } from '../helpers/both.js';
+import { describeBoth, uid, NO_WORKER } from '../helpers/both.js';
 import { apiOf, concepts, newApp, newModel, newVersion, sleep, storedVersion, versionIds } from '../helpers/models.js';
 
 describeBoth('PatchModels (decision 0003: merge / overwrite / remove on model fields only)', (h) => {
@@ -106,7 +106,7 @@ describeBoth('PatchModels (decision 0003: merge / overwrite / remove on model fi
     const m = await get('withv');
     assert.equal(m.model_version.id, v.id);
   });
-});
+}, NO_WORKER);
 
 describeBoth('PatchModelIds / DeleteModel / DeleteModels', (h) => {
   const api = apiOf(h);
@@ -198,4 +198,4 @@ describeBoth('PatchModelIds / DeleteModel / DeleteModels', (h) => {
     await api.fails('GetModel', { user_app_id: uai, model_id: 'survivor' }, 21200, 404);
     await api.ok('GetModel', { user_app_id: other, model_id: 'elsewhere' });
   });
-});
+}, NO_WORKER);

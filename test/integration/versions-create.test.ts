@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { describeBoth, uid } from '../helpers/both.js';
+import { describeBoth, uid, NO_WORKER } from '../helpers/both.js';
 import { apiOf, concepts, newApp, newModel, storedVersion, versionIds } from '../helpers/models.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -189,4 +189,4 @@ describeBoth('PostModelVersions (one version per call, validated against the mod
     assert.ok(m);
     assert.equal((await h.server.store.versions.latestOf([m.pk])).size, 0);
   });
-});
+}, NO_WORKER);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { describeBoth, uid } from '../helpers/both.js';
+import { describeBoth, uid, NO_WORKER } from '../helpers/both.js';
 import { apiOf, concepts, ids, newApp, newModel, newVersion, sleep, storedVersion, versionIds } from '../helpers/models.js';
 
 describeBoth('PatchModelVersions (description, metadata, license, visibility, output_info; not concepts, status, train_info)', (h) => {
@@ -103,7 +103,7 @@ describeBoth('PatchModelVersions (description, metadata, license, visibility, ou
     await api.fails('PatchModelVersions', { user_app_id: uai, model_id: 'ghost-model', action: 'merge', model_versions: [{ id: vid, description: 'x' }] }, 21200, 404);
     await api.fails('PatchModelVersions', patch('replace', { description: 'x' }), 21203, 400);
   });
-});
+}, NO_WORKER);
 
 describeBoth('DeleteModelVersion / ListModelVersions / ListModelConcepts', (h) => {
   const api = apiOf(h);
@@ -201,4 +201,4 @@ describeBoth('DeleteModelVersion / ListModelVersions / ListModelConcepts', (h) =
     assert.match(st.details ?? '', new RegExp(v2));
     assert.deepEqual(await versionIds(api, uai, 'ec'), [v1]);
   });
-});
+}, NO_WORKER);

@@ -1,0 +1,77 @@
+import { pino } from 'pino';
+import type { App, Model } from '../../src/domain/entities.js';
+import { defaultModelTypes, ModelTypeRegistry } from '../../src/domain/model-types/catalog.js';
+import { trainModelVersionHandler } from '../../src/jobs/train-model-version.js';
+import { Worker, type WorkerOptions } from '../../src/jobs/worker.js';
+import { builtInEmbedders, TEXT_EMBEDDER_ID } from '../../src/ml/embedders/registry.js';
+import { builtInPlugins } from '../../src/plugins/index.js';
+import type { PluginRegistry } from '../../src/plugins/registry.js';
+import { systemClock } from '../../src/ports/clock.js';
+import type { Store } from '../../src/ports/store.js';
+import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../../src/ports/training-data.js';
+import type { CallContext } from '../../src/service/context.js';
+
+/** Small labelled text sets with an obvious split, for training tests. */
+export const SENTIMENT = {
+  positive: ['I love this product, it is great', 'wonderful experience, very happy', 'excellent quality and fast delivery', 'amazing, would buy again', 'fantastic support team', 'really good value, love it', 'the best purchase I made', 'great service and friendly staff'],
+  negative: ['terrible product, broke after a day', 'awful experience, very disappointed', 'poor quality and slow delivery', 'horrible, never buying again', 'useless support team', 'really bad value, hate it', 'the worst purchase I made', 'rude staff and bad service'],
+};
+
+/** Texts → labelled examples with real general-text-embedding vectors (input ids t000, t001, …). */
+export async function labelledTexts(groups: Record<string, string[]>, extraNegatives: Record<string, string[]> = {}): Promise<LabelledExample[]> {
+  const embedder = builtInEmbedders().get(TEXT_EMBEDDER_ID)!;
+  const rows = Object.entries(groups).flatMap(([concept, texts]) => texts.map((text) => ({ text, positives: [concept], negatives: extraNegatives[concept] ?? [] })));
+  const vectors = await embedder.embed(rows.map((r) => ({ text: r.text })));
+  return rows.map((r, i) => ({ inputId: `t${String(i).padStart(3, '0')}`, vector: vectors[i]!, positives: r.positives, negatives: r.negatives }));
+}
+
+/**
+ * A TrainingDataSource the test controls: fixed examples, an optional gate that holds `collect`
+ * until released (to look at a version mid-training), or a failure to throw.
+ */
+export class FakeTrainingData implements TrainingDataSource {
+  examples: LabelledExample[] = [];
+  pending = 0;
+  fail: Error | undefined;
+  calls: TrainingDataQuery[] = [];
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+
+  hold(): void {
+    this.gate = new Promise((r) => (this.open = r));
+  }
+
+  release(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+
+  async collect(q: TrainingDataQuery): Promise<TrainingSelection> {
+    this.calls.push(q);
+    await this.gate;
+    if (this.fail) throw this.fail;
+    const wanted = new Set(q.conceptIds);
+    return { examples: this.examples.filter((e) => [...e.positives, ...e.negatives].some((c) => wanted.has(c))), pending: this.pending, failed: 0 };
+  }
+}
+
+export const silentLog = pino({ level: process.env.MODELKEEP_TEST_LOG ?? 'silent' });
+
+export function testPlugins(store: Store, data: TrainingDataSource): { types: ModelTypeRegistry; plugins: PluginRegistry } {
+  const types = new ModelTypeRegistry(defaultModelTypes());
+  return { types, plugins: builtInPlugins(types, { embedders: builtInEmbedders(), artifacts: store.artifacts, trainingData: data }) };
+}
+
+/** A job worker running only train-model-version, with test-friendly timings. */
+export function trainingWorker(store: Store, data: TrainingDataSource, opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number } = {}): Worker {
+  const { types, plugins } = testPlugins(store, data);
+  const handler = trainModelVersionHandler({ plugins, types, defaultTimeoutMs: opts.defaultTimeoutMs ?? 60_000, progressEveryMs: opts.progressEveryMs ?? 50 });
+  return new Worker(store, [handler], systemClock, silentLog, { leaseMs: 5_000, pollMs: 20, concurrency: 1, maxAttempts: 3, ...opts });
+}
+
+/** A CallContext for calling service handlers directly as the app's owner. */
+export function ownerContext(app: App, now = Date.now()): CallContext {
+  return { reqId: 'test', now, caller: { userId: app.userId, keyId: 'k', keyKind: 'pat', scopes: ['All'], appIds: [] }, userId: app.userId, app };
+}
+
+export type { Model };
