@@ -142,7 +142,7 @@ export class InputProcessor {
       if (e.kind !== c.kind) continue;
       const [outcome] = await embedSettled(e, [payload]);
       if (!outcome) throw new Error(`${e.id} returned no result`);
-      if (!outcome.ok) return { ok: false, details: `${field} could not be used: ${outcome.error.message}` };
+      if (!outcome.ok) return { ok: false, details: `${field} could not be used: ${outcome.error.reason}` };
       embeddings.push({ embedderId: e.id, vector: outcome.vector });
     }
     let imageInfo = null;

@@ -99,8 +99,10 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
         });
         const dups = duplicateIds(ids);
         if (dups.length > 0) throw new ApiError(Code.INPUT_INVALID_REQUEST, `Input ${quoted(dups)} appears more than once in this request; send one entry per input.`);
+        // Rows are locked in id order, so concurrent patches of overlapping inputs cannot deadlock.
+        const order = [...list.entries()].sort(([, a], [, b]) => (String(a.id) < String(b.id) ? -1 : 1));
         await store.transaction(async (tx) => {
-          for (const [i, raw] of list.entries()) {
+          for (const [i, raw] of order) {
             const cur = await findInput(tx, ctx, raw.id, true);
             const next = patchAnnotations(cur, (raw.data ?? {}) as ApiObject, action, `inputs[${i}]`);
             await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, next.concepts.map((c) => c.id), ctx.now);

@@ -86,6 +86,8 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<stri
             throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`) : e;
           });
           if (type.trainable) await tx.jobs.enqueue(trainJob(version, type.id, ctx.now, req.eval_info));
+          // Concepts are app resources: one a version names is created (name = id) if the app lacks it (reference §7.1).
+          await tx.concepts.ensure(model.userId, model.appId, version.concepts.map((c) => c.id), ctx.now);
         });
         return { model: modelToApi(model, version) };
       },

@@ -11,6 +11,10 @@ import { keyRpcs } from './keys.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
 import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
+import { httpFetcher, type UrlFetcher } from './predict/fetch-url.js';
+import { predictRpcs } from './predict/predict.service.js';
+import { trainLogRpcs } from './train-logs.service.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -20,6 +24,10 @@ export interface ServiceDeps {
   validScopes: ReadonlySet<string>;
   /** Called after PostInputs commits, to wake the input processor of this process (if it runs one). */
   onInputsAdded?: () => void;
+  /** What runs each model type (PostModelOutputs). */
+  plugins: PluginRegistry;
+  /** Downloads data.image.url for PostModelOutputs (default: http(s) with a time limit). */
+  fetchUrl?: UrlFetcher;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
@@ -33,6 +41,8 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
+    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl ?? httpFetcher() }),
+    ...trainLogRpcs(d.store),
   };
   return new Map(Object.entries(all));
 }

@@ -9,9 +9,12 @@ import { bytesToBuffer, conceptFromRow, conceptToRow, vectorFromBytes } from './
 export function conceptRepo(ctx: Ctx): ConceptRepo {
   const { db } = ctx;
   return {
-    /** ON CONFLICT DO NOTHING: concurrent PostInputs naming the same new concept both succeed. */
+    /**
+     * ON CONFLICT DO NOTHING: concurrent PostInputs naming the same new concept both succeed. Sorted,
+     * so two transactions inserting the same concepts lock them in one order (no PostgreSQL deadlock).
+     */
     async ensure(userId, appId, ids, now) {
-      const unique = [...new Set(ids)];
+      const unique = [...new Set(ids)].sort();
       if (unique.length === 0) return;
       const rows = unique.map((id) => ({ user_id: userId, app_id: appId, id, name: id, created_at: now, modified_at: now }));
       await db.insertInto('concepts').values(rows).onConflict((oc) => oc.doNothing()).execute();

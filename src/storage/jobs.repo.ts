@@ -11,11 +11,27 @@ import { jobFromRow, jobToRow } from './rows.js';
  * interface later, as long as it can enqueue on the same connection.)
  * Every write a worker makes is conditional on `state = 'running' and lease_owner = <worker>`, so
  * once a job is cancelled, deleted or taken over, nothing its old worker sends can land.
+ *
+ * Lock order on PostgreSQL: model row, then job row, then version row. Deleting an app or a model
+ * locks the model rows first and reaches jobs through the cascade; every version write locks its
+ * model first too. So the two job operations that take the job row inside a longer transaction
+ * (lockRunning before a result write, cancelForVersion before a version delete) take the model row
+ * first — otherwise a worker writing a result and a concurrent DeleteApp / DeleteModel wait on
+ * each other in a cycle (found by the integration suite on PostgreSQL: 40P01).
  */
 export function jobRepo(ctx: Ctx): JobRepo {
   const { db, dialect } = ctx;
   const held = (jobId: string, workerId: string) =>
     db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('state', '=', 'running').where('lease_owner', '=', workerId);
+  /** PostgreSQL: locks the model row the job's version belongs to (FOR NO KEY UPDATE, like every version write). */
+  const lockModelOf = async (where: { jobId: string } | { versionPk: string }): Promise<void> => {
+    if (dialect !== 'postgres') return;
+    let q = db.selectFrom('models').innerJoin('model_versions as v', 'v.model_pk', 'models.pk').select('models.pk');
+    q = 'jobId' in where
+      ? q.innerJoin('jobs as j', 'j.version_pk', 'v.pk').where('j.id', '=', where.jobId)
+      : q.where('v.pk', '=', where.versionPk);
+    await q.forNoKeyUpdate('models').execute();
+  };
 
   return {
     async enqueue(job: Job) {
@@ -35,6 +51,7 @@ export function jobRepo(ctx: Ctx): JobRepo {
     },
 
     async cancelForVersion(versionPk, now) {
+      await lockModelOf({ versionPk });
       const res = await db
         .updateTable('jobs')
         .set({ state: 'cancelled', updated_at: now })
@@ -103,8 +120,12 @@ export function jobRepo(ctx: Ctx): JobRepo {
       return count(res.numUpdatedRows) > 0;
     },
 
-    /** PostgreSQL: FOR UPDATE, so a concurrent cancel waits for this transaction and then finds the job finished. */
+    /**
+     * PostgreSQL: FOR UPDATE, so a concurrent cancel waits for this transaction and then finds the job
+     * finished; the model row is locked first (see the lock order above).
+     */
     async lockRunning(jobId, workerId) {
+      await lockModelOf({ jobId });
       const q = held(jobId, workerId);
       const r = await (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
       return r && jobFromRow(r);

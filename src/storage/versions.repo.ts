@@ -78,15 +78,16 @@ export function versionRepo(ctx: Ctx): VersionRepo {
       });
     },
 
-    /** Model lock first (the order every version write uses), and only when num_inputs may change. */
+    /**
+     * Model lock first, as every version write: PatchModelVersions holds it while it reads and
+     * rewrites a version, so on PostgreSQL a training status written meanwhile is never overwritten
+     * by the patch's stale copy (the version would look stuck in 21101).
+     */
     async updateTraining(pk, f) {
       return ctx.atomic(async (tx) => {
-        let modelPk: string | undefined;
-        if (f.totalInputCount !== undefined) {
-          modelPk = (await tx.selectFrom('model_versions').select('model_pk').where('pk', '=', pk).executeTakeFirst())?.model_pk;
-          if (!modelPk) return false;
-          await lockModel(tx, dialect, modelPk);
-        }
+        const modelPk = (await tx.selectFrom('model_versions').select('model_pk').where('pk', '=', pk).executeTakeFirst())?.model_pk;
+        if (!modelPk) return false;
+        await lockModel(tx, dialect, modelPk);
         const res = await tx
           .updateTable('model_versions')
           .set({
@@ -99,7 +100,7 @@ export function versionRepo(ctx: Ctx): VersionRepo {
           .where('pk', '=', pk)
           .executeTakeFirst();
         if (count(res.numUpdatedRows) === 0) return false;
-        if (modelPk) await recomputeNumInputs(tx, modelPk);
+        if (f.totalInputCount !== undefined) await recomputeNumInputs(tx, modelPk);
         return true;
       });
     },

@@ -34,6 +34,13 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     await api.fails('GetConcept', { user_app_id: uai, concept_id: 'nope' }, 11101, 404);
     assert.deepEqual(ids((await api.ok('ListConcepts', { user_app_id: uai })).concepts), ['cat', 'dog']);
     assert.deepEqual(ids((await api.ok('ListConcepts', { user_app_id: uai, per_page: 1, page: 2 })).concepts), ['dog']);
+    assert.deepEqual(ids((await api.ok('ListConcepts', { user_app_id: uai, id: 'DO' })).concepts), ['dog']);
+  });
+
+  it('a concept named by a new model version is created with name = id', async () => {
+    await api.ok('PostModels', { user_app_id: uai, models: [{ id: 'thr', model_type_id: 'concept-thresholder' }] });
+    await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'thr', model_versions: [{ output_info: { data: { concepts: [{ id: 'from-version', value: 0.5 }] } } }] });
+    assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: 'from-version' })).concept.name, 'from-version');
   });
 
   it('PostDatasets / GetDataset / ListDatasets; duplicates are 40010', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { restClient } from '../helpers/clients.js';
 import { assertConforms } from '../helpers/conformance.js';
-import { startTestServer, TEST_USER, type TestServer } from '../helpers/server.js';
+import { dropTestDatabase, startTestServer, TEST_USER, type TestServer } from '../helpers/server.js';
 
 /** Issue 2, "what a user can do" 1: stop the server, start it again on the same data dir, everything is still there. */
 describe('persistence across restarts [rest]', () => {
@@ -13,6 +13,7 @@ describe('persistence across restarts [rest]', () => {
   let server: TestServer | undefined;
   after(async () => {
     await server?.close();
+    await dropTestDatabase(dir);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -26,7 +27,7 @@ describe('persistence across restarts [rest]', () => {
 
   it('finds the app, model, versions, patches and queued job after a restart', async () => {
     const uai = { user_id: 'me', app_id: 'keep-app' };
-    server = await startTestServer({}, dir);
+    server = await startTestServer({ MODELKEEP_WORKER: 'false' }, dir);
     let rest = restClient(server.httpPort);
     await ok(rest, 'PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: 'keep-app', description: 'kept' }] });
     await ok(rest, 'PostModels', { user_app_id: uai, model: { id: 'keep-model', notes: 'kept notes' } });
@@ -37,7 +38,7 @@ describe('persistence across restarts [rest]', () => {
     const beforeModel = (await ok(rest, 'GetModel', { user_app_id: uai, model_id: 'keep-model' })).model;
 
     await server.close(); // the data dir is ours: close() keeps it
-    server = await startTestServer({}, dir);
+    server = await startTestServer({ MODELKEEP_WORKER: 'false' }, dir);
     rest = restClient(server.httpPort);
 
     const app = await ok(rest, 'GetApp', { user_app_id: uai });

@@ -14,7 +14,7 @@ function separable(n: number, d: number, k: number, seed: number): { x: Float32A
     const c = rng.int(k);
     y[i] = c;
     for (let j = 0; j < d; j++) x[i * d + j] = rng.normal() * 0.5 + 3; // offset: tests standardisation
-    x[i * d + c] += 3; // feature c carries class c, well clear of the noise
+    x[i * d + c] = x[i * d + c]! + 3; // feature c carries class c, well clear of the noise
   }
   return { x, y };
 }
@@ -56,7 +56,7 @@ describe('train: softmax', () => {
   });
 
   it('is deterministic for a seed, and the seed matters', () => {
-    const opts = { k: 10, mutuallyExclusive: true, epochs: 2, seed: 11 };
+    const opts = { k: 10, mutuallyExclusive: true, epochs: 2, minSteps: 0, seed: 11 };
     const a = train(blobTrain, opts), b = train(blobTrain, opts), c = train(blobTrain, { ...opts, seed: 12 });
     assert.deepEqual(a.weights, b.weights);
     assert.deepEqual(a.lossCurve, b.lossCurve);
@@ -65,7 +65,7 @@ describe('train: softmax', () => {
 
   it('trainAsync gives the same model as train and reports progress up to 1', async () => {
     const fractions: number[] = [];
-    const opts = { k: 10, mutuallyExclusive: true, epochs: 3, onProgress: (f: number) => void fractions.push(f) };
+    const opts = { k: 10, mutuallyExclusive: true, epochs: 3, minSteps: 0, onProgress: (f: number) => void fractions.push(f) };
     const sync = train(blobTrain, { ...opts, onProgress: undefined });
     const asyncModel = await trainAsync(blobTrain, opts, 0);
     assert.deepEqual(asyncModel.weights, sync.weights);
@@ -74,7 +74,7 @@ describe('train: softmax', () => {
   });
 
   it('produces probabilities that sum to 1 per row', () => {
-    const model = train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1 });
+    const model = train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1, minSteps: 0 });
     const p = predict(model, blobTest.x, blobTest.y.length);
     for (let i = 0; i < blobTest.y.length; i++) {
       let s = 0;
@@ -95,7 +95,7 @@ describe('train: one-vs-rest', () => {
       for (let j = 0; j < d; j++) x[i * d + j] = rng.normal();
       for (let c = 0; c < 2; c++) {
         truth[i * 2 + c] = rng.next() < 0.5 ? 1 : 0;
-        x[i * d + c] += truth[i * 2 + c] === 1 ? 2.5 : -2.5;
+        x[i * d + c] = x[i * d + c]! + (truth[i * 2 + c] === 1 ? 2.5 : -2.5);
       }
     }
     return { x, d, truth };
@@ -157,6 +157,13 @@ describe('train: stopping', () => {
       trainAsync(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1000, timeoutMs: 30 }),
       (err: unknown) => err instanceof TrainingStopped && err.reason === 'timeout',
     );
+  });
+
+  it('raises epochs on a small set to reach minSteps, and keeps them exact with minSteps 0', () => {
+    const small: TrainData = { ...blobTrain, n: 200, x: blobTrain.x.subarray(0, 200 * blobTrain.d), labels: blobTrain.labels.subarray(0, 2000) };
+    const raised = train(small, { k: 10, mutuallyExclusive: true, batchSize: 50 });
+    assert.equal(raised.lossCurve.length, 250); // 4 batches per epoch, 1000 steps
+    assert.equal(train(small, { k: 10, mutuallyExclusive: true, epochs: 3, minSteps: 0 }).lossCurve.length, 3);
   });
 
   it('rejects inconsistent shapes', () => {

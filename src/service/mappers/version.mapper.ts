@@ -27,8 +27,17 @@ function outputInfoToApi(v: ModelVersion, withConcepts: boolean): ApiObject {
   return info;
 }
 
+/**
+ * Where a version's training log is served: the REST path of ListLogEntries (log_type "training").
+ * The console and clients GET it with their key; computed on every read so a model rename follows.
+ */
+export function trainLogPath(m: Model, v: ModelVersion): string {
+  const e = encodeURIComponent;
+  return `/v2/users/${e(v.userId)}/apps/${e(v.appId)}/models/${e(m.id)}/versions/${e(v.id)}/training/logs`;
+}
+
 /** Domain version -> API `ModelVersion`. Concepts only when asked (GetModelOutputInfo, PostModelVersions echo). */
-export function versionToApi(v: ModelVersion, _model: Model | undefined, opts: { concepts: boolean }): ApiObject {
+export function versionToApi(v: ModelVersion, model: Model | undefined, opts: { concepts: boolean }): ApiObject {
   const out: ApiObject = {
     id: v.id,
     created_at: ts(v.createdAt),
@@ -48,7 +57,8 @@ export function versionToApi(v: ModelVersion, _model: Model | undefined, opts: {
   if (v.completedAt !== null) out.completed_at = ts(v.completedAt);
   if (v.description) out.description = v.description;
   if (v.license) out.license = v.license;
-  if (v.trainLog) out.train_log = v.trainLog;
+  // The row keeps the log itself (jobs/train-log.ts); the API shows where to read it.
+  if (v.trainLog && model) out.train_log = trainLogPath(model, v);
   if (v.metrics) out.metrics = v.metrics;
   return out;
 }

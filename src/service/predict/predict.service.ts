@@ -38,7 +38,9 @@ function overrideOf(type: ModelTypeDef, requestModel: JsonObject | undefined): J
   const picked: JsonObject = {};
   if (isJsonObject(oi.output_config)) picked.output_config = oi.output_config;
   if (isJsonObject(oi.params)) picked.params = oi.params;
-  return hasContent(picked) ? validateOutputInfoOverride(type, picked) : undefined;
+  // A params key counts even at 0 (keep_fraction: 0, min_value: 0); output_config zeros mean "not set".
+  const given = hasContent(picked.output_config) || (isJsonObject(picked.params) && Object.keys(picked.params).length > 0);
+  return given ? validateOutputInfoOverride(type, picked) : undefined;
 }
 
 interface Plan {

@@ -7,7 +7,8 @@ import { RetryableStoreError } from '../../../src/domain/errors.js';
 import { migrations } from '../../../src/storage/migrations/index.js';
 import { migrate, openKyselyStore } from '../../../src/storage/open-store.js';
 import { adminQuery, freshPostgres } from '../databases.js';
-import type { Harness } from './harness.js';
+import { job, model, uniq, version } from '../fixtures.js';
+import { scene, type Harness } from './harness.js';
 
 async function until(cond: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -71,6 +72,54 @@ export function postgresCases(h: Harness & { url: string }): void {
       await recovers(() => store.users.count());
     } finally {
       await store.close();
+    }
+  });
+
+  it('postgres: a worker writing its result and a delete of the same app / model / version never deadlock', async () => {
+    for (const what of ['app', 'model', 'version'] as const) {
+      const s = h.store;
+      const { a } = await scene(s);
+      const m = model(a);
+      await s.models.create(m);
+      const v = version(m);
+      await s.versions.create(v);
+      const kind = uniq('train');
+      const j = job(v, { kind });
+      await s.jobs.enqueue(j);
+      assert.equal((await s.jobs.claim('w1', [kind], Date.now() + 60_000, Date.now()))?.id, j.id);
+      let holding!: () => void;
+      const held = new Promise<void>((r) => (holding = r));
+      let go!: () => void;
+      const gate = new Promise<void>((r) => (go = r));
+      // The worker's guarded result write: lock the job, (work), write the version, end the job.
+      const worker = s.transaction(async (tx) => {
+        assert.ok(await tx.jobs.lockRunning(j.id, 'w1'));
+        holding();
+        await gate;
+        await tx.versions.updateTraining(v.pk, { status: { code: 21100, details: '', percentCompleted: 100 }, modifiedAt: 5 });
+        return tx.jobs.finish(j.id, 'w1', 'succeeded', '', 5);
+      });
+      await held;
+      const deleting =
+        what === 'app'
+          ? s.apps.delete(a.userId, a.id)
+          : what === 'model'
+            ? s.transaction(async (tx) => {
+                await tx.models.getForUpdate(a.userId, a.id, m.id);
+                return tx.models.delete([m.pk]);
+              })
+            : s.transaction(async (tx) => {
+                await tx.jobs.cancelForVersion(v.pk, 6);
+                return tx.versions.delete(v.pk);
+              });
+      await sleep(300); // the delete is now waiting for a lock the worker holds
+      go();
+      // Before the model-first lock order one of the two failed with 40P01 (deadlock_detected).
+      const [finished, deleted] = await Promise.all([worker, deleting]);
+      assert.equal(finished, true, `${what}: the worker, first in line, finished its job`);
+      assert.ok(deleted, `${what}: the delete went through after it`);
+      assert.equal(await s.versions.getByPk(v.pk), undefined, `${what}: the version is gone`);
+      assert.deepEqual(await s.jobs.getForVersion(v.pk), []);
     }
   });
 }

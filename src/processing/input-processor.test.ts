@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { NewInput } from '../domain/inputs.js';
+import { EmbedInputError, type EmbedInput, type Embedder } from '../ml/embedders/embedder.js';
+import type { KyselyStore } from '../storage/kysely-store.js';
+import { openKyselyStore } from '../storage/open-store.js';
+import { InputProcessor } from './input-processor.js';
+
+/** A text embedder that refuses 'bad' (the input's fault) and throws on 'flaky' (ours). */
+const fakeText: Embedder = {
+  id: 'fake-text', dim: 2, kind: 'text',
+  async embed(batch: EmbedInput[]) {
+    return batch.map((b, i) => {
+      if (b.text === 'bad') throw new EmbedInputError('text is unusable', i);
+      if (b.text === 'flaky') throw new Error('model failed to load');
+      return new Float32Array([0.6, 0.8]);
+    });
+  },
+};
+
+describe('InputProcessor', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'modelkeep-processor-'));
+  let store: KyselyStore;
+  let now = 1_000;
+  const clock = { now: () => now };
+  const log = { warn: () => undefined };
+  const processor = (opts = {}) => new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, { leaseMs: 100, maxAttempts: 3, pollMs: 60_000, ...opts });
+  let seq = 0;
+  const add = async (text: string): Promise<NewInput> => {
+    const i: NewInput = { pk: `pk${++seq}`, userId: 'u', appId: 'a', id: `in${seq}`, kind: 'text', text, imageUrl: null, imageBytes: null, metadata: {}, concepts: [], datasetIds: [], createdAt: seq };
+    await store.inputs.create([i], [[]]);
+    return i;
+  };
+  const status = async (i: NewInput) => (await store.inputs.getByPks([i.pk]))[0]!.status;
+
+  before(async () => {
+    store = await openKyselyStore(`sqlite:${path.join(dir, 'p.db')}`);
+    await store.users.create({ id: 'u', createdAt: 1 });
+    await store.apps.create({ userId: 'u', id: 'a', name: 'a', description: '', defaultLanguage: 'en', visibility: 10, metadata: {}, createdAt: 1, modifiedAt: 1 });
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('processes pending inputs: 30000 with the vector, or 30002 with details naming the field', async () => {
+    const [good, bad] = [await add('fine'), await add('bad')];
+    assert.equal(await processor().runOnce(), 2);
+    assert.deepEqual(await status(good), { code: 30000, details: '' });
+    assert.deepEqual((await store.embeddings.getMany([good.pk], 'fake-text')).get(good.pk), new Float32Array([0.6, 0.8]));
+    const s = await status(bad);
+    assert.equal(s.code, 30002);
+    assert.match(s.details, /data\.text\.raw could not be used: text is unusable/);
+  });
+
+  it("a crashed processor's claim is retaken once its lease expires", async () => {
+    const i = await add('fine');
+    assert.equal((await store.inputs.claim('dead', 10, now + 100, now)).length, 1);
+    assert.equal(await processor().runOnce(), 0, 'lease still held by the dead processor');
+    now += 101;
+    assert.equal(await processor().runOnce(), 1);
+    assert.equal((await status(i)).code, 30000);
+  });
+
+  it('our own failures are retried on lease expiry, then fail with the last error after maxAttempts', async () => {
+    const i = await add('flaky');
+    const p = processor();
+    for (let attempt = 1; attempt < 3; attempt++) {
+      assert.equal(await p.runOnce(), 1);
+      assert.equal((await status(i)).code, 30003, `attempt ${attempt} keeps it in progress`);
+      assert.equal(await p.runOnce(), 0);
+      now += 101;
+    }
+    assert.equal(await p.runOnce(), 1);
+    const s = await status(i);
+    assert.equal(s.code, 30002);
+    assert.match(s.details, /failed 3 times; last error: model failed to load/);
+  });
+
+  it('an input whose processors keep crashing fails instead of looping forever', async () => {
+    const i = await add('fine');
+    for (let k = 0; k < 3; k++) {
+      assert.equal((await store.inputs.claim(`dead${k}`, 10, now + 100, now)).length, 1);
+      now += 101;
+    }
+    await processor().runOnce();
+    const s = await status(i);
+    assert.equal(s.code, 30002);
+    assert.match(s.details, /interrupted 3 times/);
+  });
+
+  it('start / notify / stop: a notified loop processes at once (the poll is a minute here)', async () => {
+    const p = processor();
+    p.start();
+    const i = await add('fine');
+    p.notify();
+    const deadline = Date.now() + 5000;
+    while ((await status(i)).code !== 30000) {
+      assert.ok(Date.now() < deadline, 'processed after notify');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await p.stop();
+  });
+});
