@@ -3,17 +3,26 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import { builtInEmbedders } from '../ml/embedders/registry.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
 import { rpcTable } from '../service/rpc-table.js';
-import { openStore } from '../storage/open-store.js';
+import { openStore, type OpenOptions } from '../storage/open-store.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
 import { buildRestServer } from '../transport/rest/server.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
+import { ensureSystemApp } from './system-app.js';
+import { buildJobWorker, buildPlugins } from './training.js';
+
+/** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
+function storeOptions(cfg: Config, log: Logger): OpenOptions {
+  return { poolSize: cfg.dbPoolSize, onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') };
+}
 
 export interface Running {
   httpPort: number;
@@ -36,14 +45,20 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
   let ready = false;
   const protos = loadClarifaiProtos();
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
-  const store = await openStore(cfg.databaseUrl);
+  const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   try {
     const bootstrap = await bootstrapUsers(store, { user: cfg.bootstrapUser, pat: cfg.bootstrapPat }, clock.now());
     const types = new ModelTypeRegistry(defaultModelTypes());
     const auth = new Authenticator(store.keys);
     const apps = new AppResolver(store.apps);
     const validScopes = new Set(Object.keys(protos.root.lookupEnum('clarifai.auth.scope.S').values));
-    const impls = rpcTable({ store, types, auth, apps, validScopes });
+    // Input processing runs where training runs (config.worker); without it, inputs wait in 30001 for a process that has it.
+    const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log);
+    // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
+    await ensureSystemApp(store, builtInEmbedders(), clock.now());
+    const plugins = buildPlugins(store, types, builtInEmbedders());
+    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log);
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log });
 
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready });
@@ -57,6 +72,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       await rest.close();
       throw e;
     }
+    if (cfg.worker) inputProcessor.start();
+    if (cfg.worker) jobWorker.start();
     ready = true;
     const httpPort = (rest.server.address() as AddressInfo).port;
     let stopped = false;
@@ -72,6 +89,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
         ready = false;
         await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
         await rest.close();
+        await inputProcessor.stop();
+        await jobWorker.stop();
         await store.close();
       },
     };
@@ -79,4 +98,40 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     await store.close();
     throw e;
   }
+}
+
+export interface RunningWorker {
+  /** Ids the job worker and the input processor record as lease owners. */
+  workerId: string;
+  store: Store;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * `modelkeep worker`: the background half of a server without the API — training jobs and input
+ * processing — for deployments that run several workers against one database.
+ */
+export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise<RunningWorker> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? pino({ level: cfg.logLevel });
+  if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
+  const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
+  const types = new ModelTypeRegistry(defaultModelTypes());
+  const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log);
+  const jobWorker = buildJobWorker(store, buildPlugins(store, types, builtInEmbedders()), types, cfg, clock, log);
+  inputProcessor.start();
+  jobWorker.start();
+  let stopped = false;
+  return {
+    workerId: jobWorker.id,
+    store,
+    log,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+      await store.close();
+    },
+  };
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
-import { startModelkeep } from '../app/compose.js';
+import { startModelkeep, startWorker } from '../app/compose.js';
 import { migrate } from '../storage/open-store.js';
 
 const USAGE = `modelkeep — a self-hosted server for Clarifai's v2 model API
 
 Usage:
   modelkeep serve   [options]   start the REST and gRPC servers (and the training worker)
+  modelkeep worker  [options]   run training jobs and input processing only (no API); start as many as you like
   modelkeep migrate [options]   bring the database schema up to date, then exit
   modelkeep help                this text
 
@@ -51,6 +52,24 @@ async function serve(cfg: Config): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+async function worker(cfg: Config): Promise<void> {
+  const running = await startWorker(cfg);
+  const { log } = running;
+  log.info({ worker: running.workerId, database: cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs }, 'modelkeep worker is ready');
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping: handing running jobs back to the queue');
+    running.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -76,6 +95,9 @@ async function main(): Promise<void> {
   switch (parsed.command) {
     case 'serve':
       await serve(cfg);
+      break;
+    case 'worker':
+      await worker(cfg);
       break;
     case 'migrate':
       await migrate(cfg.databaseUrl);

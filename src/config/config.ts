@@ -17,6 +17,12 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Run the training worker inside `serve` (off with --no-worker). */
   worker: boolean;
+  /** Jobs one worker process runs at a time. */
+  workerConcurrency: number;
+  /** How long a claimed job stays with its worker without a heartbeat; a dead worker's job is retaken after it. */
+  jobLeaseMs: number;
+  /** PostgreSQL connections per process (API or worker); N processes open up to N × this many. */
+  dbPoolSize: number;
 }
 
 interface Setting {
@@ -43,6 +49,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'bodyLimitBytes', env: 'MODELKEEP_BODY_LIMIT_BYTES', flag: 'body-limit-bytes', kind: 'int', min: 1024, help: 'largest request body in bytes (default 33554432)' },
   { key: 'logLevel', env: 'MODELKEEP_LOG_LEVEL', flag: 'log-level', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], help: 'log level (default info)' },
   { key: 'worker', env: 'MODELKEEP_WORKER', flag: 'worker', kind: 'bool', help: 'run the training worker in this process (default true; --no-worker)' },
+  { key: 'workerConcurrency', env: 'MODELKEEP_WORKER_CONCURRENCY', flag: 'worker-concurrency', kind: 'int', min: 1, help: 'training jobs a worker runs at once (default 1)' },
+  { key: 'dbPoolSize', env: 'MODELKEEP_DB_POOL_SIZE', flag: 'db-pool-size', kind: 'int', min: 1, help: 'PostgreSQL connections this process keeps at most (default 10)' },
+  { key: 'jobLeaseMs', env: 'MODELKEEP_JOB_LEASE_MS', flag: 'job-lease-ms', kind: 'int', min: 1000, help: "ms a job stays with a worker that stopped heart-beating before another takes it (default 30000)" },
 ];
 
 export class ConfigError extends Error {
@@ -65,6 +74,9 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   bodyLimitBytes: 32 * 1024 * 1024,
   logLevel: 'info',
   worker: true,
+  workerConcurrency: 1,
+  jobLeaseMs: 30_000,
+  dbPoolSize: 10,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {

@@ -26,6 +26,8 @@ export class Worker {
   readonly id: string;
   private readonly handlers: Map<string, JobHandler>;
   private running = new Set<Promise<void>>();
+  /** Abort handles of the jobs in hand, so stop() can hand them back instead of waiting them out. */
+  private aborts = new Set<AbortController>();
   private stopping = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -44,10 +46,14 @@ export class Worker {
     this.wake?.();
   }
 
-  /** Stops claiming and waits for the jobs in hand to finish. */
+  /**
+   * Stops claiming, stops the jobs in hand at their next checkpoint and hands them back to the queue
+   * (another worker takes them at once, without waiting for the lease to expire).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    for (const a of this.aborts) a.abort();
     await this.loop;
     await Promise.allSettled([...this.running]);
   }
@@ -65,7 +71,10 @@ export class Worker {
         }
       }
       if (job) {
-        const p = this.execute(job).finally(() => {
+        // execute() ends its own errors; what still escapes (the database gone while recording an
+        // outcome) must not become an unhandled rejection that kills the process: the lease expires
+        // and the job is retaken.
+        const p = this.execute(job).catch((err: unknown) => this.log.error({ err, job: job.id }, 'could not record a job outcome; its lease will expire and it will be retaken')).finally(() => {
           this.running.delete(p);
           this.wake?.();
         });
@@ -90,6 +99,7 @@ export class Worker {
       return;
     }
     const abort = new AbortController();
+    this.aborts.add(abort);
     let lastBeat = this.clock.now();
     const beat = async (): Promise<void> => {
       const now = this.clock.now();
@@ -124,11 +134,26 @@ export class Worker {
     try {
       await handler.run(ctx);
     } catch (err) {
-      if (err instanceof JobStopped) this.log.info({ job: job.id, reason: err.message }, 'job stopped');
+      if (err instanceof JobStopped) {
+        this.log.info({ job: job.id, reason: err.message }, 'job stopped');
+        if (this.stopping) await this.release(job);
+      }
       else if (err instanceof JobFailure) await this.fail(handler, job, err.code, err.details);
       else await this.retryOrFail(handler, job, err);
     } finally {
       clearInterval(timer);
+      this.aborts.delete(abort);
+    }
+  }
+
+  /** Re-queues a job this worker still holds (a no-op for one that was cancelled meanwhile). */
+  private async release(job: Job): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        if (await tx.jobs.lockRunning(job.id, this.id)) await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
+      });
+    } catch (err) {
+      this.log.warn({ err, job: job.id }, 'could not hand a job back; it is retaken when its lease expires');
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../ml/embedders/registry.js';
 import { classifierPlugin, type ClassifierDeps } from './classifier/plugin.js';
+import { clustererPlugin } from './clusterer.js';
 import { embedderModelPlugin } from './embedder-model.js';
 import { conceptThresholderPlugin } from './operators/concept-thresholder.js';
 import { knnConceptPlugin } from './operators/knn-concept.js';
@@ -25,5 +26,6 @@ export function builtInPlugins(types: ModelTypeRegistry, deps: PluginDeps): Plug
     conceptThresholderPlugin(thresholder),
     randomSamplePlugin(),
     knnConceptPlugin(deps.embedders, deps.trainingData),
+    clustererPlugin(deps),
   ]);
 }

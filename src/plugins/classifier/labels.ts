@@ -1,5 +1,6 @@
 import { Code } from '../../domain/status-codes.js';
 import type { TrainData } from '../../ml/classifier/train.js';
+import { validateTrainingData, type TrainingProblem } from '../../ml/classifier/validate.js';
 import type { LabelledExample } from '../../ports/training-data.js';
 import { TrainingFailure } from '../types.js';
 
@@ -22,41 +23,39 @@ export interface TrainingSet {
   warnings: string[];
 }
 
-const list = (ids: string[]): string => ids.map((c) => `'${c}'`).join(', ');
+/** Each validation problem → the Clarifai status and what the user can do about it. */
+const ADVICE: Record<TrainingProblem['kind'], { code: number; advice: string }> = {
+  'no-data': { code: Code.MODEL_TRAINING_NO_DATA, advice: 'add inputs with data.concepts [{"id": "…", "value": 1}] (PostInputs), wait until they are processed (status 30000), then create a new version' },
+  'single-class-exclusive': { code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, advice: 'create a version with at least two concepts, or with output_config.concepts_mutually_exclusive false' },
+  'missing-positives': { code: Code.MODEL_TRAINING_NO_POSITIVES, advice: 'label some inputs with value 1 for them, or set output_config.fail_on_missing_positive_examples false to train without' },
+  'insufficient-data': { code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, advice: 'add labelled inputs: positives (value 1) of at least two concepts, or negatives (value 0) for a concept that only has positives' },
+};
+
+export function failureOf(p: TrainingProblem): TrainingFailure {
+  const { code, advice } = ADVICE[p.kind];
+  return new TrainingFailure(code, `${p.message}; ${advice}.`);
+}
 
 /**
- * Turns the labelled inputs into the trainer's n × k label matrix, or fails with the status a
- * user can act on. Rules (docs/decisions/0005-training-and-prediction.md):
- * - 1 = positive, 0 = explicit negative (value 0). An input positive for some of the version's
- *   concepts is also a negative for the others it is not labelled with (implicit negative): inputs
- *   labelled with one concept each are the common case, and without this a one-vs-rest concept
- *   would only ever see positives.
- * - 21112 mutually exclusive with fewer than two concepts; 21110 no input at all; 21111 a concept
- *   without positives when fail_on_missing_positive_examples; 21117 nothing to learn from (no
- *   positives, or — one-vs-rest — no concept with both a positive and a negative; softmax needs
- *   positives of two concepts).
- * Inputs are ordered by id so the result does not depend on the order the data source returns.
+ * Turns the labelled inputs into the trainer's n × k label matrix, then checks it with the
+ * trainer's own validation (ml/classifier/validate.ts), failing with the status a user can act on.
+ * 1 = positive, 0 = explicit negative (value 0). An input positive for some of the version's
+ * concepts is also a negative for those it is not labelled with (implicit negative): inputs
+ * labelled with one concept each are the common case, and without this a one-vs-rest concept
+ * would only ever see positives. Inputs are ordered by id, so the result does not depend on the
+ * order the data source returns them in (training is deterministic for a seed).
  */
 export function buildTrainingSet(examples: readonly LabelledExample[], opts: LabelOptions): TrainingSet {
-  const { conceptIds, mutuallyExclusive: exclusive, dim } = opts;
+  const { conceptIds, dim } = opts;
   const k = conceptIds.length;
-  if (exclusive && k < 2) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, `concepts_mutually_exclusive is true but the version has only ${k === 1 ? `the concept ${list([...conceptIds])}` : 'no concepts'}; create a version with at least two concepts, or with concepts_mutually_exclusive false.`);
-  }
   const warnings: string[] = [];
   const usable = examples.filter((e) => e.vector.length === dim);
   if (usable.length < examples.length) warnings.push(`${examples.length - usable.length} inputs skipped: their embedding has the wrong length (expected ${dim})`);
-  if (usable.length === 0) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_NO_DATA, `no processed input is labelled with any of the concepts ${list([...conceptIds])}; add inputs with data.concepts [{"id": "…", "value": 1}] (PostInputs), wait until they are processed (status 30000), then create a new version.`);
-  }
   const sorted = [...usable].sort((a, b) => (a.inputId < b.inputId ? -1 : a.inputId > b.inputId ? 1 : 0));
   const n = sorted.length;
   const index = new Map(conceptIds.map((c, i) => [c, i]));
   const labels = new Uint8Array(n * k).fill(UNLABELLED);
   const x = new Float32Array(n * dim);
-  const positives = new Array<number>(k).fill(0);
-  const negatives = new Array<number>(k).fill(0);
-  let used = 0;
   sorted.forEach((e, row) => {
     x.set(e.vector, row * dim);
     const pos = e.positives.map((c) => index.get(c)).filter((c): c is number => c !== undefined);
@@ -66,31 +65,23 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
     }
     if (pos.length > 0) for (let c = 0; c < k; c++) if (labels[row * k + c] === UNLABELLED) labels[row * k + c] = 0;
     for (const c of pos) labels[row * k + c] = 1; // a positive wins over a contradicting negative
-    let known = false;
-    for (let c = 0; c < k; c++) {
-      const v = labels[row * k + c];
-      if (v === 1) positives[c]!++;
-      if (v === 0) negatives[c]!++;
-      if (v !== UNLABELLED) known = true;
-    }
-    if (exclusive ? pos.length > 0 : known) used++;
   });
 
+  const problem = validateTrainingData(labels, n, { k, mutuallyExclusive: opts.mutuallyExclusive, failOnMissingPositives: opts.failOnMissingPositives, conceptNames: conceptIds });
+  if (problem) throw failureOf(problem);
+
+  const positives = new Array<number>(k).fill(0);
+  let used = 0;
+  for (let row = 0; row < n; row++) {
+    let known = false, positive = false;
+    for (let c = 0; c < k; c++) {
+      const v = labels[row * k + c];
+      if (v === 1) { positives[c]!++; positive = true; }
+      if (v !== UNLABELLED) known = true;
+    }
+    if (opts.mutuallyExclusive ? positive : known) used++;
+  }
   const missing = conceptIds.filter((_, c) => positives[c] === 0);
-  if (missing.length > 0 && opts.failOnMissingPositives) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_NO_POSITIVES, `no input is labelled positively (value 1) with ${list(missing)}, and fail_on_missing_positive_examples is true; label some inputs with ${missing.length > 1 ? 'these concepts' : 'this concept'}, or set fail_on_missing_positive_examples false to train without.`);
-  }
-  if (missing.length === k) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `${n} inputs are labelled, but none positively (value 1) with any of ${list([...conceptIds])}; a classifier needs positive examples.`);
-  }
-  if (exclusive && k - missing.length < 2) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `mutually exclusive training needs positive examples of at least two concepts; only ${list(conceptIds.filter((_, c) => positives[c]! > 0))} has any. Label inputs with another concept, or set concepts_mutually_exclusive false and add negatives (value 0).`);
-  }
-  if (!exclusive && !conceptIds.some((_, c) => positives[c]! > 0 && negatives[c]! > 0)) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `every labelled input is a positive example, so there is nothing to tell the concepts apart from: label some inputs with value 0 for ${list([...conceptIds])} (explicit negatives), or add inputs of another concept of this version.`);
-  }
-  if (missing.length > 0) warnings.push(`no positive examples for ${list(missing)}: ${missing.length > 1 ? 'they' : 'it'} will score low on every input`);
-  const noNeg = exclusive ? [] : conceptIds.filter((_, c) => positives[c]! > 0 && negatives[c] === 0);
-  if (noNeg.length > 0) warnings.push(`no negative examples for ${list(noNeg)}: ${noNeg.length > 1 ? 'they' : 'it'} will score high on every input`);
+  if (missing.length > 0) warnings.push(`no positive examples for ${missing.join(', ')}: ${missing.length > 1 ? 'they' : 'it'} will score low on every input`);
   return { data: { x, n, d: dim, labels }, used, positives, warnings };
 }

@@ -2,13 +2,13 @@ import { ApiError } from '../../domain/errors.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { Code } from '../../domain/status-codes.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
-import { trainAsync, TrainingStopped } from '../../ml/classifier/train.js';
+import { TRAIN_DEFAULTS, trainAsync, TrainingStopped } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
 import { TrainingCancelled, TrainingFailure, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
-import { buildTrainingSet } from './labels.js';
+import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
 export interface ClassifierDeps {
@@ -17,8 +17,8 @@ export interface ClassifierDeps {
   trainingData: TrainingDataSource;
 }
 
-/** Lines of the loss curve written to the training log at most (long runs are sampled, the last epoch always kept). */
-const LOSS_LINES = 100;
+/** Loss-curve lines in the training log at most (long runs are sampled; the last epoch is always kept). */
+const LOSS_LINES = 50;
 
 /** Trained versions never change, so their deserialised weights can be kept; a small LRU bounds memory. */
 class ModelCache {
@@ -67,7 +67,9 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       const embedder = embedderOf(version);
       if (typeof embedder === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
       const conceptIds = version.concepts.map((c) => c.id);
-      if (s.mutuallyExclusive && conceptIds.length < 2) buildTrainingSet([], { conceptIds, mutuallyExclusive: true, failOnMissingPositives: false, dim: embedder.dim });
+      if (s.mutuallyExclusive && conceptIds.length < 2) {
+        throw failureOf({ kind: 'single-class-exclusive', message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}` });
+      }
       if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the ${embedder.id} embeddings computed when the inputs were uploaded`);
       const where = s.datasetVersionId ? `dataset version '${s.datasetVersionId}'` : s.datasetId ? `dataset '${s.datasetId}'` : `app '${version.appId}'`;
       let selection;
@@ -97,9 +99,12 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
         if (e instanceof TrainingStopped) throw new TrainingFailure(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
         throw e;
       }
-      const every = Math.ceil(model.lossCurve.length / LOSS_LINES);
+      // The trainer may run more epochs than asked on small sets (it needs enough optimizer steps).
+      const epochs = model.lossCurve.length;
+      if (epochs !== s.epochs) call.log(`ran ${epochs} epochs: small training sets get at least ${TRAIN_DEFAULTS.minSteps} optimizer steps`);
+      const every = Math.ceil(epochs / LOSS_LINES);
       model.lossCurve.forEach((p, i) => {
-        if (i % every === 0 || i === model.lossCurve.length - 1) call.log(`epoch ${p.epoch}/${s.epochs} loss ${p.loss.toFixed(6)}`);
+        if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
       return { artifact: serializeModel(model), totalInputCount: set.used };
     },

@@ -1,0 +1,128 @@
+// #3 — ListModels page 1 and page 50 (20 a page) in an app of 100k models, against the same query
+// in an app of 1k models (both apps in one database, one server). Target: cost at 100k ≤ 1.3× the
+// cost at 1k — paging must not scan. Cost = 1 / requests/s at a fixed concurrency.
+// The API has no key-based (cursor) paging for ListModels — ListModelsRequest carries page and
+// per_page only — so the "by-key next page" row reports that, and a deep offset page is measured
+// instead to show what offset paging costs.
+import path from 'node:path';
+import { appPath, seedStore, type Json } from './lib/fixtures.js';
+import { autocannon, loadNotes, showLoad, type LoadResult } from './lib/load.js';
+import { framesText, profileSubject } from './lib/profile.js';
+import { alternate, fmtInt, fmtMs, median, verdict, type BenchContext, type Bench, type Row } from './lib/runner.js';
+import { AUTH, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
+
+export const LIST_CONNECTIONS = 16;
+export const PER_PAGE = 20;
+export const SMALL_APP = 'list-1k';
+export const BIG_APP = 'list-big';
+
+export const bigCount = (ctx: BenchContext): number => (ctx.smoke ? 3_000 : 100_000);
+
+export const listPath = (appId: string, page: number): string => `${appPath(appId)}/models?per_page=${PER_PAGE}&page=${page}`;
+
+export function listLoad(server: RunningServer, appId: string, page: number, seconds: number): Promise<LoadResult> {
+  return autocannon({ url: server.base + listPath(appId, page), connections: LIST_CONNECTIONS, seconds, headers: { authorization: AUTH }, serverPid: server.pid });
+}
+
+export interface ListSubject {
+  server: RunningServer;
+  dataDir: string;
+  seedSeconds: number;
+}
+
+/** Seeds both apps through the store's repos, then starts `serve --no-worker` on that database. */
+export async function startListSubject(ctx: BenchContext, opts: { databaseUrl?: string; name?: string } = {}): Promise<ListSubject> {
+  const dataDir = tempDir('list');
+  const url = opts.databaseUrl ?? `sqlite:${path.join(dataDir, 'modelkeep.db')}`;
+  const n = bigCount(ctx);
+  const t0 = performance.now();
+  let last = 0;
+  await seedStore(url, [{ id: SMALL_APP, models: 1000 }, { id: BIG_APP, models: n }], {
+    onProgress: (done, total) => {
+      if (done - last >= 25_000 || done === total) {
+        last = done;
+        ctx.progress(`seeding ${opts.name ?? 'SQLite'}: ${fmtInt(done)}/${fmtInt(total)} models (store repos, transactions of 5,000)`);
+      }
+    },
+  });
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const server = await startModelkeep({ dataDir, databaseUrl: opts.databaseUrl, worker: false, name: opts.name });
+  // Check the answers once: right count, right order (newest modified first).
+  for (const [appId, count] of [[SMALL_APP, 1000], [BIG_APP, n]] as const) {
+    for (const page of [1, 50]) {
+      const res = await fetch(server.base + listPath(appId, page), { headers: { authorization: AUTH } });
+      const body = (await res.json()) as Json;
+      const ids = ((body.models ?? []) as Json[]).map((m) => m.id as string);
+      const first = count - 1 - (page - 1) * PER_PAGE;
+      const want = Array.from({ length: PER_PAGE }, (_, i) => `m${String(first - i).padStart(6, '0')}`);
+      if (res.status !== 200 || ids.join() !== want.join()) throw new Error(`ListModels ${appId} page ${page}: HTTP ${res.status}, got ${ids.slice(0, 3).join(',')}… want ${want.slice(0, 3).join(',')}…`);
+    }
+  }
+  return { server, dataDir, seedSeconds };
+}
+
+/** Rounds alternating the 1k app (baseline) and the big app (subject) for one page; ratio = cost at big / cost at 1k. */
+export async function listRows(ctx: BenchContext, s: ListSubject, label: string, idPrefix: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const n = bigCount(ctx);
+  for (const page of [1, 50]) {
+    const r = await alternate(ctx, `${label} page ${page}`, {
+      baseline: () => listLoad(s.server, SMALL_APP, page, ctx.roundSeconds),
+      subject: () => listLoad(s.server, BIG_APP, page, ctx.roundSeconds),
+      // cost ratio: (1/rps_big) / (1/rps_1k)
+      value: (m) => 1 / m.rps,
+      show: (m) => showLoad(m),
+    });
+    rows.push({
+      id: `${idPrefix}3 p${page}`, what: `ListModels page ${page} (${PER_PAGE}/page) at ${fmtInt(n)} vs 1k models${label ? ` — ${label}` : ''}`,
+      baseline: `${fmtInt(median(r.baseline.map((m) => m.rps)))} req/s, p50 ${fmtMs(median(r.baseline.map((m) => m.p50Ms)))}`,
+      subject: `${fmtInt(median(r.subject.map((m) => m.rps)))} req/s, p50 ${fmtMs(median(r.subject.map((m) => m.p50Ms)))}`,
+      ratio: r.median, spread: r.spread, target: '≤ 1.3 (cost)', verdict: verdict(r.median, '<=', 1.3),
+      notes: [...loadNotes('1k app', r.baseline), ...loadNotes(`${fmtInt(n)} app`, r.subject)],
+      data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
+    });
+  }
+  return rows;
+}
+
+export const listModelsBench: Bench = {
+  id: 'list',
+  rows: '#3',
+  title: 'ListModels paging at 1k vs 100k models',
+  async run(ctx) {
+    const s = await startListSubject(ctx);
+    try {
+      const n = bigCount(ctx);
+      ctx.progress(`seeded 1,000 + ${fmtInt(n)} models in ${s.seedSeconds.toFixed(1)} s; autocannon ${LIST_CONNECTIONS} connections, ${ctx.roundSeconds} s rounds`);
+      const rows = await listRows(ctx, s, '', '');
+      rows[0]!.notes.push(`seeding ${fmtInt(1000 + n)} models through the store's repos took ${s.seedSeconds.toFixed(1)} s`);
+      // No cursor in the API: say so, and show what a deep offset page costs compared with page 1.
+      const deepPage = Math.floor((n - PER_PAGE) / PER_PAGE);
+      const deep = await alternate(ctx, `deep page ${deepPage}`, {
+        baseline: () => listLoad(s.server, BIG_APP, 1, ctx.roundSeconds),
+        subject: () => listLoad(s.server, BIG_APP, deepPage, ctx.roundSeconds),
+        value: (m) => 1 / m.rps,
+        show: (m) => showLoad(m),
+      });
+      rows.push({
+        id: '3 key', what: 'ListModels by-key next page',
+        baseline: '–', subject: '–', target: '≤ 1.3 (cost)', verdict: 'not available yet',
+        notes: ['the API has no key-based paging: ListModelsRequest has page/per_page only (LIMIT/OFFSET over the sort index), so there is no by-key next page to measure; the deep-page row shows what offset paging costs instead'],
+      });
+      rows.push({
+        id: '3 deep', what: `ListModels page ${fmtInt(deepPage)} (offset ${fmtInt((deepPage - 1) * PER_PAGE)}) vs page 1, both at ${fmtInt(n)}`,
+        baseline: `${fmtInt(median(deep.baseline.map((m) => m.rps)))} req/s`, subject: `${fmtInt(median(deep.subject.map((m) => m.rps)))} req/s`,
+        ratio: deep.median, spread: deep.spread, target: '– (no target: offset paging)', verdict: 'info',
+        notes: ['cost of a deep offset page relative to page 1: offset paging walks the skipped index entries'],
+        data: { baseline: deep.baseline, subject: deep.subject, ratios: deep.ratios },
+      });
+      if (ctx.profile) {
+        const frames = await profileSubject(path.join(ctx.tmp, 'prof-list'), (nodeArgs) => startModelkeep({ dataDir: s.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (srv) => listLoad(srv, BIG_APP, 50, ctx.roundSeconds));
+        rows[1]!.notes.push(`cpu profile of modelkeep serving page 50 at ${fmtInt(n)} (self time):`, ...framesText(frames));
+      }
+      return rows;
+    } finally {
+      await s.server.stop();
+    }
+  },
+};

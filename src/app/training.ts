@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { DEFAULT_TRAINING_TIMEOUT_MS, trainModelVersionHandler } from '../jobs/train-model-version.js';
+import { Worker } from '../jobs/worker.js';
+import type { Embedder } from '../ml/embedders/embedder.js';
+import { builtInPlugins } from '../plugins/index.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+import { StoreTrainingDataSource } from '../service/training-data-source.js';
+
+/**
+ * Training and prediction wiring shared by `modelkeep serve` and `modelkeep worker` (part of the
+ * composition root): the plugins over the store's artifacts and training data, and the job worker.
+ */
+export function buildPlugins(store: Store, types: ModelTypeRegistry, embedders: ReadonlyMap<string, Embedder>): PluginRegistry {
+  return builtInPlugins(types, { embedders, artifacts: store.artifacts, trainingData: new StoreTrainingDataSource(store) });
+}
+
+export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger): Worker {
+  const handlers = [trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS })];
+  return new Worker(store, handlers, clock, log, { leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs: 500, maxAttempts: 3 });
+}

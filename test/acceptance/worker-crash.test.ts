@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { cleanEnv, REPO_ROOT, removeDir, rest, sleep, spawnNode, startServer, tempDir, type Json, type ServerProcess } from '../helpers/modelkeep-process.js';
+
+/**
+ * Durable training with real processes: `modelkeep serve --no-worker` and two `modelkeep worker`
+ * processes on one SQLite file. The worker that trains is killed with SIGKILL mid-training; the
+ * other takes the job over once its lease expires, and the version ends TRAINED.
+ */
+
+const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
+const PAT = 'crash-test-pat-0123456789abcdef';
+const LEASE_MS = 3000;
+const WORDS = { positive: ['good', 'great', 'lovely', 'excellent', 'happy', 'superb'], negative: ['bad', 'awful', 'terrible', 'poor', 'sad', 'broken'] };
+
+type Worker = ReturnType<typeof spawnNode> & { workerId: string };
+
+async function startWorkerProcess(env: Record<string, string>): Promise<Worker> {
+  const child = spawnNode(CLI, ['worker'], cleanEnv(env));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = child.out().split('\n').find((l) => l.includes('"modelkeep worker is ready"'));
+    if (ready) return Object.assign(child, { workerId: (JSON.parse(ready) as { worker: string }).worker });
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${child.out()}\n${child.err()}`);
+    await sleep(50);
+  }
+}
+
+describe('a worker killed mid-training: the job is retaken and the version ends TRAINED', { timeout: 300_000 }, () => {
+  const dataDir = tempDir();
+  const env = { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: 'crash', MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_JOB_LEASE_MS: String(LEASE_MS), MODELKEEP_LOG_LEVEL: 'info' };
+  let server: ServerProcess | undefined;
+  const workers: Worker[] = [];
+  const call = async (method: string, p: string, body?: Json): Promise<Json> => {
+    const r = await rest(server!.restBase, method, `/v2/users/me/apps/crash-app${p}`, PAT, body);
+    assert.ok([10000, 10010].includes(r.body.status?.code), `${method} ${p}: ${JSON.stringify(r.body.status)}`);
+    return r.body;
+  };
+
+  before(async () => {
+    server = await startServer({ env, args: ['--no-worker'] });
+    workers.push(await startWorkerProcess(env), await startWorkerProcess(env));
+  });
+  after(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await server?.stop();
+    removeDir(dataDir);
+  });
+
+  it('uploads 512 labelled texts; the workers process them', async () => {
+    assert.equal((await rest(server!.restBase, 'POST', '/v2/users/me/apps', PAT, { apps: [{ id: 'crash-app' }] })).body.status.code, 10000);
+    for (let batch = 0; batch < 4; batch++) {
+      const inputs = Array.from({ length: 128 }, (_, j) => {
+        const i = batch * 128 + j;
+        const concept = i % 2 ? 'positive' : 'negative';
+        const w = WORDS[concept];
+        return { id: `in${i}`, data: { text: { raw: `${w[i % 6]} thing ${i}, really ${w[(i * 5) % 6]}` }, concepts: [{ id: concept, value: 1 }] } };
+      });
+      await call('POST', '/inputs', { inputs });
+    }
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { counts } = await call('GET', '/inputs/status');
+      if (counts.processed === 512) break;
+      assert.ok(Date.now() < deadline, `inputs not processed: ${JSON.stringify(counts)}`);
+      await sleep(250);
+    }
+  });
+
+  it('kill -9 of the training worker: the other worker retakes the job after the lease and finishes it', async () => {
+    await call('POST', '/models', { model: { id: 'slow', model_type_id: 'text-classifier' } });
+    const created = await call('POST', '/models/slow/versions', {
+      model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', num_epochs: 1000, seed: 5 } } }],
+    });
+    const vid = created.model.model_version.id as string;
+    const get = async () => (await call('GET', `/models/slow/versions/${vid}`)).model_version;
+
+    // Wait until the trainer itself runs (percent above the start value), then find who holds the job.
+    let v = await get();
+    for (const deadline = Date.now() + 60_000; !(v.status.code === 21101 && (v.status.percent_completed ?? 0) >= 10); v = await get()) {
+      assert.ok(Date.now() < deadline && [21103, 21101].includes(v.status.code), JSON.stringify(v.status));
+      await sleep(100);
+    }
+    const db = new Database(path.join(dataDir, 'modelkeep.db'), { readonly: true });
+    const job = () => db.prepare(`select state, attempts, lease_owner from jobs where kind = 'train-model-version'`).get() as { state: string; attempts: number; lease_owner: string };
+    const holder = workers.find((w) => w.workerId === job().lease_owner);
+    assert.ok(holder, `a worker holds the job (${job().lease_owner})`);
+    const other = workers.find((w) => w !== holder)!;
+    holder.kill('SIGKILL');
+    const killedAt = Date.now();
+    const killedPercent = v.status.percent_completed as number;
+
+    // The version never sticks in 21101: the other worker retakes the job once the lease expires.
+    for (const deadline = Date.now() + 120_000; [21103, 21101].includes(v.status.code); v = await get()) {
+      assert.ok(Date.now() < deadline, `still ${JSON.stringify(v.status)} 120 s after the kill`);
+      await sleep(200);
+    }
+    assert.equal(v.status.code, 21100, JSON.stringify(v.status));
+    const tookMs = Date.now() - killedAt;
+    const finalJob = job();
+    db.close();
+    assert.deepEqual([finalJob.state, finalJob.attempts, finalJob.lease_owner], ['succeeded', 2, other.workerId]);
+    assert.equal(Number(v.total_input_count), 512);
+    const log = await call('GET', `/models/slow/versions/${vid}/training/logs?page=1&per_page=1000`);
+    const lines = log.log_entries.map((e: Json) => e.message).join('\n');
+    assert.match(lines, new RegExp(`attempt 1: training started by ${holder.workerId}`));
+    assert.match(lines, new RegExp(`attempt 2: training started by ${other.workerId}`));
+    console.log(`killed at ${killedPercent}%, TRAINED ${(tookMs / 1000).toFixed(1)} s later (lease ${LEASE_MS} ms)`);
+
+    const out = await call('POST', '/models/slow/outputs', { inputs: [{ data: { text: { raw: 'great thing, really lovely' } } }] });
+    assert.equal(out.outputs[0].data.concepts[0].id, 'positive');
+  });
+});
