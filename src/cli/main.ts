@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
 import { startModelkeep, startWorker } from '../app/compose.js';
 import { migrate } from '../storage/open-store.js';
+import { ARCHIVE_FLAGS, ARCHIVE_USAGE, ArchiveError, exportCommand, importCommand, UsageError, type ArchiveFlags } from './archive.js';
 
 const USAGE = `modelkeep — a self-hosted server for Clarifai's v2 model API
 
@@ -10,6 +11,7 @@ Usage:
   modelkeep serve   [options]   start the REST and gRPC servers (and the training worker)
   modelkeep worker  [options]   run training jobs and input processing only (no API); start as many as you like
   modelkeep migrate [options]   bring the database schema up to date, then exit
+${ARCHIVE_USAGE}
   modelkeep help                this text
 
 Options (each also an environment variable):
@@ -23,6 +25,7 @@ function parseFlags(args: string[]): { command: string; flags: Record<string, st
     if (s.kind === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
   }
   options.help = { type: 'boolean', short: 'h' };
+  for (const f of ARCHIVE_FLAGS) options[f] = { type: 'string' };
   // Not strict: unknown or mistyped flags reach loadConfig, which reports them together with every
   // other bad setting (a strict parse would stop at the first unknown flag and hide the rest).
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: false });
@@ -82,6 +85,15 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  // export / import take their own flags out; anywhere else they are unknown options like any other.
+  const archiveFlags: ArchiveFlags = {};
+  if (parsed.command === 'export' || parsed.command === 'import') {
+    for (const f of ARCHIVE_FLAGS) {
+      const v = parsed.flags[f];
+      delete parsed.flags[f];
+      if (typeof v === 'string') archiveFlags[f] = v;
+    }
+  }
   let cfg: Config;
   try {
     cfg = loadConfig(process.env, parsed.flags);
@@ -102,6 +114,16 @@ async function main(): Promise<void> {
     case 'migrate':
       await migrate(cfg.databaseUrl);
       process.stdout.write(`database ${cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} is up to date\n`);
+      break;
+    case 'export':
+    case 'import':
+      try {
+        await (parsed.command === 'export' ? exportCommand : importCommand)(cfg, archiveFlags, (t) => process.stdout.write(t));
+      } catch (e) {
+        if (!(e instanceof UsageError || e instanceof ArchiveError)) throw e;
+        process.stderr.write(`modelkeep ${parsed.command}: ${e.message}\n`);
+        process.exit(e instanceof UsageError ? 2 : 1);
+      }
       break;
     default:
       process.stderr.write(`unknown command '${parsed.command}'\n\n${USAGE}`);

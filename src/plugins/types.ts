@@ -76,6 +76,45 @@ export class TrainingCancelled extends Error {
   }
 }
 
+export interface EvaluateCall {
+  version: ModelVersion;
+  type: ModelTypeDef;
+  /** Folds of the cross-validation (2–10). */
+  numFolds: number;
+  /** Reports progress (0..1 of the evaluation work). */
+  progress(fraction: number): void;
+  /** True once the job was cancelled or lost: stop at the next chance and throw TrainingCancelled. */
+  shouldStop(): boolean;
+  /** Milliseconds left of the evaluation's time limit; past it, throw EvaluationFailure 21310. */
+  timeLeftMs(): number;
+}
+
+/** Out-of-sample scores of a version's training data, for the metrics (ml/evaluation/metrics.ts). */
+export interface EvaluationResult {
+  /** The version's concepts, in label-column order. */
+  conceptIds: string[];
+  /** The input id of each row. */
+  inputIds: string[];
+  n: number;
+  k: number;
+  /** n × k labels: 1 positive, 0 negative, anything else unknown. */
+  labels: Uint8Array;
+  /** n × k scores, each row from the model that did not train on it. */
+  scores: Float32Array;
+  mutuallyExclusive: boolean;
+  /** Folds actually used (at most the number of inputs). */
+  numFolds: number;
+  seed: number;
+}
+
+/** An evaluation outcome the user can act on: ends the job with this Clarifai status (21315, 21316, 21317, …). */
+export class EvaluationFailure extends Error {
+  constructor(readonly code: number, readonly details: string) {
+    super(details);
+    this.name = 'EvaluationFailure';
+  }
+}
+
 export interface ModelPlugin {
   readonly typeId: string;
   inputKind(version: ModelVersion, model: Model): InputKind;
@@ -85,4 +124,6 @@ export interface ModelPlugin {
   train?(call: TrainCall): Promise<TrainResult>;
   /** One outcome per input, in order. Throws ApiError for problems of the whole request. */
   predict(call: PredictCall): Promise<PredictOutcome[]>;
+  /** Types that can be evaluated (concept classifiers): cross-validation on the version's training data. */
+  evaluate?(call: EvaluateCall): Promise<EvaluationResult>;
 }

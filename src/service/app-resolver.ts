@@ -27,16 +27,14 @@ export class AppResolver {
     }
     const app = hit.app;
     if (!app) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
-    if (caller.keyKind === 'app' && (!caller.appIds.includes(appId) || userId !== caller.userId)) {
+    const ownApp = app.userId === caller.userId && (caller.keyKind === 'pat' || caller.appIds.includes(appId));
+    if (ownApp) return app;
+    // Public apps (e.g. clarifai/main) are readable with any valid key, as on Clarifai.
+    if (access !== 'app-write' && app.visibility === Visibility.PUBLIC) return app;
+    if (app.userId === caller.userId) {
       throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
     }
-    if (app.userId !== caller.userId) {
-      const readable = access !== 'app-write' && app.visibility === Visibility.PUBLIC;
-      if (!readable) {
-        throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user${access === 'app-write' ? '; only its owner can change it' : ' and is not public'}.`);
-      }
-    }
-    return app;
+    throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user${access === 'app-write' ? '; only its owner can change it' : ' and is not public'}.`);
   }
 
   evict(userId: string, appId: string): void {

@@ -36,16 +36,27 @@ export function failureOf(p: TrainingProblem): TrainingFailure {
   return new TrainingFailure(code, `${p.message}; ${advice}.`);
 }
 
+export interface LabelMatrix {
+  /** n × dim embeddings, rows ordered by input id. */
+  x: Float32Array;
+  n: number;
+  /** n × k: 1 positive, 0 negative (explicit or implicit), UNLABELLED otherwise. */
+  labels: Uint8Array;
+  /** The input id of each row. */
+  inputIds: string[];
+  /** Things worth a line in the training log. */
+  warnings: string[];
+}
+
 /**
- * Turns the labelled inputs into the trainer's n × k label matrix, then checks it with the
- * trainer's own validation (ml/classifier/validate.ts), failing with the status a user can act on.
+ * Turns the labelled inputs into an n × k label matrix over their embeddings (no validation).
  * 1 = positive, 0 = explicit negative (value 0). An input positive for some of the version's
  * concepts is also a negative for those it is not labelled with (implicit negative): inputs
  * labelled with one concept each are the common case, and without this a one-vs-rest concept
  * would only ever see positives. Inputs are ordered by id, so the result does not depend on the
  * order the data source returns them in (training is deterministic for a seed).
  */
-export function buildTrainingSet(examples: readonly LabelledExample[], opts: LabelOptions): TrainingSet {
+export function labelMatrix(examples: readonly LabelledExample[], opts: { conceptIds: readonly string[]; dim: number }): LabelMatrix {
   const { conceptIds, dim } = opts;
   const k = conceptIds.length;
   const warnings: string[] = [];
@@ -66,6 +77,17 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
     if (pos.length > 0) for (let c = 0; c < k; c++) if (labels[row * k + c] === UNLABELLED) labels[row * k + c] = 0;
     for (const c of pos) labels[row * k + c] = 1; // a positive wins over a contradicting negative
   });
+  return { x, n, labels, inputIds: sorted.map((e) => e.inputId), warnings };
+}
+
+/**
+ * The training set of a version: labelMatrix, then the trainer's own validation
+ * (ml/classifier/validate.ts), failing with the status a user can act on.
+ */
+export function buildTrainingSet(examples: readonly LabelledExample[], opts: LabelOptions): TrainingSet {
+  const { conceptIds, dim } = opts;
+  const k = conceptIds.length;
+  const { x, n, labels, warnings } = labelMatrix(examples, { conceptIds, dim });
 
   const problem = validateTrainingData(labels, n, { k, mutuallyExclusive: opts.mutuallyExclusive, failOnMissingPositives: opts.failOnMissingPositives, conceptNames: conceptIds });
   if (problem) throw failureOf(problem);

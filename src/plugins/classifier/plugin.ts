@@ -7,7 +7,8 @@ import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
-import { TrainingCancelled, TrainingFailure, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
+import { TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
+import { evaluateClassifier } from './evaluate.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -108,6 +109,8 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       });
       return { artifact: serializeModel(model), totalInputCount: set.used };
     },
+
+    evaluate: (call: EvaluateCall): Promise<EvaluationResult> => evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
 
     async predict(call): Promise<PredictOutcome[]> {
       const { version } = call;

@@ -1,0 +1,99 @@
+import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { Config } from '../config/config.js';
+import { isValidId } from '../domain/ids.js';
+import { ArchiveError, exportApp, importApp } from '../storage/app-archive.js';
+import { openKyselyStore } from '../storage/open-store.js';
+
+/** Flags of `modelkeep export` / `import` (not settings: they are taken out before the config is read). */
+export const ARCHIVE_FLAGS = ['app', 'out', 'in', 'as'] as const;
+export type ArchiveFlags = Partial<Record<(typeof ARCHIVE_FLAGS)[number], string>>;
+
+export const ARCHIVE_USAGE = `  modelkeep export --app <user>/<app> --out <file>        write a whole app (models, versions with their
+                                                         trained artifacts, concepts, inputs, datasets) to a
+                                                         gzipped JSON Lines file
+  modelkeep import --in <file> [--as <user>/<app>]        create the app from such a file (same ids and statuses)`;
+
+/** A usage mistake: printed with exit code 2. */
+export class UsageError extends Error {}
+
+function appRef(value: string | undefined, flag: string): { userId: string; appId: string } {
+  const parts = (value ?? '').split('/');
+  if (parts.length !== 2 || !isValidId(parts[0]!) || !isValidId(parts[1]!)) throw new UsageError(`--${flag} must be <user>/<app> (got ${JSON.stringify(value ?? '')})`);
+  return { userId: parts[0]!, appId: parts[1]! };
+}
+
+/** `modelkeep export`: streams the app through gzip into `<out>.partial`, renamed to `<out>` once complete. */
+export async function exportCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void): Promise<void> {
+  const { userId, appId } = appRef(flags.app, 'app');
+  if (!flags.out) throw new UsageError('--out <file> is required');
+  const out = flags.out;
+  const partial = `${out}.partial`;
+  const store = await openKyselyStore(cfg.databaseUrl, { poolSize: 2 });
+  try {
+    let footer;
+    const gzip = createGzip();
+    const writing = pipeline(gzip, createWriteStream(partial));
+    try {
+      footer = await exportApp(store, userId, appId, async (line) => {
+        if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
+      });
+      gzip.end();
+      await writing;
+    } catch (e) {
+      gzip.destroy();
+      await writing.catch(() => undefined);
+      rmSync(partial, { force: true });
+      throw e;
+    }
+    renameSync(partial, out);
+    const total = Object.values(footer.rows).reduce((a, b) => a + b, 0);
+    print(`exported ${userId}/${appId} to ${out}: ${total} rows (${summary(footer.rows)})\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `modelkeep import`: reads a gzipped (or plain) JSON Lines archive into this database in one transaction. */
+export async function importCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void): Promise<void> {
+  if (!flags.in) throw new UsageError('--in <file> is required');
+  const target = flags.as === undefined ? undefined : appRef(flags.as, 'as');
+  const gz = await isGzip(flags.in);
+  const store = await openKyselyStore(cfg.databaseUrl, { poolSize: 2 });
+  try {
+    const file = createReadStream(flags.in);
+    const input = gz ? file.pipe(createGunzip()) : file;
+    input.on('error', (e) => file.destroy(e));
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    const r = await importApp(store, lines, target);
+    print(`imported ${r.source.userId}/${r.source.appId} as ${r.target.userId}/${r.target.appId}: ${summary(r.rows)}\n`);
+    if (r.createdUser) print(`user '${r.target.userId}' did not exist and was created without keys: give it a PAT with MODELKEEP_BOOTSTRAP_USER / MODELKEEP_BOOTSTRAP_PAT\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function isGzip(file: string): Promise<boolean> {
+  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read --in ${file}: ${e.code ?? e.message}`);
+  });
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+const summary = (rows: Record<string, number>): string =>
+  Object.entries(rows)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
+
+export { ArchiveError };

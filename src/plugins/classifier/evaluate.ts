@@ -1,0 +1,78 @@
+import { ApiError } from '../../domain/errors.js';
+import { isJsonObject } from '../../domain/json.js';
+import { Code } from '../../domain/status-codes.js';
+import { TRAIN_DEFAULTS, TrainingStopped } from '../../ml/classifier/train.js';
+import { crossValidate } from '../../ml/evaluation/cross-validate.js';
+import { evaluationProblem, stratifiedFolds, type EvaluationProblem } from '../../ml/evaluation/split.js';
+import type { Embedder } from '../../ml/embedders/embedder.js';
+import type { TrainingDataSource } from '../../ports/training-data.js';
+import { EvaluationFailure, TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult } from '../types.js';
+import { labelMatrix } from './labels.js';
+import { classifierSettings } from './params.js';
+
+const ADVICE: Record<EvaluationProblem['kind'], { code: number; advice: string }> = {
+  'need-labels': { code: Code.MODEL_EVALUATION_NEED_LABELS, advice: 'train a version with at least 2 concepts and label inputs with them (PostInputs / PatchInputs, data.concepts value 1), then evaluate that version' },
+  'need-inputs': { code: Code.MODEL_EVALUATION_NEED_INPUTS, advice: 'label more inputs with each of the version\'s concepts (PostInputs / PatchInputs, data.concepts value 1), wait until they are processed (status 30000), then call PostModelVersionMetrics again' },
+};
+
+/**
+ * Cross-validation of a classifier version on the data its training would select now (same
+ * dataset / dataset version / app inputs, same embeddings): stratified k-fold, one fresh linear
+ * model per fold with the version's own hyper-parameters and seed, scoring the held-out fold.
+ * A version trained with seed -1 (random) is evaluated with the trainer's default seed, so a
+ * repeated evaluation gives the same numbers.
+ */
+export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder | string, data: TrainingDataSource): Promise<EvaluationResult> {
+  const { version } = call;
+  let s;
+  try {
+    s = classifierSettings(version, call.type);
+  } catch (e) {
+    if (e instanceof TrainingFailure) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the version's training settings are no longer valid (${e.details}); train a new version and evaluate that one.`);
+    throw e;
+  }
+  if (typeof embedder === 'string') throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
+  const conceptIds = version.concepts.map((c) => c.id);
+  if (conceptIds.length < 2) {
+    const p = evaluationProblem(new Uint8Array(0), 0, conceptIds.length, { mutuallyExclusive: s.mutuallyExclusive, conceptNames: conceptIds });
+    if (p) throw failureOf(p);
+  }
+  let selection;
+  try {
+    selection = await data.collect({
+      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
+      ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ApiError) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the version's training data cannot be read: ${e.details}`);
+    throw e;
+  }
+  const m = labelMatrix(selection.examples, { conceptIds, dim: embedder.dim });
+  const k = conceptIds.length;
+  const problem = evaluationProblem(m.labels, m.n, k, { mutuallyExclusive: s.mutuallyExclusive, conceptNames: conceptIds });
+  if (problem) throw failureOf(problem);
+
+  const params = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
+  const seed = typeof params.seed === 'number' && params.seed >= 0 ? s.seed : TRAIN_DEFAULTS.seed;
+  const numFolds = Math.min(call.numFolds, m.n);
+  const folds = stratifiedFolds(m.labels, m.n, k, numFolds, seed);
+  let scores: Float32Array;
+  try {
+    scores = await crossValidate({ x: m.x, n: m.n, d: embedder.dim, labels: m.labels }, folds, numFolds, {
+      train: { k, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate, l2: s.l2, batchSize: s.batchSize, seed },
+      onProgress: (f) => call.progress(f),
+      shouldStop: () => call.shouldStop(),
+      timeLeftMs: () => call.timeLeftMs(),
+    });
+  } catch (e) {
+    if (e instanceof TrainingStopped && e.reason === 'cancelled') throw new TrainingCancelled();
+    if (e instanceof TrainingStopped) throw new EvaluationFailure(Code.MODEL_EVALUATION_TIMED_OUT, `the evaluation (${numFolds} trainings of the version's classifier) did not finish within its time limit; evaluate with fewer folds (eval_info.params.num_folds) or lower num_epochs in a new version.`);
+    throw e;
+  }
+  return { conceptIds, inputIds: m.inputIds, n: m.n, k, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds, seed };
+}
+
+function failureOf(p: EvaluationProblem): EvaluationFailure {
+  const { code, advice } = ADVICE[p.kind];
+  return new EvaluationFailure(code, `${p.message}; ${advice}.`);
+}
