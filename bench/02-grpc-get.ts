@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadClarifaiProtos } from '../src/proto/load.js';
 import { GET_APP, GET_MODEL, startGetModelSubject } from './01-rest-get.js';
 import { grpcFrame, h2load, loadNotes, showLoad, type LoadResult } from './lib/load.js';
-import { framesText, profileSubject } from './lib/profile.js';
+import { profileSubject, profileText } from './lib/profile.js';
 import { alternate, fmtInt, verdict, type Bench } from './lib/runner.js';
 import { AUTH, BENCH_USER, startBare, startModelkeep, type RunningServer } from './lib/servers.js';
 
@@ -74,8 +74,8 @@ export const grpcGetBench: Bench = {
       };
       if (r.baseline.concat(r.subject).some((m) => m.bad > 0)) row.verdict = 'error';
       if (ctx.profile) {
-        const frames = await profileSubject(path.join(ctx.tmp, 'prof-grpc'), (nodeArgs) => startModelkeep({ dataDir: subject.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (s) => grpcGetLoad(s, ctx.roundSeconds, requestFile, expect));
-        row.notes.push('cpu profile of modelkeep under the same load (self time):', ...framesText(frames));
+        const frames = await profileSubject(path.join(ctx.tmp, 'prof-grpc'), (nodeArgs) => startModelkeep({ dataDir: subject.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (s) => grpcGetLoad(s, ctx.roundSeconds * 3, requestFile, expect));
+        row.notes.push('cpu profile of modelkeep under the same load (self time):', ...profileText(frames));
       }
       return [row];
     } finally {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { api, appPath, type Json } from './lib/fixtures.js';
 import { autocannon, loadNotes, type LoadResult } from './lib/load.js';
 import { REPO_ROOT, run, sleep } from './lib/proc.js';
-import { framesText, profileSubject } from './lib/profile.js';
+import { profileSubject, profileText } from './lib/profile.js';
 import { alternate, fmtMiB, fmtMs, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
 import { AUTH, BENCH_USER, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
 
@@ -133,8 +133,8 @@ export const predictBench: Bench = {
         },
       ];
       if (ctx.profile) {
-        const frames = await profileSubject(path.join(ctx.tmp, 'prof-predict'), (nodeArgs) => startModelkeep({ dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (srv) => predictLoad(srv, body, ctx.roundSeconds));
-        rows[0]!.notes.push('cpu profile of modelkeep under PostModelOutputs (self time):', ...framesText(frames));
+        const frames = await profileSubject(path.join(ctx.tmp, 'prof-predict'), (nodeArgs) => startModelkeep({ dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (srv) => predictLoad(srv, body, ctx.roundSeconds * 3));
+        rows[0]!.notes.push('cpu profile of modelkeep under PostModelOutputs (self time):', ...profileText(frames));
       }
       return rows;
     } finally {

@@ -48,19 +48,17 @@ export const memoryBench: Bench = {
     try {
       const after: number[] = [];
       const peaks: number[] = [];
-      const bestBare: number[] = [];
       const start = rssBytes(subject.server.pid) ?? 0;
+      const barePeak = (await getModelLoad(bare, ctx.roundSeconds)).serverPeakRss;
+      ctx.progress(`bare Fastify under #1's load: peak ${fmtMiB(barePeak)}`);
       for (let i = 0; i < 3; i++) {
-        const b = await getModelLoad(bare, ctx.roundSeconds);
-        bestBare.push(b.serverPeakRss);
         const m = await getModelLoad(subject.server, ctx.roundSeconds);
         peaks.push(m.serverPeakRss);
         await sleep(1000);
         after.push(rssBytes(subject.server.pid) ?? Number.NaN);
-        ctx.progress(`leak round ${i + 1}/3: ${Math.round(m.rps).toLocaleString('en-US')} req/s, peak ${fmtMiB(m.serverPeakRss)}, RSS 1 s after ${fmtMiB(after[i]!)} (bare peak ${fmtMiB(b.serverPeakRss)})`);
+        ctx.progress(`leak round ${i + 1}/3: ${Math.round(m.rps).toLocaleString('en-US')} req/s, peak ${fmtMiB(m.serverPeakRss)}, RSS 1 s after ${fmtMiB(after[i]!)}`);
       }
       const peak = Math.max(...peaks);
-      const barePeak = Math.max(...bestBare);
       const growth = after[2]! / after[0]!;
       rows.push(
         {

@@ -7,7 +7,7 @@
 //   npm run bench -- --pg URL            PostgreSQL for #10 (default $MODELKEEP_BENCH_DATABASE_URL, else
 //                                        postgres://postgres@127.0.0.1:5432/test when it answers)
 import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { restGetBench } from './01-rest-get.js';
@@ -51,6 +51,7 @@ async function main(): Promise<number> {
   const selected = BENCHES.filter((b) => !only || only.includes(b.id));
   const smoke = values.smoke ?? false;
   const started = performance.now();
+  const loadAtStart = os.loadavg();
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s`;
   let current = 'bench';
   const progress = (msg: string): void => {
@@ -86,6 +87,7 @@ async function main(): Promise<number> {
     progress,
     shared: new Map(),
   };
+  if (loadAtStart[0]! > os.cpus().length) progress(`note: load average ${loadAtStart.map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} cores — other work is running; the ratios (alternating rounds) hold up better than the absolute figures`);
   progress(`${selected.length} benchmark(s): ${selected.map((b) => `${b.id} (${b.rows})`).join(', ')}; ${smoke ? 'smoke mode: 1 round of ~1 s each, no verdicts' : `${ctx.rounds} alternating rounds of ${ctx.roundSeconds} s`}`);
 
   const rows: Row[] = [];
@@ -118,7 +120,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${table(rows)}\n\n`);
   for (const r of rows) for (const n of r.notes) process.stdout.write(`  #${r.id}: ${n}\n`);
   const file = writeResults(
-    { date: new Date().toISOString(), commit: gitShortCommit(), dirty: gitDirty(), smoke, only: only ?? null, seconds, rounds: ctx.rounds, roundSeconds: ctx.roundSeconds, machine: machine(), rows, errors },
+    { date: new Date().toISOString(), commit: gitShortCommit(), dirty: gitDirty(), smoke, only: only ?? null, seconds, rounds: ctx.rounds, roundSeconds: ctx.roundSeconds, machine: { ...machine(), loadavgAtStart: loadAtStart }, rows, errors },
     smoke,
   );
   process.stdout.write(`\n${rows.length} rows in ${seconds.toFixed(0)} s; results in ${path.relative(REPO_ROOT, file)}\n`);

@@ -29,7 +29,8 @@ export interface SeedApp {
 
 /**
  * Creates the bench user, the apps and their models through the store's repos, `batch` models
- * per transaction. Timestamps are distinct and increasing so every sort has one order.
+ * per transaction (PostgreSQL: 4 transactions at once). Timestamps are distinct and increasing so
+ * every sort has one order.
  */
 export async function seedStore(databaseUrl: string, apps: SeedApp[], opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<void> {
   const store: Store = await openStore(databaseUrl);
@@ -39,17 +40,26 @@ export async function seedStore(databaseUrl: string, apps: SeedApp[], opts: { ba
     const total = apps.reduce((s, a) => s + a.models, 0);
     let done = 0;
     const batch = opts.batch ?? 5000;
+    const chunks: { a: SeedApp; from: number; to: number }[] = [];
     for (const a of apps) {
       await store.apps.create({ userId: BENCH_USER, id: a.id, name: a.id, description: '', defaultLanguage: 'en', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 });
-      for (let from = 0; from < a.models; from += batch) {
-        const to = Math.min(a.models, from + batch);
-        await store.transaction(async (tx) => {
-          for (let i = from; i < to; i++) await tx.models.create(seedModel(a, i, t0));
-        });
-        done += to - from;
-        opts.onProgress?.(done, total);
-      }
+      for (let from = 0; from < a.models; from += batch) chunks.push({ a, from, to: Math.min(a.models, from + batch) });
     }
+    // SQLite has one writer: one transaction at a time. PostgreSQL takes a few at once (the pool has 10 connections).
+    const lanes = store.dialect === 'postgres' ? 4 : 1;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < chunks.length) {
+          const { a, from, to } = chunks[next++]!;
+          await store.transaction(async (tx) => {
+            for (let i = from; i < to; i++) await tx.models.create(seedModel(a, i, t0));
+          });
+          done += to - from;
+          opts.onProgress?.(done, total);
+        }
+      }),
+    );
   } finally {
     await store.close();
   }

@@ -1,4 +1,6 @@
-// Top frames of a `node --cpu-prof` profile (self time), for BENCHMARKS.md when a target is missed.
+// Top frames of a `node --cpu-prof` profile, for BENCHMARKS.md when a target is missed: self time
+// per function, and inclusive time of modelkeep's own functions (dist/…), both as a share of the
+// non-idle samples.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './proc.js';
@@ -12,57 +14,80 @@ interface CpuProfile {
 export interface Frame {
   fn: string;
   where: string;
-  selfMs: number;
   share: number;
+}
+
+export interface Profile {
+  /** Self time per function, highest first. */
+  self: Frame[];
+  /** Inclusive time (self + callees) of functions in dist/ (modelkeep's own code), highest first. */
+  own: Frame[];
+  busyMs: number;
 }
 
 /** Node flags that make a process write a .cpuprofile into `dir` when it exits. */
 export const cpuProfArgs = (dir: string): string[] => ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
-/** Self time per function of every .cpuprofile in `dir` (usually one), highest first; `share` is of the non-idle time. */
-export function topFrames(dir: string, n = 15): Frame[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+const label = (cf: { functionName: string; url: string; lineNumber: number }): { fn: string; where: string } => {
+  const url = cf.url.replace(`file://${REPO_ROOT}/`, '').replace(/^.*node_modules\//, 'node_modules/');
+  return { fn: cf.functionName || '(anonymous)', where: url ? `${url}:${cf.lineNumber + 1}` : '' };
+};
+
+/** Reads every .cpuprofile in `dir` (usually one). Samples count by their time deltas. */
+export function readProfile(dir: string, n = 15): Profile {
   const self = new Map<string, { fn: string; where: string; us: number }>();
-  let totalUs = 0;
-  for (const f of files) {
+  const own = new Map<string, { fn: string; where: string; us: number }>();
+  let busyUs = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
     const p = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CpuProfile;
     const byId = new Map(p.nodes.map((nd) => [nd.id, nd]));
+    const parent = new Map<number, number>();
+    for (const nd of p.nodes) for (const c of nd.children ?? []) parent.set(c, nd.id);
     p.samples.forEach((id, i) => {
       const nd = byId.get(id);
-      if (!nd) return;
+      if (!nd || nd.callFrame.functionName === '(idle)') return;
       const us = p.timeDeltas[i] ?? 0;
-      const cf = nd.callFrame;
-      const url = cf.url.replace(`file://${REPO_ROOT}/`, '').replace(/^.*node_modules\//, 'node_modules/');
-      const where = url ? `${url}:${cf.lineNumber + 1}` : '';
-      const fn = cf.functionName || '(anonymous)';
-      const key = `${fn} ${where}`;
-      const e = self.get(key) ?? { fn, where, us: 0 };
+      busyUs += us;
+      const l = label(nd.callFrame);
+      const key = `${l.fn} ${l.where}`;
+      const e = self.get(key) ?? { ...l, us: 0 };
       e.us += us;
       self.set(key, e);
-      if (fn !== '(idle)') totalUs += us;
+      // Inclusive: once per distinct own function on the sample's stack.
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const cf = byId.get(cur)!.callFrame;
+        if (!cf.url.includes('/dist/') || cf.url.includes('node_modules')) continue;
+        const ol = label(cf);
+        const ok = `${ol.fn} ${ol.where}`;
+        if (seen.has(ok)) continue;
+        seen.add(ok);
+        const oe = own.get(ok) ?? { ...ol, us: 0 };
+        oe.us += us;
+        own.set(ok, oe);
+      }
     });
   }
-  return [...self.values()]
-    .filter((e) => e.fn !== '(idle)')
-    .sort((a, b) => b.us - a.us)
-    .slice(0, n)
-    .map((e) => ({ fn: e.fn, where: e.where, selfMs: e.us / 1000, share: totalUs ? e.us / totalUs : 0 }));
+  const top = (m: Map<string, { fn: string; where: string; us: number }>): Frame[] =>
+    [...m.values()].sort((a, b) => b.us - a.us).slice(0, n).map((e) => ({ fn: e.fn, where: e.where, share: busyUs ? e.us / busyUs : 0 }));
+  return { self: top(self), own: top(own), busyMs: busyUs / 1000 };
 }
 
-export function framesText(frames: Frame[]): string[] {
-  return frames.map((f) => `${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}  ${f.where}`);
+export function profileText(p: Profile): string[] {
+  const line = (f: Frame): string => `${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}  ${f.where}`;
+  return [`busy ${(p.busyMs / 1000).toFixed(1)} s of CPU samples; self time:`, ...p.self.map(line), 'inclusive time of modelkeep functions (dist/):', ...p.own.map(line)];
 }
 
 /**
  * Starts a separate subject under --cpu-prof (profiling slows it, so never in a measured round),
- * drives it, stops it, and returns its top frames.
+ * drives it, stops it, and returns its profile. Start-up is in the profile too: drive long enough.
  */
 export async function profileSubject<S extends { stop(): Promise<void> }>(
   dir: string,
   start: (nodeArgs: string[]) => Promise<S>,
   drive: (server: S) => Promise<unknown>,
   n = 15,
-): Promise<Frame[]> {
+): Promise<Profile> {
   mkdirSync(dir, { recursive: true });
   const server = await start(cpuProfArgs(dir));
   try {
@@ -70,5 +95,5 @@ export async function profileSubject<S extends { stop(): Promise<void> }>(
   } finally {
     await server.stop();
   }
-  return topFrames(dir, n);
+  return readProfile(dir, n);
 }

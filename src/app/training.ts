@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { DEFAULT_EVALUATION_TIMEOUT_MS, evaluateModelVersionHandler } from '../jobs/evaluate-model-version.js';
 import { DEFAULT_TRAINING_TIMEOUT_MS, trainModelVersionHandler } from '../jobs/train-model-version.js';
 import { Worker } from '../jobs/worker.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
@@ -19,6 +20,9 @@ export function buildPlugins(store: Store, types: ModelTypeRegistry, embedders: 
 }
 
 export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger): Worker {
-  const handlers = [trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS })];
+  const handlers = [
+    trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS }),
+    evaluateModelVersionHandler({ plugins, types, timeoutMs: DEFAULT_EVALUATION_TIMEOUT_MS }),
+  ];
   return new Worker(store, handlers, clock, log, { leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs: 500, maxAttempts: 3 });
 }

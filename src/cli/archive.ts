@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { pipeline as pipelineCallback, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -66,15 +67,38 @@ export async function importCommand(cfg: Config, flags: ArchiveFlags, print: (s:
   const store = await openKyselyStore(cfg.databaseUrl, { poolSize: 2 });
   try {
     const file = createReadStream(flags.in);
-    const input = gz ? file.pipe(createGunzip()) : file;
-    input.on('error', (e) => file.destroy(e));
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    const r = await importApp(store, lines, target);
+    // pipeline() passes a read error or corrupt gzip data on to the last stream, whose iteration then throws.
+    const input = gz ? pipelineCallback(file, createGunzip(), () => undefined) : file;
+    const r = await importApp(store, linesOf(input), target);
     print(`imported ${r.source.userId}/${r.source.appId} as ${r.target.userId}/${r.target.appId}: ${summary(r.rows)}\n`);
     if (r.createdUser) print(`user '${r.target.userId}' did not exist and was created without keys: give it a PAT with MODELKEEP_BOOTSTRAP_USER / MODELKEEP_BOOTSTRAP_PAT\n`);
   } finally {
     await store.close();
   }
+}
+
+/** Splits a byte stream into lines (UTF-8), without holding more than one line and one chunk. */
+async function* linesOf(input: Readable): AsyncGenerator<string> {
+  const utf8 = new StringDecoder('utf8'); // a character split across two chunks stays whole
+  let rest = '';
+  const chunks = (async function* () {
+    try {
+      yield* input;
+    } catch (e) {
+      throw new ArchiveError(`the file cannot be read to its end (${(e as Error).message}); nothing was imported`);
+    }
+  })();
+  for await (const chunk of chunks) {
+    rest += utf8.write(chunk as Buffer);
+    let start = 0;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
+      yield rest.slice(start, nl);
+      start = nl + 1;
+    }
+    rest = rest.slice(start);
+  }
+  rest += utf8.end();
+  if (rest) yield rest;
 }
 
 async function isGzip(file: string): Promise<boolean> {

@@ -42,4 +42,15 @@ export interface JobHandler {
   run(ctx: JobRunContext): Promise<void>;
   /** Records a terminal failure (retries exhausted, or a JobFailure) on the job's subject, inside `tx`. */
   recordFailure(tx: Repos, job: Job, code: number, details: string, now: number): Promise<void>;
+  /**
+   * How the worker words failures that are not the job's own (retries used up, its worker lost too
+   * often): the status code, what failed ("Training"), and what to do next. Default: training's.
+   */
+  readonly genericFailure?: GenericFailure;
+}
+
+export interface GenericFailure {
+  code: number;
+  what: string;
+  retry: string;
 }

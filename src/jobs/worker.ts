@@ -4,7 +4,9 @@ import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repos, Store } from '../ports/store.js';
-import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+import { JobFailure, JobStopped, type GenericFailure, type JobHandler, type JobRunContext } from './types.js';
+
+const TRAINING_FAILURE: GenericFailure = { code: Code.MODEL_TRAINING_FAILED, what: 'Training', retry: 'Create a new version to try again.' };
 
 export interface WorkerOptions {
   /** How long a claimed job stays ours without a heartbeat; a dead worker's job is retaken after it. */
@@ -95,7 +97,8 @@ export class Worker {
   private async execute(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind)!;
     if (job.attempts > this.opts.maxAttempts) {
-      await this.fail(handler, job, Code.MODEL_TRAINING_FAILED, `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. Create a new version to try again.`);
+      const g = handler.genericFailure ?? TRAINING_FAILURE;
+      await this.fail(handler, job, g.code, `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. ${g.retry}`);
       return;
     }
     const abort = new AbortController();
@@ -166,7 +169,8 @@ export class Worker {
       });
       return;
     }
-    await this.fail(handler, job, Code.MODEL_TRAINING_FAILED, `Training failed after ${job.attempts} attempts: ${message}`);
+    const g = handler.genericFailure ?? TRAINING_FAILURE;
+    await this.fail(handler, job, g.code, `${g.what} failed after ${job.attempts} attempts: ${message}`);
   }
 
   private async fail(handler: JobHandler, job: Job, code: number, details: string): Promise<void> {

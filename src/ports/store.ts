@@ -1,4 +1,5 @@
 import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
+import type { JsonObject } from '../domain/json.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
@@ -84,6 +85,8 @@ export interface TrainingFields {
   completedAt?: number | null;
   trainLog?: string;
   modifiedAt?: number;
+  /** The version's evaluation (API `EvalMetrics` JSON), written by PostModelVersionMetrics and the evaluation job. */
+  metrics?: JsonObject | null;
 }
 
 export interface VersionRepo {
@@ -95,7 +98,8 @@ export interface VersionRepo {
   update(version: ModelVersion): Promise<void>;
   /**
    * Writes only the fields training owns (status, total_input_count, completed_at, train_log,
-   * modified_at — those given), so a training job never overwrites what PatchModelVersions changed.
+   * modified_at, metrics — those given), so a training or evaluation job never overwrites what
+   * PatchModelVersions changed.
    * Call it inside the job's guarded transaction. Returns false when the version no longer exists.
    */
   updateTraining(pk: string, fields: TrainingFields): Promise<boolean>;

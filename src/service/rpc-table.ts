@@ -9,6 +9,7 @@ import { datasetRpcs } from './datasets.service.js';
 import { inputRpcs } from './inputs.service.js';
 import { keyRpcs } from './keys.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
+import { evaluationRpcs } from './model-evaluations.service.js';
 import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
 import { httpFetcher, type UrlFetcher } from './predict/fetch-url.js';
@@ -38,6 +39,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...modelTypeRpcs(d.types),
     ...modelRpcs(d.store, d.types),
     ...versionRpcs(d.store, d.types),
+    ...evaluationRpcs(d.store, d.plugins),
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),

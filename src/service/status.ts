@@ -33,7 +33,7 @@ export function mapError(err: unknown, reqId: string): MappedError {
     return { status: statusOf(Code.DATABASE_DUPLICATE_KEY, `${err.entity} '${err.key}' already exists; choose another id.`, reqId), retryable: false, internal: false };
   }
   if (err instanceof RetryableStoreError) {
-    return { status: statusOf(Code.TRY_AGAIN, `The database is temporarily unavailable (${err.message}); retry the request. Nothing was written. req_id ${reqId}.`, reqId), retryable: true, internal: false };
+    return { status: statusOf(Code.TRY_AGAIN, `The database is temporarily unavailable (${err.message}); retry the request. (Only a write cut off while being committed may have been applied; repeating a create then answers 40010.) req_id ${reqId}.`, reqId), retryable: true, internal: false };
   }
   return { status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId), retryable: false, internal: true };
 }

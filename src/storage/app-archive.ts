@@ -139,7 +139,7 @@ export async function exportApp(store: KyselyStore, userId: string, appId: strin
             for (const [k, v] of Object.entries(r)) out[k] = encodeValue(v);
             await sink(JSON.stringify({ table: spec.name, row: out }));
           }
-          counts[spec.name] += rows.length;
+          counts[spec.name] = (counts[spec.name] ?? 0) + rows.length;
           if (rows.length < (spec.page ?? 500)) break;
           const last = rows[rows.length - 1] as Row;
           after = spec.key.map((k) => last[k]);

@@ -96,6 +96,7 @@ export function versionRepo(ctx: Ctx): VersionRepo {
             ...(f.completedAt !== undefined ? { completed_at: f.completedAt } : {}),
             ...(f.trainLog !== undefined ? { train_log: f.trainLog } : {}),
             ...(f.modifiedAt !== undefined ? { modified_at: f.modifiedAt } : {}),
+            ...(f.metrics !== undefined ? { metrics: f.metrics === null ? null : JSON.stringify(f.metrics) } : {}),
           })
           .where('pk', '=', pk)
           .executeTakeFirst();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Harness } from '../helpers/both.js';
@@ -76,7 +76,7 @@ async function hiddenData(server: TestServer, appId: string): Promise<ApiObject>
   return out;
 }
 
-const apiFor = (server: TestServer): Api => apiOf({ api: restClient(server.httpPort) } as Harness);
+const apiFor = (server: TestServer): Api => apiOf({ api: restClient(server.httpPort) } as unknown as Harness);
 
 async function waitVersion(api: Api, modelId: string, versionId: string): Promise<ApiObject> {
   for (const deadline = Date.now() + 120_000; ; await sleep(100)) {
@@ -190,7 +190,7 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     assert.notEqual(v.status.code, 21103, 'the job came along and a worker took it');
   });
 
-  it('usage errors: a missing flag, a malformed app, an unknown app', async () => {
+  it('usage errors: a missing flag, a malformed app, an unknown app, a cut file', async () => {
     const env = { MODELKEEP_DATABASE_URL: sqliteUrl, MODELKEEP_LOG_LEVEL: 'silent' };
     const r1 = await runCli(['export', '--app', 'no-slash', '--out', path.join(dir, 'x')], env);
     assert.equal(r1.code, 2);
@@ -202,6 +202,11 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     assert.equal(r3.code, 1);
     assert.match(r3.stderr, /app tester\/nope does not exist/);
     assert.ok(!existsSync(path.join(dir, 'x')) && !existsSync(path.join(dir, 'x.partial')));
+    const cut = path.join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, readFileSync(archive).subarray(0, Math.floor(readFileSync(archive).length / 2)));
+    const r5 = await runCli(['import', '--in', cut, '--as', 'tester/cut'], env);
+    assert.equal(r5.code, 1, r5.stderr);
+    assert.match(r5.stderr, /cannot be read to its end .*nothing was imported/);
     const r4 = await runCli(['serve', '--app', 'a/b'], env);
     assert.equal(r4.code, 2);
     assert.match(r4.stderr, /--app: unknown option/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { freePort, removeDir, rest, runCli, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
 
 /**

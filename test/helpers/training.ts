@@ -17,6 +17,17 @@ export const SENTIMENT = {
   negative: ['terrible product, broke after a day', 'awful experience, very disappointed', 'poor quality and slow delivery', 'horrible, never buying again', 'useless support team', 'really bad value, hate it', 'the worst purchase I made', 'rude staff and bad service'],
 };
 
+/**
+ * Two topics whose texts share each topic's vocabulary, so a held-out text resembles its own class
+ * (cross-validation scores it right). SENTIMENT is built of minimal pairs ("the best purchase I
+ * made" / "the worst purchase I made"): a held-out text's nearest neighbour is its opposite, so
+ * evaluation rightly scores classifiers trained on it low.
+ */
+export const TOPICS = {
+  sports: ['the team won the match with a late goal', 'our team lost the match in the stadium', 'the players celebrated the goal with the team', 'a tense match, the team needed one more goal', 'the stadium was full for the match', 'the players trained before the big match', 'the goal keeper saved the match for the team', 'fans in the stadium sang for the players'],
+  cooking: ['bake the bread in the oven for an hour', 'this recipe needs flour, butter and an oven', 'the sauce recipe from my kitchen', 'preheat the oven and bake the cake', 'mix the flour for the bread recipe', 'in the kitchen the sauce simmers slowly', 'a simple recipe to bake in any oven', 'the kitchen smelled of fresh bread and sauce'],
+};
+
 /** Texts → labelled examples with real general-text-embedding vectors (input ids t000, t001, …). */
 export async function labelledTexts(groups: Record<string, string[]>, extraNegatives: Record<string, string[]> = {}): Promise<LabelledExample[]> {
   const embedder = builtInEmbedders().get(TEXT_EMBEDDER_ID)!;

@@ -2,6 +2,7 @@ import type { Model, ModelVersion, VersionConcept } from '../../domain/entities.
 import type { JsonObject } from '../../domain/json.js';
 import { describe } from '../../domain/status-codes.js';
 import type { ApiObject } from '../context.js';
+import { metricsToApi } from './metrics.mapper.js';
 import { ts } from './time.js';
 
 export const OUTPUT_INFO_PLACEHOLDER = 'Show output_info with: GET /models/{model_id}/output_info';
@@ -59,6 +60,7 @@ export function versionToApi(v: ModelVersion, model: Model | undefined, opts: { 
   if (v.license) out.license = v.license;
   // The row keeps the log itself (jobs/train-log.ts); the API shows where to read it.
   if (v.trainLog && model) out.train_log = trainLogPath(model, v);
-  if (v.metrics) out.metrics = v.metrics;
+  // The evaluation's summary; GetModelVersionMetrics shows the rest when asked (fields).
+  if (v.metrics) out.metrics = metricsToApi(v.metrics);
   return out;
 }

@@ -1,6 +1,5 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
-
-type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+import type { Kysely } from 'kysely';
+import { columnHelpers } from './columns.js';
 
 /**
  * The initial schema. Column types are chosen so both dialects report the same declared types
@@ -10,12 +9,7 @@ type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
  * being deleted cannot survive as an orphan.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  // PostgreSQL text compares by locale by default; "C" gives the byte order SQLite's BINARY uses,
-  // so ORDER BY name / id pages identically on both backends.
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
-  const text: Col = pg ? (c) => c.modifyFront(sql`collate "C"`).notNull() : (c) => c.notNull();
-  const textNull: Col = pg ? (c) => c.modifyFront(sql`collate "C"`) : (c) => c;
-  const req: Col = (c) => c.notNull();
+  const { text, textNull, req } = columnHelpers(db);
 
   await db.schema
     .createTable('users')

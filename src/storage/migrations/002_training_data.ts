@@ -1,6 +1,5 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
-
-type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+import type { Kysely } from 'kysely';
+import { columnHelpers } from './columns.js';
 
 /**
  * Training data: inputs (with their bytes, labels and embeddings), app concepts, datasets with
@@ -11,10 +10,7 @@ type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
  * so the schema-parity test sees one type.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
-  const text: Col = pg ? (c) => c.modifyFront(sql`collate "C"`).notNull() : (c) => c.notNull();
-  const textNull: Col = pg ? (c) => c.modifyFront(sql`collate "C"`) : (c) => c;
-  const req: Col = (c) => c.notNull();
+  const { text, textNull, req } = columnHelpers(db);
 
   await db.schema
     .createTable('concepts')

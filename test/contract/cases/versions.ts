@@ -83,6 +83,23 @@ export function versionCases(h: Harness): void {
     assert.equal(await countWhere(h, 'model_version_concepts', 'version_pk', v.pk), 0);
   });
 
+  it('versions: updateTraining writes only the fields given (metrics included, null clears it); false for a missing version', async () => {
+    const s = h.store;
+    const { a } = await scene(s);
+    const m = model(a);
+    await s.models.create(m);
+    const v = version(m, { status: TRAINED, description: 'kept', trainLog: 'log', totalInputCount: 4 });
+    await s.versions.create(v);
+    const metrics = { status: { code: 21300, description: 'Model was successfully evaluated.' }, id: 'e1', summary: { macro_avg_roc_auc: 0.75 } };
+    assert.equal(await s.versions.updateTraining(v.pk, { metrics }), true);
+    assert.deepEqual(await s.versions.getByPk(v.pk), { ...v, metrics });
+    assert.equal(await s.versions.updateTraining(v.pk, { status: QUEUED }), true);
+    assert.deepEqual(await s.versions.getByPk(v.pk), { ...v, status: QUEUED, metrics });
+    assert.equal(await s.versions.updateTraining(v.pk, { metrics: null }), true);
+    assert.equal((await s.versions.getByPk(v.pk))?.metrics, null);
+    assert.equal(await s.versions.updateTraining('missing', { metrics }), false);
+  });
+
   it('versions: list filters by concept ids (all of them) and trained only; sorts with id tie-break; pages', async () => {
     const s = h.store;
     const { a } = await scene(s);

@@ -1,0 +1,115 @@
+import type { Job, ModelVersion } from '../domain/entities.js';
+import type { JsonObject } from '../domain/json.js';
+import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { Code } from '../domain/status-codes.js';
+import { classificationMetrics } from '../ml/evaluation/metrics.js';
+import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import { EvaluationFailure, TrainingCancelled, type EvaluationResult } from '../plugins/types.js';
+import type { Repos } from '../ports/store.js';
+import { evalStatus, evaluationToApi } from '../service/mappers/metrics.mapper.js';
+import { EVAL_JOB } from '../service/model-evaluations.service.js';
+import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+
+export interface EvalHandlerOptions {
+  plugins: PluginRegistry;
+  types: ModelTypeRegistry;
+  /** Time limit of one evaluation (all its folds); past it the evaluation ends in 21310. */
+  timeoutMs: number;
+  /** Least time between two progress writes (metrics.status.percent_completed). */
+  progressEveryMs?: number;
+}
+
+export const DEFAULT_EVALUATION_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** Percent shown while evaluating: 1 on start, 5–95 while the folds train, never 100 before 21300. */
+const percentOf = (fraction: number): number => Math.min(95, Math.max(5, Math.floor(5 + 90 * fraction)));
+
+/** What every status write of one evaluation keeps: its id, owner and parameters. */
+function baseOf(v: ModelVersion, job: Job): JsonObject {
+  const m = v.metrics ?? {};
+  return {
+    id: String(m.id ?? job.payload.evaluation_id ?? ''), user_id: v.userId, app_id: v.appId,
+    eval_info: m.eval_info ?? { params: { num_folds: Number(job.payload.num_folds ?? DEFAULT_FOLDS) } },
+  };
+}
+
+/** Evaluation failures keep their 2131x code; anything else (the worker's generic failures) is 21317. */
+const evalCode = (code: number): number => (code >= 21310 && code <= 21319 ? code : Code.MODEL_EVALUATION_FAILED);
+
+/**
+ * `evaluate-model-version`: the version's `metrics.status` goes 21303 → 21301 (percent_completed
+ * moving) → 21300 with the summary, per-concept binary metrics, matrices, label counts and test
+ * set, or ends in 21315 / 21316 / 21310 / 21317 with details saying what to do. Every write goes
+ * through ctx.update / ctx.commit, so once the version is deleted (its job rows go with it) or the
+ * lease is lost, nothing more is written. The status of the version itself (21100) never changes.
+ */
+export function evaluateModelVersionHandler(opts: EvalHandlerOptions): JobHandler {
+  return {
+    kind: EVAL_JOB,
+    genericFailure: { code: Code.MODEL_EVALUATION_FAILED, what: 'Evaluation', retry: 'Call PostModelVersionMetrics again to retry.' },
+    run: (ctx) => runEvaluation(opts, ctx),
+    async recordFailure(tx: Repos, job, code, details) {
+      const v = await tx.versions.getByPk(job.versionPk);
+      if (!v || (v.metrics && v.metrics.id !== job.payload.evaluation_id)) return;
+      await tx.versions.updateTraining(v.pk, { metrics: { ...baseOf(v, job), status: evalStatus(evalCode(code), details) } });
+    },
+  };
+}
+
+async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Promise<void> {
+  const { job } = ctx;
+  const version = await ctx.store.versions.getByPk(job.versionPk);
+  if (!version) throw new JobStopped('the version was deleted');
+  if (version.metrics?.id !== job.payload.evaluation_id) throw new JobStopped('a newer evaluation replaced this one');
+  const typeId = String(job.payload.model_type_id ?? '');
+  const plugin = opts.plugins.get(typeId);
+  const type = opts.types.get(typeId);
+  if (!plugin?.evaluate || !type) throw new JobFailure(Code.MODEL_EVALUATION_FAILED, `model type '${typeId}' cannot be evaluated by this server.`);
+
+  const pk = version.pk;
+  const base = baseOf(version, job);
+  const write = (status: JsonObject) => (tx: Repos) => tx.versions.updateTraining(pk, { metrics: { ...base, status } }).then(() => undefined);
+  await ctx.update(write(evalStatus(Code.MODEL_EVALUATING, 'Evaluation started.', 1)));
+
+  // Progress arrives synchronously from the trainer: writes are throttled, one at a time, and a
+  // write that finds the job gone makes the folds stop at their next step.
+  const started = ctx.now();
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+  let lastWrite = started;
+  const progress = (fraction: number): void => {
+    const now = ctx.now();
+    if (inFlight || now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
+    lastWrite = now;
+    inFlight = ctx
+      .update(write(evalStatus(Code.MODEL_EVALUATING, `Evaluating: ${Math.round(fraction * 100)}% done.`, percentOf(fraction))))
+      .catch((e: unknown) => {
+        if (e instanceof JobStopped) stopped = true;
+      })
+      .finally(() => (inFlight = undefined));
+  };
+
+  let result: EvaluationResult;
+  try {
+    result = await plugin.evaluate({
+      version, type, numFolds: Number(job.payload.num_folds ?? DEFAULT_FOLDS), progress,
+      shouldStop: () => stopped || ctx.signal.aborted,
+      timeLeftMs: () => opts.timeoutMs - (ctx.now() - started),
+    });
+  } catch (e) {
+    await inFlight;
+    if (e instanceof TrainingCancelled) throw new JobStopped('evaluation stopped: the job was cancelled or taken over');
+    if (e instanceof EvaluationFailure) throw new JobFailure(e.code, e.details);
+    throw e;
+  }
+  await inFlight;
+  if (stopped) throw new JobStopped('the job was cancelled or taken over');
+  await ctx.checkpoint();
+  const metrics = classificationMetrics({ scores: result.scores, labels: result.labels, n: result.n, k: result.k, mutuallyExclusive: result.mutuallyExclusive });
+  const seconds = ((ctx.now() - started) / 1000).toFixed(1);
+  const details = `${result.numFolds}-fold cross-validation on ${metrics.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.`;
+  await ctx.commit('succeeded', '', async (tx) => {
+    await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(Code.MODEL_EVALUATED, details), ...evaluationToApi(result, metrics, version) } });
+  });
+}

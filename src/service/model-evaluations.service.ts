@@ -1,0 +1,168 @@
+import { invalidArgument, invalidRequest, modelNotFound, resourceNotFound } from '../domain/errors.js';
+import type { Job, Model, ModelVersion } from '../domain/entities.js';
+import { assertValidId, newId } from '../domain/ids.js';
+import { isJsonObject, type JsonObject } from '../domain/json.js';
+import { Code, describe } from '../domain/status-codes.js';
+import { DEFAULT_FOLDS, MAX_FOLDS } from '../ml/evaluation/split.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import type { Store } from '../ports/store.js';
+import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { evalStatus, fieldsOf, metricsToApi } from './mappers/metrics.mapper.js';
+import { versionToApi } from './mappers/version.mapper.js';
+import { findModel } from './models.service.js';
+import { pageOf } from './paging.js';
+
+/** Job kind that evaluates one model version (run by the worker). */
+export const EVAL_JOB = 'evaluate-model-version';
+
+/** The eval_info.params modelkeep understands. */
+const EVAL_PARAMS = ['num_folds'];
+
+export interface EvalParams {
+  numFolds: number;
+}
+
+/** `eval_info` of a request -> validated parameters (21202 for anything else, never dropped). */
+export function evalParamsOf(raw: unknown, where: string): EvalParams {
+  if (raw === undefined || raw === null) return { numFolds: DEFAULT_FOLDS };
+  if (!isJsonObject(raw)) throw invalidArgument(`${where} must be an object like {"params": {"num_folds": ${DEFAULT_FOLDS}}}.`);
+  const unknownKeys = Object.keys(raw).filter((k) => k !== 'params');
+  if (unknownKeys.length > 0) throw invalidArgument(`${where}.${unknownKeys[0]} is not supported; modelkeep takes ${where}.params.num_folds only.`);
+  const params = raw.params ?? {};
+  if (!isJsonObject(params)) throw invalidArgument(`${where}.params must be an object.`);
+  const unknown = Object.keys(params).filter((k) => !EVAL_PARAMS.includes(k));
+  if (unknown.length > 0) {
+    throw invalidArgument(`${where}.params.${unknown[0]} is not supported: modelkeep evaluates a version by k-fold cross-validation on its own training data, set by ${where}.params.num_folds (2–${MAX_FOLDS}, default ${DEFAULT_FOLDS}).`);
+  }
+  const folds = params.num_folds ?? DEFAULT_FOLDS;
+  if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2 || folds > MAX_FOLDS) {
+    throw invalidArgument(`${where}.params.num_folds ${JSON.stringify(folds)} must be a whole number from 2 to ${MAX_FOLDS}.`);
+  }
+  return { numFolds: folds };
+}
+
+const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queued' || j.state === 'running');
+
+/**
+ * Evaluation of concept classifiers (PostModelVersionMetrics / GetModelVersionMetrics and the
+ * …/evaluations RPCs). A version keeps one evaluation — the latest — on its `metrics`; starting
+ * one writes status 21303 and queues an `evaluate-model-version` job in the same transaction, and
+ * the worker moves it to 21301 → 21300 (or 21315 / 21316 / 21310 / 21317 with details).
+ */
+export function evaluationRpcs(store: Store, plugins: PluginRegistry): Record<string, RpcImpl> {
+  const evaluableTypes = (): string[] => plugins.typeIds().filter((t) => plugins.get(t)?.evaluate);
+
+  const versionOf = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
+    const model = await findModel(store, ctx, req.model_id);
+    const vid = String(req.version_id ?? req.model_version_id ?? '');
+    if (!vid) throw invalidRequest('version_id is required.');
+    const version = await store.versions.get(model.pk, vid);
+    if (!version) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
+    return { model, version };
+  };
+
+  /** Queues an evaluation of the named version, or returns the one already queued / running. */
+  const start = async (ctx: CallContext, req: ApiObject, opts: { evalId?: string; evalInfo: unknown; where: string }): Promise<{ model: Model; version: ModelVersion }> => {
+    if (isJsonObject(req.test_search) && Object.keys(req.test_search).length > 0) {
+      throw invalidArgument('test_search is not supported: modelkeep evaluates a version by k-fold cross-validation on the data it was trained from; leave test_search out (eval_info.params.num_folds sets the number of folds).');
+    }
+    const params = evalParamsOf(opts.evalInfo, opts.where);
+    if (opts.evalId) assertValidId(opts.evalId, 'eval_metrics[0].id');
+    const { model, version: found } = await versionOf(ctx, req);
+    if (!plugins.get(model.modelTypeId)?.evaluate) {
+      throw invalidArgument(`Model '${model.id}' is a ${model.modelTypeId}; only concept classifiers can be evaluated (${evaluableTypes().join(', ')}).`);
+    }
+    return store.transaction(async (tx) => {
+      // The model lock serialises two starts on one version (and orders this write like every version write).
+      await findModel(tx, ctx, model.id, true);
+      const v = await tx.versions.getByPk(found.pk);
+      if (!v) throw modelNotFound(`Model '${model.id}' has no version '${found.id}'.`);
+      if (v.status.code !== Code.MODEL_TRAINED) {
+        throw invalidArgument(`Model version '${v.id}' is not trained (status ${v.status.code} ${describe(v.status.code)}); only a version in 21100 MODEL_TRAINED can be evaluated${v.status.code === Code.MODEL_QUEUED_FOR_TRAINING || v.status.code === Code.MODEL_TRAINING ? ': wait until its training ends, then call again' : ''}.`);
+      }
+      const active = (await tx.jobs.getForVersion(v.pk)).find(isActive);
+      if (active) {
+        const current = String(v.metrics?.id ?? '');
+        if (opts.evalId && opts.evalId !== current) {
+          throw invalidRequest(`Model version '${v.id}' is still being evaluated (evaluation '${current}'); wait until it ends (GetModelVersionEvaluation or GetModelVersionMetrics) before starting another.`);
+        }
+        return { model, version: v };
+      }
+      const id = opts.evalId || newId();
+      const metrics: JsonObject = {
+        status: evalStatus(Code.MODEL_QUEUED_FOR_EVALUATION), id, user_id: v.userId, app_id: v.appId,
+        eval_info: { params: { num_folds: params.numFolds } },
+      };
+      await tx.versions.updateTraining(v.pk, { metrics });
+      await tx.jobs.enqueue({
+        id: newId(), kind: EVAL_JOB, versionPk: v.pk, state: 'queued', attempts: 0,
+        payload: { model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds },
+        leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: ctx.now, updatedAt: ctx.now,
+      });
+      return { model, version: { ...v, metrics } };
+    });
+  };
+
+  /** The version as GetModelVersion shows it, with its metrics as asked. */
+  const withMetrics = (model: Model, v: ModelVersion, fields: ReadonlySet<string>): ApiObject => ({
+    ...versionToApi(v, model, { concepts: false }),
+    metrics: metricsToApi(v.metrics, fields),
+  });
+
+  const evaluationOf = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion; stored: JsonObject }> => {
+    const { model, version } = await versionOf(ctx, req);
+    const evalId = String(req.evaluation_id ?? '');
+    if (!evalId) throw invalidRequest('evaluation_id is required.');
+    const stored = version.metrics;
+    if (!stored || stored.id !== evalId) {
+      throw resourceNotFound(`Model version '${version.id}' has no evaluation '${evalId}'${stored?.id ? `; its evaluation is '${String(stored.id)}'` : ''} (a version keeps only its latest evaluation; ListModelVersionEvaluations lists it).`);
+    }
+    return { model, version, stored };
+  };
+
+  return {
+    PostModelVersionMetrics: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const { model, version } = await start(ctx, req, { evalInfo: req.eval_info, where: 'eval_info' });
+        return { model_version: withMetrics(model, version, new Set()) };
+      },
+    },
+    GetModelVersionMetrics: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const { model, version } = await versionOf(ctx, req);
+        return { model_version: withMetrics(model, version, fieldsOf(req.fields)) };
+      },
+    },
+    PostModelVersionEvaluations: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const list = (req.eval_metrics ?? []) as ApiObject[];
+        if (list.length !== 1) {
+          throw invalidRequest(`PostModelVersionEvaluations takes exactly one evaluation in eval_metrics (got ${list.length}), e.g. {"eval_metrics": [{"eval_info": {"params": {"num_folds": ${DEFAULT_FOLDS}}}}]}.`);
+        }
+        const raw = list[0]!;
+        const extra = Object.keys(raw).filter((k) => k !== 'id' && k !== 'eval_info');
+        if (extra.length > 0) throw invalidArgument(`eval_metrics[0].${extra[0]} cannot be set: an evaluation takes only its id and eval_info; the rest is computed.`);
+        const { version } = await start(ctx, req, { evalId: String(raw.id ?? ''), evalInfo: raw.eval_info, where: 'eval_metrics[0].eval_info' });
+        return { eval_metrics: [metricsToApi(version.metrics)] };
+      },
+    },
+    ListModelVersionEvaluations: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const { page } = pageOf(req, Code.MODEL_INVALID_REQUEST);
+        const { version } = await versionOf(ctx, req);
+        return { eval_metrics: version.metrics && page === 1 ? [metricsToApi(version.metrics)] : [] };
+      },
+    },
+    GetModelVersionEvaluation: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const { stored } = await evaluationOf(ctx, req);
+        return { eval_metrics: metricsToApi(stored, fieldsOf(req.fields)) };
+      },
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+
+export type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+
+/**
+ * Column modifiers every migration uses. PostgreSQL text compares by locale by default; "C" gives
+ * the byte order SQLite's BINARY uses, so ORDER BY name / id pages identically on both backends.
+ */
+export function columnHelpers(db: Kysely<any>): { pg: boolean; text: Col; textNull: Col; req: Col } {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  return {
+    pg,
+    text: pg ? (c) => c.modifyFront(sql`collate "C"`).notNull() : (c) => c.notNull(),
+    textNull: pg ? (c) => c.modifyFront(sql`collate "C"`) : (c) => c,
+    req: (c) => c.notNull(),
+  };
+}
