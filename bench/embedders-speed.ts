@@ -1,9 +1,9 @@
-// Measures the built-in embedders on this machine: `node --import tsx src/ml/embedders/bench.ts`
+// Measures the built-in embedders on this machine: `node --import tsx bench/embedders-speed.ts`
 // (or `node dist/ml/embedders/bench.js` after `npm run build`: tsx itself adds ~80 MB of RSS).
 // Image first, so its RSS is not inflated by the text loop's garbage. Prints load time, throughput and RSS; the numbers quoted in README.md come from here.
 import sharp from 'sharp';
-import { MobileNetImageEmbedder } from './image-mobilenet.js';
-import { HashingTextEmbedder } from './text-hashing.js';
+import { MobileNetImageEmbedder } from '../src/ml/embedders/image-mobilenet.js';
+import { HashingTextEmbedder } from '../src/ml/embedders/text-hashing.js';
 
 const mb = (): string => `${Math.round(process.memoryUsage().rss / 1e6)} MB`;
 /** Wall and CPU milliseconds: on a shared machine CPU time is the steadier of the two. */

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { it } from 'node:test';
+
+/**
+ * ARCHITECTURE habit 2: domain <- service <- adapters. The domain imports nothing outside itself;
+ * transports never touch storage; storage never imports services or transports.
+ */
+const SRC = path.resolve('src');
+const files: string[] = [];
+const walk = (d: string): void => {
+  for (const n of readdirSync(d)) {
+    const p = path.join(d, n);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (n.endsWith('.ts') && !n.endsWith('.test.ts')) files.push(p);
+  }
+};
+walk(SRC);
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+'(\.[^']+)'/gm)].map((m) => path.relative(SRC, path.resolve(path.dirname(file), m[1]!)));
+}
+
+const layer = (rel: string): string => rel.split(path.sep)[0]!;
+
+const FORBIDDEN: Record<string, string[]> = {
+  domain: ['ports', 'service', 'storage', 'transport', 'proto', 'app', 'cli', 'jobs', 'plugins', 'processing', 'ml', 'config'],
+  transport: ['storage', 'jobs', 'plugins', 'processing'],
+  storage: ['service', 'transport', 'app', 'cli', 'jobs', 'plugins', 'processing'],
+  ports: ['service', 'storage', 'transport', 'app', 'cli'],
+  service: ['transport', 'app', 'cli', 'storage'],
+};
+
+it('imports follow domain <- service <- adapters', () => {
+  const violations: string[] = [];
+  for (const f of files) {
+    const from = layer(path.relative(SRC, f));
+    const banned = FORBIDDEN[from] ?? [];
+    for (const target of importsOf(f)) if (banned.includes(layer(target))) violations.push(`${path.relative(SRC, f)} -> ${target}`);
+  }
+  assert.deepEqual(violations, []);
+});
+
+it('only the config module reads process.env', () => {
+  const readers = files.filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(SRC, f));
+  assert.deepEqual(readers.filter((r) => !r.startsWith(`config${path.sep}`) && !r.startsWith(`cli${path.sep}`)), []);
+});
