@@ -1,5 +1,5 @@
 // #1 — REST GET …/models/{id} with a PAT, 64 connections, against bare Fastify answering the same
-// response bytes from memory. Target: ≥ 0.60 of the baseline's requests/s; p99 ≤ 2× the baseline's.
+// response bytes from memory (load: h2load --h1, see getModelLoad). Target: ≥ 0.60 of the baseline's requests/s; p99 ≤ 2× the baseline's.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appPath, appWithModel } from './lib/fixtures.js';

@@ -49,7 +49,8 @@ const run = (label, list, env, concurrency) =>
       tail = (tail + chunk.toString('utf8')).slice(-4000);
     });
     child.on('close', (code) => {
-      for (const m of tail.matchAll(/^(?:#|\u2139) (pass|fail|skipped) (\d+)$/gm)) totals[m[1]] += Number(m[2]);
+      // A test cancelled (its hook failed, or its file timed out) did not pass: counted as failed.
+      for (const m of tail.matchAll(/^(?:#|\u2139) (pass|fail|cancelled|skipped) (\d+)$/gm)) totals[m[1] === 'cancelled' ? 'fail' : m[1]] += Number(m[2]);
       resolve(code ?? 1);
     });
   });

@@ -74,7 +74,18 @@ async function migratePostgres(db: Kysely<DB>, schema: string | undefined): Prom
       const { rows } = await sql<{ s: string | null }>`select current_schema() as s`.execute(conn);
       const current = rows[0]?.s;
       if (!current) throw new Error('PostgreSQL has no current schema: check search_path or the `schema` URL parameter');
-      return await migrateToLatest(conn, current);
+      // Kysely's migrator introspects every schema of the database, calling has_schema_privilege()
+      // on each name; a schema another client drops meanwhile makes that query fail with 3F000
+      // (seen with test suites creating and dropping schemas side by side). Nothing was applied: retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await migrateToLatest(conn, current);
+        } catch (e) {
+          const code = (e as { cause?: { code?: unknown } }).cause?.code;
+          if (code !== '3F000' || attempt >= 5 || String((e as Error).message).includes(`"${current}"`)) throw e;
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+        }
+      }
     } finally {
       await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
     }

@@ -47,6 +47,25 @@ export function postgresCases(h: Harness & { url: string }): void {
     }
   });
 
+  it('postgres: migrating succeeds while other clients create and drop schemas (the migrator introspects them all)', async () => {
+    let stop = false;
+    const churn = (async () => {
+      while (!stop) {
+        const s = `mk_churn_${randomBytes(4).toString('hex')}`;
+        await adminQuery(`create schema ${s}; create table ${s}.t (a int); create table ${s}.u (a int)`);
+        await adminQuery(`drop schema ${s} cascade`);
+      }
+    })();
+    const dbs = Array.from({ length: 6 }, () => freshPostgres());
+    try {
+      for (const db of dbs) assert.deepEqual(await migrate(db.url), Object.keys(migrations));
+    } finally {
+      stop = true;
+      await churn;
+      for (const db of dbs) await db.drop();
+    }
+  });
+
   it('postgres: killed connections give RetryableStoreError in flight, then the pool reconnects', async () => {
     const appName = `mk_kill_${randomBytes(4).toString('hex')}`;
     const u = new URL(h.url);
