@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { Logger } from 'pino';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
 import { startModelkeep, startWorker } from '../app/compose.js';
@@ -32,21 +33,17 @@ function parseFlags(args: string[]): { command: string; flags: Record<string, st
   return { command: values.help ? 'help' : (positionals[0] ?? 'serve'), flags: values as Record<string, string | boolean | undefined> };
 }
 
-async function serve(cfg: Config): Promise<void> {
-  const running = await startModelkeep(cfg);
-  const { log } = running;
-  if (running.bootstrap.generated) {
-    const { userId, pat } = running.bootstrap.generated;
-    // Printed once on purpose: only the token's hash is stored.
-    process.stdout.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}".\n\n`);
-  }
-  log.info({ rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'modelkeep is ready');
+/** A database URL fit for logs: credentials hidden. */
+const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
+
+/** SIGINT / SIGTERM stop the process gracefully (exit 0), or exit 1 if stopping fails. */
+function stopOnSignals(running: { log: Logger; stop(): Promise<void> }, message: string): void {
   const shutdown = (signal: string) => {
-    log.info({ signal }, 'stopping');
+    running.log.info({ signal }, message);
     running.stop().then(
       () => process.exit(0),
       (e: unknown) => {
-        log.error({ err: e }, 'error while stopping');
+        running.log.error({ err: e }, 'error while stopping');
         process.exit(1);
       },
     );
@@ -55,22 +52,23 @@ async function serve(cfg: Config): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+async function serve(cfg: Config): Promise<void> {
+  const running = await startModelkeep(cfg);
+  const { log } = running;
+  if (running.bootstrap.generated) {
+    const { userId, pat } = running.bootstrap.generated;
+    // Printed once on purpose: only the token's hash is stored.
+    process.stdout.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}".\n\n`);
+  }
+  log.info({ rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: redactUrl(cfg.databaseUrl) }, 'modelkeep is ready');
+  stopOnSignals(running, 'stopping');
+}
+
 async function worker(cfg: Config): Promise<void> {
   const running = await startWorker(cfg);
   const { log } = running;
-  log.info({ worker: running.workerId, database: cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@'), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs }, 'modelkeep worker is ready');
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'stopping: handing running jobs back to the queue');
-    running.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error({ err: e }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  log.info({ worker: running.workerId, database: redactUrl(cfg.databaseUrl), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs }, 'modelkeep worker is ready');
+  stopOnSignals(running, 'stopping: handing running jobs back to the queue');
 }
 
 async function main(): Promise<void> {
@@ -113,7 +111,7 @@ async function main(): Promise<void> {
       break;
     case 'migrate':
       await migrate(cfg.databaseUrl);
-      process.stdout.write(`database ${cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} is up to date\n`);
+      process.stdout.write(`database ${redactUrl(cfg.databaseUrl)} is up to date\n`);
       break;
     case 'export':
     case 'import':
