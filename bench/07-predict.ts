@@ -8,7 +8,7 @@ import { api, appPath, type Json } from './lib/fixtures.js';
 import { autocannon, loadNotes, type LoadResult } from './lib/load.js';
 import { REPO_ROOT, run, sleep } from './lib/proc.js';
 import { profileSubject, profileText } from './lib/profile.js';
-import { alternate, fmtMiB, fmtMs, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
+import { alternate, fmtInt, fmtMiB, fmtMs, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
 import { AUTH, BENCH_USER, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
 
 const APP = 'predict-app';
@@ -125,7 +125,11 @@ export const predictBench: Bench = {
           id: '7', what: 'PostModelOutputs, 128 texts, trained text-classifier (1 call at a time)',
           baseline: `${fmtMs(r.baselineMedian)} in-process`, subject: `${fmtMs(r.subjectMedian)} per call`,
           ratio: r.median, spread: r.spread, target: '≤ 1.25', verdict: subj.some((m) => m.bad > 0) ? 'error' : verdict(r.median, '<=', 1.25),
-          notes: [...loadNotes('PostModelOutputs', subj), `version ${versionId}; held-out top-1 accuracy ${((correct / BATCH) * 100).toFixed(1)}% on 128 texts`],
+          notes: [
+            ...loadNotes('PostModelOutputs', subj),
+            `request ${fmtInt(body.length)} bytes, response ${fmtInt(subj[0]!.bytesPerReq)} bytes per call (each of the 128 outputs carries the model, the input and 4 concepts, as Clarifai's do)`,
+            `version ${versionId}; held-out top-1 accuracy ${((correct / BATCH) * 100).toFixed(1)}% on 128 texts`,
+          ],
           data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
         },
         {

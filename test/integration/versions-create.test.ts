@@ -96,7 +96,7 @@ describeBoth('PostModelVersions (one version per call, validated against the mod
     }));
     const check = (v: Record<string, any>) => {
       assert.equal(v.train_info.params.num_epochs, 7, 'given value kept');
-      assert.equal(v.train_info.params.learning_rate, 0.1, 'default filled');
+      assert.equal(v.train_info.params.learning_rate, 0.003, 'default filled');
       assert.equal(v.train_info.params.enrich_dataset, 'Automatic', 'ENUM default filled');
       assert.equal(v.train_info.params.dataset_id, '');
       assert.equal(v.output_info.params.max_concepts, 7);
