@@ -3,7 +3,8 @@
 // (bench/baselines/bare-server.mjs). Target: ≤ 1.5×.
 import path from 'node:path';
 import { seedStore } from './lib/fixtures.js';
-import { alternate, fmtMs, verdict, type Bench, type BenchContext } from './lib/runner.js';
+import { profileSubject, profileText } from './lib/profile.js';
+import { alternate, fmtMs, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
 import { startBare, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
 
 /** A data dir with the bench user, one app of 1k models, and one completed start behind it (PAT, system app). */
@@ -36,14 +37,18 @@ export const startupBench: Bench = {
       value: (ms) => ms,
       show: (ms) => `${fmtMs(ms)} to /healthz 200`,
     });
-    return [
-      {
+    const row: Row = {
         id: '8', what: 'start-up to /healthz 200, existing data dir with 1k models',
         baseline: `${fmtMs(r.baselineMedian)} (bare)`, subject: fmtMs(r.subjectMedian),
         ratio: r.median, spread: r.spread, target: '≤ 1.5', verdict: verdict(r.median, '<=', 1.5),
         notes: [`${rounds} rounds; both polled on /healthz every 5 ms from spawn; modelkeep as \`node dist/cli/main.js serve\` (worker on, the default)`],
         data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
-      },
-    ];
+    };
+    if (ctx.profile) {
+      // Start to /healthz 200, then stop at once: the profile is the start-up (and the shutdown).
+      const prof = await profileSubject(path.join(ctx.tmp, 'prof-startup'), (nodeArgs) => startModelkeep({ dataDir, nodeArgs, name: 'modelkeep --cpu-prof' }), async () => undefined);
+      row.notes.push('cpu profile of one modelkeep start-up:', ...profileText(prof));
+    }
+    return [row];
   },
 };

@@ -1,4 +1,4 @@
-// #9 — memory. Idle RSS 2 s after start (`serve`, worker on, the data dir of #8) against the bare
+// #9 — memory. Idle RSS 1.5 s after start (`serve`, worker on, the data dir of #8) against the bare
 // process of #8; peak RSS during #1's load; and a leak check over 3 repeated rounds of #1 (RSS after
 // each round, 1 s after the load stops). Targets: idle ≤ 2× the bare process; no growth over the
 // 3 rounds (round 3 within 10% of round 1). The peak during #7 is reported by #7.
@@ -26,7 +26,7 @@ export const memoryBench: Bench = {
   title: 'RSS idle, peak under #1, leak check',
   async run(ctx) {
     const dataDir = await existingDataDir(ctx);
-    const settle = ctx.smoke ? 500 : 2000;
+    const settle = ctx.smoke ? 500 : 1500;
     const idle = await alternate(ctx, 'idle RSS', {
       baseline: () => idleRss(() => startBare(), settle),
       subject: () => idleRss(() => startModelkeep({ dataDir }), settle),

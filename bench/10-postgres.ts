@@ -2,8 +2,8 @@
 // a fresh schema (`?schema=bench_…`, created by the store's migration, dropped at the end).
 // Target: ≥ 0.5 of SQLite for #1; the others are reported (#3 also against its own 1.3 target).
 import pg from 'pg';
-import { getModelLoad, startGetModelSubject, type GetModelSubject } from './01-rest-get.js';
-import { bigCount, listRows, startListSubject, type ListSubject } from './03-list-models.js';
+import { getModelLoad, type GetModelSubject } from './01-rest-get.js';
+import { bigCount, checkListAnswers, listRows, seedListApps } from './03-list-models.js';
 import { postVersionsLoad, startVersionsSubject, THRESHOLDER_MODEL, verifyVersions } from './04-post-versions.js';
 import { loadNotes, showLoad } from './lib/load.js';
 import { alternate, fmtInt, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
@@ -44,17 +44,17 @@ export const postgresBench: Bench = {
   title: 'PostgreSQL variants of #1, #3, #4 vs SQLite',
   async run(ctx: BenchContext) {
     const pgUrl = ctx.pgUrl!;
-    const tag = `bench_${process.pid}_${Date.now().toString(36)}`;
-    const schemas = [`${tag}_get`, `${tag}_list`, `${tag}_ver`];
+    const schema = `bench_${process.pid}_${Date.now().toString(36)}`;
+    const pgSchemaUrl = withSchema(pgUrl, schema);
     const rows: Row[] = [];
     let sqlite: GetModelSubject | undefined;
     let pgs: GetModelSubject | undefined;
-    let list: ListSubject | undefined;
     try {
-      // #1 on both databases, alternating.
-      sqlite = await startGetModelSubject(ctx, { name: 'modelkeep (SQLite)' });
-      pgs = await startGetModelSubject(ctx, { databaseUrl: withSchema(pgUrl, schemas[0]!), name: 'modelkeep (PostgreSQL)' });
+      // One server per database (the #4 setup holds #1's model too), both up; rounds alternate between them.
+      sqlite = await startVersionsSubject(ctx, { name: 'modelkeep (SQLite)' });
+      pgs = await startVersionsSubject(ctx, { databaseUrl: pgSchemaUrl, name: 'modelkeep (PostgreSQL)' });
       const [a, b] = [sqlite, pgs];
+      ctx.progress(`fresh PostgreSQL schema ${schema}; #1 then #4, SQLite (baseline) and PostgreSQL (subject) alternating`);
       const r1 = await alternate(ctx, 'pg #1', {
         baseline: () => getModelLoad(a.server, ctx.roundSeconds),
         subject: () => getModelLoad(b.server, ctx.roundSeconds),
@@ -67,20 +67,14 @@ export const postgresBench: Bench = {
         ratio: r1.median, spread: r1.spread, target: '≥ 0.5', verdict: verdict(r1.median, '>=', 0.5),
         notes: [...loadNotes('SQLite', r1.baseline), ...loadNotes('PostgreSQL', r1.subject)], data: r1,
       });
-      await Promise.all([a.server.stop(), b.server.stop()]);
-      sqlite = pgs = undefined;
 
-      // #4 on both databases, alternating; then the same checks as #4 on PostgreSQL.
-      sqlite = await startVersionsSubject(ctx, { name: 'modelkeep (SQLite)' });
-      pgs = await startVersionsSubject(ctx, { databaseUrl: withSchema(pgUrl, schemas[2]!), name: 'modelkeep (PostgreSQL)' });
-      const [c, d] = [sqlite, pgs];
       const r4 = await alternate(ctx, 'pg #4', {
-        baseline: () => postVersionsLoad(c.server, THRESHOLDER_MODEL, ctx.roundSeconds),
-        subject: () => postVersionsLoad(d.server, THRESHOLDER_MODEL, ctx.roundSeconds),
+        baseline: () => postVersionsLoad(a.server, THRESHOLDER_MODEL, ctx.roundSeconds),
+        subject: () => postVersionsLoad(b.server, THRESHOLDER_MODEL, ctx.roundSeconds),
         value: (m) => m.rps,
         show: (m) => showLoad(m, 'versions/s'),
       });
-      const check = await verifyVersions(d.server, THRESHOLDER_MODEL, r4.subject, 21100);
+      const check = await verifyVersions(b.server, THRESHOLDER_MODEL, r4.subject, 21100);
       rows.push({
         id: '10 #4', what: 'PostModelVersions (non-trainable) versions/s, PostgreSQL vs SQLite',
         baseline: `${fmtInt(r4.baselineMedian)} versions/s (SQLite)`, subject: `${fmtInt(r4.subjectMedian)} versions/s`,
@@ -88,19 +82,21 @@ export const postgresBench: Bench = {
         notes: [...loadNotes('SQLite', r4.baseline), ...loadNotes('PostgreSQL', r4.subject), `PostgreSQL: ${fmtInt(check.acknowledged)} acknowledged, ${fmtInt(check.listed)} listed${check.problems.length ? `; PROBLEMS: ${check.problems.join('; ')}` : '; none lost'}`],
         data: { ...r4, check: { ...check, versions: undefined } },
       });
-      await Promise.all([c.server.stop(), d.server.stop()]);
-      sqlite = pgs = undefined;
+      await a.server.stop();
+      sqlite = undefined;
 
-      // #3 on PostgreSQL: its own 100k-vs-1k ratio (same target as #3), and req/s against #3's SQLite medians when #3 ran.
-      list = await startListSubject(ctx, { databaseUrl: withSchema(pgUrl, schemas[1]!), name: 'PostgreSQL' });
-      ctx.progress(`seeded ${fmtInt(1000 + bigCount(ctx))} models into PostgreSQL in ${list.seedSeconds.toFixed(1)} s`);
-      const listed = await listRows(ctx, list, 'PostgreSQL', '10 #');
-      for (const row of listed) row.notes.push(`seeding PostgreSQL through the store's repos took ${list.seedSeconds.toFixed(1)} s`);
+      // #3 on PostgreSQL: the two list apps seeded into the same schema (through the store's repos, while
+      // the server runs), against the same server; its own 100k-vs-1k ratio, same target as #3.
+      const seedSeconds = await seedListApps(ctx, pgSchemaUrl, 'PostgreSQL');
+      await checkListAnswers(ctx, b.server);
+      ctx.progress(`seeded ${fmtInt(1000 + bigCount(ctx))} models into PostgreSQL in ${seedSeconds.toFixed(1)} s`);
+      const listed = await listRows(ctx, { server: b.server, dataDir: b.dataDir, seedSeconds }, 'PostgreSQL', '10 #');
+      for (const row of listed) row.notes.push(`seeding PostgreSQL through the store's repos (4 transactions of 5,000 at a time) took ${seedSeconds.toFixed(1)} s`);
       rows.push(...listed);
       return rows;
     } finally {
-      await Promise.all([sqlite?.server.stop(), pgs?.server.stop(), list?.server.stop()]);
-      await dropSchemas(pgUrl, schemas).catch((e: unknown) => ctx.progress(`could not drop schemas ${schemas.join(', ')}: ${(e as Error).message}`));
+      await Promise.all([sqlite?.server.stop(), pgs?.server.stop()]);
+      await dropSchemas(pgUrl, [schema]).catch((e: unknown) => ctx.progress(`could not drop schema ${schema}: ${(e as Error).message}`));
     }
   },
 };

@@ -3,10 +3,10 @@
 //   npm run bench -- --only rest,list    a subset (ids below)
 //   npm run bench -- --smoke             each for about a second: checks that it completes, no timing verdicts
 //   npm run bench -- --profile           also profile modelkeep (node --cpu-prof) where a bench supports it
-//   npm run bench -- --no-build          use dist/ as it is
+//   npm run bench -- --no-build          use dist/ as it is (default: npm run build when a src/ file is newer than dist/)
 //   npm run bench -- --pg URL            PostgreSQL for #10 (default $MODELKEEP_BENCH_DATABASE_URL, else
 //                                        postgres://postgres@127.0.0.1:5432/test when it answers)
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,25 @@ import { gitDirty, gitShortCommit, machine, table, writeResults, type Bench, typ
 const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, predictBench, startupBench, memoryBench, postgresBench];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Why dist/ needs a build (a source file newer than the last build), or undefined when it is current. */
+function distStale(): string | undefined {
+  const built = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  if (!existsSync(built)) return 'no dist/ yet';
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): string | undefined => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const f = newer(p);
+        if (f) return f;
+      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && statSync(p).mtimeMs > builtAt) return p;
+    }
+    return undefined;
+  };
+  const f = newer(path.join(REPO_ROOT, 'src'));
+  return f ? `${path.relative(REPO_ROOT, f)} changed since the last build` : undefined;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -64,8 +83,11 @@ async function main(): Promise<number> {
   mkdirSync(tmp, { recursive: true });
 
   if (!values['no-build']) {
-    progress('npm run build (servers run from dist/, as `modelkeep serve`)');
-    await run('npm', ['run', 'build', '--silent'], { timeoutMs: 300_000 });
+    const stale = distStale();
+    if (stale) {
+      progress(`npm run build (servers run from dist/, as \`modelkeep serve\`; ${stale})`);
+      await run('npm', ['run', 'build', '--silent'], { timeoutMs: 300_000 });
+    } else progress('dist/ is newer than every file in src/: no build needed');
   }
 
   let pgUrl: string | undefined = values.pg ?? process.env.MODELKEEP_BENCH_DATABASE_URL ?? DEFAULT_PG;
