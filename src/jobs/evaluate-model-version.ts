@@ -9,6 +9,7 @@ import { EvaluationFailure, TrainingCancelled, type EvaluationResult } from '../
 import type { Repos } from '../ports/store.js';
 import { evalStatus, evaluationToApi } from '../service/mappers/metrics.mapper.js';
 import { EVAL_JOB } from '../service/model-evaluations.service.js';
+import { percentOf } from './progress.js';
 import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
 
 export interface EvalHandlerOptions {
@@ -21,9 +22,6 @@ export interface EvalHandlerOptions {
 }
 
 export const DEFAULT_EVALUATION_TIMEOUT_MS = 60 * 60 * 1000;
-
-/** Percent shown while evaluating: 1 on start, 5–95 while the folds train, never 100 before 21300. */
-const percentOf = (fraction: number): number => Math.min(95, Math.max(5, Math.floor(5 + 90 * fraction)));
 
 /** What every status write of one evaluation keeps: its id, owner and parameters. */
 function baseOf(v: ModelVersion, job: Job): JsonObject {

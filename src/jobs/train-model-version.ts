@@ -6,6 +6,7 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import { TrainingCancelled, TrainingFailure, type TrainResult } from '../plugins/types.js';
 import { TRAIN_JOB } from '../service/model-versions.service.js';
 import { TrainLog } from './train-log.js';
+import { percentOf } from './progress.js';
 import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
 
 export interface TrainHandlerOptions {
@@ -18,9 +19,6 @@ export interface TrainHandlerOptions {
 }
 
 export const DEFAULT_TRAINING_TIMEOUT_MS = 60 * 60 * 1000;
-
-/** Percent shown while training: 1 on start, 5–95 while the trainer runs, never 100 before TRAINED. */
-const percentOf = (fraction: number): number => Math.min(95, Math.max(5, Math.floor(5 + 90 * fraction)));
 
 function timeoutMs(v: ModelVersion, fallback: number): number {
   const oc = v.outputInfo.output_config;
