@@ -22,6 +22,7 @@ import { memoryBench } from './09-memory.js';
 import { postgresBench, pgReachable } from './10-postgres.js';
 import { textQualityBench } from './11-text-quality.js';
 import { REPO_ROOT, run } from './lib/proc.js';
+import { removeTempDirs } from './lib/servers.js';
 import { gitDirty, gitShortCommit, machine, table, writeResults, type Bench, type BenchContext, type Row } from './lib/runner.js';
 
 const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, predictBench, startupBench, memoryBench, postgresBench];
@@ -138,6 +139,7 @@ async function main(): Promise<number> {
   }
   current = 'bench';
   rmSync(tmp, { recursive: true, force: true });
+  removeTempDirs();
 
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`\n${table(rows)}\n\n`);

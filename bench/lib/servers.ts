@@ -13,8 +13,18 @@ export const BENCH_USER = 'bench';
 export const BENCH_PAT = 'benchpat0123456789abcdef0123456789abcdef';
 export const AUTH = `Key ${BENCH_PAT}`;
 
+const made: string[] = [];
+
+/** A fresh data directory, removed by removeTempDirs() at the end of the run. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `modelkeep-bench-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `modelkeep-bench-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir() made (call once the servers using them are stopped). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) removeDir(d);
 }
 
 export function removeDir(dir: string | undefined): void {
