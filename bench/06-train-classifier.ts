@@ -1,7 +1,7 @@
 // #6 — training the embedding-classifier head on 10,000 × 1,280-d embeddings in 10 concepts (the
 // fixed synthetic set of src/ml/classifier/bench-data.ts, seed 42; first 80% train, rest held out)
 // against scikit-learn's LogisticRegression on the same arrays and split (Debian python3-sklearn,
-// run with /usr/bin/python3: src/ml/classifier/sklearn_baseline.py). Subject: the built trainer,
+// run with /usr/bin/python3: bench/sklearn_baseline.py). Subject: the built trainer,
 // `node dist/ml/classifier/bench-run.js DIR`, its own process. Targets: training time ≤ 1.0× sklearn's;
 // held-out accuracy ≥ sklearn's − 1 point.
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { REPO_ROOT, run, spawnTracked } from './lib/proc.js';
 import { alternate, median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
 
 const SUBJECT = path.join(REPO_ROOT, 'dist', 'ml', 'classifier', 'bench-run.js');
-const BASELINE = path.join(REPO_ROOT, 'src', 'ml', 'classifier', 'sklearn_baseline.py');
+const BASELINE = path.join(REPO_ROOT, 'bench', 'sklearn_baseline.py');
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 export const SKLEARN_HINT = '`apt-get install python3-sklearn` (npm run bench then runs the baseline with /usr/bin/python3)';
 

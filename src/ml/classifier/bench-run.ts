@@ -1,5 +1,5 @@
 // Trains the benchmark set once with the default options and prints one JSON line, the subject
-// half of benchmark 6 (the baseline is sklearn_baseline.py on the arrays writeDataset writes).
+// half of benchmark 6 (the baseline is bench/sklearn_baseline.py on the arrays writeDataset writes).
 // Usage: node --import tsx src/ml/classifier/bench-run.ts [DATASET_DIR]
 // Without DATASET_DIR the set is generated in memory (same seed, same arrays as writeDataset).
 import { readFileSync } from 'node:fs';
