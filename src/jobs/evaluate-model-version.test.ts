@@ -10,8 +10,7 @@ import type { Store } from '../ports/store.js';
 import { EVAL_JOB, evaluationRpcs } from '../service/model-evaluations.service.js';
 import { versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
-import { openStore } from '../storage/open-store.js';
-import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, silentLog, testPlugins, TOPICS } from '../../test/helpers/training.js';
+import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, silentLog, testPlugins, TOPICS, storeWithApp } from '../../test/helpers/training.js';
 import { evaluateModelVersionHandler } from './evaluate-model-version.js';
 import { trainModelVersionHandler } from './train-model-version.js';
 import { Worker } from './worker.js';
@@ -22,10 +21,7 @@ let app: App;
 let n = 0;
 
 before(async () => {
-  store = await openStore('sqlite::memory:');
-  await store.users.create({ id: 'u1', createdAt: Date.now() });
-  app = { userId: 'u1', id: 'a1', name: 'a1', description: '', defaultLanguage: 'en', visibility: 10, metadata: {}, createdAt: Date.now(), modifiedAt: Date.now() };
-  await store.apps.create(app);
+  ({ store, app } = await storeWithApp());
 });
 after(async () => store?.close());
 

@@ -5,8 +5,7 @@ import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
 import { TRAIN_JOB, versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
-import { openStore } from '../storage/open-store.js';
-import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, testPlugins, trainingWorker } from '../../test/helpers/training.js';
+import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, testPlugins, trainingWorker, storeWithApp } from '../../test/helpers/training.js';
 import type { Worker } from './worker.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -15,10 +14,7 @@ let app: App;
 let n = 0;
 
 before(async () => {
-  store = await openStore('sqlite::memory:');
-  await store.users.create({ id: 'u1', createdAt: Date.now() });
-  app = { userId: 'u1', id: 'a1', name: 'a1', description: '', defaultLanguage: 'en', visibility: 10, metadata: {}, createdAt: Date.now(), modifiedAt: Date.now() };
-  await store.apps.create(app);
+  ({ store, app } = await storeWithApp());
 });
 after(async () => store?.close());
 

@@ -10,6 +10,7 @@ import { systemClock } from '../../src/ports/clock.js';
 import type { Store } from '../../src/ports/store.js';
 import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../../src/ports/training-data.js';
 import type { CallContext } from '../../src/service/context.js';
+import { openStore } from '../../src/storage/open-store.js';
 
 /** Small labelled text sets with an obvious split, for training tests. */
 export const SENTIMENT = {
@@ -86,3 +87,13 @@ export function ownerContext(app: App, now = Date.now()): CallContext {
 }
 
 export type { Model };
+
+/** An in-memory SQLite store holding user `u1` and its app `a1`: the setup of the job handler tests. */
+export async function storeWithApp(): Promise<{ store: Store; app: App }> {
+  const store = await openStore('sqlite::memory:');
+  const now = Date.now();
+  await store.users.create({ id: 'u1', createdAt: now });
+  const app: App = { userId: 'u1', id: 'a1', name: 'a1', description: '', defaultLanguage: 'en', visibility: 10, metadata: {}, createdAt: now, modifiedAt: now };
+  await store.apps.create(app);
+  return { store, app };
+}
