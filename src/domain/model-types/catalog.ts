@@ -10,7 +10,7 @@ import {
   seedParam,
   templateParam,
 } from './catalog-fields.js';
-import { VALUE_COMPARATOR_NUMBERS, type ModelTypeDef, type ValueComparator } from './types.js';
+import { VALUE_COMPARATOR_NUMBERS, type FieldSpec, type ModelTypeDef, type ValueComparator } from './types.js';
 
 export { ModelTypeRegistry } from './registry.js';
 export { DEFAULT_BASE_EMBED_MODEL } from './catalog-fields.js';
@@ -29,24 +29,18 @@ const COMPARATOR_TEXT: Record<ValueComparator, string> = {
   EQUAL: 'keep a concept when its value equals the threshold',
 };
 
+/** A trainable concept classifier: what the three classifier types share besides their fields. */
+function conceptClassifier(head: Pick<ModelTypeDef, 'id' | 'title' | 'description' | 'inputFields'>, fields: FieldSpec[]): ModelTypeDef {
+  return { ...head, outputFields: ['concepts'], trainable: true, creatable: true, evaluationType: 'Classification', conceptsField: 'ARRAY_OF_CONCEPTS', conceptsRequired: true, fields };
+}
+
 /**
  * The built-in catalog. A fresh array each call so callers (and tests) may build registries from
  * edited copies. Trainable types train on our own light trainers; the template ids name them.
  */
 export function defaultModelTypes(): ModelTypeDef[] {
   return [
-    {
-      id: 'embedding-classifier',
-      title: 'Transfer Learning',
-      description: 'Classifies inputs into your concepts with a light classifier trained on the embeddings of a base embedding model; trains in seconds.',
-      inputFields: ['embeddings'],
-      outputFields: ['concepts'],
-      trainable: true,
-      creatable: true,
-      evaluationType: 'Classification',
-      conceptsField: 'ARRAY_OF_CONCEPTS',
-      conceptsRequired: true,
-      fields: [
+    conceptClassifier({ id: 'embedding-classifier', title: 'Transfer Learning', description: 'Classifies inputs into your concepts with a light classifier trained on the embeddings of a base embedding model; trains in seconds.', inputFields: ['embeddings'] }, [
         ...classifierFields(),
         {
           path: 'train_info.params.enrich_dataset',
@@ -62,20 +56,8 @@ export function defaultModelTypes(): ModelTypeDef[] {
         ...linearHeadParams(100),
         seedParam(),
         baseEmbedModel(),
-      ],
-    },
-    {
-      id: 'text-classifier',
-      title: 'Text Classifier',
-      description: 'Classifies text into your concepts.',
-      inputFields: ['text'],
-      outputFields: ['concepts'],
-      trainable: true,
-      creatable: true,
-      evaluationType: 'Classification',
-      conceptsField: 'ARRAY_OF_CONCEPTS',
-      conceptsRequired: true,
-      fields: [
+    ]),
+    conceptClassifier({ id: 'text-classifier', title: 'Text Classifier', description: 'Classifies text into your concepts.', inputFields: ['text'] }, [
         ...classifierFields(),
         templateParam([
           {
@@ -89,20 +71,8 @@ export function defaultModelTypes(): ModelTypeDef[] {
             ],
           },
         ]),
-      ],
-    },
-    {
-      id: 'visual-classifier',
-      title: 'Visual Classifier',
-      description: 'Classifies images into your concepts.',
-      inputFields: ['image'],
-      outputFields: ['concepts'],
-      trainable: true,
-      creatable: true,
-      evaluationType: 'Classification',
-      conceptsField: 'ARRAY_OF_CONCEPTS',
-      conceptsRequired: true,
-      fields: [
+    ]),
+    conceptClassifier({ id: 'visual-classifier', title: 'Visual Classifier', description: 'Classifies images into your concepts.', inputFields: ['image'] }, [
         ...classifierFields(),
         templateParam([
           {
@@ -119,8 +89,7 @@ export function defaultModelTypes(): ModelTypeDef[] {
             ],
           },
         ]),
-      ],
-    },
+    ]),
     {
       id: 'visual-embedder',
       title: 'Visual Embedder',
