@@ -1,5 +1,6 @@
 import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
+import type { ChangeClock } from './changes.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
@@ -154,6 +155,8 @@ export interface Repos {
  */
 export interface Store extends Repos {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Changes to the data, for caches of answers (see ChangeClock). */
+  readonly changes: ChangeClock;
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

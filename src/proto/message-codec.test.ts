@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadClarifaiProtos } from './load.js';
-import { messageCodec } from './message-codec.js';
+import { fieldEncoder, messageCodec } from './message-codec.js';
 
 const protos = loadClarifaiProtos();
 
@@ -41,5 +41,22 @@ describe('messageCodec: google.protobuf.Value fields', () => {
     const c = messageCodec(protos.type('clarifai.api.SingleModelResponse'));
     const out = c.decode(c.encode({ model: { id: 'm', metadata: { fields: 3, values: ['a'] } } }));
     assert.deepEqual((out.model as { metadata: unknown }).metadata, { fields: 3, values: ['a'] });
+  });
+});
+
+describe('fieldEncoder: a response as its status field + the rest', () => {
+  const type = protos.type('clarifai.api.SingleModelResponse');
+  const codec = messageCodec(type);
+  const status = { code: 10000, description: 'Ok', req_id: 'abc' };
+  const body = { model: { id: 'm1', created_at: '2024-01-02T03:04:05.123456Z', model_version: { id: 'v1', status: { code: 21100 } } } };
+
+  it('the two parts concatenated are byte-identical to encoding the whole message', () => {
+    const split = Buffer.concat([fieldEncoder(type, 'status')(status), codec.encode(body)]);
+    assert.deepEqual(split, codec.encode({ status, ...body }));
+    assert.deepEqual(codec.decode(split), codec.decode(codec.encode({ status, ...body })));
+  });
+
+  it('refuses a field that is not a singular message', () => {
+    assert.throws(() => fieldEncoder(protos.type('clarifai.api.MultiModelResponse'), 'models'), /not a singular message field/);
   });
 });

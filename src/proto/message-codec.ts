@@ -1,4 +1,4 @@
-import type protobuf from 'protobufjs';
+import protobuf from 'protobufjs';
 import { BoxedScalar, parseTimestamp } from './wkt-wrappers.js';
 
 /**
@@ -9,6 +9,25 @@ import { BoxedScalar, parseTimestamp } from './wkt-wrappers.js';
 export interface MessageCodec {
   decode(buf: Uint8Array): Record<string, unknown>;
   encode(obj: Record<string, unknown>): Buffer;
+}
+
+/**
+ * Encodes one message field on its own (tag, length, message). Protobuf messages concatenate: the
+ * bytes of `status` followed by the bytes of the other fields decode as the whole response, so a
+ * response whose body is cached needs only its status encoded per call. Byte-identical to encoding
+ * the whole message when the field has the lowest number (status = 1 in every Clarifai response).
+ */
+export function fieldEncoder(type: protobuf.Type, fieldName: string): (value: Record<string, unknown>) => Buffer {
+  const field = type.fields[fieldName];
+  const sub = field?.resolvedType;
+  if (!field || !sub || !('fieldsArray' in sub) || field.repeated) throw new Error(`${type.fullName}.${fieldName} is not a singular message field`);
+  const t = sub as protobuf.Type;
+  const tag = (field.id << 3) | 2;
+  return (value) => {
+    const w = protobuf.Writer.create().uint32(tag).fork();
+    t.encode(t.fromObject(prepare(t, value)), w);
+    return Buffer.from(w.ldelim().finish());
+  };
 }
 
 const TIMESTAMP = '.google.protobuf.Timestamp';

@@ -7,13 +7,25 @@ import { responseSkeleton } from '../proto/skeleton.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
 import type { ApiObject, CallContext, Caller, RpcImpl } from './context.js';
-import { mapError, okStatus, statusOf } from './status.js';
+import { mapError, okStatus, statusOf, type ApiStatus } from './status.js';
 
+/**
+ * A response as its two parts: the status (fresh per call: it carries the req_id) and the rest of
+ * the message, which may be a sealed body shared between calls (see sealed.ts). Transports write
+ * the status first, as Clarifai prints it, then the body's fields.
+ */
 export interface DispatchResult {
-  response: ApiObject;
-  /** The response's status.code, for transports that map it (REST). */
+  status: ApiStatus;
+  /** Every field of the response message but `status`. */
+  body: ApiObject;
+  /** status.code, for transports that map it (REST). */
   code: number;
   retryable: boolean;
+}
+
+/** The whole response message as one object (for transports without split encoding, and tests). */
+export function responseOf(r: DispatchResult): ApiObject {
+  return { status: r.status, ...r.body };
 }
 
 export interface Logger {
@@ -43,17 +55,18 @@ export class Dispatcher {
   async call(rpcName: string, req: ApiObject, authorization: string | undefined): Promise<DispatchResult> {
     const rpc = this.deps.protos.rpcs.get(rpcName);
     const reqId = newId();
-    if (!rpc) return { response: { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId) }, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
+    if (!rpc) return { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId), body: {}, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
     try {
       const now = this.deps.clock.now();
       const caller = rpc.authType === 'NoAuth' ? undefined : await this.deps.auth.authenticate(authorization, now);
       const impl = this.deps.impls.get(rpcName);
       if (!impl || !caller) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
       const ctx = await this.context(rpc, impl, caller, req, reqId, now);
-      const body = await impl.handle(ctx, req);
-      const status = (body.status as { code: number } | undefined) ?? okStatus(reqId);
-      // status first, as Clarifai prints it
-      return { response: { status, ...body }, code: status.code, retryable: false };
+      const answer = await impl.handle(ctx, req);
+      if (answer.status === undefined) return { status: okStatus(reqId), body: answer, code: Code.SUCCESS, retryable: false };
+      // A handler that sets its own status (e.g. mixed success) returns it inside a fresh body.
+      const { status, ...body } = answer;
+      return { status: status as ApiStatus, body, code: (status as ApiStatus).code, retryable: false };
     } catch (err) {
       return this.failure(rpc, err, reqId);
     }
@@ -63,7 +76,7 @@ export class Dispatcher {
   failure(rpc: RpcInfo, err: unknown, reqId = newId()): DispatchResult {
     const mapped = mapError(err, reqId);
     if (mapped.internal) this.deps.log.error({ err, reqId, rpc: rpc.name }, 'internal error');
-    return { response: { status: mapped.status, ...responseSkeleton(rpc.responseType) }, code: mapped.status.code, retryable: mapped.retryable };
+    return { status: mapped.status, body: responseSkeleton(rpc.responseType), code: mapped.status.code, retryable: mapped.retryable };
   }
 
   private async context(rpc: RpcInfo, impl: RpcImpl, caller: Caller, req: ApiObject, reqId: string, now: number): Promise<CallContext> {

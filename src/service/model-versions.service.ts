@@ -9,6 +9,7 @@ import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } fr
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store, VersionSortField } from '../ports/store.js';
+import { AnswerCache, answerKey } from './answer-cache.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
@@ -63,7 +64,7 @@ function trainJob(v: ModelVersion, modelTypeId: string, now: number, evalInfo: u
 }
 
 /** Model versions: creation is the training trigger for trainable types; concepts never change afterwards. */
-export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<string, RpcImpl> {
+export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes)): Record<string, RpcImpl> {
   const getVersion = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
     const model = await findModel(store, ctx, req.model_id);
     const vid = String(req.version_id ?? req.model_version_id ?? '');
@@ -94,10 +95,11 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry): Record<stri
     },
     GetModelVersion: {
       access: 'app-read',
-      async handle(ctx, req) {
-        const { model, version } = await getVersion(ctx, req);
-        return { model_version: versionToApi(version, model, { concepts: false }) };
-      },
+      handle: (ctx, req) =>
+        answers.get(answerKey('GetModelVersion', ctx, req.model_id, req.version_id ?? req.model_version_id), ctx.now, async () => {
+          const { model, version } = await getVersion(ctx, req);
+          return { model_version: versionToApi(version, model, { concepts: false }) };
+        }),
     },
     ListModelVersions: {
       access: 'app-read',

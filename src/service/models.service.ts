@@ -5,6 +5,7 @@ import { DEFAULT_MODEL_TYPE_ID, type ModelTypeRegistry } from '../domain/model-t
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
+import { AnswerCache, answerKey } from './answer-cache.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
@@ -60,7 +61,7 @@ const duplicateModel = (id: string, ctx: CallContext) => (e: unknown): never => 
 };
 
 /** Models: model-level fields only. No RPC here creates or changes a version (2023-01-20). */
-export function modelRpcs(store: Store, types: ModelTypeRegistry): Record<string, RpcImpl> {
+export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes)): Record<string, RpcImpl> {
   return {
     PostModels: {
       access: 'app-write',
@@ -75,17 +76,19 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry): Record<string
     },
     GetModel: {
       access: 'app-read',
-      async handle(ctx, req) {
-        const m = await findModel(store, ctx, req.model_id);
-        return { model: modelToApi(m, await versionFor(store, m, req.version_id)) };
-      },
+      handle: (ctx, req) =>
+        answers.get(answerKey('GetModel', ctx, req.model_id, req.version_id), ctx.now, async () => {
+          const m = await findModel(store, ctx, req.model_id);
+          return { model: modelToApi(m, await versionFor(store, m, req.version_id)) };
+        }),
     },
     GetModelOutputInfo: {
       access: 'app-read',
-      async handle(ctx, req) {
-        const m = await findModel(store, ctx, req.model_id);
-        return { model: modelToApi(m, await versionFor(store, m, req.version_id), { concepts: true }) };
-      },
+      handle: (ctx, req) =>
+        answers.get(answerKey('GetModelOutputInfo', ctx, req.model_id, req.version_id), ctx.now, async () => {
+          const m = await findModel(store, ctx, req.model_id);
+          return { model: modelToApi(m, await versionFor(store, m, req.version_id), { concepts: true }) };
+        }),
     },
     ListModels: {
       access: 'user-or-app-read',

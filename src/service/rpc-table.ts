@@ -1,6 +1,7 @@
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
+import { AnswerCache } from './answer-cache.js';
 import { appRpcs } from './apps.service.js';
 import type { Authenticator } from './auth.service.js';
 import { conceptRpcs } from './concepts.service.js';
@@ -29,16 +30,19 @@ export interface ServiceDeps {
   plugins: PluginRegistry;
   /** Downloads data.image.url for PostModelOutputs (default: http(s) with a time limit). */
   fetchUrl?: UrlFetcher;
+  /** Reused answers of the hot reads (default: one cache over store.changes). */
+  answers?: AnswerCache;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
 export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
+  const answers = d.answers ?? new AnswerCache(d.store.changes);
   const all = {
     ...appRpcs(d.store, d.apps, d.auth),
     ...keyRpcs(d.store, d.auth, d.validScopes),
     ...modelTypeRpcs(d.types),
-    ...modelRpcs(d.store, d.types),
-    ...versionRpcs(d.store, d.types),
+    ...modelRpcs(d.store, d.types, answers),
+    ...versionRpcs(d.store, d.types, answers),
     ...evaluationRpcs(d.store, d.plugins),
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),

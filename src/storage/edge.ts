@@ -7,6 +7,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
+import { isWriteQuery } from './change-clock.js';
 
 /**
  * Marks the async context of a `transaction(fn)` callback. A query on the root (non-transaction)
@@ -37,11 +38,15 @@ export class TxScope {
 
 type Translate = (err: unknown) => unknown;
 
+/** Told after each write statement and each commit, so caches of answers know the data moved. */
+export type OnWrite = () => void;
+
 /** Wraps a connection so every statement's driver error is translated where it happens. */
 class EdgeConnection implements DatabaseConnection {
   constructor(
     readonly inner: DatabaseConnection,
     private readonly translate: Translate,
+    private readonly onWrite: OnWrite,
   ) {}
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
@@ -49,6 +54,9 @@ class EdgeConnection implements DatabaseConnection {
       return await this.inner.executeQuery<R>(q);
     } catch (err) {
       throw this.translate(err);
+    } finally {
+      // Also after a failed write: a statement cut off mid-commit may still have been applied.
+      if (isWriteQuery(q)) this.onWrite();
     }
   }
 
@@ -65,6 +73,7 @@ class EdgeDriver implements Driver {
     private readonly inner: Driver,
     private readonly translate: Translate,
     private readonly scope: TxScope,
+    private readonly onWrite: OnWrite,
   ) {}
 
   private async guard<T>(p: () => Promise<T>): Promise<T> {
@@ -88,7 +97,7 @@ class EdgeDriver implements Driver {
     const inner = await this.guard(() => this.inner.acquireConnection());
     let conn = this.#wrapped.get(inner);
     if (!conn) {
-      conn = new EdgeConnection(inner, this.translate);
+      conn = new EdgeConnection(inner, this.translate, this.onWrite);
       this.#wrapped.set(inner, conn);
     }
     return conn;
@@ -98,8 +107,13 @@ class EdgeDriver implements Driver {
     return this.guard(() => this.inner.beginTransaction(this.unwrap(c), s));
   }
 
-  commitTransaction(c: DatabaseConnection): Promise<void> {
-    return this.guard(() => this.inner.commitTransaction(this.unwrap(c)));
+  async commitTransaction(c: DatabaseConnection): Promise<void> {
+    try {
+      await this.guard(() => this.inner.commitTransaction(this.unwrap(c)));
+    } finally {
+      // The transaction's writes become visible to other readers only now.
+      this.onWrite();
+    }
   }
 
   rollbackTransaction(c: DatabaseConnection): Promise<void> {
@@ -116,10 +130,10 @@ class EdgeDriver implements Driver {
 }
 
 /** A dialect identical to `base` except that its driver goes through the edge. */
-export function edgeDialect(base: Dialect, translate: Translate, scope: TxScope): Dialect {
+export function edgeDialect(base: Dialect, translate: Translate, scope: TxScope, onWrite: OnWrite): Dialect {
   return {
     createAdapter: () => base.createAdapter(),
-    createDriver: () => new EdgeDriver(base.createDriver(), translate, scope),
+    createDriver: () => new EdgeDriver(base.createDriver(), translate, scope, onWrite),
     createQueryCompiler: () => base.createQueryCompiler(),
     createIntrospector: (db) => base.createIntrospector(db),
   };

@@ -35,6 +35,7 @@ function repos(ctx: Ctx): Repos {
  */
 export class KyselyStore implements Store {
   readonly dialect: Backend['dialect'];
+  readonly changes: Backend['changes'];
   readonly users: Repos['users'];
   readonly keys: Repos['keys'];
   readonly apps: Repos['apps'];
@@ -52,6 +53,7 @@ export class KyselyStore implements Store {
   constructor(backend: Backend) {
     this.#backend = backend;
     this.dialect = backend.dialect;
+    this.changes = backend.changes;
     this.#hot = hotQueries(backend.db);
     const root = repos({
       db: backend.db,

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Backend } from './backend.js';
+import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
+import { listenerConfig, PgChangeListener } from './pg-change-listener.js';
 import { translatePgError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -37,12 +39,8 @@ export function splitSchema(url: string): { connectionString: string; schema?: s
 
 export function openPostgres(opts: PostgresOptions): Backend {
   const { connectionString, schema } = splitSchema(opts.url);
-  const pool = new pg.Pool({
-    connectionString,
-    max: opts.poolSize ?? 10,
-    types,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  const connection = { connectionString, types, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
+  const pool = new pg.Pool({ ...connection, max: opts.poolSize ?? 10 });
   const report = (err: Error): void => opts.onConnectionError?.(err);
   // Without listeners, a connection that dies (server restart) emits an unhandled 'error' and kills
   // the process. Idle ones surface on the pool; checked-out ones on the client, whose query then
@@ -51,13 +49,19 @@ export function openPostgres(opts: PostgresOptions): Backend {
   pool.on('connect', (client) => client.on('error', report));
 
   const scope = new TxScope();
-  const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope) });
+  const listener = new PgChangeListener(listenerConfig(connection), report);
+  const changes = new ProcessChangeClock(() => listener.seen());
+  const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope, () => changes.written()) });
   return {
     dialect: 'postgres',
     db,
+    changes,
     transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
     migrate: () => migratePostgres(db, schema),
-    close: () => db.destroy(),
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import type { Backend } from './backend.js';
+import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
 import { translateSqliteError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -88,11 +89,15 @@ export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database
 export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
   const raw = openSqliteDatabase(file, opts.busyTimeoutMs);
   const scope = new TxScope();
+  // data_version moves when another connection (another process) commits; our own writes are counted at the edge.
+  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
+  const changes = new ProcessChangeClock(() => dataVersion.get() as number);
   const base = new ImmediateSqliteDialect({ database: cachingDatabase(raw, opts.statementCacheSize) });
-  const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope) });
+  const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope, () => changes.written()) });
   return {
     dialect: 'sqlite',
     db,
+    changes,
     transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
     migrate: () => migrateToLatest(db),
     close: () => db.destroy(),

@@ -8,12 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import { migrations } from '../../src/storage/migrations/index.js';
 import { migrate, openKyselyStore, sqliteFile } from '../../src/storage/open-store.js';
 import { basicCases } from './cases/basic.js';
+import { changeCases } from './cases/changes.js';
 import type { Harness } from './cases/harness.js';
 import { jobCases } from './cases/jobs.js';
 import { modelListCases } from './cases/model-list.js';
 import { modelCases } from './cases/models.js';
 import { planCases } from './cases/plans.js';
-import { postgresCases } from './cases/postgres-only.js';
+import { postgresCases, postgresChangeCases } from './cases/postgres-only.js';
 import { trainingDataCases } from './cases/training-data.js';
 import { transactionCases } from './cases/transactions.js';
 import { versionCases } from './cases/versions.js';
@@ -40,6 +41,7 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   describe('Training data', () => trainingDataCases(h));
   transactionCases(h);
   planCases(h);
+  changeCases(h);
   extra?.(h);
 }
 
@@ -47,7 +49,10 @@ if (PG_SKIP) console.log(`note: ${PG_SKIP}`);
 
 describe('Store contract [sqlite]', () => contract(freshSqlite));
 
-describe('Store contract [postgres]', { skip: PG_SKIP }, () => contract(freshPostgres, postgresCases));
+describe('Store contract [postgres]', { skip: PG_SKIP }, () => contract(freshPostgres, (h) => {
+  postgresCases(h);
+  postgresChangeCases(h);
+}));
 
 describe('Migrations: an empty SQLite and an empty PostgreSQL end with the same schema', { skip: PG_SKIP }, () => {
   it('same tables, columns (type, nullability), indexes and foreign keys', async () => {

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_training_data.js';
+import * as m003 from './003_change_notifications.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -9,6 +10,7 @@ import * as m002 from './002_training_data.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': m001,
   '002_training_data': m002,
+  '003_change_notifications': m003,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

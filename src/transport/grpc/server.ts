@@ -3,13 +3,31 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
 import type { ClarifaiProtos, RpcInfo } from '../../proto/load.js';
-import { messageCodec } from '../../proto/message-codec.js';
-import type { Dispatcher } from '../../service/dispatcher.js';
+import type protobuf from 'protobufjs';
+import { fieldEncoder, messageCodec, type MessageCodec } from '../../proto/message-codec.js';
+import { responseOf, type DispatchResult, type Dispatcher } from '../../service/dispatcher.js';
+import { sealedMemo } from '../../service/sealed.js';
 
 export interface GrpcOptions {
   maxMessageBytes: number;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
+}
+
+/** A dispatch result on its way to `responseSerialize`, which encodes its status and (cached) body apart. */
+class Answer {
+  constructor(readonly r: DispatchResult) {}
+}
+
+/** Encodes an Answer as its status field followed by its body's fields (cached for sealed bodies). */
+function answerSerializer(type: protobuf.Type, res: MessageCodec): (o: unknown) => Buffer {
+  const statusField = type.fields.status ? fieldEncoder(type, 'status') : undefined;
+  const body = sealedMemo((b) => res.encode(b));
+  return (o) => {
+    if (!(o instanceof Answer)) return res.encode(o as Record<string, unknown>);
+    if (!statusField) return res.encode(responseOf(o.r));
+    return Buffer.concat([statusField(o.r.status as unknown as Record<string, unknown>), body(o.r.body)]);
+  };
 }
 
 /** A request that could not be decoded travels to the handler as this, so it gets an in-band 11100. */
@@ -45,6 +63,7 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
     const method = service.methods[rpc.name]!;
     const req = messageCodec(rpc.requestType);
     const res = messageCodec(rpc.responseType);
+    const serialize = answerSerializer(rpc.responseType, res);
     definition[rpc.name] = {
       path: `/clarifai.api.V2/${rpc.name}`,
       requestStream: Boolean(method.requestStream),
@@ -57,14 +76,14 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
           return new DecodeFailure((e as Error).message);
         }
       },
-      responseSerialize: (o: unknown) => res.encode(o as Record<string, unknown>),
+      responseSerialize: serialize,
       responseDeserialize: (b: Buffer) => res.decode(b),
       originalName: rpc.name,
     };
     if (!method.requestStream && !method.responseStream) {
       impl[rpc.name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         answer(dispatcher, rpc, call.request, call.metadata).then(
-          (r) => (r.retryable ? callback({ code: grpc.status.UNAVAILABLE, details: String((r.response.status as { details?: string }).details) }) : callback(null, r.response)),
+          (r) => (r.retryable ? callback({ code: grpc.status.UNAVAILABLE, details: String(r.status.details) }) : callback(null, new Answer(r))),
           (e: unknown) => callback({ code: grpc.status.INTERNAL, details: (e as Error).message }),
         );
       };
@@ -73,9 +92,9 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
       impl[rpc.name] = (call: Call, callback?: grpc.sendUnaryData<unknown>) => {
         const r = dispatcher.failure(rpc, new ApiError(Code.NOT_IMPLEMENTED, `${rpc.name} (a streaming method) is not implemented by modelkeep.`));
         if (method.responseStream) {
-          (call as grpc.ServerWritableStream<unknown, unknown>).write(r.response);
+          (call as grpc.ServerWritableStream<unknown, unknown>).write(new Answer(r));
           (call as grpc.ServerWritableStream<unknown, unknown>).end();
-        } else callback?.(null, r.response);
+        } else callback?.(null, new Answer(r));
       };
     }
   }

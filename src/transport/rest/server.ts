@@ -5,7 +5,8 @@ import { Code } from '../../domain/status-codes.js';
 import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
 import { ApiError } from '../../domain/errors.js';
-import type { Dispatcher } from '../../service/dispatcher.js';
+import type { DispatchResult, Dispatcher } from '../../service/dispatcher.js';
+import { sealedMemo } from '../../service/sealed.js';
 import { statusOf } from '../../service/status.js';
 import { newId } from '../../domain/ids.js';
 import { httpStatusFor } from './http-status.js';
@@ -30,8 +31,22 @@ function translateCodecError(rpc: RpcInfo, e: JsonCodecError): ApiError {
   return new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`);
 }
 
+function sendText(reply: FastifyReply, code: number, json: string): FastifyReply {
+  return reply.code(httpStatusFor(code)).header('content-type', 'application/json; charset=utf-8').send(json);
+}
+
 function send(reply: FastifyReply, code: number, body: unknown): FastifyReply {
-  return reply.code(httpStatusFor(code)).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  return sendText(reply, code, JSON.stringify(body));
+}
+
+/** JSON of a body without its status; kept for sealed (shared, cached) bodies. */
+const bodyJson = sealedMemo((body) => JSON.stringify(body));
+
+/** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
+function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
+  const body = bodyJson(r.body);
+  const status = JSON.stringify(r.status);
+  return sendText(reply, r.code, body.length <= 2 ? `{"status":${status}}` : `{"status":${status},${body.slice(1)}`);
 }
 
 /** REST adapter: routes generated from the protos' HTTP bindings, each a thin decode -> dispatch -> encode. */
@@ -70,10 +85,10 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
         } catch (e) {
           if (!(e instanceof JsonCodecError)) throw e;
           const r = dispatcher.failure(rpc, translateCodecError(rpc, e));
-          return send(reply, r.code, r.response);
+          return sendResult(reply, r);
         }
         const r = await dispatcher.call(rpc.name, request, req.headers.authorization);
-        return send(reply, r.code, r.response);
+        return sendResult(reply, r);
       };
       try {
         app.route({ method: binding.method, url: route.url, handler, config: { rpc } });
@@ -98,7 +113,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       const rpc = (req.routeOptions.config as { rpc?: RpcInfo } | undefined)?.rpc;
       if (rpc) {
         const r = dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), reqId);
-        return send(reply, r.code, r.response);
+        return sendResult(reply, r);
       }
       return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, details, reqId) });
     }

@@ -142,3 +142,38 @@ export function postgresCases(h: Harness & { url: string }): void {
     }
   });
 }
+
+/** PostgreSQL's side of the ChangeClock: triggers on every table, and a listener that never trusts a gap. */
+export function postgresChangeCases(h: Harness & { url: string }): void {
+  it('postgres: every table notifies changes (a migration that adds a table must call notifyOnChange)', async () => {
+    const schema = new URL(h.url).searchParams.get('schema')!;
+    const rows = await adminQuery<{ table_name: string; notifies: boolean }>(
+      `select t.table_name, exists (
+         select 1 from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace
+         join pg_proc p on p.oid = g.tgfoid
+         where n.nspname = t.table_schema and c.relname = t.table_name and p.proname = 'modelkeep_notify_change') as notifies
+       from information_schema.tables t where t.table_schema = $1 and t.table_name not like 'kysely_%'`,
+      [schema],
+    );
+    assert.ok(rows.length >= 17, `only ${rows.length} tables found`);
+    assert.deepEqual(rows.filter((r) => !r.notifies).map((r) => r.table_name), []);
+  });
+
+  it('postgres: a killed listener makes the token undefined (nothing reused), then it reconnects with a new token', async () => {
+    const appName = `mk_listen_${randomBytes(4).toString('hex')}`;
+    const u = new URL(h.url);
+    u.searchParams.set('application_name', appName);
+    const store = await openKyselyStore(u.toString(), { onConnectionError: () => undefined });
+    try {
+      let t0: number | undefined;
+      await until(async () => (t0 = store.changes.token()) !== undefined, 'the listener to listen');
+      await adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1`, [`${appName} changes`]);
+      await until(async () => store.changes.token() === undefined, 'the token to become undefined after the kill', 3000);
+      let t1: number | undefined;
+      await until(async () => (t1 = store.changes.token()) !== undefined, 'the listener to reconnect');
+      assert.notEqual(t1, t0, 'after a gap the token must differ: changes may have been missed');
+    } finally {
+      await store.close();
+    }
+  });
+}
