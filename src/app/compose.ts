@@ -59,7 +59,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log);
     const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins });
-    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log });
+    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes });
 
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });

@@ -10,4 +10,11 @@ export interface ChangeClock {
    * listener that is reconnecting): then nothing may be reused.
    */
   token(): number | undefined;
+
+  /**
+   * Called before a write is acknowledged: resolves once every other process can have seen this
+   * process's writes so far (PostgreSQL: our own NOTIFY came back through the listener, so the other
+   * listeners have been sent theirs). Undefined when there is nothing to wait for.
+   */
+  published(): Promise<void> | undefined;
 }

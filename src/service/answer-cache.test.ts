@@ -9,6 +9,9 @@ class FakeClock implements ChangeClock {
   token(): number | undefined {
     return this.value;
   }
+  published(): undefined {
+    return undefined;
+  }
 }
 
 function counting(body: () => Record<string, unknown> = () => ({ model: { id: 'm' } })) {

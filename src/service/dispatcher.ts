@@ -1,6 +1,7 @@
 import { ApiError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
+import type { ChangeClock } from '../ports/changes.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClarifaiProtos, RpcInfo } from '../proto/load.js';
 import { responseSkeleton } from '../proto/skeleton.js';
@@ -39,6 +40,8 @@ export interface DispatcherDeps {
   apps: AppResolver;
   clock: Clock;
   log: Logger;
+  /** Writes are acknowledged only once other processes can see them (see ChangeClock.published). */
+  changes?: ChangeClock;
 }
 
 /**
@@ -63,6 +66,8 @@ export class Dispatcher {
       if (!impl || !caller) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
       const ctx = await this.context(rpc, impl, caller, req, reqId, now);
       const answer = await impl.handle(ctx, req);
+      const published = this.deps.changes?.published();
+      if (published) await published;
       if (answer.status === undefined) return { status: okStatus(reqId), body: answer, code: Code.SUCCESS, retryable: false };
       // A handler that sets its own status (e.g. mixed success) returns it inside a fresh body.
       const { status, ...body } = answer;

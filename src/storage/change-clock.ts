@@ -20,11 +20,31 @@ export function isWriteQuery(q: CompiledQuery): boolean {
 export class ProcessChangeClock implements ChangeClock {
   #n = 0;
   #lastExternal: number | undefined;
+  #writes = 0;
+  #published = 0;
+  #pending: { upTo: number; done: Promise<void> } | undefined;
 
-  constructor(private readonly external: () => number | undefined) {}
+  /** `fence` resolves once a marker sent after the writes so far has reached every listener (none on SQLite). */
+  constructor(
+    private readonly external: () => number | undefined,
+    private readonly fence?: () => Promise<void>,
+  ) {}
 
   written(): void {
     this.#n++;
+    this.#writes++;
+  }
+
+  published(): Promise<void> | undefined {
+    if (!this.fence || this.#writes === this.#published) return undefined;
+    const upTo = this.#writes;
+    // A fence sent now covers every write committed so far; one in flight covers those before it.
+    if (this.#pending && this.#pending.upTo >= upTo) return this.#pending.done;
+    const done = this.fence().then(() => {
+      this.#published = Math.max(this.#published, upTo);
+    });
+    this.#pending = { upTo, done };
+    return done;
   }
 
   token(): number | undefined {

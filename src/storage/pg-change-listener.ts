@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CHANGES_CHANNEL } from './migrations/003_change_notifications.js';
 
 const RETRY_MS = [100, 500, 2000, 5000];
 const PING_MS = 5000;
+/** A fence that has not come back by then is given up (the write is committed either way). */
+const FENCE_TIMEOUT_MS = 1000;
 
 /**
  * The listener's connection settings: the pool's, with an application_name that tells it apart in
@@ -30,6 +33,8 @@ export class PgChangeListener {
   #closed = false;
   #client: pg.Client | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #schema: string | undefined;
+  readonly #fences = new Map<string, () => void>();
 
   constructor(
     private readonly config: pg.ClientConfig,
@@ -42,6 +47,28 @@ export class PgChangeListener {
       void this.#connect(0);
     }
     return this.#listening ? this.#count : undefined;
+  }
+
+  /**
+   * Sends a marker on the channel from our own connection and resolves when it comes back. PostgreSQL
+   * delivers notifications in commit order and signals every listener at once, so by then every
+   * other process's listener has been sent the notifications of our earlier commits too.
+   */
+  fence(): Promise<void> {
+    const client = this.#client;
+    const schema = this.#schema;
+    if (!this.#listening || !client || !schema) return Promise.resolve();
+    const id = randomUUID();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#fences.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, FENCE_TIMEOUT_MS);
+      this.#fences.set(id, done);
+      client.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, `${schema}:fence:${id}`]).catch(done);
+    });
   }
 
   async close(): Promise<void> {
@@ -63,6 +90,7 @@ export class PgChangeListener {
       this.#client = undefined;
       this.#listening = false;
       clearTimeout(this.#timer);
+      for (const done of [...this.#fences.values()]) done(); // they cannot come back on this connection
       if (err && !this.#closed) this.report(err);
       client.end().catch(() => undefined);
       if (!this.#closed) this.#timer = setTimeout(() => void this.#connect(attempt + 1), RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]).unref();
@@ -75,9 +103,13 @@ export class PgChangeListener {
       const schema = rows[0]?.s;
       // The schema may not exist yet (created by the first migrate): try again shortly.
       if (!schema) throw new Error('no current schema yet');
+      const fencePrefix = `${schema}:fence:`;
       client.on('notification', (n) => {
-        if (n.channel === CHANGES_CHANNEL && n.payload === schema) this.#count++;
+        if (n.channel !== CHANGES_CHANNEL || !n.payload) return;
+        if (n.payload === schema) this.#count++;
+        else if (n.payload.startsWith(fencePrefix)) this.#fences.get(n.payload.slice(fencePrefix.length))?.();
       });
+      this.#schema = schema;
       await client.query(`listen ${CHANGES_CHANNEL}`);
       if (this.#client !== client) return;
       this.#count++; // anything may have changed while nobody listened

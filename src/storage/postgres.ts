@@ -50,7 +50,7 @@ export function openPostgres(opts: PostgresOptions): Backend {
 
   const scope = new TxScope();
   const listener = new PgChangeListener(listenerConfig(connection), report);
-  const changes = new ProcessChangeClock(() => listener.seen());
+  const changes = new ProcessChangeClock(() => listener.seen(), () => listener.fence());
   const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope, () => changes.written()) });
   return {
     dialect: 'postgres',
