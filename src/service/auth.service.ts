@@ -33,12 +33,13 @@ export class Authenticator {
       const hint = /^key /i.test(header) ? ' The scheme is case-sensitive: use "Key", not "key".' : ' Expected "Key <token>".';
       throw new ApiError(Code.CONN_INVALID_REQUEST, `Malformed authorization header.${hint}`);
     }
-    const hash = hashToken(m[1]!);
-    let entry = this.cache.get(hash);
+    // Keyed by the token itself: hashing it costs more than the whole cached lookup.
+    const token = m[1]!;
+    let entry = this.cache.get(token);
     if (!entry || entry.until < now) {
-      entry = { key: (await this.keys.findByTokenHash(hash)) ?? null, until: now + this.ttlMs };
+      entry = { key: (await this.keys.findByTokenHash(hashToken(token))) ?? null, until: now + this.ttlMs };
       if (this.cache.size >= this.maxEntries) this.cache.clear();
-      this.cache.set(hash, entry);
+      this.cache.set(token, entry);
     }
     const key = entry.key;
     if (!key) throw new ApiError(Code.CONN_KEY_NOT_FOUND, 'API key not found: the token is unknown or was deleted. Create a key with PostKeys or use a personal access token.');
@@ -48,11 +49,11 @@ export class Authenticator {
 
   /** Drops cached lookups of a key (after DeleteKey). */
   evictKey(keyId: string): void {
-    for (const [hash, e] of this.cache) if (e.key?.id === keyId) this.cache.delete(hash);
+    for (const [token, e] of this.cache) if (e.key?.id === keyId) this.cache.delete(token);
   }
 
   /** Drops cached lookups of the app keys bound to an app (after DeleteApp, which deletes them). */
   evictApp(userId: string, appId: string): void {
-    for (const [hash, e] of this.cache) if (e.key?.userId === userId && e.key.appIds.includes(appId)) this.cache.delete(hash);
+    for (const [token, e] of this.cache) if (e.key?.userId === userId && e.key.appIds.includes(appId)) this.cache.delete(token);
   }
 }
