@@ -10,21 +10,61 @@ export class JsonCodecError extends Error {
 
 export type DecodeMode = 'body' | 'query';
 
+const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+
+/** How a field's JSON value is read: worked out once per field, not per value. */
+type FieldKind = 'scalar' | 'enum' | 'message' | 'struct' | 'value' | 'list' | 'timestamp' | 'duration' | 'wrapper';
+
+interface FieldInfo {
+  field: protobuf.Field;
+  kind: FieldKind;
+  /** kind 'enum'. */
+  enumType?: protobuf.Enum;
+  /** kind 'message'. */
+  msgType?: protobuf.Type;
+  /** kind 'wrapper': the wrapper's `value` field. */
+  inner?: protobuf.Field;
+}
+
 interface TypeIndex {
-  byName: Map<string, protobuf.Field>;
+  byName: Map<string, FieldInfo>;
   defaults: Array<[string, number]>;
 }
 const indexes = new WeakMap<protobuf.Type, TypeIndex>();
 
+function fieldInfo(f: protobuf.Field): FieldInfo {
+  const rt = f.resolvedType; // the root is resolveAll()-ed when loaded
+  if (rt instanceof protobuf.Enum) return { field: f, kind: 'enum', enumType: rt };
+  if (!(rt instanceof protobuf.Type)) return { field: f, kind: 'scalar' };
+  // fullName is computed by protobufjs on every read: read it here, once per field.
+  switch (rt.fullName) {
+    case '.google.protobuf.Struct':
+      return { field: f, kind: 'struct' };
+    case '.google.protobuf.Value':
+      return { field: f, kind: 'value' };
+    case '.google.protobuf.ListValue':
+      return { field: f, kind: 'list' };
+    case '.google.protobuf.Timestamp':
+      return { field: f, kind: 'timestamp' };
+    case '.google.protobuf.Duration':
+      return { field: f, kind: 'duration' };
+    default: {
+      const inner = WRAPPERS.has(rt.fullName) ? rt.fields.value : undefined;
+      return inner ? { field: f, kind: 'wrapper', inner } : { field: f, kind: 'message', msgType: rt };
+    }
+  }
+}
+
 function indexOf(type: protobuf.Type): TypeIndex {
   let idx = indexes.get(type);
   if (idx) return idx;
-  const byName = new Map<string, protobuf.Field>();
+  const byName = new Map<string, FieldInfo>();
   const defaults: Array<[string, number]> = [];
   for (const f of type.fieldsArray) {
-    byName.set(f.name, f);
+    const info = fieldInfo(f);
+    byName.set(f.name, info);
     const camel = protobuf.util.camelCase(f.name);
-    if (!byName.has(camel)) byName.set(camel, f);
+    if (!byName.has(camel)) byName.set(camel, info);
     const d = f.options?.['(clarifai.api.utils.cl_default_float)'];
     if (typeof d === 'number') defaults.push([f.name, d]);
   }
@@ -33,7 +73,6 @@ function indexOf(type: protobuf.Type): TypeIndex {
   return idx;
 }
 
-const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
 const INT32 = new Set(['int32', 'sint32', 'sfixed32']);
 const UINT32 = new Set(['uint32', 'fixed32']);
 const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
@@ -95,44 +134,34 @@ function enumValue(e: protobuf.Enum, v: unknown, path: string): number {
   return fail(path, `expected an enum name or number of ${e.name}, got ${typeName(v)}`);
 }
 
-function wellKnown(t: protobuf.Type, v: unknown, path: string, mode: DecodeMode): { ok: true; value: unknown } | undefined {
-  switch (t.fullName) {
-    case '.google.protobuf.Struct':
+function fieldValue(info: FieldInfo, v: unknown, path: string, mode: DecodeMode): unknown {
+  switch (info.kind) {
+    case 'scalar':
+      return scalar(info.field, v, path, mode);
+    case 'message':
+      return decodeMessage(info.msgType!, v, path, mode);
+    case 'enum':
+      return enumValue(info.enumType!, v, path);
+    case 'struct':
       if (!isPlainObject(v)) fail(path, `expected a JSON object, got ${typeName(v)}`);
-      return { ok: true, value: v };
-    case '.google.protobuf.Value':
-      return { ok: true, value: v };
-    case '.google.protobuf.ListValue':
+      return v;
+    case 'value':
+      return v;
+    case 'list':
       if (!Array.isArray(v)) fail(path, `expected an array, got ${typeName(v)}`);
-      return { ok: true, value: v };
-    case '.google.protobuf.Timestamp':
+      return v;
+    case 'timestamp':
       if (typeof v !== 'string') fail(path, 'expected an RFC 3339 timestamp string');
       try { parseTimestamp(v); } catch { fail(path, `"${v}" is not an RFC 3339 timestamp`); }
-      return { ok: true, value: v };
-    case '.google.protobuf.Duration': {
+      return v;
+    case 'duration': {
       const m = typeof v === 'string' ? /^(-?\d+)(?:\.(\d{1,9}))?s$/.exec(v) : null;
       if (!m) fail(path, 'expected a duration such as "1.5s"');
-      return { ok: true, value: { seconds: m[1], nanos: Number((m[2] ?? '').padEnd(9, '0')) } };
+      return { seconds: m[1], nanos: Number((m[2] ?? '').padEnd(9, '0')) };
     }
-    default:
-      if (WRAPPERS.has(t.fullName)) {
-        const inner = t.fields.value;
-        if (!inner) return undefined;
-        return { ok: true, value: scalar(inner, v, path, mode) };
-      }
-      return undefined;
+    case 'wrapper':
+      return scalar(info.inner!, v, path, mode);
   }
-}
-
-function fieldValue(f: protobuf.Field, v: unknown, path: string, mode: DecodeMode): unknown {
-  const rt = f.resolvedType;
-  if (rt instanceof protobuf.Enum) return enumValue(rt, v, path);
-  if (rt instanceof protobuf.Type) {
-    const wk = wellKnown(rt, v, path, mode);
-    if (wk) return wk.value;
-    return decodeMessage(rt, v, path, mode);
-  }
-  return scalar(f, v, path, mode);
 }
 
 function decodeMessage(type: protobuf.Type, json: unknown, path: string, mode: DecodeMode): Record<string, unknown> {
@@ -140,28 +169,29 @@ function decodeMessage(type: protobuf.Type, json: unknown, path: string, mode: D
   const idx = indexOf(type);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(json)) {
-    const f = idx.byName.get(key);
+    const info = idx.byName.get(key);
     const p = path ? `${path}.${key}` : key;
-    if (!f) fail(p, `unknown field "${key}" in ${type.name}`);
+    if (!info) return fail(p, `unknown field "${key}" in ${type.name}`);
+    const f = info.field;
     const v = json[key];
     if (v === null || v === undefined) continue;
     if (f.map) {
       if (!isPlainObject(v)) fail(p, `expected an object, got ${typeName(v)}`);
       const m: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) m[k] = fieldValue(f, x, `${p}.${k}`, mode);
+      for (const [k, x] of Object.entries(v)) m[k] = fieldValue(info, x, `${p}.${k}`, mode);
       out[f.name] = m;
     } else if (f.repeated) {
       const arr = Array.isArray(v) ? v : mode === 'query' ? [v] : fail(p, `expected an array, got ${typeName(v)}`);
       out[f.name] = arr.map((x, i) => {
         if (x === null) fail(`${p}[${i}]`, 'null is not allowed in a list');
-        return fieldValue(f, x, `${p}[${i}]`, mode);
+        return fieldValue(info, x, `${p}[${i}]`, mode);
       });
     } else {
       if (f.partOf) {
         const clash = f.partOf.fieldsArray.find((o) => o !== f && out[o.name] !== undefined);
         if (clash) fail(p, `only one of ${f.partOf.fieldsArray.map((o) => o.name).join(', ')} may be set (also got ${clash.name})`);
       }
-      out[f.name] = fieldValue(f, v, p, mode);
+      out[f.name] = fieldValue(info, v, p, mode);
     }
   }
   for (const [name, d] of idx.defaults) if (out[name] === undefined) out[name] = d;
