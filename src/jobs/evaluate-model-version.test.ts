@@ -201,8 +201,8 @@ describe('evaluate-model-version', () => {
     assert.equal(second.id, first.id);
     assert.equal((await store.jobs.getForVersion(v.pk)).filter((j) => j.kind === EVAL_JOB).length, 1);
     await assert.rejects(
-      rpcs(data).PostModelVersionEvaluations!.handle(ownerContext(app), { model_id: modelId, model_version_id: v.id, eval_metrics: [{ id: 'other' }] }),
-      (e) => e instanceof ApiError && e.code === Code.MODEL_INVALID_REQUEST && /still being evaluated/.test(e.details),
+      async () => rpcs(data).PostModelVersionEvaluations!.handle(ownerContext(app), { model_id: modelId, model_version_id: v.id, eval_metrics: [{ id: 'other' }] }),
+      (e: unknown) => e instanceof ApiError && e.code === Code.MODEL_INVALID_REQUEST && /still being evaluated/.test(e.details),
     );
     data.fail = new Error('disk on fire');
     const failed = await withWorker(data, () => until(v.pk, evalDone));

@@ -1,5 +1,5 @@
 import type { ChangeClock } from '../ports/changes.js';
-import type { ApiObject, CallContext } from './context.js';
+import type { ApiObject, CallContext, MaybePromise } from './context.js';
 import { seal } from './sealed.js';
 
 interface Entry {
@@ -30,7 +30,8 @@ export class AnswerCache {
     private readonly opts: AnswerCacheOptions = { maxEntries: 10_000, maxAgeMs: 60_000 },
   ) {}
 
-  async get(key: string, now: number, load: () => Promise<ApiObject>): Promise<ApiObject> {
+  /** The cached answer (synchronously, on a hit) or `load()`'s, which is then kept. */
+  get(key: string, now: number, load: () => Promise<ApiObject>): MaybePromise<ApiObject> {
     const token = this.changes.token();
     if (token === undefined) return load();
     if (token !== this.#token) {
@@ -39,12 +40,14 @@ export class AnswerCache {
     }
     const hit = this.#entries.get(key);
     if (hit && hit.token === token && now - hit.at < this.opts.maxAgeMs) return hit.body;
-    const body = seal(await load());
-    // A read that started before a newer token was seen must not replace what was loaded since.
-    if (token !== this.#token) return body;
-    if (this.#entries.size >= this.opts.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(key, { token, at: now, body });
-    return body;
+    return load().then((loaded) => {
+      const body = seal(loaded);
+      // A read that started before a newer token was seen must not replace what was loaded since.
+      if (token !== this.#token) return body;
+      if (this.#entries.size >= this.opts.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+      this.#entries.set(key, { token, at: now, body });
+      return body;
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import type { App } from '../domain/entities.js';
 import { Visibility } from '../domain/entities.js';
 import { Code } from '../domain/status-codes.js';
 import type { AppRepo } from '../ports/store.js';
-import type { Access, Caller } from './context.js';
+import type { Access, Caller, MaybePromise } from './context.js';
 
 /** Clarifai's reserved owner of the shared read-only models (filled by the built-in models). */
 export const SYSTEM_USER_ID = 'clarifai';
@@ -17,27 +17,33 @@ export class AppResolver {
 
   constructor(private readonly apps: AppRepo, private readonly ttlMs = 5000) {}
 
-  async resolve(caller: Caller, userId: string, appId: string, access: Access, now: number): Promise<App> {
+  /** The app, access-checked; synchronous when its lookup is cached. */
+  resolve(caller: Caller, userId: string, appId: string, access: Access, now: number): MaybePromise<App> {
     const cacheKey = `${userId}\u0000${appId}`;
-    let hit = this.cache.get(cacheKey);
-    if (!hit || hit.until < now) {
-      hit = { app: (await this.apps.get(userId, appId)) ?? null, until: now + this.ttlMs };
+    const hit = this.cache.get(cacheKey);
+    if (hit && hit.until >= now) return check(hit.app, caller, userId, appId, access);
+    return this.apps.get(userId, appId).then((app) => {
+      const fresh = { app: app ?? null, until: now + this.ttlMs };
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(cacheKey, hit);
-    }
-    const app = hit.app;
-    if (!app) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
-    const ownApp = app.userId === caller.userId && (caller.keyKind === 'pat' || caller.appIds.includes(appId));
-    if (ownApp) return app;
-    // Public apps (e.g. clarifai/main) are readable with any valid key, as on Clarifai.
-    if (access !== 'app-write' && app.visibility === Visibility.PUBLIC) return app;
-    if (app.userId === caller.userId) {
-      throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
-    }
-    throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user${access === 'app-write' ? '; only its owner can change it' : ' and is not public'}.`);
+      this.cache.set(cacheKey, fresh);
+      return check(fresh.app, caller, userId, appId, access);
+    });
   }
 
   evict(userId: string, appId: string): void {
     this.cache.delete(`${userId}\u0000${appId}`);
   }
+}
+
+/** Whether the caller may use the app for `access`; throws the Clarifai status when not. */
+function check(app: App | null, caller: Caller, userId: string, appId: string, access: Access): App {
+  if (!app) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
+  const ownApp = app.userId === caller.userId && (caller.keyKind === 'pat' || caller.appIds.includes(appId));
+  if (ownApp) return app;
+  // Public apps (e.g. clarifai/main) are readable with any valid key, as on Clarifai.
+  if (access !== 'app-write' && app.visibility === Visibility.PUBLIC) return app;
+  if (app.userId === caller.userId) {
+    throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
+  }
+  throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user${access === 'app-write' ? '; only its owner can change it' : ' and is not public'}.`);
 }

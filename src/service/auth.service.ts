@@ -3,7 +3,7 @@ import { ApiError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
 import { Code } from '../domain/status-codes.js';
 import type { KeyRepo } from '../ports/store.js';
-import type { Caller } from './context.js';
+import type { Caller, MaybePromise } from './context.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -11,7 +11,18 @@ const HEADER = /^Key ([A-Za-z0-9_\-.~+/=]{8,512})$/;
 
 interface CacheEntry {
   key: ApiKey | null;
+  /** Built once per lookup: the hot path hands the same object to every call. */
+  caller: Caller | null;
   until: number;
+}
+
+const toCaller = (key: ApiKey): Caller => Object.freeze({ userId: key.userId, keyId: key.id, keyKind: key.kind, scopes: key.scopes, appIds: key.appIds });
+
+function callerOf(entry: CacheEntry, now: number): Caller {
+  const key = entry.key;
+  if (!key || !entry.caller) throw new ApiError(Code.CONN_KEY_NOT_FOUND, 'API key not found: the token is unknown or was deleted. Create a key with PostKeys or use a personal access token.');
+  if (key.expiresAt !== null && key.expiresAt <= now) throw new ApiError(Code.CONN_KEY_INVALID, `API key ${key.id} expired at ${new Date(key.expiresAt).toISOString()}.`);
+  return entry.caller;
 }
 
 /**
@@ -24,7 +35,8 @@ export class Authenticator {
 
   constructor(private readonly keys: KeyRepo, private readonly ttlMs = 5000, private readonly maxEntries = 10_000) {}
 
-  async authenticate(header: string | undefined, now: number): Promise<Caller> {
+  /** The caller of `Authorization: Key <token>`; synchronous when the key's lookup is cached. */
+  authenticate(header: string | undefined, now: number): MaybePromise<Caller> {
     if (!header) {
       throw new ApiError(Code.CONN_INVALID_REQUEST, 'Empty or malformed authorization header. Please provide an API key or personal access token as "Authorization: Key <token>".');
     }
@@ -35,16 +47,14 @@ export class Authenticator {
     }
     // Keyed by the token itself: hashing it costs more than the whole cached lookup.
     const token = m[1]!;
-    let entry = this.cache.get(token);
-    if (!entry || entry.until < now) {
-      entry = { key: (await this.keys.findByTokenHash(hashToken(token))) ?? null, until: now + this.ttlMs };
+    const entry = this.cache.get(token);
+    if (entry && entry.until >= now) return callerOf(entry, now);
+    return this.keys.findByTokenHash(hashToken(token)).then((key) => {
+      const fresh: CacheEntry = { key: key ?? null, caller: key ? toCaller(key) : null, until: now + this.ttlMs };
       if (this.cache.size >= this.maxEntries) this.cache.clear();
-      this.cache.set(token, entry);
-    }
-    const key = entry.key;
-    if (!key) throw new ApiError(Code.CONN_KEY_NOT_FOUND, 'API key not found: the token is unknown or was deleted. Create a key with PostKeys or use a personal access token.');
-    if (key.expiresAt !== null && key.expiresAt <= now) throw new ApiError(Code.CONN_KEY_INVALID, `API key ${key.id} expired at ${new Date(key.expiresAt).toISOString()}.`);
-    return { userId: key.userId, keyId: key.id, keyKind: key.kind, scopes: key.scopes, appIds: key.appIds };
+      this.cache.set(token, fresh);
+      return callerOf(fresh, now);
+    });
   }
 
   /** Drops cached lookups of a key (after DeleteKey). */

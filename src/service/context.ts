@@ -34,7 +34,10 @@ export type Access =
 
 export type ApiObject = Record<string, unknown>;
 
+/** A value now, or later: the hot read paths answer from caches without a promise per step. */
+export type MaybePromise<T> = T | Promise<T>;
+
 export interface RpcImpl {
   access: Access;
-  handle(ctx: CallContext, req: ApiObject): Promise<ApiObject>;
+  handle(ctx: CallContext, req: ApiObject): MaybePromise<ApiObject>;
 }

@@ -7,7 +7,7 @@ import type { ClarifaiProtos, RpcInfo } from '../proto/load.js';
 import { responseSkeleton } from '../proto/skeleton.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
-import type { ApiObject, CallContext, Caller, RpcImpl } from './context.js';
+import type { ApiObject, CallContext, Caller, MaybePromise, RpcImpl } from './context.js';
 import { mapError, okStatus, statusOf, type ApiStatus } from './status.js';
 
 /**
@@ -61,11 +61,15 @@ export class Dispatcher {
     if (!rpc) return { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId), body: {}, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
     try {
       const now = this.deps.clock.now();
-      const caller = rpc.authType === 'NoAuth' ? undefined : await this.deps.auth.authenticate(authorization, now);
+      // Each step is synchronous when it is served from a cache (the hot reads): no promise per step.
+      const c = rpc.authType === 'NoAuth' ? undefined : this.deps.auth.authenticate(authorization, now);
+      const caller = c instanceof Promise ? await c : c;
       const impl = this.deps.impls.get(rpcName);
       if (!impl || !caller) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
-      const ctx = await this.context(rpc, impl, caller, req, reqId, now);
-      const answer = await impl.handle(ctx, req);
+      const x = this.context(rpc, impl, caller, req, reqId, now);
+      const ctx = x instanceof Promise ? await x : x;
+      const a = impl.handle(ctx, req);
+      const answer = a instanceof Promise ? await a : a;
       const published = this.deps.changes?.published();
       if (published) await published;
       if (answer.status === undefined) return { status: okStatus(reqId), body: answer, code: Code.SUCCESS, retryable: false };
@@ -84,7 +88,7 @@ export class Dispatcher {
     return { status: mapped.status, body: responseSkeleton(rpc.responseType), code: mapped.status.code, retryable: mapped.retryable };
   }
 
-  private async context(rpc: RpcInfo, impl: RpcImpl, caller: Caller, req: ApiObject, reqId: string, now: number): Promise<CallContext> {
+  private context(rpc: RpcInfo, impl: RpcImpl, caller: Caller, req: ApiObject, reqId: string, now: number): MaybePromise<CallContext> {
     if (rpc.authType === 'PATAuth' && caller.keyKind !== 'pat') {
       throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `${rpc.name} needs a personal access token; app-specific API keys cannot call it.`);
     }
@@ -109,7 +113,14 @@ export class Dispatcher {
       if (impl.access === 'user-or-app-read' && userId === caller.userId) return ctx;
       throw new ApiError(Code.CONN_INVALID_REQUEST, 'This request needs an app: a personal access token must be used with user_app_id (user_id and app_id) or the /v2/users/{user_id}/apps/{app_id}/… path.');
     }
-    ctx.app = await this.deps.apps.resolve(caller, userId, appId, impl.access, now);
+    const app = this.deps.apps.resolve(caller, userId, appId, impl.access, now);
+    if (app instanceof Promise) {
+      return app.then((resolved) => {
+        ctx.app = resolved;
+        return ctx;
+      });
+    }
+    ctx.app = app;
     return ctx;
   }
 }
