@@ -117,6 +117,25 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
     assert.ok(cluster.score > -1 && cluster.score <= 1);
   });
 
+  it('each call runs the newest TRAINED version as of that call: one trained after earlier calls, then back once it is deleted (row 11)', async () => {
+    assert.equal((await predict()).body.outputs[0].model.model_version.id, version.id);
+    const created = await newVersion(api, uai, 'sentiment', {
+      output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } },
+      train_info: { params: { template: 'modelkeep_text_logreg', seed: 4 } },
+    });
+    // While it trains, the calls keep running the older TRAINED version.
+    assert.equal((await predict()).body.outputs[0].model.model_version.id, version.id);
+    const deadline = Date.now() + 60_000;
+    while ((await api.ok('GetModelVersion', { user_app_id: uai, model_id: 'sentiment', version_id: created.id })).model_version.status.code !== 21100) {
+      assert.ok(Date.now() < deadline, 'second version did not train');
+      await sleep(100);
+    }
+    const r = await predict();
+    assert.deepEqual(r.body.outputs.map((o: ApiObject) => o.model.model_version.id), [created.id, created.id]);
+    await api.ok('DeleteModelVersion', { user_app_id: uai, model_id: 'sentiment', version_id: created.id });
+    assert.equal((await predict()).body.outputs[0].model.model_version.id, version.id);
+  });
+
   it('PatchModelVersions output_info is the stored default the request overrides', async () => {
     await api.ok('PatchModelVersions', { user_app_id: uai, model_id: 'sentiment', action: 'merge', model_versions: [{ id: version.id, output_info: { params: { max_concepts: 1 } } }] });
     let r = await predict();

@@ -1,4 +1,4 @@
-import { newId } from '../../domain/ids.js';
+import { newId as defaultNewId } from '../../domain/ids.js';
 import { hasContent } from '../../domain/model-rules.js';
 import type { JsonObject } from '../../domain/json.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
@@ -51,51 +51,73 @@ function present(data: ApiObject): string {
   return has.length > 0 ? has.map((k) => `data.${k}`).join(' and ') : 'no data';
 }
 
-async function decodeOne(raw: ApiObject, kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher): Promise<Omit<DecodedInput, 'id' | 'echo'>> {
+type Decoded = Omit<DecodedInput, 'id' | 'echo'>;
+
+/** Decodes one input without I/O; an image given by URL comes back as the URL to download. */
+function decodeOne(raw: ApiObject, kind: InputKind, modelDesc: string): Decoded | { url: string; data: ApiObject } {
   const data = (raw.data ?? {}) as ApiObject;
+  // The common case first: a text model given text (which is content, so the checks below pass).
+  if (kind === 'text') {
+    const text = data.text as ApiObject | undefined;
+    if (text && typeof text.raw === 'string' && text.raw !== '') return { input: { data: data as JsonObject, text: text.raw } };
+  }
   if (!hasContent(data)) return { error: { code: Code.INPUT_INVALID_ARGUMENT, details: `the input has no data; ${modelDesc} takes ${kind === 'any' ? 'any data' : WANTS[kind]}` } };
-  const wrong = (): Omit<DecodedInput, 'id' | 'echo'> => ({ error: { code: Code.INPUT_FAILED, details: `${modelDesc} takes ${WANTS[kind as Exclude<InputKind, 'any'>]}; this input has ${present(data)}` } });
-  const base = { data: data as JsonObject };
+  const wrong = (): Decoded => ({ error: { code: Code.INPUT_FAILED, details: `${modelDesc} takes ${WANTS[kind as Exclude<InputKind, 'any'>]}; this input has ${present(data)}` } });
   switch (kind) {
     case 'any':
-      return { input: base };
+      return { input: { data: data as JsonObject } };
     case 'text': {
       const text = (data.text ?? {}) as ApiObject;
-      if (typeof text.raw === 'string' && text.raw !== '') return { input: { ...base, text: text.raw } };
       if (text.url) return { error: { code: Code.INPUT_FAILED, details: `data.text.url is not supported; send the text itself in data.text.raw` } };
       return wrong();
     }
     case 'concepts':
-      return Array.isArray(data.concepts) && data.concepts.length > 0 ? { input: { ...base, concepts: conceptsOf(data) } } : wrong();
+      return Array.isArray(data.concepts) && data.concepts.length > 0 ? { input: { data: data as JsonObject, concepts: conceptsOf(data) } } : wrong();
     case 'image': {
       const image = (data.image ?? {}) as ApiObject;
-      if (typeof image.base64 === 'string' && image.base64 !== '') return { input: { ...base, imageBytes: Buffer.from(image.base64, 'base64') } };
-      if (typeof image.url === 'string' && image.url !== '') {
-        try {
-          return { input: { ...base, imageBytes: await fetchUrl(image.url) } };
-        } catch (e) {
-          if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
-          throw e;
-        }
-      }
+      if (typeof image.base64 === 'string' && image.base64 !== '') return { input: { data: data as JsonObject, imageBytes: Buffer.from(image.base64, 'base64') } };
+      if (typeof image.url === 'string' && image.url !== '') return { url: image.url, data };
       return wrong();
     }
+  }
+}
+
+async function fetchOne(url: string, data: ApiObject, fetchUrl: UrlFetcher): Promise<Decoded> {
+  try {
+    return { input: { data: data as JsonObject, imageBytes: await fetchUrl(url) } };
+  } catch (e) {
+    if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
+    throw e;
   }
 }
 
 /**
  * Decodes every input for a model that takes `kind`, downloading image URLs a few at a time.
  * An input that cannot be used gets its own status (30002 / 30104 / 30106); the others go on.
+ * Inputs without an id get one from `newId`.
  */
-export async function decodeInputs(raws: readonly ApiObject[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher): Promise<DecodedInput[]> {
-  const out: DecodedInput[] = raws.map((raw) => {
+export async function decodeInputs(raws: readonly ApiObject[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher, newId: () => string = defaultNewId): Promise<DecodedInput[]> {
+  const out = new Array<DecodedInput>(raws.length);
+  const downloads: { at: number; url: string; data: ApiObject }[] = [];
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i]!;
     const id = String(raw.id ?? '') || newId();
-    return { id, echo: echoOf(raw, id) };
-  });
+    const d = decodeOne(raw, kind, modelDesc);
+    if ('url' in d) {
+      out[i] = { id, echo: echoOf(raw, id) };
+      downloads.push({ at: i, url: d.url, data: d.data });
+    } else {
+      out[i] = { id, echo: echoOf(raw, id), ...d };
+    }
+  }
+  if (downloads.length === 0) return out;
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < raws.length; i = next++) Object.assign(out[i]!, await decodeOne(raws[i]!, kind, modelDesc, fetchUrl));
+    for (let j = next++; j < downloads.length; j = next++) {
+      const { at, url, data } = downloads[j]!;
+      Object.assign(out[at]!, await fetchOne(url, data, fetchUrl));
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, raws.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, downloads.length) }, worker));
   return out;
 }

@@ -1,6 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
-import { newId } from '../../domain/ids.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
@@ -9,16 +8,18 @@ import { hasContent } from '../../domain/model-rules.js';
 import { applyOutputConfig, checkSelection, effectiveOutputConfig, rejectLegacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
-import type { ModelPlugin, PredictOutcome } from '../../plugins/types.js';
+import type { ModelPlugin, PredictInput, PredictOutcome } from '../../plugins/types.js';
 import type { Store } from '../../ports/store.js';
 import type { ApiObject, CallContext, RpcImpl } from '../context.js';
 import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
 import { statusOf } from '../status.js';
 import type { UrlFetcher } from './fetch-url.js';
+import { IdPool } from './ids.js';
 import { decodeInputs } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
+import { ReadMemo } from './read-memo.js';
 
 /** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
 export const MAX_PREDICT_INPUTS = 128;
@@ -53,15 +54,23 @@ interface Plan {
   unmatched: string[];
 }
 
-async function plan(deps: PredictDeps, ctx: CallContext, req: ApiObject): Promise<Plan> {
+/** The reads every call makes, reused until the store changes (see ReadMemo). */
+interface Reads {
+  models: ReadMemo<Model>;
+  versions: ReadMemo<ModelVersion>;
+}
+
+async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: ApiObject): Promise<Plan> {
   const requestModel = isJsonObject(req.model) ? req.model : undefined;
   rejectLegacyOverride(requestModel);
-  const model = await findModel(deps.store, ctx, req.model_id);
+  const modelKey = `${ctx.app?.userId ?? ctx.userId}\u0000${ctx.app?.id ?? ''}\u0000${String(req.model_id ?? '')}`;
+  const model = await reads.models.get(modelKey, ctx.now, () => findModel(deps.store, ctx, req.model_id));
   const type = deps.types.get(model.modelTypeId);
   const plugin = deps.plugins.get(model.modelTypeId);
   if (!type || !plugin) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`);
   const override = overrideOf(type, requestModel);
-  const version = await versionForPredict(deps.store, model, String(req.version_id ?? ''));
+  const versionId = String(req.version_id ?? '');
+  const version = await reads.versions.get(`${model.pk}\u0000${versionId}`, ctx.now, () => versionForPredict(deps.store, model, versionId));
   const storedParams = isJsonObject(version.outputInfo.params) ? version.outputInfo.params : {};
   const params = { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
   if (type.conceptsField === undefined) return { model, version, plugin, params, unmatched: [] };
@@ -83,6 +92,7 @@ function topStatus(ctx: CallContext, outcomes: PredictOutcome[], unmatched: stri
  * status is 10000, 10010 MIXED_STATUS or 10020 FAILURE (Jan-2023 rule, reference §6.3).
  */
 export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
+  const reads: Reads = { models: new ReadMemo(deps.store.changes), versions: new ReadMemo(deps.store.changes) };
   return {
     PostModelOutputs: {
       access: 'app-read',
@@ -90,23 +100,32 @@ export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
         const raws = (req.inputs ?? []) as ApiObject[];
         if (raws.length === 0) throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
         if (raws.length > MAX_PREDICT_INPUTS) throw new ApiError(Code.PREDICT_INVALID_REQUEST, `PostModelOutputs takes at most ${MAX_PREDICT_INPUTS} inputs per call; got ${raws.length}. Split them into several calls.`);
-        const p = await plan(deps, ctx, req);
+        const p = await plan(deps, reads, ctx, req);
         const kind = p.plugin.inputKind(p.version, p.model);
-        const decoded = await decodeInputs(raws, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl);
-        const ready = decoded.filter((d) => d.input);
-        const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready.map((d) => d.input!) }) : [];
+        // Ids of the outputs and of the inputs sent without one, drawn in one go.
+        const ids = new IdPool(2 * raws.length);
+        const newId = (): string => ids.next();
+        const decoded = await decodeInputs(raws, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl, newId);
+        const ready: PredictInput[] = [];
+        for (const d of decoded) if (d.input) ready.push(d.input);
+        const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready }) : [];
         let r = 0;
         const outcomes: PredictOutcome[] = decoded.map((d) => (d.error ? { ok: false, ...d.error } : results[r++]!));
+        // Shared by every output (the encoders only read them): the light model, the time, the OK status.
         const light = lightModelToApi(p.model, p.version);
         const now = ts(ctx.now);
-        const outputs = outcomes.map((o, i) => {
-          const out: ApiObject = { id: newId(), status: o.ok ? outputStatus(Code.SUCCESS) : outputStatus(o.code, o.details), created_at: now, model: light, input: decoded[i]!.echo };
+        const ok = outputStatus(Code.SUCCESS);
+        const appId = p.version.appId;
+        const outputs = new Array<ApiObject>(outcomes.length);
+        for (let i = 0; i < outcomes.length; i++) {
+          const o = outcomes[i]!;
+          const out: ApiObject = { id: newId(), status: o.ok ? ok : outputStatus(o.code, o.details), created_at: now, model: light, input: decoded[i]!.echo };
           if (o.ok) {
             const data = p.config && o.data.concepts ? { ...o.data, concepts: applyOutputConfig(o.data.concepts, p.config) } : o.data;
-            out.data = outputDataToApi(data, p.version.appId);
+            out.data = outputDataToApi(data, appId);
           }
-          return out;
-        });
+          outputs[i] = out;
+        }
         return { status: topStatus(ctx, outcomes, p.unmatched), outputs };
       },
     },

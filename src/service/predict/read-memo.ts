@@ -1,0 +1,40 @@
+import type { ChangeClock } from '../../ports/changes.js';
+
+export interface ReadMemoOptions {
+  maxEntries: number;
+  /** A ceiling on reuse even when no change was heard of, in case one went unseen. */
+  maxAgeMs: number;
+}
+
+/**
+ * Results of reads PostModelOutputs makes on every call (the model, the version it runs), reused
+ * while the store's ChangeClock shows the token sampled before they were read: any write, by this
+ * process or (once seen) another, makes every entry stale — the same rule as the answer cache of the
+ * Get RPCs. Failed reads (a missing model, an untrained version) are not kept.
+ */
+export class ReadMemo<T> {
+  readonly #entries = new Map<string, { token: number; at: number; value: T }>();
+  #token: number | undefined;
+
+  constructor(
+    private readonly changes: ChangeClock,
+    private readonly opts: ReadMemoOptions = { maxEntries: 1000, maxAgeMs: 60_000 },
+  ) {}
+
+  async get(key: string, now: number, load: () => Promise<T>): Promise<T> {
+    const token = this.changes.token();
+    if (token === undefined) return load();
+    if (token !== this.#token) {
+      this.#entries.clear();
+      this.#token = token;
+    }
+    const hit = this.#entries.get(key);
+    if (hit && now - hit.at < this.opts.maxAgeMs) return hit.value;
+    const value = await load();
+    // A read that began before a newer token was seen must not replace what was read since.
+    if (token !== this.#token) return value;
+    if (this.#entries.size >= this.opts.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(key, { token, at: now, value });
+    return value;
+  }
+}
