@@ -26,6 +26,11 @@ export interface ModelListQuery {
   trainedOnly?: boolean;
   sort: { field: ModelSortField; ascending: boolean };
   page: Page;
+  /**
+   * Paging by key: start right after this row of the sort order (its sort value and id) instead of
+   * skipping `(page - 1) * perPage` rows. Only for sorts on name, created_at and modified_at.
+   */
+  after?: { value: string | number; id: string };
 }
 
 export type VersionSortField = 'created_at' | 'status_code' | 'num_inputs' | 'description';

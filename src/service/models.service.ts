@@ -10,6 +10,7 @@ import type { ApiObject, CallContext, RpcImpl } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
+import { PageBoundaries } from './page-boundaries.js';
 
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
 
@@ -61,7 +62,7 @@ const duplicateModel = (id: string, ctx: CallContext) => (e: unknown): never => 
 };
 
 /** Models: model-level fields only. No RPC here creates or changes a version (2023-01-20). */
-export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes)): Record<string, RpcImpl> {
+export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), pages = new PageBoundaries(store.changes)): Record<string, RpcImpl> {
   return {
     PostModels: {
       access: 'app-write',
@@ -93,14 +94,14 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
     ListModels: {
       access: 'user-or-app-read',
       async handle(ctx, req) {
-        const models = await store.models.list(modelListQuery(req, ctx.app?.userId ?? ctx.userId, ctx.app?.id, types));
+        const models = await pages.list(modelListQuery(req, ctx.app?.userId ?? ctx.userId, ctx.app?.id, types), (q) => store.models.list(q));
         return { models: await withLatest(store, models) };
       },
     },
     PostModelsSearches: {
       access: 'app-read',
       async handle(ctx, req) {
-        const models = await store.models.list(searchQuery(req, ctx.app!.userId, ctx.app!.id, types));
+        const models = await pages.list(searchQuery(req, ctx.app!.userId, ctx.app!.id, types), (q) => store.models.list(q));
         return { models: await withLatest(store, models) };
       },
     },

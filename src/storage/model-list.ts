@@ -19,7 +19,8 @@ const like = (column: 'id' | 'name' | 'search_text', pattern: string) =>
 
 /**
  * The ListModels query. Exported so tests can EXPLAIN it. Paging is LIMIT/OFFSET over the sort
- * index: its cost grows with the offset, not with the number of models. The tie-break on id runs
+ * index (its cost grows with the offset, not with the number of models), or by key after a given
+ * row (`after`: constant cost at any depth). The tie-break on id runs
  * in the sort's direction so one index scan (forward or backward) yields the order.
  */
 export function modelListQuery(db: Kysely<DB>, q: ModelListQuery) {
@@ -61,9 +62,15 @@ export function modelListQuery(db: Kysely<DB>, q: ModelListQuery) {
 
   const dir = q.sort.ascending ? 'asc' : 'desc';
   const { limit, offset } = limitOffset(q.page);
+  const column = `models.${SORT_COLUMN[q.sort.field]}` as const;
+  if (q.after) {
+    // A row-value comparison in the order's direction: one range scan of the same index, whatever the depth.
+    const cmp = sql.raw(q.sort.ascending ? '>' : '<');
+    qb = qb.where(sql<SqlBool>`(${sql.ref(column)}, ${sql.ref('models.id')}) ${cmp} (${q.after.value}, ${q.after.id})`);
+  }
   return qb
-    .orderBy(`models.${SORT_COLUMN[q.sort.field]}`, dir)
+    .orderBy(column, dir)
     .orderBy('models.id', dir)
     .limit(limit)
-    .offset(offset);
+    .offset(q.after ? 0 : offset);
 }

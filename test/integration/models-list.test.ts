@@ -162,4 +162,22 @@ describeBoth('ListModels / PostModelsSearches', (h) => {
     assert.deepEqual(ids(body.models), ['m-a']);
     assert.equal(body.models[0].model_version.id, maLatest);
   });
+
+  it('walking pages in order (served by key after the first) gives every sort exactly once; a write in between falls back to offset', async () => {
+    for (const sort of ['sort_by_name', 'sort_by_created_at', 'sort_by_modified_at']) {
+      for (const sort_ascending of [true, false]) {
+        const whole = await list({ [sort]: true, sort_ascending });
+        const walked: string[] = [];
+        for (let page = 1; page <= 6; page++) walked.push(...(await list({ [sort]: true, sort_ascending, page, per_page: 1 })));
+        assert.deepEqual(walked, whole, `${sort} ${sort_ascending ? 'asc' : 'desc'}`);
+      }
+    }
+    // Page 1 remembered, then a model appears at the front of created_at desc: page 2 must shift like OFFSET.
+    const p1 = await list({ sort_by_created_at: true, page: 1, per_page: 2 });
+    await newModel(api, uai, { id: 'z-newest' });
+    const fresh = await list({ sort_by_created_at: true });
+    assert.deepEqual(await list({ sort_by_created_at: true, page: 2, per_page: 2 }), fresh.slice(2, 4));
+    assert.notDeepEqual(fresh.slice(0, 2), p1);
+    await api.ok('DeleteModel', { user_app_id: uai, model_id: 'z-newest' });
+  });
 }, NO_WORKER);

@@ -108,4 +108,31 @@ export function modelListCases(h: Harness): void {
     assert.deepEqual(await sorted('modified_at', false, 3, 3), []);
     assert.deepEqual(await sorted('modified_at', false, 1000, 500), []);
   });
+
+  it('ListModels by key (after the last row of the previous page) returns exactly the offset pages, ties included', async () => {
+    const s = h.store;
+    const { a } = await scene(s);
+    // Ties on every sort column, so the id tie-break decides.
+    const spec: [string, string, number, number][] = [
+      ['m1', 'beta', 3, 10], ['m2', 'alpha', 1, 20], ['m3', 'beta', 2, 10], ['m4', 'Zeta', 4, 30], ['m5', 'beta', 3, 20], ['m6', 'alpha', 1, 10], ['m7', 'Zeta', 2, 30],
+    ];
+    for (const [id, name, createdAt, modifiedAt] of spec) await s.models.create(model(a, { id, name, createdAt, modifiedAt }));
+    const fields = ['name', 'created_at', 'modified_at'] as const;
+    const valueOf = { name: (m: Model) => m.name, created_at: (m: Model) => m.createdAt, modified_at: (m: Model) => m.modifiedAt };
+    for (const field of fields) {
+      for (const ascending of [true, false]) {
+        for (const perPage of [1, 2, 3]) {
+          const base = { userId: a.userId, appId: a.id, sort: { field, ascending } };
+          let after: { value: string | number; id: string } | undefined;
+          for (let page = 1; page <= Math.ceil(spec.length / perPage) + 1; page++) {
+            const byOffset = await s.models.list({ ...base, page: { page, perPage } });
+            const byKey = await s.models.list({ ...base, page: { page, perPage }, ...(after ? { after } : {}) });
+            assert.deepEqual(byKey.map((m) => m.id), byOffset.map((m) => m.id), `${field} ${ascending ? 'asc' : 'desc'} per_page ${perPage} page ${page}`);
+            const last = byKey[byKey.length - 1];
+            if (last) after = { value: valueOf[field](last), id: last.id };
+          }
+        }
+      }
+    }
+  });
 }
