@@ -1,9 +1,10 @@
 // #3 — ListModels page 1 and page 50 (20 a page) in an app of 100k models, against the same query
 // in an app of 1k models (both apps in one database, one server). Target: cost at 100k ≤ 1.3× the
 // cost at 1k — paging must not scan. Cost = 1 / requests/s at a fixed concurrency.
-// The API has no key-based (cursor) paging for ListModels — ListModelsRequest carries page and
-// per_page only — so the "by-key next page" row reports that, and a deep offset page is measured
-// instead to show what offset paging costs.
+// By key: Clarifai pages by number, but modelkeep serves the page after one it has just served by
+// key (src/service/page-boundaries.ts); the "3 key" row measures the last page of each app right
+// after its previous page was served once. A deep OFFSET page (no previous page served) is measured
+// for information.
 import path from 'node:path';
 import { appPath, seedStore, type Json } from './lib/fixtures.js';
 import { autocannon, loadNotes, showLoad, type LoadResult } from './lib/load.js';
@@ -106,7 +107,7 @@ export const listModelsBench: Bench = {
       ctx.progress(`seeded 1,000 + ${fmtInt(n)} models in ${s.seedSeconds.toFixed(1)} s; autocannon ${LIST_CONNECTIONS} connections, ${listSeconds(ctx)} s rounds`);
       const rows = await listRows(ctx, s, '', '');
       rows[0]!.notes.push(`seeding ${fmtInt(1000 + n)} models through the store's repos took ${s.seedSeconds.toFixed(1)} s`);
-      // No cursor in the API: say so, and show what a deep offset page costs compared with page 1.
+      // What a deep OFFSET page costs compared with page 1 (its previous page was never served, so no key).
       const deepPage = Math.floor((n - PER_PAGE) / PER_PAGE);
       // Informational (no target): shorter rounds.
       const deepSeconds = Math.max(1, Math.round(ctx.roundSeconds / 2));
@@ -117,17 +118,13 @@ export const listModelsBench: Bench = {
         show: (m) => showLoad(m),
       });
       rows.push({
-        id: '3 key', what: 'ListModels by-key next page',
-        baseline: '–', subject: '–', target: '≤ 1.3 (cost)', verdict: 'not available yet',
-        notes: ['the API has no key-based paging: ListModelsRequest has page/per_page only (LIMIT/OFFSET over the sort index), so there is no by-key next page to measure; the deep-page row shows what offset paging costs instead'],
-      });
-      rows.push({
         id: '3 deep', what: `ListModels page ${fmtInt(deepPage)} (offset ${fmtInt((deepPage - 1) * PER_PAGE)}) vs page 1, both at ${fmtInt(n)}`,
         baseline: `${fmtInt(median(deep.baseline.map((m) => m.rps)))} req/s`, subject: `${fmtInt(median(deep.subject.map((m) => m.rps)))} req/s`,
         ratio: deep.median, spread: deep.spread, target: '– (no target: offset paging)', verdict: 'info',
         notes: ['cost of a deep offset page relative to page 1: offset paging walks the skipped index entries'],
         data: { baseline: deep.baseline, subject: deep.subject, ratios: deep.ratios },
       });
+      rows.push(await byKeyRow(ctx, s, n));
       if (ctx.profile) {
         const frames = await profileSubject(path.join(ctx.tmp, 'prof-list'), (nodeArgs) => startModelkeep({ dataDir: s.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (srv) => listLoad(srv, BIG_APP, 50, ctx.roundSeconds * 3));
         rows[1]!.notes.push(`cpu profile of modelkeep serving page 50 at ${fmtInt(n)} (self time):`, ...profileText(frames));
@@ -138,3 +135,39 @@ export const listModelsBench: Bench = {
     }
   },
 };
+
+/** GETs one list page and checks its ids (models are m000000… newest-modified first). */
+async function checkPage(server: RunningServer, appId: string, count: number, page: number): Promise<void> {
+  const res = await fetch(server.base + listPath(appId, page), { headers: { authorization: AUTH } });
+  const ids = (((await res.json()) as Json).models as Json[] | undefined ?? []).map((m) => m.id as string);
+  const first = count - 1 - (page - 1) * PER_PAGE;
+  const want = Array.from({ length: Math.min(PER_PAGE, first + 1) }, (_, i) => `m${String(first - i).padStart(6, '0')}`);
+  if (res.status !== 200 || ids.join() !== want.join()) throw new Error(`ListModels ${appId} page ${page}: HTTP ${res.status}, got ${ids.slice(0, 3).join(',')}… want ${want.slice(0, 3).join(',')}…`);
+}
+
+/** The last page of each app, by key: its previous page is served once first, so the server knows where it ended. */
+async function byKeyRow(ctx: BenchContext, s: ListSubject, n: number): Promise<Row> {
+  const lastSmall = Math.ceil(1000 / PER_PAGE);
+  const lastBig = Math.ceil(n / PER_PAGE);
+  for (const [appId, count, last] of [[SMALL_APP, 1000, lastSmall], [BIG_APP, n, lastBig]] as const) {
+    await checkPage(s.server, appId, count, last - 1);
+    await checkPage(s.server, appId, count, last);
+  }
+  const r = await alternate(ctx, 'by key', {
+    baseline: () => listLoad(s.server, SMALL_APP, lastSmall, listSeconds(ctx)),
+    subject: () => listLoad(s.server, BIG_APP, lastBig, listSeconds(ctx)),
+    value: (m) => 1 / m.rps,
+    show: (m) => showLoad(m),
+  });
+  return {
+    id: '3 key', what: `ListModels by-key next page: page ${fmtInt(lastBig)} at ${fmtInt(n)} vs page ${lastSmall} at 1k (each after its previous page)`,
+    baseline: `${fmtInt(median(r.baseline.map((m) => m.rps)))} req/s, p50 ${fmtMs(median(r.baseline.map((m) => m.p50Ms)))}`,
+    subject: `${fmtInt(median(r.subject.map((m) => m.rps)))} req/s, p50 ${fmtMs(median(r.subject.map((m) => m.p50Ms)))}`,
+    ratio: r.median, spread: r.spread, target: '≤ 1.3 (cost)', verdict: verdict(r.median, '<=', 1.3),
+    notes: [
+      `the previous page of each was served once before the rounds; the server then starts the next page after its last row (sort value + id) instead of OFFSET ${fmtInt((lastBig - 1) * PER_PAGE)}; both answers checked by id`,
+      ...loadNotes('1k app', r.baseline), ...loadNotes(`${fmtInt(n)} app`, r.subject),
+    ],
+    data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
+  };
+}
