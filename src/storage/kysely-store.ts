@@ -13,20 +13,62 @@ import type { DB } from './schema.js';
 import { userRepo } from './users.repo.js';
 import { versionRepo } from './versions.repo.js';
 
-function repos(ctx: Ctx): Repos {
-  return {
-    users: userRepo(ctx),
-    keys: keyRepo(ctx),
-    apps: appRepo(ctx),
-    models: modelRepo(ctx),
-    versions: versionRepo(ctx),
-    jobs: jobRepo(ctx),
-    inputs: inputRepo(ctx),
-    embeddings: embeddingRepo(ctx),
-    concepts: conceptRepo(ctx),
-    datasets: datasetRepo(ctx),
-    artifacts: artifactRepo(ctx),
-  };
+/**
+ * Repos bound to one handle, each built on first use and kept: a transaction builds only the repos it
+ * touches (building some costs more than a short transaction's own work: the inputs and datasets repos
+ * assemble SQL fragments). Getters on the prototype keep creation to one small object.
+ */
+class LazyRepos implements Repos {
+  readonly #ctx: Ctx;
+  #users?: Repos['users'];
+  #keys?: Repos['keys'];
+  #apps?: Repos['apps'];
+  #models?: Repos['models'];
+  #versions?: Repos['versions'];
+  #jobs?: Repos['jobs'];
+  #inputs?: Repos['inputs'];
+  #embeddings?: Repos['embeddings'];
+  #concepts?: Repos['concepts'];
+  #datasets?: Repos['datasets'];
+  #artifacts?: Repos['artifacts'];
+
+  constructor(ctx: Ctx) {
+    this.#ctx = ctx;
+  }
+
+  get users(): Repos['users'] {
+    return (this.#users ??= userRepo(this.#ctx));
+  }
+  get keys(): Repos['keys'] {
+    return (this.#keys ??= keyRepo(this.#ctx));
+  }
+  get apps(): Repos['apps'] {
+    return (this.#apps ??= appRepo(this.#ctx));
+  }
+  get models(): Repos['models'] {
+    return (this.#models ??= modelRepo(this.#ctx));
+  }
+  get versions(): Repos['versions'] {
+    return (this.#versions ??= versionRepo(this.#ctx));
+  }
+  get jobs(): Repos['jobs'] {
+    return (this.#jobs ??= jobRepo(this.#ctx));
+  }
+  get inputs(): Repos['inputs'] {
+    return (this.#inputs ??= inputRepo(this.#ctx));
+  }
+  get embeddings(): Repos['embeddings'] {
+    return (this.#embeddings ??= embeddingRepo(this.#ctx));
+  }
+  get concepts(): Repos['concepts'] {
+    return (this.#concepts ??= conceptRepo(this.#ctx));
+  }
+  get datasets(): Repos['datasets'] {
+    return (this.#datasets ??= datasetRepo(this.#ctx));
+  }
+  get artifacts(): Repos['artifacts'] {
+    return (this.#artifacts ??= artifactRepo(this.#ctx));
+  }
 }
 
 /**
@@ -55,7 +97,7 @@ export class KyselyStore implements Store {
     this.dialect = backend.dialect;
     this.changes = backend.changes;
     this.#hot = hotQueries(backend.db);
-    const root = repos({
+    const root = new LazyRepos({
       db: backend.db,
       dialect: backend.dialect,
       inTx: false,
@@ -87,7 +129,7 @@ export class KyselyStore implements Store {
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
     return this.#backend.transaction((trx) =>
-      fn(repos({ db: trx, dialect: this.dialect, inTx: true, hot: this.#hot, atomic: (g) => g(trx) })),
+      fn(new LazyRepos({ db: trx, dialect: this.dialect, inTx: true, hot: this.#hot, atomic: (g) => g(trx) })),
     );
   }
 
