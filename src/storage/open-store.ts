@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Store } from '../ports/store.js';
 import type { Backend } from './backend.js';
 import { KyselyStore } from './kysely-store.js';
-import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
 export interface OpenOptions {
@@ -15,9 +14,11 @@ export interface OpenOptions {
 /**
  * Accepted URLs: `postgres://…` / `postgresql://…` (optional `?schema=name`), `sqlite:relative/or/abs.db`,
  * `sqlite:///abs/path.db`, `sqlite::memory:`, or a plain file path.
+ * The PostgreSQL backend (and `pg`) is imported only for a postgres:// URL: a SQLite server does not load it.
  */
-export function openBackend(databaseUrl: string, opts: OpenOptions = {}): Backend {
+export async function openBackend(databaseUrl: string, opts: OpenOptions = {}): Promise<Backend> {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    const { openPostgres } = await import('./postgres.js');
     return openPostgres({ url: databaseUrl, poolSize: opts.poolSize, onConnectionError: opts.onConnectionError });
   }
   return openSqlite(sqliteFile(databaseUrl));
@@ -35,7 +36,7 @@ export function sqliteFile(databaseUrl: string): string {
 
 /** Opens the store and brings its schema up to date. */
 export async function openKyselyStore(databaseUrl: string, opts: OpenOptions = {}): Promise<KyselyStore> {
-  const store = new KyselyStore(openBackend(databaseUrl, opts));
+  const store = new KyselyStore(await openBackend(databaseUrl, opts));
   try {
     await store.migrate();
   } catch (err) {
@@ -51,7 +52,7 @@ export function openStore(databaseUrl: string, opts: OpenOptions = {}): Promise<
 
 /** `modelkeep migrate`: applies pending migrations and returns their names (empty when up to date). */
 export async function migrate(databaseUrl: string): Promise<string[]> {
-  const backend = openBackend(databaseUrl, { poolSize: 1 });
+  const backend = await openBackend(databaseUrl, { poolSize: 1 });
   try {
     return await backend.migrate();
   } finally {
