@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChangeClock } from '../ports/changes.js';
+import { FakeChangeClock as FakeClock } from '../../test/helpers/fake-change-clock.js';
 import { AnswerCache } from './answer-cache.js';
 import { sealedMemo } from './sealed.js';
 
-class FakeClock implements ChangeClock {
-  value: number | undefined = 1;
-  token(): number | undefined {
-    return this.value;
-  }
-  published(): undefined {
-    return undefined;
-  }
-}
 
 function counting(body: () => Record<string, unknown> = () => ({ model: { id: 'm' } })) {
   let loads = 0;

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Model } from '../domain/entities.js';
-import type { ChangeClock } from '../ports/changes.js';
+import { FakeChangeClock as FakeClock } from '../../test/helpers/fake-change-clock.js';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
 import { PageBoundaries } from './page-boundaries.js';
 
-class FakeClock implements ChangeClock {
-  value: number | undefined = 1;
-  token(): number | undefined {
-    return this.value;
-  }
-  published(): undefined {
-    return undefined;
-  }
-}
 
 const row = (i: number): Model => ({ id: `m${i}`, name: `n${i}`, createdAt: 1000 + i, modifiedAt: 2000 + i } as Model);
 const query = (page: number, field: ModelSortField = 'modified_at', perPage = 2): ModelListQuery => ({ userId: 'u', appId: 'a', sort: { field, ascending: false }, page: { page, perPage } });
