@@ -61,7 +61,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes });
 
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready });
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc) });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);

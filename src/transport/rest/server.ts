@@ -11,12 +11,18 @@ import { statusOf } from '../../service/status.js';
 import { newId } from '../../domain/ids.js';
 import { httpStatusFor } from './http-status.js';
 import { routePath } from './route-paths.js';
+import { answerParamTooLong, OnDemandRoutes, splitRoutes, type RouteSpec } from './on-demand-routes.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
   log: FastifyBaseLogger;
   /** Answers /healthz with 200 only once this returns true. */
   ready: () => boolean;
+  /**
+   * Whether modelkeep implements an RPC: only those get a Fastify route at start, the other bindings are
+   * matched when a request misses (same answers). Without it every binding is registered at start.
+   */
+  implemented?: (rpcName: string) => boolean;
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -72,6 +78,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
 
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
 
+  // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
+  const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> }>[] = [];
   for (const rpc of rpcs) {
     for (const binding of rpc.http) {
       const route = routePath(binding);
@@ -90,17 +98,54 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
         const r = await dispatcher.call(rpc.name, request, req.headers.authorization);
         return sendResult(reply, r);
       };
-      try {
-        app.route({ method: binding.method, url: route.url, handler, config: { rpc } });
-      } catch {
-        // Two RPCs bound to the same method+path: the first (proto order) keeps it, as a proxy would.
-      }
+      routes.push({ method: binding.method, url: route.url, value: { rpc, handler } });
     }
   }
+  // Fastify routes are costly to register (~490 bindings made a sixth of start-up), and most bindings
+  // belong to RPCs that only answer 10040. So only the implemented RPCs' routes — and every route that
+  // could take a request from one of them — are registered at start; the others are matched on a miss,
+  // by the same router code with the same options, and answered by the same handler (see splitRoutes).
+  const implemented = opts.implemented;
+  const { eager, deferred } = implemented ? splitRoutes(routes, (r) => implemented(r.value.rpc.name)) : { eager: routes, deferred: [] };
+  for (const { method, url, value } of eager) {
+    try {
+      app.route({ method, url, handler: value.handler, config: { rpc: value.rpc } });
+    } catch {
+      // Two RPCs bound to the same method+path: the first (proto order) keeps it, as a proxy would.
+    }
+  }
+  const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
+  const unimplemented = new OnDemandRoutes(deferred, { caseSensitive, ...routerOptions }, exposeHeadRoutes !== false);
+  const unimplementedRoute = (req: FastifyRequest) => (unimplemented.size === 0 ? undefined : unimplemented.find(req.method, req.url));
 
-  app.setNotFoundHandler((req, reply) =>
-    send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) }),
-  );
+  // In a child context, so that its error handler sees errors of unmatched requests first.
+  app.register(async (scope) => {
+    // A body refused before any handler runs (not JSON, over the limit) on an unimplemented RPC's path is
+    // answered by the app's error handler with that RPC's response, as on a registered route: it finds
+    // the RPC in the route config.
+    scope.setErrorHandler((err, req) => {
+      const hit = unimplementedRoute(req);
+      if (hit && 'value' in hit) {
+        const routeOptions = req.routeOptions;
+        Object.defineProperty(req, 'routeOptions', { value: { ...routeOptions, config: { ...routeOptions.config, rpc: hit.value.rpc } } });
+      }
+      // Rethrown, the error goes to the app's error handler (only an Error instance does: Fastify sends
+      // anything else to its default handler).
+      throw err instanceof Error ? err : new Error(String(err));
+    });
+    scope.setNotFoundHandler((req, reply) => {
+      const hit = unimplementedRoute(req);
+      if (hit && 'value' in hit) {
+        req.params = hit.params;
+        return hit.value.handler(req, reply);
+      }
+      if (hit) {
+        reply.hijack();
+        return answerParamTooLong(reply.raw, hit.paramTooLong);
+      }
+      return send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) });
+    });
+  });
   app.setErrorHandler((err, req, reply) => {
     const reqId = newId();
     const e = err as { code?: string; statusCode?: number; message: string };
