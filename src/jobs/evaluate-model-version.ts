@@ -1,4 +1,6 @@
 import type { Job, ModelVersion } from '../domain/entities.js';
+import { evalStatus } from '../domain/eval-status.js';
+import { EVAL_JOB } from '../domain/job-kinds.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { Code } from '../domain/status-codes.js';
@@ -7,8 +9,7 @@ import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { EvaluationFailure, TrainingCancelled, type EvaluationResult } from '../plugins/types.js';
 import type { Repos } from '../ports/store.js';
-import { evalStatus, evaluationToApi } from '../service/mappers/metrics.mapper.js';
-import { EVAL_JOB } from '../service/model-evaluations.service.js';
+import { evaluationToApi } from './evaluation-record.js';
 import { percentOf } from './progress.js';
 import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
 

@@ -3,10 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import type { App, ModelVersion } from '../domain/entities.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
-import { TRAIN_JOB, versionRpcs } from '../service/model-versions.service.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
+import { versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
 import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, testPlugins, trainingWorker, storeWithApp } from '../../test/helpers/training.js';
 import type { Worker } from './worker.js';
+
+/** Each text twenty times with a distinct suffix: a set big enough that training takes a while. */
+const timesTwenty = (groups: Record<string, string[]>): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(groups).map(([c, texts]) => [c, Array.from({ length: 20 }, (_, i) => texts.map((t) => `${t} ${i}`)).flat()]));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let store: Store;
@@ -126,7 +131,8 @@ describe('train-model-version: failures end in a specific code with actionable d
     { name: '21117 insufficient data (positives only)', version: textVersion({}, {}, ['positive']), data: async (d) => void (d.examples = await labelledTexts({ positive: SENTIMENT.positive })), code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, re: /no negative examples/ },
     { name: '21118 invalid params (unknown base model)', type: 'embedding-classifier', version: { output_info: { data: { concepts: [{ id: 'positive' }] } }, input_info: { base_embed_model: { id: 'no-such-embedder' } } }, code: Code.MODEL_TRAINING_INVALID_PARAMS, re: /no-such-embedder.*general-text-embedding/ },
     { name: '21118 invalid params (unknown dataset)', version: textVersion({ dataset_id: 'nope' }), data: async (d) => void (d.fail = new (await import('../domain/errors.js')).ApiError(Code.MODEL_INVALID_ARGUMENT, "Dataset 'nope' does not exist")), code: Code.MODEL_TRAINING_INVALID_PARAMS, re: /Dataset 'nope'/ },
-    { name: '21113 timeout', version: textVersion({ num_epochs: 1000, batch_size: 1 }, { training_timeout: 1 }), data: async (d) => void (d.examples = await labelledTexts(SENTIMENT)), code: Code.MODEL_TRAINING_TIMED_OUT, re: /training_timeout/ },
+    // 320 examples × 1,000 epochs at batch 1: ~20 s of training even on a fast idle machine, against a 1 s limit.
+    { name: '21113 timeout', version: textVersion({ num_epochs: 1000, batch_size: 1 }, { training_timeout: 1 }), data: async (d) => void (d.examples = await labelledTexts(timesTwenty(SENTIMENT))), code: Code.MODEL_TRAINING_TIMED_OUT, re: /training_timeout/ },
     { name: '21106 otherwise (after the retries)', version: textVersion(), data: async (d) => void (d.fail = new Error('disk on fire')), code: Code.MODEL_TRAINING_FAILED, re: /after 3 attempts: disk on fire/ },
   ];
   for (const c of cases) {

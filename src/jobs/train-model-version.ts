@@ -4,7 +4,7 @@ import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { Code, describe } from '../domain/status-codes.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { TrainingCancelled, TrainingFailure, type TrainResult } from '../plugins/types.js';
-import { TRAIN_JOB } from '../service/model-versions.service.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { TrainLog } from './train-log.js';
 import { percentOf } from './progress.js';
 import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';

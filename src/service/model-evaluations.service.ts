@@ -1,19 +1,20 @@
 import { invalidArgument, invalidRequest, modelNotFound, resourceNotFound } from '../domain/errors.js';
 import type { Job, Model, ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
+import { EVAL_JOB } from '../domain/job-kinds.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { Code, describe } from '../domain/status-codes.js';
 import { DEFAULT_FOLDS, MAX_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
-import { evalStatus, fieldsOf, metricsToApi } from './mappers/metrics.mapper.js';
+import { evalStatus } from '../domain/eval-status.js';
+import { fieldsOf, metricsToApi } from './mappers/metrics.mapper.js';
 import { versionToApi } from './mappers/version.mapper.js';
 import { findModel } from './models.service.js';
 import { pageOf } from './paging.js';
 
 /** Job kind that evaluates one model version (run by the worker). */
-export const EVAL_JOB = 'evaluate-model-version';
 
 /** The eval_info.params modelkeep understands. */
 const EVAL_PARAMS = ['num_folds'];

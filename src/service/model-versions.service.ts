@@ -1,6 +1,7 @@
 import { ApiError, DuplicateKeyError, invalidRequest, modelNotFound } from '../domain/errors.js';
 import { Visibility, type Job, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
 import type { JsonObject } from '../domain/json.js';
 import { checkDescription, checkMetadata, checkVisibility, requireOneVersion } from '../domain/model-rules.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
@@ -18,7 +19,6 @@ import { pageOf } from './paging.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
 
 /** Job kind that trains one model version (run by the worker). */
-export const TRAIN_JOB = 'train-model-version';
 
 const VERSION_SORTS: Record<string, VersionSortField> = {
   sort_by_status_code: 'status_code',
