@@ -31,6 +31,11 @@ const FORBIDDEN: Record<string, string[]> = {
   storage: ['service', 'transport', 'app', 'cli', 'jobs', 'plugins', 'processing'],
   ports: ['service', 'storage', 'transport', 'app', 'cli'],
   service: ['transport', 'app', 'cli', 'storage'],
+  // Background work sits beside the services, not above them: it shares the domain, never a service.
+  jobs: ['service', 'transport', 'app', 'cli', 'storage'],
+  processing: ['service', 'transport', 'app', 'cli', 'storage'],
+  plugins: ['service', 'transport', 'app', 'cli', 'storage', 'jobs'],
+  ml: ['service', 'transport', 'app', 'cli', 'storage', 'jobs', 'plugins', 'ports'],
 };
 
 it('imports follow domain <- service <- adapters', () => {
