@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repos, Store } from '../ports/store.js';
+import { Doorbell } from '../runtime/doorbell.js';
 import { JobFailure, JobStopped, type GenericFailure, type JobHandler, type JobRunContext } from './types.js';
 
 const TRAINING_FAILURE: GenericFailure = { code: Code.MODEL_TRAINING_FAILED, what: 'Training', retry: 'Create a new version to try again.' };
@@ -31,7 +32,7 @@ export class Worker {
   /** Abort handles of the jobs in hand, so stop() can hand them back instead of waiting them out. */
   private aborts = new Set<AbortController>();
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly bell = new Doorbell();
   private loop: Promise<void> | undefined;
 
   constructor(private readonly store: Store, handlers: JobHandler[], private readonly clock: Clock, private readonly log: Logger, private readonly opts: WorkerOptions = DEFAULT_WORKER_OPTIONS) {
@@ -45,7 +46,7 @@ export class Worker {
 
   /** Wakes the loop now (a job was just enqueued in this process). */
   notify(): void {
-    this.wake?.();
+    this.bell.ring();
   }
 
   /**
@@ -54,7 +55,7 @@ export class Worker {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.bell.ring();
     for (const a of this.aborts) a.abort();
     await this.loop;
     await Promise.allSettled([...this.running]);
@@ -78,19 +79,12 @@ export class Worker {
         // and the job is retaken.
         const p = this.execute(job).catch((err: unknown) => this.log.error({ err, job: job.id }, 'could not record a job outcome; its lease will expire and it will be retaken')).finally(() => {
           this.running.delete(p);
-          this.wake?.();
+          this.bell.ring();
         });
         this.running.add(p);
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.opts.pollMs);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.bell.wait(this.opts.pollMs);
     }
   }
 

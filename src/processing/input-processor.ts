@@ -3,6 +3,7 @@ import { embedSettled, type EmbedInput, type Embedder } from '../ml/embedders/em
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedInput, ProcessingResult } from '../ports/inputs-store.js';
 import type { Store } from '../ports/store.js';
+import { Doorbell } from '../runtime/doorbell.js';
 import { FetchError, fetchBytes } from './fetch-url.js';
 import { imageInfoOf } from './image-info.js';
 
@@ -38,7 +39,7 @@ export class InputProcessor {
   readonly id: string;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly bell = new Doorbell();
   private readonly opts: InputProcessorOptions;
 
   constructor(
@@ -59,13 +60,13 @@ export class InputProcessor {
 
   /** Wakes the loop now (inputs were just added in this process). */
   notify(): void {
-    this.wake?.();
+    this.bell.ring();
   }
 
   /** Stops claiming and waits for the batch in hand to finish. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.bell.ring();
     await this.loop;
     this.loop = undefined;
   }
@@ -91,14 +92,7 @@ export class InputProcessor {
         this.log.warn({ err }, 'input processor: a round failed; its inputs are retried when their lease expires');
       }
       if (claimed > 0 || this.stopping) continue;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.opts.pollMs);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.bell.wait(this.opts.pollMs);
     }
   }
 
