@@ -18,7 +18,7 @@ export class ReadMemo<T> {
 
   constructor(
     private readonly changes: ChangeClock,
-    private readonly opts: ReadMemoOptions = { maxEntries: 1000, maxAgeMs: 60_000 },
+    private readonly opts: ReadMemoOptions = { maxEntries: 256, maxAgeMs: 60_000 },
   ) {}
 
   async get(key: string, now: number, load: () => Promise<T>): Promise<T> {
