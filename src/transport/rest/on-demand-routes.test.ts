@@ -47,7 +47,8 @@ describe('splitRoutes', () => {
 
 describe('OnDemandRoutes', () => {
   it('matches like the router: params decoded, normalised paths, first of duplicates, HEAD for GET', () => {
-    const r = new OnDemandRoutes([spec('GET', '/a/:p0'), { method: 'GET', url: '/a/:p0', value: 'dup' }, spec('GET', '/a/:p0/b')], ROUTER, true);
+    const routes = [spec('GET', '/a/:p0'), { method: 'GET', url: '/a/:p0', value: 'dup' }, spec('GET', '/a/:p0/b')];
+    const r = new OnDemandRoutes(routes, ROUTER, routes);
     const plain = (m: ReturnType<typeof r.find>) => (m && 'value' in m ? { value: m.value, params: { ...m.params } } : m);
     assert.deepEqual(plain(r.find('GET', '/a/x%20y?q=1')), { value: 'GET /a/:p0', params: { p0: 'x y' } });
     assert.deepEqual(plain(r.find('HEAD', '//a/z/b/')), { value: 'GET /a/:p0/b', params: { p0: 'z' } });

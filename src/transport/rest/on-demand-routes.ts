@@ -88,23 +88,26 @@ export function splitRoutes<T>(routes: readonly RouteSpec<T>[], needed: (r: Rout
 
 /**
  * Routes matched on demand: the router is built on the first lookup, so a server that registers only
- * the routes it serves often starts without paying for the others.
+ * the routes it serves often starts without paying for the others (nor for HEAD routes).
  */
 export class OnDemandRoutes<T> {
   readonly #routes: readonly RouteSpec<T>[];
   readonly #config: RouterConfig;
-  readonly #headForGet: boolean;
+  readonly #headFor: readonly RouteSpec<T>[];
   #router: ReturnType<FindMyWay> | undefined;
 
-  /** `config`: the server router's own options; `headForGet`: GET routes also answer HEAD (Fastify's exposeHeadRoutes). */
-  constructor(routes: readonly RouteSpec<T>[], config: RouterConfig, headForGet: boolean) {
+  /**
+   * `config`: the server router's own options. `headFor`: GET routes that also answer HEAD here, in
+   * registration order (what Fastify's exposeHeadRoutes adds for each GET route it registers).
+   */
+  constructor(routes: readonly RouteSpec<T>[], config: RouterConfig, headFor: readonly RouteSpec<T>[] = []) {
     this.#routes = routes;
     this.#config = config;
-    this.#headForGet = headForGet;
+    this.#headFor = headFor;
   }
 
   get size(): number {
-    return this.#routes.length;
+    return this.#routes.length + this.#headFor.length;
   }
 
   /**
@@ -137,7 +140,7 @@ export class OnDemandRoutes<T> {
       }
     };
     for (const r of this.#routes) add(r.method, r);
-    if (this.#headForGet) for (const r of this.#routes) if (r.method === 'GET') add('HEAD', r);
+    for (const r of this.#headFor) add('HEAD', r);
     return router;
   }
 }

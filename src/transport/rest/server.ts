@@ -105,26 +105,29 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   // belong to RPCs that only answer 10040. So only the implemented RPCs' routes — and every route that
   // could take a request from one of them — are registered at start; the others are matched on a miss,
   // by the same router code with the same options, and answered by the same handler (see splitRoutes).
+  // HEAD too: instead of Fastify's automatic HEAD route per GET route (each as costly as the GET's),
+  // a HEAD request misses and is matched on demand against every GET route.
   const implemented = opts.implemented;
   const { eager, deferred } = implemented ? splitRoutes(routes, (r) => implemented(r.value.rpc.name)) : { eager: routes, deferred: [] };
   for (const { method, url, value } of eager) {
     try {
-      app.route({ method, url, handler: value.handler, config: { rpc: value.rpc } });
+      app.route({ method, url, handler: value.handler, config: { rpc: value.rpc }, exposeHeadRoute: !implemented });
     } catch {
       // Two RPCs bound to the same method+path: the first (proto order) keeps it, as a proxy would.
     }
   }
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
-  const unimplemented = new OnDemandRoutes(deferred, { caseSensitive, ...routerOptions }, exposeHeadRoutes !== false);
-  const unimplementedRoute = (req: FastifyRequest) => (unimplemented.size === 0 ? undefined : unimplemented.find(req.method, req.url));
+  const headFor = implemented && exposeHeadRoutes !== false ? routes.filter((r) => r.method === 'GET') : [];
+  const onDemand = new OnDemandRoutes(deferred, { caseSensitive, ...routerOptions }, headFor);
+  const onDemandRoute = (req: FastifyRequest) => (onDemand.size === 0 ? undefined : onDemand.find(req.method, req.url));
 
   // In a child context, so that its error handler sees errors of unmatched requests first.
   app.register(async (scope) => {
-    // A body refused before any handler runs (not JSON, over the limit) on an unimplemented RPC's path is
+    // A body refused before any handler runs (not JSON, over the limit) on a path matched on demand is
     // answered by the app's error handler with that RPC's response, as on a registered route: it finds
     // the RPC in the route config.
     scope.setErrorHandler((err, req) => {
-      const hit = unimplementedRoute(req);
+      const hit = onDemandRoute(req);
       if (hit && 'value' in hit) {
         const routeOptions = req.routeOptions;
         Object.defineProperty(req, 'routeOptions', { value: { ...routeOptions, config: { ...routeOptions.config, rpc: hit.value.rpc } } });
@@ -134,7 +137,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       throw err instanceof Error ? err : new Error(String(err));
     });
     scope.setNotFoundHandler((req, reply) => {
-      const hit = unimplementedRoute(req);
+      const hit = onDemandRoute(req);
       if (hit && 'value' in hit) {
         req.params = hit.params;
         return hit.value.handler(req, reply);
