@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
 import { startModelkeep, startWorker } from '../app/compose.js';
 import { migrate } from '../storage/open-store.js';
-import { ARCHIVE_FLAGS, ARCHIVE_USAGE, ArchiveError, exportCommand, importCommand, UsageError, type ArchiveFlags } from './archive.js';
+import { ARCHIVE_FLAGS, ARCHIVE_USAGE, type ArchiveFlags } from './archive-flags.js';
 
 const USAGE = `modelkeep — a self-hosted server for Clarifai's v2 model API
 
@@ -114,7 +114,9 @@ async function main(): Promise<void> {
       process.stdout.write(`database ${redactUrl(cfg.databaseUrl)} is up to date\n`);
       break;
     case 'export':
-    case 'import':
+    case 'import': {
+      // Loaded here only: the other commands (serve's start-up) do without the archive code.
+      const { ArchiveError, exportCommand, importCommand, UsageError } = await import('./archive.js');
       try {
         await (parsed.command === 'export' ? exportCommand : importCommand)(cfg, archiveFlags, (t) => process.stdout.write(t));
       } catch (e) {
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
         process.exit(e instanceof UsageError ? 2 : 1);
       }
       break;
+    }
     default:
       process.stderr.write(`unknown command '${parsed.command}'\n\n${USAGE}`);
       process.exit(2);
