@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
+  sql,
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
@@ -78,10 +79,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
 export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const raw = new Database(file);
+  // First: switching to WAL needs a lock another process starting at the same moment may hold.
+  raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across app crashes, may lose the last commits on power loss
   raw.pragma('foreign_keys = ON');
-  raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return raw;
 }
 
@@ -99,7 +101,27 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
     db,
     changes,
     transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
-    migrate: () => migrateToLatest(db),
+    migrate: () => migrateSqlite(db),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely takes no migration lock on SQLite (it assumes one connection), so two processes starting on
+ * a new file (serve and worker together) would both apply 001. One IMMEDIATE transaction around the
+ * whole run holds the file's write lock: the second process waits (busy_timeout), then finds nothing
+ * pending. SQLite's DDL is transactional, so a failed migration leaves no half-made schema.
+ */
+async function migrateSqlite(db: Kysely<DB>): Promise<string[]> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const applied = await migrateToLatest(conn);
+      await sql`commit`.execute(conn);
+      return applied;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
 }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { migrations } from '../../src/storage/migrations/index.js';
 import { freePort, removeDir, rest, runCli, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
 
 /**
@@ -155,5 +157,21 @@ describe('configuration', { timeout: 300_000 }, () => {
     assert.ok(existsSync(path.join(dir, 'modelkeep.db')));
     const again = await runCli(['migrate'], { MODELKEEP_DATA_DIR: dir });
     assert.equal(again.code, 0, `second migrate failed: ${again.stderr}`);
+  });
+
+  it('several processes starting on one empty SQLite file at once migrate it one after the other (serve + worker started together)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = tempDir();
+      dirs.push(dir);
+      const runs = await Promise.all(Array.from({ length: 3 }, () => runCli(['migrate'], { MODELKEEP_DATA_DIR: dir })));
+      for (const r of runs) assert.equal(r.code, 0, `a concurrent migrate failed: ${r.stderr}`);
+      const db = new Database(path.join(dir, 'modelkeep.db'), { readonly: true });
+      try {
+        const names = db.prepare('select name from kysely_migration order by name').pluck().all();
+        assert.deepEqual(names, Object.keys(migrations));
+      } finally {
+        db.close();
+      }
+    }
   });
 });
