@@ -37,8 +37,11 @@ function translateCodecError(rpc: RpcInfo, e: JsonCodecError): ApiError {
   return new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`);
 }
 
+/** Above this, a body goes out as a Buffer: Node copies a large string into one buffer with the headers. */
+const LARGE_BODY_CHARS = 16_384;
+
 function sendText(reply: FastifyReply, code: number, json: string): FastifyReply {
-  return reply.code(httpStatusFor(code)).header('content-type', 'application/json; charset=utf-8').send(json);
+  return reply.code(httpStatusFor(code)).header('content-type', 'application/json; charset=utf-8').send(json.length > LARGE_BODY_CHARS ? Buffer.from(json) : json);
 }
 
 function send(reply: FastifyReply, code: number, body: unknown): FastifyReply {
