@@ -19,7 +19,7 @@ import { IdPool } from './ids.js';
 import { decodeInputs } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
-import { ReadMemo } from './read-memo.js';
+import { ReadMemo } from '../read-memo.js';
 
 /** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
 export const MAX_PREDICT_INPUTS = 128;

@@ -1,29 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChangeClock } from '../../ports/changes.js';
+import { FakeChangeClock } from '../../test/helpers/fake-change-clock.js';
 import { ReadMemo } from './read-memo.js';
 
-function clock(): ChangeClock & { t: number | undefined } {
-  return { t: 1, token() { return this.t; }, published: () => undefined };
-}
 
 describe('ReadMemo', () => {
   it('reuses a read while the token holds, reads again once it moves', async () => {
-    const c = clock();
+    const c = new FakeChangeClock();
     const memo = new ReadMemo<number>(c);
     let reads = 0;
     const load = async () => ++reads;
     assert.equal(await memo.get('k', 0, load), 1);
     assert.equal(await memo.get('k', 1, load), 1);
-    c.t = 2;
+    c.value = 2;
     assert.equal(await memo.get('k', 2, load), 2);
     assert.equal(await memo.get('k', 3, load), 2);
     assert.equal(await memo.get('other', 3, load), 3);
   });
 
   it('reuses nothing while changes cannot be seen (token undefined)', async () => {
-    const c = clock();
-    c.t = undefined;
+    const c = new FakeChangeClock();
+    c.value = undefined;
     const memo = new ReadMemo<number>(c);
     let reads = 0;
     const load = async () => ++reads;
@@ -33,18 +30,18 @@ describe('ReadMemo', () => {
   });
 
   it('does not keep failed reads', async () => {
-    const memo = new ReadMemo<number>(clock());
+    const memo = new ReadMemo<number>(new FakeChangeClock());
     let reads = 0;
-    await assert.rejects(memo.get('k', 0, async () => { reads++; throw new Error('missing'); }));
+    await assert.rejects(async () => memo.get('k', 0, async () => { reads++; throw new Error('missing'); }));
     assert.equal(await memo.get('k', 0, async () => ++reads), 2);
   });
 
   it('does not keep a read that began before a newer token was seen', async () => {
-    const c = clock();
+    const c = new FakeChangeClock();
     const memo = new ReadMemo<string>(c);
     let release!: () => void;
     const slow = memo.get('k', 0, () => new Promise<string>((r) => (release = () => r('old'))));
-    c.t = 2;
+    c.value = 2;
     assert.equal(await memo.get('k', 0, async () => 'new'), 'new');
     release();
     assert.equal(await slow, 'old');
@@ -52,7 +49,7 @@ describe('ReadMemo', () => {
   });
 
   it('ages entries out and bounds their number', async () => {
-    const memo = new ReadMemo<number>(clock(), { maxEntries: 2, maxAgeMs: 100 });
+    const memo = new ReadMemo<number>(new FakeChangeClock(), { maxEntries: 2, maxAgeMs: 100 });
     let reads = 0;
     const load = async () => ++reads;
     await memo.get('a', 0, load);

@@ -1,0 +1,42 @@
+import type { ChangeClock } from '../ports/changes.js';
+import type { MaybePromise } from './context.js';
+
+export interface ReadMemoOptions {
+  maxEntries: number;
+  /** A ceiling on reuse even when no change was heard of, in case one went unseen. */
+  maxAgeMs: number;
+}
+
+/**
+ * Results of reads, reused while the store's ChangeClock shows the token sampled before they were
+ * read: any write, by this process or (once seen) another, makes every entry stale. Failed reads
+ * (a missing model, an untrained version) are not kept. A hit answers synchronously (no promise).
+ * Used for whole answers (AnswerCache) and for PostModelOutputs' reads of the model and version.
+ */
+export class ReadMemo<T> {
+  readonly #entries = new Map<string, { token: number; at: number; value: T }>();
+  #token: number | undefined;
+
+  constructor(
+    private readonly changes: ChangeClock,
+    private readonly opts: ReadMemoOptions = { maxEntries: 256, maxAgeMs: 60_000 },
+  ) {}
+
+  get(key: string, now: number, load: () => Promise<T>): MaybePromise<T> {
+    const token = this.changes.token();
+    if (token === undefined) return load();
+    if (token !== this.#token) {
+      this.#entries.clear();
+      this.#token = token;
+    }
+    const hit = this.#entries.get(key);
+    if (hit && now - hit.at < this.opts.maxAgeMs) return hit.value;
+    return load().then((value) => {
+      // A read that began before a newer token was seen must not replace what was read since.
+      if (token !== this.#token) return value;
+      if (this.#entries.size >= this.opts.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+      this.#entries.set(key, { token, at: now, value });
+      return value;
+    });
+  }
+}
