@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { writeDataset } from '../src/ml/classifier/bench-data.js';
 import { REPO_ROOT, run } from './lib/proc.js';
-import { alternate, median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
-import { runSklearn, SKLEARN_HINT, SKLEARN_SCRIPT, sklearnMissing, sklearnNotes, sklearnSkipNote, strongest, type SklearnRun } from './lib/sklearn.js';
+import { median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
+import { alternateWithSklearn, SKLEARN_HINT, SKLEARN_SCRIPT, sklearnMissing, sklearnNotes, sklearnSkipNote } from './lib/sklearn.js';
 import { realSetTrainingRows } from './lib/spam-training-vs-sklearn.js';
 
 const SUBJECT = path.join(REPO_ROOT, 'dist', 'ml', 'classifier', 'bench-run.js');
@@ -26,13 +26,6 @@ interface TrainRun {
 async function runSubject(dir: string): Promise<TrainRun> {
   const { stdout } = await run(process.execPath, [SUBJECT, dir], { timeoutMs: 600_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as TrainRun;
-}
-
-/** One round of the baseline: every sklearn recipe; its time is the fastest converged recipe's. */
-interface BaselineRound {
-  run: SklearnRun;
-  seconds: number;
-  recipe: string;
 }
 
 async function syntheticRows(ctx: BenchContext, missing: string | undefined): Promise<Row[]> {
@@ -61,27 +54,7 @@ async function syntheticRows(ctx: BenchContext, missing: string | undefined): Pr
     ];
   }
 
-  const r = await alternate<BaselineRound | TrainRun>(ctx, 'train', {
-    baseline: async () => {
-      const run = await runSklearn(dir);
-      const { fastest } = strongest(run);
-      return { run, seconds: fastest.train_seconds, recipe: fastest.recipe };
-    },
-    subject: () => runSubject(dir),
-    value: (m) => ('run' in m ? m.seconds : m.train_seconds),
-    show: (m) =>
-      'run' in m
-        ? m.run.recipes.map((x) => `${x.recipe} ${x.train_seconds.toFixed(2)} s, ${x.n_iter} iterations${x.converged ? '' : ' (NOT converged)'}, accuracy ${pct(x.accuracy)}`).join('; ')
-        : `${m.train_seconds.toFixed(2)} s, accuracy ${pct(m.accuracy)}`,
-  });
-  const base = r.baseline as BaselineRound[];
-  const subj = r.subject as TrainRun[];
-  const accBest = base.map((b) => strongest(b.run).mostAccurate);
-  const accB = median(accBest.map((x) => x.accuracy));
-  const accS = median(subj.map((m) => m.accuracy));
-  const diff = (accS - accB) * 100;
-  const timeRecipes = [...new Set(base.map((b) => b.recipe))].join('/');
-  const accRecipes = [...new Set(accBest.map((x) => x.recipe))].join('/');
+  const { r, base, subj, accB, accS, diff, timeRecipes, accRecipes } = await alternateWithSklearn(ctx, 'train', dir, () => runSubject(dir));
   const notes = sklearnNotes(base.map((b) => b.run), median);
   return [
     {

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, run, spawnTracked } from './proc.js';
+import { alternate, median, type BenchContext } from './runner.js';
 
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 export const SKLEARN_SCRIPT = path.join(REPO_ROOT, 'bench', 'sklearn_baseline.py');
@@ -80,4 +81,49 @@ export function sklearnNotes(runs: SklearnRun[], median: (xs: number[]) => numbe
     );
   }
   return notes;
+}
+
+/** One round of the baseline: every sklearn recipe; its time is the fastest converged recipe's. */
+export interface BaselineRound {
+  run: SklearnRun;
+  seconds: number;
+  recipe: string;
+}
+
+/** What a subject round reports: its training time and held-out accuracy. */
+export interface SubjectFit {
+  train_seconds: number;
+  accuracy: number;
+}
+
+/**
+ * Alternating rounds of sklearn (on the arrays in `dir`) and the subject; the time ratio is against
+ * sklearn's fastest converged recipe of each round, the accuracy against its most accurate one.
+ */
+export async function alternateWithSklearn<S extends SubjectFit>(ctx: BenchContext, label: string, dir: string, subject: () => Promise<S>) {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  const r = await alternate<BaselineRound | S>(ctx, label, {
+    baseline: async () => {
+      const run = await runSklearn(dir);
+      const { fastest } = strongest(run);
+      return { run, seconds: fastest.train_seconds, recipe: fastest.recipe };
+    },
+    subject,
+    value: (m) => ('run' in m ? m.seconds : m.train_seconds),
+    show: (m) =>
+      'run' in m
+        ? m.run.recipes.map((x) => `${x.recipe} ${x.train_seconds.toFixed(2)} s, ${x.n_iter} iterations${x.converged ? '' : ' (NOT converged)'}, accuracy ${pct(x.accuracy)}`).join('; ')
+        : `${m.train_seconds.toFixed(2)} s, accuracy ${pct(m.accuracy)}`,
+  });
+  const base = r.baseline as BaselineRound[];
+  const subj = r.subject as S[];
+  const accBest = base.map((b) => strongest(b.run).mostAccurate);
+  const accB = median(accBest.map((x) => x.accuracy));
+  const accS = median(subj.map((m) => m.accuracy));
+  return {
+    r, base, subj, accB, accS,
+    diff: (accS - accB) * 100,
+    timeRecipes: [...new Set(base.map((b) => b.recipe))].join('/'),
+    accRecipes: [...new Set(accBest.map((x) => x.recipe))].join('/'),
+  };
 }

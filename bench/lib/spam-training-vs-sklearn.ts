@@ -6,8 +6,8 @@
 // defaults, in-process; plugin.train timed, embedding excluded on both sides). Alternating rounds;
 // same targets as #6: training time ≤ 1.0× sklearn's, held-out accuracy ≥ sklearn's − 1 point.
 import path from 'node:path';
-import { alternate, median, verdict, type BenchContext, type Row } from './runner.js';
-import { runSklearn, SKLEARN_HINT, sklearnNotes, sklearnSkipNote, strongest, type SklearnRun } from './sklearn.js';
+import { median, verdict, type BenchContext, type Row } from './runner.js';
+import { alternateWithSklearn, SKLEARN_HINT, sklearnNotes, sklearnSkipNote } from './sklearn.js';
 import { modelkeepTextClassifier } from './spam-classifiers.js';
 import { DATASET_PACKAGE } from './spam-corpus.js';
 import { prepareSpamFeatures, sharedSpamFeatures, writeSpamDataset, type SpamFeatures } from './spam-features.js';
@@ -16,12 +16,6 @@ import { prepareSpamFeatures, sharedSpamFeatures, writeSpamDataset, type SpamFea
 const SMOKE_SUBSAMPLE_STEP = 8;
 
 type SubjectRound = Awaited<ReturnType<typeof modelkeepTextClassifier>>;
-interface BaselineRound {
-  run: SklearnRun;
-  seconds: number;
-  recipe: string;
-}
-
 export async function realSetTrainingRows(ctx: BenchContext, missing: string | undefined): Promise<Row[]> {
   const f: SpamFeatures = ctx.smoke ? await prepareSpamFeatures({ progress: ctx.progress, subsampleStep: SMOKE_SUBSAMPLE_STEP }) : await sharedSpamFeatures(ctx);
   const dir = path.join(ctx.tmp, 'spam-set');
@@ -50,27 +44,7 @@ export async function realSetTrainingRows(ctx: BenchContext, missing: string | u
     ];
   }
 
-  const r = await alternate<BaselineRound | SubjectRound>(ctx, 'train real', {
-    baseline: async () => {
-      const run = await runSklearn(dir);
-      const { fastest } = strongest(run);
-      return { run, seconds: fastest.train_seconds, recipe: fastest.recipe };
-    },
-    subject: trainSubject,
-    value: (m) => ('run' in m ? m.seconds : m.train_seconds),
-    show: (m) =>
-      'run' in m
-        ? m.run.recipes.map((x) => `${x.recipe} ${x.train_seconds.toFixed(2)} s, ${x.n_iter} iterations${x.converged ? '' : ' (NOT converged)'}, accuracy ${pct(x.accuracy)}`).join('; ')
-        : `${m.train_seconds.toFixed(2)} s, accuracy ${pct(m.accuracy)}`,
-  });
-  const base = r.baseline as BaselineRound[];
-  const subj = r.subject as SubjectRound[];
-  const accBest = base.map((b) => strongest(b.run).mostAccurate);
-  const accB = median(accBest.map((x) => x.accuracy));
-  const accS = median(subj.map((m) => m.accuracy));
-  const diff = (accS - accB) * 100;
-  const timeRecipes = [...new Set(base.map((b) => b.recipe))].join('/');
-  const accRecipes = [...new Set(accBest.map((x) => x.recipe))].join('/');
+  const { r, base, subj, accB, accS, diff, timeRecipes, accRecipes } = await alternateWithSklearn(ctx, 'train real', dir, trainSubject);
   return [
     {
       id: '6 real time', what: `training time, ${setName}`, baseline: `${r.baselineMedian.toFixed(2)} s (sklearn ${timeRecipes})`, subject: `${r.subjectMedian.toFixed(2)} s`,
