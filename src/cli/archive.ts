@@ -9,15 +9,7 @@ import type { Config } from '../config/config.js';
 import { isValidId } from '../domain/ids.js';
 import { ArchiveError, exportApp, importApp } from '../storage/app-archive.js';
 import { openKyselyStore } from '../storage/open-store.js';
-
-/** Flags of `modelkeep export` / `import` (not settings: they are taken out before the config is read). */
-export const ARCHIVE_FLAGS = ['app', 'out', 'in', 'as'] as const;
-export type ArchiveFlags = Partial<Record<(typeof ARCHIVE_FLAGS)[number], string>>;
-
-export const ARCHIVE_USAGE = `  modelkeep export --app <user>/<app> --out <file>        write a whole app (models, versions with their
-                                                         trained artifacts, concepts, inputs, datasets) to a
-                                                         gzipped JSON Lines file
-  modelkeep import --in <file> [--as <user>/<app>]        create the app from such a file (same ids and statuses)`;
+import type { ArchiveFlags } from './archive-flags.js';
 
 /** A usage mistake: printed with exit code 2. */
 export class UsageError extends Error {}
