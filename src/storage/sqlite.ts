@@ -15,6 +15,7 @@ import {
 import type { Backend } from './backend.js';
 import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
+import { WalIndexWatch } from './wal-index-watch.js';
 import { translateSqliteError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -93,7 +94,12 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
   const scope = new TxScope();
   // data_version moves when another connection (another process) commits; our own writes are counted at the edge.
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
-  const changes = new ProcessChangeClock(() => dataVersion.get() as number);
+  const wal = new WalIndexWatch(file);
+  // Even and odd: a switch between the two sources always reads as a change.
+  const changes = new ProcessChangeClock(() => {
+    const w = wal.version();
+    return w !== undefined ? 2 * w : 2 * (dataVersion.get() as number) + 1;
+  });
   const base = new ImmediateSqliteDialect({ database: cachingDatabase(raw, opts.statementCacheSize) });
   const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope, () => changes.written()) });
   return {
@@ -102,7 +108,10 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
     changes,
     transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
     migrate: () => migrateSqlite(db),
-    close: () => db.destroy(),
+    close: async () => {
+      wal.close();
+      await db.destroy();
+    },
   };
 }
 
