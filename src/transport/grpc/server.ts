@@ -5,6 +5,7 @@ import { Code } from '../../domain/status-codes.js';
 import type { ClarifaiProtos, RpcInfo } from '../../proto/load.js';
 import type protobuf from 'protobufjs';
 import { fieldEncoder, messageCodec, type MessageCodec } from '../../proto/message-codec.js';
+import type { MaybePromise } from '../../service/context.js';
 import { responseOf, type DispatchResult, type Dispatcher } from '../../service/dispatcher.js';
 import { sealedMemo } from '../../service/sealed.js';
 
@@ -42,7 +43,7 @@ function authorizationOf(call: { metadata: grpc.Metadata }): string | undefined 
   return typeof v === 'string' ? v : v?.toString();
 }
 
-async function answer(dispatcher: Dispatcher, rpc: RpcInfo, request: unknown, metadata: grpc.Metadata) {
+function answer(dispatcher: Dispatcher, rpc: RpcInfo, request: unknown, metadata: grpc.Metadata): MaybePromise<DispatchResult> {
   if (request instanceof DecodeFailure) {
     return dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${rpc.requestType.name} message could not be decoded: ${request.message}`));
   }
@@ -82,10 +83,15 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
     };
     if (!method.requestStream && !method.responseStream) {
       impl[rpc.name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        answer(dispatcher, rpc, call.request, call.metadata).then(
-          (r) => (r.retryable ? callback({ code: grpc.status.UNAVAILABLE, details: String(r.status.details) }) : callback(null, new Answer(r))),
-          (e: unknown) => callback({ code: grpc.status.INTERNAL, details: (e as Error).message }),
-        );
+        const done = (r: DispatchResult): void => (r.retryable ? callback({ code: grpc.status.UNAVAILABLE, details: String(r.status.details) }) : callback(null, new Answer(r)));
+        const fail = (e: unknown): void => callback({ code: grpc.status.INTERNAL, details: (e as Error).message });
+        try {
+          const r = answer(dispatcher, rpc, call.request, call.metadata);
+          if (r instanceof Promise) r.then(done, fail);
+          else done(r);
+        } catch (e) {
+          fail(e);
+        }
       };
     } else {
       // Streaming RPCs are not implemented: one in-band 10040 message, then the stream ends.

@@ -89,12 +89,13 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
-  const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> }>[] = [];
+  const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => unknown }>[] = [];
   for (const rpc of rpcs) {
     for (const binding of rpc.http) {
       const route = routePath(binding);
       if (!route) continue;
-      const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      // Not async: a call answered from the caches is sent in the same tick, with no promise.
+      const handler = (req: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> => {
         let request: Record<string, unknown>;
         try {
           request = binding.body ? decodeJsonBody(rpc.requestType, req.body) : decodeQuery(rpc.requestType, req.query as Record<string, unknown>);
@@ -105,8 +106,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
           const r = dispatcher.failure(rpc, translateCodecError(rpc, e));
           return sendResult(reply, r);
         }
-        const r = await dispatcher.call(rpc.name, request, req.headers.authorization);
-        return sendResult(reply, r);
+        const r = dispatcher.call(rpc.name, request, req.headers.authorization);
+        return r instanceof Promise ? r.then((done) => sendResult(reply, done)) : sendResult(reply, r);
       };
       routes.push({ method: binding.method, url: route.url, value: { rpc, handler } });
     }
