@@ -1,5 +1,5 @@
 import type { ChangeClock } from '../ports/changes.js';
-import type { ApiObject, CallContext, MaybePromise } from './context.js';
+import type { ApiObject, MaybePromise } from './context.js';
 import { ReadMemo, type ReadMemoOptions } from './read-memo.js';
 import { seal } from './sealed.js';
 
@@ -23,11 +23,4 @@ export class AnswerCache {
   get(key: string, now: number, load: () => Promise<ApiObject>): MaybePromise<ApiObject> {
     return this.#memo.get(key, now, () => load().then(seal));
   }
-}
-
-/** The cache key of a read in the call's app: the RPC and the request fields its answer depends on. */
-export function answerKey(rpc: string, ctx: CallContext, ...fields: unknown[]): string {
-  let key = `${rpc}\u0000${ctx.app?.userId ?? ctx.userId}\u0000${ctx.app?.id ?? ''}`;
-  for (const f of fields) key += `\u0000${f === undefined || f === null ? '' : String(f)}`;
-  return key;
 }

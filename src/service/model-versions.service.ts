@@ -10,7 +10,8 @@ import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } fr
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store, VersionSortField } from '../ports/store.js';
-import { AnswerCache, answerKey } from './answer-cache.js';
+import { AnswerCache } from './answer-cache.js';
+import { readKey } from './read-memo.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
@@ -96,7 +97,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
     GetModelVersion: {
       access: 'app-read',
       handle: (ctx, req) =>
-        answers.get(answerKey('GetModelVersion', ctx, req.model_id, req.version_id ?? req.model_version_id), ctx.now, async () => {
+        answers.get(readKey('GetModelVersion', ctx, req.model_id, req.version_id ?? req.model_version_id), ctx.now, async () => {
           const { model, version } = await getVersion(ctx, req);
           return { model_version: versionToApi(version, model, { concepts: false }) };
         }),

@@ -5,7 +5,8 @@ import { DEFAULT_MODEL_TYPE_ID, type ModelTypeRegistry } from '../domain/model-t
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import { AnswerCache, answerKey } from './answer-cache.js';
+import { AnswerCache } from './answer-cache.js';
+import { readKey } from './read-memo.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
@@ -78,7 +79,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
     GetModel: {
       access: 'app-read',
       handle: (ctx, req) =>
-        answers.get(answerKey('GetModel', ctx, req.model_id, req.version_id), ctx.now, async () => {
+        answers.get(readKey('GetModel', ctx, req.model_id, req.version_id), ctx.now, async () => {
           const m = await findModel(store, ctx, req.model_id);
           return { model: modelToApi(m, await versionFor(store, m, req.version_id)) };
         }),
@@ -86,7 +87,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
     GetModelOutputInfo: {
       access: 'app-read',
       handle: (ctx, req) =>
-        answers.get(answerKey('GetModelOutputInfo', ctx, req.model_id, req.version_id), ctx.now, async () => {
+        answers.get(readKey('GetModelOutputInfo', ctx, req.model_id, req.version_id), ctx.now, async () => {
           const m = await findModel(store, ctx, req.model_id);
           return { model: modelToApi(m, await versionFor(store, m, req.version_id), { concepts: true }) };
         }),

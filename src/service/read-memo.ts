@@ -1,5 +1,5 @@
 import type { ChangeClock } from '../ports/changes.js';
-import type { MaybePromise } from './context.js';
+import type { CallContext, MaybePromise } from './context.js';
 
 export interface ReadMemoOptions {
   maxEntries: number;
@@ -39,4 +39,11 @@ export class ReadMemo<T> {
       return value;
     });
   }
+}
+
+/** The key of a read in the call's app: what is read (an RPC's answer, a model …) and the request fields it depends on. */
+export function readKey(what: string, ctx: CallContext, ...fields: unknown[]): string {
+  let key = `${what}\u0000${ctx.app?.userId ?? ctx.userId}\u0000${ctx.app?.id ?? ''}`;
+  for (const f of fields) key += `\u0000${f === undefined || f === null ? '' : String(f)}`;
+  return key;
 }

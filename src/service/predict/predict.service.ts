@@ -1,5 +1,6 @@
 import { ApiError } from '../../domain/errors.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
+import { IdPool } from '../../domain/ids.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
@@ -15,11 +16,10 @@ import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
 import { statusOf } from '../status.js';
 import type { UrlFetcher } from './fetch-url.js';
-import { IdPool } from './ids.js';
 import { decodeInputs } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
-import { ReadMemo } from '../read-memo.js';
+import { ReadMemo, readKey } from '../read-memo.js';
 
 /** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
 export const MAX_PREDICT_INPUTS = 128;
@@ -63,8 +63,7 @@ interface Reads {
 async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: ApiObject): Promise<Plan> {
   const requestModel = isJsonObject(req.model) ? req.model : undefined;
   rejectLegacyOverride(requestModel);
-  const modelKey = `${ctx.app?.userId ?? ctx.userId}\u0000${ctx.app?.id ?? ''}\u0000${String(req.model_id ?? '')}`;
-  const model = await reads.models.get(modelKey, ctx.now, () => findModel(deps.store, ctx, req.model_id));
+  const model = await reads.models.get(readKey('model', ctx, req.model_id), ctx.now, () => findModel(deps.store, ctx, req.model_id));
   const type = deps.types.get(model.modelTypeId);
   const plugin = deps.plugins.get(model.modelTypeId);
   if (!type || !plugin) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IdPool, newIds } from './ids.js';
+import { IdPool, newId, newIds } from './ids.js';
 
 describe('newIds', () => {
   it('makes distinct 32-hex-digit ids shaped like newId() (UUID v4 digits)', () => {
     const ids = newIds(256);
     assert.equal(ids.length, 256);
     assert.equal(new Set(ids).size, 256);
-    for (const id of ids) assert.match(id, /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+    for (const id of [...ids, newId()]) assert.match(id, /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
   });
 
   it('IdPool draws new batches as needed and never repeats', () => {
