@@ -159,6 +159,20 @@ export function postgresChangeCases(h: Harness & { url: string }): void {
     assert.deepEqual(rows.filter((r) => !r.notifies).map((r) => r.table_name), []);
   });
 
+  it("postgres: a write's published() resolves when its marker comes back through the listener (not at the 1 s give-up)", async () => {
+    const { a } = await scene(h.store);
+    await until(async () => h.store.changes.token() !== undefined, 'the listener to listen');
+    for (let i = 0; i < 5; i++) {
+      await h.store.models.create(model(a));
+      const fence = h.store.changes.published();
+      assert.ok(fence, 'a write must leave something to publish');
+      const t0 = performance.now();
+      await fence;
+      assert.ok(performance.now() - t0 < 500, `the marker took ${Math.round(performance.now() - t0)} ms: it did not come back`);
+      assert.equal(h.store.changes.published(), undefined, 'nothing new to publish');
+    }
+  });
+
   it('postgres: a killed listener makes the token undefined (nothing reused), then it reconnects with a new token', async () => {
     const appName = `mk_listen_${randomBytes(4).toString('hex')}`;
     const u = new URL(h.url);
