@@ -132,33 +132,17 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   const onDemand = new OnDemandRoutes(deferred, { caseSensitive, ...routerOptions }, headFor);
   const onDemandRoute = (req: FastifyRequest) => (onDemand.size === 0 ? undefined : onDemand.find(req.method, req.url));
 
-  // In a child context, so that its error handler sees errors of unmatched requests first.
-  app.register(async (scope) => {
-    // A body refused before any handler runs (not JSON, over the limit) on a path matched on demand is
-    // answered by the app's error handler with that RPC's response, as on a registered route: it finds
-    // the RPC in the route config.
-    scope.setErrorHandler((err, req) => {
-      const hit = onDemandRoute(req);
-      if (hit && 'value' in hit) {
-        const routeOptions = req.routeOptions;
-        Object.defineProperty(req, 'routeOptions', { value: { ...routeOptions, config: { ...routeOptions.config, rpc: hit.value.rpc } } });
-      }
-      // Rethrown, the error goes to the app's error handler (only an Error instance does: Fastify sends
-      // anything else to its default handler).
-      throw err instanceof Error ? err : new Error(String(err));
-    });
-    scope.setNotFoundHandler((req, reply) => {
-      const hit = onDemandRoute(req);
-      if (hit && 'value' in hit) {
-        req.params = hit.params;
-        return hit.value.handler(req, reply);
-      }
-      if (hit) {
-        reply.hijack();
-        return answerParamTooLong(reply.raw, hit.paramTooLong);
-      }
-      return send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) });
-    });
+  app.setNotFoundHandler((req, reply) => {
+    const hit = onDemandRoute(req);
+    if (hit && 'value' in hit) {
+      req.params = hit.params;
+      return hit.value.handler(req, reply);
+    }
+    if (hit) {
+      reply.hijack();
+      return answerParamTooLong(reply.raw, hit.paramTooLong);
+    }
+    return send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) });
   });
   app.setErrorHandler((err, req, reply) => {
     const reqId = newId();
@@ -169,7 +153,9 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     else if (e.statusCode && e.statusCode < 500) details = e.message;
     if (details !== undefined) {
       // On an API route the error body is that RPC's response, with its always-present lists ("models": []).
-      const rpc = (req.routeOptions.config as { rpc?: RpcInfo } | undefined)?.rpc;
+      // A body refused before any handler ran (not JSON, over the limit) on a path matched on demand too.
+      const onDemandHit = onDemandRoute(req);
+      const rpc = (req.routeOptions.config as { rpc?: RpcInfo } | undefined)?.rpc ?? (onDemandHit && 'value' in onDemandHit ? onDemandHit.value.rpc : undefined);
       if (rpc) {
         const r = dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), reqId);
         return sendResult(reply, r);
