@@ -160,3 +160,35 @@ describe('setPath', () => {
     assert.deepEqual(o, { a: { b: 1 }, c: { d: { e: 'x' } } });
   });
 });
+
+describe('prototype keys never reach a prototype', () => {
+  const canary = (): void => assert.equal(({} as Record<string, unknown>).status, undefined, 'Object.prototype was polluted');
+
+  it('query keys: __proto__ / constructor / prototype segments are refused, naming the key', () => {
+    for (const key of ['__proto__.status', 'user_app_id.__proto__.status', 'constructor.prototype.status', '__proto__', 'prototype']) {
+      const f = failure(() => decodeQuery(T('ListAppsRequest'), { [key]: 'x' }));
+      assert.match(f.reason, /not allowed as a key/, key);
+      assert.ok(key.startsWith(f.path), `${key}: path ${f.path}`);
+      canary();
+    }
+  });
+
+  it('body: a prototype key in a message, a Struct, a Value or a map is refused with its path', () => {
+    const body = (json: string) => failure(() => decodeJsonBody(T('PostModelsRequest'), JSON.parse(json)));
+    assert.equal(body('{"__proto__":{"status":"x"}}').path, '__proto__');
+    assert.equal(body('{"model":{"id":"m","metadata":{"__proto__":{"status":"x"}}}}').path, 'model.metadata.__proto__');
+    assert.equal(body('{"model":{"id":"m","metadata":{"a":[{"constructor":{"prototype":1}}]}}}').path, 'model.metadata.a[0].constructor');
+    const value = failure(() => decodeJsonBody(T('SingleModelTypeResponse'), JSON.parse('{"model_type":{"model_type_fields":[{"default_value":{"__proto__":1}}]}}')));
+    assert.equal(value.path, 'model_type.model_type_fields[0].default_value.__proto__');
+    const map = failure(() => decodeJsonBody(T('Image'), JSON.parse('{"hosted_image_info":{"__proto__":{"width":1}}}')));
+    assert.equal(map.path, 'hosted_image_info.__proto__');
+    canary();
+  });
+
+  it('setPath refuses a prototype segment before writing anything', () => {
+    const target: Record<string, unknown> = {};
+    assert.throws(() => setPath(target, ['a', '__proto__', 'status'], 'x'), JsonCodecError);
+    assert.deepEqual(target, {});
+    canary();
+  });
+});

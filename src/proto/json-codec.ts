@@ -1,12 +1,9 @@
 import protobuf from 'protobufjs';
+import { JsonCodecError } from './codec-error.js';
+import { assertSafeKey, checkJson } from './json-guard.js';
 import { parseTimestamp } from './wkt-wrappers.js';
 
-/** A REST body or query string that does not fit the request message; `path` says where. */
-export class JsonCodecError extends Error {
-  constructor(readonly path: string, readonly reason: string) {
-    super(`${path || '(body)'}: ${reason}`);
-  }
-}
+export { JsonCodecError };
 
 export type DecodeMode = 'body' | 'query';
 
@@ -144,11 +141,14 @@ function fieldValue(info: FieldInfo, v: unknown, path: string, mode: DecodeMode)
       return enumValue(info.enumType!, v, path);
     case 'struct':
       if (!isPlainObject(v)) fail(path, `expected a JSON object, got ${typeName(v)}`);
+      checkJson(v, path);
       return v;
     case 'value':
+      checkJson(v, path);
       return v;
     case 'list':
       if (!Array.isArray(v)) fail(path, `expected an array, got ${typeName(v)}`);
+      checkJson(v, path);
       return v;
     case 'timestamp':
       if (typeof v !== 'string') fail(path, 'expected an RFC 3339 timestamp string');
@@ -171,14 +171,20 @@ function decodeMessage(type: protobuf.Type, json: unknown, path: string, mode: D
   for (const key of Object.keys(json)) {
     const info = idx.byName.get(key);
     const p = path ? `${path}.${key}` : key;
-    if (!info) return fail(p, `unknown field "${key}" in ${type.name}`);
+    if (!info) {
+      assertSafeKey(key, p);
+      return fail(p, `unknown field "${key}" in ${type.name}`);
+    }
     const f = info.field;
     const v = json[key];
     if (v === null || v === undefined) continue;
     if (f.map) {
       if (!isPlainObject(v)) fail(p, `expected an object, got ${typeName(v)}`);
       const m: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) m[k] = fieldValue(info, x, `${p}.${k}`, mode);
+      for (const [k, x] of Object.entries(v)) {
+        assertSafeKey(k, `${p}.${k}`);
+        m[k] = fieldValue(info, x, `${p}.${k}`, mode);
+      }
       out[f.name] = m;
     } else if (f.repeated) {
       const arr = Array.isArray(v) ? v : mode === 'query' ? [v] : fail(p, `expected an array, got ${typeName(v)}`);
@@ -205,18 +211,23 @@ export function decodeJsonBody(type: protobuf.Type, json: unknown, path = ''): R
 
 /** Query strings arrive flat (`user_app_id.user_id=…`, repeated keys); nest them, then decode leniently typed. */
 export function decodeQuery(type: protobuf.Type, query: Record<string, unknown>): Record<string, unknown> {
-  const nested: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(query)) setPath(nested, key.split('.'), v);
+  // Null-prototype objects: whatever a key says, the nesting itself has no prototype to reach.
+  const nested: Record<string, unknown> = Object.create(null);
+  for (const [key, v] of Object.entries(query)) setPath(nested, key.split('.'), v, () => Object.create(null));
   return decodeMessage(type, nested, '', 'query');
 }
 
-/** Sets a dotted path inside an object, creating intermediate objects. */
-export function setPath(target: Record<string, unknown>, parts: string[], v: unknown): void {
+/**
+ * Sets a dotted path inside an object, creating intermediate objects with `make`. A path segment that
+ * names prototype machinery (`__proto__`, `constructor`, `prototype`) is refused with a JsonCodecError.
+ */
+export function setPath(target: Record<string, unknown>, parts: string[], v: unknown, make: () => Record<string, unknown> = () => ({})): void {
   let o = target;
+  for (let i = 0; i < parts.length; i++) assertSafeKey(parts[i]!, parts.slice(0, i + 1).join('.'));
   for (let i = 0; i < parts.length - 1; i++) {
     const k = parts[i]!;
     const next = o[k];
-    if (!isPlainObject(next)) o[k] = {};
+    if (!isPlainObject(next)) o[k] = make();
     o = o[k] as Record<string, unknown>;
   }
   o[parts[parts.length - 1]!] = v;

@@ -60,3 +60,35 @@ describe('fieldEncoder: a response as its status field + the rest', () => {
     assert.throws(() => fieldEncoder(protos.type('clarifai.api.MultiModelResponse'), 'models'), /not a singular message field/);
   });
 });
+
+describe('messageCodec.decode: the request guard (prototype keys, nesting)', () => {
+  const c = messageCodec(protos.type('clarifai.api.PostModelsRequest'));
+  const decodeError = (o: Record<string, unknown>): Error => {
+    const buf = c.encode(o);
+    try {
+      c.decode(buf);
+    } catch (e) {
+      return e as Error;
+    }
+    return assert.fail('expected the decode to refuse');
+  };
+
+  it('a "__proto__" key in a Struct survives the wire and is refused with its path', () => {
+    const e = decodeError(JSON.parse('{"model":{"id":"m","metadata":{"ok":1,"__proto__":{"status":"x"}}}}'));
+    assert.match(e.message, /^model\.metadata\.__proto__: .*not allowed as a key/);
+    assert.equal(({} as Record<string, unknown>).status, undefined);
+  });
+
+  it('constructor / prototype keys deep inside lists are refused', () => {
+    const e = decodeError({ model: { id: 'm', metadata: { a: [{ b: { constructor: 1 } }] } } });
+    assert.match(e.message, /^model\.metadata\.a\[0\]\.b\.constructor: /);
+  });
+
+  it('a Struct nested deeper than the JSON limit is refused; ordinary metadata decodes unchanged', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    assert.match(decodeError({ model: { id: 'm', metadata: deep } }).message, /deeper than 32 levels/);
+    const ok = { model: { id: 'm', metadata: { a: { b: [1, 'x', { c: true }] }, proto: 'fine' } } };
+    assert.deepEqual(c.decode(c.encode(ok)), ok);
+  });
+});

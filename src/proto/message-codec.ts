@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { assertSafeKey, checkJson } from './json-guard.js';
 import { BoxedScalar, parseTimestamp } from './wkt-wrappers.js';
 
 /**
@@ -38,27 +39,64 @@ const VALUE = '.google.protobuf.Value';
 /** Their wrappers take whole plain JSON: never descend into them. */
 const JSON_WRAPPERS = new Set(['.google.protobuf.Struct', '.google.protobuf.ListValue']);
 const isScalarForm = (t: protobuf.Type): boolean => t.fullName === TIMESTAMP || t.fullName === VALUE || SCALAR_WRAPPERS.has(t.fullName);
-const timestampPaths = new WeakMap<protobuf.Type, protobuf.Field[]>();
+const isFreeJson = (t: protobuf.Type): boolean => t.fullName === VALUE || JSON_WRAPPERS.has(t.fullName);
+
+/**
+ * Fields of a type that are (`isTarget`), or transitively contain, a field of a target type; the
+ * converters below visit only these, so a message without any costs one cached lookup.
+ */
+function fieldsLeadingTo(isTarget: (t: protobuf.Type) => boolean, alsoMaps: boolean): (type: protobuf.Type) => protobuf.Field[] {
+  const cache = new WeakMap<protobuf.Type, protobuf.Field[]>();
+  const scan = (type: protobuf.Type, seen: Set<protobuf.Type>): protobuf.Field[] => {
+    const cached = cache.get(type);
+    if (cached) return cached;
+    seen.add(type);
+    const out: protobuf.Field[] = [];
+    for (const f of type.fieldsArray) {
+      const rt = f.resolvedType;
+      if (!rt || !('fieldsArray' in rt)) {
+        if (alsoMaps && f.map) out.push(f);
+        continue;
+      }
+      const t = rt as protobuf.Type;
+      if (isTarget(t) || (alsoMaps && f.map)) out.push(f);
+      else if (JSON_WRAPPERS.has(t.fullName)) continue;
+      // A type still being scanned (recursive messages such as ModelTypeField -> enum options -> ModelTypeField)
+      // counts as "may contain": answering "no" here would be cached for the inner type and lose its nested fields.
+      else if (seen.has(t) || scan(t, seen).length > 0) out.push(f);
+    }
+    seen.delete(type);
+    cache.set(type, out);
+    return out;
+  };
+  return (type) => scan(type, new Set());
+}
 
 /** Fields of `type` that are, or transitively contain, a Timestamp or scalar wrapper (generated fromObject rejects strings there). */
-function fieldsWithTimestamps(type: protobuf.Type, seen = new Set<protobuf.Type>()): protobuf.Field[] {
-  const cached = timestampPaths.get(type);
-  if (cached) return cached;
-  seen.add(type);
-  const out: protobuf.Field[] = [];
-  for (const f of type.fieldsArray) {
-    const rt = f.resolvedType;
-    if (!rt || !('fieldsArray' in rt)) continue;
-    const t = rt as protobuf.Type;
-    if (isScalarForm(t)) out.push(f);
-    else if (JSON_WRAPPERS.has(t.fullName)) continue;
-    // A type still being scanned (recursive messages such as ModelTypeField -> enum options -> ModelTypeField)
-    // counts as "may contain": answering "no" here would be cached for the inner type and lose its nested fields.
-    else if (seen.has(t) || fieldsWithTimestamps(t, seen).length > 0) out.push(f);
+const fieldsWithTimestamps = fieldsLeadingTo(isScalarForm, false);
+/** Fields of `type` that are, or transitively contain, free-form JSON or a map (keys chosen by the sender). */
+const fieldsWithFreeKeys = fieldsLeadingTo(isFreeJson, true);
+
+/** The gRPC side of the REST codec's key and depth checks (json-guard), on a decoded request. */
+function guardFreeJson(type: protobuf.Type, obj: Record<string, unknown>, path: string): void {
+  for (const f of fieldsWithFreeKeys(type)) {
+    const v = obj[f.name];
+    if (v == null) continue;
+    const p = path ? `${path}.${f.name}` : f.name;
+    const t = f.resolvedType instanceof protobuf.Type ? f.resolvedType : undefined;
+    const visit = (x: unknown, at: string): void => {
+      if (!t || x === null || typeof x !== 'object') return;
+      if (isFreeJson(t)) checkJson(x, at);
+      else guardFreeJson(t, x as Record<string, unknown>, at);
+    };
+    if (f.map) {
+      for (const k of Object.keys(v as object)) {
+        assertSafeKey(k, `${p}.${k}`);
+        visit((v as Record<string, unknown>)[k], `${p}.${k}`);
+      }
+    } else if (f.repeated) (v as unknown[]).forEach((x, i) => visit(x, `${p}[${i}]`));
+    else visit(v, p);
   }
-  seen.delete(type);
-  timestampPaths.set(type, out);
-  return out;
 }
 
 function prepare(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
@@ -88,7 +126,11 @@ const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, b
 
 export function messageCodec(type: protobuf.Type): MessageCodec {
   return {
-    decode: (buf) => type.toObject(type.decode(buf), TO_OBJECT) as Record<string, unknown>,
+    decode: (buf) => {
+      const obj = type.toObject(type.decode(buf), TO_OBJECT) as Record<string, unknown>;
+      guardFreeJson(type, obj, '');
+      return obj;
+    },
     encode: (obj) => Buffer.from(type.encode(type.fromObject(prepare(type, obj))).finish()),
   };
 }

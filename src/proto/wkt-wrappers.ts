@@ -25,6 +25,16 @@ export class BoxedScalar {
 
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/**
+ * Sets `o[k] = v` as an own property even for k = "__proto__" (an assignment would set o's prototype
+ * and the key would vanish): a sent "__proto__" key survives conversion, so the request guard
+ * (json-guard) sees it and refuses it.
+ */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** Decoded messages carry only the set oneof member as an own property (defaults live on the prototype). */
 function valueToPlain(v: Msg | undefined | null): Json {
   if (!v) return null;
@@ -38,7 +48,7 @@ function valueToPlain(v: Msg | undefined | null): Json {
 function structToPlain(s: Msg): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   const fields = (s.fields ?? {}) as Record<string, Msg>;
-  for (const k of Object.keys(fields)) out[k] = valueToPlain(fields[k]);
+  for (const k of Object.keys(fields)) setOwn(out, k, valueToPlain(fields[k]));
   return out;
 }
 function listToPlain(l: Msg): Json[] {
@@ -66,7 +76,7 @@ class WktBuilder {
   }
   toStruct(o: Record<string, unknown>): protobuf.Message {
     const fields: Record<string, protobuf.Message> = {};
-    for (const k of Object.keys(o)) fields[k] = this.toValue(o[k]);
+    for (const k of Object.keys(o)) setOwn(fields, k, this.toValue(o[k]));
     return this.struct.create({ fields });
   }
 }
