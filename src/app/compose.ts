@@ -58,7 +58,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     await ensureSystemApp(store, builtInEmbedders(), clock.now());
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log);
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins });
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins, strict2023: cfg.strict2023 });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes });
 
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc) });

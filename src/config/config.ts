@@ -23,6 +23,11 @@ export interface Config {
   jobLeaseMs: number;
   /** PostgreSQL connections per process (API or worker); N processes open up to N × this many. */
   dbPoolSize: number;
+  /**
+   * Migration lint for code being ported to the 2023-01-20 API: pre-2023 request shapes that are
+   * honoured by default, as Clarifai honours them, are refused with the precise 21202 instead.
+   */
+  strict2023: boolean;
 }
 
 interface Setting {
@@ -52,6 +57,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'workerConcurrency', env: 'MODELKEEP_WORKER_CONCURRENCY', flag: 'worker-concurrency', kind: 'int', min: 1, help: 'training jobs a worker runs at once (default 1)' },
   { key: 'dbPoolSize', env: 'MODELKEEP_DB_POOL_SIZE', flag: 'db-pool-size', kind: 'int', min: 1, help: 'PostgreSQL connections this process keeps at most (default 10)' },
   { key: 'jobLeaseMs', env: 'MODELKEEP_JOB_LEASE_MS', flag: 'job-lease-ms', kind: 'int', min: 1000, help: "ms a job stays with a worker that stopped heart-beating before another takes it (default 30000)" },
+  { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
 export class ConfigError extends Error {
@@ -77,6 +83,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   workerConcurrency: 1,
   jobLeaseMs: 30_000,
   dbPoolSize: 10,
+  strict2023: false,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {

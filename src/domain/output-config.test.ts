@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiError } from './errors.js';
 import type { JsonObject } from './json.js';
-import { applyOutputConfig, checkSelection, effectiveOutputConfig, rejectLegacyOverride, type OutputConfig, type ScoredConcept } from './output-config.js';
+import { applyOutputConfig, checkSelection, effectiveOutputConfig, legacyOverride, type OutputConfig, type ScoredConcept } from './output-config.js';
 import { Code } from './status-codes.js';
 
 const is21202 = (re: RegExp) => (e: unknown): boolean => e instanceof ApiError && e.code === Code.MODEL_INVALID_ARGUMENT && re.test(e.details);
@@ -86,11 +86,40 @@ describe('applyOutputConfig', () => {
   });
 });
 
-describe('rejectLegacyOverride (API-DECISIONS row 9)', () => {
-  const ok: (JsonObject | undefined)[] = [undefined, {}, { output_info: {} }, { output_info: { output_config: {} } }, { output_info: { output_config: { max_concepts: 0, min_value: 0, select_concepts: [] } } }, { id: 'm', output_info: { message: 'x' } }];
-  for (const m of ok) test(`accepted: ${JSON.stringify(m)}`, () => rejectLegacyOverride(m));
-  const bad: JsonObject[] = [{ output_info: { output_config: { max_concepts: 3 } } }, { output_info: { output_config: { select_concepts: [{ id: 'a' }] } } }, { output_info: { output_config: { min_value: 0.5 } } }];
-  for (const m of bad) {
-    test(`refused: ${JSON.stringify(m)}`, () => assert.throws(() => rejectLegacyOverride(m), is21202(/model\.model_version\.output_info\.output_config/)));
+describe('legacyOverride (API-DECISIONS row 9)', () => {
+  const empty: (JsonObject | undefined)[] = [undefined, {}, { output_info: {} }, { output_info: { output_config: {} } }, { output_info: { output_config: { max_concepts: 0, min_value: 0, select_concepts: [] } } }, { id: 'm', output_info: { message: 'x' } }];
+  for (const m of empty) {
+    test(`nothing set, nothing refused (either mode): ${JSON.stringify(m)}`, () => {
+      assert.equal(legacyOverride(m, false), undefined);
+      assert.equal(legacyOverride(m, true), undefined);
+    });
   }
+  const set: Array<[JsonObject, JsonObject]> = [
+    [{ output_info: { output_config: { max_concepts: 3 } } }, { output_config: { max_concepts: 3 } }],
+    [{ output_info: { output_config: { select_concepts: [{ id: 'a' }] } } }, { output_config: { select_concepts: [{ id: 'a' }] } }],
+    [{ output_info: { output_config: { min_value: 0.5, concepts_mutually_exclusive: true } } }, { output_config: { min_value: 0.5 } }],
+  ];
+  for (const [m, layer] of set) {
+    test(`honoured by default: ${JSON.stringify(m)}`, () => assert.deepEqual(legacyOverride(m, false), layer));
+    test(`strict-2023 refuses: ${JSON.stringify(m)}`, () => assert.throws(() => legacyOverride(m, true), is21202(/model\.model_version\.output_info\.output_config.*|MODELKEEP_STRICT_2023/)));
+  }
+});
+
+describe('effectiveOutputConfig: request beats legacy beats stored, field by field', () => {
+  const cases: { name: string; stored?: JsonObject; override?: JsonObject; legacy?: JsonObject; want: Partial<OutputConfig> }[] = [
+    { name: 'legacy alone applies', legacy: { output_config: { max_concepts: 2, min_value: 0.4 } }, want: { maxConcepts: 2, minValue: 0.4 } },
+    { name: 'legacy beats stored', stored: { output_config: { max_concepts: 9 } }, legacy: { output_config: { max_concepts: 2 } }, want: { maxConcepts: 2 } },
+    { name: 'new place wins where both set, legacy fills the rest', override: { output_config: { max_concepts: 5 } }, legacy: { output_config: { max_concepts: 2, min_value: 0.4 } }, want: { maxConcepts: 5, minValue: 0.4 } },
+    { name: 'new-place params beat legacy output_config', override: { params: { min_value: 0 } }, legacy: { output_config: { min_value: 0.4 } }, want: { minValue: 0 } },
+    { name: 'legacy select_concepts', legacy: { output_config: { select_concepts: [{ name: 'Dog' }] } }, want: { selectConcepts: [{ name: 'Dog' }] } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const got = effectiveOutputConfig(c.stored, c.override, c.legacy);
+      for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k as keyof OutputConfig], v, k);
+    });
+  }
+  test('legacy values are range-checked like any other', () => {
+    assert.throws(() => effectiveOutputConfig(undefined, undefined, { output_config: { max_concepts: 500 } }), is21202(/max_concepts 500/));
+  });
 });

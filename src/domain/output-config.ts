@@ -52,13 +52,14 @@ function pick(layer: Layer, knob: Knob): JsonValue | undefined {
 
 /**
  * Effective config = the version's stored `output_info` overlaid by the request's
- * `model.model_version.output_info`: request beats stored; inside one layer an `output_config`
- * field beats the same `params` key.
+ * `model.model_version.output_info`, itself over the request's legacy `model.output_info` (see
+ * legacyOverride): request beats legacy beats stored, field by field; inside one layer an
+ * `output_config` field beats the same `params` key.
  * @throws ApiError 21202 for a max_concepts outside 1–200, a min_value outside 0–1, or a selector
  *   with neither id nor name.
  */
-export function effectiveOutputConfig(stored: Layer, override: Layer): OutputConfig {
-  const get = (k: Knob): JsonValue | undefined => pick(override, k) ?? pick(stored, k);
+export function effectiveOutputConfig(stored: Layer, override: Layer, legacy?: Layer): OutputConfig {
+  const get = (k: Knob): JsonValue | undefined => pick(override, k) ?? pick(legacy, k) ?? pick(stored, k);
   const maxRaw = get('max_concepts');
   const minRaw = get('min_value');
   const selRaw = get('select_concepts');
@@ -118,17 +119,26 @@ export function applyOutputConfig(concepts: readonly ScoredConcept[], cfg: Outpu
 }
 
 /**
- * API-DECISIONS row 9: overrides at the legacy `model.output_info.output_config` are refused with a
- * pointer to the new location; an empty or absent legacy block is fine (clients echo models back).
+ * API-DECISIONS row 9: `model.output_info.output_config` is the pre-2023 place of prediction settings.
+ * Clarifai's current docs and clients still send `max_concepts`, `min_value` and `select_concepts`
+ * there, so by default they are honoured as a layer of their own, under the new place
+ * (`model.model_version.output_info`), which wins field by field. In strict-2023 mode (a migration lint)
+ * they are refused with a pointer to the new place. An empty or absent legacy block is fine either way
+ * (clients echo models back).
+ * @returns the legacy layer (its prediction settings only), or undefined when nothing is set there.
  */
-export function rejectLegacyOverride(requestModel: JsonObject | undefined): void {
+export function legacyOverride(requestModel: JsonObject | undefined, strict: boolean): Layer {
   const legacy = requestModel?.output_info;
-  if (!isJsonObject(legacy)) return;
+  if (!isJsonObject(legacy)) return undefined;
   const oc = legacy.output_config;
-  if (isJsonObject(oc) && hasContent(oc)) {
+  if (!isJsonObject(oc) || !hasContent(oc)) return undefined;
+  if (strict) {
     const fields = Object.keys(oc).filter((k) => hasContent(oc[k]));
     throw invalidArgument(
-      `model.output_info.output_config (${fields.join(', ')}) is the pre-2023 location of prediction settings; send them in model.model_version.output_info.output_config (or model.model_version.output_info.params) instead.`,
+      `model.output_info.output_config (${fields.join(', ')}) is the pre-2023 location of prediction settings, refused because this server runs with MODELKEEP_STRICT_2023; send them in model.model_version.output_info.output_config (or model.model_version.output_info.params) instead.`,
     );
   }
+  const knobs: JsonObject = {};
+  for (const k of KNOBS) if (oc[k] !== undefined) knobs[k] = oc[k];
+  return Object.keys(knobs).length > 0 ? { output_config: knobs } : undefined;
 }

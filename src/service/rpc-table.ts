@@ -32,6 +32,8 @@ export interface ServiceDeps {
   fetchUrl?: UrlFetcher;
   /** Reused answers of the hot reads (default: one cache over store.changes). */
   answers?: AnswerCache;
+  /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
+  strict2023: boolean;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
@@ -47,7 +49,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
-    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl ?? httpFetcher() }),
+    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl ?? httpFetcher(), strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
   };
   return new Map(Object.entries(all));

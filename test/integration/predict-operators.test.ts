@@ -61,14 +61,12 @@ describeBoth('PostModelOutputs: built-in embedders, operators, request rules', (
     assert.match(r.body.outputs[1].status.details, /could not be decoded/);
   });
 
-  it('request limits: no inputs or more than 128 is 40001; the legacy override location is 21202 (row 9)', async () => {
+  it('request limits: no inputs or more than 128 is 40001; an empty legacy output_config is fine', async () => {
     const m = { user_app_id: SYSTEM, model_id: 'general-text-embedding' };
     let s = await api.fails('PostModelOutputs', { ...m, inputs: [] }, 40001, 400);
     assert.match(s.details!, /at least one input/);
     s = await api.fails('PostModelOutputs', { ...m, inputs: Array.from({ length: 129 }, () => text('x')) }, 40001, 400);
     assert.match(s.details!, /at most 128 inputs per call; got 129/);
-    s = await api.fails('PostModelOutputs', { ...m, inputs: [text('x')], model: { output_info: { output_config: { max_concepts: 3 } } } }, 21202, 400);
-    assert.match(s.details!, /model\.model_version\.output_info\.output_config/);
     await api.ok('PostModelOutputs', { ...m, inputs: [text('x')], model: { id: 'general-text-embedding', output_info: { output_config: { max_concepts: 0 } } } });
     await api.fails('PostModelOutputs', { ...m, model_id: 'nope', inputs: [text('x')] }, 21200, 404);
   });
@@ -103,6 +101,21 @@ describeBoth('PostModelOutputs: built-in embedders, operators, request rules', (
     assert.match(textIn.body.outputs[0].status.details, /takes concepts/);
   });
 
+  it('the legacy model.output_info.output_config is honoured (row 9); the new place wins field by field', async () => {
+    const inputs = [conceptsIn(['cat', 0.6], ['dog', 0.7], ['bird', 0.1]), conceptsIn(['cat', 0.4])];
+    const predict = (model: ApiObject) => api.ok('PostModelOutputs', { user_app_id: uai, model_id: 'thr', inputs, model });
+    const legacy = (oc: ApiObject) => ({ output_info: { output_config: oc } });
+    assert.deepEqual((await predict(legacy({ max_concepts: 1 }))).outputs.map(ids), [['cat'], []]);
+    assert.deepEqual((await predict(legacy({ select_concepts: [{ id: 'cat' }] }))).outputs.map(ids), [['cat'], []]);
+    assert.deepEqual((await predict(legacy({ min_value: 0.2 }))).outputs.map(ids), [['cat'], []]);
+    // Both places: max_concepts from the new place, min_value from the legacy one.
+    const both = (oc: ApiObject, old: ApiObject) => ({ ...legacy(old), model_version: { output_info: { output_config: oc } } });
+    assert.deepEqual((await predict(both({ max_concepts: 2 }, { max_concepts: 1, min_value: 0.05 }))).outputs.map(ids), [['cat', 'bird'], []]);
+    assert.deepEqual((await predict(both({ max_concepts: 2 }, { min_value: 0.2 }))).outputs.map(ids), [['cat'], []]);
+    const s = await api.fails('PostModelOutputs', { user_app_id: uai, model_id: 'thr', inputs, model: legacy({ max_concepts: 500 }) }, 21202, 400);
+    assert.match(s.details!, /max_concepts 500/);
+  });
+
   it('random-sample: keep_fraction 1 passes every input through, 0 none (outputs still there, without data)', async () => {
     await newModel(api, uai, { id: 'sample', model_type_id: 'random-sample' });
     const v1 = await newVersion(api, uai, 'sample', { output_info: { params: { keep_fraction: 1 } } });
@@ -114,3 +127,16 @@ describeBoth('PostModelOutputs: built-in embedders, operators, request rules', (
     assert.deepEqual(none.outputs.map((o: ApiObject) => o.status.code), [10000, 10000]);
   });
 }, NO_WORKER);
+
+describeBoth('PostModelOutputs with MODELKEEP_STRICT_2023: the legacy override location is refused (row 9)', (h) => {
+  const api = apiOf(h);
+  it('model.output_info.output_config with content answers 21202 naming the new place; empty echoes and the new place still work', async () => {
+    const m = { user_app_id: SYSTEM, model_id: 'general-text-embedding', inputs: [text('x')] };
+    for (const oc of [{ max_concepts: 3 }, { min_value: 0.5 }, { select_concepts: [{ id: 'a' }] }]) {
+      const s = await api.fails('PostModelOutputs', { ...m, model: { output_info: { output_config: oc } } }, 21202, 400);
+      assert.match(s.details!, /model\.model_version\.output_info\.output_config/);
+      assert.match(s.details!, /MODELKEEP_STRICT_2023/);
+    }
+    await api.ok('PostModelOutputs', { ...m, model: { id: 'general-text-embedding', output_info: { output_config: { max_concepts: 0 } } } });
+  });
+}, { MODELKEEP_STRICT_2023: 'true' });

@@ -6,7 +6,7 @@ import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
 import { hasContent } from '../../domain/model-rules.js';
-import { applyOutputConfig, checkSelection, effectiveOutputConfig, rejectLegacyOverride, type OutputConfig } from '../../domain/output-config.js';
+import { applyOutputConfig, checkSelection, effectiveOutputConfig, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
 import type { ModelPlugin, PredictInput, PredictOutcome } from '../../plugins/types.js';
@@ -29,6 +29,8 @@ export interface PredictDeps {
   types: ModelTypeRegistry;
   plugins: PluginRegistry;
   fetchUrl: UrlFetcher;
+  /** MODELKEEP_STRICT_2023: refuse the pre-2023 place of prediction settings instead of honouring it. */
+  strict2023: boolean;
 }
 
 /** The request's `model.model_version.output_info` (output_config and params only), validated for the type. */
@@ -62,18 +64,19 @@ interface Reads {
 
 async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: ApiObject): Promise<Plan> {
   const requestModel = isJsonObject(req.model) ? req.model : undefined;
-  rejectLegacyOverride(requestModel);
+  const legacyLayer = legacyOverride(requestModel, deps.strict2023);
   const model = await reads.models.get(readKey('model', ctx, req.model_id), ctx.now, () => findModel(deps.store, ctx, req.model_id));
   const type = deps.types.get(model.modelTypeId);
   const plugin = deps.plugins.get(model.modelTypeId);
   if (!type || !plugin) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`);
   const override = overrideOf(type, requestModel);
+  const legacy = legacyLayer ? validateOutputInfoOverride(type, legacyLayer) : undefined;
   const versionId = String(req.version_id ?? '');
   const version = await reads.versions.get(`${model.pk}\u0000${versionId}`, ctx.now, () => versionForPredict(deps.store, model, versionId));
   const storedParams = isJsonObject(version.outputInfo.params) ? version.outputInfo.params : {};
   const params = { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
   if (type.conceptsField === undefined) return { model, version, plugin, params, unmatched: [] };
-  const config = effectiveOutputConfig(version.outputInfo, override);
+  const config = effectiveOutputConfig(version.outputInfo, override, legacy);
   return { model, version, plugin, params, config, unmatched: checkSelection(config.selectConcepts, version.concepts) };
 }
 
