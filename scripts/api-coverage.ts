@@ -9,7 +9,7 @@ import { rpcTable } from '../src/service/rpc-table.js';
 import { PluginRegistry } from '../src/plugins/registry.js';
 
 const protos = loadClarifaiProtos();
-const impls = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false });
+const impls = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false, fetchUrl: () => Promise.reject(new Error('not used here')) });
 const rows = [...impls.keys()].map((name) => {
   const rpc = protos.rpcs.get(name)!;
   const paths = rpc.http.map((b) => `\`${b.method} ${b.template.replace('/v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}', '…')}\``).join('<br>');

@@ -6,11 +6,14 @@ import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/cata
 import { builtInEmbedders } from '../ml/embedders/registry.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import { fetchPolicy } from '../processing/fetch-policy.js';
+import { guardedAgent } from '../processing/guarded-agent.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
+import { httpFetcher } from '../service/predict/fetch-url.js';
 import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
@@ -38,6 +41,9 @@ export interface StartOptions {
   log?: Logger;
 }
 
+/** The dispatcher every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
+const urlFetchAgent = (cfg: Config) => guardedAgent(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
+
 /** Composition root: the only place that builds adapters and wires them together. */
 export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
@@ -53,12 +59,14 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const apps = new AppResolver(store.apps);
     const validScopes = new Set(Object.keys(protos.root.lookupEnum('clarifai.auth.scope.S').values));
     // Input processing runs where training runs (config.worker); without it, inputs wait in 30001 for a process that has it.
-    const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log);
+    // One dispatcher per process for every URL fetch (input processing and predict): the address policy.
+    const fetchAgent = urlFetchAgent(cfg);
+    const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, builtInEmbedders(), clock.now());
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log);
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins, strict2023: cfg.strict2023 });
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes });
 
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc) });
@@ -91,6 +99,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
         await rest.close();
         await inputProcessor.stop();
         await jobWorker.stop();
+        await fetchAgent.close();
         await store.close();
       },
     };
@@ -118,7 +127,8 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
   const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   const types = new ModelTypeRegistry(defaultModelTypes());
-  const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log);
+  const fetchAgent = urlFetchAgent(cfg);
+  const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
   const jobWorker = buildJobWorker(store, buildPlugins(store, types, builtInEmbedders()), types, cfg, clock, log);
   inputProcessor.start();
   jobWorker.start();
@@ -131,6 +141,7 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
       if (stopped) return;
       stopped = true;
       await Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+      await fetchAgent.close();
       await store.close();
     },
   };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseCidrList } from '../processing/fetch-policy.js';
 
 /** Every setting modelkeep reads, loaded once at boot and passed down (nothing else reads process.env). */
 export interface Config {
@@ -28,6 +29,9 @@ export interface Config {
    * honoured by default, as Clarifai honours them, are refused with the precise 21202 instead.
    */
   strict2023: boolean;
+  /** CIDR lists: ranges URL fetches may reach despite the default refusals / must not reach (fetch-policy.ts). */
+  fetchAllow: string | undefined;
+  fetchDeny: string | undefined;
 }
 
 interface Setting {
@@ -57,6 +61,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'workerConcurrency', env: 'MODELKEEP_WORKER_CONCURRENCY', flag: 'worker-concurrency', kind: 'int', min: 1, help: 'training jobs a worker runs at once (default 1)' },
   { key: 'dbPoolSize', env: 'MODELKEEP_DB_POOL_SIZE', flag: 'db-pool-size', kind: 'int', min: 1, help: 'PostgreSQL connections this process keeps at most (default 10)' },
   { key: 'jobLeaseMs', env: 'MODELKEEP_JOB_LEASE_MS', flag: 'job-lease-ms', kind: 'int', min: 1000, help: "ms a job stays with a worker that stopped heart-beating before another takes it (default 30000)" },
+  { key: 'fetchAllow', env: 'MODELKEEP_FETCH_ALLOW', flag: 'fetch-allow', kind: 'string', help: 'CIDR list URL fetches may reach although refused by default (e.g. 127.0.0.1/32 for a local test server)' },
+  { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -84,6 +90,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   jobLeaseMs: 30_000,
   dbPoolSize: 10,
   strict2023: false,
+  fetchAllow: undefined,
+  fetchDeny: undefined,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {
@@ -148,6 +156,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
   if (cfg.bootstrapPat && !cfg.bootstrapUser) problems.push('MODELKEEP_BOOTSTRAP_PAT needs MODELKEEP_BOOTSTRAP_USER');
   if (cfg.bootstrapPat !== undefined && cfg.bootstrapPat.length < 16) problems.push('MODELKEEP_BOOTSTRAP_PAT: must be at least 16 characters');
   if (cfg.bootstrapUser !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(cfg.bootstrapUser)) problems.push('MODELKEEP_BOOTSTRAP_USER: not a valid user id (letters, digits, _ and -)');
+  for (const [env, list] of [['MODELKEEP_FETCH_ALLOW', cfg.fetchAllow], ['MODELKEEP_FETCH_DENY', cfg.fetchDeny]] as const) {
+    try {
+      parseCidrList(list);
+    } catch (e) {
+      problems.push(`${env}: ${(e as Error).message}`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }

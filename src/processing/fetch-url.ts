@@ -1,3 +1,6 @@
+import { fetch, type Dispatcher } from 'undici';
+import { FetchRefused } from './guarded-agent.js';
+
 /** The URL could not be used; the message says why in terms the user can act on. */
 export class FetchError extends Error {
   constructor(message: string) {
@@ -9,7 +12,14 @@ export class FetchError extends Error {
 export interface FetchOptions {
   timeoutMs: number;
   maxBytes: number;
+  /** Carries the address policy: see guardedAgent in fetch-policy.ts. */
+  dispatcher: Dispatcher;
 }
+
+const refusalIn = (err: unknown): FetchRefused | undefined => {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof FetchRefused ? cause : undefined;
+};
 
 const causeOf = (err: unknown): string => {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -24,10 +34,12 @@ const causeOf = (err: unknown): string => {
 export async function fetchBytes(url: string, field: string, opts: FetchOptions): Promise<Uint8Array> {
   const seconds = Math.round(opts.timeoutMs / 100) / 10;
   const tooBig = (): FetchError => new FetchError(`${field} ${url} is larger than the ${opts.maxBytes}-byte limit; send a smaller image.`);
-  let res: Response;
+  let res: Awaited<ReturnType<typeof fetch>>;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow' });
+    res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow', dispatcher: opts.dispatcher });
   } catch (err) {
+    const refused = refusalIn(err);
+    if (refused) throw new FetchError(`${field} ${url} was not fetched: ${refused.reason}.`);
     if ((err as Error).name === 'TimeoutError') throw new FetchError(`${field} ${url} did not answer within ${seconds} s; check that the server is up, or send the bytes in data.image.base64.`);
     throw new FetchError(`${field} ${url} could not be fetched (${causeOf(err)}); check the URL is reachable from the modelkeep server, or send the bytes in data.image.base64.`);
   }

@@ -11,7 +11,7 @@ import type { Store } from '../ports/store.js';
 import { PluginRegistry } from '../plugins/registry.js';
 
 const protos = loadClarifaiProtos();
-const impls = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false } satisfies ServiceDeps);
+const impls = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false, fetchUrl: () => Promise.reject(new Error('not used here')) } satisfies ServiceDeps);
 
 it('every implemented RPC exists in clarifai.api.V2 and has a usable REST binding', () => {
   for (const name of impls.keys()) {

@@ -13,7 +13,7 @@ import { modelTypeRpcs } from './model-types.service.js';
 import { evaluationRpcs } from './model-evaluations.service.js';
 import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
-import { httpFetcher, type UrlFetcher } from './predict/fetch-url.js';
+import type { UrlFetcher } from './predict/fetch-url.js';
 import { predictRpcs } from './predict/predict.service.js';
 import { trainLogRpcs } from './train-logs.service.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -28,8 +28,8 @@ export interface ServiceDeps {
   onInputsAdded?: () => void;
   /** What runs each model type (PostModelOutputs). */
   plugins: PluginRegistry;
-  /** Downloads data.image.url for PostModelOutputs (default: http(s) with a time limit). */
-  fetchUrl?: UrlFetcher;
+  /** Downloads data.image.url for PostModelOutputs (httpFetcher with the process's address policy). */
+  fetchUrl: UrlFetcher;
   /** Reused answers of the hot reads (default: one cache over store.changes). */
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
@@ -49,7 +49,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
-    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl ?? httpFetcher(), strict2023: d.strict2023 }),
+    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
   };
   return new Map(Object.entries(all));

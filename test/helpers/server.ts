@@ -92,6 +92,8 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
       MODELKEEP_BOOTSTRAP_USER: TEST_USER,
       MODELKEEP_BOOTSTRAP_PAT: TEST_PAT,
       MODELKEEP_LOG_LEVEL: 'silent',
+      // The suites serve images and texts from 127.0.0.1 file servers; the default policy refuses loopback (see ssrf.test.ts).
+      MODELKEEP_FETCH_ALLOW: '127.0.0.0/8',
       ...(db ? { MODELKEEP_DATABASE_URL: db.url } : {}),
       ...overrides,
     },

@@ -1,4 +1,5 @@
 import { Code } from '../../domain/status-codes.js';
+import type { Dispatcher } from 'undici';
 import { FetchError, fetchBytes, type FetchOptions } from '../../processing/fetch-url.js';
 
 /** An input's URL could not be used: carries the per-output status (30002, 30106). */
@@ -11,14 +12,14 @@ export class InputFetchError extends Error {
 
 export type UrlFetcher = (url: string) => Promise<Uint8Array>;
 
-export const DEFAULT_FETCH: FetchOptions = { timeoutMs: 10_000, maxBytes: 20 * 1024 * 1024 };
+export const DEFAULT_FETCH_LIMITS = { timeoutMs: 10_000, maxBytes: 20 * 1024 * 1024 };
 
 /**
  * Downloads `data.image.url` for prediction with the same fetcher input processing uses (time
- * limit, size cap, actionable messages). Only http(s): the server fetches whatever URL a caller
- * names, so deploy it where that is acceptable.
+ * limit, size cap, address policy, actionable messages). Only http(s).
  */
-export function httpFetcher(opts: FetchOptions = DEFAULT_FETCH): UrlFetcher {
+export function httpFetcher(dispatcher: Dispatcher, limits: Omit<FetchOptions, 'dispatcher'> = DEFAULT_FETCH_LIMITS): UrlFetcher {
+  const opts: FetchOptions = { ...limits, dispatcher };
   return async (url) => {
     let scheme: string;
     try {

@@ -65,7 +65,7 @@ describe('OnDemandRoutes', () => {
  */
 describe('REST server with on-demand routes', () => {
   const protos = loadClarifaiProtos();
-  const implemented = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false });
+  const implemented = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false, fetchUrl: () => Promise.reject(new Error('not used here')) });
   const impls = new Map<string, RpcImpl>([...implemented.keys()].map((name) => [name, { access: 'user', handle: (_ctx, req) => ({ handled_by: name, request: req }) }]));
   const caller = { userId: 'me', keyId: 'k', keyKind: 'pat', scopes: ['All'], appIds: [] };
   const dispatcher = new Dispatcher({
