@@ -7,7 +7,7 @@ import { builtInEmbedders } from '../ml/embedders/registry.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { fetchPolicy } from '../processing/fetch-policy.js';
-import { guardedAgent } from '../processing/guarded-agent.js';
+import { GuardedFetch } from '../processing/guarded-fetch.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
 import { AppResolver } from '../service/app-resolver.js';
@@ -41,8 +41,8 @@ export interface StartOptions {
   log?: Logger;
 }
 
-/** The dispatcher every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
-const urlFetchAgent = (cfg: Config) => guardedAgent(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
+/** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
+const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
 
 /** Composition root: the only place that builds adapters and wires them together. */
 export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Promise<Running> {
@@ -59,7 +59,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const apps = new AppResolver(store.apps);
     const validScopes = new Set(Object.keys(protos.root.lookupEnum('clarifai.auth.scope.S').values));
     // Input processing runs where training runs (config.worker); without it, inputs wait in 30001 for a process that has it.
-    // One dispatcher per process for every URL fetch (input processing and predict): the address policy.
+    // One fetcher per process for every URL fetch (input processing and predict): the address policy.
     const fetchAgent = urlFetchAgent(cfg);
     const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).

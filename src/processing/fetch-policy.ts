@@ -12,7 +12,7 @@ import ipaddr from 'ipaddr.js';
  *
  * The check runs on the address each connection actually goes to — after DNS, on every redirect hop —
  * so a host name that resolves to a refused address (or changes its answer between two lookups) is
- * refused before any connection is made (guarded-agent.ts).
+ * refused before any connection is made (guarded-fetch.ts).
  */
 export interface FetchPolicy {
   allow: readonly Cidr[];

@@ -1,5 +1,4 @@
-import { fetch, type Dispatcher } from 'undici';
-import { FetchRefused } from './guarded-agent.js';
+import { FetchRefused, type GuardedFetch } from './guarded-fetch.js';
 
 /** The URL could not be used; the message says why in terms the user can act on. */
 export class FetchError extends Error {
@@ -12,8 +11,8 @@ export class FetchError extends Error {
 export interface FetchOptions {
   timeoutMs: number;
   maxBytes: number;
-  /** Carries the address policy: see guardedAgent in fetch-policy.ts. */
-  dispatcher: Dispatcher;
+  /** Carries the address policy (fetch-policy.ts). */
+  client: GuardedFetch;
 }
 
 const refusalIn = (err: unknown): FetchRefused | undefined => {
@@ -34,9 +33,9 @@ const causeOf = (err: unknown): string => {
 export async function fetchBytes(url: string, field: string, opts: FetchOptions): Promise<Uint8Array> {
   const seconds = Math.round(opts.timeoutMs / 100) / 10;
   const tooBig = (): FetchError => new FetchError(`${field} ${url} is larger than the ${opts.maxBytes}-byte limit; send a smaller image.`);
-  let res: Awaited<ReturnType<typeof fetch>>;
+  let res: Awaited<ReturnType<GuardedFetch['fetch']>>;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow', dispatcher: opts.dispatcher });
+    res = await opts.client.fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow' });
   } catch (err) {
     const refused = refusalIn(err);
     if (refused) throw new FetchError(`${field} ${url} was not fetched: ${refused.reason}.`);

@@ -8,7 +8,7 @@ import { EmbedInputError, type EmbedInput, type Embedder } from '../ml/embedders
 import type { KyselyStore } from '../storage/kysely-store.js';
 import { openKyselyStore } from '../storage/open-store.js';
 import { fetchPolicy } from './fetch-policy.js';
-import { guardedAgent } from './guarded-agent.js';
+import { GuardedFetch } from './guarded-fetch.js';
 import { InputProcessor } from './input-processor.js';
 
 /** A text embedder that refuses 'bad' (the input's fault) and throws on 'flaky' (ours). */
@@ -29,7 +29,7 @@ describe('InputProcessor', () => {
   let now = 1_000;
   const clock = { now: () => now };
   const log = { warn: () => undefined };
-  const processor = (opts = {}) => new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, guardedAgent(fetchPolicy()), { leaseMs: 100, maxAttempts: 3, pollMs: 60_000, ...opts });
+  const processor = (opts = {}) => new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, new GuardedFetch(fetchPolicy()), { leaseMs: 100, maxAttempts: 3, pollMs: 60_000, ...opts });
   let seq = 0;
   const add = async (text: string): Promise<NewInput> => {
     const i: NewInput = { pk: `pk${++seq}`, userId: 'u', appId: 'a', id: `in${seq}`, kind: 'text', text, imageUrl: null, imageBytes: null, metadata: {}, concepts: [], datasetIds: [], createdAt: seq };

@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClaimedInput, ProcessingResult } from '../ports/inputs-store.js';
 import type { Store } from '../ports/store.js';
 import { Doorbell } from '../runtime/doorbell.js';
-import type { Dispatcher } from 'undici';
+import type { GuardedFetch } from './guarded-fetch.js';
 import { FetchError, fetchBytes } from './fetch-url.js';
 import { imageInfoOf } from './image-info.js';
 
@@ -43,13 +43,13 @@ export class InputProcessor {
   private readonly bell = new Doorbell();
   private readonly opts: InputProcessorOptions;
 
-  /** `fetchDispatcher` carries the URL address policy (guardedAgent); the composition root shares one per process. */
+  /** `fetcher` carries the URL address policy; the composition root shares one per process. */
   constructor(
     private readonly store: Store,
     private readonly embedders: ReadonlyMap<string, Embedder>,
     private readonly clock: Clock,
     private readonly log: ProcessorLog,
-    private readonly fetchDispatcher: Dispatcher,
+    private readonly fetcher: GuardedFetch,
     opts: Partial<InputProcessorOptions> = {},
   ) {
     this.opts = { ...DEFAULT_INPUT_PROCESSOR_OPTIONS, ...opts };
@@ -127,7 +127,7 @@ export class InputProcessor {
     if (c.kind === 'image') {
       bytes = (await this.store.inputs.imageBytes(c.pk)) ?? null;
       if (!bytes && c.imageUrl) {
-        fetched = await fetchBytes(c.imageUrl, 'data.image.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, dispatcher: this.fetchDispatcher });
+        fetched = await fetchBytes(c.imageUrl, 'data.image.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher });
         bytes = fetched;
       }
       if (!bytes) return { ok: false, details: 'The input has no image bytes (neither data.image.base64 nor a fetchable data.image.url); add it again.' };

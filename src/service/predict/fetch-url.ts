@@ -1,5 +1,5 @@
 import { Code } from '../../domain/status-codes.js';
-import type { Dispatcher } from 'undici';
+import type { GuardedFetch } from '../../processing/guarded-fetch.js';
 import { FetchError, fetchBytes, type FetchOptions } from '../../processing/fetch-url.js';
 
 /** An input's URL could not be used: carries the per-output status (30002, 30106). */
@@ -18,8 +18,8 @@ export const DEFAULT_FETCH_LIMITS = { timeoutMs: 10_000, maxBytes: 20 * 1024 * 1
  * Downloads `data.image.url` for prediction with the same fetcher input processing uses (time
  * limit, size cap, address policy, actionable messages). Only http(s).
  */
-export function httpFetcher(dispatcher: Dispatcher, limits: Omit<FetchOptions, 'dispatcher'> = DEFAULT_FETCH_LIMITS): UrlFetcher {
-  const opts: FetchOptions = { ...limits, dispatcher };
+export function httpFetcher(client: GuardedFetch, limits: Omit<FetchOptions, 'client'> = DEFAULT_FETCH_LIMITS): UrlFetcher {
+  const opts: FetchOptions = { ...limits, client };
   return async (url) => {
     let scheme: string;
     try {

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import type { Agent, fetch as undiciFetch } from 'undici';
 import { refusalOf, type FetchPolicy } from './fetch-policy.js';
 
 /** A connection the policy refused; `fetch` reports it as its `cause`. */
@@ -25,13 +25,13 @@ function guardedLookup(policy: FetchPolicy): LookupFunction {
   };
 }
 
-/**
- * An undici dispatcher whose every connection passes the policy: host names through the guarded
- * lookup, IP literals (which skip DNS) checked directly. Redirects open new connections through it too.
- */
-export function guardedAgent(policy: FetchPolicy): Agent {
-  const connect = buildConnector({ lookup: guardedLookup(policy) });
-  return new Agent({
+type Undici = typeof import('undici');
+
+/** An undici dispatcher whose every connection passes the policy: host names through the guarded
+ * lookup, IP literals (which skip DNS) checked directly. Redirects open new connections through it too. */
+function guardedAgent(u: Undici, policy: FetchPolicy): Agent {
+  const connect = u.buildConnector({ lookup: guardedLookup(policy) });
+  return new u.Agent({
     connect: (opts, callback) => {
       const host = opts.hostname.replace(/^\[|\]$/g, '');
       const refused = isIP(host) ? refusalOf(host, policy) : undefined;
@@ -39,4 +39,24 @@ export function guardedAgent(policy: FetchPolicy): Agent {
       return connect(opts, callback);
     },
   });
+}
+
+/**
+ * `fetch` through the guarded dispatcher: the one way the server downloads a URL. undici is loaded
+ * on the first fetch (about 60 ms of start-up otherwise, for a server that may never fetch).
+ */
+export class GuardedFetch {
+  private loaded: Promise<{ u: Undici; agent: Agent }> | undefined;
+  constructor(private readonly policy: FetchPolicy) {}
+
+  async fetch(url: string, init: Omit<NonNullable<Parameters<typeof undiciFetch>[1]>, 'dispatcher'>): ReturnType<typeof undiciFetch> {
+    this.loaded ??= import('undici').then((u) => ({ u, agent: guardedAgent(u, this.policy) }));
+    const { u, agent } = await this.loaded;
+    return u.fetch(url, { ...init, dispatcher: agent });
+  }
+
+  /** Closes the kept-alive connections (at shutdown). */
+  async close(): Promise<void> {
+    if (this.loaded) await (await this.loaded).agent.close();
+  }
 }
