@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import { parseRateLimit } from '../domain/token-bucket.js';
 import { builtInEmbedders } from '../ml/embedders/registry.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
@@ -10,6 +11,7 @@ import { fetchPolicy } from '../processing/fetch-policy.js';
 import { GuardedFetch } from '../processing/guarded-fetch.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
+import { Admission } from '../service/admission.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
@@ -67,7 +69,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log);
     const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
-    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes });
+    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
+    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc) });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });

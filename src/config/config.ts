@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseRateLimit } from '../domain/token-bucket.js';
 import { parseCidrList } from '../processing/fetch-policy.js';
 
 /** Every setting modelkeep reads, loaded once at boot and passed down (nothing else reads process.env). */
@@ -32,6 +33,10 @@ export interface Config {
   /** CIDR lists: ranges URL fetches may reach despite the default refusals / must not reach (fetch-policy.ts). */
   fetchAllow: string | undefined;
   fetchDeny: string | undefined;
+  /** Per-key requests per second and burst ("20" or "20/50"); undefined = off. */
+  rateLimit: string | undefined;
+  /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
+  maxInFlight: number;
 }
 
 interface Setting {
@@ -63,6 +68,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'jobLeaseMs', env: 'MODELKEEP_JOB_LEASE_MS', flag: 'job-lease-ms', kind: 'int', min: 1000, help: "ms a job stays with a worker that stopped heart-beating before another takes it (default 30000)" },
   { key: 'fetchAllow', env: 'MODELKEEP_FETCH_ALLOW', flag: 'fetch-allow', kind: 'string', help: 'CIDR list URL fetches may reach although refused by default (e.g. 127.0.0.1/32 for a local test server)' },
   { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
+  { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
+  { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -92,6 +99,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   strict2023: false,
   fetchAllow: undefined,
   fetchDeny: undefined,
+  rateLimit: undefined,
+  maxInFlight: 1000,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {
@@ -161,6 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
       parseCidrList(list);
     } catch (e) {
       problems.push(`${env}: ${(e as Error).message}`);
+    }
+  }
+  if (cfg.rateLimit !== undefined) {
+    try {
+      parseRateLimit(cfg.rateLimit);
+    } catch (e) {
+      problems.push(`MODELKEEP_RATE_LIMIT: ${(e as Error).message}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

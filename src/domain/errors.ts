@@ -12,6 +12,18 @@ export class ApiError extends Error {
   }
 }
 
+/** A refusal the client should repeat after `retryAfterSeconds` (rate limit, load shedding): REST sends Retry-After. */
+export class RetryLater extends ApiError {
+  constructor(
+    code: StatusCode,
+    details: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, details);
+    this.name = 'RetryLater';
+  }
+}
+
 export const invalidArgument = (details: string): ApiError => new ApiError(Code.MODEL_INVALID_ARGUMENT, details);
 export const invalidRequest = (details: string): ApiError => new ApiError(Code.MODEL_INVALID_REQUEST, details);
 export const modelNotFound = (details: string): ApiError => new ApiError(Code.MODEL_DOES_NOT_EXIST, details);

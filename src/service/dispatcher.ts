@@ -5,6 +5,7 @@ import type { ChangeClock } from '../ports/changes.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClarifaiProtos, RpcInfo } from '../proto/load.js';
 import { responseSkeleton } from '../proto/skeleton.js';
+import type { Admission } from './admission.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
 import type { ApiObject, CallContext, Caller, MaybePromise, RpcImpl } from './context.js';
@@ -22,6 +23,8 @@ export interface DispatchResult {
   /** status.code, for transports that map it (REST). */
   code: number;
   retryable: boolean;
+  /** Seconds to wait before repeating the call (rate limit, shedding): REST sends Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 /** The whole response message as one object (for transports without split encoding, and tests). */
@@ -42,6 +45,8 @@ export interface DispatcherDeps {
   log: Logger;
   /** Writes are acknowledged only once other processes can see them (see ChangeClock.published). */
   changes?: ChangeClock;
+  /** Rate limit and load shedding (default: none). */
+  admission?: Admission;
 }
 
 /**
@@ -63,10 +68,13 @@ export class Dispatcher {
     const rpc = this.deps.protos.rpcs.get(rpcName);
     const reqId = newId();
     if (!rpc) return { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId), body: {}, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
+    const admission = this.deps.admission;
     try {
+      admission?.checkLoad();
       const now = this.deps.clock.now();
       const caller = rpc.authType === 'NoAuth' ? undefined : this.deps.auth.authenticate(authorization, now);
       const result = then(caller, (c) => {
+        admission?.checkRate(c, now);
         const impl = this.deps.impls.get(rpcName);
         if (!impl || !c) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
         return then(this.context(rpc, impl, c, req, reqId, now), (ctx) =>
@@ -76,7 +84,9 @@ export class Dispatcher {
           }),
         );
       });
-      return result instanceof Promise ? result.catch((err: unknown) => this.failure(rpc, err, reqId)) : result;
+      if (!(result instanceof Promise)) return result;
+      const answered = result.catch((err: unknown) => this.failure(rpc, err, reqId));
+      return admission ? admission.track(answered) : answered;
     } catch (err) {
       return this.failure(rpc, err, reqId);
     }
@@ -86,7 +96,9 @@ export class Dispatcher {
   failure(rpc: RpcInfo, err: unknown, reqId = newId()): DispatchResult {
     const mapped = mapError(err, reqId);
     if (mapped.internal) this.deps.log.error({ err, reqId, rpc: rpc.name }, 'internal error');
-    return { status: mapped.status, body: responseSkeleton(rpc.responseType), code: mapped.status.code, retryable: mapped.retryable };
+    const r: DispatchResult = { status: mapped.status, body: responseSkeleton(rpc.responseType), code: mapped.status.code, retryable: mapped.retryable };
+    if (mapped.retryAfterSeconds !== undefined) r.retryAfterSeconds = mapped.retryAfterSeconds;
+    return r;
   }
 
   private context(rpc: RpcInfo, impl: RpcImpl, caller: Caller, req: ApiObject, reqId: string, now: number): MaybePromise<CallContext> {

@@ -1,4 +1,4 @@
-import { ApiError, DuplicateKeyError, RetryableStoreError } from '../domain/errors.js';
+import { ApiError, DuplicateKeyError, RetryableStoreError, RetryLater } from '../domain/errors.js';
 import { Code, describe } from '../domain/status-codes.js';
 
 export interface ApiStatus {
@@ -24,10 +24,15 @@ export interface MappedError {
   retryable: boolean;
   /** True when the failure is ours (logged with its stack). */
   internal: boolean;
+  /** Seconds the client should wait before repeating the call (REST: Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /** The one table from thrown errors to Clarifai statuses. */
 export function mapError(err: unknown, reqId: string): MappedError {
+  // Shedding (10030) is transient like an unreachable database: gRPC clients retry UNAVAILABLE. A rate
+  // limit (11005) is the caller's own doing: answered in-band.
+  if (err instanceof RetryLater) return { status: statusOf(err.code, err.details, reqId), retryable: err.code === Code.TRY_AGAIN, internal: false, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof ApiError) return { status: statusOf(err.code, err.details, reqId), retryable: false, internal: false };
   if (err instanceof DuplicateKeyError) {
     return { status: statusOf(Code.DATABASE_DUPLICATE_KEY, `${err.entity} '${err.key}' already exists; choose another id.`, reqId), retryable: false, internal: false };

@@ -57,6 +57,7 @@ const bodyJson = sealedMemo((body) => JSON.stringify(body));
 
 /** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
 function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
+  if (r.retryAfterSeconds !== undefined) reply.header('retry-after', String(r.retryAfterSeconds));
   const body = bodyJson(r.body);
   const status = JSON.stringify(r.status);
   return sendText(reply, r.code, body.length <= 2 ? `{"status":${status}}` : `{"status":${status},${body.slice(1)}`);
