@@ -20,6 +20,8 @@ export interface InputListQuery {
   page: Page;
 }
 
+export type ClaimLane = 'any' | 'fetch' | 'local';
+
 /** An input the processor has claimed, with what it needs to compute its embeddings. */
 export interface ClaimedInput {
   pk: string;
@@ -70,8 +72,10 @@ export interface InputRepo {
    * Atomically takes up to `limit` inputs that are pending, or in progress with an expired lease
    * (their processor died), sets them 30003 under `workerId` until `leaseUntil` and bumps attempts.
    * Two processors never hold the same input (SQLite: one writer; PostgreSQL: SKIP LOCKED).
+   * Oldest first. `lane` takes only inputs that need a URL fetch ('fetch') or only those that do not
+   * ('local'), so slow fetches never hold the rest.
    */
-  claim(workerId: string, limit: number, leaseUntil: number, now: number): Promise<ClaimedInput[]>;
+  claim(workerId: string, limit: number, leaseUntil: number, now: number, lane?: ClaimLane): Promise<ClaimedInput[]>;
   /**
    * Ends processing of an input this worker still holds: success (30000, embeddings stored) or
    * failure (30002 with details). Returns false, writing nothing, when the input was deleted or

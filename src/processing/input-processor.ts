@@ -9,8 +9,10 @@ import { FetchError, fetchBytes } from './fetch-url.js';
 import { imageInfoOf } from './image-info.js';
 
 export interface InputProcessorOptions {
-  /** Inputs claimed per round. */
+  /** Inputs without a URL to fetch claimed per round (processed one after the other). */
   batchSize: number;
+  /** URL inputs fetched and processed at once (their own lane: see round()). */
+  fetchConcurrency: number;
   /** How long a claim holds without being finished; a crashed processor's inputs are retaken after it. */
   leaseMs: number;
   pollMs: number;
@@ -22,7 +24,7 @@ export interface InputProcessorOptions {
 }
 
 export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
-  batchSize: 8, leaseMs: 120_000, pollMs: 1000, maxAttempts: 3, fetchTimeoutMs: 15_000, maxImageBytes: 20 * 1024 * 1024,
+  batchSize: 8, fetchConcurrency: 8, leaseMs: 120_000, pollMs: 1000, maxAttempts: 3, fetchTimeoutMs: 15_000, maxImageBytes: 20 * 1024 * 1024,
 };
 
 export interface ProcessorLog {
@@ -39,8 +41,8 @@ export interface ProcessorLog {
 export class InputProcessor {
   readonly id: string;
   private stopping = false;
-  private loop: Promise<void> | undefined;
-  private readonly bell = new Doorbell();
+  private loops: Promise<void>[] | undefined;
+  private readonly bells = { local: new Doorbell(), fetch: new Doorbell() };
   private readonly opts: InputProcessorOptions;
 
   /** `fetcher` carries the URL address policy; the composition root shares one per process. */
@@ -58,44 +60,59 @@ export class InputProcessor {
 
   start(): void {
     this.stopping = false;
-    this.loop ??= this.run();
+    this.loops ??= [this.run('local'), this.run('fetch')];
   }
 
-  /** Wakes the loop now (inputs were just added in this process). */
+  /** Wakes the loops now (inputs were just added in this process). */
   notify(): void {
-    this.bell.ring();
+    this.bells.local.ring();
+    this.bells.fetch.ring();
   }
 
-  /** Stops claiming and waits for the batch in hand to finish. */
+  /** Stops claiming and waits for the batches in hand to finish. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.bell.ring();
-    await this.loop;
-    this.loop = undefined;
+    this.notify();
+    await Promise.all(this.loops ?? []);
+    this.loops = undefined;
   }
 
-  /** Claims and processes one batch; returns how many inputs it claimed. */
+  /** Claims and processes one round of both lanes; returns how many inputs it claimed. */
   async runOnce(): Promise<number> {
+    const [local, fetch] = await Promise.all([this.round('local'), this.round('fetch')]);
+    return local + fetch;
+  }
+
+  /**
+   * Two lanes, so a URL that never answers holds no input that needs no fetch: 'local' (text, uploaded
+   * bytes) one at a time — embedding is CPU work on this thread — and 'fetch' (URL images) up to
+   * fetchConcurrency at once, since their time is spent waiting on other servers.
+   */
+  private async round(lane: 'local' | 'fetch'): Promise<number> {
     const now = this.clock.now();
-    const batch = await this.store.inputs.claim(this.id, this.opts.batchSize, now + this.opts.leaseMs, now);
-    for (const input of batch) {
-      const result = await this.process(input);
-      // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
-      if (result) await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
-    }
+    const limit = lane === 'local' ? this.opts.batchSize : this.opts.fetchConcurrency;
+    const batch = await this.store.inputs.claim(this.id, limit, now + this.opts.leaseMs, now, lane);
+    if (lane === 'local') for (const input of batch) await this.processAndFinish(input);
+    else await Promise.all(batch.map((input) => this.processAndFinish(input)));
     return batch.length;
   }
 
-  private async run(): Promise<void> {
+  private async processAndFinish(input: ClaimedInput): Promise<void> {
+    const result = await this.process(input);
+    // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
+    if (result) await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
+  }
+
+  private async run(lane: 'local' | 'fetch'): Promise<void> {
     while (!this.stopping) {
       let claimed = 0;
       try {
-        claimed = await this.runOnce();
+        claimed = await this.round(lane);
       } catch (err) {
-        this.log.warn({ err }, 'input processor: a round failed; its inputs are retried when their lease expires');
+        this.log.warn({ err, lane }, 'input processor: a round failed; its inputs are retried when their lease expires');
       }
       if (claimed > 0 || this.stopping) continue;
-      await this.bell.wait(this.opts.pollMs);
+      await this.bells[lane].wait(this.opts.pollMs);
     }
   }
 

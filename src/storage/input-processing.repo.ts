@@ -15,8 +15,12 @@ type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows'>;
 export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
   const { db, dialect } = ctx;
   return {
-    /** One statement on both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming. */
-    async claim(workerId, limit, leaseUntil, now) {
+    /**
+     * One statement on both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming.
+     * Oldest first. (A round-robin over apps needs a window over the claimable rows, which PostgreSQL
+     * cannot combine with FOR UPDATE SKIP LOCKED without concurrent claimers under-claiming: left open.)
+     */
+    async claim(workerId, limit, leaseUntil, now, lane = 'any') {
       let next = db
         .selectFrom('inputs')
         .select('pk')
@@ -29,6 +33,8 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .orderBy('created_at', 'asc')
         .orderBy('pk', 'asc')
         .limit(limit);
+      if (lane === 'fetch') next = next.where('image_url', 'is not', null);
+      if (lane === 'local') next = next.where('image_url', 'is', null);
       if (dialect === 'postgres') next = next.forUpdate().skipLocked();
       const rows = await db
         .updateTable('inputs')

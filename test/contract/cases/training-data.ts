@@ -66,6 +66,18 @@ export function trainingDataCases(h: Harness): void {
     assert.equal((await s.inputs.getByPks([i1.pk]))[0]?.status.code, 30003);
   });
 
+  it('inputs.claim: lanes split inputs that need a URL fetch from the rest', async () => {
+    const { s, mk } = await setup();
+    while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
+    // Lanes: 'local' never hands out an input that needs a fetch, 'fetch' only those.
+    const url = mk({ kind: 'image', text: null, imageUrl: 'http://x/slow.png', createdAt: 1 });
+    const b64 = mk({ kind: 'image', text: null, imageBytes: new Uint8Array([1]), createdAt: 2 });
+    const txt = mk({ createdAt: 3 });
+    await s.inputs.create([url, b64, txt], [[], [], []]);
+    assert.deepEqual((await s.inputs.claim('w', 10, 1000, 10, 'local')).map((c) => c.id), [b64.id, txt.id]);
+    assert.deepEqual((await s.inputs.claim('w', 10, 1000, 10, 'fetch')).map((c) => [c.id, c.imageUrl]), [[url.id, 'http://x/slow.png']]);
+  });
+
   it('inputs.finish: success stores exact float32 vectors and fetched bytes; failure keeps details; both end the lease', async () => {
     const { s, mk } = await setup();
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
