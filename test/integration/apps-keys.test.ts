@@ -81,7 +81,7 @@ describeBoth('apps', (h) => {
     await api.ok('DeleteApp', { user_app_id: uai });
     await api.fails('GetApp', { user_app_id: uai }, 11101, 404);
     assert.ok(!(await appIds()).includes(id));
-    await api.fails('GetModel', { model_id: 'm1' }, 11009, 401, key);
+    await api.fails('GetModel', { model_id: 'm1' }, 11008, 401, key);
     const keys = (await api.ok('ListKeys', { user_app_id: me })).keys as ApiObject[];
     assert.ok(!keys.some((k) => k.id === key.slice(0, 32)), 'the app key is deleted with its app');
 
@@ -89,7 +89,7 @@ describeBoth('apps', (h) => {
     await api.ok('PostApps', { user_app_id: me, apps: [{ id }] });
     assert.deepEqual((await api.ok('ListModels', { user_app_id: uai })).models ?? [], []);
     await api.fails('GetModel', { user_app_id: uai, model_id: 'm1' }, 21200, 404);
-    await api.fails('ListModels', {}, 11009, 401, key);
+    await api.fails('ListModels', {}, 11008, 401, key);
   });
 });
 
@@ -127,7 +127,7 @@ describeBoth('keys', (h) => {
     assert.match(pat.id, /^[0-9a-f]{64}$/);
     assert.ok((await api.ok('ListApps', { user_app_id: me }, pat.id)).apps.some((a: ApiObject) => a.id === app));
     await api.ok('DeleteKey', { user_app_id: me, key_id: pat.id });
-    await api.fails('ListApps', { user_app_id: me }, 11009, 401, pat.id);
+    await api.fails('ListApps', { user_app_id: me }, 11008, 401, pat.id);
   });
 
   it('DeleteKey accepts the public id or the full token; an unknown key -> 11101 (HTTP 404)', async () => {

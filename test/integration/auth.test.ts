@@ -54,26 +54,42 @@ describeBoth('authentication and keys', (h) => {
     if (h.api.transport === 'rest') assert.equal(none.http, 401);
   });
 
-  it('the scheme is case-sensitive: lower-case "key <token>" -> 11102 with a hint; other schemes -> 11102', async () => {
+  it('the scheme is case-sensitive: lower-case "key <token>" -> 11102 with a hint; other schemes -> 11102 without it', async () => {
     const control = await listAppsWithHeader(h, `Key ${TEST_PAT}`);
     assert.equal(control.body.status.code, 10000, JSON.stringify(control.body.status));
-    const lower = await listAppsWithHeader(h, `key ${TEST_PAT}`);
-    assert.equal(lower.body.status.code, 11102);
-    assert.match(lower.body.status.details, /use "Key", not "key"/);
-    assert.deepEqual(lower.body.apps ?? [], []);
+    for (const scheme of ['key', 'KEY']) {
+      const lower = await listAppsWithHeader(h, `${scheme} ${TEST_PAT}`);
+      assert.equal(lower.body.status.code, 11102);
+      assert.match(lower.body.status.details, new RegExp(`use "Key", not "${scheme}"`));
+      assert.deepEqual(lower.body.apps ?? [], []);
+      if (h.api.transport === 'rest') assert.equal(lower.http, 401);
+    }
     const bearer = await listAppsWithHeader(h, `Bearer ${TEST_PAT}`);
     assert.equal(bearer.body.status.code, 11102);
     assert.match(bearer.body.status.details, /Key <token>/);
-    if (h.api.transport === 'rest') {
-      assert.equal(lower.http, 401);
-      assert.equal(bearer.http, 401);
-    }
+    assert.doesNotMatch(bearer.body.status.details, /case-sensitive/);
+    if (h.api.transport === 'rest') assert.equal(bearer.http, 401);
   });
 
-  it('unknown token -> 11009 (HTTP 401)', async () => {
-    const s = await api.fails('ListApps', { user_app_id: { user_id: 'me' } }, 11009, 401, 'f'.repeat(64));
-    assert.equal(s.description, 'API key not found');
-    await api.fails('GetModel', { user_app_id: uai(appA), model_id: 'in-a' }, 11009, 401, 'not-a-known-token-123');
+  // Clarifai's python-grpc tests/client/test_auth.py: "Key SOME_INVALID_KEY" -> CONN_KEY_INVALID with this description.
+  it('unknown token -> 11008 "Invalid API key or Invalid API key/application pair" (HTTP 401)', async () => {
+    const s = await api.fails('ListModels', {}, 11008, 401, 'SOME_INVALID_KEY');
+    assert.equal(s.description, 'Invalid API key or Invalid API key/application pair');
+    assert.match(s.details ?? '', /PostKeys|personal access token/);
+    await api.fails('ListApps', { user_app_id: { user_id: 'me' } }, 11008, 401, 'f'.repeat(64));
+    await api.fails('GetModel', { user_app_id: uai(appA), model_id: 'in-a' }, 11008, 401, 'not-a-known-token-123');
+  });
+
+  it('a malformed token under the right scheme ("Key wrong") -> 11008 without the case hint', async () => {
+    for (const header of ['Key wrong', 'Key a b c', 'Key ' + 'x'.repeat(600)]) {
+      const r = await listAppsWithHeader(h, header);
+      assert.equal(r.body.status.code, 11008, `${header.slice(0, 20)}: ${JSON.stringify(r.body.status)}`);
+      assert.equal(r.body.status.description, 'Invalid API key or Invalid API key/application pair');
+      assert.doesNotMatch(r.body.status.details, /case-sensitive|not "key"/);
+      if (h.api.transport === 'rest') assert.equal(r.http, 401);
+    }
+    // "Key" and nothing else is an empty credential: the header's form is what is wrong.
+    assert.equal((await listAppsWithHeader(h, 'Key ')).body.status.code, 11102);
   });
 
   it('a deleted key stops working at once (either id form)', async () => {
@@ -83,9 +99,9 @@ describeBoth('authentication and keys', (h) => {
     await api.ok('GetModel', { model_id: 'in-a' }, tok1);
     await api.ok('GetModel', { model_id: 'in-a' }, tok2);
     await api.ok('DeleteKey', { user_app_id: { user_id: 'me' }, key_id: tok1.slice(0, 32) });
-    await api.fails('GetModel', { model_id: 'in-a' }, 11009, 401, tok1);
+    await api.fails('GetModel', { model_id: 'in-a' }, 11008, 401, tok1);
     await api.ok('DeleteKey', { user_app_id: { user_id: 'me' }, key_id: tok2 });
-    await api.fails('ListModels', {}, 11009, 401, tok2);
+    await api.fails('ListModels', {}, 11008, 401, tok2);
   });
 
   it('an expired key -> 11008 (HTTP 401)', async () => {
