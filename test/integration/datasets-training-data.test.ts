@@ -67,7 +67,7 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     const added = await api.ok('PostDatasetInputs', { user_app_id: uai, dataset_id: 'ds1', dataset_inputs: [{ input: { id: 'i4' } }] });
     assert.equal(added.dataset_inputs[0].input.id, 'i4');
     assert.deepEqual(added.dataset_inputs[0].input.dataset_ids, ['ds1']);
-    await api.fails('PostDatasetInputs', { user_app_id: uai, dataset_id: 'ds1', dataset_inputs: [{ input: { id: 'ghost' } }] }, 30102, 404);
+    await api.fails('PostDatasetInputs', { user_app_id: uai, dataset_id: 'ds1', dataset_inputs: [{ input: { id: 'ghost' } }] }, 11101, 404);
     await api.fails('PostDatasetInputs', { user_app_id: uai, dataset_id: 'nope', dataset_inputs: [{ input: { id: 'i3' } }] }, 11101, 404);
     const listed = await api.ok('ListDatasetInputs', { user_app_id: uai, dataset_id: 'ds1' });
     assert.deepEqual(listed.dataset_inputs.map((d: { input: { id: string } }) => d.input.id).sort(), ['i1', 'i2', 'i4']);
