@@ -101,7 +101,8 @@ const DESCRIPTIONS: Record<number, string> = {
   30104: 'Invalid input argument',
   30106: 'Invalid input URL',
   39999: 'Invalid input request',
-  40003: 'Invalid concepts request',
+  // Clarifai's own text (python-grpc test_concept_crud.py asserts it), though the name says CONCEPTS_.
+  40003: 'Invalid request',
   40001: 'Invalid request',
   40010: 'Object has a duplicate ID; another object with same ID already exist.',
   64005: 'Dataset version is pending to be processed',

@@ -26,10 +26,17 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     uai = await newApp(api, appId);
   });
 
-  it('PostConcepts / GetConcept / ListConcepts; a taken id is 40010 and an unknown one 11101', async () => {
+  it('PostConcepts / GetConcept / ListConcepts; a taken id is 40003 "Invalid request" (duplicate) and an unknown one 11101', async () => {
     const body = await api.ok('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat', name: 'Cat' }, { id: 'dog' }] });
     assert.deepEqual(body.concepts.map((c: { id: string; name: string }) => [c.id, c.name]), [['cat', 'Cat'], ['dog', 'dog']]);
-    await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat' }] }, 40010, 409);
+    // As Clarifai's python-grpc test_concept_crud.py expects: code, description, "duplicate" in details.
+    const taken = await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat' }] }, 40003, 400);
+    assert.equal(taken.description, 'Invalid request');
+    assert.match(taken.details ?? '', /duplicate/i);
+    assert.match(taken.details ?? '', /'cat'/);
+    const twice = await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'bird' }, { id: 'bird' }] }, 40003, 400);
+    assert.match(twice.details ?? '', /duplicate concept id 'bird'/i);
+    await api.fails('GetConcept', { user_app_id: uai, concept_id: 'bird' }, 11101, 404);
     assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: 'cat' })).concept.name, 'Cat');
     await api.fails('GetConcept', { user_app_id: uai, concept_id: 'nope' }, 11101, 404);
     assert.deepEqual(ids((await api.ok('ListConcepts', { user_app_id: uai })).concepts), ['cat', 'dog']);
