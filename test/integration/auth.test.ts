@@ -215,33 +215,52 @@ describeBoth('another user', (h) => {
 
   const at = (app: string) => ({ user_id: TEST_USER, app_id: app });
 
-  it('cannot read the first user\'s private app or its models (11007, HTTP 403)', async () => {
-    const s = await api.fails('GetModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
-    assert.match(s.details ?? '', /another user/);
-    assert.doesNotMatch(JSON.stringify(s), /private notes/);
-    await api.fails('GetApp', { user_app_id: at(privateApp) }, 11007, 403, other);
-    const list = await api.fails('ListModels', { user_app_id: at(privateApp) }, 11007, 403, other);
-    assert.ok(list);
-    await api.fails('GetModelOutputInfo', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
-    await api.fails('ListModelVersions', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
+  /** A status without its req_id: what a prober could compare. */
+  const visible = (st: { code: number; description: string; details?: string }) => ({ code: st.code, description: st.description, details: st.details });
+
+  it('another user\'s private app answers exactly like a missing one (11101, HTTP 404): no app ids to enumerate', async () => {
+    const hidden = await api.fails('GetApp', { user_app_id: at(privateApp) }, 11101, 404, other);
+    const absent = await api.fails('GetApp', { user_app_id: at('no-such-app') }, 11101, 404, other);
+    assert.deepEqual(visible(hidden), { ...visible(absent), details: absent.details!.replace('no-such-app', privateApp) });
+    assert.equal(hidden.description, 'Resource does not exist');
+    for (const rpc of ['GetApp', 'ListModels', 'PostModels', 'DeleteApp'] as const) {
+      const req = { user_app_id: at(privateApp), ...(rpc === 'PostModels' ? { model: { id: 'planted' } } : {}) };
+      const reqMissing = { ...req, user_app_id: at('no-such-app') };
+      const a = await api.fails(rpc, req, 11101, 404, other);
+      const b = await api.fails(rpc, reqMissing, 11101, 404, other);
+      assert.equal(a.details!.replace(privateApp, 'X'), b.details!.replace('no-such-app', 'X'), rpc);
+    }
   });
 
-  it('cannot write the first user\'s private app (11007, HTTP 403); nothing changes', async () => {
-    await api.fails('PostModels', { user_app_id: at(privateApp), model: { id: 'planted' } }, 11007, 403, other);
-    await api.fails('PatchModels', { user_app_id: at(privateApp), action: 'overwrite', models: [{ id: 'mine', notes: 'defaced' }] }, 11007, 403, other);
-    await api.fails('DeleteModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
-    await api.fails('DeleteApp', { user_app_id: at(privateApp) }, 11007, 403, other);
+  it('cannot read the first user\'s private app or its models (11101, HTTP 404)', async () => {
+    const s = await api.fails('GetModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+    assert.match(s.details ?? '', /does not exist/);
+    assert.doesNotMatch(JSON.stringify(s), /private notes|another user/);
+    const list = await api.fails('ListModels', { user_app_id: at(privateApp) }, 11101, 404, other);
+    assert.ok(list);
+    await api.fails('GetModelOutputInfo', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+    await api.fails('ListModelVersions', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+  });
+
+  it('cannot write the first user\'s private app (11101, HTTP 404); nothing changes', async () => {
+    await api.fails('PostModels', { user_app_id: at(privateApp), model: { id: 'planted' } }, 11101, 404, other);
+    await api.fails('PatchModels', { user_app_id: at(privateApp), action: 'overwrite', models: [{ id: 'mine', notes: 'defaced' }] }, 11101, 404, other);
+    await api.fails('DeleteModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+    await api.fails('DeleteApp', { user_app_id: at(privateApp) }, 11101, 404, other);
     const m = await api.ok('GetModel', { user_app_id: { user_id: 'me', app_id: privateApp }, model_id: 'mine' });
     assert.equal(m.model.notes, 'private notes');
     await api.fails('GetModel', { user_app_id: { user_id: 'me', app_id: privateApp }, model_id: 'planted' }, 21200, 404);
     await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: privateApp } });
   });
 
-  it('cannot manage the first user\'s apps or keys (11007)', async () => {
-    await api.fails('ListApps', { user_app_id: { user_id: TEST_USER } }, 11007, 403, other);
-    await api.fails('PostApps', { user_app_id: { user_id: TEST_USER }, apps: [{ id: 'foreign' }] }, 11007, 403, other);
-    await api.fails('ListKeys', { user_app_id: { user_id: TEST_USER } }, 11007, 403, other);
-    await api.fails('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: privateApp, user_id: TEST_USER }] }] }, 11007, 403, other);
+  // clarifai-python (model_builder.py, utils/config.py) reads CONN_DOES_NOT_EXIST as "your PAT is not this account's".
+  it('cannot manage the first user\'s apps or keys (11101, whether or not that user exists)', async () => {
+    const listed = await api.fails('ListApps', { user_app_id: { user_id: TEST_USER } }, 11101, 404, other);
+    const nobody = await api.fails('ListApps', { user_app_id: { user_id: 'nobody-at-all' } }, 11101, 404, other);
+    assert.equal(listed.details!.replace(TEST_USER, 'X'), nobody.details!.replace('nobody-at-all', 'X'));
+    await api.fails('PostApps', { user_app_id: { user_id: TEST_USER }, apps: [{ id: 'foreign' }] }, 11101, 404, other);
+    await api.fails('ListKeys', { user_app_id: { user_id: TEST_USER } }, 11101, 404, other);
+    await api.fails('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: privateApp, user_id: TEST_USER }] }] }, 11101, 404, other);
     assert.ok(!(await api.ok('ListApps', { user_app_id: { user_id: 'me' } })).apps.some((a: ApiObject) => a.id === 'foreign'));
     // Their own user is empty and theirs to use.
     assert.deepEqual((await api.ok('ListApps', { user_app_id: { user_id: 'me' } }, other)).apps ?? [], []);
