@@ -29,6 +29,27 @@ describeBoth('apps', (h) => {
     assert.ok((await appIds()).includes(id));
   });
 
+  // What Clarifai's python-grpc CI sends (scripts/app_and_key_for_tests.py): a name and a default workflow, no id.
+  it('PostApps without an id makes one (32 hex); name, description and default_workflow_id are stored and returned', async () => {
+    const name = `auto-created-in-${uid('ci')}-ci-test-run`;
+    const made = await api.ok('PostApps', { user_app_id: me, apps: [{ name, description: 'by name', default_workflow_id: 'General' }] });
+    const a = made.apps[0];
+    assert.match(a.id, /^[0-9a-f]{32}$/);
+    assert.equal(a.name, name);
+    assert.equal(a.description, 'by name');
+    assert.equal(a.default_workflow_id, 'General');
+    const got = (await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: a.id } })).app;
+    assert.deepEqual([got.id, got.name, got.description, got.default_workflow_id], [a.id, name, 'by name', 'General']);
+    const listed = ((await api.ok('ListApps', { user_app_id: me, per_page: 1000 })).apps as ApiObject[]).find((x) => x.id === a.id);
+    assert.equal(listed?.default_workflow_id, 'General');
+    // Two nameless apps in one call get two ids; an app without a workflow omits the field.
+    const two = await api.ok('PostApps', { user_app_id: me, apps: [{}, { name: 'second' }] });
+    assert.notEqual(two.apps[0].id, two.apps[1].id);
+    assert.equal(two.apps[0].name, two.apps[0].id);
+    assert.equal(two.apps[0].default_workflow_id, undefined);
+    await api.fails('PostApps', { user_app_id: me, apps: [{ name: 'x', default_workflow_id: 'not a workflow id' }] }, 11100, 400);
+  });
+
   it('a duplicate app id -> 40010 (HTTP 409) naming it; nothing written', async () => {
     const id = uid('dup');
     await api.ok('PostApps', { user_app_id: me, apps: [{ id, description: 'original' }] });
