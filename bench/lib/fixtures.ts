@@ -42,7 +42,7 @@ export async function seedStore(databaseUrl: string, apps: SeedApp[], opts: { ba
     const batch = opts.batch ?? 5000;
     const chunks: { a: SeedApp; from: number; to: number }[] = [];
     for (const a of apps) {
-      await store.apps.create({ userId: BENCH_USER, id: a.id, name: a.id, description: '', defaultLanguage: 'en', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 });
+      await store.apps.create({ userId: BENCH_USER, id: a.id, name: a.id, description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 });
       for (let from = 0; from < a.models; from += batch) chunks.push({ a, from, to: Math.min(a.models, from + batch) });
     }
     // SQLite has one writer: one transaction at a time. PostgreSQL takes a few at once (the pool has 10 connections).

@@ -21,7 +21,7 @@ async function ensureIn(tx: Repos, embedders: ReadonlyMap<string, Embedder>, now
   let created = 0;
   if (!(await tx.users.get(SYSTEM_USER_ID))) await tx.users.create({ id: SYSTEM_USER_ID, createdAt: now });
   if (!(await tx.apps.get(SYSTEM_USER_ID, SYSTEM_APP_ID))) {
-    await tx.apps.create({ userId: SYSTEM_USER_ID, id: SYSTEM_APP_ID, name: 'main', description: 'Built-in base models (read-only).', defaultLanguage: 'en', visibility: Visibility.PUBLIC, metadata: {}, createdAt: now, modifiedAt: now });
+    await tx.apps.create({ userId: SYSTEM_USER_ID, id: SYSTEM_APP_ID, name: 'main', description: 'Built-in base models (read-only).', defaultLanguage: 'en', defaultWorkflowId: '', visibility: Visibility.PUBLIC, metadata: {}, createdAt: now, modifiedAt: now });
   }
   for (const e of embedders.values()) {
     if (await tx.models.get(SYSTEM_USER_ID, SYSTEM_APP_ID, e.id)) continue;

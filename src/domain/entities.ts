@@ -33,6 +33,8 @@ export interface App {
   name: string;
   description: string;
   defaultLanguage: string;
+  /** '' = none. Stored and returned; modelkeep serves no workflows (ListWorkflows is 10040). */
+  defaultWorkflowId: string;
   visibility: number;
   metadata: JsonObject;
   createdAt: Millis;

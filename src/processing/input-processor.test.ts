@@ -41,7 +41,7 @@ describe('InputProcessor', () => {
   before(async () => {
     store = await openKyselyStore(`sqlite:${path.join(dir, 'p.db')}`);
     await store.users.create({ id: 'u', createdAt: 1 });
-    await store.apps.create({ userId: 'u', id: 'a', name: 'a', description: '', defaultLanguage: 'en', visibility: 10, metadata: {}, createdAt: 1, modifiedAt: 1 });
+    await store.apps.create({ userId: 'u', id: 'a', name: 'a', description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: {}, createdAt: 1, modifiedAt: 1 });
   });
   after(async () => {
     await store.close();

@@ -35,15 +35,26 @@ export class AppResolver {
   }
 }
 
+/**
+ * One answer for "no such app" and "another user's app you may not see": 11101 with the same
+ * details, so app ids of other users cannot be probed (decision 0011). Clarifai's clients read
+ * CONN_DOES_NOT_EXIST as "this account is not yours" too (clarifai-python model_builder.py).
+ */
+const appNotFound = (userId: string, appId: string): ApiError =>
+  new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
+
 /** Whether the caller may use the app for `access`; throws the Clarifai status when not. */
 function check(app: App | null, caller: Caller, userId: string, appId: string, access: Access): App {
-  if (!app) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `App '${appId}' of user '${userId}' does not exist. Create it with PostApps or check user_app_id.`);
+  if (!app) throw appNotFound(userId, appId);
   const ownApp = app.userId === caller.userId && (caller.keyKind === 'pat' || caller.appIds.includes(appId));
   if (ownApp) return app;
-  // Public apps (e.g. clarifai/main) are readable with any valid key, as on Clarifai.
-  if (access !== 'app-write' && app.visibility === Visibility.PUBLIC) return app;
   if (app.userId === caller.userId) {
     throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
   }
-  throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user${access === 'app-write' ? '; only its owner can change it' : ' and is not public'}.`);
+  // Another user's app that is not public: indistinguishable from one that does not exist.
+  if (app.visibility !== Visibility.PUBLIC) throw appNotFound(userId, appId);
+  // Public apps (e.g. clarifai/main) are readable with any valid key, as on Clarifai; their existence
+  // is no secret, so a write says plainly that only the owner may.
+  if (access !== 'app-write') return app;
+  throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `App '${userId}/${appId}' belongs to another user; only its owner can change it.`);
 }

@@ -1,6 +1,6 @@
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { Visibility, type App } from '../domain/entities.js';
-import { assertValidId } from '../domain/ids.js';
+import { assertValidId, isValidId, newId } from '../domain/ids.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
@@ -13,9 +13,12 @@ import { pageOf } from './paging.js';
 const badApp = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
 
 function appFromRequest(raw: ApiObject, userId: string, now: number): App {
-  const id = String(raw.id ?? '');
-  if (!id) throw badApp('Each app needs an id (apps[].id).');
+  // Without an id the server makes one, as Clarifai does: its python-grpc CI
+  // (scripts/app_and_key_for_tests.py) creates apps by name alone and reads the id back.
+  const id = String(raw.id ?? '') || newId();
   assertValidId(id, 'app id');
+  const defaultWorkflowId = String(raw.default_workflow_id ?? '');
+  if (defaultWorkflowId && !isValidId(defaultWorkflowId)) throw badApp(`apps[].default_workflow_id '${defaultWorkflowId.slice(0, 140)}' is not a valid id (1-128 letters, digits, '_' or '-').`);
   const metadata = raw.metadata ?? {};
   if (!isJsonObject(metadata)) throw badApp('app metadata must be a JSON object.');
   const visibility = ((raw.visibility ?? {}) as { gettable?: number }).gettable || Visibility.PRIVATE;
@@ -27,6 +30,7 @@ function appFromRequest(raw: ApiObject, userId: string, now: number): App {
     name: String(raw.name ?? '') || id,
     description: String(raw.description ?? ''),
     defaultLanguage: String(raw.default_language ?? '') || 'en',
+    defaultWorkflowId,
     visibility,
     metadata: metadata as JsonObject,
     createdAt: now,

@@ -8,6 +8,16 @@ import type { Caller, MaybePromise } from './context.js';
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 const HEADER = /^Key ([A-Za-z0-9_\-.~+/=]{8,512})$/;
+/** `Authorization: <scheme> <rest>`: the scheme decides 11102 (not ours) vs 11008 (ours, bad token). */
+const SCHEME = /^(\S+)(?:\s+(.*))?$/s;
+
+/**
+ * 11008, Clarifai's answer to a token it does not know (its python-grpc test_auth.py sends
+ * "Key SOME_INVALID_KEY" and expects CONN_KEY_INVALID; decision 0011): unknown, deleted and
+ * malformed tokens answer alike, so a caller cannot tell "never existed" from "deleted".
+ */
+const keyInvalid = (): ApiError =>
+  new ApiError(Code.CONN_KEY_INVALID, 'The API key or personal access token is unknown, malformed or was deleted. Check the token, or create a key with PostKeys or a personal access token.');
 
 interface CacheEntry {
   key: ApiKey | null;
@@ -20,7 +30,7 @@ const toCaller = (key: ApiKey): Caller => Object.freeze({ userId: key.userId, ke
 
 function callerOf(entry: CacheEntry, now: number): Caller {
   const key = entry.key;
-  if (!key || !entry.caller) throw new ApiError(Code.CONN_KEY_NOT_FOUND, 'API key not found: the token is unknown or was deleted. Create a key with PostKeys or use a personal access token.');
+  if (!key || !entry.caller) throw keyInvalid();
   if (key.expiresAt !== null && key.expiresAt <= now) throw new ApiError(Code.CONN_KEY_INVALID, `API key ${key.id} expired at ${new Date(key.expiresAt).toISOString()}.`);
   return entry.caller;
 }
@@ -40,9 +50,14 @@ export class Authenticator {
     if (!header) {
       throw new ApiError(Code.CONN_INVALID_REQUEST, 'Empty or malformed authorization header. Please provide an API key or personal access token as "Authorization: Key <token>".');
     }
-    const m = HEADER.exec(header.trim());
+    const trimmed = header.trim();
+    const m = HEADER.exec(trimmed);
     if (!m) {
-      const hint = /^key /i.test(header) ? ' The scheme is case-sensitive: use "Key", not "key".' : ' Expected "Key <token>".';
+      const [, scheme = '', token = ''] = SCHEME.exec(trimmed) ?? [];
+      // The right scheme with a token of the wrong shape is a bad key, not a bad header.
+      if (scheme === 'Key' && token) throw keyInvalid();
+      // Only a case variant of "Key" (key, KEY, …) gets the case hint; any other scheme is told the form.
+      const hint = scheme.toLowerCase() === 'key' ? ` The scheme is case-sensitive: use "Key", not "${scheme}".` : ' Expected "Key <token>".';
       throw new ApiError(Code.CONN_INVALID_REQUEST, `Malformed authorization header.${hint}`);
     }
     // Keyed by the token itself: hashing it costs more than the whole cached lookup.

@@ -34,9 +34,11 @@ export function conceptRpcs(store: Store): Record<string, RpcImpl> {
         if (list.length > 128) throw bad(`PostConcepts takes at most 128 concepts per call; got ${list.length}.`);
         const concepts = list.map((raw, i) => newConcept(raw, i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
         const dups = duplicateIds(concepts.map((c) => c.id));
-        if (dups.length > 0) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Concept '${dups.join("', '")}' appears more than once in this request.`);
+        // 40003, not 40010: Clarifai's python-grpc test_concept_crud.py expects CONCEPTS_INVALID_REQUEST,
+        // "Invalid request", and "duplicate" in the details for a taken concept id (decision 0011).
+        if (dups.length > 0) throw bad(`Duplicate concept id '${dups.join("', '")}': it appears more than once in this request.`);
         await store.concepts.create(concepts).catch((e: unknown) => {
-          throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Concept '${e.key}' already exists in app '${ctx.app!.id}'; choose another id.`) : e;
+          throw e instanceof DuplicateKeyError ? bad(`Duplicate concept id '${e.key}': it already exists in app '${ctx.app!.userId}/${ctx.app!.id}'. Choose another id.`) : e;
         });
         return { concepts: concepts.map(conceptResourceToApi) };
       },

@@ -119,7 +119,9 @@ export class Dispatcher {
     }
     const ctx: CallContext = { reqId, now, caller, userId, app: undefined };
     if (impl.access === 'user') {
-      if (userId !== caller.userId) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `You can only manage your own user's resources (you are '${caller.userId}', the request names '${userId}').`);
+      // 11101 as Clarifai answers a PAT used on another user's account (clarifai-python model_builder.py,
+      // utils/config.py); no lookup is made, so it tells nothing about whether that user exists.
+      if (userId !== caller.userId) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `User '${userId}' does not exist or is not yours: you are '${caller.userId}'. Use user_id "me" or your own user id.`);
       return ctx;
     }
     if (!appId) {

@@ -11,11 +11,19 @@ import { pageOf } from './paging.js';
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
 const quoted = (ids: string[]): string => ids.map((id) => `'${id}'`).join(', ');
 
-/** The inputs with these ids in request order, or 30102 naming every missing one. */
+/**
+ * A missing input is 11101 CONN_DOES_NOT_EXIST, not 30102: Clarifai's python-grpc tests poll GetInput
+ * after DeleteInputs until it answers CONN_DOES_NOT_EXIST (decision 0011). One rule for every RPC
+ * that names inputs by id.
+ */
+const inputsNotFound = (ids: string[], ctx: CallContext): ApiError =>
+  new ApiError(Code.CONN_DOES_NOT_EXIST, `Input ${quoted(ids)} does not exist in ${where(ctx)} (never created, or deleted).`);
+
+/** The inputs with these ids in request order, or 11101 naming every missing one. */
 export async function findInputs(repos: Repos, ctx: CallContext, ids: string[]): Promise<Input[]> {
   const found = new Map((await repos.inputs.getMany(ctx.app!.userId, ctx.app!.id, ids)).map((i) => [i.id, i]));
   const missing = ids.filter((id) => !found.has(id));
-  if (missing.length > 0) throw new ApiError(Code.INPUT_DOES_NOT_EXIST, `Input ${quoted(missing)} does not exist in ${where(ctx)}.`);
+  if (missing.length > 0) throw inputsNotFound(missing, ctx);
   return ids.map((id) => found.get(id)!);
 }
 
@@ -23,7 +31,7 @@ async function findInput(repos: Repos, ctx: CallContext, rawId: unknown, forUpda
   const id = String(rawId ?? '');
   if (!id) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'input_id is required.');
   const i = await repos.inputs.get(ctx.app!.userId, ctx.app!.id, id, forUpdate);
-  if (!i) throw new ApiError(Code.INPUT_DOES_NOT_EXIST, `Input '${id}' does not exist in ${where(ctx)}.`);
+  if (!i) throw inputsNotFound([id], ctx);
   return i;
 }
 

@@ -37,8 +37,9 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
           if (unknown.length > 0) throw bad(`keys[${i}].scopes: unknown scope(s) ${unknown.join(', ')}. Scopes are named as in the protos (e.g. Models_Get, Models_Add, Models_Train, All).`);
           if (!isPat) {
             if (apps.length !== 1 || !apps[0]?.id) throw bad(`keys[${i}]: an app key needs exactly one app in "apps" (e.g. [{"id": "my-app"}]).`);
-            if (apps[0].user_id && apps[0].user_id !== 'me' && apps[0].user_id !== ctx.userId) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `keys[${i}]: you can only create keys for your own apps.`);
-            if (!(await store.apps.get(ctx.userId, apps[0].id))) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `keys[${i}]: app '${apps[0].id}' does not exist.`);
+            // Another user's app is answered like a missing one (as in the app resolver): no probing.
+            const foreign = Boolean(apps[0].user_id && apps[0].user_id !== 'me' && apps[0].user_id !== ctx.userId);
+            if (foreign || !(await store.apps.get(ctx.userId, apps[0].id))) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `keys[${i}]: app '${apps[0].id}' does not exist among your apps; keys can only be made for your own apps.`);
             if (scopes.length === 0) throw bad(`keys[${i}]: an app key needs at least one scope (e.g. ["All"] or ["Models_Get"]).`);
           }
           const expiresAt = typeof k.expires_at === 'string' ? fromTs(k.expires_at) : null;

@@ -19,7 +19,7 @@ describe('app archive', () => {
   before(async () => {
     store = await openKyselyStore(`sqlite:${path.join(dir, 'a.db')}`);
     await store.users.create({ id: 'alice', createdAt: 1 });
-    await store.apps.create({ userId: 'alice', id: 'pets', name: 'Pets', description: 'd', defaultLanguage: 'en', visibility: 10, metadata: { k: 1 }, createdAt: 2, modifiedAt: 3 });
+    await store.apps.create({ userId: 'alice', id: 'pets', name: 'Pets', description: 'd', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: { k: 1 }, createdAt: 2, modifiedAt: 3 });
     await exportApp(store, 'alice', 'pets', async (l) => void lines.push(l), 0);
   });
   after(async () => {
@@ -46,7 +46,7 @@ describe('app archive', () => {
     const first = JSON.parse(lines[0]!);
     assert.equal(first.format, 'modelkeep-app-archive');
     assert.deepEqual(first.app, { user_id: 'alice', app_id: 'pets' });
-    assert.deepEqual(JSON.parse(lines[1]!), { table: 'apps', row: { user_id: 'alice', id: 'pets', name: 'Pets', description: 'd', default_language: 'en', visibility: 10, metadata: '{"k":1}', created_at: 2, modified_at: 3 } });
+    assert.deepEqual(JSON.parse(lines[1]!), { table: 'apps', row: { user_id: 'alice', id: 'pets', name: 'Pets', description: 'd', default_language: 'en', default_workflow_id: '', visibility: 10, metadata: '{"k":1}', created_at: 2, modified_at: 3 } });
     assert.equal(JSON.parse(lines.at(-1)!).rows.apps, 1);
   });
 

@@ -33,6 +33,7 @@ export interface AppsTable {
   name: string;
   description: string;
   default_language: string;
+  default_workflow_id: string;
   visibility: number;
   metadata: string;
   created_at: number;

@@ -158,12 +158,12 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
     assert.equal(res.hasModel(), false);
   });
 
-  it('a wrong key resolves in-band with 11009', async () => {
+  it('a wrong key resolves in-band with 11008 (CONN_KEY_INVALID, as Clarifai\'s own test_auth.py expects)', async () => {
     const res = await unary(client.listApps.bind(client), new ListAppsRequest().setUserAppId(new UserAppIDSet().setUserId('me')), 'wrong-key-0123456789abcdef');
-    assert.equal(res.getStatus()?.getCode(), 11009);
+    assert.equal(res.getStatus()?.getCode(), 11008);
     assert.equal(res.getAppsList().length, 0);
     const model = await unary(client.getModel.bind(client), new GetModelRequest().setUserAppId(uai()).setModelId('pets'), 'wrong-key-0123456789abcdef');
-    assert.equal(model.getStatus()?.getCode(), 11009);
+    assert.equal(model.getStatus()?.getCode(), 11008);
   });
 });
 
@@ -246,6 +246,6 @@ describe('clarifai-nodejs-grpc, TLS, ClarifaiStub.grpc("localhost:PORT")', { tim
 
     assert.equal(s.getMissing.status.code, 21200);
     assert.equal(s.getMissing.status.description, 'Model does not exist');
-    assert.equal(s.wrongKey.status.code, 11009);
+    assert.equal(s.wrongKey.status.code, 11008);
   });
 });

@@ -45,7 +45,7 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
     assert.equal(r.body.status.code, 10000);
     assert.deepEqual(r.body.apps, []);
     const bad = await rest(server!.restBase, 'GET', '/v2/users/me/apps', 'not-a-real-key-0123456789');
-    assert.equal(bad.body.status.code, 11009);
+    assert.equal(bad.body.status.code, 11008);
     assert.equal(bad.http, 401);
   });
 

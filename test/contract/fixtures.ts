@@ -12,6 +12,7 @@ export const app = (userId: string, over: Partial<App> = {}): App => ({
   name: 'An app',
   description: 'desc',
   defaultLanguage: 'en',
+  defaultWorkflowId: 'Universal',
   visibility: 10,
   metadata: { team: 'ml', nested: { k: [1, 'two', null] } },
   createdAt: 1_700_000_000_000,

@@ -93,7 +93,7 @@ export async function storeWithApp(): Promise<{ store: Store; app: App }> {
   const store = await openStore('sqlite::memory:');
   const now = Date.now();
   await store.users.create({ id: 'u1', createdAt: now });
-  const app: App = { userId: 'u1', id: 'a1', name: 'a1', description: '', defaultLanguage: 'en', visibility: 10, metadata: {}, createdAt: now, modifiedAt: now };
+  const app: App = { userId: 'u1', id: 'a1', name: 'a1', description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: {}, createdAt: now, modifiedAt: now };
   await store.apps.create(app);
   return { store, app };
 }

@@ -29,6 +29,27 @@ describeBoth('apps', (h) => {
     assert.ok((await appIds()).includes(id));
   });
 
+  // What Clarifai's python-grpc CI sends (scripts/app_and_key_for_tests.py): a name and a default workflow, no id.
+  it('PostApps without an id makes one (32 hex); name, description and default_workflow_id are stored and returned', async () => {
+    const name = `auto-created-in-${uid('ci')}-ci-test-run`;
+    const made = await api.ok('PostApps', { user_app_id: me, apps: [{ name, description: 'by name', default_workflow_id: 'General' }] });
+    const a = made.apps[0];
+    assert.match(a.id, /^[0-9a-f]{32}$/);
+    assert.equal(a.name, name);
+    assert.equal(a.description, 'by name');
+    assert.equal(a.default_workflow_id, 'General');
+    const got = (await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: a.id } })).app;
+    assert.deepEqual([got.id, got.name, got.description, got.default_workflow_id], [a.id, name, 'by name', 'General']);
+    const listed = ((await api.ok('ListApps', { user_app_id: me, per_page: 1000 })).apps as ApiObject[]).find((x) => x.id === a.id);
+    assert.equal(listed?.default_workflow_id, 'General');
+    // Two nameless apps in one call get two ids; an app without a workflow omits the field.
+    const two = await api.ok('PostApps', { user_app_id: me, apps: [{}, { name: 'second' }] });
+    assert.notEqual(two.apps[0].id, two.apps[1].id);
+    assert.equal(two.apps[0].name, two.apps[0].id);
+    assert.equal(two.apps[0].default_workflow_id, undefined);
+    await api.fails('PostApps', { user_app_id: me, apps: [{ name: 'x', default_workflow_id: 'not a workflow id' }] }, 11100, 400);
+  });
+
   it('a duplicate app id -> 40010 (HTTP 409) naming it; nothing written', async () => {
     const id = uid('dup');
     await api.ok('PostApps', { user_app_id: me, apps: [{ id, description: 'original' }] });
@@ -81,7 +102,7 @@ describeBoth('apps', (h) => {
     await api.ok('DeleteApp', { user_app_id: uai });
     await api.fails('GetApp', { user_app_id: uai }, 11101, 404);
     assert.ok(!(await appIds()).includes(id));
-    await api.fails('GetModel', { model_id: 'm1' }, 11009, 401, key);
+    await api.fails('GetModel', { model_id: 'm1' }, 11008, 401, key);
     const keys = (await api.ok('ListKeys', { user_app_id: me })).keys as ApiObject[];
     assert.ok(!keys.some((k) => k.id === key.slice(0, 32)), 'the app key is deleted with its app');
 
@@ -89,7 +110,7 @@ describeBoth('apps', (h) => {
     await api.ok('PostApps', { user_app_id: me, apps: [{ id }] });
     assert.deepEqual((await api.ok('ListModels', { user_app_id: uai })).models ?? [], []);
     await api.fails('GetModel', { user_app_id: uai, model_id: 'm1' }, 21200, 404);
-    await api.fails('ListModels', {}, 11009, 401, key);
+    await api.fails('ListModels', {}, 11008, 401, key);
   });
 });
 
@@ -127,7 +148,7 @@ describeBoth('keys', (h) => {
     assert.match(pat.id, /^[0-9a-f]{64}$/);
     assert.ok((await api.ok('ListApps', { user_app_id: me }, pat.id)).apps.some((a: ApiObject) => a.id === app));
     await api.ok('DeleteKey', { user_app_id: me, key_id: pat.id });
-    await api.fails('ListApps', { user_app_id: me }, 11009, 401, pat.id);
+    await api.fails('ListApps', { user_app_id: me }, 11008, 401, pat.id);
   });
 
   it('DeleteKey accepts the public id or the full token; an unknown key -> 11101 (HTTP 404)', async () => {

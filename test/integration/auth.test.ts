@@ -54,26 +54,42 @@ describeBoth('authentication and keys', (h) => {
     if (h.api.transport === 'rest') assert.equal(none.http, 401);
   });
 
-  it('the scheme is case-sensitive: lower-case "key <token>" -> 11102 with a hint; other schemes -> 11102', async () => {
+  it('the scheme is case-sensitive: lower-case "key <token>" -> 11102 with a hint; other schemes -> 11102 without it', async () => {
     const control = await listAppsWithHeader(h, `Key ${TEST_PAT}`);
     assert.equal(control.body.status.code, 10000, JSON.stringify(control.body.status));
-    const lower = await listAppsWithHeader(h, `key ${TEST_PAT}`);
-    assert.equal(lower.body.status.code, 11102);
-    assert.match(lower.body.status.details, /use "Key", not "key"/);
-    assert.deepEqual(lower.body.apps ?? [], []);
+    for (const scheme of ['key', 'KEY']) {
+      const lower = await listAppsWithHeader(h, `${scheme} ${TEST_PAT}`);
+      assert.equal(lower.body.status.code, 11102);
+      assert.match(lower.body.status.details, new RegExp(`use "Key", not "${scheme}"`));
+      assert.deepEqual(lower.body.apps ?? [], []);
+      if (h.api.transport === 'rest') assert.equal(lower.http, 401);
+    }
     const bearer = await listAppsWithHeader(h, `Bearer ${TEST_PAT}`);
     assert.equal(bearer.body.status.code, 11102);
     assert.match(bearer.body.status.details, /Key <token>/);
-    if (h.api.transport === 'rest') {
-      assert.equal(lower.http, 401);
-      assert.equal(bearer.http, 401);
-    }
+    assert.doesNotMatch(bearer.body.status.details, /case-sensitive/);
+    if (h.api.transport === 'rest') assert.equal(bearer.http, 401);
   });
 
-  it('unknown token -> 11009 (HTTP 401)', async () => {
-    const s = await api.fails('ListApps', { user_app_id: { user_id: 'me' } }, 11009, 401, 'f'.repeat(64));
-    assert.equal(s.description, 'API key not found');
-    await api.fails('GetModel', { user_app_id: uai(appA), model_id: 'in-a' }, 11009, 401, 'not-a-known-token-123');
+  // Clarifai's python-grpc tests/client/test_auth.py: "Key SOME_INVALID_KEY" -> CONN_KEY_INVALID with this description.
+  it('unknown token -> 11008 "Invalid API key or Invalid API key/application pair" (HTTP 401)', async () => {
+    const s = await api.fails('ListModels', {}, 11008, 401, 'SOME_INVALID_KEY');
+    assert.equal(s.description, 'Invalid API key or Invalid API key/application pair');
+    assert.match(s.details ?? '', /PostKeys|personal access token/);
+    await api.fails('ListApps', { user_app_id: { user_id: 'me' } }, 11008, 401, 'f'.repeat(64));
+    await api.fails('GetModel', { user_app_id: uai(appA), model_id: 'in-a' }, 11008, 401, 'not-a-known-token-123');
+  });
+
+  it('a malformed token under the right scheme ("Key wrong") -> 11008 without the case hint', async () => {
+    for (const header of ['Key wrong', 'Key a b c', 'Key ' + 'x'.repeat(600)]) {
+      const r = await listAppsWithHeader(h, header);
+      assert.equal(r.body.status.code, 11008, `${header.slice(0, 20)}: ${JSON.stringify(r.body.status)}`);
+      assert.equal(r.body.status.description, 'Invalid API key or Invalid API key/application pair');
+      assert.doesNotMatch(r.body.status.details, /case-sensitive|not "key"/);
+      if (h.api.transport === 'rest') assert.equal(r.http, 401);
+    }
+    // "Key" and nothing else is an empty credential: the header's form is what is wrong.
+    assert.equal((await listAppsWithHeader(h, 'Key ')).body.status.code, 11102);
   });
 
   it('a deleted key stops working at once (either id form)', async () => {
@@ -83,9 +99,9 @@ describeBoth('authentication and keys', (h) => {
     await api.ok('GetModel', { model_id: 'in-a' }, tok1);
     await api.ok('GetModel', { model_id: 'in-a' }, tok2);
     await api.ok('DeleteKey', { user_app_id: { user_id: 'me' }, key_id: tok1.slice(0, 32) });
-    await api.fails('GetModel', { model_id: 'in-a' }, 11009, 401, tok1);
+    await api.fails('GetModel', { model_id: 'in-a' }, 11008, 401, tok1);
     await api.ok('DeleteKey', { user_app_id: { user_id: 'me' }, key_id: tok2 });
-    await api.fails('ListModels', {}, 11009, 401, tok2);
+    await api.fails('ListModels', {}, 11008, 401, tok2);
   });
 
   it('an expired key -> 11008 (HTTP 401)', async () => {
@@ -199,33 +215,52 @@ describeBoth('another user', (h) => {
 
   const at = (app: string) => ({ user_id: TEST_USER, app_id: app });
 
-  it('cannot read the first user\'s private app or its models (11007, HTTP 403)', async () => {
-    const s = await api.fails('GetModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
-    assert.match(s.details ?? '', /another user/);
-    assert.doesNotMatch(JSON.stringify(s), /private notes/);
-    await api.fails('GetApp', { user_app_id: at(privateApp) }, 11007, 403, other);
-    const list = await api.fails('ListModels', { user_app_id: at(privateApp) }, 11007, 403, other);
-    assert.ok(list);
-    await api.fails('GetModelOutputInfo', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
-    await api.fails('ListModelVersions', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
+  /** A status without its req_id: what a prober could compare. */
+  const visible = (st: { code: number; description: string; details?: string }) => ({ code: st.code, description: st.description, details: st.details });
+
+  it('another user\'s private app answers exactly like a missing one (11101, HTTP 404): no app ids to enumerate', async () => {
+    const hidden = await api.fails('GetApp', { user_app_id: at(privateApp) }, 11101, 404, other);
+    const absent = await api.fails('GetApp', { user_app_id: at('no-such-app') }, 11101, 404, other);
+    assert.deepEqual(visible(hidden), { ...visible(absent), details: absent.details!.replace('no-such-app', privateApp) });
+    assert.equal(hidden.description, 'Resource does not exist');
+    for (const rpc of ['GetApp', 'ListModels', 'PostModels', 'DeleteApp'] as const) {
+      const req = { user_app_id: at(privateApp), ...(rpc === 'PostModels' ? { model: { id: 'planted' } } : {}) };
+      const reqMissing = { ...req, user_app_id: at('no-such-app') };
+      const a = await api.fails(rpc, req, 11101, 404, other);
+      const b = await api.fails(rpc, reqMissing, 11101, 404, other);
+      assert.equal(a.details!.replace(privateApp, 'X'), b.details!.replace('no-such-app', 'X'), rpc);
+    }
   });
 
-  it('cannot write the first user\'s private app (11007, HTTP 403); nothing changes', async () => {
-    await api.fails('PostModels', { user_app_id: at(privateApp), model: { id: 'planted' } }, 11007, 403, other);
-    await api.fails('PatchModels', { user_app_id: at(privateApp), action: 'overwrite', models: [{ id: 'mine', notes: 'defaced' }] }, 11007, 403, other);
-    await api.fails('DeleteModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11007, 403, other);
-    await api.fails('DeleteApp', { user_app_id: at(privateApp) }, 11007, 403, other);
+  it('cannot read the first user\'s private app or its models (11101, HTTP 404)', async () => {
+    const s = await api.fails('GetModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+    assert.match(s.details ?? '', /does not exist/);
+    assert.doesNotMatch(JSON.stringify(s), /private notes|another user/);
+    const list = await api.fails('ListModels', { user_app_id: at(privateApp) }, 11101, 404, other);
+    assert.ok(list);
+    await api.fails('GetModelOutputInfo', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+    await api.fails('ListModelVersions', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+  });
+
+  it('cannot write the first user\'s private app (11101, HTTP 404); nothing changes', async () => {
+    await api.fails('PostModels', { user_app_id: at(privateApp), model: { id: 'planted' } }, 11101, 404, other);
+    await api.fails('PatchModels', { user_app_id: at(privateApp), action: 'overwrite', models: [{ id: 'mine', notes: 'defaced' }] }, 11101, 404, other);
+    await api.fails('DeleteModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
+    await api.fails('DeleteApp', { user_app_id: at(privateApp) }, 11101, 404, other);
     const m = await api.ok('GetModel', { user_app_id: { user_id: 'me', app_id: privateApp }, model_id: 'mine' });
     assert.equal(m.model.notes, 'private notes');
     await api.fails('GetModel', { user_app_id: { user_id: 'me', app_id: privateApp }, model_id: 'planted' }, 21200, 404);
     await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: privateApp } });
   });
 
-  it('cannot manage the first user\'s apps or keys (11007)', async () => {
-    await api.fails('ListApps', { user_app_id: { user_id: TEST_USER } }, 11007, 403, other);
-    await api.fails('PostApps', { user_app_id: { user_id: TEST_USER }, apps: [{ id: 'foreign' }] }, 11007, 403, other);
-    await api.fails('ListKeys', { user_app_id: { user_id: TEST_USER } }, 11007, 403, other);
-    await api.fails('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: privateApp, user_id: TEST_USER }] }] }, 11007, 403, other);
+  // clarifai-python (model_builder.py, utils/config.py) reads CONN_DOES_NOT_EXIST as "your PAT is not this account's".
+  it('cannot manage the first user\'s apps or keys (11101, whether or not that user exists)', async () => {
+    const listed = await api.fails('ListApps', { user_app_id: { user_id: TEST_USER } }, 11101, 404, other);
+    const nobody = await api.fails('ListApps', { user_app_id: { user_id: 'nobody-at-all' } }, 11101, 404, other);
+    assert.equal(listed.details!.replace(TEST_USER, 'X'), nobody.details!.replace('nobody-at-all', 'X'));
+    await api.fails('PostApps', { user_app_id: { user_id: TEST_USER }, apps: [{ id: 'foreign' }] }, 11101, 404, other);
+    await api.fails('ListKeys', { user_app_id: { user_id: TEST_USER } }, 11101, 404, other);
+    await api.fails('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: privateApp, user_id: TEST_USER }] }] }, 11101, 404, other);
     assert.ok(!(await api.ok('ListApps', { user_app_id: { user_id: 'me' } })).apps.some((a: ApiObject) => a.id === 'foreign'));
     // Their own user is empty and theirs to use.
     assert.deepEqual((await api.ok('ListApps', { user_app_id: { user_id: 'me' } }, other)).apps ?? [], []);

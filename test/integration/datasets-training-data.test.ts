@@ -26,10 +26,17 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     uai = await newApp(api, appId);
   });
 
-  it('PostConcepts / GetConcept / ListConcepts; a taken id is 40010 and an unknown one 11101', async () => {
+  it('PostConcepts / GetConcept / ListConcepts; a taken id is 40003 "Invalid request" (duplicate) and an unknown one 11101', async () => {
     const body = await api.ok('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat', name: 'Cat' }, { id: 'dog' }] });
     assert.deepEqual(body.concepts.map((c: { id: string; name: string }) => [c.id, c.name]), [['cat', 'Cat'], ['dog', 'dog']]);
-    await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat' }] }, 40010, 409);
+    // As Clarifai's python-grpc test_concept_crud.py expects: code, description, "duplicate" in details.
+    const taken = await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat' }] }, 40003, 400);
+    assert.equal(taken.description, 'Invalid request');
+    assert.match(taken.details ?? '', /duplicate/i);
+    assert.match(taken.details ?? '', /'cat'/);
+    const twice = await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'bird' }, { id: 'bird' }] }, 40003, 400);
+    assert.match(twice.details ?? '', /duplicate concept id 'bird'/i);
+    await api.fails('GetConcept', { user_app_id: uai, concept_id: 'bird' }, 11101, 404);
     assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: 'cat' })).concept.name, 'Cat');
     await api.fails('GetConcept', { user_app_id: uai, concept_id: 'nope' }, 11101, 404);
     assert.deepEqual(ids((await api.ok('ListConcepts', { user_app_id: uai })).concepts), ['cat', 'dog']);
@@ -67,7 +74,7 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     const added = await api.ok('PostDatasetInputs', { user_app_id: uai, dataset_id: 'ds1', dataset_inputs: [{ input: { id: 'i4' } }] });
     assert.equal(added.dataset_inputs[0].input.id, 'i4');
     assert.deepEqual(added.dataset_inputs[0].input.dataset_ids, ['ds1']);
-    await api.fails('PostDatasetInputs', { user_app_id: uai, dataset_id: 'ds1', dataset_inputs: [{ input: { id: 'ghost' } }] }, 30102, 404);
+    await api.fails('PostDatasetInputs', { user_app_id: uai, dataset_id: 'ds1', dataset_inputs: [{ input: { id: 'ghost' } }] }, 11101, 404);
     await api.fails('PostDatasetInputs', { user_app_id: uai, dataset_id: 'nope', dataset_inputs: [{ input: { id: 'i3' } }] }, 11101, 404);
     const listed = await api.ok('ListDatasetInputs', { user_app_id: uai, dataset_id: 'ds1' });
     assert.deepEqual(listed.dataset_inputs.map((d: { input: { id: string } }) => d.input.id).sort(), ['i1', 'i2', 'i4']);

@@ -59,19 +59,24 @@ describeBoth('Inputs: list, patch labels and metadata, delete', (h) => {
 
   it('PatchInputs refuses data changes, unknown inputs and bad values, changing nothing', async () => {
     assert.match((await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { text: { raw: 'new' } } }] }, 30104, 400)).details ?? '', /immutable/);
-    await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { concepts: [{ id: 'w', value: 1 }] } }, { id: 'ghost', data: {} }] }, 30102, 404);
+    await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { concepts: [{ id: 'w', value: 1 }] } }, { id: 'ghost', data: {} }] }, 11101, 404);
     assert.deepEqual(labelsOf(await get('d')), [['x', 1]], 'the first entry was rolled back');
     await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { concepts: [{ id: 'w', value: 0.3 }] } }] }, 30104, 400);
     await api.fails('PatchInputs', { user_app_id: uai, action: 'bogus', inputs: [{ id: 'd' }] }, 21203, 400);
   });
 
-  it('DeleteInputs is all-or-nothing; DeleteInput removes one; GetInput then answers 30102', async () => {
-    const st = await api.fails('DeleteInputs', { user_app_id: uai, ids: ['d', 'nope'] }, 30102, 404);
+  it('DeleteInputs is all-or-nothing; DeleteInput removes one; GetInput then answers 11101 CONN_DOES_NOT_EXIST (what the Clarifai clients poll for)', async () => {
+    const st = await api.fails('DeleteInputs', { user_app_id: uai, ids: ['d', 'nope'] }, 11101, 404);
     assert.match(st.details ?? '', /'nope'/);
     assert.equal((await get('d')).id, 'd');
     await api.ok('DeleteInputs', { user_app_id: uai, ids: ['d', 'e'] });
     await api.ok('DeleteInput', { user_app_id: uai, input_id: 'c' });
-    for (const id of ['c', 'd', 'e']) await api.fails('GetInput', { user_app_id: uai, input_id: id }, 30102, 404);
+    for (const id of ['c', 'd', 'e', 'never-created']) {
+      const gone = await api.fails('GetInput', { user_app_id: uai, input_id: id }, 11101, 404);
+      assert.equal(gone.description, 'Resource does not exist');
+      assert.match(gone.details ?? '', new RegExp(`'${id}' does not exist`));
+    }
+    await api.fails('DeleteInput', { user_app_id: uai, input_id: 'c' }, 11101, 404);
     assert.equal((await api.ok('GetInputCount', { user_app_id: uai })).counts.processed, 2);
     await api.fails('DeleteInputs', { user_app_id: uai, ids: Array.from({ length: 129 }, (_, i) => `i${i}`) }, 39999, 400);
   });

@@ -99,7 +99,7 @@ describeBoth('PostInputs: upload, asynchronous processing, embeddings', (h) => {
   it('duplicate ids: 40010 (HTTP 409) against stored inputs and within one request; nothing written', async () => {
     const st = await api.fails('PostInputs', { user_app_id: uai, inputs: [textInput('fresh-1', 'x'), textInput('t1', 'again')] }, 40010, 409);
     assert.match(st.details ?? '', /'t1' already exists/);
-    await api.fails('GetInput', { user_app_id: uai, input_id: 'fresh-1' }, 30102, 404);
+    await api.fails('GetInput', { user_app_id: uai, input_id: 'fresh-1' }, 11101, 404);
     const st2 = await api.fails('PostInputs', { user_app_id: uai, inputs: [textInput('twice', 'a'), textInput('twice', 'b')] }, 40010, 409);
     assert.match(st2.details ?? '', /more than once/);
   });

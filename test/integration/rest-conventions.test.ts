@@ -211,7 +211,7 @@ describe('REST conventions', () => {
     await expectHttp('PostModels', 'POST', `${base}/models`, { model: { id: 'bad id' } }, 21202, 400);
     await expectHttp('PostModels', 'POST', `${base}/models`, {}, 21203, 400);
     await expectHttp('GetModel', 'GET', `${base}/models/plain`, undefined, 11102, 401, { authorization: '' });
-    await expectHttp('GetModel', 'GET', `${base}/models/plain`, undefined, 11009, 401, { authorization: 'Key unknown-token-0000' });
+    await expectHttp('GetModel', 'GET', `${base}/models/plain`, undefined, 11008, 401, { authorization: 'Key unknown-token-0000' });
     await expectHttp('GetModel', 'GET', `/v2/users/${TEST_USER}/apps/nope/models/plain`, undefined, 11101, 404);
     await expectHttp('GetModel', 'GET', `${base}/models/absent`, undefined, 21200, 404);
     await expectHttp('PostModels', 'POST', `${base}/models`, { model: { id: 'plain' } }, 40010, 409);

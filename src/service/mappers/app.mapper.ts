@@ -14,5 +14,6 @@ export function appToApi(app: App): ApiObject {
   };
   if (app.description) out.description = app.description;
   if (app.defaultLanguage) out.default_language = app.defaultLanguage;
+  if (app.defaultWorkflowId) out.default_workflow_id = app.defaultWorkflowId;
   return out;
 }
