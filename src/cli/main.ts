@@ -13,6 +13,9 @@ Usage:
   modelkeep worker  [options]   run training jobs and input processing only (no API); start as many as you like
   modelkeep migrate [options]   bring the database schema up to date, then exit
 ${ARCHIVE_USAGE}
+  modelkeep backup --out <file>                           consistent copy of the SQLite database, also while
+                                                         the server runs (PostgreSQL: pg_dump, see README)
+  modelkeep restore --in <file>                           put a backup in place of the database (servers stopped)
   modelkeep help                this text
 
 Options (each also an environment variable):
@@ -83,9 +86,9 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  // export / import take their own flags out; anywhere else they are unknown options like any other.
+  // export / import / backup / restore take their own flags out; anywhere else they are unknown options like any other.
   const archiveFlags: ArchiveFlags = {};
-  if (parsed.command === 'export' || parsed.command === 'import') {
+  if (['export', 'import', 'backup', 'restore'].includes(parsed.command)) {
     for (const f of ARCHIVE_FLAGS) {
       const v = parsed.flags[f];
       delete parsed.flags[f];
@@ -123,6 +126,18 @@ async function main(): Promise<void> {
         if (!(e instanceof UsageError || e instanceof ArchiveError)) throw e;
         process.stderr.write(`modelkeep ${parsed.command}: ${e.message}\n`);
         process.exit(e instanceof UsageError ? 2 : 1);
+      }
+      break;
+    }
+    case 'backup':
+    case 'restore': {
+      const { BackupError, backupCommand, restoreCommand } = await import('./backup.js');
+      try {
+        await (parsed.command === 'backup' ? backupCommand : restoreCommand)(cfg, archiveFlags, (t) => process.stdout.write(t));
+      } catch (e) {
+        if (!(e instanceof BackupError)) throw e;
+        process.stderr.write(`modelkeep ${parsed.command}: ${e.message}\n`);
+        process.exit(1);
       }
       break;
     }
