@@ -41,6 +41,8 @@ export interface Running {
 export interface StartOptions {
   clock?: Clock;
   log?: Logger;
+  /** How often the job worker polls for jobs queued by other processes (default 500 ms). */
+  workerPollMs?: number;
 }
 
 /** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
@@ -67,8 +69,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, builtInEmbedders(), clock.now());
     const plugins = buildPlugins(store, types, builtInEmbedders());
-    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log);
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
+    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 

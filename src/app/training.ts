@@ -19,10 +19,11 @@ export function buildPlugins(store: Store, types: ModelTypeRegistry, embedders: 
   return builtInPlugins(types, { embedders, artifacts: store.artifacts, trainingData: new StoreTrainingDataSource(store) });
 }
 
-export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger): Worker {
+/** `pollMs`: how often the worker looks for jobs other processes queued (its own wake it at once, see notify()). */
+export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger, pollMs = 500): Worker {
   const handlers = [
     trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS }),
     evaluateModelVersionHandler({ plugins, types, timeoutMs: DEFAULT_EVALUATION_TIMEOUT_MS }),
   ];
-  return new Worker(store, handlers, clock, log, { leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs: 500, maxAttempts: 3 });
+  return new Worker(store, handlers, clock, log, { leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs, maxAttempts: 3 });
 }

@@ -50,7 +50,7 @@ const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queue
  * one writes status 21303 and queues an `evaluate-model-version` job in the same transaction, and
  * the worker moves it to 21301 → 21300 (or 21315 / 21316 / 21310 / 21317 with details).
  */
-export function evaluationRpcs(store: Store, plugins: PluginRegistry): Record<string, RpcImpl> {
+export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}): Record<string, RpcImpl> {
   const evaluableTypes = (): string[] => plugins.typeIds().filter((t) => plugins.get(t)?.evaluate);
 
   const versionOf = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
@@ -73,7 +73,7 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry): Record<st
     if (!plugins.get(model.modelTypeId)?.evaluate) {
       throw invalidArgument(`Model '${model.id}' is a ${model.modelTypeId}; only concept classifiers can be evaluated (${evaluableTypes().join(', ')}).`);
     }
-    return store.transaction(async (tx) => {
+    const started = await store.transaction(async (tx) => {
       // The model lock serialises two starts on one version (and orders this write like every version write).
       await findModel(tx, ctx, model.id, true);
       const v = await tx.versions.getByPk(found.pk);
@@ -102,6 +102,9 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry): Record<st
       });
       return { model, version: { ...v, metrics } };
     });
+    // Committed: a worker in this process starts it now instead of at its next poll (others poll).
+    onJobQueued();
+    return started;
   };
 
   /** The version as GetModelVersion shows it, with its metrics as asked. */

@@ -65,7 +65,7 @@ function trainJob(v: ModelVersion, modelTypeId: string, now: number, evalInfo: u
 }
 
 /** Model versions: creation is the training trigger for trainable types; concepts never change afterwards. */
-export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes)): Record<string, RpcImpl> {
+export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), onJobQueued: () => void = () => {}): Record<string, RpcImpl> {
   const getVersion = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
     const model = await findModel(store, ctx, req.model_id);
     const vid = String(req.version_id ?? req.model_version_id ?? '');
@@ -91,6 +91,8 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
           // Concepts are app resources: one a version names is created (name = id) if the app lacks it (reference §7.1).
           await tx.concepts.ensure(model.userId, model.appId, version.concepts.map((c) => c.id), ctx.now);
         });
+        // Committed: a worker in this process starts training now instead of at its next poll (others poll).
+        if (type.trainable) onJobQueued();
         return { model: modelToApi(model, version) };
       },
     },

@@ -26,6 +26,8 @@ export interface ServiceDeps {
   validScopes: ReadonlySet<string>;
   /** Called after PostInputs commits, to wake the input processor of this process (if it runs one). */
   onInputsAdded?: () => void;
+  /** Called after a training or evaluation job commits, to wake the job worker of this process (if any). */
+  onJobQueued?: () => void;
   /** What runs each model type (PostModelOutputs). */
   plugins: PluginRegistry;
   /** Downloads data.image.url for PostModelOutputs (httpFetcher with the process's address policy). */
@@ -44,8 +46,8 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...keyRpcs(d.store, d.auth, d.validScopes),
     ...modelTypeRpcs(d.types),
     ...modelRpcs(d.store, d.types, answers),
-    ...versionRpcs(d.store, d.types, answers),
-    ...evaluationRpcs(d.store, d.plugins),
+    ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
+    ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),

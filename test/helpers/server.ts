@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { startModelkeep, type Running } from '../../src/app/compose.js';
+import { startModelkeep, type Running, type StartOptions } from '../../src/app/compose.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 
 export const TEST_USER = 'tester';
@@ -81,7 +81,7 @@ export interface TestServer extends Running {
  * `overrides.MODELKEEP_DATABASE_URL` wins over both. A caller-owned `dataDir` keeps its database
  * across close() so a second server started on it finds the same data (see dropTestDatabase).
  */
-export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, start: Omit<StartOptions, 'log'> = {}): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'modelkeep-test-'));
   const db = overrides.MODELKEEP_DATABASE_URL ? undefined : testDatabaseUrl(dir, dataDir === undefined);
   const config = loadConfig(
@@ -101,7 +101,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
   );
   let running: Running;
   try {
-    running = await startModelkeep(config, { log: pino({ level: process.env.MODELKEEP_TEST_LOG ?? 'silent' }) });
+    running = await startModelkeep(config, { ...start, log: pino({ level: process.env.MODELKEEP_TEST_LOG ?? 'silent' }) });
   } catch (e) {
     if (db && !dataDir) await dropSchema(db.schema).catch(() => undefined);
     if (!dataDir) rmSync(dir, { recursive: true, force: true });
