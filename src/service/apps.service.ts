@@ -1,3 +1,4 @@
+import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { Visibility, type App } from '../domain/entities.js';
 import { assertValidId } from '../domain/ids.js';
@@ -42,6 +43,7 @@ export function appRpcs(store: Store, resolver: AppResolver, auth: Authenticator
       async handle(ctx: CallContext, req: ApiObject) {
         const raw = (req.apps ?? []) as ApiObject[];
         if (raw.length === 0) throw badApp('PostApps needs at least one app in "apps".');
+        checkCount(raw.length, 'PostApps', 'apps', Code.CONN_BAD_REQUEST_FORMAT);
         const apps = raw.map((a) => appFromRequest(a, ctx.userId, ctx.now));
         await store.transaction(async (tx) => {
           for (const a of apps) {

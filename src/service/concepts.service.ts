@@ -1,3 +1,4 @@
+import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
@@ -31,7 +32,7 @@ export function conceptRpcs(store: Store): Record<string, RpcImpl> {
       async handle(ctx, req) {
         const list = (req.concepts ?? []) as ApiObject[];
         if (list.length === 0) throw bad('PostConcepts needs at least one concept in "concepts".');
-        if (list.length > 128) throw bad(`PostConcepts takes at most 128 concepts per call; got ${list.length}.`);
+        checkCount(list.length, 'PostConcepts', 'concepts', Code.CONCEPTS_INVALID_REQUEST);
         const concepts = list.map((raw, i) => newConcept(raw, i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
         const dups = duplicateIds(concepts.map((c) => c.id));
         if (dups.length > 0) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Concept '${dups.join("', '")}' appears more than once in this request.`);

@@ -1,3 +1,4 @@
+import { checkCount } from '../domain/limits.js';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
@@ -28,6 +29,7 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
       async handle(ctx, req) {
         const raw = (req.keys ?? []) as ApiObject[];
         if (raw.length === 0) throw bad('PostKeys needs at least one key in "keys".');
+        checkCount(raw.length, 'PostKeys', 'keys', Code.CONN_BAD_REQUEST_FORMAT);
         const made: Array<{ key: ApiKey; token: string }> = [];
         for (const [i, k] of raw.entries()) {
           const apps = (k.apps ?? []) as Array<{ id?: string; user_id?: string }>;
