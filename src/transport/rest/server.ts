@@ -38,6 +38,8 @@ function translateCodecError(rpc: RpcInfo, e: JsonCodecError): ApiError {
   return new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`);
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 const noSchemas = (): never => {
   throw new Error('modelkeep routes declare no JSON schemas');
 };
@@ -88,8 +90,14 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   });
   app.removeAllContentTypeParsers();
   // Clarifai's clients do not always send a content type (curl -d, DELETE bodies): every body is JSON.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = (body as string).trim();
+  // Read as bytes and decoded strictly: bytes that are not UTF-8 would otherwise become U+FFFD unseen.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body as Buffer).trim();
+    } catch {
+      return done(new JsonCodecError('', 'the body is not valid UTF-8; send JSON text encoded as UTF-8'), undefined);
+    }
     if (text === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
