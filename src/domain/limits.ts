@@ -27,9 +27,29 @@ export const MAX_LABELS_PER_INPUT = 128;
 export const MAX_SEARCH_TEXT_CHARS = 256;
 
 /**
+ * A name (model, app, concept). Clarifai documents no number; 512 characters is what PostConcepts
+ * already enforced for concept names, now the one limit for every name.
+ */
+export const MAX_NAME_CHARS = 512;
+
+/** A description (model, version, dataset, app, key). Clarifai documents no number; modelkeep's since decision 0003. */
+export const MAX_DESCRIPTION_CHARS = 4096;
+
+/** A model's `notes` (Markdown shown on its page), in UTF-8 bytes. Clarifai documents no number; modelkeep's. */
+export const MAX_NOTES_BYTES = 64 * 1024;
+
+/** Throws `code` when a string is longer than `limit` characters: "model.name is 60000 characters; the limit is 512." */
+export function checkLength(value: string, field: string, limit: number, code: StatusCode): void {
+  if (value.length > limit) throw new ApiError(code, `${field} is ${value.length} characters; the limit is ${limit}.`);
+}
+
+/**
  * Throws `code` when a list of `rpc`'s request is longer than `limit`: "PostApps takes at most 128 apps
  * per call; got 129".
  */
 export function checkCount(count: number, rpc: string, field: string, code: StatusCode, limit = MAX_ITEMS_PER_CALL): void {
   if (count > limit) throw new ApiError(code, `${rpc} takes at most ${limit} ${field} per call; got ${count}. Split the request into calls of at most ${limit}.`);
 }
+
+/** A request string quoted in `details`: at most 140 characters (an id is 128), so no answer echoes a huge input. */
+export const shown = (s: string): string => (s.length > 140 ? `${s.slice(0, 140)}…` : s);

@@ -1,4 +1,4 @@
-import { checkCount } from '../domain/limits.js';
+import { checkCount, checkLength, MAX_NAME_CHARS } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
@@ -20,7 +20,7 @@ function newConcept(raw: ApiObject, i: number, base: { userId: string; appId: st
   if (!isValidId(id)) throw bad(`concepts[${i}].id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
   for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
   const name = String(raw.name ?? '') || id;
-  if (name.length > 512) throw bad(`concepts[${i}].name is ${name.length} characters; the limit is 512.`);
+  checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);
   return { userId: base.userId, appId: base.appId, id, name, createdAt: base.now, modifiedAt: base.now };
 }
 

@@ -4,7 +4,7 @@ import { isValidId, newId } from '../domain/ids.js';
 import { checkBatch, duplicateIds } from '../domain/input-rules.js';
 import type { Dataset, DatasetVersion, SnapshotInput } from '../domain/inputs.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
-import { MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/model-rules.js';
+import { MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';

@@ -1,6 +1,6 @@
 import { ApiError, invalidArgument } from '../domain/errors.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
-import { MAX_SEARCH_TEXT_CHARS } from '../domain/limits.js';
+import { MAX_SEARCH_TEXT_CHARS, shown } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
 import type { ApiObject } from './context.js';
@@ -56,7 +56,7 @@ export function modelListQuery(req: ApiObject, userId: string, appId: string | u
     if (w) q.words = w;
   }
   if (typeof req.model_type_id === 'string' && req.model_type_id) {
-    if (!types.get(req.model_type_id)) throw invalidArgument(`model_type_id '${req.model_type_id}' is not a model type; see ListModelTypes.`);
+    if (!types.get(req.model_type_id)) throw invalidArgument(`model_type_id '${shown(req.model_type_id)}' is not a model type; see ListModelTypes.`);
     q.modelTypeIds = [req.model_type_id];
   }
   const narrow = (ids: string[]): void => {

@@ -1,4 +1,4 @@
-import { checkCount } from '../domain/limits.js';
+import { checkCount, shown } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError, invalidArgument, invalidRequest, modelNotFound } from '../domain/errors.js';
 import { Visibility, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
@@ -49,7 +49,7 @@ function newModel(ctx: CallContext, raw: ApiObject, types: ModelTypeRegistry): M
   const typeId = String(raw.model_type_id ?? '') || DEFAULT_MODEL_TYPE_ID;
   const type = types.get(typeId);
   const creatable = types.all().filter((t) => t.creatable).map((t) => t.id);
-  if (!type) throw invalidArgument(`model_type_id '${typeId}' is not a model type; creatable types: ${creatable.join(', ')}.`);
+  if (!type) throw invalidArgument(`model_type_id '${shown(typeId)}' is not a model type; creatable types: ${creatable.join(', ')}.`);
   if (!type.creatable) throw invalidArgument(`model type '${typeId}' cannot be created (it is built in); creatable types: ${creatable.join(', ')}.`);
   const base: Model = {
     pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id, name: id, modelTypeId: typeId, description: '', notes: '', metadata: {},

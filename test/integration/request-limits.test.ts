@@ -82,6 +82,22 @@ describeBoth('request limits', (h) => {
     await api.fails('GetInput', { user_app_id: uai, input_id: 'big129' }, 30102, 404);
   });
 
+  it('names over 512 and descriptions over 4,096 characters -> refused naming the field; long input not echoed back', async () => {
+    let s = await api.fails('PostModels', { user_app_id: uai, model: { id: 'long', name: 'n'.repeat(60_000) } }, 21202, 400);
+    assert.equal(s.details, 'name is 60000 characters; the limit is 512.');
+    s = await api.fails('PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'keeper', name: 'n'.repeat(513) }] }, 21202, 400);
+    assert.match(s.details ?? '', /name is 513 characters; the limit is 512/);
+    await api.ok('PostModels', { user_app_id: uai, model: { id: 'long', name: 'n'.repeat(512) } });
+    s = await api.fails('PostApps', { user_app_id: me, apps: [{ id: `${app}-long`, name: 'n'.repeat(513) }] }, 11100, 400);
+    assert.match(s.details ?? '', /apps\[\]\.name is 513 characters/);
+    s = await api.fails('PostApps', { user_app_id: me, apps: [{ id: `${app}-long`, description: 'd'.repeat(4097) }] }, 11100, 400);
+    assert.match(s.details ?? '', /apps\[\]\.description is 4097 characters; the limit is 4096/);
+    s = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'd'.repeat(4097), scopes: ['All'], apps: [{ id: app, user_id: 'me' }] }] }, 11100, 400);
+    assert.match(s.details ?? '', /keys\[0\]\.description is 4097 characters/);
+    s = await api.fails('PostModels', { user_app_id: uai, model: { id: 'typed', model_type_id: 't'.repeat(60_000) } }, 21202, 400);
+    assert.ok((s.details ?? '').length < 2000, `details echo at most 140 characters of the input (${(s.details ?? '').length})`);
+  });
+
   it('search text over 256 characters -> 21202 naming the field (a 60,000-character model_query.name answered 500)', async () => {
     let s = await api.fails('PostModelsSearches', { user_app_id: uai, model_query: { name: 'n'.repeat(60_000) } }, 21202, 400);
     assert.match(s.details ?? '', /model_query\.name is 60000 characters; search text is at most 256/);

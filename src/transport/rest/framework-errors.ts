@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { shown } from '../../domain/limits.js';
 import { Code } from '../../domain/status-codes.js';
 import { statusOf, type ApiStatus } from '../../service/status.js';
 import { httpStatusFor } from './http-status.js';
@@ -16,8 +17,6 @@ export interface FrameworkAnswer {
   details: string;
 }
 
-const MAX_SHOWN = 140;
-const shown = (s: string): string => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s);
 
 const badRequest = (details: string, http = httpStatusFor(Code.CONN_BAD_REQUEST_FORMAT)): FrameworkAnswer => ({ http, code: Code.CONN_BAD_REQUEST_FORMAT, details });
 
