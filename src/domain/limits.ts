@@ -32,7 +32,7 @@ export const MAX_SEARCH_TEXT_CHARS = 256;
  */
 export const MAX_NAME_CHARS = 512;
 
-/** A description (model, version, dataset, app, key). Clarifai documents no number; modelkeep's since decision 0003. */
+/** A description (model, version, dataset, app, key). Clarifai documents no number; modelkeep's (models and datasets had it before the limits module). */
 export const MAX_DESCRIPTION_CHARS = 4096;
 
 /** A model's `notes` (Markdown shown on its page), in UTF-8 bytes. Clarifai documents no number; modelkeep's. */
