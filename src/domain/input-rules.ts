@@ -4,11 +4,10 @@ import { ApiError } from './errors.js';
 import { isValidId, newId } from './ids.js';
 import type { InputLabel, NewInput } from './inputs.js';
 import { isJsonObject, type JsonObject } from './json.js';
+import { checkCount, MAX_LABELS_PER_INPUT } from './limits.js';
 import { applyPatch, type PatchAction } from './patch.js';
 import { Code } from './status-codes.js';
 
-/** PostInputs / DeleteInputs batch limit (Clarifai SDK MAX_UPLOAD_BATCH_SIZE, upcoming-api-changes table). */
-export const MAX_INPUTS_PER_CALL = 128;
 
 const bad = (details: string): ApiError => new ApiError(Code.INPUT_INVALID_ARGUMENT, details);
 
@@ -22,9 +21,7 @@ const TEXT_FIELDS = new Set(['raw', 'allow_duplicate_url']);
 
 export function checkBatch(count: number, rpc: string, what = 'inputs'): void {
   if (count === 0) throw new ApiError(Code.INPUT_INVALID_REQUEST, `${rpc} needs at least one entry in "${what}".`);
-  if (count > MAX_INPUTS_PER_CALL) {
-    throw new ApiError(Code.INPUT_INVALID_REQUEST, `${rpc} takes at most ${MAX_INPUTS_PER_CALL} ${what} per call; got ${count}. Split the request into batches of ${MAX_INPUTS_PER_CALL}.`);
-  }
+  checkCount(count, rpc, what, Code.INPUT_INVALID_REQUEST);
 }
 
 function rejectUnknown(o: Raw, allowed: Set<string>, path: string, hint: string): void {
@@ -41,6 +38,8 @@ function rejectUnknown(o: Raw, allowed: Set<string>, path: string, hint: string)
 export function parseLabels(raw: unknown, path: string): InputLabel[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw bad(`${path} must be a list of concepts.`);
+  // Checked on the result of a PatchInputs merge too (patchAnnotations parses the merged list).
+  if (raw.length > MAX_LABELS_PER_INPUT) throw bad(`${path} has ${raw.length} concepts; an input carries at most ${MAX_LABELS_PER_INPUT} labels.`);
   const seen = new Set<string>();
   return raw.map((c, i) => {
     const id = String(obj(c).id ?? '');

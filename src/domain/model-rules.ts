@@ -2,9 +2,8 @@ import { invalidArgument, invalidRequest } from './errors.js';
 import { Visibility } from './entities.js';
 import { isJsonObject, type JsonValue } from './json.js';
 
-/** Largest `notes` accepted on a model (Markdown shown on its page). */
-export const MAX_NOTES_BYTES = 64 * 1024;
-export const MAX_DESCRIPTION_CHARS = 4096;
+import { checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTES_BYTES } from './limits.js';
+import { Code } from './status-codes.js';
 
 const VISIBILITIES = new Set<number>(Object.values(Visibility));
 
@@ -39,7 +38,11 @@ export function checkNotes(notes: string): void {
 }
 
 export function checkDescription(description: string, field = 'description'): void {
-  if (description.length > MAX_DESCRIPTION_CHARS) throw invalidArgument(`${field} is ${description.length} characters; the limit is ${MAX_DESCRIPTION_CHARS}.`);
+  checkLength(description, field, MAX_DESCRIPTION_CHARS, Code.MODEL_INVALID_ARGUMENT);
+}
+
+export function checkName(name: string, field = 'name'): void {
+  checkLength(name, field, MAX_NAME_CHARS, Code.MODEL_INVALID_ARGUMENT);
 }
 
 export function checkMetadata(v: JsonValue | undefined, field = 'metadata'): void {

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { JsonCodecError } from './codec-error.js';
-import { assertSafeKey, checkJson } from './json-guard.js';
+import { assertSafeKey, assertWellFormed, checkJson } from './json-guard.js';
 import { parseTimestamp } from './wkt-wrappers.js';
 
 export { JsonCodecError };
@@ -84,7 +84,10 @@ function fail(path: string, reason: string): never {
 function scalar(f: protobuf.Field, v: unknown, path: string, mode: DecodeMode): unknown {
   const t = f.type;
   if (t === 'string') {
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') {
+      assertWellFormed(v, path);
+      return v;
+    }
     if (mode === 'query' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
     return fail(path, `expected a string, got ${typeName(v)}`);
   }

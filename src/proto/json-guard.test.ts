@@ -46,6 +46,24 @@ describe('checkJson: prototype keys and nesting in free-form JSON', () => {
     assert.equal(e.path, `metadata${'.a'.repeat(MAX_JSON_DEPTH)}`);
   });
 
+  const unicode: Array<[string, unknown, string]> = [
+    ['a lone high surrogate in a value', { k: 'a\uD800' }, 'metadata.k'],
+    ['a lone low surrogate in a list', ['ok', '\uDC00x'], 'metadata[1]'],
+    ['a lone surrogate in a key (shown as U+FFFD)', { ['k\uD800']: 1 }, 'metadata.k\uFFFD'],
+    ['a bare string value', 'x\uDBFF', 'metadata'],
+  ];
+  for (const [name, value, path] of unicode) {
+    it(`refuses ${name}, naming ${JSON.stringify(path)}`, () => {
+      const e = refusal(value);
+      assert.equal(e.path, path);
+      assert.match(e.reason, /not valid Unicode/);
+    });
+  }
+
+  it('accepts well-formed text outside the BMP (surrogate pairs)', () => {
+    checkJson({ '\u{1F600}': ['\u{1F600}', 'é'] }, 'metadata');
+  });
+
   it('stops at the limit on very deep input (no stack overflow)', () => {
     const deep = JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     assert.match(refusal(deep).reason, /deeper than/);

@@ -13,11 +13,28 @@ const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 
 export const isPrototypeKey = (key: string): boolean => PROTOTYPE_KEYS.has(key);
 
-/** Throws a JsonCodecError (→ 11100 naming the path) for a prototype key. */
+// String.prototype.isWellFormed is in Node 20 (V8 11.3) but not in the ES2022 lib this project compiles against.
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * Throws a JsonCodecError (→ 11100 naming the path) for a string that is not valid Unicode: a lone
+ * UTF-16 surrogate (JSON's "\ud800" escape). Stored, it could not be sent back as UTF-8 (gRPC, and
+ * REST's JSON) except as replacement characters. gRPC strings arrive as UTF-8, where invalid bytes take
+ * the same path (message-codec.ts).
+ */
+export function assertWellFormed(s: string, path: string): void {
+  if (wellFormed(s)) return;
+  // The path may hold the bad key itself: the answer must stay well-formed to be sent at all.
+  const shown = (path as unknown as { toWellFormed(): string }).toWellFormed();
+  throw new JsonCodecError(shown, 'not valid Unicode (a lone UTF-16 surrogate, or bytes that are not UTF-8); send well-formed text');
+}
+
+/** Throws a JsonCodecError (→ 11100 naming the path) for a prototype key or a key that is not valid Unicode. */
 export function assertSafeKey(key: string, path: string): void {
   if (PROTOTYPE_KEYS.has(key)) {
     throw new JsonCodecError(path, `"${key}" is not allowed as a key (it names JavaScript prototype machinery); rename the key`);
   }
+  assertWellFormed(key, path);
 }
 
 /**
@@ -29,8 +46,9 @@ export function assertSafeKey(key: string, path: string): void {
  */
 export const MAX_JSON_DEPTH = 32;
 
-/** Walks free-form JSON: refuses prototype keys anywhere inside it and nesting deeper than MAX_JSON_DEPTH. */
+/** Walks free-form JSON: refuses prototype keys and invalid Unicode anywhere inside it and nesting deeper than MAX_JSON_DEPTH. */
 export function checkJson(v: unknown, path: string, depth = 1): void {
+  if (typeof v === 'string') return assertWellFormed(v, path);
   if (v === null || typeof v !== 'object') return;
   if (depth > MAX_JSON_DEPTH) {
     throw new JsonCodecError(path, `nested deeper than ${MAX_JSON_DEPTH} levels; flatten the value (the limit keeps every answer readable over gRPC)`);

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
-import { assertSafeKey, checkJson } from './json-guard.js';
+import { JsonCodecError } from './codec-error.js';
+import { assertSafeKey, assertWellFormed, checkJson } from './json-guard.js';
 import { BoxedScalar, parseTimestamp } from './wkt-wrappers.js';
 
 /**
@@ -121,13 +122,57 @@ function prepare(type: protobuf.Type, obj: Record<string, unknown>): Record<stri
   return copy ?? obj;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** What a string whose bytes are not UTF-8 decodes to below: a lone surrogate, which no valid UTF-8 can produce. */
+const NOT_UTF8 = '\uD800';
+
+/** Every string (and key) of a decoded message must be well-formed; the first that is not is named. */
+function checkStrings(v: unknown, path: string): void {
+  if (typeof v === 'string') return assertWellFormed(v, path || '(message)');
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) return v.forEach((x, i) => checkStrings(x, `${path}[${i}]`));
+  for (const [k, x] of Object.entries(v)) {
+    const p = path ? `${path}.${k}` : k;
+    assertWellFormed(k, p); // map keys (Struct fields included) are strings too
+    checkStrings(x, p);
+  }
+}
+
+/**
+ * protobufjs refuses a proto3 string that is not UTF-8 without saying which field it was. To name it
+ * (as REST names a lone surrogate), a failed message is decoded again with strings read leniently, bad
+ * ones as NOT_UTF8, and the same well-formedness check REST runs finds the path. Only failed decodes pay.
+ */
+function namedDecodeError(type: protobuf.Type, buf: Uint8Array, original: unknown): unknown {
+  const reader = protobuf.Reader.create(buf);
+  reader.stringVerify = function (this: protobuf.Reader): string {
+    try {
+      return STRICT_UTF8.decode(this.bytes());
+    } catch {
+      return NOT_UTF8;
+    }
+  };
+  try {
+    checkStrings(type.toObject(type.decode(reader), TO_OBJECT), '');
+  } catch (e) {
+    if (e instanceof JsonCodecError) return e;
+  }
+  return original;
+}
+
 // No `arrays`/`objects` defaults: absent lists stay absent, as in REST JSON, so "not sent" means the same on both transports.
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: String };
 
 export function messageCodec(type: protobuf.Type): MessageCodec {
   return {
     decode: (buf) => {
-      const obj = type.toObject(type.decode(buf), TO_OBJECT) as Record<string, unknown>;
+      let msg: protobuf.Message;
+      try {
+        msg = type.decode(buf);
+      } catch (e) {
+        throw namedDecodeError(type, buf, e);
+      }
+      const obj = type.toObject(msg, TO_OBJECT) as Record<string, unknown>;
       guardFreeJson(type, obj, '');
       return obj;
     },

@@ -1,3 +1,4 @@
+import { checkCount, checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { Visibility, type App } from '../domain/entities.js';
 import { assertValidId, isValidId, newId } from '../domain/ids.js';
@@ -24,11 +25,15 @@ function appFromRequest(raw: ApiObject, userId: string, now: number): App {
   const visibility = ((raw.visibility ?? {}) as { gettable?: number }).gettable || Visibility.PRIVATE;
   // REST's codec only lets enum values through; gRPC carries any number (e.g. 20), which must not be stored.
   if (!(Object.values(Visibility) as number[]).includes(visibility)) throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
+  const name = String(raw.name ?? '') || id;
+  const description = String(raw.description ?? '');
+  checkLength(name, 'apps[].name', MAX_NAME_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
+  checkLength(description, 'apps[].description', MAX_DESCRIPTION_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
   return {
     userId,
     id,
-    name: String(raw.name ?? '') || id,
-    description: String(raw.description ?? ''),
+    name,
+    description,
     defaultLanguage: String(raw.default_language ?? '') || 'en',
     defaultWorkflowId,
     visibility,
@@ -46,6 +51,7 @@ export function appRpcs(store: Store, resolver: AppResolver, auth: Authenticator
       async handle(ctx: CallContext, req: ApiObject) {
         const raw = (req.apps ?? []) as ApiObject[];
         if (raw.length === 0) throw badApp('PostApps needs at least one app in "apps".');
+        checkCount(raw.length, 'PostApps', 'apps', Code.CONN_BAD_REQUEST_FORMAT);
         const apps = raw.map((a) => appFromRequest(a, ctx.userId, ctx.now));
         await store.transaction(async (tx) => {
           for (const a of apps) {

@@ -1,3 +1,4 @@
+import { checkCount, checkLength, MAX_NAME_CHARS } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
@@ -19,7 +20,7 @@ function newConcept(raw: ApiObject, i: number, base: { userId: string; appId: st
   if (!isValidId(id)) throw bad(`concepts[${i}].id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
   for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
   const name = String(raw.name ?? '') || id;
-  if (name.length > 512) throw bad(`concepts[${i}].name is ${name.length} characters; the limit is 512.`);
+  checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);
   return { userId: base.userId, appId: base.appId, id, name, createdAt: base.now, modifiedAt: base.now };
 }
 
@@ -31,7 +32,7 @@ export function conceptRpcs(store: Store): Record<string, RpcImpl> {
       async handle(ctx, req) {
         const list = (req.concepts ?? []) as ApiObject[];
         if (list.length === 0) throw bad('PostConcepts needs at least one concept in "concepts".');
-        if (list.length > 128) throw bad(`PostConcepts takes at most 128 concepts per call; got ${list.length}.`);
+        checkCount(list.length, 'PostConcepts', 'concepts', Code.CONCEPTS_INVALID_REQUEST);
         const concepts = list.map((raw, i) => newConcept(raw, i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
         const dups = duplicateIds(concepts.map((c) => c.id));
         // 40003, not 40010: Clarifai's python-grpc test_concept_crud.py expects CONCEPTS_INVALID_REQUEST,

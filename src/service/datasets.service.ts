@@ -1,9 +1,10 @@
+import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId, newId } from '../domain/ids.js';
 import { checkBatch, duplicateIds } from '../domain/input-rules.js';
 import type { Dataset, DatasetVersion, SnapshotInput } from '../domain/inputs.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
-import { MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/model-rules.js';
+import { MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
 import type { ApiObject, CallContext, RpcImpl } from './context.js';
@@ -76,7 +77,8 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
       access: 'app-write',
       async handle(ctx, req) {
         const list = (req.datasets ?? []) as ApiObject[];
-        if (list.length === 0 || list.length > 128) throw bad(`PostDatasets takes 1 to 128 datasets in "datasets"; got ${list.length}.`);
+        if (list.length === 0) throw bad('PostDatasets needs at least one dataset in "datasets".');
+        checkCount(list.length, 'PostDatasets', 'datasets', Code.CONN_BAD_REQUEST_FORMAT);
         const datasets = list.map((raw, i) => newDataset(raw, i, ctx));
         const dups = duplicateIds(datasets.map((d) => d.id));
         if (dups.length > 0) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Dataset '${dups.join("', '")}' appears more than once in this request.`);
@@ -136,6 +138,7 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
       async handle(ctx, req) {
         const list = (req.dataset_versions ?? []) as ApiObject[];
         if (list.length === 0) throw bad('PostDatasetVersions needs the version to create in "dataset_versions" (an empty object is enough).');
+        checkCount(list.length, 'PostDatasetVersions', 'dataset_versions', Code.CONN_BAD_REQUEST_FORMAT);
         const versions = await store.transaction(async (tx) => {
           const d = await findDataset(tx, ctx, req.dataset_id);
           const out: DatasetVersion[] = [];

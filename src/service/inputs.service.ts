@@ -1,3 +1,4 @@
+import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { checkBatch, duplicateIds, parseNewInput, patchAnnotations } from '../domain/input-rules.js';
 import type { Input, NewInput } from '../domain/inputs.js';
@@ -86,6 +87,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
       access: 'app-read',
       async handle(ctx, req) {
         const ids = (req.ids ?? []) as string[];
+        checkCount(ids.length, 'ListInputs', 'ids', Code.INPUT_INVALID_REQUEST);
         const statusCode = Number((req.status as { code?: number } | undefined)?.code ?? 0);
         const inputs = await store.inputs.list({
           userId: ctx.app!.userId, appId: ctx.app!.id, page: pageOf(req, Code.INPUT_INVALID_REQUEST),

@@ -1,3 +1,4 @@
+import { checkCount, checkLength, MAX_DESCRIPTION_CHARS } from '../domain/limits.js';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
@@ -28,8 +29,10 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
       async handle(ctx, req) {
         const raw = (req.keys ?? []) as ApiObject[];
         if (raw.length === 0) throw bad('PostKeys needs at least one key in "keys".');
+        checkCount(raw.length, 'PostKeys', 'keys', Code.CONN_BAD_REQUEST_FORMAT);
         const made: Array<{ key: ApiKey; token: string }> = [];
         for (const [i, k] of raw.entries()) {
+          checkLength(String(k.description ?? ''), `keys[${i}].description`, MAX_DESCRIPTION_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
           const apps = (k.apps ?? []) as Array<{ id?: string; user_id?: string }>;
           const isPat = k.type === 'personal_access_token' || (apps.length === 0 && !k.type);
           const scopes = (k.scopes ?? []) as string[];

@@ -1,7 +1,7 @@
 import { invalidArgument } from '../domain/errors.js';
 import { Visibility, type Model } from '../domain/entities.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
-import { checkDescription, checkMetadata, checkNotes, checkVisibility, hasContent, rejectVersionFieldsOnModel } from '../domain/model-rules.js';
+import { checkDescription, checkMetadata, checkName, checkNotes, checkVisibility, hasContent, rejectVersionFieldsOnModel } from '../domain/model-rules.js';
 import type { ApiObject } from './context.js';
 
 /**
@@ -59,6 +59,7 @@ const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.ma
 export function applyView(m: Model, view: JsonObject, now: number): Model {
   const str = (k: string): string => (typeof view[k] === 'string' ? (view[k] as string) : '');
   checkNotes(str('notes'));
+  checkName(str('name'));
   checkDescription(str('description'));
   checkMetadata(view.metadata);
   const gettable = ((view.visibility ?? {}) as { gettable?: number }).gettable;

@@ -1,5 +1,6 @@
 import { ApiError, invalidArgument } from '../domain/errors.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import { MAX_SEARCH_TEXT_CHARS, shown } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
 import type { ApiObject } from './context.js';
@@ -38,7 +39,11 @@ export function parseWords(q: string): { groups: string[][]; exclude: string[] }
 const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== false && v !== '' && v !== 0 && !(Array.isArray(v) && v.length === 0);
 
 /** ListModelsRequest (or a PostModelsSearches model_query) -> the store's query. */
-export function modelListQuery(req: ApiObject, userId: string, appId: string | undefined, types: ModelTypeRegistry): ModelListQuery {
+export function modelListQuery(req: ApiObject, userId: string, appId: string | undefined, types: ModelTypeRegistry, fieldPrefix = ''): ModelListQuery {
+  for (const f of ['name', 'query']) {
+    const v = req[f];
+    if (typeof v === 'string' && v.length > MAX_SEARCH_TEXT_CHARS) throw invalidArgument(`${fieldPrefix}${f} is ${v.length} characters; search text is at most ${MAX_SEARCH_TEXT_CHARS}.`);
+  }
   for (const f of UNSUPPORTED_FILTERS) if (isSet(req[f])) throw invalidArgument(`ListModels filter ${f} is not supported by modelkeep; supported: name, query, model_type_id, trained_only, input_fields, output_fields.`);
   for (const s of UNSUPPORTED_SORTS) if (req[s]) throw invalidArgument(`${s} is not supported; sort by name, modified_at, created_at or num_inputs.`);
   let field: ModelSortField = 'modified_at';
@@ -51,7 +56,7 @@ export function modelListQuery(req: ApiObject, userId: string, appId: string | u
     if (w) q.words = w;
   }
   if (typeof req.model_type_id === 'string' && req.model_type_id) {
-    if (!types.get(req.model_type_id)) throw invalidArgument(`model_type_id '${req.model_type_id}' is not a model type; see ListModelTypes.`);
+    if (!types.get(req.model_type_id)) throw invalidArgument(`model_type_id '${shown(req.model_type_id)}' is not a model type; see ListModelTypes.`);
     q.modelTypeIds = [req.model_type_id];
   }
   const narrow = (ids: string[]): void => {
@@ -69,5 +74,5 @@ export function searchQuery(req: ApiObject, userId: string, appId: string, types
   const pg = (req.pagination ?? {}) as ApiObject;
   const extra = Object.keys(mq).filter((k) => !['name', 'model_type_id'].includes(k) && isSet(mq[k]));
   if (extra.length > 0) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `model_query.${extra[0]} is not supported; search by name and model_type_id.`);
-  return modelListQuery({ name: mq.name, model_type_id: mq.model_type_id, page: pg.page, per_page: pg.per_page }, userId, appId, types);
+  return modelListQuery({ name: mq.name, model_type_id: mq.model_type_id, page: pg.page, per_page: pg.per_page }, userId, appId, types, 'model_query.');
 }

@@ -1,3 +1,4 @@
+import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError, invalidRequest, modelNotFound } from '../domain/errors.js';
 import { Visibility, type Job, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
@@ -111,6 +112,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         let field: VersionSortField = 'created_at';
         for (const [k, v] of Object.entries(VERSION_SORTS)) if (req[k]) field = v;
         const conceptIds = (req.concept_ids ?? []) as string[];
+        checkCount(conceptIds.length, 'ListModelVersions', 'concept_ids', Code.MODEL_INVALID_REQUEST);
         const versions = await store.versions.list({
           modelPk: model.pk, sort: { field, ascending: Boolean(req.sort_ascending) }, page: pageOf(req, Code.MODEL_INVALID_REQUEST),
           ...(conceptIds.length > 0 ? { conceptIds } : {}), ...(req.trained_only ? { trainedOnly: true } : {}),
@@ -124,6 +126,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         const action = parsePatchAction(req.action as string | undefined);
         const list = (req.model_versions ?? []) as ApiObject[];
         if (list.length === 0) throw invalidRequest('PatchModelVersions needs at least one version (with its id) in "model_versions".');
+        checkCount(list.length, 'PatchModelVersions', 'model_versions', Code.MODEL_INVALID_REQUEST);
         const model = await findModel(store, ctx, req.model_id);
         const type = typeOf(types, model);
         const patched = await store.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { checkCount, shown } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError, invalidArgument, invalidRequest, modelNotFound } from '../domain/errors.js';
 import { Visibility, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
@@ -48,7 +49,7 @@ function newModel(ctx: CallContext, raw: ApiObject, types: ModelTypeRegistry): M
   const typeId = String(raw.model_type_id ?? '') || DEFAULT_MODEL_TYPE_ID;
   const type = types.get(typeId);
   const creatable = types.all().filter((t) => t.creatable).map((t) => t.id);
-  if (!type) throw invalidArgument(`model_type_id '${typeId}' is not a model type; creatable types: ${creatable.join(', ')}.`);
+  if (!type) throw invalidArgument(`model_type_id '${shown(typeId)}' is not a model type; creatable types: ${creatable.join(', ')}.`);
   if (!type.creatable) throw invalidArgument(`model type '${typeId}' cannot be created (it is built in); creatable types: ${creatable.join(', ')}.`);
   const base: Model = {
     pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id, name: id, modelTypeId: typeId, description: '', notes: '', metadata: {},
@@ -112,6 +113,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         const action = parsePatchAction(req.action as string | undefined);
         const list = (req.models ?? []) as ApiObject[];
         if (list.length === 0) throw invalidRequest('PatchModels needs at least one model (with its id) in "models".');
+        checkCount(list.length, 'PatchModels', 'models', Code.MODEL_INVALID_REQUEST);
         const patched = await store.transaction(async (tx) => {
           const out: Model[] = [];
           for (const raw of list) {
@@ -134,6 +136,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         if ((req.action ?? 'overwrite') !== 'overwrite') throw invalidRequest(`PatchModelIds supports action "overwrite" only (got "${String(req.action)}").`);
         const ids = (req.ids ?? []) as Array<{ id?: string; new_id?: string }>;
         if (ids.length === 0) throw invalidRequest('PatchModelIds needs "ids": [{"id": "old", "new_id": "new"}].');
+        checkCount(ids.length, 'PatchModelIds', 'ids', Code.MODEL_INVALID_REQUEST);
         const renamed = await store.transaction(async (tx) => {
           const out: Model[] = [];
           for (const { id, new_id: newIdValue } of ids) {
@@ -164,6 +167,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         const ids = (req.ids ?? []) as string[];
         if (req.delete_all && ids.length > 0) throw invalidRequest('Send either "ids" or "delete_all", not both.');
         if (!req.delete_all && ids.length === 0) throw invalidRequest('DeleteModels needs "ids" (the models to delete) or "delete_all": true.');
+        checkCount(ids.length, 'DeleteModels', 'ids', Code.MODEL_INVALID_REQUEST);
         await store.transaction(async (tx) => {
           const pks = req.delete_all ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id) : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
           await tx.models.delete(pks);

@@ -12,9 +12,12 @@ export function okStatus(reqId: string): ApiStatus {
   return { code: Code.SUCCESS, description: 'Ok', req_id: reqId };
 }
 
+// Details often quote the request; a quoted lone surrogate would make the answer itself unsendable over gRPC.
+const toWellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
+
 export function statusOf(code: number, details: string | undefined, reqId: string): ApiStatus {
   const s: ApiStatus = { code, description: describe(code), req_id: reqId };
-  if (details) s.details = details;
+  if (details) s.details = toWellFormed(details);
   return s;
 }
 

@@ -1,3 +1,4 @@
+import { checkCount } from '../../domain/limits.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { IdPool } from '../../domain/ids.js';
@@ -22,7 +23,6 @@ import { versionForPredict } from './pick-version.js';
 import { ReadMemo, readKey } from '../read-memo.js';
 
 /** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
-export const MAX_PREDICT_INPUTS = 128;
 
 export interface PredictDeps {
   store: Store;
@@ -101,7 +101,7 @@ export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
       async handle(ctx, req) {
         const raws = (req.inputs ?? []) as ApiObject[];
         if (raws.length === 0) throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
-        if (raws.length > MAX_PREDICT_INPUTS) throw new ApiError(Code.PREDICT_INVALID_REQUEST, `PostModelOutputs takes at most ${MAX_PREDICT_INPUTS} inputs per call; got ${raws.length}. Split them into several calls.`);
+        checkCount(raws.length, 'PostModelOutputs', 'inputs', Code.PREDICT_INVALID_REQUEST);
         const p = await plan(deps, reads, ctx, req);
         const kind = p.plugin.inputKind(p.version, p.model);
         // Ids of the outputs and of the inputs sent without one, drawn in one go.

@@ -1,6 +1,4 @@
-import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { errorCodes } from 'fastify';
 
 // find-my-way is Fastify's router (a dependency of fastify, already loaded by it): the routes matched
 // here are matched by the same code, with the same options, as the ones Fastify registers.
@@ -18,17 +16,6 @@ export interface RouteSpec<T> {
 export interface Match<T> {
   value: T;
   params: Record<string, string>;
-}
-
-/**
- * What Fastify's router writes when a path segment is over `maxParamLength` where a route has a param
- * and no route matches (fastify.js onMaxParamLength, without frameworkErrors): the same bytes here.
- */
-export function answerParamTooLong(res: ServerResponse, path: string): void {
-  const e = new errorCodes.FST_ERR_MAX_PARAM_LENGTH(path);
-  const body = JSON.stringify({ error: 'Bad Request', code: e.code, message: e.message, statusCode: e.statusCode });
-  res.writeHead(414, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
 }
 
 const segmentsOf = (url: string): string[] => url.split('/');
@@ -113,7 +100,7 @@ export class OnDemandRoutes<T> {
   /**
    * The route a request's method and URL select, or — when none does and the path has a segment over
    * `maxParamLength` where some route has a param — `paramTooLong` with the normalised path, for which
-   * Fastify's router answers 414 itself (see answerParamTooLong).
+   * Fastify's router calls frameworkErrors with FST_ERR_MAX_PARAM_LENGTH (the server answers both alike).
    */
   find(method: string, url: string): Match<T> | { paramTooLong: string } | undefined {
     const router = (this.#router ??= this.#build());

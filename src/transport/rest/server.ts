@@ -11,7 +11,8 @@ import { statusOf } from '../../service/status.js';
 import { newId } from '../../domain/ids.js';
 import { httpStatusFor } from './http-status.js';
 import { routePath } from './route-paths.js';
-import { answerParamTooLong, OnDemandRoutes, splitRoutes, type RouteSpec } from './on-demand-routes.js';
+import { OnDemandRoutes, splitRoutes, type RouteSpec } from './on-demand-routes.js';
+import { clientErrorHandler, frameworkAnswer, frameworkBody } from './framework-errors.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -37,6 +38,8 @@ function translateCodecError(rpc: RpcInfo, e: JsonCodecError): ApiError {
   return new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`);
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 const noSchemas = (): never => {
   throw new Error('modelkeep routes declare no JSON schemas');
 };
@@ -50,6 +53,12 @@ function sendText(reply: FastifyReply, code: number, json: string): FastifyReply
 
 function send(reply: FastifyReply, code: number, body: unknown): FastifyReply {
   return sendText(reply, code, JSON.stringify(body));
+}
+
+/** A request refused by the router before any route ran (bad URL encoding, a path segment too long). */
+function sendFrameworkError(reply: FastifyReply, err: { code?: string }, path: string): FastifyReply {
+  const a = frameworkAnswer(err, path)!;
+  return reply.code(a.http).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(frameworkBody(a, newId())));
 }
 
 /** JSON of a body without its status; kept for sealed (shared, cached) bodies. */
@@ -74,11 +83,21 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     // No route declares a JSON schema (bodies go through the proto codecs), so Fastify never needs Ajv
     // or fast-json-stringify; by default it loads both when constructed (20–50 ms of start-up).
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
+    // Requests refused before any route runs answer a Clarifai status too (see framework-errors.ts):
+    // by Node's HTTP parser (unknown method, malformed chunks, headers too large) and by the router.
+    clientErrorHandler: clientErrorHandler(newId),
+    frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   app.removeAllContentTypeParsers();
   // Clarifai's clients do not always send a content type (curl -d, DELETE bodies): every body is JSON.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = (body as string).trim();
+  // Read as bytes and decoded strictly: bytes that are not UTF-8 would otherwise become U+FFFD unseen.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body as Buffer).trim();
+    } catch {
+      return done(new JsonCodecError('', 'the body is not valid UTF-8; send JSON text encoded as UTF-8'), undefined);
+    }
     if (text === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
@@ -139,10 +158,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       req.params = hit.params;
       return hit.value.handler(req, reply);
     }
-    if (hit) {
-      reply.hijack();
-      return answerParamTooLong(reply.raw, hit.paramTooLong);
-    }
+    if (hit) return sendFrameworkError(reply, { code: 'FST_ERR_MAX_PARAM_LENGTH' }, hit.paramTooLong);
     return send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) });
   });
   app.setErrorHandler((err, req, reply) => {
