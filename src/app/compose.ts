@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -74,7 +74,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc) });
+    const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);

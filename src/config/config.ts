@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   /** `sqlite:<file>` (default: <dataDir>/modelkeep.db) or `postgres://…`. */
   databaseUrl: string;
+  httpTlsCert: string | undefined;
+  httpTlsKey: string | undefined;
   grpcTlsCert: string | undefined;
   grpcTlsKey: string | undefined;
   bootstrapUser: string | undefined;
@@ -56,6 +58,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'grpcPort', env: 'MODELKEEP_GRPC_PORT', flag: 'grpc-port', kind: 'port', help: 'gRPC port (default 18080; 0 = any free port)' },
   { key: 'dataDir', env: 'MODELKEEP_DATA_DIR', flag: 'data-dir', kind: 'string', help: 'data directory (default ./data)' },
   { key: 'databaseUrl', env: 'MODELKEEP_DATABASE_URL', flag: 'database-url', kind: 'string', help: 'sqlite:<file> or postgres://… (default: SQLite file in the data dir)' },
+  { key: 'httpTlsCert', env: 'MODELKEEP_HTTP_TLS_CERT', flag: 'http-tls-cert', kind: 'string', help: 'PEM certificate file: serve REST over HTTPS' },
+  { key: 'httpTlsKey', env: 'MODELKEEP_HTTP_TLS_KEY', flag: 'http-tls-key', kind: 'string', help: 'PEM private key file for the REST certificate' },
   { key: 'grpcTlsCert', env: 'MODELKEEP_GRPC_TLS_CERT', flag: 'grpc-tls-cert', kind: 'string', help: 'PEM certificate file: serve gRPC over TLS' },
   { key: 'grpcTlsKey', env: 'MODELKEEP_GRPC_TLS_KEY', flag: 'grpc-tls-key', kind: 'string', help: 'PEM private key file for the certificate' },
   { key: 'bootstrapUser', env: 'MODELKEEP_BOOTSTRAP_USER', flag: 'bootstrap-user', kind: 'string', help: 'make sure this user exists at start' },
@@ -86,6 +90,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   grpcPort: 18080,
   dataDir: './data',
   databaseUrl: undefined,
+  httpTlsCert: undefined,
+  httpTlsKey: undefined,
   grpcTlsCert: undefined,
   grpcTlsKey: undefined,
   bootstrapUser: undefined,
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
   const cfg = out as unknown as Config;
   if (!cfg.databaseUrl) cfg.databaseUrl = `sqlite:${path.join(cfg.dataDir, 'modelkeep.db')}`;
   else if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(cfg.databaseUrl)) problems.push(`MODELKEEP_DATABASE_URL / --database-url: must start with sqlite: or postgres:// (got ${JSON.stringify(cfg.databaseUrl)})`);
+  if (Boolean(cfg.httpTlsCert) !== Boolean(cfg.httpTlsKey)) problems.push('MODELKEEP_HTTP_TLS_CERT and MODELKEEP_HTTP_TLS_KEY must be set together');
   if (Boolean(cfg.grpcTlsCert) !== Boolean(cfg.grpcTlsKey)) problems.push('MODELKEEP_GRPC_TLS_CERT and MODELKEEP_GRPC_TLS_KEY must be set together');
   if (cfg.bootstrapPat && !cfg.bootstrapUser) problems.push('MODELKEEP_BOOTSTRAP_PAT needs MODELKEEP_BOOTSTRAP_USER');
   if (cfg.bootstrapPat !== undefined && cfg.bootstrapPat.length < 16) problems.push('MODELKEEP_BOOTSTRAP_PAT: must be at least 16 characters');

@@ -24,6 +24,8 @@ export interface RestOptions {
    * matched when a request misses (same answers). Without it every binding is registered at start.
    */
   implemented?: (rpcName: string) => boolean;
+  /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -75,6 +77,8 @@ function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
 /** REST adapter: routes generated from the protos' HTTP bindings, each a thin decode -> dispatch -> encode. */
 export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>, opts: RestOptions): FastifyInstance {
   const app = Fastify({
+    // Typed as the HTTP instance either way: nothing here depends on the server's kind.
+    ...(opts.tls ? ({ https: opts.tls } as object) : {}),
     bodyLimit: opts.bodyLimitBytes,
     loggerInstance: opts.log,
     // Per-request log lines cost more than the request itself on the hot paths.
