@@ -117,7 +117,10 @@ export async function h2load(l: H2Load): Promise<LoadResult> {
     if (!m) throw new Error(`h2load output lacks ${re}:\n${out}`);
     return Number(m[1]);
   };
-  const seconds = num(/finished in ([\d.]+)s/);
+  // h2load prints the duration in ms when the run took under a second ("finished in 993.74ms").
+  const finished = /finished in ([\d.]+)(ms|s)\b/.exec(out);
+  if (!finished) throw new Error(`h2load output lacks "finished in":\n${out}`);
+  const seconds = Number(finished[1]) / (finished[2] === 'ms' ? 1000 : 1);
   const done = num(/(\d+) done/);
   const failed = num(/(\d+) failed/) + num(/(\d+) errored/) + num(/(\d+) timeout/);
   const non2xx = num(/status codes: \d+ 2xx, (\d+) 3xx/) + num(/(\d+) 4xx/) + num(/(\d+) 5xx/);
