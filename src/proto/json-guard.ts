@@ -11,8 +11,6 @@ import { JsonCodecError } from './codec-error.js';
  */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export const isPrototypeKey = (key: string): boolean => PROTOTYPE_KEYS.has(key);
-
 // String.prototype.isWellFormed is in Node 20 (V8 11.3) but not in the ES2022 lib this project compiles against.
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
