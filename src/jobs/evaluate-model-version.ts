@@ -9,7 +9,7 @@ import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { EvaluationFailure, TrainingCancelled, type EvaluationResult } from '../plugins/types.js';
 import type { Repos } from '../ports/store.js';
-import { evaluationToApi } from './evaluation-record.js';
+import { evaluationMethodText, evaluationToApi } from './evaluation-record.js';
 import { percentOf } from './progress.js';
 import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
 
@@ -107,7 +107,7 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
   await ctx.checkpoint();
   const metrics = classificationMetrics({ scores: result.scores, labels: result.labels, n: result.n, k: result.k, mutuallyExclusive: result.mutuallyExclusive });
   const seconds = ((ctx.now() - started) / 1000).toFixed(1);
-  const details = `${result.numFolds}-fold cross-validation on ${metrics.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.`;
+  const details = evaluationMethodText(result, metrics, seconds);
   await ctx.commit('succeeded', '', async (tx) => {
     await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(Code.MODEL_EVALUATED, details), ...evaluationToApi(result, metrics, version) } });
   });

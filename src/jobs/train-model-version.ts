@@ -109,7 +109,7 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   await ctx.commit('succeeded', '', async (tx) => {
     await tx.artifacts.put(pk, result.artifact);
     await tx.versions.updateTraining(pk, {
-      status: { code: Code.MODEL_TRAINED, details: '', percentCompleted: 0 },
+      status: { code: Code.MODEL_TRAINED, details: result.details ?? '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
     });
   });

@@ -58,6 +58,8 @@ export interface TrainResult {
   artifact: Uint8Array;
   /** Inputs that trained the version (`total_input_count`). */
   totalInputCount: number;
+  /** What the TRAINED version's status.details says, e.g. the concepts it had no positive examples for. */
+  details?: string;
 }
 
 /** A training outcome the user can act on: ends the job with this Clarifai status (21110, 21111, …). */
@@ -102,8 +104,12 @@ export interface EvaluationResult {
   /** n × k scores, each row from the model that did not train on it. */
   scores: Float32Array;
   mutuallyExclusive: boolean;
-  /** Folds actually used (at most the number of inputs). */
+  /** Folds actually used (at most the number of labelled inputs). */
   numFolds: number;
+  /** Folds asked for (eval_info.params.num_folds or the default). */
+  requestedFolds: number;
+  /** Every fold held out one input. */
+  leaveOneOut: boolean;
   seed: number;
 }
 

@@ -86,12 +86,13 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
       const set = buildTrainingSet(selection.examples, { conceptIds, mutuallyExclusive: s.mutuallyExclusive, failOnMissingPositives: s.failOnMissingPositives, dim: embedder.dim });
       for (const w of set.warnings) call.log(`warning: ${w}`);
+      for (const note of set.notes) call.log(`warning: ${note}`);
       call.log(`positives per concept: ${conceptIds.map((c, i) => `${c}=${set.positives[i]}`).join(', ')}`);
-      call.log(`training ${s.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`);
+      call.log(`training ${set.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`);
       let model: LinearModel;
       try {
         model = await trainAsync(set.data, {
-          k: conceptIds.length, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
+          k: conceptIds.length, mutuallyExclusive: set.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
           l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: Math.max(1, call.timeLeftMs()),
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
@@ -107,7 +108,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
-      return { artifact: serializeModel(model), totalInputCount: set.used };
+      return { artifact: serializeModel(model), totalInputCount: set.used, ...(set.notes.length > 0 ? { details: set.notes.join(' ') } : {}) };
     },
 
     evaluate: (call: EvaluateCall): Promise<EvaluationResult> => evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
