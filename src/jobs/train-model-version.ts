@@ -111,6 +111,7 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     await tx.versions.updateTraining(pk, {
       status: { code: Code.MODEL_TRAINED, details: result.details ?? '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
+      ...(result.inputInfo ? { inputInfo: result.inputInfo } : {}),
     });
   });
 }

@@ -60,6 +60,8 @@ export interface TrainResult {
   totalInputCount: number;
   /** What the TRAINED version's status.details says, e.g. the concepts it had no positive examples for. */
   details?: string;
+  /** The version's input_info once training chose its base model (embedding-classifier without one). */
+  inputInfo?: JsonObject;
 }
 
 /** A training outcome the user can act on: ends the job with this Clarifai status (21110, 21111, …). */

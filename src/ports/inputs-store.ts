@@ -42,6 +42,7 @@ export type ProcessingResult =
 export interface TrainingRow {
   pk: string;
   id: string;
+  kind: InputKind;
   statusCode: number;
   labels: InputLabel[];
 }

@@ -83,7 +83,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
     },
 
     async trainingRows(q) {
-      let qb = db.selectFrom('inputs').select(['pk', 'id', 'status_code']).where('user_id', '=', q.userId).where('app_id', '=', q.appId);
+      let qb = db.selectFrom('inputs').select(['pk', 'id', 'kind', 'status_code']).where('user_id', '=', q.userId).where('app_id', '=', q.appId);
       if (q.datasetPk !== undefined) {
         qb = qb.where('pk', 'in', db.selectFrom('dataset_inputs').select('input_pk').where('dataset_pk', '=', q.datasetPk));
       }
@@ -102,7 +102,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .execute();
       const byInput = new Map<string, InputLabel[]>();
       for (const l of labels) byInput.set(l.input_pk, [...(byInput.get(l.input_pk) ?? []), { id: l.concept_id, value: l.value }]);
-      return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
+      return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
     },
   };
 }

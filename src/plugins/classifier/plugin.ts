@@ -1,12 +1,14 @@
 import { ApiError } from '../../domain/errors.js';
 import type { ModelVersion } from '../../domain/entities.js';
+import { isJsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
+import { baseEmbedModelRef } from '../../domain/system-models.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
 import { TRAIN_DEFAULTS, trainAsync, TrainingStopped } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
-import { baseEmbedder, embedEach } from '../embedding.js';
+import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
 import { TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
 import { buildTrainingSet, failureOf } from './labels.js';
@@ -65,23 +67,31 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
     async train(call: TrainCall): Promise<TrainResult> {
       const { version } = call;
       const s = classifierSettings(version, call.type);
-      const embedder = embedderOf(version);
-      if (typeof embedder === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
+      // embedding-classifier without input_info.base_embed_model: the training inputs' kind picks it.
+      const followsData = !fixedEmbedderId && !isJsonObject(version.inputInfo.base_embed_model);
+      const named = followsData ? undefined : embedderOf(version);
+      if (typeof named === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, named);
       const conceptIds = version.concepts.map((c) => c.id);
       if (s.mutuallyExclusive && conceptIds.length < 2) {
         throw failureOf({ kind: 'single-class-exclusive', message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}` });
       }
-      if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the ${embedder.id} embeddings computed when the inputs were uploaded`);
+      if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the embeddings computed when the inputs were uploaded`);
       const where = s.datasetVersionId ? `dataset version '${s.datasetVersionId}'` : s.datasetId ? `dataset '${s.datasetId}'` : `app '${version.appId}'`;
       let selection;
       try {
         selection = await deps.trainingData.collect({
-          userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
+          userId: version.userId, appId: version.appId, embedderId: named ? named.id : embedderIdsByKind(deps.embedders), conceptIds,
           ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
         if (e instanceof ApiError) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
+      }
+      const embedder = named ?? chosenByData(selection, conceptIds, deps.embedders);
+      if (followsData) call.log(`base model: ${embedder.id} (input_info.base_embed_model is not set and the training inputs are ${embedder.kind === 'image' ? 'images' : 'text'})`);
+      if (selection.examples.length === 0) {
+        const mismatch = kindMismatch(selection, embedder, fixedEmbedderId ? typeId : undefined);
+        if (mismatch) throw new TrainingFailure(Code.MODEL_TRAINING_NO_DATA, mismatch);
       }
       call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
       const set = buildTrainingSet(selection.examples, { conceptIds, mutuallyExclusive: s.mutuallyExclusive, failOnMissingPositives: s.failOnMissingPositives, dim: embedder.dim });
@@ -108,7 +118,11 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
-      return { artifact: serializeModel(model), totalInputCount: set.used, ...(set.notes.length > 0 ? { details: set.notes.join(' ') } : {}) };
+      return {
+        artifact: serializeModel(model), totalInputCount: set.used,
+        ...(set.notes.length > 0 ? { details: set.notes.join(' ') } : {}),
+        ...(followsData ? { inputInfo: { ...version.inputInfo, base_embed_model: baseEmbedModelRef(embedder) } } : {}),
+      };
     },
 
     evaluate: (call: EvaluateCall): Promise<EvaluationResult> => evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
