@@ -31,6 +31,8 @@ export interface Input {
   text: string | null;
   /** `data.image.url` as sent (fetched by the processor); null for base64 images and text. */
   imageUrl: string | null;
+  /** `data.text.url` as sent (fetched by the processor, then `text` holds what it served); null otherwise. */
+  textUrl: string | null;
   /** Width / height / format, known once processing decoded the image. */
   imageInfo: JsonObject | null;
   metadata: JsonObject;
@@ -51,6 +53,8 @@ export interface NewInput {
   kind: InputKind;
   text: string | null;
   imageUrl: string | null;
+  /** `data.text.url`: the text is fetched by the processor. */
+  textUrl?: string | null;
   /** Decoded `data.image.base64`; stored in the blob table. */
   imageBytes: Uint8Array | null;
   metadata: JsonObject;

@@ -10,7 +10,13 @@ export function inputToApi(i: Input): ApiObject {
     concepts: i.concepts.map((c) => ({ id: c.id, name: c.name || c.id, value: c.value, app_id: i.appId })),
     metadata: i.metadata,
   };
-  if (i.kind === 'text') data.text = { raw: i.text ?? '' };
+  if (i.kind === 'text') {
+    // data.text.url inputs: the URL as sent, and raw once the processor fetched it.
+    const text: ApiObject = {};
+    if (i.text !== null || !i.textUrl) text.raw = i.text ?? '';
+    if (i.textUrl) text.url = i.textUrl;
+    data.text = text;
+  }
   else {
     const image: ApiObject = {};
     if (i.imageUrl) image.url = i.imageUrl;
