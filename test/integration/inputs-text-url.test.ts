@@ -62,6 +62,20 @@ describeBoth('PostInputs: text by URL (data.text.url)', (h) => {
     assert.match(done.status.details, /^data\.text\.url http:\/\/169\.254\.169\.254\/latest\/meta-data was not fetched: 169\.254\.169\.254 is a linkLocal address.*MODELKEEP_FETCH_ALLOW/);
   });
 
+  it('PostModelOutputs fetches data.text.url too: the same vector as the raw text; a 404 is that output\'s 30002', async () => {
+    const SYSTEM = { user_id: 'clarifai', app_id: 'main' };
+    const r = await api.call('PostModelOutputs', { user_app_id: SYSTEM, model_id: 'general-text-embedding', inputs: [
+      { data: { text: { url: files.url('/review.txt') } } },
+      { data: { text: { raw: 'a wonderful little café, très bien' } } },
+      { data: { text: { url: files.url('/nope.txt') } } },
+    ] });
+    assert.equal(r.body.status.code, 10010, JSON.stringify(r.body.status));
+    const [byUrl, byRaw, missing] = r.body.outputs;
+    assert.deepEqual(byUrl.data.embeddings[0].vector, byRaw.data.embeddings[0].vector);
+    assert.equal(missing.status.code, 30002);
+    assert.match(missing.status.details, /^data\.text\.url .*answered HTTP 404/);
+  });
+
   it('refused whole with the index: a non-http URL (30106), raw and url together (30104); nothing written', async () => {
     const before = await api.ok('GetInputCount', { user_app_id: uai });
     const bad = await api.fails('PostInputs', { user_app_id: uai, inputs: [{ id: 'fine', data: { text: { raw: 'ok' } } }, { id: 'ftp', data: { text: { url: 'ftp://example.com/a.txt' } } }] }, 30106, 400);
