@@ -69,9 +69,14 @@ export interface Concept {
   appId: string;
   id: string;
   name: string;
+  /** `language` as Clarifai's concept resources carry it; DEFAULT_CONCEPT_LANGUAGE unless PostConcepts gave one. */
+  language?: string;
   createdAt: Millis;
   modifiedAt: Millis;
 }
+
+/** Clarifai's docs show "en" on concepts created without a language. */
+export const DEFAULT_CONCEPT_LANGUAGE = 'en';
 
 export interface Dataset {
   pk: string;

@@ -55,7 +55,8 @@ function refuseUnsupported(req: ApiObject): void {
  * transaction and returns at once; the InputProcessor computes their embeddings in the background.
  * `onInputsAdded` wakes that processor when it runs in this process.
  */
-export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): Record<string, RpcImpl> {
+export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}, hostedBase: () => string | undefined = () => undefined): Record<string, RpcImpl> {
+  const toApi = (i: Input): ApiObject => inputToApi(i, hostedBase());
   return {
     PostInputs: {
       access: 'app-write',
@@ -74,13 +75,13 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
           });
         });
         onInputsAdded();
-        return { inputs: (await findInputs(store, ctx, inputs.map((i) => i.id))).map(inputToApi) };
+        return { inputs: (await findInputs(store, ctx, inputs.map((i) => i.id))).map(toApi) };
       },
     },
     GetInput: {
       access: 'app-read',
       async handle(ctx, req) {
-        return { input: inputToApi(await findInput(store, ctx, req.input_id)) };
+        return { input: toApi(await findInput(store, ctx, req.input_id)) };
       },
     },
     ListInputs: {
@@ -93,7 +94,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
           userId: ctx.app!.userId, appId: ctx.app!.id, page: pageOf(req, Code.INPUT_INVALID_REQUEST),
           ...(ids.length > 0 ? { ids } : {}), ...(statusCode ? { statusCode } : {}),
         });
-        return { inputs: inputs.map(inputToApi) };
+        return { inputs: inputs.map(toApi) };
       },
     },
     PatchInputs: {
@@ -119,7 +120,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
             await tx.inputs.updateAnnotations(cur.pk, next.concepts, next.metadata, ctx.now);
           }
         });
-        return { inputs: (await findInputs(store, ctx, ids)).map(inputToApi) };
+        return { inputs: (await findInputs(store, ctx, ids)).map(toApi) };
       },
     },
     DeleteInput: {

@@ -36,6 +36,8 @@ export interface ServiceDeps {
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
   strict2023: boolean;
+  /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
+  hostedBase?: () => string | undefined;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
@@ -48,7 +50,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...modelRpcs(d.store, d.types, answers),
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
-    ...inputRpcs(d.store, d.onInputsAdded),
+    ...inputRpcs(d.store, d.onInputsAdded, d.hostedBase),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),

@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import type { Concept, Dataset, DatasetVersion, Input, InputKind, InputLabel, NamedLabel } from '../domain/inputs.js';
+import type { Insertable, Selectable } from 'kysely';
+import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type Input, type InputKind, type InputLabel, type NamedLabel } from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ConceptsTable, DatasetsTable, DatasetVersionsTable, InputsTable } from './schema-training.js';
 
@@ -46,11 +46,12 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
 export const labelRows = (inputPk: string, labels: InputLabel[]) =>
   labels.map((l, position) => ({ input_pk: inputPk, concept_id: l.id, position, value: l.value }));
 
-export const conceptToRow = (c: Concept): ConceptsTable => ({
+export const conceptToRow = (c: Concept): Insertable<ConceptsTable> => ({
   user_id: c.userId,
   app_id: c.appId,
   id: c.id,
   name: c.name,
+  language: c.language ?? DEFAULT_CONCEPT_LANGUAGE,
   created_at: c.createdAt,
   modified_at: c.modifiedAt,
 });
@@ -60,6 +61,7 @@ export const conceptFromRow = (r: Selectable<ConceptsTable>): Concept => ({
   appId: r.app_id,
   id: r.id,
   name: r.name,
+  language: r.language || DEFAULT_CONCEPT_LANGUAGE,
   createdAt: r.created_at,
   modifiedAt: r.modified_at,
 });

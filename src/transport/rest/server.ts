@@ -6,6 +6,7 @@ import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../prot
 import type { RpcInfo } from '../../proto/load.js';
 import { ApiError } from '../../domain/errors.js';
 import type { DispatchResult, Dispatcher } from '../../service/dispatcher.js';
+import type { HostedReader } from '../../service/hosted-images.js';
 import { sealedMemo } from '../../service/sealed.js';
 import { statusOf } from '../../service/status.js';
 import { newId } from '../../domain/ids.js';
@@ -26,6 +27,8 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
+  hostedImages?: HostedReader;
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -111,6 +114,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   });
 
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
   const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => unknown }>[] = [];
@@ -187,4 +191,23 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     return send(reply, Code.INTERNAL_SERVER_ISSUE, { status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId) });
   });
   return app;
+}
+
+/**
+ * Hosted image bytes, guarded like GetInput. The key comes as `Authorization: Key …` or, as Clarifai's
+ * hosted URLs also accept from browsers, the `x-clarifai-api-key` cookie. No credentials at all is 404
+ * (not 401), as clarifai-python-grpc's secure-hosting test expects of a hosted URL.
+ */
+function registerHostedImages(app: FastifyInstance, read: HostedReader): void {
+  app.get('/hosted/:size/users/:user/apps/:app/inputs/:input', async (req, reply) => {
+    const p = req.params as { size: string; user: string; app: string; input: string };
+    const cookie = /(?:^|;\s*)x-clarifai-api-key=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const authorization = req.headers.authorization ?? (cookie ? `Key ${decodeURIComponent(cookie)}` : undefined);
+    if (!authorization) {
+      return send(reply.code(404), Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, 'Hosted bytes need the key of their app: send Authorization: Key <token>.', newId()) });
+    }
+    const r = await read({ size: p.size, userId: p.user, appId: p.app, inputId: p.input }, authorization);
+    if (!r.ok) return sendResult(reply, r.result);
+    return reply.code(200).header('content-type', r.value.contentType).header('cache-control', 'private, max-age=3600').send(Buffer.from(r.value.bytes));
+  });
 }
