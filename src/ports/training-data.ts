@@ -7,6 +7,8 @@ export interface LabelledExample {
   positives: string[];
   /** … and with value 0 (explicit negatives). */
   negatives: string[];
+  /** Not labelled with any of the concepts: a negative of each only by enrichment (`enrich`). */
+  enriched?: boolean;
 }
 
 export interface TrainingDataQuery {
@@ -20,6 +22,11 @@ export interface TrainingDataQuery {
   embedderId: string | { text: string; image: string };
   /** Only inputs labelled (positively or negatively) with at least one of these concepts. */
   conceptIds: string[];
+  /**
+   * embedding-classifier's `enrich_dataset: Automatic`: the other processed inputs of the same scope
+   * (labelled with none of `conceptIds`) come too, as negatives of every concept.
+   */
+  enrich?: boolean;
   /** Restrict to a dataset's current inputs, or to a frozen dataset version. */
   datasetId?: string;
   datasetVersionId?: string;

@@ -21,10 +21,14 @@ export class StoreTrainingDataSource implements TrainingDataSource {
   constructor(private readonly store: Store) {}
 
   async collect(q: TrainingDataQuery): Promise<TrainingSelection> {
-    const rows = await this.rows(q);
+    const enrich = q.enrich === true && q.conceptIds.length > 0;
+    const rows = await this.rows(enrich ? { ...q, conceptIds: [] } : q);
     const wanted = new Set(q.conceptIds);
     const ready = rows.filter((r) => r.statusCode === Code.INPUT_SUCCESS);
-    const kinds = { text: ready.filter((r) => r.kind === 'text').length, image: ready.filter((r) => r.kind === 'image').length };
+    // Kinds of the labelled inputs only: enrichment negatives of another kind are simply skipped
+    // (they have no vector of the chosen embedder), they must not make the selection "mixed".
+    const labelled = enrich ? ready.filter((r) => r.labels.some((l) => wanted.has(l.id))) : ready;
+    const kinds = { text: labelled.filter((r) => r.kind === 'text').length, image: labelled.filter((r) => r.kind === 'image').length };
     const pending = rows.filter((r) => r.statusCode === Code.INPUT_PENDING || r.statusCode === Code.INPUT_IN_PROGRESS).length;
     const failed = rows.filter((r) => r.statusCode === Code.INPUT_FAILED).length;
     const embedderId = typeof q.embedderId === 'string' ? q.embedderId : kinds.text > 0 && kinds.image > 0 ? '' : kinds.image > 0 ? q.embedderId.image : q.embedderId.text;
@@ -35,11 +39,14 @@ export class StoreTrainingDataSource implements TrainingDataSource {
       const vector = vectors.get(r.pk);
       if (!vector) continue;
       const labels = wanted.size > 0 ? r.labels.filter((l) => wanted.has(l.id)) : r.labels;
+      // Enrichment: an input that says nothing about the concepts is a negative of each of them.
+      const enriched = enrich && labels.length === 0;
       examples.push({
         inputId: r.id,
         vector,
         positives: labels.filter((l) => l.value > 0).map((l) => l.id),
-        negatives: labels.filter((l) => l.value <= 0).map((l) => l.id),
+        negatives: enriched ? [...q.conceptIds] : labels.filter((l) => l.value <= 0).map((l) => l.id),
+        ...(enriched ? { enriched: true } : {}),
       });
     }
     return { examples, pending, failed, kinds, embedderId };

@@ -36,7 +36,7 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
   let selection;
   try {
     selection = await data.collect({
-      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
+      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds, enrich: s.enrich,
       ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
     });
   } catch (e) {

@@ -80,7 +80,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       let selection;
       try {
         selection = await deps.trainingData.collect({
-          userId: version.userId, appId: version.appId, embedderId: named ? named.id : embedderIdsByKind(deps.embedders), conceptIds,
+          userId: version.userId, appId: version.appId, embedderId: named ? named.id : embedderIdsByKind(deps.embedders), conceptIds, enrich: s.enrich,
           ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
@@ -89,11 +89,14 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       }
       const embedder = named ?? chosenByData(selection, conceptIds, deps.embedders);
       if (followsData) call.log(`base model: ${embedder.id} (input_info.base_embed_model is not set and the training inputs are ${embedder.kind === 'image' ? 'images' : 'text'})`);
-      if (selection.examples.length === 0) {
+      // Only enrichment negatives left: the labelled inputs were all unusable, say why.
+      if (selection.examples.every((e) => e.enriched === true)) {
         const mismatch = kindMismatch(selection, embedder, fixedEmbedderId ? typeId : undefined);
         if (mismatch) throw new TrainingFailure(Code.MODEL_TRAINING_NO_DATA, mismatch);
+        // Enrichment negatives alone are no training data: at least one input must carry a label.
+        if (selection.examples.length > 0) throw failureOf({ kind: 'no-data', message: `no processed input of ${where} is labelled with ${conceptIds.join(', ')}` });
       }
-      call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
+      call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${s.enrich ? ' or, as negatives of every concept (enrich_dataset Automatic), with none of them' : ''}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
       const set = buildTrainingSet(selection.examples, { conceptIds, mutuallyExclusive: s.mutuallyExclusive, failOnMissingPositives: s.failOnMissingPositives, dim: embedder.dim });
       for (const w of set.warnings) call.log(`warning: ${w}`);
       for (const note of set.notes) call.log(`warning: ${note}`);
