@@ -6,9 +6,10 @@ import { apiOf, newApp } from '../helpers/models.js';
 import { TEST_USER } from '../helpers/server.js';
 
 /**
- * Issue 11 item 9: `data.text.url` (Clarifai docs "Add Inputs → Add text by URL", which posts
- * `{"data": {"text": {"url": …}}}`) is fetched like an image URL — same guarded fetcher, limits
- * and 30002 details — and the text it serves is stored and embedded.
+ * Issue 11 item 9: `data.text.url` (clarifai-python client/input.py builds `Text(url=…)` for text
+ * inputs by URL; Clarifai's docs predict text with `Text(url="…/negative_sentence_12.txt")`) is
+ * fetched like an image URL — same guarded fetcher, limits and 30002 details — and the text it
+ * serves is stored and embedded.
  */
 describeBoth('PostInputs: text by URL (data.text.url)', (h) => {
   const api = apiOf(h);
