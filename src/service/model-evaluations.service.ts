@@ -5,6 +5,7 @@ import { assertValidId, newId } from '../domain/ids.js';
 import { EVAL_JOB } from '../domain/job-kinds.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { Code, describe } from '../domain/status-codes.js';
+import { EVALUATION_QUEUED, isEvaluable, isInFlight } from '../domain/version-lifecycle.js';
 import { DEFAULT_FOLDS, MAX_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
@@ -77,8 +78,8 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
       await findModel(tx, ctx, model.id, true);
       const v = await tx.versions.getByPk(found.pk);
       if (!v) throw modelNotFound(`Model '${model.id}' has no version '${found.id}'.`);
-      if (v.status.code !== Code.MODEL_TRAINED) {
-        throw invalidArgument(`Model version '${v.id}' is not trained (status ${v.status.code} ${describe(v.status.code)}); only a version in 21100 MODEL_TRAINED can be evaluated${v.status.code === Code.MODEL_QUEUED_FOR_TRAINING || v.status.code === Code.MODEL_TRAINING ? ': wait until its training ends, then call again' : ''}.`);
+      if (!isEvaluable(v.status.code)) {
+        throw invalidArgument(`Model version '${v.id}' is not trained (status ${v.status.code} ${describe(v.status.code)}); only a version in 21100 MODEL_TRAINED can be evaluated${isInFlight(v.status.code) ? ': wait until its training ends, then call again' : ''}.`);
       }
       const active = (await tx.jobs.getForVersion(v.pk)).find(isActive);
       if (active) {
@@ -90,7 +91,7 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
       }
       const id = opts.evalId || newId();
       const metrics: JsonObject = {
-        status: evalStatus(Code.MODEL_QUEUED_FOR_EVALUATION), id, user_id: v.userId, app_id: v.appId,
+        status: evalStatus(EVALUATION_QUEUED), id, user_id: v.userId, app_id: v.appId,
         eval_info: { params: { num_folds: params.numFolds } },
       };
       await tx.versions.updateTraining(v.pk, { metrics });

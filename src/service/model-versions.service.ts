@@ -10,6 +10,7 @@ import type { ModelTypeDef } from '../domain/model-types/types.js';
 import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } from '../domain/model-types/version-config.js';
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
+import { initialStatus } from '../domain/version-lifecycle.js';
 import type { Store, VersionSortField } from '../ports/store.js';
 import { AnswerCache } from './answer-cache.js';
 import { readKey } from './read-memo.js';
@@ -49,13 +50,13 @@ function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: api
   if (raw.metadata !== undefined) checkMetadata(raw.metadata);
   const gettable = raw.visibility?.gettable;
   checkVisibility(gettable, 'model_versions[0].visibility.gettable');
-  const trained = !type.trainable;
+  const initial = initialStatus(type);
   return {
     pk: newId(), modelPk: model.pk, id, userId: model.userId, appId: model.appId,
-    status: { code: trained ? Code.MODEL_TRAINED : Code.MODEL_QUEUED_FOR_TRAINING, details: '', percentCompleted: 0 },
+    status: { code: initial.code, details: '', percentCompleted: 0 },
     concepts, totalInputCount: 0, description, license: raw.license ?? '', visibility: gettable || Visibility.PRIVATE,
     metadata: raw.metadata ?? {}, ...cfg, trainLog: '', metrics: null,
-    createdAt: ctx.now, modifiedAt: ctx.now, completedAt: trained ? ctx.now : null,
+    createdAt: ctx.now, modifiedAt: ctx.now, completedAt: initial.completed ? ctx.now : null,
   };
 }
 

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
+import { Outcome } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { resolveVersionConfig } from '../../domain/model-types/version-config.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
-import { TrainingFailure } from '../types.js';
 
 export interface ClassifierSettings {
   mutuallyExclusive: boolean;
@@ -38,7 +38,7 @@ export function classifierSettings(version: ModelVersion, type: ModelTypeDef): C
   try {
     resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo });
   } catch (e) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
+    throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
   }
   const params = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
   const oc = isJsonObject(version.outputInfo.output_config) ? version.outputInfo.output_config : {};
@@ -64,6 +64,6 @@ export function classifierSettings(version: ModelVersion, type: ModelTypeDef): C
   if (!(s.learningRate > 0)) bad.push(`learning_rate ${s.learningRate} must be above 0`);
   if (s.l2 < 0) bad.push(`l2_regularization ${s.l2} must not be negative`);
   if (s.batchSize < 1) bad.push(`batch_size ${s.batchSize} must be at least 1`);
-  if (bad.length > 0) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, `invalid train_info.params: ${bad.join('; ')}.`);
+  if (bad.length > 0) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, `invalid train_info.params: ${bad.join('; ')}.`);
   return s;
 }
