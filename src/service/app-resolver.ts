@@ -6,7 +6,7 @@ import type { AppRepo } from '../ports/store.js';
 import type { Access, Caller, MaybePromise } from './context.js';
 
 /** Clarifai's reserved owner of the shared read-only models (filled by the built-in models). */
-export const SYSTEM_USER_ID = 'clarifai';
+export { SYSTEM_USER_ID } from '../domain/system-app.js';
 
 /**
  * Finds the app an RPC targets and checks the caller may use it. Apps change rarely, so they are

@@ -43,6 +43,8 @@ export interface TrainOptions {
   timeoutMs?: number;
 }
 
+// The trainer's own defaults, for callers that pass no settings (tests, bench). The API's defaults are
+// the model-type catalog's (linearHeadParams), which PostModelVersions writes into every version.
 // Chosen on the benchmark set (bench-data.ts) at three difficulties and on small sets: 4 passes of
 // batch 32 at 0.01 (1,000 steps for 8,000 rows) match or beat the held-out accuracy of a converged
 // sklearn LogisticRegression (stopping early regularises 1,280-d data), and small sets converge.

@@ -35,12 +35,15 @@ const num = (params: JsonObject, key: string, fallback: number): number => {
  * but it is validated again here (the catalog may have changed since): anything wrong is 21118.
  */
 export function classifierSettings(version: ModelVersion, type: ModelTypeDef): ClassifierSettings {
+  let trainInfo: JsonObject;
   try {
-    resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo });
+    ({ trainInfo } = resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo }));
   } catch (e) {
     throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
   }
-  const params = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
+  // The defaults are the catalog's (what ListModelTypes shows and PostModelVersions filled in);
+  // TRAIN_DEFAULTS only stands in for a knob a type does not declare (batch_size of embedding-classifier).
+  const params = isJsonObject(trainInfo.params) ? trainInfo.params : {};
   const oc = isJsonObject(version.outputInfo.output_config) ? version.outputInfo.output_config : {};
   const seedParam = num(params, 'seed', -1);
   const dataset = isJsonObject(version.trainInfo.dataset) ? version.trainInfo.dataset : {};
