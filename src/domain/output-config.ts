@@ -65,6 +65,15 @@ function pick(layer: Layer, knob: Knob): JsonValue | undefined {
  * @throws ApiError 21202 for a max_concepts outside 1–200, a min_value outside 0–1, or a selector
  *   with neither id nor name.
  */
+/**
+ * The `params` a prediction runs with: the request's override beats the version's stored params,
+ * key by key — the same precedence effectiveOutputConfig applies to the concept knobs.
+ */
+export function effectiveParams(stored: Layer, override: Layer): JsonObject {
+  const storedParams = isJsonObject(stored?.params) ? stored.params : {};
+  return { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
+}
+
 export function effectiveOutputConfig(stored: Layer, override: Layer, legacy?: Layer): OutputConfig {
   const get = (k: Knob): JsonValue | undefined => pick(override, k) ?? pick(legacy, k) ?? pick(stored, k);
   const maxRaw = get('max_concepts');

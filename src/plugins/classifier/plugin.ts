@@ -1,4 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
+import { BoundedMap } from '../../runtime/bounded-map.js';
 import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { Code } from '../../domain/status-codes.js';
@@ -24,20 +25,15 @@ const LOSS_LINES = 50;
 
 /** Trained versions never change, so their deserialised weights can be kept; a small LRU bounds memory. */
 class ModelCache {
-  readonly #map = new Map<string, LinearModel>();
-  constructor(private readonly max = 32) {}
+  readonly #map: BoundedMap<string, LinearModel>;
+  constructor(max = 32) {
+    this.#map = new BoundedMap(max, true);
+  }
   async get(pk: string, load: () => Promise<LinearModel | undefined>): Promise<LinearModel | undefined> {
     const hit = this.#map.get(pk);
-    if (hit) {
-      this.#map.delete(pk);
-      this.#map.set(pk, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const m = await load();
-    if (m) {
-      if (this.#map.size >= this.max) this.#map.delete(this.#map.keys().next().value as string);
-      this.#map.set(pk, m);
-    }
+    if (m) this.#map.set(pk, m);
     return m;
   }
 }

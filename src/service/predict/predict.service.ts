@@ -7,7 +7,7 @@ import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
 import { hasContent } from '../../domain/model-rules.js';
-import { applyOutputConfig, checkSelection, effectiveOutputConfig, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
+import { applyOutputConfig, checkSelection, effectiveOutputConfig, effectiveParams, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
 import type { ModelPlugin, PredictInput, PredictOutcome } from '../../plugins/types.js';
@@ -74,8 +74,7 @@ async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: api.
   const legacy = legacyLayer ? validateOutputInfoOverride(type, legacyLayer) : undefined;
   const versionId = req.version_id ?? '';
   const version = await reads.versions.get(`${model.pk}\u0000${versionId}`, ctx.now, () => versionForPredict(deps.store, model, versionId));
-  const storedParams = isJsonObject(version.outputInfo.params) ? version.outputInfo.params : {};
-  const params = { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
+  const params = effectiveParams(version.outputInfo, override);
   if (type.conceptsField === undefined) return { model, version, plugin, params, unmatched: [] };
   const config = effectiveOutputConfig(version.outputInfo, override, legacy);
   return { model, version, plugin, params, config, unmatched: checkSelection(config.selectConcepts, version.concepts) };
