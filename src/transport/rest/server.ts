@@ -1,6 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { invalidArgument } from '../../domain/errors.js';
-import { LEGACY_MODEL_VERSION_FIELDS } from '../../domain/model-rules.js';
+import { LEGACY_MODEL_VERSION_FIELDS, refusesVersionFields, versionFieldOnModel } from '../../domain/model-rules.js';
 import { Code } from '../../domain/status-codes.js';
 import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
@@ -28,14 +27,11 @@ export interface RestOptions {
   tls?: { cert: Buffer; key: Buffer };
 }
 
-const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
-
 /** API-DECISIONS row 7 over REST: a version field on a Model is a 21202 naming the right endpoint, not an unknown-field 11100. */
 function translateCodecError(rpc: RpcInfo, e: JsonCodecError): ApiError {
   const field = e.path.split('.').pop()?.replace(/\[\d+\]$/, '') ?? '';
-  if (MODEL_RPCS_WITH_LEGACY_FIELDS.has(rpc.name) && /^models?(\[\d+\])?\.[a-zA-Z_]+$/.test(e.path) && LEGACY_MODEL_VERSION_FIELDS.has(field)) {
-    const target = rpc.name === 'PostModels' ? 'PostModelVersions (in model_versions[0])' : 'PatchModelVersions';
-    return invalidArgument(`${e.path} is model-version configuration and is not accepted by ${rpc.name} since the 2023-01-20 API change; send it to ${target}.`);
+  if (refusesVersionFields(rpc.name) && /^models?(\[\d+\])?\.[a-zA-Z_]+$/.test(e.path) && LEGACY_MODEL_VERSION_FIELDS.has(field)) {
+    return versionFieldOnModel(rpc.name, e.path);
   }
   return new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`);
 }
