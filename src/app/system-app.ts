@@ -2,18 +2,18 @@ import { DuplicateKeyError } from '../domain/errors.js';
 import { Visibility, type Model, type ModelVersion } from '../domain/entities.js';
 import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
-import { systemModelVersionId } from '../domain/system-models.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import type { Repos, Store } from '../ports/store.js';
-import { SYSTEM_USER_ID } from '../service/app-resolver.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID, systemModelVersionId } from '../domain/system-app.js';
 
-export const SYSTEM_APP_ID = 'main';
+export { SYSTEM_APP_ID };
 
 const DESCRIPTIONS: Record<string, string> = {
   'general-image-embedding': 'Built-in image embedder: 1280-d MobileNetV2 features, run offline.',
   'general-text-embedding': 'Built-in text embedder: hashed word and character n-grams, 2048-d, L2-normalised, run offline.',
 };
 
+/** Stable across restarts and servers, so clients may pin `version_id` (domain/system-app.ts). */
 const versionIdOf = systemModelVersionId;
 
 async function ensureIn(tx: Repos, embedders: ReadonlyMap<string, Embedder>, now: number): Promise<number> {

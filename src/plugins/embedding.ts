@@ -1,3 +1,4 @@
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
 import { ApiError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/entities.js';
 import { DEFAULT_BASE_EMBED_MODEL } from '../domain/model-types/catalog.js';
@@ -5,10 +6,11 @@ import { isJsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
 import { embedSettled, type Embedder } from '../ml/embedders/embedder.js';
 import type { TrainingSelection } from '../ports/training-data.js';
-import { TrainingFailure, type InputKind, type PredictInput, type PredictOutcome } from './types.js';
+import { Outcome } from '../domain/outcome.js';
+import type { InputKind, PredictInput, PredictOutcome } from './types.js';
 
 /** Owner of the built-in embedders (the read-only `clarifai/main` app). */
-export const SYSTEM_EMBEDDER_OWNER = { user_id: 'clarifai', app_id: 'main' } as const;
+export const SYSTEM_EMBEDDER_OWNER = { user_id: SYSTEM_USER_ID, app_id: SYSTEM_APP_ID } as const;
 
 /**
  * The embedder named by `input_info.base_embed_model` (embedding-classifier, knn-concept), or
@@ -61,11 +63,11 @@ export function chosenByData(sel: TrainingSelection, conceptIds: readonly string
   const kinds = sel.kinds ?? { text: 0, image: 0 };
   const ids = embedderIdsByKind(embedders);
   if (kinds.text > 0 && kinds.image > 0) {
-    throw new TrainingFailure(Code.MODEL_INVALID_ARGUMENT,
+    throw new Outcome(Code.MODEL_INVALID_ARGUMENT,
       `input_info.base_embed_model is not set and the inputs labelled with ${conceptIds.join(', ')} are both text (${kinds.text}) and images (${kinds.image}); create a new version naming the base model, e.g. "input_info": {"base_embed_model": {"id": "${ids.text}", "app_id": "${SYSTEM_EMBEDDER_OWNER.app_id}", "user_id": "${SYSTEM_EMBEDDER_OWNER.user_id}"}} (or ${ids.image}), or train from a dataset holding one kind (train_info.params.dataset_id).`);
   }
   const e = embedders.get(sel.embedderId || ids.text);
-  if (!e) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, 'no built-in embedder is available for the training inputs');
+  if (!e) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, 'no built-in embedder is available for the training inputs');
   return e;
 }
 

@@ -5,7 +5,7 @@ import type { ApiObject } from '../helpers/clients.js';
 import { pngBase64, textInput, waitForInput } from '../helpers/inputs.js';
 import { apiOf, newApp, newModel, newVersion, sleep, type Api } from '../helpers/models.js';
 import { SENTIMENT } from '../helpers/training.js';
-import { systemModelVersionId } from '../../src/domain/system-models.js';
+import { systemModelVersionId } from '../../src/domain/system-app.js';
 
 async function waitTrained(api: Api, uai: ApiObject, modelId: string, versionId: string): Promise<ApiObject> {
   for (const deadline = Date.now() + 120_000; ; await sleep(100)) {

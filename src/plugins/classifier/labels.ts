@@ -1,8 +1,8 @@
 import { Code } from '../../domain/status-codes.js';
+import { Outcome } from '../../domain/outcome.js';
 import type { TrainData } from '../../ml/classifier/train.js';
 import { labelCoverage, validateTrainingData, type TrainingProblem } from '../../ml/classifier/validate.js';
 import type { LabelledExample } from '../../ports/training-data.js';
-import { TrainingFailure } from '../types.js';
 
 /** Label-matrix value for "this input says nothing about this concept" (the trainer skips it). */
 export const UNLABELLED = 255;
@@ -38,9 +38,9 @@ const ADVICE: Record<TrainingProblem['kind'], { code: number; advice: string }> 
   'missing-positives': { code: Code.MODEL_TRAINING_NO_POSITIVES, advice: 'label some inputs with value 1 for them, or set output_config.fail_on_missing_positive_examples false to train without' },
 };
 
-export function failureOf(p: TrainingProblem): TrainingFailure {
+export function failureOf(p: TrainingProblem): Outcome {
   const { code, advice } = ADVICE[p.kind];
-  return new TrainingFailure(code, `${p.message}; ${advice}.`);
+  return new Outcome(code, `${p.message}; ${advice}.`);
 }
 
 export interface LabelMatrix {

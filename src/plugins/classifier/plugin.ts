@@ -1,15 +1,17 @@
 import { ApiError } from '../../domain/errors.js';
+import { BoundedMap } from '../../runtime/bounded-map.js';
+import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { isJsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
-import { baseEmbedModelRef } from '../../domain/system-models.js';
+import { baseEmbedModelRef } from '../../domain/system-app.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
-import { TRAIN_DEFAULTS, trainAsync, TrainingStopped } from '../../ml/classifier/train.js';
+import { TRAIN_DEFAULTS, trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
-import { TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
+import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
@@ -25,20 +27,15 @@ const LOSS_LINES = 50;
 
 /** Trained versions never change, so their deserialised weights can be kept; a small LRU bounds memory. */
 class ModelCache {
-  readonly #map = new Map<string, LinearModel>();
-  constructor(private readonly max = 32) {}
+  readonly #map: BoundedMap<string, LinearModel>;
+  constructor(max = 32) {
+    this.#map = new BoundedMap(max, true);
+  }
   async get(pk: string, load: () => Promise<LinearModel | undefined>): Promise<LinearModel | undefined> {
     const hit = this.#map.get(pk);
-    if (hit) {
-      this.#map.delete(pk);
-      this.#map.set(pk, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const m = await load();
-    if (m) {
-      if (this.#map.size >= this.max) this.#map.delete(this.#map.keys().next().value as string);
-      this.#map.set(pk, m);
-    }
+    if (m) this.#map.set(pk, m);
     return m;
   }
 }
@@ -70,7 +67,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       // embedding-classifier without input_info.base_embed_model: the training inputs' kind picks it.
       const followsData = !fixedEmbedderId && !isJsonObject(version.inputInfo.base_embed_model);
       const named = followsData ? undefined : embedderOf(version);
-      if (typeof named === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, named);
+      if (typeof named === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, named);
       const conceptIds = version.concepts.map((c) => c.id);
       if (s.mutuallyExclusive && conceptIds.length < 2) {
         throw failureOf({ kind: 'single-class-exclusive', message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}` });
@@ -84,7 +81,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
           ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
-        if (e instanceof ApiError) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
+        if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
       const embedder = named ?? chosenByData(selection, conceptIds, deps.embedders);
@@ -92,7 +89,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       // Only enrichment negatives left: the labelled inputs were all unusable, say why.
       if (selection.examples.every((e) => e.enriched === true)) {
         const mismatch = kindMismatch(selection, embedder, fixedEmbedderId ? typeId : undefined);
-        if (mismatch) throw new TrainingFailure(Code.MODEL_TRAINING_NO_DATA, mismatch);
+        if (mismatch) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, mismatch);
         // Enrichment negatives alone are no training data: at least one input must carry a label.
         if (selection.examples.length > 0) throw failureOf({ kind: 'no-data', message: `no processed input of ${where} is labelled with ${conceptIds.join(', ')}` });
       }
@@ -110,8 +107,8 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
       } catch (e) {
-        if (e instanceof TrainingStopped && e.reason === 'cancelled') throw new TrainingCancelled();
-        if (e instanceof TrainingStopped) throw new TrainingFailure(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
+        if (e instanceof Stopped && e.reason === 'cancelled') throw new Stopped();
+        if (e instanceof Stopped) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
         throw e;
       }
       // The trainer may run more epochs than asked on small sets (it needs enough optimizer steps).

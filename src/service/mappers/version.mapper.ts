@@ -1,23 +1,21 @@
 import type { Model, ModelVersion, VersionConcept } from '../../domain/entities.js';
 import type { JsonObject } from '../../domain/json.js';
 import { isJsonObject } from '../../domain/json.js';
-import { describe } from '../../domain/status-codes.js';
-import { SYSTEM_OWNER, systemModelVersionId } from '../../domain/system-models.js';
+import { statusJson } from '../../domain/status-json.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID, systemModelVersionId } from '../../domain/system-app.js';
 import type { ApiObject } from '../context.js';
 import { metricsToApi } from './metrics.mapper.js';
 import { ts } from './time.js';
 
 export const OUTPUT_INFO_PLACEHOLDER = 'Show output_info with: GET /models/{model_id}/output_info';
 
-export function conceptToApi(c: VersionConcept, appId: string): ApiObject {
+/** A concept with its score as versions and predict outputs print it (name defaults to the id). */
+export function conceptToApi(c: Pick<VersionConcept, 'id' | 'name' | 'value'>, appId: string): ApiObject {
   return { id: c.id, name: c.name || c.id, value: c.value, app_id: appId };
 }
 
 export function versionStatusToApi(v: ModelVersion): ApiObject {
-  const s: ApiObject = { code: v.status.code, description: describe(v.status.code) };
-  if (v.status.details) s.details = v.status.details;
-  if (v.status.percentCompleted) s.percent_completed = v.status.percentCompleted;
-  return s;
+  return statusJson(v.status.code, v.status.details, v.status.percentCompleted);
 }
 
 /** `OutputConfig.max_concepts` / `min_value` are printed even at 0 (cl_show_if_empty). */
@@ -75,7 +73,7 @@ export function versionToApi(v: ModelVersion, model: Model | undefined, opts: { 
 function withBaseModelVersion(inputInfo: JsonObject): JsonObject {
   const ref = inputInfo.base_embed_model;
   if (!isJsonObject(ref) || typeof ref.id !== 'string' || !ref.id) return inputInfo;
-  const builtIn = (ref.user_id === undefined || ref.user_id === SYSTEM_OWNER.user_id) && (ref.app_id === undefined || ref.app_id === SYSTEM_OWNER.app_id);
+  const builtIn = (ref.user_id === undefined || ref.user_id === SYSTEM_USER_ID) && (ref.app_id === undefined || ref.app_id === SYSTEM_APP_ID);
   if (!builtIn || isJsonObject(ref.model_version)) return inputInfo;
-  return { ...inputInfo, base_embed_model: { ...ref, app_id: SYSTEM_OWNER.app_id, user_id: SYSTEM_OWNER.user_id, model_version: { id: systemModelVersionId(ref.id) } } };
+  return { ...inputInfo, base_embed_model: { ...ref, app_id: SYSTEM_APP_ID, user_id: SYSTEM_USER_ID, model_version: { id: systemModelVersionId(ref.id) } } };
 }
