@@ -18,7 +18,7 @@ import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
 import { statusOf, type ApiStatus } from '../status.js';
 import type { UrlFetcher } from './fetch-url.js';
-import { decodeInputs } from './input-data.js';
+import { decodeInputs, inputGroups, type DecodedInput } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
 import { ReadMemo, readKey } from '../read-memo.js';
@@ -107,12 +107,20 @@ export function predictRpcs(deps: PredictDeps) {
         // Ids of the outputs and of the inputs sent without one, drawn in one go.
         const ids = new IdPool(2 * raws.length);
         const newId = (): string => ids.next();
-        const decoded = await decodeInputs(raws, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl, newId);
-        const ready: PredictInput[] = [];
-        for (const d of decoded) if (d.input) ready.push(d.input);
-        const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready }) : [];
-        let r = 0;
-        const outcomes: PredictOutcome[] = decoded.map((d) => (d.error ? { ok: false, ...d.error } : results[r++]!));
+        const decoded: DecodedInput[] = [];
+        const outcomes: PredictOutcome[] = [];
+        for (const group of inputGroups(raws)) {
+          const inGroup = await decodeInputs(group, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl, newId);
+          const ready: PredictInput[] = [];
+          for (const d of inGroup) if (d.input) ready.push(d.input);
+          const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready }) : [];
+          let r = 0;
+          for (const d of inGroup) {
+            outcomes.push(d.error ? { ok: false, ...d.error } : results[r++]!);
+            delete d.input; // the downloaded bytes: let them go before the next group is fetched
+            decoded.push(d);
+          }
+        }
         // Shared by every output (the encoders only read them): the light model, the time, the OK status.
         const light = lightModelToApi(p.model, p.version);
         const now = ts(ctx.now);
