@@ -101,12 +101,19 @@ export interface ConceptRepo {
   get(userId: string, appId: string, id: string): Promise<Concept | undefined>;
   /** By id ascending; `idContains` filters case-insensitively. */
   list(userId: string, appId: string, page: Page, idContains?: string): Promise<Concept[]>;
+  /** Sets the name of an existing concept (PatchConcepts); false when it does not exist. */
+  rename(userId: string, appId: string, id: string, name: string, now: number): Promise<boolean>;
 }
 
 export interface DatasetRepo {
   /** Throws DuplicateKeyError('dataset', id). */
   create(d: Dataset): Promise<void>;
-  get(userId: string, appId: string, id: string): Promise<Dataset | undefined>;
+  /** `forUpdate` locks the row until the transaction ends (PostgreSQL FOR UPDATE), for read-modify-write PATCHes. */
+  get(userId: string, appId: string, id: string, forUpdate?: boolean): Promise<Dataset | undefined>;
+  /** Writes description, notes, metadata and modified_at of an existing dataset (PatchDatasets). */
+  update(d: Dataset): Promise<void>;
+  /** Deletes datasets with their memberships and versions (the inputs stay). Returns how many went. */
+  delete(pks: string[]): Promise<number>;
   /** The existing datasets among `ids`. */
   getMany(userId: string, appId: string, ids: string[]): Promise<Dataset[]>;
   list(userId: string, appId: string, page: Page): Promise<Dataset[]>;
@@ -116,9 +123,17 @@ export interface DatasetRepo {
   listInputs(datasetPk: string, page: Page): Promise<{ inputPk: string; addedAt: number }[]>;
   /** Every member's input pk. */
   inputPks(datasetPk: string): Promise<string[]>;
+  /** Which of `inputPks` are members, with when they were added. */
+  members(datasetPk: string, inputPks: string[]): Promise<{ inputPk: string; addedAt: number }[]>;
+  /** Takes inputs out of the dataset (the inputs and the frozen versions stay). Returns how many left. */
+  removeInputs(datasetPk: string, inputPks: string[]): Promise<number>;
   /** Writes a version with its frozen inputs. Throws DuplicateKeyError('dataset version', id). */
   createVersion(v: DatasetVersion, inputs: SnapshotInput[]): Promise<void>;
   getVersion(datasetPk: string, versionId: string): Promise<DatasetVersion | undefined>;
+  /** Writes description, metadata and modified_at of an existing version (its frozen inputs never change). */
+  updateVersion(v: DatasetVersion): Promise<void>;
+  /** Deletes versions with their frozen membership. Returns how many went. */
+  deleteVersions(pks: string[]): Promise<number>;
   /** A version found by id anywhere in the app (training by dataset_version_id alone). */
   findVersionInApp(userId: string, appId: string, versionId: string): Promise<DatasetVersion[]>;
   /** Newest first. */

@@ -7,6 +7,7 @@ import type { Authenticator } from './auth.service.js';
 import { conceptRpcs } from './concepts.service.js';
 import type { RpcImpl } from './context.js';
 import { datasetRpcs } from './datasets.service.js';
+import { datasetManageRpcs } from './datasets-manage.service.js';
 import { inputRpcs } from './inputs.service.js';
 import { keyRpcs } from './keys.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
@@ -51,6 +52,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...inputRpcs(d.store, d.onInputsAdded),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
+    ...datasetManageRpcs(d.store),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
   };
