@@ -1,7 +1,9 @@
 import type {
   Concept,
+  Annotation,
   Dataset,
   DatasetVersion,
+  GeoPoint,
   Input,
   InputKind,
   InputLabel,
@@ -60,8 +62,11 @@ export interface InputRepo {
   getByPks(pks: string[]): Promise<Input[]>;
   /** Newest first (created_at, then id). */
   list(query: InputListQuery): Promise<Input[]>;
-  /** Replaces the labels and metadata of an existing input (PatchInputs). */
-  updateAnnotations(pk: string, concepts: InputLabel[], metadata: JsonObject, now: number): Promise<void>;
+  /**
+   * Replaces the labels and metadata (and geo, when given) of an existing input (PatchInputs). A label
+   * kept stays in the annotation holding it; a new one joins the input-level annotation.
+   */
+  updateAnnotations(pk: string, concepts: InputLabel[], metadata: JsonObject, now: number, geo?: GeoPoint | null): Promise<void>;
   /** Deletes inputs with their blobs, labels, embeddings and dataset memberships. */
   delete(pks: string[]): Promise<number>;
   /** Number of inputs of the app per status code. */
@@ -84,6 +89,35 @@ export interface InputRepo {
   finish(pk: string, workerId: string, result: ProcessingResult, now: number): Promise<boolean>;
   /** Inputs of an app for training: labelled with any of `conceptIds` (all when empty), optionally within a dataset or a pk list. */
   trainingRows(q: { userId: string; appId: string; conceptIds: string[]; datasetPk?: string; inputPks?: string[] }): Promise<TrainingRow[]>;
+}
+
+export interface AnnotationQuery {
+  userId: string;
+  appId: string;
+  /** Only annotations with these ids. */
+  ids?: string[];
+  /** Only annotations of these inputs (by input id). */
+  inputIds?: string[];
+  page: Page;
+}
+
+/**
+ * Annotations: an input's labels in groups (decision 0019). The labels are the ones InputRepo
+ * reads and writes — one store — so what is written here is what GetInput shows and training uses.
+ * A concept labels an input once: callers check that a new label's concept is not held by another
+ * annotation of the input (the store's key refuses it).
+ */
+export interface AnnotationRepo {
+  /** Both the input-level annotations and the added ones, newest first. */
+  list(q: AnnotationQuery): Promise<Annotation[]>;
+  /** Every annotation of these inputs: each input's input-level one first, then the added ones oldest first. */
+  ofInputs(userId: string, appId: string, inputPks: string[]): Promise<Annotation[]>;
+  /** Adds an annotation with its labels. Throws DuplicateKeyError('annotation', id) when the input has one with that id. */
+  create(a: { pk: string; inputPk: string; id: string; labels: InputLabel[]; now: number }): Promise<void>;
+  /** Replaces the labels of one annotation (`annotationPk` null: the input-level one). */
+  setLabels(inputPk: string, annotationPk: string | null, labels: InputLabel[], now: number): Promise<void>;
+  /** Deletes added annotations with their labels (never the input-level ones: they go with their input). */
+  delete(pks: string[]): Promise<number>;
 }
 
 export interface EmbeddingRepo {

@@ -2,7 +2,7 @@ import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from 
 import type { JsonObject } from '../domain/json.js';
 import type { ChangeClock } from './changes.js';
 import type { ArtifactStore } from './artifacts.js';
-import type { ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
+import type { AnnotationRepo, ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
 /** Offset paging as Clarifai defines it: page starts at 1. */
 export interface Page {
@@ -148,6 +148,7 @@ export interface Repos {
   jobs: JobRepo;
   // Training data (src/ports/inputs-store.ts) and trained artifacts.
   inputs: InputRepo;
+  annotations: AnnotationRepo;
   embeddings: EmbeddingRepo;
   concepts: ConceptRepo;
   datasets: DatasetRepo;

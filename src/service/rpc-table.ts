@@ -2,6 +2,7 @@ import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
 import { AnswerCache } from './answer-cache.js';
+import { annotationRpcs } from './annotations.service.js';
 import { appRpcs } from './apps.service.js';
 import type { Authenticator } from './auth.service.js';
 import { conceptRpcs } from './concepts.service.js';
@@ -50,6 +51,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...inputRpcs(d.store, d.onInputsAdded),
+    ...annotationRpcs(d.store),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
     ...datasetManageRpcs(d.store),

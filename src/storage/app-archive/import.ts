@@ -125,6 +125,12 @@ function rewriteRow(spec: TableSpec, src: Row, to: ImportTarget, mapOf: (ns: Nam
     if (!mapped) throw new ArchiveError(`line ${lineNo}: ${spec.name}.${col} refers to a row the archive does not have`);
     row[col] = mapped;
   }
+  for (const [col, ns] of Object.entries(spec.nullableRefs ?? {})) {
+    if (row[col] === null || row[col] === undefined) continue;
+    const mapped = typeof row[col] === 'string' ? mapOf(ns).get(row[col] as string) : undefined;
+    if (!mapped) throw new ArchiveError(`line ${lineNo}: ${spec.name}.${col} refers to a row the archive does not have`);
+    row[col] = mapped;
+  }
   if (spec.name === 'jobs') {
     row.payload = rewritePayload(String(row.payload ?? '{}'), mapOf);
     // The worker that held it belongs to the old instance: the job starts over here.
