@@ -70,7 +70,8 @@ describe('input rules', () => {
     const at = { concepts: [], metadata: { k: 1 }, geo: { longitude: 10, latitude: 20 } };
     assert.deepEqual(patchAnnotations(at, { geo: { geo_point: { latitude: -5 } } }, 'merge', 'p').geo, { longitude: 10, latitude: -5 });
     assert.deepEqual(patchAnnotations({ ...at, geo: null }, { geo: { geo_point: { longitude: 1, latitude: 2 } } }, 'merge', 'p').geo, { longitude: 1, latitude: 2 });
-    assert.equal(patchAnnotations(at, { geo: { geo_point: true } }, 'remove', 'p').geo, null);
+    assert.equal(patchAnnotations(at, { geo: { geo_point: { longitude: 10 } } }, 'remove', 'p').geo, null);
+    assert.equal(patchAnnotations(at, { geo: {} }, 'remove', 'p').geo, null);
     assert.equal(patchAnnotations(at, { geo: true }, 'remove', 'p').geo, null);
     assert.deepEqual(patchAnnotations(at, { metadata: { k: true } }, 'remove', 'p').geo, { longitude: 10, latitude: 20 });
     assert.equal(patchAnnotations(at, { metadata: { j: 2 } }, 'overwrite', 'p').geo, null);

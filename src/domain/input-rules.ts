@@ -127,7 +127,7 @@ const PATCHABLE_DATA = new Set(['concepts', 'metadata', 'geo']);
  * PatchInputs on one input: `data.concepts`, `data.metadata` and `data.geo` are patched with
  * Clarifai's merge / overwrite / remove (src/domain/patch.ts) over the view {concepts, metadata,
  * geo}; concepts merge and remove by id, geo like metadata (remove `{"geo": {"geo_point": true}}`
- * or overwrite without it drops the point). Everything else in `data` is immutable and refused.
+ * — data.geo named at all — or overwrite without it drops the point). Everything else in `data` is immutable and refused.
  */
 export function patchAnnotations(
   current: { concepts: InputLabel[]; metadata: JsonObject; geo: GeoPoint | null },
@@ -145,9 +145,10 @@ export function patchAnnotations(
   if (Array.isArray(data.concepts)) patch.concepts = labelPatch(data.concepts);
   if (data.metadata !== undefined && data.metadata !== null) patch.metadata = parseMetadata(data.metadata, `${path}.data.metadata`);
   if (data.geo !== undefined && data.geo !== null) {
-    // `true` is remove's way to drop the whole point.
-    if (!isJsonObject(data.geo) && !(action === 'remove' && data.geo === true)) throw bad(`${path}.data.geo must be an object like {"geo_point": {"longitude": -122.4, "latitude": 37.8}}.`);
-    patch.geo = data.geo;
+    if (!isJsonObject(data.geo) && data.geo !== true) throw bad(`${path}.data.geo must be an object like {"geo_point": {"longitude": -122.4, "latitude": 37.8}}.`);
+    // Geo is a typed message, not a Struct: a client can only name it, not mark its fields `true`.
+    // So with remove, naming data.geo at all drops the point (an input has one point, nothing smaller to remove).
+    patch.geo = action === 'remove' ? true : data.geo;
   }
   const view: JsonObject = { concepts: current.concepts.map((c) => ({ id: c.id, value: c.value })), metadata: current.metadata };
   if (current.geo) view.geo = geoToApi(current.geo);
