@@ -58,6 +58,8 @@ export interface TrainResult {
   artifact: Uint8Array;
   /** Inputs that trained the version (`total_input_count`). */
   totalInputCount: number;
+  /** Ids of those inputs, recorded with the TRAINED status (ListModelInputs); absent for types that learn from no inputs. */
+  inputIds?: string[];
 }
 
 /** A training outcome the user can act on: ends the job with this Clarifai status (21110, 21111, …). */

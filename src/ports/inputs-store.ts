@@ -87,6 +87,13 @@ export interface InputRepo {
    * taken over. Atomic on its own (runs in a transaction when called outside one).
    */
   finish(pk: string, workerId: string, result: ProcessingResult, now: number): Promise<boolean>;
+  /**
+   * Records the inputs (by id, within the version's app) a version was trained on; written in the
+   * transaction that marks it TRAINED, replacing any earlier record.
+   */
+  recordTrainedOn(versionPk: string, userId: string, appId: string, inputIds: string[]): Promise<void>;
+  /** The inputs a version was trained on that still exist (ListModelInputs), newest first like ListInputs. */
+  trainedOn(versionPk: string, page: Page): Promise<Input[]>;
   /** Inputs of an app for training: labelled with any of `conceptIds` (all when empty), optionally within a dataset or a pk list. */
   trainingRows(q: { userId: string; appId: string; conceptIds: string[]; datasetPk?: string; inputPks?: string[] }): Promise<TrainingRow[]>;
 }

@@ -11,6 +11,7 @@ import { datasetRpcs } from './datasets.service.js';
 import { datasetManageRpcs } from './datasets-manage.service.js';
 import { inputRpcs } from './inputs.service.js';
 import { keyRpcs } from './keys.service.js';
+import { modelInputRpcs } from './model-inputs.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
 import { evaluationRpcs } from './model-evaluations.service.js';
 import { versionRpcs } from './model-versions.service.js';
@@ -51,6 +52,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...inputRpcs(d.store, d.onInputsAdded),
+    ...modelInputRpcs(d.store),
     ...annotationRpcs(d.store),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),

@@ -122,6 +122,25 @@ export function inputRepo(ctx: Ctx): InputRepo {
       return count(res.numDeletedRows);
     },
 
+    async recordTrainedOn(versionPk, userId, appId, inputIds) {
+      await ctx.atomic(async (tx) => {
+        await tx.deleteFrom('model_version_inputs').where('version_pk', '=', versionPk).execute();
+        if (inputIds.length === 0) return;
+        await tx.insertInto('model_version_inputs')
+          .columns(['version_pk', 'input_pk'])
+          .expression((eb) => eb.selectFrom('inputs').select([eb.val(versionPk).as('version_pk'), 'pk']).where('user_id', '=', userId).where('app_id', '=', appId).where(inList(dialect, 'id', [...new Set(inputIds)])))
+          .execute();
+      });
+    },
+
+    async trainedOn(versionPk, page) {
+      const { limit, offset } = limitOffset(page);
+      const rows = await db.selectFrom('inputs').selectAll()
+        .where('pk', 'in', db.selectFrom('model_version_inputs').select('input_pk').where('version_pk', '=', versionPk))
+        .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+      return hydrateInputs(db, dialect, rows);
+    },
+
     async countByStatus(userId, appId) {
       const rows = await db
         .selectFrom('inputs')

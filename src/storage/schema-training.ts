@@ -111,11 +111,18 @@ export interface ArtifactsTable {
   created_at: number;
 }
 
+/** Migration 005: the inputs a trained version learned from (an input deleted since drops out). */
+export interface ModelVersionInputsTable {
+  version_pk: string;
+  input_pk: string;
+}
+
 export interface TrainingDataTables {
   concepts: ConceptsTable;
   inputs: InputsTable;
   input_labels: InputLabelsTable;
   annotations: AnnotationsTable;
+  model_version_inputs: ModelVersionInputsTable;
   input_blobs: InputBlobsTable;
   input_embeddings: InputEmbeddingsTable;
   datasets: DatasetsTable;

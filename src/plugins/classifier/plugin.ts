@@ -107,7 +107,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
-      return { artifact: serializeModel(model), totalInputCount: set.used };
+      return { artifact: serializeModel(model), totalInputCount: set.used, inputIds: set.usedIds };
     },
 
     evaluate: (call: EvaluateCall): Promise<EvaluationResult> => evaluateClassifier(call, embedderOf(call.version), deps.trainingData),

@@ -10,6 +10,8 @@ import { notifyOnChange } from './003_change_notifications.js';
  *   row of `annotations`, made by PostAnnotations. NULL for the input-level one keeps rows written
  *   by older code (and archives exported before this migration) meaningful without a rewrite.
  * - `inputs.geo`: `data.geo.geo_point` as JSON {longitude, latitude}, NULL when the input has none.
+ * - `model_version_inputs`: the inputs a trained version learned from (ListModelInputs), written with
+ *   its TRAINED status. Versions trained before this migration have none recorded.
  * Inputs made before this migration get their pk as input-level annotation id.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -31,4 +33,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('inputs').addColumn('geo', 'text', textNull).execute();
   await sql`update inputs set annotation_id = pk`.execute(db);
   await notifyOnChange(db, 'annotations');
+
+  await db.schema
+    .createTable('model_version_inputs')
+    .addColumn('version_pk', 'text', (c) => text(c).references('model_versions.pk').onDelete('cascade'))
+    .addColumn('input_pk', 'text', (c) => text(c).references('inputs.pk').onDelete('cascade'))
+    .addPrimaryKeyConstraint('model_version_inputs_pk', ['version_pk', 'input_pk'])
+    .execute();
+  await db.schema.createIndex('model_version_inputs_input_idx').on('model_version_inputs').column('input_pk').execute();
+  await notifyOnChange(db, 'model_version_inputs');
 }
