@@ -111,6 +111,8 @@ export interface VersionRepo {
   updateTraining(pk: string, fields: TrainingFields): Promise<boolean>;
   delete(pk: string): Promise<boolean>;
   list(query: VersionListQuery): Promise<ModelVersion[]>;
+  /** Every version of the app's models that keeps an evaluation (metrics set), newest version first, with its model's id and type. */
+  listEvaluated(userId: string, appId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion }[]>;
   /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
   latestOf(modelPks: string[], opts?: { trainedOnly?: boolean }): Promise<Map<string, ModelVersion>>;
 }

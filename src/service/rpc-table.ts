@@ -4,6 +4,7 @@ import type { AppResolver } from './app-resolver.js';
 import { AnswerCache } from './answer-cache.js';
 import { annotationRpcs } from './annotations.service.js';
 import { appRpcs } from './apps.service.js';
+import { appEvaluationRpcs } from './app-evaluations.service.js';
 import type { Authenticator } from './auth.service.js';
 import { conceptRpcs } from './concepts.service.js';
 import type { RpcImpl } from './context.js';
@@ -51,6 +52,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...modelRpcs(d.store, d.types, answers),
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
+    ...appEvaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...inputRpcs(d.store, d.onInputsAdded),
     ...modelInputRpcs(d.store),
     ...annotationRpcs(d.store),
