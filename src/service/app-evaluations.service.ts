@@ -98,6 +98,9 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
         const evalSets = new Set(((req.eval_dataset_ids ?? []) as string[]).map(String));
         const trainSets = new Set(((req.train_dataset_ids ?? []) as string[]).map(String));
         const concepts = ((req.concept_ids ?? []) as string[]).map(String);
+        checkCount(evalSets.size, 'ListEvaluations', 'eval_dataset_ids', Code.MODEL_INVALID_REQUEST);
+        checkCount(trainSets.size, 'ListEvaluations', 'train_dataset_ids', Code.MODEL_INVALID_REQUEST);
+        checkCount(concepts.length, 'ListEvaluations', 'concept_ids', Code.MODEL_INVALID_REQUEST);
         const kept = (await all(ctx)).filter((e) =>
           (req.show_failed_metrics === true || !failed(e))
           && (!types || e.modelTypeId === types)
