@@ -10,7 +10,7 @@ const trainData = { x: data.x, n: data.n, d: data.d, labels: oneHot(data.y, data
 describe('serializeModel / deserializeModel', () => {
   for (const mutuallyExclusive of [true, false]) {
     it(`round-trips a ${mutuallyExclusive ? 'softmax' : 'one-vs-rest'} model exactly`, () => {
-      const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 3, minSteps: 0 });
+      const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 3 });
       const bytes = serializeModel(model);
       assert.equal(bytes.byteLength, 24 + 4 * (4 * 25 + 2 * 24) + 8 * 3); // header + float32 arrays + curve
       const back = deserializeModel(bytes);
@@ -28,7 +28,7 @@ describe('serializeModel / deserializeModel', () => {
   }
 
   it('reads from a Uint8Array view at an offset (as a database driver may hand it back)', () => {
-    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1, minSteps: 0 });
+    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1 });
     const bytes = serializeModel(model);
     const padded = new Uint8Array(bytes.byteLength + 3);
     padded.set(bytes, 3);
@@ -36,7 +36,7 @@ describe('serializeModel / deserializeModel', () => {
   });
 
   it('rejects other bytes, other versions and truncated data', () => {
-    const bytes = serializeModel(train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1, minSteps: 0 }));
+    const bytes = serializeModel(train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1 }));
     assert.throws(() => deserializeModel(new TextEncoder().encode('not a model at all, really')), /not a modelkeep/);
     const other = bytes.slice();
     other[4] = 9;
@@ -73,7 +73,7 @@ describe('predict', () => {
   });
 
   it('handles many rows, in blocks, and no rows', () => {
-    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1, minSteps: 0 });
+    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1 });
     const all = predict(model, data.x, data.n);
     assert.equal(all.length, 500 * 4);
     const one = predict(model, data.x.subarray(499 * 24), 1);
