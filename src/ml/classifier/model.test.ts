@@ -46,9 +46,10 @@ describe('serializeModel / deserializeModel', () => {
 });
 
 describe('predict', () => {
-  // A hand-made model: 2 features, 2 concepts, identity standardisation.
+  // A hand-made model: 2 features, 2 concepts, identity standardisation; trained on so many rows
+  // that the evidence bound (ADR 0024) moves no score by more than 1e-9.
   const hand = (mutuallyExclusive: boolean): LinearModel => ({
-    k: 2, d: 2, mutuallyExclusive, trainedOn: 0, lossCurve: [],
+    k: 2, d: 2, mutuallyExclusive, trainedOn: 1e9, lossCurve: [],
     weights: Float32Array.from([1, 0, 0, /* concept 1: */ 0, 2, -1]),
     mean: new Float32Array(2), scale: Float32Array.from([1, 1]),
   });
@@ -80,5 +81,44 @@ describe('predict', () => {
     assert.deepEqual(one, all.subarray(499 * 4));
     assert.equal(predict(model, new Float32Array(0), 0).length, 0);
     assert.throws(() => predict(model, new Float32Array(10), 1), RangeError);
+  });
+});
+
+describe('predict: scores are bounded by the evidence (ADR 0024)', () => {
+  // Inputs unlike every training example: far outside the training range along the directions the
+  // model relies on most, where an unbounded linear model answers 1 vs 1e-17.
+  function farInputs(model: LinearModel, count: number): Float32Array {
+    const x = new Float32Array(count * model.d);
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < model.d; j++) {
+        const w = model.weights[(i % model.k) * (model.d + 1) + j]!;
+        x[i * model.d + j] = model.mean[j]! + Math.sign(w) * model.scale[j]! * 1e4 * (i + 1);
+      }
+    }
+    return x;
+  }
+
+  for (const mutuallyExclusive of [true, false]) {
+    it(`never answers exactly 1 or 0 (${mutuallyExclusive ? 'softmax' : 'one-vs-rest'}), and stays within (n + 1) / (n + outcomes)`, () => {
+      const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 50 });
+      const p = predict(model, farInputs(model, 8), 8);
+      const n = model.trainedOn, outcomes = mutuallyExclusive ? 4 : 2;
+      for (const v of p) {
+        assert.ok(v > 0 && v < 1, `score ${v}`);
+        assert.ok(v >= Math.fround(1 / (n + outcomes)) && v <= Math.fround((n + 1) / (n + outcomes)), `score ${v} outside the bound`);
+      }
+      // …while the extreme inputs are still scored decisively (the bound only removes the last digits).
+      assert.ok(Math.max(...p) > 0.99);
+    });
+  }
+
+  it('still scores ordinary held-out rows as the plain softmax does, within outcomes / n', () => {
+    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 50 });
+    const p = predict(model, data.x, data.n);
+    for (let i = 0; i < data.n; i++) {
+      let s = 0;
+      for (let c = 0; c < 4; c++) s += p[i * 4 + c]!;
+      assert.ok(Math.abs(s - 1) < 1e-5);
+    }
   });
 });

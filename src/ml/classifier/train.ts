@@ -44,8 +44,9 @@ export interface TrainOptions {
   timeoutMs?: number;
 }
 
-// ADR 0023: l2 on standardised features; 100 iterations is a cap, not the usual run.
-export const TRAIN_DEFAULTS = { epochs: 100, learningRate: 0.01, l2: 1e-3, batchSize: 32, seed: 1 } as const;
+// l2 0.01 on standardised features: the calibration optimum on the SpamAssassin and synthetic sets
+// (ADR 0024); 100 iterations is a cap, not the usual run (ADR 0023).
+export const TRAIN_DEFAULTS = { epochs: 100, learningRate: 0.01, l2: 1e-2, batchSize: 32, seed: 1 } as const;
 
 /** Convergence: max |gradient| of the mean objective, and the relative decrease per iteration. */
 export const SOLVER = { gtol: 1e-4, ftol: 1e-7 } as const;
