@@ -20,8 +20,10 @@ export interface LbfgsOptions {
   ftol: number;
   /** Correction pairs kept (default 10). */
   memory?: number;
-  /** Called after every accepted step. */
-  onIteration?: (iteration: number, f: number) => void;
+  /** Called after every accepted step, with the objective and max |gradient| there. */
+  onIteration?: (iteration: number, f: number, gradient: number) => void;
+  /** Called once with max |gradient| at the start. */
+  onStart?: (f: number, gradient: number) => void;
 }
 
 export type StopReason = 'gradient' | 'decrease' | 'iterations' | 'line search';
@@ -51,6 +53,7 @@ export function* minimise(objective: Objective, x: Float64Array, opts: LbfgsOpti
   let evaluations = 1;
   let f = yield* objective(x, g);
   let iterations = 0;
+  opts.onStart?.(f, maxAbs(g));
   if (maxAbs(g) <= opts.gtol) return { f, iterations, evaluations, reason: 'gradient' };
 
   for (;;) {
@@ -110,8 +113,9 @@ export function* minimise(objective: Objective, x: Float64Array, opts: LbfgsOpti
     const decrease = f - fNext;
     f = fNext;
     iterations++;
-    opts.onIteration?.(iterations, f);
-    if (maxAbs(g) <= opts.gtol) return { f, iterations, evaluations, reason: 'gradient' };
+    const gmax = maxAbs(g);
+    opts.onIteration?.(iterations, f, gmax);
+    if (gmax <= opts.gtol) return { f, iterations, evaluations, reason: 'gradient' };
     if (decrease <= opts.ftol * Math.max(Math.abs(f), 1)) return { f, iterations, evaluations, reason: 'decrease' };
     if (iterations >= opts.maxIterations) return { f, iterations, evaluations, reason: 'iterations' };
   }

@@ -32,7 +32,7 @@ function accuracy(model: LinearModel, x: Float32Array, y: Int32Array): number {
   return ok / y.length;
 }
 
-const FINGERPRINT = 'a16a9bd01b3e64165839f505684b5e39ffa4172afdcc27e0e1022f88f2c7e249';
+const FINGERPRINT = '1fa60e849a1b6a643005da0b24ba46ea0fca0029218663cdccfb3e14fb449c76';
 
 const blobs = generateBenchData({ n: 3000, d: 64, k: 10, latent: 8, separation: 1.2, noise: 1, seed: 7 });
 const blobTrain: TrainData = {

@@ -36,11 +36,12 @@ export interface TrainOptions {
   batchSize?: number;
   /** No effect since ADR 0023: full-batch fitting uses no randomness, so every seed gives the same weights. */
   seed?: number;
-  /** Called at most every 200 ms, and at the end, with the fraction of maxIterations and the last loss. */
+  /** Called after every iteration, at most every 200 ms within one, and with 1 at the end: an
+   *  estimate of the fraction done (never decreasing) and the last loss. */
   onProgress?: (fraction: number, loss: number) => void;
   /** Checked before every block of rows; returning true ends training with TrainingStopped('cancelled'). */
   shouldStop?: () => boolean;
-  /** Wall-clock budget from the call; exceeding it ends training with TrainingStopped('timeout'). */
+  /** Wall-clock budget from the call (0 or less: none left); exceeding it ends training with TrainingStopped('timeout'). */
   timeoutMs?: number;
 }
 
@@ -108,20 +109,32 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
   else for (let c = 0; c < k; c++) theta[vectors * d + c] = priors[c]!;
 
   const lossCurve: LossPoint[] = [];
+  // Progress: the larger of the iterations used and how far max |gradient| has come down towards
+  // the tolerance on a log scale (L-BFGS usually stops long before maxIterations); never back.
+  let g0 = 1, fraction = 0;
+  const progressAt = (iteration: number, gradient: number): number => {
+    const towards = gradient >= g0 ? 0 : Math.log(g0 / gradient) / Math.log(g0 / SOLVER.gtol);
+    fraction = Math.max(fraction, Math.min(0.99, Math.max(iteration / maxIterations, towards)));
+    return fraction;
+  };
   let lastReport = started;
   const beforeBlock = (): void => {
     if (opts.shouldStop?.() === true) throw new TrainingStopped('cancelled');
     const now = performance.now();
-    if (opts.timeoutMs !== undefined && now - started > opts.timeoutMs) throw new TrainingStopped('timeout');
+    if (opts.timeoutMs !== undefined && now - started >= opts.timeoutMs) throw new TrainingStopped('timeout');
     if (opts.onProgress && now - lastReport >= 200 && lossCurve.length > 0) {
       lastReport = now;
-      opts.onProgress(lossCurve.length / maxIterations, lossCurve[lossCurve.length - 1]!.loss);
+      opts.onProgress(fraction, lossCurve[lossCurve.length - 1]!.loss);
     }
   };
   const { evaluate, mean, scale } = objectiveOf(problem, beforeBlock);
   const result = yield* minimise(evaluate, theta, {
     maxIterations, gtol: SOLVER.gtol, ftol: SOLVER.ftol,
-    onIteration: (iteration, f) => lossCurve.push({ epoch: iteration, loss: f }),
+    onStart: (_f, gradient) => { g0 = Math.max(gradient, SOLVER.gtol * 10); },
+    onIteration: (iteration, f, gradient) => {
+      lossCurve.push({ epoch: iteration, loss: f });
+      opts.onProgress?.(progressAt(iteration, gradient), f);
+    },
   });
   if (lossCurve.length === 0) lossCurve.push({ epoch: 0, loss: result.f });
   opts.onProgress?.(1, result.f);

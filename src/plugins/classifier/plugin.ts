@@ -92,7 +92,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       try {
         model = await trainAsync(set.data, {
           k: conceptIds.length, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
-          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: Math.max(1, call.timeLeftMs()),
+          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: call.timeLeftMs(),
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
       } catch (e) {
