@@ -1,7 +1,7 @@
 // Trains the benchmark set once with the default options and prints one JSON line, the subject
 // half of benchmark 6 and of the calibration rows (the baseline is bench/sklearn_baseline.py on the
 // arrays writeDataset writes): time, held-out accuracy, Brier score, ECE and saturated scores.
-// Usage: node --import tsx src/ml/classifier/bench-run.ts [DATASET_DIR]
+// Usage: node --import tsx src/ml/classifier/bench-run.ts [DATASET_DIR | --n ROWS]
 // Without DATASET_DIR the set is generated in memory (same seed, same arrays as writeDataset).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,8 +19,9 @@ function load(dir: string): BenchData {
   return { ...meta, x: x.data, y: y.data };
 }
 
-const dir = process.argv[2];
-const data = dir === undefined ? generateBenchData() : load(dir);
+// `--n N`: the synthetic set with N rows instead (row 15, training time vs set size), generated in memory.
+const [arg, value] = process.argv.slice(2);
+const data = arg === undefined ? generateBenchData() : arg === '--n' ? generateBenchData({ n: Number(value) }) : load(arg);
 const { d, k, trainCount: t } = data;
 const started = performance.now();
 const cpu = process.cpuUsage();
