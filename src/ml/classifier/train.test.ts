@@ -164,11 +164,23 @@ describe('train: stopping', () => {
     assert.equal(calls, 3);
   });
 
-  it('stops with reason timeout when the budget runs out', async () => {
-    await assert.rejects(
-      trainAsync(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1000, timeoutMs: 30 }),
-      (err: unknown) => err instanceof TrainingStopped && err.reason === 'timeout',
-    );
+  it('stops with reason timeout when the budget runs out, or when none is left at the start', async () => {
+    // 2,400 rows × 10 concepts need many passes, each well over 1 ms.
+    for (const timeoutMs of [1, 0, -5]) {
+      await assert.rejects(
+        trainAsync(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1000, timeoutMs }),
+        (err: unknown) => err instanceof TrainingStopped && err.reason === 'timeout',
+      );
+    }
+  });
+
+  it('reports progress that never goes back, ending at 1', () => {
+    const fractions: number[] = [];
+    train(blobTrain, { k: 10, mutuallyExclusive: true, onProgress: (f) => void fractions.push(f) });
+    assert.ok(fractions.length > 3);
+    assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), fractions.join(','));
+    assert.equal(fractions[fractions.length - 1], 1);
+    assert.ok(fractions.slice(0, -1).every((f) => f < 1));
   });
 
   it('stops once converged, before the iteration cap, and never runs past the cap', () => {
