@@ -7,8 +7,9 @@
 // paying a full k × d optimizer update for 32 rows; L-BFGS reaches the regularised optimum in a few
 // dozen passes, each a tight pass over X. A converged, regularised fit is also what makes the
 // scores calibrated probabilities, and it uses no randomness, so a set gives the same weights on
-// every machine. Standardising makes one l2 fit every feature; it is folded into the weights on
-// the fly (see effectiveWeights) so X is never copied.
+// every machine. Standardising makes one l2 fit every feature (the used rows are standardised
+// once, in the kernels' own memory: simd.ts).
+import { Stopped } from '../../domain/outcome.js';
 import { minimise } from './lbfgs.js';
 import type { LinearModel, LossPoint } from './model.js';
 import { objectiveOf, type Problem } from './objective.js';
@@ -39,12 +40,14 @@ export interface TrainOptions {
   /** Called after every iteration, at most every 200 ms within one, and with 1 at the end: an
    *  estimate of the fraction done (never decreasing) and the last loss. */
   onProgress?: (fraction: number, loss: number) => void;
-  /** Checked before every block of rows; returning true ends training with TrainingStopped('cancelled'). */
+  /** Checked before every block of rows; returning true ends training with Stopped('cancelled'). */
   shouldStop?: () => boolean;
-  /** Wall-clock budget from the call (0 or less: none left); exceeding it ends training with TrainingStopped('timeout'). */
+  /** Wall-clock budget from the call (0 or less: none left); exceeding it ends training with Stopped('timeout'). */
   timeoutMs?: number;
 }
 
+// The trainer's own defaults, for callers that pass no settings (tests, bench). The API's defaults are
+// the model-type catalog's (linearHeadParams), which PostModelVersions writes into every version.
 // l2 0.01 on standardised features: the calibration optimum on the SpamAssassin and synthetic sets
 // (ADR 0024); 100 iterations is a cap, not the usual run (ADR 0023).
 export const TRAIN_DEFAULTS = { epochs: 100, learningRate: 0.01, l2: 1e-2, batchSize: 32, seed: 1 } as const;
@@ -52,12 +55,8 @@ export const TRAIN_DEFAULTS = { epochs: 100, learningRate: 0.01, l2: 1e-2, batch
 /** Convergence: max |gradient| of the mean objective, and the relative decrease per iteration. */
 export const SOLVER = { gtol: 1e-4, ftol: 1e-7 } as const;
 
-export class TrainingStopped extends Error {
-  constructor(readonly reason: 'cancelled' | 'timeout') {
-    super(reason === 'cancelled' ? 'training was cancelled' : 'training ran out of time');
-    this.name = 'TrainingStopped';
-  }
-}
+/** @deprecated Stopped (src/domain/outcome.ts) is the one class; this name stays until the parallel branches are merged. */
+export const TrainingStopped = Stopped;
 
 /** Trains synchronously (blocks the thread; use it in a worker, or trainAsync on the main thread). */
 export function train(data: TrainData, opts: TrainOptions): LinearModel {
@@ -119,9 +118,9 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
   };
   let lastReport = started;
   const beforeBlock = (): void => {
-    if (opts.shouldStop?.() === true) throw new TrainingStopped('cancelled');
+    if (opts.shouldStop?.() === true) throw new Stopped('cancelled');
     const now = performance.now();
-    if (opts.timeoutMs !== undefined && now - started >= opts.timeoutMs) throw new TrainingStopped('timeout');
+    if (opts.timeoutMs !== undefined && now - started >= opts.timeoutMs) throw new Stopped('timeout');
     if (opts.onProgress && now - lastReport >= 200 && lossCurve.length > 0) {
       lastReport = now;
       opts.onProgress(fraction, lossCurve[lossCurve.length - 1]!.loss);
