@@ -4,7 +4,7 @@ import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { Code } from '../../domain/status-codes.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
-import { TRAIN_DEFAULTS, trainAsync } from '../../ml/classifier/train.js';
+import { trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
@@ -96,7 +96,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       try {
         model = await trainAsync(set.data, {
           k: conceptIds.length, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
-          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: Math.max(1, call.timeLeftMs()),
+          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: call.timeLeftMs(),
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
       } catch (e) {
@@ -104,9 +104,9 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
         if (e instanceof Stopped) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
         throw e;
       }
-      // The trainer may run more epochs than asked on small sets (it needs enough optimizer steps).
+      // num_epochs caps the solver's iterations (about one pass over the data each); it usually converges sooner.
       const epochs = model.lossCurve.length;
-      if (epochs !== s.epochs) call.log(`ran ${epochs} epochs: small training sets get at least ${TRAIN_DEFAULTS.minSteps} optimizer steps`);
+      if (epochs < s.epochs) call.log(`converged after ${epochs} of at most ${s.epochs} iterations`);
       const every = Math.ceil(epochs / LOSS_LINES);
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
