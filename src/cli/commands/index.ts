@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { registerAppsAndKeys } from './apps-keys.js';
+import { registerModels } from './models.js';
+import { registerSession } from './session.js';
+import { registerVersions } from './versions.js';
+
+/** Every client command: a thin client of the public REST API (never the database). */
+export function registerClientCommands(program: Command): void {
+  registerSession(program);
+  registerModels(program);
+  registerVersions(program);
+  program.commandsGroup('Account:');
+  registerAppsAndKeys(program);
+}
