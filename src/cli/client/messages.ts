@@ -70,6 +70,7 @@ export interface ModelTypeField {
   default_value?: unknown;
   required?: boolean;
   placeholder?: string;
+  model_type_enum_options?: { id: string; description?: string; recommended?: boolean; model_type_fields?: ModelTypeField[] }[];
 }
 
 export interface ModelType {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Concept, Model, ModelType } from '../client/messages.js';
+import type { Concept, Model, ModelType, ModelTypeField } from '../client/messages.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { shortTime, statusText } from '../output.js';
@@ -109,7 +109,26 @@ export function registerModels(program: Command): void {
     out.result(r, () => {
       out.record([['id', t.id], ['title', t.title], ['trainable', t.trainable ? 'yes' : 'no'], ['input', (t.input_fields ?? []).join(', ')], ['output', (t.output_fields ?? []).join(', ')], ['description', t.description]]);
       out.line();
-      out.table(['FIELD', 'DEFAULT', 'REQUIRED', 'DESCRIPTION'], (t.model_type_fields ?? []).map((f) => [f.path, f.default_value === undefined ? '' : JSON.stringify(f.default_value), f.required ? 'yes' : '', f.description]), '(no fields)');
+      out.table(['FIELD', 'DEFAULT', 'REQUIRED', 'DESCRIPTION'], fieldRows(t.model_type_fields ?? []), '(no fields)');
     }, () => [t.id]);
   });
+}
+
+/** A type's fields, then each option's own fields under it (a template's hyper-parameters), indented. */
+function fieldRows(fields: readonly ModelTypeField[], indent = ''): (string | undefined)[][] {
+  const rows: (string | undefined)[][] = [];
+  for (const f of fields) {
+    const options = f.model_type_enum_options ?? [];
+    const choice = options.length ? ` one of: ${options.map((o) => `${o.id}${o.recommended ? ' (recommended)' : ''}`).join(', ')}` : '';
+    rows.push([`${indent}${f.path}`, f.default_value === undefined ? '' : JSON.stringify(f.default_value), f.required ? 'yes' : '', `${f.description ?? ''}${choice}`]);
+    for (const o of options) if (o.model_type_fields?.length) rows.push([`${indent}  [${o.id}]`, '', '', o.description], ...fieldRows(o.model_type_fields, `${indent}    `));
+  }
+  return rows;
+}
+
+/** The recommended value of `train_info.params.template` of a type, if it has such a field. */
+export function recommendedTemplate(t: ModelType): string | undefined {
+  const f = (t.model_type_fields ?? []).find((x) => x.path === 'train_info.params.template');
+  const opts = f?.model_type_enum_options ?? [];
+  return (opts.find((o) => o.recommended) ?? (opts.length === 1 ? opts[0] : undefined))?.id;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { Model, ModelVersion } from '../client/messages.js';
+import type { Model, ModelType, ModelVersion } from '../client/messages.js';
+import { recommendedTemplate } from './models.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { shortTime, statusText } from '../output.js';
@@ -55,6 +56,16 @@ export function registerVersions(program: Command): void {
   clientCommand<CreateFlags>(versions, 'create <model>', 'create a version: trainable types queue a training (--wait to watch it)', async ({ api, out }, [model], o) => {
     const params: Record<string, unknown> = { ...(o.param ?? {}) };
     if (o.template) params.template = o.template;
+    else if (params.template === undefined) {
+      // A type that needs a template gets its recommended one, said out loud (the server would refuse none).
+      const { model: m } = await api.get<{ model: Model }>(api.appPath(`/models/${encodeURIComponent(model!)}`), undefined, `reading model ${model}`);
+      const type = m.model_type_id ? await api.get<{ model_type: ModelType }>(api.appPath(`/models/types/${encodeURIComponent(m.model_type_id)}`), undefined, `reading model type ${m.model_type_id}`) : undefined;
+      const t = type ? recommendedTemplate(type.model_type) : undefined;
+      if (t) {
+        params.template = t;
+        out.note(`training template: ${t} (the recommended one of ${m.model_type_id}; --template picks another)`);
+      }
+    }
     if (o.dataset) params.dataset_id = o.dataset;
     if (o.datasetVersion) params.dataset_version_id = o.datasetVersion;
     const version: Record<string, unknown> = {};
@@ -66,7 +77,7 @@ export function registerVersions(program: Command): void {
     }
     if (Object.keys(params).length) version.train_info = { params };
     if (o.description) version.description = o.description;
-    const r = await api.post<{ model: Model }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), { model_versions: [version] });
+    const r = await api.post<{ model: Model }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), { model_versions: [version] }, `creating a version of ${model}`);
     const v = r.model.model_version;
     if (!v) throw new UsageError('the server answered without the new version');
     if (o.wait) {
