@@ -9,6 +9,7 @@ export type Payload = Record<string, string | number>;
 export class Progress {
   private bar: cliProgress.SingleBar | undefined;
   private lastPlain = '';
+  private total = 0;
 
   constructor(
     private readonly stream: NodeJS.WritableStream & { isTTY?: boolean },
@@ -23,6 +24,7 @@ export class Progress {
 
   start(total: number, value: number, payload: Payload): void {
     if (!this.enabled) return;
+    this.total = total;
     if (this.live) {
       this.bar = new cliProgress.SingleBar({ format: this.format, stream: this.stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, barsize: 30, etaBuffer: 20, fps: 10 }, cliProgress.Presets.shades_classic);
       this.bar.start(total, value, payload);
@@ -31,10 +33,11 @@ export class Progress {
 
   update(value: number, payload: Payload, total?: number): void {
     if (!this.enabled) return;
+    if (total !== undefined) this.total = total;
     if (this.bar) {
       if (total !== undefined) this.bar.setTotal(total);
       this.bar.update(value, payload);
-    } else this.print(value, total ?? 0, payload);
+    } else this.print(value, this.total, payload);
   }
 
   /** Ends the bar (left on screen as it last was) so the next line prints below it. */

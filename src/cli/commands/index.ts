@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAppsAndKeys } from './apps-keys.js';
+import { registerInputs } from './inputs.js';
 import { registerModels } from './models.js';
 import { registerSession } from './session.js';
 import { registerVersions } from './versions.js';
@@ -9,6 +10,7 @@ export function registerClientCommands(program: Command): void {
   registerSession(program);
   registerModels(program);
   registerVersions(program);
+  registerInputs(program);
   program.commandsGroup('Account:');
   registerAppsAndKeys(program);
 }
