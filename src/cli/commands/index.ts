@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerAppsAndKeys } from './apps-keys.js';
+import { registerEvaluate } from './evaluate.js';
 import { registerInputs } from './inputs.js';
+import { registerPredict } from './predict.js';
 import { registerModels } from './models.js';
 import { registerSession } from './session.js';
 import { registerVersions } from './versions.js';
@@ -11,6 +13,8 @@ export function registerClientCommands(program: Command): void {
   registerModels(program);
   registerVersions(program);
   registerInputs(program);
+  registerPredict(program);
+  registerEvaluate(program);
   program.commandsGroup('Account:');
   registerAppsAndKeys(program);
 }
