@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAppsAndKeys } from './apps-keys.js';
+import { registerDatasets } from './datasets.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInputs } from './inputs.js';
 import { registerPredict } from './predict.js';
@@ -13,6 +14,7 @@ export function registerClientCommands(program: Command): void {
   registerModels(program);
   registerVersions(program);
   registerInputs(program);
+  registerDatasets(program);
   registerPredict(program);
   registerEvaluate(program);
   program.commandsGroup('Account:');
