@@ -62,6 +62,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `modelkeep models list | head -1`: the reader went away; that is the end of the output, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     // Only set: serve and worker keep running after their action returns.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAppsAndKeys } from './apps-keys.js';
+import { registerCompletion } from './completion.js';
 import { registerDatasets } from './datasets.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInputs } from './inputs.js';
@@ -19,4 +20,6 @@ export function registerClientCommands(program: Command): void {
   registerEvaluate(program);
   program.commandsGroup('Account:');
   registerAppsAndKeys(program);
+  program.commandsGroup('Shell:');
+  registerCompletion(program);
 }
