@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerClientCommands } from './commands/index.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, UsageError } from './errors.js';
 import { registerOpsCommands } from './ops-commands.js';
 import { packageVersion } from './version.js';
 
@@ -14,7 +14,9 @@ export function buildProgram(): Command {
   const program = new Command('modelkeep')
     .description("a self-hosted server for Clarifai's v2 model API, and a client for it")
     .version(packageVersion(), '-V, --version', 'print the version of this modelkeep')
-    .helpCommand('help [command]', "show a command's options and examples")
+    // Program options only before the command: `predict --version <id>` is predict's own option.
+    .enablePositionalOptions()
+    .helpCommand(false)
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText(
@@ -32,6 +34,19 @@ Exit codes: 0 ok, 1 the server refused (its status on stderr) or could not be re
     );
   registerOpsCommands(program);
   registerClientCommands(program);
+  program.commandsGroup('Commands:');
+  program
+    .command('help [command...]')
+    .description("show a command's options and examples (e.g. `modelkeep help versions create`)")
+    .action((words: string[]) => {
+      let cmd: Command = program;
+      for (const w of words) {
+        const sub = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));
+        if (!sub) throw new UsageError(`no command '${[...words.slice(0, words.indexOf(w)), w].join(' ')}': \`modelkeep help\` lists them`);
+        cmd = sub;
+      }
+      cmd.outputHelp();
+    });
   // Every subcommand reports usage mistakes the same way (exit 2 via exitOverride) and suggests the
   // nearest option or command.
   const walk = (c: Command): void => {
