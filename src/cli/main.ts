@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerClientCommands } from './commands/index.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { registerOpsCommands } from './ops-commands.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../app/version.js';
 
 /**
  * `modelkeep`: the server's own commands (serve, worker, migrate, export, import, backup, restore)

@@ -64,6 +64,27 @@ const write = (t: string): void => {
   process.stdout.write(t);
 };
 
+/** Rows and bytes of an export / import as a live line on a terminal; nothing extra on a pipe (the last line says it all). */
+async function withArchiveProgress<T>(verb: string, run: (progress: (rows: number, bytes: number) => void, print: (t: string) => void) => Promise<T>): Promise<T> {
+  const { Progress } = await import('./progress.js');
+  const bar = new Progress(process.stderr, `${verb} {rows} lines | {mb} MB`, () => '');
+  let shown = 0;
+  // What the command prints waits until the bar is finished, so the two never share a line.
+  const held: string[] = [];
+  bar.start(0, 0, { rows: 0, mb: '0.0' });
+  try {
+    return await run((rows, bytes) => {
+      // Redrawing is throttled by cli-progress; skip building payloads for every row of a large app.
+      if (rows - shown < 50 && rows > 1) return;
+      shown = rows;
+      bar.update(0, { rows, mb: (bytes / 1e6).toFixed(1) });
+    }, (t) => held.push(t));
+  } finally {
+    bar.stop();
+    for (const t of held) write(t);
+  }
+}
+
 /** Runs one archive / backup command, turning its own errors into exit codes (2 usage, 1 otherwise). */
 async function archiveAction(name: string, cmd: Command, run: (cfg: Config, flags: ArchiveFlags) => Promise<void>): Promise<void> {
   const o = cmd.opts() as ArchiveFlags;
@@ -110,7 +131,10 @@ export function registerOpsCommands(program: Command): void {
       .option('--app <user/app>', 'the app to export')
       .option('--out <file>', 'the file to write (written to <file>.partial, renamed when complete)')
       .addHelpText('after', '\nExample:\n  modelkeep export --app admin/pets --out pets.jsonl.gz'),
-  ).action(async (_o, cmd: Command) => archiveAction('export', cmd, async (cfg, f) => (await import('./archive.js')).exportCommand(cfg, f, write)));
+  ).action(async (_o, cmd: Command) => archiveAction('export', cmd, async (cfg, f) => {
+    const { exportCommand } = await import('./archive.js');
+    await withArchiveProgress('exporting', (p, print) => exportCommand(cfg, f, print, p));
+  }));
   addSettingOptions(
     program
       .command('import')
@@ -118,7 +142,10 @@ export function registerOpsCommands(program: Command): void {
       .option('--in <file>', 'the export file (gzipped or plain JSON Lines)')
       .option('--as <user/app>', 'import under another user / app id')
       .addHelpText('after', '\nExample:\n  modelkeep import --in pets.jsonl.gz --as admin/pets-copy'),
-  ).action(async (_o, cmd: Command) => archiveAction('import', cmd, async (cfg, f) => (await import('./archive.js')).importCommand(cfg, f, write)));
+  ).action(async (_o, cmd: Command) => archiveAction('import', cmd, async (cfg, f) => {
+    const { importCommand } = await import('./archive.js');
+    await withArchiveProgress('importing', (p, print) => importCommand(cfg, f, print, p));
+  }));
   addSettingOptions(
     program
       .command('backup')

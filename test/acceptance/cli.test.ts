@@ -74,8 +74,10 @@ describe('modelkeep CLI', () => {
     const list = await json<{ name: string; current: boolean; app: string }[]>(['context', 'list']);
     assert.deepEqual(list.map((c) => [c.name, c.current, c.app]), [['local', true, `${USER}/pets`]]);
     assert.doesNotMatch(JSON.stringify(list), new RegExp(PAT), 'context list never shows the token');
-    const me = await json<{ user: string; app: string; context: string; server_ok: boolean }>(['whoami']);
-    assert.deepEqual([me.user, me.app, me.context, me.server_ok], [USER, `${USER}/pets`, 'local', true]);
+    const me = await json<{ user: string; app: string; context: string; server_ok: boolean; server_version: string }>(['whoami']);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    assert.deepEqual([me.user, me.app, me.context, me.server_ok, me.server_version], [USER, `${USER}/pets`, 'local', true, pkg.version]);
+    assert.match((await ok(['whoami'])).stdout, new RegExp(`^server\\s+${server.restBase} \\(modelkeep ${pkg.version.replace(/\./g, '\\.')}\\)$`, 'm'));
   });
 
   it('flags win over env, env over the context', async () => {
@@ -225,6 +227,21 @@ describe('modelkeep CLI', () => {
     const gone = await mk(['models', 'get', 'nodata']);
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /21200/);
+  });
+});
+
+describe('export / import progress', () => {
+  it('a live line of lines and bytes on a terminal; only the result on a pipe', async () => {
+    const db = { MODELKEEP_DATA_DIR: path.join(dir, 'data'), MODELKEEP_LOG_LEVEL: 'silent' };
+    const tty = await ok(['export', '--app', `${USER}/pets`, '--out', path.join(dir, 'a.jsonl.gz')], db, { tty: true });
+    assert.match(tty.stdout, /exporting \d+ lines \| \d+\.\d MB/);
+    assert.match(tty.stdout, new RegExp(`exported ${USER}/pets to .*a\\.jsonl\\.gz: \\d+ rows`));
+    const piped = await ok(['export', '--app', `${USER}/pets`, '--out', path.join(dir, 'b.jsonl.gz')], db);
+    assert.equal(piped.stderr, '');
+    assert.match(piped.stdout, /^exported [^\n]+\n$/);
+    const imported = await ok(['import', '--in', path.join(dir, 'b.jsonl.gz'), '--as', `${USER}/pets-copy`], { MODELKEEP_DATA_DIR: path.join(dir, 'data3'), MODELKEEP_LOG_LEVEL: 'silent' }, { tty: true });
+    assert.match(imported.stdout, /importing \d+ lines/);
+    assert.match(imported.stdout, new RegExp(`imported ${USER}/pets as ${USER}/pets-copy`));
   });
 });
 

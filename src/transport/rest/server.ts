@@ -26,6 +26,8 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
+  version?: string;
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -110,7 +112,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     }
   });
 
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
   const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => unknown }>[] = [];
