@@ -37,6 +37,9 @@ export async function waitForVersion(api: Api, out: Printer, model: string, vers
       const pct = phase === 'trained' ? 100 : (v.status.percent_completed ?? 0);
       let detail = v.status.details ?? v.status.description ?? '';
       let epochs = '';
+      // While training the status says "Training: 40% done, loss 0.1234."; the log has epoch lines.
+      const loss = /loss ([\d.eE+-]+)/.exec(detail);
+      if (phase === 'training' && loss) detail = `loss ${Number(loss[1]).toFixed(4)}`;
       if (phase === 'training') {
         const logs = await api.get<{ log_entries: LogEntry[] }>(`${versionPath(api, model, versionId)}/training/logs`, { per_page: 5 }).catch(() => ({ log_entries: [] }));
         const e = latestEpoch(logs.log_entries.map((l) => l.message));
