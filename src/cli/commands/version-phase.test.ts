@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isTerminal, latestEpoch, trainedSummary, trainingPhase } from './version-phase.js';
+import { isTerminal, latestEpoch, statusLoss, trainedSummary, trainingPhase } from './version-phase.js';
 
 describe('version phase', () => {
   it('maps every training status to a phase', () => {
@@ -23,6 +23,12 @@ describe('version phase', () => {
     const lines = ['2026-01-01T00:00:00.000Z training softmax head', '2026-01-01T00:00:01.000Z epoch 10/50 loss 0.500000', '2026-01-01T00:00:02.000Z epoch 20/50 loss 0.250000', 'done'];
     assert.deepEqual(latestEpoch(lines), { epoch: 20, of: 50, loss: 0.25 });
     assert.equal(latestEpoch(['nothing here']), undefined);
+  });
+
+  it('reads the loss of a training status, sentence full stop and all', () => {
+    assert.equal(statusLoss('Training: 40% done, loss 0.1234.'), 0.1234);
+    assert.equal(statusLoss('Training: 1% done, loss 1.5e-3.'), 0.0015);
+    assert.equal(statusLoss('Training started.'), undefined);
   });
 
   it('summarises a finished training with duration and inputs', () => {

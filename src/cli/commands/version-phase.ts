@@ -23,10 +23,16 @@ export const isTerminal = (p: Phase): boolean => p === 'trained' || p === 'faile
 /** "epoch 12/50 loss 0.234567" from the newest such line of a training log, if any. */
 export function latestEpoch(lines: readonly string[]): { epoch: number; of: number; loss: number } | undefined {
   for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /epoch (\d+)\/(\d+) loss ([\d.eE+-]+)/.exec(lines[i]!);
+    const m = /epoch (\d+)\/(\d+) loss (\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(lines[i]!);
     if (m) return { epoch: Number(m[1]), of: Number(m[2]), loss: Number(m[3]) };
   }
   return undefined;
+}
+
+/** The loss in a training status ("Training: 40% done, loss 0.1234."), if it says one. */
+export function statusLoss(details: string): number | undefined {
+  const m = /loss (\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(details);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Seconds from creation to completion, when both are known. */

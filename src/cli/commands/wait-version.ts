@@ -3,7 +3,7 @@ import type { LogEntry, ModelVersion } from '../client/messages.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Printer } from '../output.js';
 import { Progress } from '../progress.js';
-import { isTerminal, latestEpoch, trainedSummary, trainingPhase } from './version-phase.js';
+import { isTerminal, latestEpoch, statusLoss, trainedSummary, trainingPhase } from './version-phase.js';
 
 export const versionPath = (api: Api, model: string, version: string): string => api.appPath(`/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`);
 
@@ -37,9 +37,8 @@ export async function waitForVersion(api: Api, out: Printer, model: string, vers
       const pct = phase === 'trained' ? 100 : (v.status.percent_completed ?? 0);
       let detail = v.status.details ?? v.status.description ?? '';
       let epochs = '';
-      // While training the status says "Training: 40% done, loss 0.1234."; the log has epoch lines.
-      const loss = /loss ([\d.eE+-]+)/.exec(detail);
-      if (phase === 'training' && loss) detail = `loss ${Number(loss[1]).toFixed(4)}`;
+      const loss = statusLoss(detail);
+      if (phase === 'training' && loss !== undefined) detail = `loss ${loss.toFixed(4)}`;
       if (phase === 'training') {
         const logs = await api.get<{ log_entries: LogEntry[] }>(`${versionPath(api, model, versionId)}/training/logs`, { per_page: 5 }).catch(() => ({ log_entries: [] }));
         const e = latestEpoch(logs.log_entries.map((l) => l.message));
