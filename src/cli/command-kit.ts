@@ -42,7 +42,8 @@ export function clientCommand<O extends object = Record<string, unknown>>(
     if (opts.json && opts.quiet) throw new UsageError('--json and --quiet do not go together: pick one');
     const env = process.env;
     const conn = resolveConnection(readConfigFile(configPath(env)), env, opts);
-    await action({ api: new Api(conn.url, conn.pat, conn.app), out: new Printer(opts), conn, env }, args, opts);
+    const label = `modelkeep ${[...ancestry(command)].join(' ')}`;
+    await action({ api: new Api(conn.url, conn.pat, conn.app, undefined, label), out: new Printer(opts), conn, env }, args, opts);
   });
   return cmd;
 }
@@ -77,4 +78,10 @@ export function unitFloat(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`expected a number from 0 to 1 (got ${JSON.stringify(value)})`);
   return n;
+}
+
+/** "versions create" for the versions create command (the program's own name left out). */
+function* ancestry(c: Command): Generator<string> {
+  if (c.parent?.parent) yield* ancestry(c.parent);
+  yield c.name();
 }

@@ -25,6 +25,8 @@ export class Api {
     private readonly pat: string,
     readonly app: AppRef | undefined,
     private readonly timeoutMs = 60_000,
+    /** What failed, in the user's words ("modelkeep models get"), when a call names nothing better. */
+    private readonly label?: string,
   ) {}
 
   /** `/v2/users/{user}/apps/{app}{rest}`; needs an app from --app, MODELKEEP_APP or the context. */
@@ -38,23 +40,24 @@ export class Api {
     return `/v2/users/${enc(this.app?.userId ?? 'me')}${rest}`;
   }
 
-  get<T>(path: string, query?: Query, what = `GET ${path}`): Promise<T> {
+  get<T>(path: string, query?: Query, what?: string): Promise<T> {
     return this.call<T>('GET', path, { query, what });
   }
 
-  post<T>(path: string, body: unknown, what = `POST ${path}`): Promise<T> {
+  post<T>(path: string, body: unknown, what?: string): Promise<T> {
     return this.call<T>('POST', path, { body, what });
   }
 
-  patch<T>(path: string, body: unknown, what = `PATCH ${path}`): Promise<T> {
+  patch<T>(path: string, body: unknown, what?: string): Promise<T> {
     return this.call<T>('PATCH', path, { body, what });
   }
 
-  delete<T>(path: string, body?: unknown, what = `DELETE ${path}`): Promise<T> {
+  delete<T>(path: string, body?: unknown, what?: string): Promise<T> {
     return this.call<T>('DELETE', path, { body, what });
   }
 
   async call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; what?: string } = {}): Promise<T> {
+    const what = opts.what ?? this.label ?? `${method} ${path}`;
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) {
       if (v === undefined) continue;
@@ -76,11 +79,11 @@ export class Api {
     try {
       body = text ? (JSON.parse(text) as { status?: Status }) : {};
     } catch {
-      throw new CliError(`${opts.what ?? `${method} ${path}`}: the server answered HTTP ${res.status} with a body that is not JSON; is ${this.baseUrl} a modelkeep server?`, 1);
+      throw new CliError(`${what}: the server answered HTTP ${res.status} with a body that is not JSON; is ${this.baseUrl} a modelkeep server?`, 1);
     }
     const status = body.status;
     if (!res.ok || (status && !OK_CODES.has(status.code))) {
-      throw new ApiCallError(res.status, status ?? { code: 0, description: `HTTP ${res.status}` }, opts.what ?? `${method} ${path}`);
+      throw new ApiCallError(res.status, status ?? { code: 0, description: `HTTP ${res.status}` }, what);
     }
     return body as T;
   }

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import type { Concept, Model, ModelType, ModelTypeField } from '../client/messages.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
+import { stateText } from './version-phase.js';
 import { shortTime, statusText } from '../output.js';
 
 const SORTS = { name: 'sort_by_name', created: 'sort_by_created_at', modified: 'sort_by_modified_at', inputs: 'sort_by_num_inputs' } as const;
 
-const modelRow = (m: Model) => [m.id, m.model_type_id, m.model_version?.id ?? '', statusText(m.model_version?.status), shortTime(m.modified_at ?? m.created_at), m.description];
+const modelRow = (m: Model) => [m.id, m.model_type_id, m.model_version?.id ?? '', stateText(m.model_version?.status), shortTime(m.modified_at ?? m.created_at), m.description];
 
 /** models list|get|create|patch|delete, concepts list|create, types list|get. */
 export function registerModels(program: Command): void {
@@ -28,7 +29,7 @@ export function registerModels(program: Command): void {
         page: o.page,
         per_page: o.perPage,
       });
-      out.result(r, () => out.table(['ID', 'TYPE', 'VERSION', 'STATUS', 'MODIFIED', 'DESCRIPTION'], r.models.map(modelRow)), () => r.models.map((m) => m.id));
+      out.result(r, () => out.table(['ID', 'TYPE', 'LATEST VERSION', 'STATE', 'MODIFIED', 'DESCRIPTION'], r.models.map(modelRow)), () => r.models.map((m) => m.id));
     },
   )
     .option('--name <pattern>', 'name matches (SQL LIKE wildcards % and _)')

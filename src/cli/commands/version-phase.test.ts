@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isTerminal, latestEpoch, statusLoss, trainedSummary, trainingPhase } from './version-phase.js';
+import { isTerminal, latestEpoch, stateText, statusLoss, trainedSummary, trainingPhase } from './version-phase.js';
 
 describe('version phase', () => {
   it('maps every training status to a phase', () => {
@@ -17,6 +17,10 @@ describe('version phase', () => {
       assert.equal(trainingPhase({ code }), phase, String(code));
       assert.equal(isTerminal(trainingPhase({ code })), terminal, String(code));
     }
+  });
+
+  it('names the state for tables', () => {
+    assert.deepEqual([{ code: 21100 }, { code: 21101, percent_completed: 40 }, { code: 21103 }, { code: 21117 }, undefined].map(stateText), ['trained', 'training 40%', 'queued', 'failed 21117', '']);
   });
 
   it('reads the newest epoch line of a log', () => {

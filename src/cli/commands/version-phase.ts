@@ -29,6 +29,14 @@ export function latestEpoch(lines: readonly string[]): { epoch: number; of: numb
   return undefined;
 }
 
+/** A version's state for tables: "trained", "training 40%", "queued", "untrained", "failed 21117". */
+export function stateText(s: Status | undefined): string {
+  if (!s) return '';
+  const p = trainingPhase(s);
+  if (p === 'training') return `training ${s.percent_completed ?? 0}%`;
+  return p === 'failed' ? `failed ${s.code}` : p;
+}
+
 /** The loss in a training status ("Training: 40% done, loss 0.1234."), if it says one. */
 export function statusLoss(details: string): number | undefined {
   const m = /loss (\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(details);

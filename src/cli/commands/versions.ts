@@ -4,10 +4,10 @@ import { recommendedTemplate } from './models.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { shortTime, statusText } from '../output.js';
-import { trainingSeconds } from './version-phase.js';
+import { stateText, trainingSeconds } from './version-phase.js';
 import { printLogs, versionPath, waitForVersion } from './wait-version.js';
 
-const versionRow = (v: ModelVersion) => [v.id, statusText(v.status), v.status.percent_completed ? `${v.status.percent_completed}%` : '', v.active_concept_count ?? '', v.total_input_count ?? '', shortTime(v.created_at), v.description];
+const versionRow = (v: ModelVersion) => [v.id, stateText(v.status), v.active_concept_count ?? '', v.total_input_count ?? '', shortTime(v.created_at), v.description];
 
 interface CreateFlags {
   concepts?: string[];
@@ -26,7 +26,7 @@ export function registerVersions(program: Command): void {
   const versions = program.command('versions').description("a model's versions: train, watch, inspect, change, delete");
   clientCommand<{ page?: number; perPage?: number }>(versions, 'list <model>', "a model's versions, newest first", async ({ api, out }, [model], o) => {
     const r = await api.get<{ model_versions: ModelVersion[] }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), { page: o.page, per_page: o.perPage });
-    out.result(r, () => out.table(['ID', 'STATUS', 'PROGRESS', 'CONCEPTS', 'INPUTS', 'CREATED', 'DESCRIPTION'], r.model_versions.map(versionRow)), () => r.model_versions.map((v) => v.id));
+    out.result(r, () => out.table(['ID', 'STATE', 'CONCEPTS', 'INPUTS', 'CREATED', 'DESCRIPTION'], r.model_versions.map(versionRow)), () => r.model_versions.map((v) => v.id));
   })
     .option('--page <n>', 'page number', positiveInt)
     .option('--per-page <n>', 'versions a page', positiveInt);
