@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { runClient } from '../helpers/cli-client.js';
 import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
 
@@ -24,6 +26,7 @@ const ok = async (args: string[], extra: Record<string, string> = {}, opts: Para
   assert.equal(r.code, 0, `modelkeep ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
   return r;
 };
+const runClientShell = async (script: string): Promise<string> => (await promisify(execFile)('bash', ['-c', script])).stdout.trim();
 const json = async <T = any>(args: string[]): Promise<T> => JSON.parse((await ok([...args, '--json'])).stdout) as T;
 
 before(async () => {
@@ -165,6 +168,9 @@ describe('modelkeep CLI', () => {
     assert.equal(v.model_version.train_info.params.seed, 1);
     const logs = await ok(['versions', 'logs', 'sentiment', version]);
     assert.match(logs.stdout, /epoch \d+\/\d+ loss/);
+    const followed = await ok(['versions', 'logs', 'sentiment', version, '--follow', '--interval', '100']);
+    assert.equal(followed.stdout, logs.stdout, '--follow on a finished training prints the log once and ends');
+    assert.match(followed.stdout, /trained on 15 inputs/);
   });
 
   it('versions create --wait on a terminal draws a live bar', async () => {
@@ -206,6 +212,31 @@ describe('modelkeep CLI', () => {
     assert.match(r.stdout, /^positive\s+\d+\s+\d+\s/m);
     assert.match(r.stdout, /Confusion matrix \(rows: actual, columns: predicted\)\n\s+positive\s+negative|Confusion matrix \(rows: actual, columns: predicted\)\n\s+negative\s+positive/);
     assert.doesNotMatch(r.stdout + r.stderr, ESC);
+  });
+
+  it('contexts: use, set-app, delete; inputs delete; shell completion', async () => {
+    await ok(['login', '--url', server.restBase, '--pat', PAT, '--name', 'second']);
+    assert.equal((await json<{ context: string; app: null }>(['whoami'])).context, 'second');
+    const noApp = await mk(['models', 'list']);
+    assert.equal(noApp.code, 2);
+    assert.match(noApp.stderr, /this command needs an app: pass --app/);
+    await ok(['context', 'set-app', `${USER}/pets`]);
+    await ok(['models', 'list']);
+    await ok(['context', 'use', 'local']);
+    await ok(['context', 'delete', 'second']);
+    assert.deepEqual((await json<{ name: string }[]>(['context', 'list'])).map((c) => c.name), ['local']);
+    assert.equal(statSync(cfgFile()).mode & 0o777, 0o600, 'still 0600 after rewrites');
+    const ids = (await ok(['inputs', 'upload', '-', '-q'], {}, { input: 'to delete 1\nto delete 2\n' })).stdout.trim().split('\n');
+    assert.equal((await mk(['inputs', 'delete', ...ids])).code, 2, 'a delete needs --yes');
+    await ok(['inputs', 'delete', ...ids, '--yes']);
+    assert.equal((await mk(['inputs', 'get', ids[0]!])).code, 1);
+    const script = (await ok(['completion', 'bash'])).stdout;
+    const file = path.join(dir, 'completion.bash');
+    writeFileSync(file, script);
+    const complete = (words: string) => runClientShell(`source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _modelkeep_complete; echo "\${COMPREPLY[*]}"`);
+    assert.equal(await complete('modelkeep vers'), 'versions');
+    assert.equal(await complete('modelkeep versions create --wa'), '--wait');
+    assert.match(await complete('modelkeep inputs ""'), /^upload list get delete status/);
   });
 
   it('models, versions and datasets commands round-trip through the API', async () => {
