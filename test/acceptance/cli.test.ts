@@ -215,7 +215,7 @@ describe('modelkeep CLI', () => {
   });
 
   it('contexts: use, set-app, delete; inputs delete; shell completion', async () => {
-    await ok(['login', '--url', server.restBase, '--pat', PAT, '--name', 'second']);
+    await ok(['login', '--url', server.restBase, '--pat', '-', '--name', 'second'], {}, { input: `${PAT}\n` });
     assert.equal((await json<{ context: string; app: null }>(['whoami'])).context, 'second');
     const noApp = await mk(['models', 'list']);
     assert.equal(noApp.code, 2);

@@ -30,7 +30,7 @@ export function registerEvaluate(program: Command): void {
   })
     .option('-w, --wait', 'wait for the evaluation and print its metrics')
     .option('--folds <n>', 'number of cross-validation folds (default 5)', positiveInt)
-    .option('--interval <ms>', 'how often --wait asks the server (default 500)', positiveInt, 500)
+    .option('--interval <ms>', 'how often --wait asks the server', positiveInt, 500)
     .addHelpText('after', '\nNeeds 2+ concepts and 5+ inputs labelled with each.\n\nExample:\n  modelkeep evaluate sentiment 3f0c… --wait');
 }
 

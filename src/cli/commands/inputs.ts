@@ -39,9 +39,9 @@ export function registerInputs(program: Command): void {
   })
     .option('--concepts <ids>', 'label every input with these concepts too (comma-separated)', list)
     .option('--skip-existing', 'give inputs ids from their content and skip those already in the app (resume an upload)')
-    .option('--parallel <n>', 'requests in flight at once (default 4)', positiveInt, 4)
+    .option('--parallel <n>', 'requests in flight at once', positiveInt, 4)
     .option('--no-wait', 'do not wait for the server to process the inputs')
-    .option('--interval <ms>', 'how often to check processing (default 500)', positiveInt, 500)
+    .option('--interval <ms>', 'how often to check processing', positiveInt, 500)
     .addHelpText(
       'after',
       `

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { Api } from '../client/api.js';
 import { formatAppRef, parseAppRef } from '../client/app-ref.js';
@@ -15,13 +16,15 @@ export function registerSession(program: Command): void {
     .command('login')
     .description('check a server URL and token, and save them as a named context (the current one from now on)')
     .addOption(new Option('--url <url>', 'server REST URL').env('MODELKEEP_URL').default('http://127.0.0.1:8080'))
-    .addOption(new Option('--pat <token>', 'personal access token (printed by the first `modelkeep serve`)').env('MODELKEEP_PAT'))
+    .addOption(new Option('--pat <token>', 'personal access token (printed by the first `modelkeep serve`); - reads it from stdin').env('MODELKEEP_PAT'))
     .option('--app <user/app>', 'default app for commands that need one')
     .option('--name <context>', 'name of the context to save', 'default')
     .addHelpText('after', `\nThe context is saved in ~/.config/modelkeep/config.json (mode 0600; MODELKEEP_CONFIG moves it).\n\nExample:\n  modelkeep login --url http://127.0.0.1:8080 --pat 0569fbb3… --app admin/pets --name local`)
     .action(async (opts: { url: string; pat?: string; app?: string; name: string }) => {
       const name = checkContextName(opts.name);
-      if (!opts.pat) throw new UsageError('give the token: modelkeep login --pat <token> (or set MODELKEEP_PAT)');
+      // `--pat -` keeps the token out of shell history and the process list.
+      if (opts.pat === '-') opts.pat = readFileSync(0, 'utf8').split(/\r?\n/)[0]?.trim();
+      if (!opts.pat) throw new UsageError('give the token: modelkeep login --pat <token> (or --pat - to read it from stdin, or set MODELKEEP_PAT)');
       const url = normaliseUrl(opts.url);
       const app = opts.app ? parseAppRef(opts.app) : undefined;
       const api = new Api(url, opts.pat, app);

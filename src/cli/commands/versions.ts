@@ -98,18 +98,18 @@ export function registerVersions(program: Command): void {
     .option('--dataset-version <id>', 'train on this frozen dataset version')
     .option('--description <text>', 'what changed in this version')
     .option('-w, --wait', 'wait for the training to end, with a progress bar')
-    .option('--interval <ms>', 'how often --wait asks the server (default 500)', positiveInt, 500)
+    .option('--interval <ms>', 'how often --wait asks the server', positiveInt, 500)
     .addHelpText('after', '\nExamples:\n  modelkeep versions create pets --concepts cat,dog --exclusive --param seed=1 --wait\n  modelkeep versions create sentiment --concepts positive,negative --template modelkeep_text_logreg');
 
   clientCommand<{ interval: number }>(versions, 'wait <model> <version>', 'wait for a training to end, with a progress bar (Ctrl-C stops waiting, not the training)', async ({ api, out }, [model, id], o) => {
     await waitForVersion(api, out, model!, id!, o.interval);
-  }).option('--interval <ms>', 'how often to ask the server (default 500)', positiveInt, 500);
+  }).option('--interval <ms>', 'how often to ask the server', positiveInt, 500);
 
   clientCommand<{ follow?: boolean; interval: number }>(versions, 'logs <model> <version>', "a version's training log", async ({ api, out }, [model, id], o) => {
     await printLogs(api, out, model!, id!, Boolean(o.follow), o.interval);
   })
     .option('-f, --follow', 'keep printing new lines until the training ends')
-    .option('--interval <ms>', 'how often --follow asks the server (default 1000)', positiveInt, 1000);
+    .option('--interval <ms>', 'how often --follow asks the server', positiveInt, 1000);
 
   clientCommand<{ description?: string; maxConcepts?: number; minValue?: number; metadata?: Record<string, unknown>; action: string }>(
     versions,
