@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { Concept, Model, ModelType, ModelTypeField } from '../client/messages.js';
+import type { ModelTypeField } from '../../gen/api.js';
+import type { Concept, Model, ModelType } from '../client/messages.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { stateText } from './version-phase.js';
@@ -121,7 +122,7 @@ function fieldRows(fields: readonly ModelTypeField[], indent = ''): (string | un
   for (const f of fields) {
     const options = f.model_type_enum_options ?? [];
     const choice = options.length ? ` one of: ${options.map((o) => `${o.id}${o.recommended ? ' (recommended)' : ''}`).join(', ')}` : '';
-    rows.push([`${indent}${f.path}`, f.default_value === undefined ? '' : JSON.stringify(f.default_value), f.required ? 'yes' : '', `${f.description ?? ''}${choice}`]);
+    rows.push([`${indent}${f.path ?? ''}`, f.default_value === undefined ? '' : JSON.stringify(f.default_value), f.required ? 'yes' : '', `${f.description ?? ''}${choice}`]);
     for (const o of options) if (o.model_type_fields?.length) rows.push([`${indent}  [${o.id}]`, '', '', o.description], ...fieldRows(o.model_type_fields, `${indent}    `));
   }
   return rows;
