@@ -23,6 +23,8 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
+  version?: string;
 }
 
 const noSchemas = (): never => {
@@ -51,7 +53,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   parseEveryBodyAsJson(app);
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
