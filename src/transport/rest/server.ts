@@ -13,6 +13,7 @@ import { httpStatusFor } from './http-status.js';
 import { routePath } from './route-paths.js';
 import { OnDemandRoutes, splitRoutes, type RouteSpec } from './on-demand-routes.js';
 import { clientErrorHandler, frameworkAnswer, frameworkBody } from './framework-errors.js';
+import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -110,6 +111,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     }
   });
 
+  registerConsole(app);
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
