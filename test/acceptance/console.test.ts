@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, overflowsHorizontally, seriousA11yViolations, shot } from '../helpers/browser.js';
+import { startTestServer, TEST_PAT, type TestServer } from '../helpers/server.js';
+
+/**
+ * The console in a real browser against a real server: the issue-15 flow — sign in, create an app,
+ * upload labelled texts, create a model and a version from the generated form, watch it train to
+ * TRAINED with the loss curve drawn, evaluate and see the matrix, predict, patch the version's
+ * params and see predictions change, make a key, revoke it and see the console sign out.
+ */
+const CATS = ['a cat asleep on the sofa', 'the cat purrs softly', 'my kitten chases a ball of yarn', 'a cat drinks milk', 'the kitty climbs the curtains', 'a fluffy cat meows at night'];
+const DOGS = ['a dog barks at the mailman', 'the puppy fetches the stick', 'my dog wags its tail', 'a dog runs in the park', 'the hound sniffs the trail', 'a big dog howls at the moon'];
+const WAIT = { timeout: 60_000 };
+
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run does)`;
+
+describe('web console in Chromium', { skip }, () => {
+  let server: TestServer;
+  let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let origin: string;
+
+  before(async () => {
+    // The console as `npm run build` makes it (a couple of seconds), so the test never runs a stale build.
+    const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.mjs'], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    server = await startTestServer();
+    origin = `http://127.0.0.1:${server.httpPort}`;
+    // axe-core is injected as a script: the console's CSP (script-src 'self') would refuse it.
+    chrome = await launchChromium({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
+    page.setDefaultTimeout(30_000);
+  });
+  after(async () => {
+    await chrome?.close();
+    await server?.close();
+  });
+
+  const a11y = async (what: string) => assert.deepEqual(await seriousA11yViolations(page), [], `axe-core on ${what}`);
+  const chipText = () => page.locator('h1 .chip').innerText();
+
+  it('signs in: a wrong token is refused with its Clarifai code, the right one opens the apps', async () => {
+    await page.goto(`${origin}/`);
+    await page.getByLabel('Personal access token').fill('not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const error = page.getByRole('alert');
+    await error.waitFor();
+    assert.match(await error.innerText(), /^11\d{3} /);
+    await shot(page, '01-sign-in-refused');
+    await a11y('the sign-in page');
+    await page.getByLabel('Personal access token').fill(TEST_PAT);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Apps', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('modelkeep.pat')), TEST_PAT);
+  });
+
+  it('creates an app, and shows a refused one with its code and details', async () => {
+    await page.getByLabel('App id').fill('bad id!');
+    await page.getByRole('button', { name: 'Create app' }).click();
+    const error = page.locator('form .error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /^\d{5} /);
+    await page.getByLabel('App id').fill('pets');
+    await page.getByLabel('Description', { exact: true }).fill('cats and dogs');
+    await page.getByRole('button', { name: 'Create app' }).click();
+    await page.getByRole('link', { name: 'pets' }).waitFor();
+    await shot(page, '02-apps');
+    await a11y('the apps page');
+  });
+
+  it('uploads labelled texts from the data page and shows them processed', async () => {
+    await page.goto(`${origin}/console/apps/pets/inputs`);
+    for (const [texts, concept] of [[CATS, 'cat'], [DOGS, 'dog']] as const) {
+      await page.getByLabel('Texts (one input per line)').fill(texts.join('\n'));
+      await page.getByLabel('Concepts for every input').fill(concept);
+      await page.getByRole('button', { name: /^Upload \d+ input/ }).click();
+      await page.getByLabel('Texts (one input per line)').and(page.locator(':text-is("")')).or(page.locator('#upload-text:empty')).first().waitFor();
+    }
+    await page.waitForFunction(() => document.querySelectorAll('.input-card').length === 12, undefined, WAIT);
+    await page.waitForFunction(() => [...document.querySelectorAll('.input-card .chip')].every((c) => c.textContent === 'processed'), undefined, WAIT);
+    await shot(page, '03-data');
+    await a11y('the data page');
+  });
+
+  it('creates a model, then a version from the generated form, and watches it train with the loss curve', async () => {
+    await page.goto(`${origin}/console/apps/pets`);
+    await page.getByLabel('Model id').fill('pets-clf');
+    await page.getByLabel('Model type', { exact: true }).last().selectOption('text-classifier');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await page.waitForURL(/\/console\/apps\/pets\/models\/pets-clf$/);
+    await page.getByRole('link', { name: 'New version' }).click();
+    await page.getByLabel('concepts (required)').waitFor();
+    // The form comes from the type's model_type_fields: the template's hyper-parameters are in it.
+    await page.getByLabel('num_epochs').waitFor();
+    // Submitting without the required concepts says so on the field, and sends nothing.
+    await page.getByRole('button', { name: 'Create version' }).click();
+    assert.match(await page.locator('.field-error').first().innerText(), /concepts is required/);
+    await page.getByLabel('concepts (required)').fill('cat, dog');
+    await page.getByLabel('concepts_mutually_exclusive').check();
+    const curl = await page.locator('details.curl pre').textContent();
+    assert.match(curl ?? '', /"concepts_mutually_exclusive": true/);
+    await shot(page, '04-new-version');
+    await a11y('the new-version form');
+    await page.getByRole('button', { name: 'Create version' }).click();
+    await page.waitForURL(/\/versions\/[0-9a-f]{32}$/);
+    await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'trained', undefined, WAIT);
+    await page.locator('.chart canvas').first().waitFor();
+    assert.match(await page.locator('pre.log').innerText(), /epoch \d+\/\d+ loss/);
+    await shot(page, '05-version-trained');
+    await a11y('the version page');
+  });
+
+  it('evaluates the version and shows the summary and the confusion matrix', async () => {
+    await page.getByRole('link', { name: 'Evaluation' }).click();
+    await page.getByRole('button', { name: 'Run evaluation' }).click();
+    const matrix = page.locator('table.heatmap');
+    await matrix.waitFor(WAIT);
+    assert.equal(await matrix.locator('tbody tr').count(), 2);
+    assert.equal(await chipText(), 'evaluated');
+    await shot(page, '06-evaluation');
+    await a11y('the evaluation page');
+  });
+
+  it('predicts, then a patched params.max_concepts changes the predictions', async () => {
+    await page.getByRole('link', { name: 'Predict' }).click();
+    await page.getByLabel('Text').fill('the kitten sleeps on the sofa');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.bars li').length === 2);
+    assert.match(await page.locator('.bars li').first().innerText(), /cat/);
+    await shot(page, '07-predict');
+    await a11y('the predict page');
+
+    await page.getByRole('link', { name: 'Overview & training' }).click();
+    await page.getByLabel('output_info.params (JSON)').fill('{"max_concepts": 1, "min_value": 0, "select_concepts": []}');
+    await page.getByRole('button', { name: 'Save version' }).click();
+    await page.waitForFunction(() => !document.querySelector('button[type=submit][disabled]'));
+    await page.getByLabel('Metadata (JSON object)').fill('{"a": ');
+    assert.match(await page.locator('.field-error').innerText(), /not valid JSON/);
+    assert.equal(await page.getByRole('button', { name: 'Save version' }).isDisabled(), true);
+
+    await page.getByRole('link', { name: 'Predict' }).click();
+    await page.getByLabel('Text').fill('the kitten sleeps on the sofa');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.bars li').length === 1);
+  });
+
+  it('is readable on a phone (390×844) without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, url] of [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs']] as const) {
+      await page.goto(`${origin}${url}`);
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await shot(page, `08-phone-${name}`);
+      assert.equal(await overflowsHorizontally(page), false, `${url} overflows at 390 px`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('makes a key shown once, and revoking the key in use signs the console out with a clear message', async () => {
+    await page.goto(`${origin}/console/keys`);
+    await page.getByLabel('Description').fill('console test');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const token = await page.locator('code.token').innerText();
+    assert.match(token, /^[0-9a-f]{64}$/);
+    await shot(page, '09-keys');
+    await a11y('the keys page');
+    // Sign in again with the new token, then revoke that very key.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Personal access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signing in keeps the URL: the keys page comes back (shareable links survive a sign-in).
+    await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('modelkeep.pat')), token);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Revoke key console test' }).click();
+    // The keys list reloads with the revoked key and is refused: the console signs out and says why.
+    const notice = page.getByRole('status');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Signed out: the key was refused \(11\d{3} /);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('modelkeep.pat')), null);
+    await shot(page, '10-signed-out');
+  });
+});
