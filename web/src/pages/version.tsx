@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { appPath } from '../api.js';
 import type { Concept, Model, ModelVersion } from '../api-types.js';
 import { useApi } from '../context.js';
@@ -121,13 +121,18 @@ function TrainingLog({ base, live }: { base: string; live: boolean }): JSX.Eleme
   }, [live]);
   const lines = (log.data?.log_entries ?? []).map((e) => e.message);
   const curve = lossCurve(lines);
+  // A tail: keep the newest line in view as the log grows.
+  const pre = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    if (pre.current) pre.current.scrollTop = pre.current.scrollHeight;
+  }, [lines.length]);
   return (
     <div class="card">
       <h2>Training</h2>
       <ErrorBox error={log.error} />
       {curve.epochs.length > 0 ? <LossChart epochs={curve.epochs} losses={curve.losses} /> : <p class="muted">No loss logged yet.</p>}
       <h3>Log</h3>
-      <pre class="log" tabIndex={0} aria-label="Training log">
+      <pre class="log" ref={pre} tabIndex={0} aria-label="Training log">
         {lines.slice(-40).map((l) => {
           const { time, text } = splitLogLine(l);
           return `${time ? new Date(time).toLocaleTimeString() : ''} ${text}\n`;

@@ -16,7 +16,8 @@ export function LossChart({ epochs, losses }: { epochs: number[]; losses: number
         {
           width,
           height: 220,
-          scales: { x: { time: false } },
+          // Log scale: a loss falls by orders of magnitude, and on a linear axis all but the first epochs lie flat.
+          scales: { x: { time: false }, y: { distr: 3 } },
           axes: [{ label: 'epoch' }, { label: 'loss' }],
           series: [{ label: 'epoch' }, { label: 'loss', stroke: '#2563eb', width: 2, points: { show: epochs.length < 30 } }],
           legend: { show: true },
