@@ -1,4 +1,4 @@
-import { checkCount, checkLength, MAX_NAME_CHARS } from '../domain/limits.js';
+import { checkCount, checkLength, MAX_NAME_CHARS, MAX_SEARCH_TEXT_CHARS } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
@@ -58,7 +58,10 @@ export function conceptRpcs(store: Store): Record<string, RpcImpl> {
       access: 'app-read',
       async handle(ctx, req) {
         const page = pageOf(req, Code.CONCEPTS_INVALID_REQUEST);
-        const concepts = await store.concepts.list(ctx.app!.userId, ctx.app!.id, page, String(req.id ?? '') || undefined);
+        const idContains = String(req.id ?? '');
+        // The filter becomes a LIKE pattern: SQLite refuses long ones (a 300,000-character id answered 98004; found by the fuzz suite).
+        checkLength(idContains, 'id (the concept id filter)', MAX_SEARCH_TEXT_CHARS, Code.CONCEPTS_INVALID_REQUEST);
+        const concepts = await store.concepts.list(ctx.app!.userId, ctx.app!.id, page, idContains || undefined);
         return { concepts: concepts.map(conceptResourceToApi) };
       },
     },

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ModelTypeField } from './api-types.js';
 import { formFields, versionRequest } from './version-form.js';
 
 // The shape ListModelTypes returns for text-classifier (abridged).
-const TYPE_FIELDS = [
+const TYPE_FIELDS: ModelTypeField[] = [
   { path: 'output_info.data', field_type: 4, description: 'the concepts', required: true },
   { path: 'output_info.output_config.concepts_mutually_exclusive', field_type: 1, default_value: false },
   { path: 'output_info.params.max_concepts', field_type: 3, default_value: 20, model_type_range_info: { min: 1, max: 200, step: 1 } },

@@ -1,4 +1,4 @@
-import type { ModelTypeField } from './api-types.js';
+import type { ModelTypeEnumOption, ModelTypeField } from './api-types.js';
 
 /**
  * The create-version form, generated from a model type's `model_type_fields` (ListModelTypes): each
@@ -63,7 +63,7 @@ export function formFields(fields: readonly ModelTypeField[], chosen: Record<str
   for (const f of fields) {
     const control = controlOf(Number(f.field_type));
     const path = String(f.path);
-    const options = ((f.model_type_enum_options ?? []) as ModelTypeField[]).map((o) => ({ id: String(o.id), description: String(o.description ?? '') }));
+    const options = (f.model_type_enum_options ?? []).map((o) => ({ id: String(o.id), description: String(o.description ?? '') }));
     const field: FormField = { path, label: path === 'output_info.data' ? 'concepts' : path.split('.').pop()!, description: String(f.description ?? ''), control, required: Boolean(f.required), defaultText: defaultText(f, control) };
     const range = f.model_type_range_info as { min?: number; max?: number; step?: number } | undefined;
     if (range) Object.assign(field, range.min !== undefined && { min: range.min }, range.max !== undefined && { max: range.max }, range.step !== undefined && { step: range.step });
@@ -71,8 +71,8 @@ export function formFields(fields: readonly ModelTypeField[], chosen: Record<str
     out.push(field);
     if (control === 'select') {
       const pick = chosen[path] ?? field.defaultText;
-      const option = ((f.model_type_enum_options ?? []) as ModelTypeField[]).find((o) => String(o.id) === pick);
-      if (option?.model_type_fields) out.push(...formFields(option.model_type_fields as ModelTypeField[], chosen));
+      const option: ModelTypeEnumOption | undefined = (f.model_type_enum_options ?? []).find((o) => String(o.id) === pick);
+      if (option?.model_type_fields) out.push(...formFields(option.model_type_fields, chosen));
     }
   }
   return out;

@@ -19,12 +19,13 @@ const QUEUED_FOR_EVALUATION = 21303;
 
 /** True while the version (or its evaluation) can still change by itself: the console keeps polling. */
 export function isInFlight(s: Status | undefined): boolean {
-  return s !== undefined && [TRAINING, QUEUED, EVALUATING, QUEUED_FOR_EVALUATION].includes(s.code);
+  return s !== undefined && [TRAINING, QUEUED, EVALUATING, QUEUED_FOR_EVALUATION].includes(Number(s.code));
 }
 
 /** A training / evaluation failure: 21104–21199 and 21310–21399 (timeouts, missing data, bad params). */
 export function isFailure(s: Status | undefined): boolean {
-  return s !== undefined && ((s.code > 21103 && s.code < 21200) || (s.code >= 21310 && s.code < 21400));
+  const code = Number(s?.code ?? 0);
+  return (code > 21103 && code < 21200) || (code >= 21310 && code < 21400);
 }
 
 /**

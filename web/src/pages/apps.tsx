@@ -60,13 +60,13 @@ export function AppsPage(): JSX.Element {
           {shown.map((a) => (
             <tr key={a.id}>
               <td>
-                <Link href={hrefOf({ page: 'app', app: a.id, tab: 'models' })}>{a.id}</Link>
+                <Link href={hrefOf({ page: 'app', app: a.id ?? '', tab: 'models' })}>{a.id}</Link>
                 {a.name && a.name !== a.id && <div class="muted">{a.name}</div>}
               </td>
               <td>{a.description || <span class="muted">—</span>}</td>
               <td>{when(a.created_at)}</td>
               <td class="actions">
-                <button type="button" class="danger" onClick={() => del(a.id)} aria-label={`Delete app ${a.id}`}>
+                <button type="button" class="danger" onClick={() => del(a.id ?? '')} aria-label={`Delete app ${a.id}`}>
                   Delete
                 </button>
               </td>

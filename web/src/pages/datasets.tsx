@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { appPath } from '../api.js';
-import type { Dataset } from '../api-types.js';
+import type { Dataset, DatasetVersion } from '../api-types.js';
 import { useApi } from '../context.js';
 import { Curl, ErrorBox, Field, useAction, useLoad, when } from '../ui/common.js';
 
@@ -23,7 +23,7 @@ export function DatasetsPage({ app }: { app: string }): JSX.Element {
     <>
       <ErrorBox error={list.error} />
       {(list.data?.datasets ?? []).map((d) => (
-        <DatasetCard key={d.id} base={`${base}/${encodeURIComponent(d.id)}`} dataset={d} />
+        <DatasetCard key={d.id} base={`${base}/${encodeURIComponent(d.id ?? '')}`} dataset={d} />
       ))}
       {!list.loading && (list.data?.datasets ?? []).length === 0 && <p class="muted">No datasets yet.</p>}
       <form class="card" onSubmit={submit}>
@@ -43,7 +43,7 @@ export function DatasetsPage({ app }: { app: string }): JSX.Element {
 
 function DatasetCard({ base, dataset }: { base: string; dataset: Dataset }): JSX.Element {
   const api = useApi();
-  const versions = useLoad(() => api.get<{ dataset_versions: Dataset[] }>(`${base}/versions?per_page=50`), [base]);
+  const versions = useLoad(() => api.get<{ dataset_versions: DatasetVersion[] }>(`${base}/versions?per_page=50`), [base]);
   const freeze = useAction();
   const doFreeze = async () => {
     if (await freeze.run(() => api.post(`${base}/versions`, { dataset_versions: [{}] }))) versions.reload();

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
-import type { EvalMetrics, ModelVersion } from '../api-types.js';
+import type { BinaryMetrics, EvalMetrics, ModelVersion } from '../api-types.js';
 import { confusionGrid } from '../confusion.js';
 import { useApi } from '../context.js';
 import { isFailure, isInFlight } from '../version-status.js';
@@ -85,7 +85,7 @@ export function EvaluationPanel({ base, mv, onChanged }: { base: string; mv: Mod
               </tr>
             </thead>
             <tbody>
-              {(m!.binary_metrics as EvalMetrics[]).map((b) => (
+              {(m!.binary_metrics as BinaryMetrics[]).map((b) => (
                 <tr key={b.concept?.id}>
                   <th scope="row">{b.concept?.name || b.concept?.id}</th>
                   <td>{b.num_pos ?? '—'}</td>

@@ -43,7 +43,7 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
     2000,
   );
   // ListInputs has no concept filter: it narrows the page shown.
-  const shown = (inputs.data?.inputs ?? []).filter((i) => !concept || (i.data?.concepts ?? []).some((c: Concept) => c.id === concept && c.value > 0));
+  const shown = (inputs.data?.inputs ?? []).filter((i) => !concept || (i.data?.concepts ?? []).some((c: Concept) => c.id === concept && (c.value ?? 1) > 0));
   const patch = useAction();
   const label = async (id: string, conceptId: string, action: 'merge' | 'remove') => {
     const body = { action, inputs: [{ id, data: { concepts: [{ id: conceptId, value: 1 }] } }] };
@@ -115,9 +115,9 @@ function InputCard({ input: i, onLabel }: { input: Input; onLabel: (id: string, 
       {chip.note && <p class="failure">{chip.note}</p>}
       <ul class="tags">
         {(i.data?.concepts ?? []).map((c: Concept) => (
-          <li key={c.id} class={c.value > 0 ? '' : 'negative'}>
-            {c.value > 0 ? c.id : `not ${c.id}`}
-            <button type="button" class="tag-remove" aria-label={`Remove label ${c.id} from ${i.id}`} onClick={() => onLabel(i.id, c.id, 'remove')}>
+          <li key={c.id} class={(c.value ?? 1) > 0 ? '' : 'negative'}>
+            {(c.value ?? 1) > 0 ? c.id : `not ${c.id}`}
+            <button type="button" class="tag-remove" aria-label={`Remove label ${c.id} from ${i.id}`} onClick={() => onLabel(i.id ?? '', c.id ?? '', 'remove')}>
               ×
             </button>
           </li>
@@ -127,7 +127,7 @@ function InputCard({ input: i, onLabel }: { input: Input; onLabel: (id: string, 
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (adding.trim()) onLabel(i.id, adding.trim(), 'merge');
+          if (adding.trim()) onLabel(i.id ?? '', adding.trim(), 'merge');
           setAdding('');
         }}
       >

@@ -32,7 +32,7 @@ export function KeysPage(): JSX.Element {
   };
   const del = async (k: Key) => {
     if (!confirm(`Revoke key '${k.description || k.id}'? Anything using it stops working at once.`)) return;
-    if (await revoke.run(() => api.delete(`/v2/users/me/keys/${encodeURIComponent(k.id)}`))) keys.reload();
+    if (await revoke.run(() => api.delete(`/v2/users/me/keys/${encodeURIComponent(k.id ?? '')}`))) keys.reload();
   };
   const toggle = (s: string, on: boolean) => setScopes(on ? [...scopes, s] : scopes.filter((x) => x !== s));
   return (

@@ -54,7 +54,7 @@ export function ModelPage({ app, model }: { app: string; model: string }): JSX.E
               return (
                 <li key={v.id}>
                   <div class="timeline-head">
-                    <Link href={hrefOf({ page: 'version', app, model, version: v.id, tab: 'overview' })}>
+                    <Link href={hrefOf({ page: 'version', app, model, version: v.id ?? '', tab: 'overview' })}>
                       <code>{String(v.id).slice(0, 12)}</code>
                     </Link>
                     <Chip chip={chip} />

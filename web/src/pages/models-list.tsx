@@ -75,7 +75,7 @@ export function ModelsList({ app }: { app: string }): JSX.Element {
           {(models.data?.models ?? []).map((m) => (
             <tr key={m.id}>
               <td>
-                <Link href={hrefOf({ page: 'model', app, model: m.id })}>{m.id}</Link>
+                <Link href={hrefOf({ page: 'model', app, model: m.id ?? '' })}>{m.id}</Link>
                 {m.description && <div class="muted">{m.description}</div>}
               </td>
               <td>{m.model_type_id}</td>

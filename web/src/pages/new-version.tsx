@@ -14,7 +14,7 @@ export function NewVersionPage({ app, model }: { app: string; model: string }): 
   const base = `${appPath(app)}/models/${encodeURIComponent(model)}`;
   const info = useLoad(async () => {
     const m = await api.get<{ model: Model }>(base);
-    const t = await api.get<{ model_type: ModelType }>(`${appPath(app)}/models/types/${encodeURIComponent(m.model.model_type_id)}`);
+    const t = await api.get<{ model_type: ModelType }>(`${appPath(app)}/models/types/${encodeURIComponent(m.model.model_type_id ?? '')}`);
     return { model: m.model, type: t.model_type };
   }, [base]);
   const [values, setValues] = useState<Record<string, string>>({});

@@ -34,7 +34,7 @@ export function PredictPanel({ app, model, mv }: { app: string; model: string; m
   const data = image ? { image: { base64: image.base64 } } : { text: { raw: text } };
   const body = { inputs: [{ data }], ...(Object.keys(outputConfig).length ? { model: { model_version: { output_info: { output_config: outputConfig } } } } : {}) };
   const shownBody = image ? { ...body, inputs: [{ data: { image: { base64: `<base64 of ${image.name}>` } } }] } : body;
-  const path = `${appPath(app)}/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(mv.id)}/outputs`;
+  const path = `${appPath(app)}/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(mv.id ?? '')}/outputs`;
   const submit = async (e: Event) => {
     e.preventDefault();
     await predict.run(async () => {
@@ -105,7 +105,7 @@ export function PredictPanel({ app, model, mv }: { app: string; model: string; m
             </li>
           ))}
         </ul>
-        {(outputs[0]?.data?.clusters ?? []).length > 0 && <pre class="code">{JSON.stringify(outputs[0]!.data.clusters, null, 2)}</pre>}
+        {(outputs[0]?.data?.clusters ?? []).length > 0 && <pre class="code">{JSON.stringify(outputs[0]?.data?.clusters, null, 2)}</pre>}
       </div>
     </div>
   );
