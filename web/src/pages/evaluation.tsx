@@ -1,11 +1,12 @@
 import type { JSX } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { BinaryMetrics, EvalMetrics, ModelVersion } from '../api-types.js';
 import { confusionGrid } from '../confusion.js';
 import { useApi } from '../context.js';
 import { isFailure, isInFlight } from '../version-status.js';
 import { Curl, ErrorBox, useAction, useLoad } from '../ui/common.js';
 import { usePolling } from '../ui/polling.js';
+import { LineChart } from '../ui/loss-chart.js';
 
 const FIELDS = 'fields.confusion_matrix=true&fields.binary_metrics=true&fields.label_counts=true';
 const pct = (x: unknown): string => (typeof x === 'number' ? x.toFixed(3) : '—');
@@ -98,6 +99,7 @@ export function EvaluationPanel({ base, mv, onChanged }: { base: string; mv: Mod
           </table>
         </div>
       )}
+      {(m?.binary_metrics ?? []).length > 0 && <Curves metrics={m!.binary_metrics as BinaryMetrics[]} />}
       {grid.ids.length > 0 && (
         <div class="card">
           <h2>Confusion matrix</h2>
@@ -132,6 +134,49 @@ export function EvaluationPanel({ base, mv, onChanged }: { base: string; mv: Mod
           </div>
         </div>
       )}
+    </div>
+  );
+}
+
+/** ROC or precision-recall curve of one concept at a time (from binary_metrics). */
+function Curves({ metrics }: { metrics: BinaryMetrics[] }): JSX.Element {
+  const [pick, setPick] = useState(0);
+  const [kind, setKind] = useState<'roc' | 'pr'>('roc');
+  const b = metrics[Math.min(pick, metrics.length - 1)];
+  // uPlot wants x ascending: sort the points by x.
+  const raw = kind === 'roc' ? { x: b?.roc_curve?.fpr ?? [], y: b?.roc_curve?.tpr ?? [] } : { x: b?.precision_recall_curve?.recall ?? [], y: b?.precision_recall_curve?.precision ?? [] };
+  const order = raw.x.map((_, i) => i).sort((i, j) => raw.x[i]! - raw.x[j]! || raw.y[i]! - raw.y[j]!);
+  const name = b?.concept?.name || b?.concept?.id || '';
+  return (
+    <div class="card">
+      <h2>Curves</h2>
+      <div class="toolbar">
+        <div class="field">
+          <label for="curve-concept">Concept</label>
+          <select id="curve-concept" value={pick} onChange={(e) => setPick(Number(e.currentTarget.value))}>
+            {metrics.map((m, i) => (
+              <option key={m.concept?.id} value={i}>
+                {m.concept?.name || m.concept?.id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="curve-kind">Curve</label>
+          <select id="curve-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as 'roc' | 'pr')}>
+            <option value="roc">ROC</option>
+            <option value="pr">Precision–recall</option>
+          </select>
+        </div>
+      </div>
+      <LineChart
+        key={`${pick}-${kind}`}
+        x={order.map((i) => raw.x[i]!)}
+        y={order.map((i) => raw.y[i]!)}
+        xLabel={kind === 'roc' ? 'false positive rate' : 'recall'}
+        yLabel={kind === 'roc' ? 'true positive rate' : 'precision'}
+        label={`${kind === 'roc' ? 'ROC' : 'Precision-recall'} curve of ${name}`}
+      />
     </div>
   );
 }

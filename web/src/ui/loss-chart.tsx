@@ -2,31 +2,38 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 
-/** The training loss by epoch, redrawn as the log grows (uPlot: small, canvas, no dependencies). */
-export function LossChart({ epochs, losses }: { epochs: number[]; losses: number[] }): JSX.Element {
+interface LineChartProps {
+  x: number[];
+  y: number[];
+  xLabel: string;
+  yLabel: string;
+  /** Log-scaled y axis. */
+  logY?: boolean;
+  /** What the chart shows, for screen readers. */
+  label: string;
+}
+
+/** One line, redrawn in place as data grows (uPlot: small, canvas, no dependencies). */
+export function LineChart({ x, y, xLabel, yLabel, logY = false, label }: LineChartProps): JSX.Element {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const width = Math.max(280, Math.min(el.clientWidth || 600, 900));
-    const data: uPlot.AlignedData = [epochs, losses];
-    if (!plot.current) {
-      plot.current = new uPlot(
-        {
-          width,
-          height: 220,
-          // Log scale: a loss falls by orders of magnitude, and on a linear axis all but the first epochs lie flat.
-          scales: { x: { time: false }, y: { distr: 3 } },
-          axes: [{ label: 'epoch' }, { label: 'loss' }],
-          series: [{ label: 'epoch' }, { label: 'loss', stroke: '#2563eb', width: 2, points: { show: epochs.length < 30 } }],
-          legend: { show: true },
-        },
-        data,
-        el,
-      );
-    } else plot.current.setData(data);
-  }, [epochs.join(','), losses.join(',')]);
+    const data: uPlot.AlignedData = [x, y];
+    if (plot.current) return plot.current.setData(data);
+    plot.current = new uPlot(
+      {
+        width: Math.max(260, Math.min(el.clientWidth || 600, 900)),
+        height: 220,
+        scales: { x: { time: false }, y: logY ? { distr: 3 } : { range: [0, 1] } },
+        axes: [{ label: xLabel }, { label: yLabel }],
+        series: [{ label: xLabel }, { label: yLabel, stroke: '#2563eb', width: 2, points: { show: x.length < 30 } }],
+      },
+      data,
+      el,
+    );
+  }, [x.join(','), y.join(',')]);
   useEffect(
     () => () => {
       plot.current?.destroy();
@@ -36,8 +43,12 @@ export function LossChart({ epochs, losses }: { epochs: number[]; losses: number
   );
   return (
     <figure class="chart">
-      <div ref={box} role="img" aria-label={`Training loss over ${epochs.length} logged epochs${losses.length ? `, last ${losses[losses.length - 1]}` : ''}`} />
-      <figcaption class="sr-only">Loss by epoch from the training log.</figcaption>
+      <div ref={box} role="img" aria-label={label} />
     </figure>
   );
+}
+
+/** The training loss by epoch; log scale, because a loss falls by orders of magnitude and on a linear axis all but the first epochs lie flat. */
+export function LossChart({ epochs, losses }: { epochs: number[]; losses: number[] }): JSX.Element {
+  return <LineChart x={epochs} y={losses} xLabel="epoch" yLabel="loss" logY label={`Training loss over ${epochs.length} logged epochs${losses.length ? `, last ${losses[losses.length - 1]}` : ''}`} />;
 }
