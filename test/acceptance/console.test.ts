@@ -53,10 +53,18 @@ describe('web console in Chromium', { skip }, () => {
     assert.match(await error.innerText(), /^11\d{3} /);
     await shot(page, '01-sign-in-refused');
     await a11y('the sign-in page');
-    await page.getByLabel('Personal access token').fill(TEST_PAT);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Keyboard only: focus the token field, type, Enter.
+    await page.getByLabel('Personal access token').fill('');
+    await page.getByLabel('Personal access token').focus();
+    await page.keyboard.type(TEST_PAT);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Apps', level: 1 }).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem('modelkeep.pat')), TEST_PAT);
+    // The first Tab reaches the skip link, which moves focus to the page content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
   });
 
   it('creates an app, and shows a refused one with its code and details', async () => {
@@ -174,13 +182,30 @@ describe('web console in Chromium', { skip }, () => {
     await page.waitForFunction(() => document.querySelectorAll('.bars li').length === 1);
   });
 
+  it('compares two versions side by side, with the differences marked', async () => {
+    await page.goto(`${origin}/console/apps/pets/models/pets-clf/versions/new`);
+    await page.getByLabel('concepts (required)').fill('cat, dog');
+    await page.getByLabel('num_epochs').fill('80');
+    await page.getByRole('button', { name: 'Create version' }).click();
+    await page.waitForURL(/\/versions\/[0-9a-f]{32}$/);
+    await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'trained', undefined, WAIT);
+    await page.getByRole('link', { name: 'pets-clf' }).click();
+    await page.getByRole('link', { name: 'Compare' }).click();
+    const row = page.locator('table.compare tr', { hasText: 'train_info.params.num_epochs' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /50\s+80/);
+    assert.equal(await row.getAttribute('class'), 'differs');
+    await shot(page, '08-compare');
+    await a11y('the compare page');
+  });
+
   it('is readable on a phone (390×844) without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [name, url] of [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs']] as const) {
       await page.goto(`${origin}${url}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
-      await shot(page, `08-phone-${name}`);
+      await shot(page, `09-phone-${name}`);
       assert.equal(await overflowsHorizontally(page), false, `${url} overflows at 390 px`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -192,7 +217,7 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const token = await page.locator('code.token').innerText();
     assert.match(token, /^[0-9a-f]{64}$/);
-    await shot(page, '09-keys');
+    await shot(page, '10-keys');
     await a11y('the keys page');
     // Sign in again with the new token, then revoke that very key.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -208,6 +233,6 @@ describe('web console in Chromium', { skip }, () => {
     await notice.waitFor();
     assert.match(await notice.innerText(), /Signed out: the key was refused \(11\d{3} /);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('modelkeep.pat')), null);
-    await shot(page, '10-signed-out');
+    await shot(page, '11-signed-out');
   });
 });

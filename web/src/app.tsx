@@ -10,6 +10,7 @@ import { AppsPage } from './pages/apps.js';
 import { AppPage } from './pages/app.js';
 import { ModelPage } from './pages/model.js';
 import { NewVersionPage } from './pages/new-version.js';
+import { ComparePage } from './pages/compare.js';
 import { VersionPage } from './pages/version.js';
 import { KeysPage } from './pages/keys.js';
 
@@ -39,6 +40,8 @@ function titleOf(r: Route): string {
       return `${r.model} · ${r.app}`;
     case 'new-version':
       return `New version · ${r.model}`;
+    case 'compare':
+      return `Compare versions · ${r.model}`;
     case 'version':
       return `${r.version.slice(0, 8)} · ${r.model}`;
     default:
@@ -58,6 +61,8 @@ function Page({ route }: { route: Route }): JSX.Element {
       return <ModelPage app={route.app} model={route.model} />;
     case 'new-version':
       return <NewVersionPage app={route.app} model={route.model} />;
+    case 'compare':
+      return <ComparePage app={route.app} model={route.model} />;
     case 'version':
       return <VersionPage app={route.app} model={route.model} version={route.version} tab={route.tab} />;
     default:

@@ -11,6 +11,7 @@ describe('console routes', () => {
     ['/console/apps/pets/datasets', { page: 'app', app: 'pets', tab: 'datasets' }],
     ['/console/apps/pets/models/m%201', { page: 'model', app: 'pets', model: 'm 1' }],
     ['/console/apps/pets/models/m/versions/new', { page: 'new-version', app: 'pets', model: 'm' }],
+    ['/console/apps/pets/models/m/compare', { page: 'compare', app: 'pets', model: 'm' }],
     ['/console/apps/pets/models/m/versions/v1', { page: 'version', app: 'pets', model: 'm', version: 'v1', tab: 'overview' }],
     ['/console/apps/pets/models/m/versions/v1/predict', { page: 'version', app: 'pets', model: 'm', version: 'v1', tab: 'predict' }],
     ['/console/apps/pets/models/m/versions/v1/evaluation', { page: 'version', app: 'pets', model: 'm', version: 'v1', tab: 'evaluation' }],

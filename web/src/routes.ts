@@ -11,6 +11,7 @@ export type Route =
   | { page: 'app'; app: string; tab: AppTab }
   | { page: 'model'; app: string; model: string }
   | { page: 'new-version'; app: string; model: string }
+  | { page: 'compare'; app: string; model: string }
   | { page: 'version'; app: string; model: string; version: string; tab: VersionTab }
   | { page: 'not-found'; path: string };
 
@@ -31,6 +32,8 @@ export function hrefOf(r: Route): string {
       return `${BASE}/apps/${seg(r.app)}/models/${seg(r.model)}`;
     case 'new-version':
       return `${BASE}/apps/${seg(r.app)}/models/${seg(r.model)}/versions/new`;
+    case 'compare':
+      return `${BASE}/apps/${seg(r.app)}/models/${seg(r.model)}/compare`;
     case 'version':
       return `${BASE}/apps/${seg(r.app)}/models/${seg(r.model)}/versions/${seg(r.version)}${r.tab === 'overview' ? '' : `/${r.tab}`}`;
     case 'not-found':
@@ -60,6 +63,7 @@ export function parseRoute(pathname: string): Route {
   if (model === undefined && (APP_TABS as string[]).includes(b)) return { page: 'app', app, tab: b as AppTab };
   if (b !== 'models' || !model) return { page: 'not-found', path: pathname };
   if (c === undefined) return { page: 'model', app, model };
+  if (c === 'compare' && version === undefined) return { page: 'compare', app, model };
   if (c !== 'versions' || !version || rest.length > 0) return { page: 'not-found', path: pathname };
   if (version === 'new' && tab === undefined) return { page: 'new-version', app, model };
   if (tab === undefined) return { page: 'version', app, model, version, tab: 'overview' };

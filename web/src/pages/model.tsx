@@ -43,9 +43,16 @@ export function ModelPage({ app, model }: { app: string; model: string }): JSX.E
         <div>
           <div class="title-row">
             <h2>Versions</h2>
-            <Link href={hrefOf({ page: 'new-version', app, model })} class="button">
-              New version
-            </Link>
+            <span>
+              {(versions.data?.model_versions ?? []).length > 1 && (
+                <Link href={`${hrefOf({ page: 'compare', app, model })}?a=${versions.data!.model_versions[1]!.id}&b=${versions.data!.model_versions[0]!.id}`} class="button secondary">
+                  Compare
+                </Link>
+              )}{' '}
+              <Link href={hrefOf({ page: 'new-version', app, model })} class="button">
+                New version
+              </Link>
+            </span>
           </div>
           <ErrorBox error={versions.error} />
           <ol class="timeline">
