@@ -15,6 +15,8 @@ import { VISIBILITY } from './model.js';
 import { PredictPanel } from './predict.js';
 import { EvaluationPanel } from './evaluation.js';
 
+const LIVE_EVERY_MS = 2000;
+
 const TABS: { tab: VersionTab; label: string }[] = [
   { tab: 'overview', label: 'Overview & training' },
   { tab: 'predict', label: 'Predict' },
@@ -26,8 +28,9 @@ export function VersionPage({ app, model, version, tab }: { app: string; model: 
   const base = `${appPath(app)}/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`;
   const v = useLoad(() => api.get<{ model_version: ModelVersion }>(base), [base]);
   const mv = v.data?.model_version;
-  // GetModelVersion at most once a second while it trains, paused in a background tab (usePolling).
-  usePolling(v.reload, isInFlight(mv?.status), 1000);
+  // While it trains: GetModelVersion and the log tail every 2 s each, so an open page makes at most one
+  // request a second (issue 15); paused in a background tab (usePolling).
+  usePolling(v.reload, isInFlight(mv?.status), LIVE_EVERY_MS);
   const chip = versionChip(mv?.status, mv?.metrics?.status);
   const remove = useAction();
   const del = async () => {
@@ -114,7 +117,7 @@ function Overview({ base, mv, onSaved }: { base: string; mv: ModelVersion; onSav
 function TrainingLog({ base, live }: { base: string; live: boolean }): JSX.Element {
   const api = useApi();
   const log = useLoad(() => api.get<{ log_entries: { message: string }[] }>(`${base}/training/logs?per_page=200`), [base]);
-  usePolling(log.reload, live, 1000);
+  usePolling(log.reload, live, LIVE_EVERY_MS);
   // One more read when training ends: the last lines (the loss curve, the outcome) come with it.
   useEffect(() => {
     if (!live) log.reload();
