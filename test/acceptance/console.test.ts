@@ -94,6 +94,17 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByLabel('Concepts for every input').fill('photo');
     await page.getByRole('button', { name: 'Upload 1 input(s)' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.input-card').length === 13, undefined, WAIT);
+    // Drag and drop: a .txt file dropped on the drop zone becomes a text input.
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['a cat naps in the sun'], 'nap.txt', { type: 'text/plain' }));
+      return dt;
+    });
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByText('1 file(s): nap.txt').waitFor();
+    await page.getByLabel('Concepts for every input').fill('cat');
+    await page.getByRole('button', { name: 'Upload 1 input(s)' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.input-card').length === 14, undefined, WAIT);
     await page.waitForFunction(() => [...document.querySelectorAll('.input-card .chip')].every((c) => c.textContent === 'processed'), undefined, WAIT);
     // The image's card shows its size once processed (the API does not echo the bytes back).
     await page.getByText('image 48×32').waitFor(WAIT);
@@ -197,6 +208,22 @@ describe('web console in Chromium', { skip }, () => {
     assert.equal(await row.getAttribute('class'), 'differs');
     await shot(page, '08-compare');
     await a11y('the compare page');
+    // Delete version B from its page: back on the model page with one version left.
+    await page.locator('table.compare thead th').nth(2).locator('code').waitFor();
+    const b = new URL(page.url()).searchParams.get('b')!;
+    await page.goto(`${origin}/console/apps/pets/models/pets-clf/versions/${b}`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete version' }).click();
+    await page.waitForURL(/\/models\/pets-clf$/);
+    await page.waitForFunction(() => document.querySelectorAll('ol.timeline > li').length === 1);
+  });
+
+  it('creates a dataset and lists it', async () => {
+    await page.goto(`${origin}/console/apps/pets/datasets`);
+    await page.getByLabel('Dataset id').fill('pets-train');
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await page.getByRole('heading', { name: 'pets-train' }).waitFor();
+    await a11y('the datasets page');
   });
 
   it('is readable on a phone (390×844) without sideways scrolling', async () => {

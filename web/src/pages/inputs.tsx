@@ -12,6 +12,31 @@ import { usePolling } from '../ui/polling.js';
 const PER_PAGE = 24;
 const STATUSES: Record<string, string> = { '': 'Any status', '30000': 'Processed', '30001': 'Pending', '30003': 'Processing', '30002': 'Failed' };
 
+/** The files of a drop, folders included (read recursively through the entries API). */
+async function droppedFiles(dt: DataTransfer): Promise<File[]> {
+  const entries = Array.from(dt.items ?? [])
+    .map((i) => i.webkitGetAsEntry?.())
+    .filter((e): e is FileSystemEntry => Boolean(e));
+  if (entries.length === 0) return Array.from(dt.files);
+  const out: File[] = [];
+  const walk = async (e: FileSystemEntry): Promise<void> => {
+    if (e.isFile) out.push(await new Promise<File>((res, rej) => (e as FileSystemFileEntry).file(res, rej)));
+    else if (e.isDirectory) {
+      const reader = (e as FileSystemDirectoryEntry).createReader();
+      // readEntries returns the entries in chunks: read until it returns none.
+      for (;;) {
+        const chunk = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
+        if (chunk.length === 0) break;
+        for (const c of chunk) await walk(c);
+      }
+    }
+  };
+  for (const e of entries) await walk(e);
+  return out;
+}
+
+const ACCEPTED = (f: File): boolean => f.size > 0 && (f.type.startsWith('image/') || f.type.startsWith('text/') || /\.(txt|md|png|jpe?g|gif|webp|bmp|tiff?)$/i.test(f.name));
+
 const fileData = (file: File): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) => {
     const r = new FileReader();
@@ -167,7 +192,7 @@ function Upload({ base, onDone }: { base: string; onDone: () => void }): JSX.Ele
       onDone();
     });
   };
-  const addFiles = (list: FileList | null | undefined) => setFiles([...files, ...Array.from(list ?? []).filter((f) => f.size > 0)]);
+  const addFiles = (list: Iterable<File> | ArrayLike<File> | null | undefined) => setFiles((prev) => [...prev, ...Array.from(list ?? []).filter(ACCEPTED)]);
   return (
     <form class="card" onSubmit={submit}>
       <h2>Upload</h2>
@@ -181,10 +206,10 @@ function Upload({ base, onDone }: { base: string; onDone: () => void }): JSX.Ele
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          addFiles(e.dataTransfer?.files);
+          if (e.dataTransfer) void droppedFiles(e.dataTransfer).then(addFiles);
         }}
       >
-        <p>Drop images or .txt files here, or</p>
+        <p>Drop images, .txt files or folders here, or</p>
         <label class="button secondary" for="upload-files">
           Choose files
         </label>
