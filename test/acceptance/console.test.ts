@@ -218,6 +218,20 @@ describe('web console in Chromium', { skip }, () => {
     await page.waitForFunction(() => document.querySelectorAll('ol.timeline > li').length === 1);
   });
 
+  it('a version that cannot train shows failed, with the failure’s code and details', async () => {
+    await page.goto(`${origin}/console/apps/pets/models/pets-clf/versions/new`);
+    await page.getByLabel('concepts (required)').fill('unicorn');
+    await page.getByRole('button', { name: 'Create version' }).click();
+    await page.waitForURL(/\/versions\/[0-9a-f]{32}$/);
+    await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'failed', undefined, WAIT);
+    assert.match(await page.locator('.card p.failure').first().innerText(), /no training inputs/);
+    await page.getByRole('link', { name: 'pets-clf' }).click();
+    const failed = page.locator('ol.timeline > li', { hasText: 'failed' });
+    await failed.waitFor();
+    assert.match(await failed.locator('p.failure').innerText(), /^211\d\d /);
+    await shot(page, '09-version-failed');
+  });
+
   it('creates a dataset and lists it', async () => {
     await page.goto(`${origin}/console/apps/pets/datasets`);
     await page.getByLabel('Dataset id').fill('pets-train');
@@ -232,7 +246,7 @@ describe('web console in Chromium', { skip }, () => {
       await page.goto(`${origin}${url}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
-      await shot(page, `09-phone-${name}`);
+      await shot(page, `10-phone-${name}`);
       assert.equal(await overflowsHorizontally(page), false, `${url} overflows at 390 px`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -244,7 +258,7 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const token = await page.locator('code.token').innerText();
     assert.match(token, /^[0-9a-f]{64}$/);
-    await shot(page, '10-keys');
+    await shot(page, '11-keys');
     await a11y('the keys page');
     // Sign in again with the new token, then revoke that very key.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -260,6 +274,6 @@ describe('web console in Chromium', { skip }, () => {
     await notice.waitFor();
     assert.match(await notice.innerText(), /Signed out: the key was refused \(11\d{3} /);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('modelkeep.pat')), null);
-    await shot(page, '11-signed-out');
+    await shot(page, '12-signed-out');
   });
 });

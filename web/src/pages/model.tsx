@@ -74,6 +74,14 @@ export function ModelPage({ app, model }: { app: string; model: string }): JSX.E
                     <dd>{when(v.completed_at)}</dd>
                     <dt>Concepts</dt>
                     <dd>{v.active_concept_count ?? 0}</dd>
+                    <dt>Visibility</dt>
+                    <dd>{VISIBILITY[Number(v.visibility?.gettable ?? 10)] ?? String(v.visibility?.gettable)}</dd>
+                    {v.license && (
+                      <>
+                        <dt>License</dt>
+                        <dd>{v.license}</dd>
+                      </>
+                    )}
                     {v.description && (
                       <>
                         <dt>Description</dt>
