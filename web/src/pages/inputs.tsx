@@ -194,7 +194,18 @@ function Upload({ base, onDone }: { base: string; onDone: () => void }): JSX.Ele
   };
   const addFiles = (list: Iterable<File> | ArrayLike<File> | null | undefined) => setFiles((prev) => [...prev, ...Array.from(list ?? []).filter(ACCEPTED)]);
   return (
-    <form class="card" onSubmit={submit}>
+    <form
+      class="card"
+      onSubmit={submit}
+      // Pasted images (a screenshot from the clipboard) join the files; pasted text goes into the text box as usual.
+      onPaste={(e) => {
+        const pasted = Array.from(e.clipboardData?.files ?? []);
+        if (pasted.length > 0) {
+          e.preventDefault();
+          addFiles(pasted);
+        }
+      }}
+    >
       <h2>Upload</h2>
       <div
         class={`dropzone${over ? ' over' : ''}`}
