@@ -232,6 +232,18 @@ describe('web console in Chromium', { skip }, () => {
     await shot(page, '09-version-failed');
   });
 
+  it('lists models filtered by type (in the URL), with the latest version’s chip', async () => {
+    await page.goto(`${origin}/console/apps/pets`);
+    await page.getByLabel('Model type', { exact: true }).first().selectOption('text-classifier');
+    await page.waitForURL(/type=text-classifier/);
+    const row = page.locator('table.list tbody tr', { hasText: 'pets-clf' });
+    await row.locator('.chip').waitFor();
+    await page.getByLabel('Model type', { exact: true }).first().selectOption('clusterer');
+    await page.waitForURL(/type=clusterer/);
+    await page.getByText('No models match.').waitFor();
+    await shot(page, '09-models-filtered');
+  });
+
   it('creates a dataset and lists it', async () => {
     await page.goto(`${origin}/console/apps/pets/datasets`);
     await page.getByLabel('Dataset id').fill('pets-train');

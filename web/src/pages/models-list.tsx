@@ -5,7 +5,8 @@ import type { Model, ModelType } from '../api-types.js';
 import { useApi } from '../context.js';
 import { navigate, setQuery } from '../nav.js';
 import { hrefOf } from '../routes.js';
-import { Curl, ErrorBox, Field, Link, Pager, useAction, useLoad, when } from '../ui/common.js';
+import { Chip, Curl, ErrorBox, Field, Link, Pager, useAction, useLoad, when } from '../ui/common.js';
+import { versionChip } from '../version-status.js';
 
 const PER_PAGE = 20;
 const SORTS: Record<string, string> = { modified: 'Last modified', created: 'Created', name: 'Name' };
@@ -79,7 +80,15 @@ export function ModelsList({ app }: { app: string }): JSX.Element {
                 {m.description && <div class="muted">{m.description}</div>}
               </td>
               <td>{m.model_type_id}</td>
-              <td>{m.model_version?.id ? <code>{String(m.model_version.id).slice(0, 8)}</code> : <span class="muted">none</span>}</td>
+              <td>
+                {m.model_version?.id ? (
+                  <>
+                    <code>{String(m.model_version.id).slice(0, 8)}</code> <Chip chip={versionChip(m.model_version.status, m.model_version.metrics?.status)} />
+                  </>
+                ) : (
+                  <span class="muted">none</span>
+                )}
+              </td>
               <td>{when(m.modified_at)}</td>
             </tr>
           ))}
