@@ -25,6 +25,7 @@ import { buildRestServer } from '../transport/rest/server.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
+import { packageVersion } from './version.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
@@ -80,7 +81,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, hostedImages: hostedImageReader(store, dispatcher) });
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(), hostedImages: hostedImageReader(store, dispatcher) });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
     hostedBase ??= publicBaseOf(tls ? 'https' : 'http', cfg.host, (rest.server.address() as AddressInfo).port);
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };

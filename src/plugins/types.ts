@@ -63,15 +63,24 @@ export interface TrainResult {
   details?: string;
   /** The version's input_info once training chose its base model (embedding-classifier without one). */
   inputInfo?: JsonObject;
+  /** Ids of those inputs, recorded with the TRAINED status (ListModelInputs); absent for types that learn from no inputs. */
+  inputIds?: string[];
 }
 
 
 
+export interface HeldOutDataset {
+  datasetId: string;
+  datasetVersionId?: string;
+}
+
 export interface EvaluateCall {
   version: ModelVersion;
   type: ModelTypeDef;
-  /** Folds of the cross-validation (2–10). */
+  /** Folds of the cross-validation (2–10); unused with `heldOut`. */
   numFolds: number;
+  /** Evaluate on this dataset (version) instead of cross-validating: the trained version scores its inputs (decision 0020). */
+  heldOut?: HeldOutDataset;
   /** Reports progress (0..1 of the evaluation work). */
   progress(fraction: number): void;
   /** True once the job was cancelled or lost: stop at the next chance and throw Stopped. */
@@ -93,13 +102,15 @@ export interface EvaluationResult {
   /** n × k scores, each row from the model that did not train on it. */
   scores: Float32Array;
   mutuallyExclusive: boolean;
-  /** Folds actually used (at most the number of labelled inputs). */
+  /** Folds actually used (at most the number of labelled inputs); 0 for a held-out evaluation. */
   numFolds: number;
   /** Folds asked for (eval_info.params.num_folds or the default). */
   requestedFolds: number;
   /** Every fold held out one input. */
   leaveOneOut: boolean;
   seed: number;
+  /** Set when the scores come from the trained version on this dataset, not from folds. */
+  heldOut?: HeldOutDataset;
 }
 
 

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type Input, type InputKind, type InputLabel, type NamedLabel } from '../domain/inputs.js';
+import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type GeoPoint, type Input, type InputKind, type InputLabel, type NamedLabel } from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ConceptsTable, DatasetsTable, DatasetVersionsTable, InputsTable } from './schema-training.js';
 
@@ -35,6 +35,9 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
     textUrl: r.kind === 'text' ? r.image_url : null,
     imageInfo: r.image_info === null ? null : parse<JsonObject>(r.image_info),
     metadata: parse<JsonObject>(r.metadata),
+    geo: r.geo === null || r.geo === undefined ? null : parse<GeoPoint>(r.geo),
+    // Rows imported from archives older than migration 005 have no id of their own: the pk stands in.
+    annotationId: r.annotation_id ?? r.pk,
     concepts,
     datasetIds,
     status: { code: r.status_code, details: r.status_details },
@@ -43,8 +46,9 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
   };
 }
 
-export const labelRows = (inputPk: string, labels: InputLabel[]) =>
-  labels.map((l, position) => ({ input_pk: inputPk, concept_id: l.id, position, value: l.value }));
+/** Label rows of one annotation (`annotationPk` null: the input-level one), positions from `first` on. */
+export const labelRows = (inputPk: string, labels: InputLabel[], annotationPk: string | null = null, first = 0) =>
+  labels.map((l, i) => ({ input_pk: inputPk, concept_id: l.id, position: first + i, value: l.value, annotation_pk: annotationPk }));
 
 export const conceptToRow = (c: Concept): Insertable<ConceptsTable> => ({
   user_id: c.userId,

@@ -18,6 +18,8 @@ export interface TrainingSet {
   data: TrainData;
   /** Inputs that carry a usable label (`total_input_count`). */
   used: number;
+  /** Their ids (recorded for ListModelInputs). */
+  usedIds: string[];
   positives: number[];
   /** Things worth a line in the training log. */
   warnings: string[];
@@ -96,7 +98,7 @@ export function labelMatrix(examples: readonly LabelledExample[], opts: { concep
 export function buildTrainingSet(examples: readonly LabelledExample[], opts: LabelOptions): TrainingSet {
   const { conceptIds, dim } = opts;
   const k = conceptIds.length;
-  const { x, n, labels, warnings } = labelMatrix(examples, { conceptIds, dim });
+  const { x, n, labels, warnings, inputIds } = labelMatrix(examples, { conceptIds, dim });
 
   const problem = validateTrainingData(labels, n, { k, mutuallyExclusive: opts.mutuallyExclusive, failOnMissingPositives: opts.failOnMissingPositives, conceptNames: conceptIds });
   if (problem) throw failureOf(problem);
@@ -114,6 +116,16 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
   } else if (!mutuallyExclusive) {
     notes.push('No input is labelled with value 1 for any concept, so no softmax can be trained: independent (one-vs-rest) heads were trained instead.');
   }
-  const used = mutuallyExclusive ? cov.positiveRows : cov.labelledRows;
-  return { data: { x, n, d: dim, labels }, used, positives: cov.positives, warnings, notes, mutuallyExclusive };
+  // The inputs that train the head (ListModelInputs): rows with a positive for a softmax, with any known label otherwise.
+  const usedIds: string[] = [];
+  for (let row = 0; row < n; row++) {
+    let known = false, positive = false;
+    for (let c = 0; c < k; c++) {
+      const v = labels[row * k + c];
+      if (v === 1) positive = true;
+      if (v === 1 || v === 0) known = true;
+    }
+    if (mutuallyExclusive ? positive : known) usedIds.push(inputIds[row]!);
+  }
+  return { data: { x, n, d: dim, labels }, used: usedIds.length, usedIds, positives: cov.positives, warnings, notes, mutuallyExclusive };
 }

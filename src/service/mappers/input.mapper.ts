@@ -1,5 +1,6 @@
 import { Visibility } from '../../domain/entities.js';
 import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type Input } from '../../domain/inputs.js';
+import { geoToApi } from '../../domain/geo.js';
 import { Code, describe } from '../../domain/status-codes.js';
 import type { ApiObject } from '../context.js';
 import { hostedImageFields } from '../hosted-images.js';
@@ -22,6 +23,7 @@ export function inputToApi(i: Input, hostedBase?: string): ApiObject {
     concepts: i.concepts.map((c) => ({ id: c.id, name: c.name || c.id, value: c.value, app_id: i.appId })),
     metadata: i.metadata,
   };
+  if (i.geo) data.geo = geoToApi(i.geo);
   if (i.kind === 'text') {
     // data.text.url inputs: the URL as sent, and raw once the processor fetched it.
     const text: ApiObject = {};

@@ -12,6 +12,7 @@ import { clientErrorHandler } from './framework-errors.js';
 import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { RouteTable } from './rpc-routes.js';
+import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -27,6 +28,8 @@ export interface RestOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
   hostedImages?: HostedReader;
+  /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
+  version?: string;
 }
 
 const noSchemas = (): never => {
@@ -55,7 +58,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   parseEveryBodyAsJson(app);
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  registerConsole(app);
+  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
