@@ -60,6 +60,14 @@ describeBoth('Response shapes: concept language, hosted image bytes, image_info 
     assert.equal(((await missing.json()) as { status: { code: number } }).status.code, 11101);
     const small = await fetch(`${base}/small/${suffix}`, { headers: { authorization: `Key ${TEST_PAT}` } });
     assert.equal(small.status, 404);
+
+    // Every view of the input carries the same URLs: ListInputs and a dataset's inputs too.
+    const listed = (await api.ok('ListInputs', { user_app_id: uai })).inputs.find((i: { id: string }) => i.id === 'photo');
+    assert.equal(listed.data.image.url, image.url);
+    await api.ok('PostDatasets', { user_app_id: uai, datasets: [{ id: 'photos' }] });
+    await api.ok('PostDatasetInputs', { user_app_id: uai, dataset_id: 'photos', dataset_inputs: [{ input: { id: 'photo' } }] });
+    const member = (await api.ok('ListDatasetInputs', { user_app_id: uai, dataset_id: 'photos' })).dataset_inputs[0].input;
+    assert.deepEqual(member.data.image.hosted, image.hosted);
   });
 
   it('text inputs have no image fields', async () => {
