@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
@@ -20,6 +20,13 @@ import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
 import { buildRestServer } from '../transport/rest/server.js';
+import { buildLogger } from '../observe/logger.js';
+import { Metrics } from '../observe/metrics.js';
+import { serveMetrics } from '../observe/metrics-server.js';
+import { allOf, requestLog, type TransportStatus } from '../observe/request-log.js';
+import { AnswerCache } from '../service/answer-cache.js';
+import { grpcStatusFor } from '../transport/grpc/server.js';
+import { httpStatusFor } from '../transport/rest/http-status.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
@@ -32,6 +39,10 @@ function storeOptions(cfg: Config, log: Logger): OpenOptions {
 export interface Running {
   httpPort: number;
   grpcPort: number;
+  /** The port of MODELKEEP_METRICS_PORT's server, when one runs. */
+  metricsPort: number | undefined;
+  /** This process's metrics (undefined with --no-metrics). */
+  metrics: Metrics | undefined;
   store: Store;
   bootstrap: BootstrapResult;
   log: Logger;
@@ -45,13 +56,27 @@ export interface StartOptions {
   workerPollMs?: number;
 }
 
+/** The status each transport answered a call with, from the transports' own tables (for request log lines). */
+const transportStatus: TransportStatus = (transport, o) => (transport === 'rest' ? httpStatusFor(o.code) : grpcStatusFor(o));
+
+/** The process logger from the settings (a test passes its own). */
+export const processLogger = (cfg: Config): Logger => buildLogger({ level: cfg.logLevel, format: cfg.logFormat, isTty: Boolean(process.stdout.isTTY) });
+
 /** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
 const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
+
+/** Answer-cache lookups: counted in the metrics, and each one a `trace` line. */
+function cacheLookups(metrics: Metrics | undefined, log: Logger): (hit: boolean, key: string) => void {
+  return (hit, key) => {
+    metrics?.cacheLookup(hit);
+    if (log.isLevelEnabled('trace')) log.trace({ hit, key: key.replaceAll('\u0000', ' ') }, 'answer cache');
+  };
+}
 
 /** Composition root: the only place that builds adapters and wires them together. */
 export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? pino({ level: cfg.logLevel });
+  const log = opts.log ?? processLogger(cfg);
   let ready = false;
   const protos = loadClarifaiProtos();
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
@@ -70,13 +95,25 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     await ensureSystemApp(store, builtInEmbedders(), clock.now());
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
+    const metrics = cfg.metrics ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+    const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
-    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
+    const observer = allOf([requestLog(log, transportStatus), metrics]);
+    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission, observer });
+    const scrape = metrics ? () => metrics.scrape() : undefined;
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls });
+    const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, metrics: onRestPort });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
+    let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+    try {
+      if (scrape && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, scrape);
+    } catch (e) {
+      await rest.close();
+      throw e;
+    }
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
     let grpcPort: number;
@@ -84,6 +121,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       grpcPort = await bindGrpc(grpcServer, cfg.host, cfg.grpcPort, grpcCredentials(grpcOpts));
     } catch (e) {
       await rest.close();
+      await metricsServer?.close();
       throw e;
     }
     if (cfg.worker) inputProcessor.start();
@@ -94,6 +132,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     return {
       httpPort,
       grpcPort,
+      metricsPort: metricsServer?.port,
+      metrics,
       store,
       bootstrap,
       log,
@@ -103,10 +143,12 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
         ready = false;
         await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
         await rest.close();
+        await metricsServer?.close();
         await inputProcessor.stop();
         await jobWorker.stop();
         await fetchAgent.close();
         await store.close();
+        log.flush();
       },
     };
   } catch (e) {
@@ -129,7 +171,7 @@ export interface RunningWorker {
  */
 export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise<RunningWorker> {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? pino({ level: cfg.logLevel });
+  const log = opts.log ?? processLogger(cfg);
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
   const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   const types = new ModelTypeRegistry(defaultModelTypes());

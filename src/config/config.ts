@@ -39,6 +39,12 @@ export interface Config {
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
   maxInFlight: number;
+  /** Log lines as JSON or for humans (pino-pretty); undefined = pretty on a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** Prometheus metrics at GET /metrics (off with --no-metrics). */
+  metrics: boolean;
+  /** Serve /metrics on this port of its own instead of the REST port (undefined = on the REST port). */
+  metricsPort: number | undefined;
 }
 
 interface Setting {
@@ -74,6 +80,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
   { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
+  { key: 'logFormat', env: 'MODELKEEP_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['json', 'pretty'], help: 'json or pretty (default: pretty on a terminal, json otherwise)' },
+  { key: 'metrics', env: 'MODELKEEP_METRICS', flag: 'metrics', kind: 'bool', help: 'Prometheus metrics at GET /metrics (default true; --no-metrics)' },
+  { key: 'metricsPort', env: 'MODELKEEP_METRICS_PORT', flag: 'metrics-port', kind: 'port', help: 'serve /metrics on this port instead of the REST port (same host)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -107,6 +116,9 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   fetchDeny: undefined,
   rateLimit: undefined,
   maxInFlight: 1000,
+  logFormat: undefined,
+  metrics: true,
+  metricsPort: undefined,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {

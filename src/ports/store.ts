@@ -154,6 +154,14 @@ export interface Repos {
   artifacts: ArtifactStore;
 }
 
+/** Counts across the whole database and this process's connection pool, for metrics. */
+export interface StoreStats {
+  jobs: { kind: string; state: string; count: number }[];
+  inputs: { statusCode: number; count: number }[];
+  /** PostgreSQL only: connections of this process's pool. */
+  pool?: { total: number; idle: number; waiting: number };
+}
+
 /**
  * Storage port. Repos used directly auto-commit each call; `transaction` gives repos bound to one
  * transaction — if `fn` throws, nothing it wrote is kept.
@@ -163,5 +171,7 @@ export interface Store extends Repos {
   /** Changes to the data, for caches of answers (see ChangeClock). */
   readonly changes: ChangeClock;
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Job and input counts (and pool use) for /metrics; optional so that test doubles need not have it. */
+  stats?(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -15,5 +15,7 @@ export interface Backend {
   transaction<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<string[]>;
+  /** PostgreSQL: this process's pool (connections open, idle, callers waiting for one). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

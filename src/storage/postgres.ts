@@ -58,6 +58,7 @@ export function openPostgres(opts: PostgresOptions): Backend {
     changes,
     transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
     migrate: () => migratePostgres(db, schema),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await listener.close();
       await db.destroy();

@@ -5,6 +5,7 @@ import { Code } from '../../domain/status-codes.js';
 import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
 import { ApiError } from '../../domain/errors.js';
+import type { CallMeta } from '../../service/call-observer.js';
 import type { DispatchResult, Dispatcher } from '../../service/dispatcher.js';
 import { sealedMemo } from '../../service/sealed.js';
 import { statusOf } from '../../service/status.js';
@@ -26,6 +27,8 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Answers GET /metrics (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -66,9 +69,20 @@ function sendFrameworkError(reply: FastifyReply, err: { code?: string }, path: s
 /** JSON of a body without its status; kept for sealed (shared, cached) bodies. */
 const bodyJson = sealedMemo((body) => JSON.stringify(body));
 
+const firstHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/** The transport and the request-id hints of a REST request (x-request-id, Clarifai's x-clarifai-request-id-prefix). */
+function metaOf(req: FastifyRequest): CallMeta {
+  const h = req.headers;
+  return { transport: 'rest', requestId: firstHeader(h['x-request-id']), prefix: firstHeader(h['x-clarifai-request-id-prefix']) };
+}
+
 /** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
 function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
   if (r.retryAfterSeconds !== undefined) reply.header('retry-after', String(r.retryAfterSeconds));
+  // The req_id as Clarifai's API sends it, and under the name proxies and tracing tools look for.
+  const reqId = r.status.req_id;
+  reply.header('x-clarifai-request-id', reqId).header('x-request-id', reqId);
   const body = bodyJson(r.body);
   const status = JSON.stringify(r.status);
   return sendText(reply, r.code, body.length <= 2 ? `{"status":${status}}` : `{"status":${status},${body.slice(1)}`);
@@ -110,6 +124,13 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     }
   });
 
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req, reply) => {
+      const m = await metrics();
+      return reply.header('content-type', m.contentType).send(m.body);
+    });
+  }
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
@@ -127,10 +148,10 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
           route.fields.forEach((f, i) => setPath(request, f.split('.'), params[`p${i}`]));
         } catch (e) {
           if (!(e instanceof JsonCodecError)) throw e;
-          const r = dispatcher.failure(rpc, translateCodecError(rpc, e));
+          const r = dispatcher.refuse(rpc, translateCodecError(rpc, e), metaOf(req));
           return sendResult(reply, r);
         }
-        const r = dispatcher.call(rpc.name, request, req.headers.authorization);
+        const r = dispatcher.call(rpc.name, request, req.headers.authorization, metaOf(req));
         return r instanceof Promise ? r.then((done) => sendResult(reply, done)) : sendResult(reply, r);
       };
       routes.push({ method: binding.method, url: route.url, value: { rpc, handler } });
@@ -178,7 +199,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       const onDemandHit = onDemandRoute(req);
       const rpc = (req.routeOptions.config as { rpc?: RpcInfo } | undefined)?.rpc ?? (onDemandHit && 'value' in onDemandHit ? onDemandHit.value.rpc : undefined);
       if (rpc) {
-        const r = dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), reqId);
+        const r = dispatcher.refuse(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), metaOf(req));
         return sendResult(reply, r);
       }
       return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, details, reqId) });
