@@ -20,6 +20,10 @@ import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
 import { buildRestServer } from '../transport/rest/server.js';
+import type { Job } from '../domain/entities.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
+import type { WorkerOptions } from '../jobs/worker.js';
+import { instrumentEmbedders } from '../observe/embedders.js';
 import { buildLogger } from '../observe/logger.js';
 import { Metrics } from '../observe/metrics.js';
 import { serveMetrics } from '../observe/metrics-server.js';
@@ -33,7 +37,12 @@ import { buildJobWorker, buildPlugins } from './training.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
-  return { poolSize: cfg.dbPoolSize, onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') };
+  return {
+    poolSize: cfg.dbPoolSize,
+    onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use'),
+    // debug: every statement with its duration (text only, never parameters); decided once at start.
+    queryLog: log.isLevelEnabled('debug') ? (text, ms, failed) => log.debug({ sql: text, ms, failed }, 'sql') : undefined,
+  };
 }
 
 export interface Running {
@@ -65,6 +74,23 @@ export const processLogger = (cfg: Config): Logger => buildLogger({ level: cfg.l
 /** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
 const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
 
+/** A job committed by a request of this process: one log line (with the request's req_id), then the local worker is woken. */
+function jobQueued(log: Logger, job: Job | undefined, wake: () => void): void {
+  if (job) {
+    const p = job.payload;
+    log.info({ job: job.id, kind: job.kind, version: p.version_id, model_type: p.model_type_id, req_id: p.req_id }, 'job queued');
+  }
+  wake();
+}
+
+/** Training attempts that ended in this process, for modelkeep_training_duration_seconds. */
+function trainingFinished(metrics: Metrics | undefined): WorkerOptions['onFinished'] {
+  if (!metrics) return undefined;
+  return (job, outcome, seconds) => {
+    if (job.kind === TRAIN_JOB) metrics.trainingFinished(String(job.payload.model_type_id ?? ''), seconds, outcome);
+  };
+}
+
 /** Answer-cache lookups: counted in the metrics, and each one a `trace` line. */
 function cacheLookups(metrics: Metrics | undefined, log: Logger): (hit: boolean, key: string) => void {
   return (hit, key) => {
@@ -90,14 +116,15 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // Input processing runs where training runs (config.worker); without it, inputs wait in 30001 for a process that has it.
     // One fetcher per process for every URL fetch (input processing and predict): the address policy.
     const fetchAgent = urlFetchAgent(cfg);
-    const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
-    // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
-    await ensureSystemApp(store, builtInEmbedders(), clock.now());
-    const plugins = buildPlugins(store, types, builtInEmbedders());
-    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
     const metrics = cfg.metrics ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+    const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
+    const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
+    // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
+    await ensureSystemApp(store, embedders, clock.now());
+    const plugins = buildPlugins(store, types, embedders);
+    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs, trainingFinished(metrics));
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers });
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
     const observer = allOf([requestLog(log, transportStatus), metrics]);
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission, observer });
@@ -160,6 +187,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
 export interface RunningWorker {
   /** Ids the job worker and the input processor record as lease owners. */
   workerId: string;
+  /** The port of MODELKEEP_METRICS_PORT's server, when one runs. */
+  metricsPort: number | undefined;
   store: Store;
   log: Logger;
   stop(): Promise<void>;
@@ -176,21 +205,35 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   const types = new ModelTypeRegistry(defaultModelTypes());
   const fetchAgent = urlFetchAgent(cfg);
-  const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
-  const jobWorker = buildJobWorker(store, buildPlugins(store, types, builtInEmbedders()), types, cfg, clock, log);
+  const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+  const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
+  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
+  const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders), types, cfg, clock, log, undefined, trainingFinished(metrics));
+  // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  try {
+    if (metrics && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, () => metrics.scrape());
+  } catch (e) {
+    await fetchAgent.close();
+    await store.close();
+    throw e;
+  }
   inputProcessor.start();
   jobWorker.start();
   let stopped = false;
   return {
     workerId: jobWorker.id,
+    metricsPort: metricsServer?.port,
     store,
     log,
     async stop() {
       if (stopped) return;
       stopped = true;
       await Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+      await metricsServer?.close();
       await fetchAgent.close();
       await store.close();
+      log.flush();
     },
   };
 }

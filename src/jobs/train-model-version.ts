@@ -6,8 +6,8 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import { TrainingCancelled, TrainingFailure, type TrainResult } from '../plugins/types.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { TrainLog } from './train-log.js';
-import { percentOf } from './progress.js';
-import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+import { percentOf, progressStep } from './progress.js';
+import { JobFailure, JobStopped, type JobHandler, type JobRunContext, type JobSummary } from './types.js';
 
 export interface TrainHandlerOptions {
   plugins: PluginRegistry;
@@ -46,7 +46,7 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
   };
 }
 
-async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<void> {
+async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<JobSummary> {
   const { job } = ctx;
   const version = await ctx.store.versions.getByPk(job.versionPk);
   if (!version) throw new JobStopped('the version was deleted');
@@ -70,7 +70,14 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   let stopped = false;
   let inFlight: Promise<void> | undefined;
   let lastWrite = started;
+  // A log line every 10% (not throttled by time like the writes: a fast training still shows its steps).
+  let loggedTenth = 0;
   const progress = (fraction: number, loss?: number): void => {
+    const tenth = progressStep(loggedTenth, fraction);
+    if (tenth !== undefined) {
+      loggedTenth = tenth;
+      ctx.log?.info({ percent: tenth * 10, ...(loss !== undefined ? { loss: Number(loss.toFixed(4)) } : {}) }, 'job progress');
+    }
     const now = ctx.now();
     if (inFlight || now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
     lastWrite = now;
@@ -113,4 +120,5 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
     });
   });
+  return { inputs: result.totalInputCount, concepts: version.concepts.length };
 }

@@ -125,6 +125,7 @@ export interface JobRepo {
    * Atomically takes the oldest job of `kinds` that is queued, or running with an expired lease
    * (its worker died), sets it running under `workerId` until `leaseUntil` and bumps `attempts`.
    * Two workers never get the same job (SQLite: one writer; PostgreSQL: FOR UPDATE SKIP LOCKED).
+   * A job taken over from an expired lease comes back with lastError `LEASE_EXPIRED + <old worker id>`.
    */
   claim(workerId: string, kinds: string[], leaseUntil: number, now: number): Promise<Job | undefined>;
   /** Extends the lease while the job runs. 'cancelled' / 'lost' tell the worker to stop at once. */

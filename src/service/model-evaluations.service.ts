@@ -50,7 +50,7 @@ const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queue
  * one writes status 21303 and queues an `evaluate-model-version` job in the same transaction, and
  * the worker moves it to 21301 → 21300 (or 21315 / 21316 / 21310 / 21317 with details).
  */
-export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}): Record<string, RpcImpl> {
+export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: (job?: Job) => void = () => {}): Record<string, RpcImpl> {
   const evaluableTypes = (): string[] => plugins.typeIds().filter((t) => plugins.get(t)?.evaluate);
 
   const versionOf = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
@@ -73,6 +73,7 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
     if (!plugins.get(model.modelTypeId)?.evaluate) {
       throw invalidArgument(`Model '${model.id}' is a ${model.modelTypeId}; only concept classifiers can be evaluated (${evaluableTypes().join(', ')}).`);
     }
+    let queued: Job | undefined;
     const started = await store.transaction(async (tx) => {
       // The model lock serialises two starts on one version (and orders this write like every version write).
       await findModel(tx, ctx, model.id, true);
@@ -95,15 +96,16 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
         eval_info: { params: { num_folds: params.numFolds } },
       };
       await tx.versions.updateTraining(v.pk, { metrics });
-      await tx.jobs.enqueue({
+      queued = {
         id: newId(), kind: EVAL_JOB, versionPk: v.pk, state: 'queued', attempts: 0,
-        payload: { model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds },
+        payload: { model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds, req_id: ctx.reqId },
         leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: ctx.now, updatedAt: ctx.now,
-      });
+      };
+      await tx.jobs.enqueue(queued);
       return { model, version: { ...v, metrics } };
     });
     // Committed: a worker in this process starts it now instead of at its next poll (others poll).
-    onJobQueued();
+    onJobQueued(queued);
     return started;
   };
 
