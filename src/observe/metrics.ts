@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { Code } from '../domain/status-codes.js';
 import type { StoreStats } from '../ports/store.js';
 import type { CallObserver, CallOutcome } from '../service/call-observer.js';
+import { RequestStats } from './request-stats.js';
 
 /** Request latency buckets, seconds: a cached GetModel answers in tens of microseconds, a training call in seconds. */
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,8 +16,6 @@ const INPUT_STATUS: Record<number, string> = {
   [Code.INPUT_SUCCESS]: 'processed',
 };
 
-type RequestChild = { count: { inc(): void }; latency: { observe(v: number): void } };
-
 /**
  * Every Prometheus metric of one process, in its own registry (no prom-client globals: tests start
  * several servers in one process). Names and labels are listed in README "Observability".
@@ -25,10 +24,7 @@ type RequestChild = { count: { inc(): void }; latency: { observe(v: number): voi
  */
 export class Metrics implements CallObserver {
   readonly registry = new Registry();
-  readonly #requests: Counter<'rpc' | 'transport' | 'code'>;
-  readonly #latency: Histogram<'rpc' | 'transport' | 'code'>;
-  /** Label children by "rpc transport code": a label lookup per call costs more than the increment. */
-  readonly #children = new Map<string, RequestChild>();
+  readonly #requests = new RequestStats(LATENCY_BUCKETS);
   readonly #cache: Counter<'result'>;
   readonly #cacheHit: { inc(): void };
   readonly #cacheMiss: { inc(): void };
@@ -39,8 +35,15 @@ export class Metrics implements CallObserver {
   constructor(stats: (() => Promise<StoreStats>) | undefined) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#requests = new Counter({ name: 'modelkeep_requests_total', help: 'API calls answered, by RPC, transport and Clarifai status code (answers from the cache included).', labelNames: ['rpc', 'transport', 'code'], registers });
-    this.#latency = new Histogram({ name: 'modelkeep_request_duration_seconds', help: 'Time from dispatch to answer, by RPC, transport and Clarifai status code.', labelNames: ['rpc', 'transport', 'code'], buckets: LATENCY_BUCKETS, registers });
+    const requests = this.#requests;
+    new Counter({
+      name: 'modelkeep_requests_total', help: 'API calls answered, by RPC, transport and Clarifai status code (answers from the cache included).', labelNames: ['rpc', 'transport', 'code'], registers,
+      collect() {
+        this.reset();
+        for (const s of requests.counts()) this.inc(s.labels, s.count);
+      },
+    });
+    this.registry.registerMetric(requests.histogram('modelkeep_request_duration_seconds', 'Time from dispatch to answer, by RPC, transport and Clarifai status code.'));
     this.#cache = new Counter({ name: 'modelkeep_answer_cache_total', help: 'Lookups in the answer cache of the read RPCs, by result (hit or miss).', labelNames: ['result'], registers });
     this.#cacheHit = this.#cache.labels('hit');
     this.#cacheMiss = this.#cache.labels('miss');
@@ -51,15 +54,7 @@ export class Metrics implements CallObserver {
   }
 
   observe(o: CallOutcome): void {
-    const key = `${o.rpc} ${o.transport} ${o.code}`;
-    let child = this.#children.get(key);
-    if (!child) {
-      const code = String(o.code);
-      child = { count: this.#requests.labels(o.rpc, o.transport, code), latency: this.#latency.labels(o.rpc, o.transport, code) };
-      this.#children.set(key, child);
-    }
-    child.count.inc();
-    child.latency.observe(o.durationMs / 1000);
+    this.#requests.record(o);
   }
 
   cacheLookup(hit: boolean): void {
