@@ -17,6 +17,6 @@ export interface LoggerOptions {
  */
 export function buildLogger(opts: LoggerOptions): Logger {
   const format = opts.format ?? (opts.isTty ? 'pretty' : 'json');
-  if (format === 'pretty') return pino({ level: opts.level }, pretty({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1, sync: true }));
+  if (format === 'pretty') return pino({ level: opts.level }, pretty({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1, sync: true }));
   return pino({ level: opts.level }, destination({ dest: 1, sync: false }));
 }
