@@ -7,7 +7,7 @@ import { loadClarifaiProtos } from '../src/proto/load.js';
 import { GET_APP, GET_MODEL, getModelLoad, startGetModelSubject, type GetModelSubject } from './01-rest-get.js';
 import { grpcGetLoad, rawGetModel } from './02-grpc-get.js';
 import { grpcFrame, loadNotes, showLoad } from './lib/load.js';
-import { alternate, fmtInt, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
+import { alternate, fmtInt, median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
 import { BENCH_USER } from './lib/servers.js';
 
 const OFF = ['--log-level', 'warn', '--no-metrics'];
@@ -66,8 +66,25 @@ export const observeBench: Bench = {
         notes: [...loadNotes('off', r.baseline), ...loadNotes('on', r.subject), ...common],
         data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
       });
-      const rows = [row('12 rest', 'REST GetModel, logs+metrics on / off', rest, 'req/s'), row('12 grpc', 'gRPC GetModel, logs+metrics on / off', grpc, 'calls/s')];
-      if (grpc.baseline.concat(grpc.subject).some((m) => m.bad > 0)) rows[1]!.verdict = 'error';
+      // Server CPU per call (µs): on a machine shared with other work, throughput follows the scheduler
+      // as much as the server, while the CPU a call costs the server does not.
+      const cpuRow = (id: string, what: string, r: typeof rest): Row => {
+        const perCall = (m: (typeof r.baseline)[number]) => (m.serverCores / m.rps) * 1e6;
+        const ratios = r.subject.map((m, i) => perCall(m) / perCall(r.baseline[i]!));
+        const med = median(ratios);
+        return {
+          id, what,
+          baseline: `${median(r.baseline.map(perCall)).toFixed(1)} µs off`, subject: `${median(r.subject.map(perCall)).toFixed(1)} µs on`,
+          ratio: med, spread: [Math.min(...ratios), Math.max(...ratios)], target: '≤ 1.05', verdict: verdict(med, '<=', 1.05), notes: [], data: { ratios },
+        };
+      };
+      const rows = [
+        row('12 rest', 'REST GetModel, logs+metrics on / off', rest, 'req/s'),
+        cpuRow('12 rest cpu', 'REST GetModel server CPU per call, on / off', rest),
+        row('12 grpc', 'gRPC GetModel, logs+metrics on / off', grpc, 'calls/s'),
+        cpuRow('12 grpc cpu', 'gRPC GetModel server CPU per call, on / off', grpc),
+      ];
+      if (grpc.baseline.concat(grpc.subject).some((m) => m.bad > 0)) rows[2]!.verdict = 'error';
       if (counted < calls) rows.forEach((r) => r.notes.push(`FLAG: /metrics counted fewer calls (${counted}) than were measured (${calls})`));
       return rows;
     } finally {

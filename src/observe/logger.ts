@@ -11,12 +11,13 @@ export interface LoggerOptions {
 }
 
 /**
- * The process logger, on stdout. JSON goes through an asynchronous destination: lines written while a
- * write is in flight are joined into the next one, so one log line per request costs no system call
- * of its own under load; pino flushes it synchronously when the process exits.
+ * The process logger, on stdout. JSON goes through an asynchronous destination that writes in blocks
+ * of 4 KB, and at least every 200 ms: one write per line (a thread-pool round trip each) cost a
+ * GetModel under load about a third of its speed (bench #12, docs/decisions/0026). pino flushes what
+ * is left synchronously when the process exits; stop() flushes too.
  */
 export function buildLogger(opts: LoggerOptions): Logger {
   const format = opts.format ?? (opts.isTty ? 'pretty' : 'json');
   if (format === 'pretty') return pino({ level: opts.level }, pretty({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1, sync: true }));
-  return pino({ level: opts.level }, destination({ dest: 1, sync: false }));
+  return pino({ level: opts.level }, destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 200 }));
 }
