@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import type { Job } from '../domain/entities.js';
 import { newId } from '../domain/ids.js';
 import { LEASE_EXPIRED } from '../domain/job-kinds.js';
@@ -6,7 +7,7 @@ import { Code } from '../domain/status-codes.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repos, Store } from '../ports/store.js';
 import { Doorbell } from '../runtime/doorbell.js';
-import { JobFailure, JobStopped, type GenericFailure, type JobHandler, type JobRunContext } from './types.js';
+import type { GenericFailure, JobHandler, JobRunContext } from './types.js';
 
 const TRAINING_FAILURE: GenericFailure = { code: Code.MODEL_TRAINING_FAILED, what: 'Training', retry: 'Create a new version to try again.' };
 
@@ -121,13 +122,13 @@ export class Worker {
       lastBeat = now;
       if (r !== 'ok') {
         abort.abort();
-        throw new JobStopped(r === 'cancelled' ? 'job cancelled' : 'lease lost to another worker');
+        throw new Stopped(r === 'cancelled' ? 'job cancelled' : 'lease lost to another worker');
       }
     };
     const timer = setInterval(() => void beat().catch(() => undefined), Math.max(1000, this.opts.leaseMs / 3));
     const guarded = async (end: 'succeeded' | 'failed' | undefined, lastError: string, write: (tx: Repos) => Promise<void>): Promise<void> => {
       await this.store.transaction(async (tx) => {
-        if (!(await tx.jobs.lockRunning(job.id, this.id))) throw new JobStopped('job no longer held');
+        if (!(await tx.jobs.lockRunning(job.id, this.id))) throw new Stopped('job no longer held');
         await write(tx);
         if (end) await tx.jobs.finish(job.id, this.id, end, lastError, this.clock.now());
       });
@@ -140,7 +141,7 @@ export class Worker {
       now: () => this.clock.now(),
       signal: abort.signal,
       checkpoint: async () => {
-        if (abort.signal.aborted) throw new JobStopped('job stopped');
+        if (abort.signal.aborted) throw new Stopped('job stopped');
         if (this.clock.now() - lastBeat > 2000) await beat();
       },
       commit: (state, lastError, write) => guarded(state, lastError, write),
@@ -152,11 +153,11 @@ export class Worker {
       log.info({ ...summary, attempt: job.attempts, duration_ms: Math.round(seconds * 1000) }, 'job succeeded');
       this.opts.onFinished?.(job, 'succeeded', seconds);
     } catch (err) {
-      if (err instanceof JobStopped) {
+      if (err instanceof Stopped) {
         log.info({ reason: err.message }, 'job stopped');
         if (this.stopping) await this.release(job, log);
       }
-      else if (err instanceof JobFailure) await this.fail(handler, job, err.code, err.details, log, started);
+      else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details, log, started);
       else await this.retryOrFail(handler, job, err, log, started);
     } finally {
       clearInterval(timer);
