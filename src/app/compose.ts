@@ -12,6 +12,7 @@ import { GuardedFetch } from '../processing/guarded-fetch.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
 import { Admission } from '../service/admission.js';
+import { LoadPressure } from '../runtime/load-pressure.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
@@ -125,7 +126,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs, trainingFinished(metrics));
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers });
-    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
+    const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
+    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const observer = allOf([requestLog(log, transportStatus), metrics]);
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission, observer });
     const scrape = metrics ? () => metrics.scrape() : undefined;
@@ -174,6 +176,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
         await inputProcessor.stop();
         await jobWorker.stop();
         await fetchAgent.close();
+        pressure.stop();
         await store.close();
         log.flush();
       },
