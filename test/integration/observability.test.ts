@@ -130,6 +130,12 @@ describe('/metrics after known traffic', () => {
     assert.equal(hits + misses, 10);
     if (TEST_BACKEND === 'sqlite') assert.deepEqual([hits, misses], [7, 3]);
     else assert.ok(misses >= 3);
+    // The pool gauges exist on PostgreSQL only (SQLite has one connection and no pool).
+    if (TEST_BACKEND === 'postgres') {
+      assert.ok((m.get('modelkeep_db_pool_connections{state="idle"}') ?? -1) >= 0);
+      assert.ok((m.get('modelkeep_db_pool_connections{state="in_use"}') ?? -1) >= 0);
+      assert.equal(m.get('modelkeep_db_pool_connections{state="waiting"}'), 0);
+    } else assert.equal([...m.keys()].some((k) => k.startsWith('modelkeep_db_pool_connections')), false);
     assert.ok((m.get('process_cpu_seconds_total') ?? -1) >= 0, 'Node process metrics');
     assert.ok(m.has('nodejs_eventloop_lag_seconds'));
   });
