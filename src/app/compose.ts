@@ -35,6 +35,7 @@ import { httpStatusFor } from '../transport/rest/http-status.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
+import { packageVersion } from './version.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
@@ -134,7 +135,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
     const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, metrics: onRestPort });
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(), metrics: onRestPort });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
     let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
     try {

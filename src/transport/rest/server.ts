@@ -11,6 +11,7 @@ import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';
 import { RouteTable } from './rpc-routes.js';
+import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -26,6 +27,8 @@ export interface RestOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Answers GET /metrics (Prometheus text) when given. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
+  version?: string;
 }
 
 const noSchemas = (): never => {
@@ -54,6 +57,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   parseEveryBodyAsJson(app);
+  registerConsole(app);
   const metrics = opts.metrics;
   if (metrics) {
     app.get('/metrics', async (_req, reply) => {
@@ -61,7 +65,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       return reply.header('content-type', m.contentType).send(m.body);
     });
   }
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
