@@ -20,6 +20,13 @@ import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
 import { buildRestServer } from '../transport/rest/server.js';
+import { addHealthService } from '../transport/grpc/health.js';
+import { addReflectionService } from '../transport/grpc/reflection.js';
+import { parseCorsOrigins } from '../config/cors-origins.js';
+import { routeGrpcLogs } from './grpc-logs.js';
+import { ReadinessProbe } from './readiness.js';
+import { withinGrace } from './shutdown.js';
+import { listenError } from './startup-error.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
@@ -52,6 +59,8 @@ const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolic
 export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: cfg.logLevel });
+  for (const w of cfg.warnings) log.warn(w);
+  routeGrpcLogs(log);
   let ready = false;
   const protos = loadClarifaiProtos();
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
@@ -75,39 +84,63 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls });
-    await rest.listen({ host: cfg.host, port: cfg.httpPort });
+    const readiness = new ReadinessProbe(store);
+    // PostgreSQL: start hearing other processes' writes now, so the first /readyz need not wait for it.
+    store.changes.token();
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
+      bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls,
+      readiness: () => readiness.check(), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
+    });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
+    const health = addHealthService(grpcServer, () => readiness.check());
+    addReflectionService(grpcServer, protos.root);
+    // gRPC binds first: a taken port then fails before anything has logged that it listens.
     let grpcPort: number;
     try {
       grpcPort = await bindGrpc(grpcServer, cfg.host, cfg.grpcPort, grpcCredentials(grpcOpts));
     } catch (e) {
-      await rest.close();
-      throw e;
+      health.stop();
+      throw listenError(e, 'gRPC', cfg.host, cfg.grpcPort);
+    }
+    try {
+      await rest.listen({ host: cfg.host, port: cfg.httpPort });
+    } catch (e) {
+      health.stop();
+      grpcServer.forceShutdown();
+      throw listenError(e, 'REST', cfg.host, cfg.httpPort);
     }
     if (cfg.worker) inputProcessor.start();
     if (cfg.worker) jobWorker.start();
     ready = true;
+    readiness.serving();
+    void health.refresh();
     const httpPort = (rest.server.address() as AddressInfo).port;
-    let stopped = false;
+    let stopping: Promise<void> | undefined;
     return {
       httpPort,
       grpcPort,
       store,
       bootstrap,
       log,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
+      stop: () => (stopping ??= (async () => {
         ready = false;
-        await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
-        await rest.close();
-        await inputProcessor.stop();
-        await jobWorker.stop();
+        readiness.stopping();
+        health.stop();
+        // Both servers stop accepting at once and let the calls in flight finish; the worker hands its
+        // jobs back meanwhile. The store closes last: requests still being answered need it.
+        const drained = Promise.all([new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve())), rest.close()]);
+        const background = Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+        if (!(await withinGrace(drained, cfg.shutdownGraceMs))) {
+          log.warn({ graceMs: cfg.shutdownGraceMs }, 'requests still in flight after MODELKEEP_SHUTDOWN_GRACE_MS; closing their connections');
+          grpcServer.forceShutdown();
+          rest.server.closeAllConnections();
+          await drained.catch(() => undefined);
+        }
+        await background;
         await fetchAgent.close();
         await store.close();
-      },
+      })()),
     };
   } catch (e) {
     await store.close();
@@ -130,6 +163,7 @@ export interface RunningWorker {
 export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise<RunningWorker> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: cfg.logLevel });
+  for (const w of cfg.warnings) log.warn(w);
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
   const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   const types = new ModelTypeRegistry(defaultModelTypes());

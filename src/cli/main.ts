@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import type { Logger } from 'pino';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
 import { startModelkeep, startWorker } from '../app/compose.js';
+import { stopOnSignals } from '../app/shutdown.js';
+import { StartupError } from '../app/startup-error.js';
 import { migrate } from '../storage/open-store.js';
 import { ARCHIVE_FLAGS, ARCHIVE_USAGE, type ArchiveFlags } from './archive-flags.js';
 
@@ -38,22 +39,6 @@ function parseFlags(args: string[]): { command: string; flags: Record<string, st
 
 /** A database URL fit for logs: credentials hidden. */
 const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
-
-/** SIGINT / SIGTERM stop the process gracefully (exit 0), or exit 1 if stopping fails. */
-function stopOnSignals(running: { log: Logger; stop(): Promise<void> }, message: string): void {
-  const shutdown = (signal: string) => {
-    running.log.info({ signal }, message);
-    running.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        running.log.error({ err: e }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-}
 
 async function serve(cfg: Config): Promise<void> {
   const running = await startModelkeep(cfg);
@@ -148,6 +133,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof StartupError) {
+    process.stderr.write(`modelkeep: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
   process.stderr.write(`modelkeep: ${(e as Error).stack ?? String(e)}\n`);
   process.exit(1);
 });

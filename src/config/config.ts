@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import { parseCidrList } from '../processing/fetch-policy.js';
+import { parseCorsOrigins } from './cors-origins.js';
+import { unknownEnvWarnings } from './unknown-env.js';
 
 /** Every setting modelkeep reads, loaded once at boot and passed down (nothing else reads process.env). */
 export interface Config {
@@ -39,6 +41,12 @@ export interface Config {
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
   maxInFlight: number;
+  /** Origins whose browser pages may call REST (CORS): a list, `*` for any; undefined = CORS off. */
+  corsOrigins: string | undefined;
+  /** How long a stopping process lets requests in flight finish before it closes their connections. */
+  shutdownGraceMs: number;
+  /** Said once at start (an unknown MODELKEEP_* variable); not a setting. */
+  warnings: readonly string[];
 }
 
 interface Setting {
@@ -74,6 +82,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
   { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
+  { key: 'corsOrigins', env: 'MODELKEEP_CORS_ORIGINS', flag: 'cors-origins', kind: 'string', help: 'origins whose browser pages may call REST: comma list (https://app.example.com) or * (default: CORS off)' },
+  { key: 'shutdownGraceMs', env: 'MODELKEEP_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms', kind: 'int', min: 0, help: 'ms a stopping server lets requests in flight finish (default 10000)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -84,7 +94,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | undefined } = {
+export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl: string | undefined } = {
   host: '127.0.0.1',
   httpPort: 8080,
   grpcPort: 18080,
@@ -107,6 +117,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   fetchDeny: undefined,
   rateLimit: undefined,
   maxInFlight: 1000,
+  corsOrigins: undefined,
+  shutdownGraceMs: 10_000,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {
@@ -165,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
     if (v !== undefined) out[s.key] = v;
   }
   const cfg = out as unknown as Config;
+  cfg.warnings = unknownEnvWarnings(env, SETTINGS.map((s) => s.env));
   if (!cfg.databaseUrl) cfg.databaseUrl = `sqlite:${path.join(cfg.dataDir, 'modelkeep.db')}`;
   else if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(cfg.databaseUrl)) problems.push(`MODELKEEP_DATABASE_URL / --database-url: must start with sqlite: or postgres:// (got ${JSON.stringify(cfg.databaseUrl)})`);
   if (Boolean(cfg.httpTlsCert) !== Boolean(cfg.httpTlsKey)) problems.push('MODELKEEP_HTTP_TLS_CERT and MODELKEEP_HTTP_TLS_KEY must be set together');
@@ -184,6 +197,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
       parseRateLimit(cfg.rateLimit);
     } catch (e) {
       problems.push(`MODELKEEP_RATE_LIMIT: ${(e as Error).message}`);
+    }
+  }
+  if (cfg.corsOrigins !== undefined) {
+    try {
+      parseCorsOrigins(cfg.corsOrigins);
+    } catch (e) {
+      problems.push(`MODELKEEP_CORS_ORIGINS: ${(e as Error).message}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -133,7 +133,7 @@ export class Worker {
     } catch (err) {
       if (err instanceof JobStopped) {
         this.log.info({ job: job.id, reason: err.message }, 'job stopped');
-        if (this.stopping) await this.release(job);
+        if (this.stopping) await this.release(handler, job);
       }
       else if (err instanceof JobFailure) await this.fail(handler, job, err.code, err.details);
       else await this.retryOrFail(handler, job, err);
@@ -144,11 +144,14 @@ export class Worker {
   }
 
   /** Re-queues a job this worker still holds (a no-op for one that was cancelled meanwhile). */
-  private async release(job: Job): Promise<void> {
+  private async release(handler: JobHandler, job: Job): Promise<void> {
     try {
       await this.store.transaction(async (tx) => {
-        if (await tx.jobs.lockRunning(job.id, this.id)) await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
+        if (!(await tx.jobs.lockRunning(job.id, this.id))) return;
+        await handler.recordHandBack?.(tx, job, this.clock.now());
+        await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
       });
+      this.log.info({ job: job.id, kind: job.kind }, 'job handed back to the queue');
     } catch (err) {
       this.log.warn({ err, job: job.id }, 'could not hand a job back; it is retaken when its lease expires');
     }

@@ -163,5 +163,10 @@ export interface Store extends Repos {
   /** Changes to the data, for caches of answers (see ChangeClock). */
   readonly changes: ChangeClock;
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Readiness: resolves when the database answers now and its schema carries this build's latest
+   * migration; rejects with an Error whose message says which of the two is wrong.
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }

@@ -13,6 +13,10 @@ import { httpStatusFor } from './http-status.js';
 import { routePath } from './route-paths.js';
 import { OnDemandRoutes, splitRoutes, type RouteSpec } from './on-demand-routes.js';
 import { clientErrorHandler, frameworkAnswer, frameworkBody } from './framework-errors.js';
+import type { ReadinessCheck } from '../../ports/readiness.js';
+import { registerProbes } from './probes.js';
+import type { CorsOrigins } from '../../config/cors-origins.js';
+import { registerCors } from './cors.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -26,6 +30,10 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Answers /readyz (and /livez beside it); without it neither route exists. */
+  readiness?: ReadinessCheck;
+  /** Origins allowed to call from a browser (CORS); undefined = CORS off. */
+  corsOrigins?: CorsOrigins;
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -111,6 +119,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   });
 
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  if (opts.readiness) registerProbes(app, opts.readiness);
+  if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
   const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => unknown }>[] = [];
