@@ -24,6 +24,8 @@ import { addHealthService } from '../transport/grpc/health.js';
 import { addReflectionService } from '../transport/grpc/reflection.js';
 import { parseCorsOrigins } from '../config/cors-origins.js';
 import { routeGrpcLogs } from './grpc-logs.js';
+import { openApiDocument } from '../transport/rest/openapi/document.js';
+import { MODELKEEP_VERSION } from './version.js';
 import { ReadinessProbe } from './readiness.js';
 import { withinGrace } from './shutdown.js';
 import { listenError } from './startup-error.js';
@@ -89,7 +91,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     store.changes.token();
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
       bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls,
-      readiness: () => readiness.check(), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
+      readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: MODELKEEP_VERSION }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
     });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);

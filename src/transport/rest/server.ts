@@ -17,6 +17,7 @@ import type { ReadinessCheck } from '../../ports/readiness.js';
 import { registerProbes } from './probes.js';
 import type { CorsOrigins } from '../../config/cors-origins.js';
 import { registerCors } from './cors.js';
+import { registerApiDocs, type ApiDocument } from './api-docs.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -34,6 +35,8 @@ export interface RestOptions {
   readiness?: ReadinessCheck;
   /** Origins allowed to call from a browser (CORS); undefined = CORS off. */
   corsOrigins?: CorsOrigins;
+  /** The OpenAPI document of the implemented RPCs, for /openapi.json and Swagger UI at /docs. */
+  apiDocument?: ApiDocument;
 }
 
 const MODEL_RPCS_WITH_LEGACY_FIELDS = new Set(['PostModels', 'PatchModels']);
@@ -121,6 +124,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
+  if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
 
   // Every binding's route, in proto order; which of them go into Fastify's router at start is decided below.
   const routes: RouteSpec<{ rpc: RpcInfo; handler: (req: FastifyRequest, reply: FastifyReply) => unknown }>[] = [];
