@@ -5,9 +5,9 @@ import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import type { Repos, Store } from '../ports/store.js';
-import { SYSTEM_USER_ID } from '../service/app-resolver.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
 
-export const SYSTEM_APP_ID = 'main';
+export { SYSTEM_APP_ID };
 
 const DESCRIPTIONS: Record<string, string> = {
   'general-image-embedding': 'Built-in image embedder: 1280-d MobileNetV2 features, run offline.',

@@ -1,4 +1,4 @@
-import { invalidArgument, invalidRequest } from './errors.js';
+import { invalidArgument, invalidRequest, type ApiError } from './errors.js';
 import { Visibility } from './entities.js';
 import { isJsonObject, type JsonValue } from './json.js';
 
@@ -17,8 +17,16 @@ export function hasContent(v: unknown): boolean {
 
 /** API-DECISIONS row 7: version config sent to the model endpoints is refused, never silently dropped. */
 export function rejectVersionFieldsOnModel(rpc: 'PostModels' | 'PatchModels', field: string): never {
+  throw versionFieldOnModel(rpc, field);
+}
+
+/** The model RPCs that refuse version fields (row 7); REST meets them as unknown JSON fields, gRPC as content. */
+export const refusesVersionFields = (rpc: string): rpc is 'PostModels' | 'PatchModels' => rpc === 'PostModels' || rpc === 'PatchModels';
+
+/** The one wording of the row 7 refusal, for both transports. */
+export function versionFieldOnModel(rpc: 'PostModels' | 'PatchModels', field: string): ApiError {
   const target = rpc === 'PostModels' ? 'PostModelVersions (in model_versions[0])' : 'PatchModelVersions';
-  throw invalidArgument(
+  return invalidArgument(
     `${field} is model-version configuration and is not accepted by ${rpc} since the 2023-01-20 API change; send it to ${target}. ${rpc} changes model-level fields only.`,
   );
 }

@@ -11,6 +11,13 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 export const DEFAULT_MAX_CONCEPTS = 20;
 export const MAX_MAX_CONCEPTS = 200;
 
+/**
+ * The ranges of the two numeric knobs, wherever they are set (a version's output_config, a predict
+ * override): max_concepts is a whole number 0–200 (0 = the default of 20), min_value 0–1.
+ */
+export const isMaxConcepts = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_MAX_CONCEPTS;
+export const isMinValue = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
+
 /** A `select_concepts` entry: matched by id and/or name (exact, case-sensitive). */
 export interface ConceptSelector {
   id?: string;
@@ -58,20 +65,29 @@ function pick(layer: Layer, knob: Knob): JsonValue | undefined {
  * @throws ApiError 21202 for a max_concepts outside 1–200, a min_value outside 0–1, or a selector
  *   with neither id nor name.
  */
+/**
+ * The `params` a prediction runs with: the request's override beats the version's stored params,
+ * key by key — the same precedence effectiveOutputConfig applies to the concept knobs.
+ */
+export function effectiveParams(stored: Layer, override: Layer): JsonObject {
+  const storedParams = isJsonObject(stored?.params) ? stored.params : {};
+  return { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
+}
+
 export function effectiveOutputConfig(stored: Layer, override: Layer, legacy?: Layer): OutputConfig {
   const get = (k: Knob): JsonValue | undefined => pick(override, k) ?? pick(legacy, k) ?? pick(stored, k);
   const maxRaw = get('max_concepts');
   const minRaw = get('min_value');
   const selRaw = get('select_concepts');
-  const maxConcepts = maxRaw === undefined || maxRaw === 0 ? DEFAULT_MAX_CONCEPTS : maxRaw;
-  if (typeof maxConcepts !== 'number' || !Number.isInteger(maxConcepts) || maxConcepts < 1 || maxConcepts > MAX_MAX_CONCEPTS) {
+  const max = maxRaw ?? 0;
+  if (!isMaxConcepts(max)) {
     throw invalidArgument(`max_concepts ${JSON.stringify(maxRaw)} is out of range: use 1 to ${MAX_MAX_CONCEPTS} (0 or absent means the default of ${DEFAULT_MAX_CONCEPTS}).`);
   }
   const minValue = minRaw ?? 0;
-  if (typeof minValue !== 'number' || !Number.isFinite(minValue) || minValue < 0 || minValue > 1) {
+  if (!isMinValue(minValue)) {
     throw invalidArgument(`min_value ${JSON.stringify(minRaw)} is out of range: use a number from 0 to 1.`);
   }
-  return { maxConcepts, minValue, selectConcepts: selectorsOf(selRaw ?? []) };
+  return { maxConcepts: max === 0 ? DEFAULT_MAX_CONCEPTS : max, minValue, selectConcepts: selectorsOf(selRaw ?? []) };
 }
 
 function selectorsOf(raw: JsonValue): ConceptSelector[] {

@@ -1,17 +1,19 @@
 import type { Job, ModelVersion } from '../domain/entities.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { evalStatus } from '../domain/eval-status.js';
 import { EVAL_JOB } from '../domain/job-kinds.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { Code } from '../domain/status-codes.js';
+import { EVALUATION_EVENTS, evaluationFailureCode } from '../domain/version-lifecycle.js';
 import { classificationMetrics } from '../ml/evaluation/metrics.js';
 import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { EvaluationFailure, TrainingCancelled, type EvaluationResult } from '../plugins/types.js';
+import type { EvaluationResult } from '../plugins/types.js';
 import type { Repos } from '../ports/store.js';
 import { evaluationToApi } from './evaluation-record.js';
 import { percentOf } from './progress.js';
-import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+import type { JobHandler, JobRunContext } from './types.js';
 
 export interface EvalHandlerOptions {
   plugins: PluginRegistry;
@@ -33,9 +35,6 @@ function baseOf(v: ModelVersion, job: Job): JsonObject {
   };
 }
 
-/** Evaluation failures keep their 2131x code; anything else (the worker's generic failures) is 21317. */
-const evalCode = (code: number): number => (code >= 21310 && code <= 21319 ? code : Code.MODEL_EVALUATION_FAILED);
-
 /**
  * `evaluate-model-version`: the version's `metrics.status` goes 21303 → 21301 (percent_completed
  * moving) → 21300 with the summary, per-concept binary metrics, matrices, label counts and test
@@ -51,7 +50,7 @@ export function evaluateModelVersionHandler(opts: EvalHandlerOptions): JobHandle
     async recordFailure(tx: Repos, job, code, details) {
       const v = await tx.versions.getByPk(job.versionPk);
       if (!v || (v.metrics && v.metrics.id !== job.payload.evaluation_id)) return;
-      await tx.versions.updateTraining(v.pk, { metrics: { ...baseOf(v, job), status: evalStatus(evalCode(code), details) } });
+      await tx.versions.updateTraining(v.pk, { metrics: { ...baseOf(v, job), status: evalStatus(evaluationFailureCode(code), details) } });
     },
     async recordHandBack(tx: Repos, job) {
       const v = await tx.versions.getByPk(job.versionPk);
@@ -65,17 +64,17 @@ export function evaluateModelVersionHandler(opts: EvalHandlerOptions): JobHandle
 async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Promise<void> {
   const { job } = ctx;
   const version = await ctx.store.versions.getByPk(job.versionPk);
-  if (!version) throw new JobStopped('the version was deleted');
-  if (version.metrics?.id !== job.payload.evaluation_id) throw new JobStopped('a newer evaluation replaced this one');
+  if (!version) throw new Stopped('the version was deleted');
+  if (version.metrics?.id !== job.payload.evaluation_id) throw new Stopped('a newer evaluation replaced this one');
   const typeId = String(job.payload.model_type_id ?? '');
   const plugin = opts.plugins.get(typeId);
   const type = opts.types.get(typeId);
-  if (!plugin?.evaluate || !type) throw new JobFailure(Code.MODEL_EVALUATION_FAILED, `model type '${typeId}' cannot be evaluated by this server.`);
+  if (!plugin?.evaluate || !type) throw new Outcome(Code.MODEL_EVALUATION_FAILED, `model type '${typeId}' cannot be evaluated by this server.`);
 
   const pk = version.pk;
   const base = baseOf(version, job);
   const write = (status: JsonObject) => (tx: Repos) => tx.versions.updateTraining(pk, { metrics: { ...base, status } }).then(() => undefined);
-  await ctx.update(write(evalStatus(Code.MODEL_EVALUATING, 'Evaluation started.', 1)));
+  await ctx.update(write(evalStatus(EVALUATION_EVENTS.started, 'Evaluation started.', 1)));
 
   // Progress arrives synchronously from the trainer: writes are throttled, one at a time, and a
   // write that finds the job gone makes the folds stop at their next step.
@@ -88,9 +87,9 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
     if (inFlight || now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
     lastWrite = now;
     inFlight = ctx
-      .update(write(evalStatus(Code.MODEL_EVALUATING, `Evaluating: ${Math.round(fraction * 100)}% done.`, percentOf(fraction))))
+      .update(write(evalStatus(EVALUATION_EVENTS.progress, `Evaluating: ${Math.round(fraction * 100)}% done.`, percentOf(fraction))))
       .catch((e: unknown) => {
-        if (e instanceof JobStopped) stopped = true;
+        if (e instanceof Stopped) stopped = true;
       })
       .finally(() => (inFlight = undefined));
   };
@@ -104,17 +103,16 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
     });
   } catch (e) {
     await inFlight;
-    if (e instanceof TrainingCancelled) throw new JobStopped('evaluation stopped: the job was cancelled or taken over');
-    if (e instanceof EvaluationFailure) throw new JobFailure(e.code, e.details);
+    if (e instanceof Stopped) throw new Stopped('evaluation stopped: the job was cancelled or taken over');
     throw e;
   }
   await inFlight;
-  if (stopped) throw new JobStopped('the job was cancelled or taken over');
+  if (stopped) throw new Stopped('the job was cancelled or taken over');
   await ctx.checkpoint();
   const metrics = classificationMetrics({ scores: result.scores, labels: result.labels, n: result.n, k: result.k, mutuallyExclusive: result.mutuallyExclusive });
   const seconds = ((ctx.now() - started) / 1000).toFixed(1);
   const details = `${result.numFolds}-fold cross-validation on ${metrics.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.`;
   await ctx.commit('succeeded', '', async (tx) => {
-    await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(Code.MODEL_EVALUATED, details), ...evaluationToApi(result, metrics, version) } });
+    await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(EVALUATION_EVENTS.succeeded, details), ...evaluationToApi(result, metrics, version) } });
   });
 }

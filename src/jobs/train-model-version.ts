@@ -1,13 +1,15 @@
 import type { ModelVersion } from '../domain/entities.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { isJsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { Code, describe } from '../domain/status-codes.js';
+import { TRAINING_EVENTS } from '../domain/version-lifecycle.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { TrainingCancelled, TrainingFailure, type TrainResult } from '../plugins/types.js';
+import type { TrainResult } from '../plugins/types.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { TrainLog } from './train-log.js';
 import { percentOf } from './progress.js';
-import { JobFailure, JobStopped, type JobHandler, type JobRunContext } from './types.js';
+import type { JobHandler, JobRunContext } from './types.js';
 
 export interface TrainHandlerOptions {
   plugins: PluginRegistry;
@@ -59,20 +61,20 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
 async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<void> {
   const { job } = ctx;
   const version = await ctx.store.versions.getByPk(job.versionPk);
-  if (!version) throw new JobStopped('the version was deleted');
+  if (!version) throw new Stopped('the version was deleted');
   const typeId = String(job.payload.model_type_id ?? '');
   const plugin = opts.plugins.get(typeId);
   const type = opts.types.get(typeId);
-  if (!plugin?.train || !type) throw new JobFailure(Code.MODEL_TRAINING_FAILED, `model type '${typeId}' cannot be trained by this server.`);
+  if (!plugin?.train || !type) throw new Outcome(Code.MODEL_TRAINING_FAILED, `model type '${typeId}' cannot be trained by this server.`);
 
   const pk = version.pk;
   const log = new TrainLog(version.trainLog, ctx.now);
   const limitMs = timeoutMs(version, opts.defaultTimeoutMs);
   const started = ctx.now();
-  const status = (details: string, percentCompleted: number) => ({ code: Code.MODEL_TRAINING, details, percentCompleted });
+  const status = (details: string, percentCompleted: number) => ({ code: TRAINING_EVENTS.progress, details, percentCompleted });
   log.add(`attempt ${job.attempts}: training started by ${ctx.workerId}`);
   await ctx.update(async (tx) => {
-    await tx.versions.updateTraining(pk, { status: status('Training started.', 1), trainLog: log.text(), modifiedAt: ctx.now() });
+    await tx.versions.updateTraining(pk, { status: { code: TRAINING_EVENTS.started, details: 'Training started.', percentCompleted: 1 }, trainLog: log.text(), modifiedAt: ctx.now() });
   });
 
   // Progress arrives synchronously from the trainer; writes are throttled, one at a time, and a
@@ -88,7 +90,7 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     inFlight = ctx
       .update((tx) => tx.versions.updateTraining(pk, { status: status(details, percentOf(fraction)), trainLog: log.text() }).then(() => undefined))
       .catch((e: unknown) => {
-        if (e instanceof JobStopped) stopped = true;
+        if (e instanceof Stopped) stopped = true;
       })
       .finally(() => (inFlight = undefined));
   };
@@ -103,23 +105,22 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     });
   } catch (e) {
     await inFlight;
-    if (e instanceof TrainingCancelled) throw new JobStopped('training stopped: the job was cancelled or taken over');
-    if (e instanceof TrainingFailure) {
+    if (e instanceof Stopped) throw new Stopped('training stopped: the job was cancelled or taken over');
+    if (e instanceof Outcome) {
       // Keep what the log says so far (e.g. how much data was found); the failure line follows.
       await ctx.update((tx) => tx.versions.updateTraining(pk, { trainLog: log.text() }).then(() => undefined));
-      throw new JobFailure(e.code, e.details);
     }
     throw e;
   }
   await inFlight;
-  if (stopped) throw new JobStopped('the job was cancelled or taken over');
+  if (stopped) throw new Stopped('the job was cancelled or taken over');
   await ctx.checkpoint();
   const now = ctx.now();
   log.add(`trained on ${result.totalInputCount} inputs in ${((now - started) / 1000).toFixed(1)} s`);
   await ctx.commit('succeeded', '', async (tx) => {
     await tx.artifacts.put(pk, result.artifact);
     await tx.versions.updateTraining(pk, {
-      status: { code: Code.MODEL_TRAINED, details: '', percentCompleted: 0 },
+      status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
     });
   });

@@ -1,21 +1,13 @@
 import type { Job } from '../domain/entities.js';
 import type { Repos, Store } from '../ports/store.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 
-/** The job was cancelled (its version deleted) or another worker took it over: stop, write nothing. */
-export class JobStopped extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'JobStopped';
-  }
-}
+/** @deprecated Stopped and Outcome (src/domain/outcome.ts) are the classes; these names stay until the parallel branches are merged. */
+export const JobStopped = Stopped;
+/** @deprecated see JobStopped. */
+export const JobFailure = Outcome;
 
-/** A failure the user can act on: ends the job at once (no retry) with this Clarifai status. */
-export class JobFailure extends Error {
-  constructor(readonly code: number, readonly details: string) {
-    super(details);
-    this.name = 'JobFailure';
-  }
-}
+
 
 export interface JobRunContext {
   job: Job;
@@ -24,11 +16,11 @@ export interface JobRunContext {
   now(): number;
   /** Aborted when the job is cancelled or its lease is lost. */
   signal: AbortSignal;
-  /** Renews the lease (cheaply, at most every few seconds) and throws JobStopped if the job must stop. */
+  /** Renews the lease (cheaply, at most every few seconds) and throws Stopped if the job must stop. */
   checkpoint(): Promise<void>;
   /**
    * Writes a result atomically with the job's end: runs `write` in a transaction only if this worker
-   * still holds the running job, then marks it `state`. Throws JobStopped (nothing written) otherwise.
+   * still holds the running job, then marks it `state`. Throws Stopped (nothing written) otherwise.
    */
   commit(state: 'succeeded' | 'failed', lastError: string, write: (tx: Repos) => Promise<void>): Promise<void>;
   /** Same guarantee for intermediate writes (status 21101, progress) that do not end the job. */
@@ -38,9 +30,9 @@ export interface JobRunContext {
 /** One kind of background work. */
 export interface JobHandler {
   readonly kind: string;
-  /** Does the work and ends with ctx.commit. Throw JobFailure for user-facing failures; other errors are retried. */
+  /** Does the work and ends with ctx.commit. Throw an Outcome for user-facing failures; other errors (and retryable Outcomes) are retried. */
   run(ctx: JobRunContext): Promise<void>;
-  /** Records a terminal failure (retries exhausted, or a JobFailure) on the job's subject, inside `tx`. */
+  /** Records a terminal failure (retries exhausted, or an Outcome) on the job's subject, inside `tx`. */
   recordFailure(tx: Repos, job: Job, code: number, details: string, now: number): Promise<void>;
   /**
    * The job goes back to the queue because its worker is stopping: puts its subject back in the

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import type { Job } from '../domain/entities.js';
 import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repos, Store } from '../ports/store.js';
 import { Doorbell } from '../runtime/doorbell.js';
-import { JobFailure, JobStopped, type GenericFailure, type JobHandler, type JobRunContext } from './types.js';
+import type { GenericFailure, JobHandler, JobRunContext } from './types.js';
 
 const TRAINING_FAILURE: GenericFailure = { code: Code.MODEL_TRAINING_FAILED, what: 'Training', retry: 'Create a new version to try again.' };
 
@@ -104,13 +105,13 @@ export class Worker {
       lastBeat = now;
       if (r !== 'ok') {
         abort.abort();
-        throw new JobStopped(r === 'cancelled' ? 'job cancelled' : 'lease lost to another worker');
+        throw new Stopped(r === 'cancelled' ? 'job cancelled' : 'lease lost to another worker');
       }
     };
     const timer = setInterval(() => void beat().catch(() => undefined), Math.max(1000, this.opts.leaseMs / 3));
     const guarded = async (end: 'succeeded' | 'failed' | undefined, lastError: string, write: (tx: Repos) => Promise<void>): Promise<void> => {
       await this.store.transaction(async (tx) => {
-        if (!(await tx.jobs.lockRunning(job.id, this.id))) throw new JobStopped('job no longer held');
+        if (!(await tx.jobs.lockRunning(job.id, this.id))) throw new Stopped('job no longer held');
         await write(tx);
         if (end) await tx.jobs.finish(job.id, this.id, end, lastError, this.clock.now());
       });
@@ -122,7 +123,7 @@ export class Worker {
       now: () => this.clock.now(),
       signal: abort.signal,
       checkpoint: async () => {
-        if (abort.signal.aborted) throw new JobStopped('job stopped');
+        if (abort.signal.aborted) throw new Stopped('job stopped');
         if (this.clock.now() - lastBeat > 2000) await beat();
       },
       commit: (state, lastError, write) => guarded(state, lastError, write),
@@ -131,11 +132,11 @@ export class Worker {
     try {
       await handler.run(ctx);
     } catch (err) {
-      if (err instanceof JobStopped) {
+      if (err instanceof Stopped) {
         this.log.info({ job: job.id, reason: err.message }, 'job stopped');
         if (this.stopping) await this.release(handler, job);
       }
-      else if (err instanceof JobFailure) await this.fail(handler, job, err.code, err.details);
+      else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details);
       else await this.retryOrFail(handler, job, err);
     } finally {
       clearInterval(timer);

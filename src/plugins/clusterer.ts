@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { ApiError } from '../domain/errors.js';
 import { isJsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
@@ -7,7 +8,7 @@ import type { Embedder } from '../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../ports/artifacts.js';
 import type { TrainingDataSource } from '../ports/training-data.js';
 import { baseEmbedder, baseEmbedderOrThrow, embedEach } from './embedding.js';
-import { TrainingCancelled, TrainingFailure, type ModelPlugin } from './types.js';
+import type { ModelPlugin } from './types.js';
 
 export interface Centroids {
   k: number;
@@ -105,7 +106,7 @@ export function clustererPlugin(deps: { embedders: ReadonlyMap<string, Embedder>
     async train(call) {
       const { version } = call;
       const embedder = baseEmbedder(version, deps.embedders);
-      if (typeof embedder === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
+      if (typeof embedder === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
       const p = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
       const k = typeof p.num_clusters === 'number' ? p.num_clusters : 10;
       const iterations = typeof p.max_iterations === 'number' ? p.max_iterations : 100;
@@ -115,17 +116,17 @@ export function clustererPlugin(deps: { embedders: ReadonlyMap<string, Embedder>
       try {
         sel = await deps.trainingData.collect({ userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds: [], ...(datasetId ? { datasetId } : {}), ...(datasetVersionId ? { datasetVersionId } : {}) });
       } catch (e) {
-        if (e instanceof ApiError) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
+        if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
       const points = sel.examples.filter((e) => e.vector.length === embedder.dim).sort((a, b) => (a.inputId < b.inputId ? -1 : 1)).map((e) => e.vector);
       call.log(`data: ${points.length} processed inputs with ${embedder.id} embeddings${sel.pending ? `; ${sel.pending} still processing (not used)` : ''}`);
-      if (points.length === 0) throw new TrainingFailure(Code.MODEL_TRAINING_NO_DATA, `no processed input has a ${embedder.id} embedding; add inputs (PostInputs), wait until they are processed, then create a new version.`);
-      if (points.length < k) throw new TrainingFailure(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `${points.length} inputs cannot form ${k} clusters; add inputs or lower train_info.params.num_clusters.`);
+      if (points.length === 0) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, `no processed input has a ${embedder.id} embedding; add inputs (PostInputs), wait until they are processed, then create a new version.`);
+      if (points.length < k) throw new Outcome(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `${points.length} inputs cannot form ${k} clusters; add inputs or lower train_info.params.num_clusters.`);
       call.log(`k-means: num_clusters=${k} max_iterations=${iterations} seed=${seed}`);
       const model = await kmeans(points, k, iterations, seed, (i) => {
-        if (call.shouldStop()) throw new TrainingCancelled();
-        if (call.timeLeftMs() <= 0) throw new TrainingFailure(Code.MODEL_TRAINING_TIMED_OUT, 'clustering did not finish within the time limit (output_config.training_timeout); lower max_iterations or raise the timeout.');
+        if (call.shouldStop()) throw new Stopped();
+        if (call.timeLeftMs() <= 0) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, 'clustering did not finish within the time limit (output_config.training_timeout); lower max_iterations or raise the timeout.');
         call.progress(i / iterations);
       });
       return { artifact: serializeCentroids(model), totalInputCount: points.length };

@@ -1,3 +1,4 @@
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
 import { ApiError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/entities.js';
 import { DEFAULT_BASE_EMBED_MODEL } from '../domain/model-types/catalog.js';
@@ -7,7 +8,7 @@ import { embedSettled, type Embedder } from '../ml/embedders/embedder.js';
 import type { InputKind, PredictInput, PredictOutcome } from './types.js';
 
 /** Owner of the built-in embedders (the read-only `clarifai/main` app). */
-export const SYSTEM_EMBEDDER_OWNER = { user_id: 'clarifai', app_id: 'main' } as const;
+export const SYSTEM_EMBEDDER_OWNER = { user_id: SYSTEM_USER_ID, app_id: SYSTEM_APP_ID } as const;
 
 /**
  * The embedder named by `input_info.base_embed_model` (embedding-classifier, knn-concept), or

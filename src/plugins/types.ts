@@ -1,4 +1,5 @@
 import type { Model, ModelVersion } from '../domain/entities.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ModelTypeDef } from '../domain/model-types/types.js';
 import type { ScoredConcept } from '../domain/output-config.js';
@@ -47,9 +48,9 @@ export interface TrainCall {
   log(line: string): void;
   /** Reports progress (0..1 of the training work) and, when known, the running loss. */
   progress(fraction: number, loss?: number): void;
-  /** True once the job was cancelled or lost: stop at the next chance and throw TrainingCancelled. */
+  /** True once the job was cancelled or lost: stop at the next chance and throw Stopped. */
   shouldStop(): boolean;
-  /** Milliseconds left of the training timeout; past it, throw TrainingFailure 21113. */
+  /** Milliseconds left of the training timeout; past it, throw an Outcome 21113. */
   timeLeftMs(): number;
 }
 
@@ -60,21 +61,7 @@ export interface TrainResult {
   totalInputCount: number;
 }
 
-/** A training outcome the user can act on: ends the job with this Clarifai status (21110, 21111, …). */
-export class TrainingFailure extends Error {
-  constructor(readonly code: number, readonly details: string) {
-    super(details);
-    this.name = 'TrainingFailure';
-  }
-}
 
-/** Training noticed shouldStop(): the job stops without writing anything. */
-export class TrainingCancelled extends Error {
-  constructor() {
-    super('training was cancelled');
-    this.name = 'TrainingCancelled';
-  }
-}
 
 export interface EvaluateCall {
   version: ModelVersion;
@@ -83,9 +70,9 @@ export interface EvaluateCall {
   numFolds: number;
   /** Reports progress (0..1 of the evaluation work). */
   progress(fraction: number): void;
-  /** True once the job was cancelled or lost: stop at the next chance and throw TrainingCancelled. */
+  /** True once the job was cancelled or lost: stop at the next chance and throw Stopped. */
   shouldStop(): boolean;
-  /** Milliseconds left of the evaluation's time limit; past it, throw EvaluationFailure 21310. */
+  /** Milliseconds left of the evaluation's time limit; past it, throw an Outcome 21310. */
   timeLeftMs(): number;
 }
 
@@ -107,13 +94,6 @@ export interface EvaluationResult {
   seed: number;
 }
 
-/** An evaluation outcome the user can act on: ends the job with this Clarifai status (21315, 21316, 21317, …). */
-export class EvaluationFailure extends Error {
-  constructor(readonly code: number, readonly details: string) {
-    super(details);
-    this.name = 'EvaluationFailure';
-  }
-}
 
 export interface ModelPlugin {
   readonly typeId: string;
@@ -127,3 +107,10 @@ export interface ModelPlugin {
   /** Types that can be evaluated (concept classifiers): cross-validation on the version's training data. */
   evaluate?(call: EvaluateCall): Promise<EvaluationResult>;
 }
+
+/** @deprecated Outcome and Stopped (src/domain/outcome.ts) are the classes; these names stay until the parallel branches are merged. */
+export const TrainingFailure = Outcome;
+/** @deprecated see TrainingFailure. */
+export const EvaluationFailure = Outcome;
+/** @deprecated see TrainingFailure. */
+export const TrainingCancelled = Stopped;

@@ -79,8 +79,11 @@ function rpcInfo(method: protobuf.Method): RpcInfo {
   };
 }
 
-/** Loads the official protos once. ~0.3 s; call it at boot, never per request. */
-export function loadClarifaiProtos(): ClarifaiProtos {
+/**
+ * Loads the official protos once. ~0.3 s; call it at boot, never per request. `comments` keeps the
+ * protos' `//` comments on the reflection objects: only the type generator (scripts/gen-api.ts) wants them.
+ */
+export function loadClarifaiProtos(opts: { comments?: boolean } = {}): ClarifaiProtos {
   registerWellKnownTypeWrappers();
   const pkgRoot = clarifaiPackageRoot();
   const pbRoot = path.dirname(require.resolve('protobufjs/package.json'));
@@ -93,7 +96,7 @@ export function loadClarifaiProtos(): ClarifaiProtos {
     }
     return path.resolve(path.dirname(origin), target);
   };
-  root.loadSync(PROTO_FILES.map((f) => path.join(pkgRoot, 'proto/clarifai/api', f)), { keepCase: true });
+  root.loadSync(PROTO_FILES.map((f) => path.join(pkgRoot, 'proto/clarifai/api', f)), { keepCase: true, alternateCommentMode: opts.comments === true });
   root.resolveAll();
   const service = root.lookupService('clarifai.api.V2');
   const rpcs = new Map<string, RpcInfo>();

@@ -1,4 +1,5 @@
 import { ApiError } from '../domain/errors.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import type { App } from '../domain/entities.js';
 import { Visibility } from '../domain/entities.js';
 import { Code } from '../domain/status-codes.js';
@@ -6,14 +7,14 @@ import type { AppRepo } from '../ports/store.js';
 import type { Access, Caller, MaybePromise } from './context.js';
 
 /** Clarifai's reserved owner of the shared read-only models (filled by the built-in models). */
-export const SYSTEM_USER_ID = 'clarifai';
+export { SYSTEM_USER_ID } from '../domain/system-app.js';
 
 /**
  * Finds the app an RPC targets and checks the caller may use it. Apps change rarely, so they are
  * cached briefly; deletions in this process evict at once.
  */
 export class AppResolver {
-  private readonly cache = new Map<string, { app: App | null; until: number }>();
+  private readonly cache = new BoundedMap<string, { app: App | null; until: number }>(10_000);
 
   constructor(private readonly apps: AppRepo, private readonly ttlMs = 5000) {}
 
@@ -24,7 +25,6 @@ export class AppResolver {
     if (hit && hit.until >= now) return check(hit.app, caller, userId, appId, access);
     return this.apps.get(userId, appId).then((app) => {
       const fresh = { app: app ?? null, until: now + this.ttlMs };
-      if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cacheKey, fresh);
       return check(fresh.app, caller, userId, appId, access);
     });

@@ -2,31 +2,32 @@ import { checkCount, checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS } from '
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { Visibility, type App } from '../domain/entities.js';
 import { assertValidId, isValidId, newId } from '../domain/ids.js';
-import { isJsonObject, type JsonObject } from '../domain/json.js';
+import { isJsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import type * as api from '../gen/api.js';
+import { typedRpcs } from './context.js';
 import { appToApi } from './mappers/app.mapper.js';
 import { pageOf } from './paging.js';
 
 const badApp = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
 
-function appFromRequest(raw: ApiObject, userId: string, now: number): App {
+function appFromRequest(raw: api.App, userId: string, now: number): App {
   // Without an id the server makes one, as Clarifai does: its python-grpc CI
   // (scripts/app_and_key_for_tests.py) creates apps by name alone and reads the id back.
-  const id = String(raw.id ?? '') || newId();
+  const id = raw.id || newId();
   assertValidId(id, 'app id');
-  const defaultWorkflowId = String(raw.default_workflow_id ?? '');
+  const defaultWorkflowId = raw.default_workflow_id ?? '';
   if (defaultWorkflowId && !isValidId(defaultWorkflowId)) throw badApp(`apps[].default_workflow_id '${defaultWorkflowId.slice(0, 140)}' is not a valid id (1-128 letters, digits, '_' or '-').`);
   const metadata = raw.metadata ?? {};
   if (!isJsonObject(metadata)) throw badApp('app metadata must be a JSON object.');
-  const visibility = ((raw.visibility ?? {}) as { gettable?: number }).gettable || Visibility.PRIVATE;
+  const visibility: number = raw.visibility?.gettable || Visibility.PRIVATE;
   // REST's codec only lets enum values through; gRPC carries any number (e.g. 20), which must not be stored.
   if (!(Object.values(Visibility) as number[]).includes(visibility)) throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
-  const name = String(raw.name ?? '') || id;
-  const description = String(raw.description ?? '');
+  const name = raw.name || id;
+  const description = raw.description ?? '';
   checkLength(name, 'apps[].name', MAX_NAME_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
   checkLength(description, 'apps[].description', MAX_DESCRIPTION_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
   return {
@@ -34,22 +35,22 @@ function appFromRequest(raw: ApiObject, userId: string, now: number): App {
     id,
     name,
     description,
-    defaultLanguage: String(raw.default_language ?? '') || 'en',
+    defaultLanguage: raw.default_language || 'en',
     defaultWorkflowId,
     visibility,
-    metadata: metadata as JsonObject,
+    metadata,
     createdAt: now,
     modifiedAt: now,
   };
 }
 
 /** Apps are owned by users; every model lives in one. */
-export function appRpcs(store: Store, resolver: AppResolver, auth: Authenticator): Record<string, RpcImpl> {
-  return {
+export function appRpcs(store: Store, resolver: AppResolver, auth: Authenticator) {
+  return typedRpcs({
     PostApps: {
       access: 'user',
-      async handle(ctx: CallContext, req: ApiObject) {
-        const raw = (req.apps ?? []) as ApiObject[];
+      async handle(ctx, req) {
+        const raw = req.apps ?? [];
         if (raw.length === 0) throw badApp('PostApps needs at least one app in "apps".');
         checkCount(raw.length, 'PostApps', 'apps', Code.CONN_BAD_REQUEST_FORMAT);
         const apps = raw.map((a) => appFromRequest(a, ctx.userId, ctx.now));
@@ -88,5 +89,5 @@ export function appRpcs(store: Store, resolver: AppResolver, auth: Authenticator
         return {};
       },
     },
-  };
+  });
 }

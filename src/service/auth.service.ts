@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import { ApiError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
 import { Code } from '../domain/status-codes.js';
@@ -41,9 +42,11 @@ function callerOf(entry: CacheEntry, now: number): Caller {
  * see them within `ttlMs`.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: BoundedMap<string, CacheEntry>;
 
-  constructor(private readonly keys: KeyRepo, private readonly ttlMs = 5000, private readonly maxEntries = 10_000) {}
+  constructor(private readonly keys: KeyRepo, private readonly ttlMs = 5000, maxEntries = 10_000) {
+    this.cache = new BoundedMap(maxEntries);
+  }
 
   /** The caller of `Authorization: Key <token>`; synchronous when the key's lookup is cached. */
   authenticate(header: string | undefined, now: number): MaybePromise<Caller> {
@@ -66,7 +69,6 @@ export class Authenticator {
     if (entry && entry.until >= now) return callerOf(entry, now);
     return this.keys.findByTokenHash(hashToken(token)).then((key) => {
       const fresh: CacheEntry = { key: key ?? null, caller: key ? toCaller(key) : null, until: now + this.ttlMs };
-      if (this.cache.size >= this.maxEntries) this.cache.clear();
       this.cache.set(token, fresh);
       return callerOf(fresh, now);
     });

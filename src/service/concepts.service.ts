@@ -1,36 +1,37 @@
-import { checkCount, checkLength, MAX_NAME_CHARS } from '../domain/limits.js';
+import { checkCount, checkLength, MAX_NAME_CHARS, MAX_SEARCH_TEXT_CHARS } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
 import type { Concept } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
-import type { ApiObject, RpcImpl } from './context.js';
+import type * as api from '../gen/api.js';
+import { typedRpcs } from './context.js';
 import { conceptResourceToApi } from './mappers/input.mapper.js';
 import { pageOf } from './paging.js';
 
 const bad = (details: string): ApiError => new ApiError(Code.CONCEPTS_INVALID_REQUEST, details);
 
 /** Concept fields modelkeep does not keep: refused when set rather than silently dropped. */
-const UNSUPPORTED = ['definition', 'vocab_id', 'metadata', 'keypoint_info', 'extra_info', 'image'] as const;
+const UNSUPPORTED = ['definition', 'vocab_id', 'metadata', 'keypoint_info', 'extra_info', 'image'] as const satisfies ReadonlyArray<keyof api.Concept>;
 
-function newConcept(raw: ApiObject, i: number, base: { userId: string; appId: string; now: number }): Concept {
-  const id = String(raw.id ?? '');
+function newConcept(raw: api.Concept, i: number, base: { userId: string; appId: string; now: number }): Concept {
+  const id = raw.id ?? '';
   if (!id) throw bad(`concepts[${i}].id is required.`);
   if (!isValidId(id)) throw bad(`concepts[${i}].id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
   for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
-  const name = String(raw.name ?? '') || id;
+  const name = raw.name || id;
   checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);
   return { userId: base.userId, appId: base.appId, id, name, createdAt: base.now, modifiedAt: base.now };
 }
 
 /** App concepts. Inputs and model versions that name an unknown concept create it with name = id. */
-export function conceptRpcs(store: Store): Record<string, RpcImpl> {
-  return {
+export function conceptRpcs(store: Store) {
+  return typedRpcs({
     PostConcepts: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.concepts ?? []) as ApiObject[];
+        const list = req.concepts ?? [];
         if (list.length === 0) throw bad('PostConcepts needs at least one concept in "concepts".');
         checkCount(list.length, 'PostConcepts', 'concepts', Code.CONCEPTS_INVALID_REQUEST);
         const concepts = list.map((raw, i) => newConcept(raw, i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
@@ -47,7 +48,7 @@ export function conceptRpcs(store: Store): Record<string, RpcImpl> {
     GetConcept: {
       access: 'app-read',
       async handle(ctx, req) {
-        const id = String(req.concept_id ?? '');
+        const id = req.concept_id ?? '';
         if (!id) throw bad('concept_id is required.');
         const c = await store.concepts.get(ctx.app!.userId, ctx.app!.id, id);
         if (!c) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'. Create it with PostConcepts, or label an input with it.`);
@@ -58,9 +59,12 @@ export function conceptRpcs(store: Store): Record<string, RpcImpl> {
       access: 'app-read',
       async handle(ctx, req) {
         const page = pageOf(req, Code.CONCEPTS_INVALID_REQUEST);
-        const concepts = await store.concepts.list(ctx.app!.userId, ctx.app!.id, page, String(req.id ?? '') || undefined);
+        const idContains = req.id ?? '';
+        // The filter becomes a LIKE pattern: SQLite refuses long ones (a 300,000-character id answered 98004; found by the fuzz suite).
+        checkLength(idContains, 'id (the concept id filter)', MAX_SEARCH_TEXT_CHARS, Code.CONCEPTS_INVALID_REQUEST);
+        const concepts = await store.concepts.list(ctx.app!.userId, ctx.app!.id, page, idContains || undefined);
         return { concepts: concepts.map(conceptResourceToApi) };
       },
     },
-  };
+  });
 }

@@ -7,7 +7,8 @@ import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import type * as api from '../gen/api.js';
+import { typedRpcs, type CallContext } from './context.js';
 import { findInputs } from './inputs.service.js';
 import { datasetToApi, datasetVersionToApi, inputToApi } from './mappers/input.mapper.js';
 import { ts } from './mappers/time.js';
@@ -17,7 +18,7 @@ import { pageOf } from './paging.js';
 const bad = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
 const notFound = (details: string): ApiError => new ApiError(Code.CONN_DOES_NOT_EXIST, details);
 
-function refuse(raw: ApiObject, fields: string[], path: string, hint: string): void {
+function refuse<T extends object>(raw: T, fields: ReadonlyArray<keyof T & string>, path: string, hint: string): void {
   for (const f of fields) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== false) throw bad(`${path}.${f} is not supported by modelkeep; ${hint}`);
 }
 
@@ -28,23 +29,23 @@ function checkText(value: string, path: string, notes = false): void {
   if (size > max) throw bad(`${path} is ${size} ${notes ? 'bytes' : 'characters'}; the limit is ${max}.`);
 }
 
-function idOf(raw: ApiObject, path: string): string {
-  const id = raw.id ? String(raw.id) : newId();
+function idOf(raw: { id?: string }, path: string): string {
+  const id = raw.id || newId();
   if (!isValidId(id)) throw bad(`${path}.id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
   return id;
 }
 
-function metadataOf(raw: ApiObject, path: string): JsonObject {
+function metadataOf(raw: { metadata?: JsonObject }, path: string): JsonObject {
   if (raw.metadata === undefined || raw.metadata === null) return {};
   if (!isJsonObject(raw.metadata)) throw bad(`${path}.metadata must be a JSON object.`);
   return raw.metadata;
 }
 
-function newDataset(raw: ApiObject, i: number, ctx: CallContext): Dataset {
+function newDataset(raw: api.Dataset, i: number, ctx: CallContext): Dataset {
   const path = `datasets[${i}]`;
   refuse(raw, ['default_annotation_filter', 'default_processing_info', 'version', 'image', 'bookmark_origin'], path, 'send id, description, notes and metadata.');
-  const description = String(raw.description ?? '');
-  const notes = String(raw.notes ?? '');
+  const description = raw.description ?? '';
+  const notes = raw.notes ?? '';
   checkText(description, `${path}.description`);
   checkText(notes, `${path}.notes`, true);
   return { pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id: idOf(raw, path), description, notes, metadata: metadataOf(raw, path), createdAt: ctx.now, modifiedAt: ctx.now };
@@ -71,12 +72,12 @@ const duplicate = (what: string, ctx: CallContext) => (e: unknown): never => {
 };
 
 /** Datasets group inputs; a dataset version is a frozen snapshot of its inputs and their labels, for reproducible training. */
-export function datasetRpcs(store: Store): Record<string, RpcImpl> {
-  return {
+export function datasetRpcs(store: Store) {
+  return typedRpcs({
     PostDatasets: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.datasets ?? []) as ApiObject[];
+        const list = req.datasets ?? [];
         if (list.length === 0) throw bad('PostDatasets needs at least one dataset in "datasets".');
         checkCount(list.length, 'PostDatasets', 'datasets', Code.CONN_BAD_REQUEST_FORMAT);
         const datasets = list.map((raw, i) => newDataset(raw, i, ctx));
@@ -106,10 +107,10 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
       access: 'app-write',
       async handle(ctx, req) {
         refuse(req, ['search'], 'PostDatasetInputs', 'name the inputs in dataset_inputs[].input.id.');
-        const list = (req.dataset_inputs ?? []) as ApiObject[];
+        const list = req.dataset_inputs ?? [];
         checkBatch(list.length, 'PostDatasetInputs', 'dataset_inputs');
         const ids = [...new Set(list.map((di, i) => {
-          const id = String((di.input as ApiObject | undefined)?.id ?? '');
+          const id = di.input?.id ?? '';
           if (!id) throw new ApiError(Code.INPUT_INVALID_REQUEST, `dataset_inputs[${i}].input.id is required.`);
           return id;
         }))];
@@ -136,7 +137,7 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
     PostDatasetVersions: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.dataset_versions ?? []) as ApiObject[];
+        const list = req.dataset_versions ?? [];
         if (list.length === 0) throw bad('PostDatasetVersions needs the version to create in "dataset_versions" (an empty object is enough).');
         checkCount(list.length, 'PostDatasetVersions', 'dataset_versions', Code.CONN_BAD_REQUEST_FORMAT);
         const versions = await store.transaction(async (tx) => {
@@ -145,7 +146,7 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
           for (const [i, raw] of list.entries()) {
             const path = `dataset_versions[${i}]`;
             refuse(raw, ['annotation_filter_config', 'model_predict_config', 'embed_model_version_ids', 'export_info'], path, 'a version snapshots every input of the dataset with its labels.');
-            const description = String(raw.description ?? '');
+            const description = raw.description ?? '';
             checkText(description, `${path}.description`);
             const { inputs, counts } = await snapshot(tx, ctx, d);
             const v: DatasetVersion = {
@@ -164,7 +165,7 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
       access: 'app-read',
       async handle(ctx, req) {
         const d = await findDataset(store, ctx, req.dataset_id);
-        const vid = String(req.dataset_version_id ?? '');
+        const vid = req.dataset_version_id ?? '';
         const v = vid ? await store.datasets.getVersion(d.pk, vid) : undefined;
         if (!v) throw notFound(`Dataset '${d.id}' has no version '${vid}'.`);
         return { dataset_version: datasetVersionToApi(v) };
@@ -178,5 +179,5 @@ export function datasetRpcs(store: Store): Record<string, RpcImpl> {
         return { dataset_versions: list.map(datasetVersionToApi) };
       },
     },
-  };
+  });
 }

@@ -5,7 +5,8 @@ import type { Input, NewInput } from '../domain/inputs.js';
 import { parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import type * as api from '../gen/api.js';
+import { asJson, typedRpcs, type CallContext } from './context.js';
 import { inputCountsToApi, inputToApi } from './mappers/input.mapper.js';
 import { pageOf } from './paging.js';
 
@@ -45,7 +46,7 @@ async function datasetPksFor(tx: Repos, ctx: CallContext, inputs: NewInput[]): P
   return inputs.map((i) => i.datasetIds.map((id) => found.get(id)!));
 }
 
-function refuseUnsupported(req: ApiObject): void {
+function refuseUnsupported(req: api.PostInputsRequest): void {
   if (req.inputs_add_job_id) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'inputs_add_job_id (bulk add jobs) is not supported by modelkeep; send up to 128 inputs per PostInputs call.');
   if (req.input_id_conflict_resolution) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'input_id_conflict_resolution is not supported by modelkeep: an input id that is already taken is refused with 40010.');
 }
@@ -55,15 +56,15 @@ function refuseUnsupported(req: ApiObject): void {
  * transaction and returns at once; the InputProcessor computes their embeddings in the background.
  * `onInputsAdded` wakes that processor when it runs in this process.
  */
-export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): Record<string, RpcImpl> {
-  return {
+export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}) {
+  return typedRpcs({
     PostInputs: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.inputs ?? []) as ApiObject[];
+        const list = req.inputs ?? [];
         checkBatch(list.length, 'PostInputs');
         refuseUnsupported(req);
-        const inputs = list.map((raw, i) => parseNewInput(raw, i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
+        const inputs = list.map((raw, i) => parseNewInput(asJson(raw), i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
         const dups = duplicateIds(inputs.map((i) => i.id));
         if (dups.length > 0) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Input id ${quoted(dups)} appears more than once in this request; input ids are unique per app.`);
         await store.transaction(async (tx) => {
@@ -86,9 +87,9 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
     ListInputs: {
       access: 'app-read',
       async handle(ctx, req) {
-        const ids = (req.ids ?? []) as string[];
+        const ids = req.ids ?? [];
         checkCount(ids.length, 'ListInputs', 'ids', Code.INPUT_INVALID_REQUEST);
-        const statusCode = Number((req.status as { code?: number } | undefined)?.code ?? 0);
+        const statusCode = req.status?.code ?? 0;
         const inputs = await store.inputs.list({
           userId: ctx.app!.userId, appId: ctx.app!.id, page: pageOf(req, Code.INPUT_INVALID_REQUEST),
           ...(ids.length > 0 ? { ids } : {}), ...(statusCode ? { statusCode } : {}),
@@ -99,22 +100,22 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
     PatchInputs: {
       access: 'app-write',
       async handle(ctx, req) {
-        const action = parsePatchAction(req.action as string | undefined);
-        const list = (req.inputs ?? []) as ApiObject[];
+        const action = parsePatchAction(req.action);
+        const list = req.inputs ?? [];
         checkBatch(list.length, 'PatchInputs');
         const ids = list.map((raw, i) => {
           if (!raw.id) throw new ApiError(Code.INPUT_INVALID_REQUEST, `inputs[${i}].id is required: PatchInputs names the inputs to change.`);
-          if ((raw.dataset_ids as unknown[] | undefined)?.length) throw new ApiError(Code.INPUT_INVALID_ARGUMENT, `inputs[${i}].dataset_ids cannot be patched; add inputs to a dataset with PostDatasetInputs.`);
-          return String(raw.id);
+          if (raw.dataset_ids?.length) throw new ApiError(Code.INPUT_INVALID_ARGUMENT, `inputs[${i}].dataset_ids cannot be patched; add inputs to a dataset with PostDatasetInputs.`);
+          return raw.id;
         });
         const dups = duplicateIds(ids);
         if (dups.length > 0) throw new ApiError(Code.INPUT_INVALID_REQUEST, `Input ${quoted(dups)} appears more than once in this request; send one entry per input.`);
         // Rows are locked in id order, so concurrent patches of overlapping inputs cannot deadlock.
-        const order = [...list.entries()].sort(([, a], [, b]) => (String(a.id) < String(b.id) ? -1 : 1));
+        const order = [...list.entries()].sort(([, a], [, b]) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
         await store.transaction(async (tx) => {
           for (const [i, raw] of order) {
             const cur = await findInput(tx, ctx, raw.id, true);
-            const next = patchAnnotations(cur, (raw.data ?? {}) as ApiObject, action, `inputs[${i}]`);
+            const next = patchAnnotations(cur, raw.data ?? {}, action, `inputs[${i}]`);
             await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, next.concepts.map((c) => c.id), ctx.now);
             await tx.inputs.updateAnnotations(cur.pk, next.concepts, next.metadata, ctx.now);
           }
@@ -133,7 +134,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
     DeleteInputs: {
       access: 'app-write',
       async handle(ctx, req) {
-        const ids = [...new Set((req.ids ?? []) as string[])];
+        const ids = [...new Set(req.ids ?? [])];
         checkBatch(ids.length, 'DeleteInputs', 'ids');
         // All or nothing: an unknown id fails the call before anything is deleted.
         await store.transaction(async (tx) => {
@@ -149,5 +150,5 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}): R
         return { counts: inputCountsToApi(await store.inputs.countByStatus(ctx.app!.userId, ctx.app!.id)) };
       },
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@ import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
 import { hashToken, type Authenticator } from './auth.service.js';
-import type { ApiObject, RpcImpl } from './context.js';
+import { typedRpcs } from './context.js';
 import { fromTs } from './mappers/time.js';
 import { keyToApi } from './mappers/key.mapper.js';
 import { pageOf } from './paging.js';
@@ -22,20 +22,20 @@ export function newToken(): { id: string; token: string } {
   return { id, token: id + randomBytes(16).toString('hex') };
 }
 
-export function keyRpcs(store: Store, auth: Authenticator, validScopes: ReadonlySet<string>): Record<string, RpcImpl> {
-  return {
+export function keyRpcs(store: Store, auth: Authenticator, validScopes: ReadonlySet<string>) {
+  return typedRpcs({
     PostKeys: {
       access: 'user',
       async handle(ctx, req) {
-        const raw = (req.keys ?? []) as ApiObject[];
+        const raw = req.keys ?? [];
         if (raw.length === 0) throw bad('PostKeys needs at least one key in "keys".');
         checkCount(raw.length, 'PostKeys', 'keys', Code.CONN_BAD_REQUEST_FORMAT);
         const made: Array<{ key: ApiKey; token: string }> = [];
         for (const [i, k] of raw.entries()) {
-          checkLength(String(k.description ?? ''), `keys[${i}].description`, MAX_DESCRIPTION_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
-          const apps = (k.apps ?? []) as Array<{ id?: string; user_id?: string }>;
+          checkLength(k.description ?? '', `keys[${i}].description`, MAX_DESCRIPTION_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
+          const apps = k.apps ?? [];
           const isPat = k.type === 'personal_access_token' || (apps.length === 0 && !k.type);
-          const scopes = (k.scopes ?? []) as string[];
+          const scopes = k.scopes ?? [];
           const unknown = scopes.filter((s) => !validScopes.has(s));
           if (unknown.length > 0) throw bad(`keys[${i}].scopes: unknown scope(s) ${unknown.join(', ')}. Scopes are named as in the protos (e.g. Models_Get, Models_Add, Models_Train, All).`);
           if (!isPat) {
@@ -50,7 +50,7 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
           const { id, token } = newToken();
           made.push({
             token,
-            key: { id, userId: ctx.userId, kind: isPat ? 'pat' : 'app', tokenHash: hashToken(token), description: String(k.description ?? ''), scopes: isPat ? ['All'] : scopes, appIds: isPat ? [] : [apps[0]!.id!], createdAt: ctx.now, expiresAt },
+            key: { id, userId: ctx.userId, kind: isPat ? 'pat' : 'app', tokenHash: hashToken(token), description: k.description ?? '', scopes: isPat ? ['All'] : scopes, appIds: isPat ? [] : [apps[0]!.id!], createdAt: ctx.now, expiresAt },
           });
         }
         await store.transaction(async (tx) => {
@@ -69,12 +69,12 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
     DeleteKey: {
       access: 'user',
       async handle(ctx, req) {
-        const raw = String(req.key_id ?? '');
+        const raw = req.key_id ?? '';
         const id = raw.length === 64 ? raw.slice(0, 32) : raw;
         if (!(await store.keys.delete(ctx.userId, id))) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Key '${raw}' does not exist for user '${ctx.userId}'.`);
         auth.evictKey(id);
         return {};
       },
     },
-  };
+  });
 }

@@ -1,17 +1,19 @@
 import { invalidArgument, invalidRequest, modelNotFound, resourceNotFound } from '../domain/errors.js';
+import type * as api from '../gen/api.js';
 import type { Job, Model, ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
 import { EVAL_JOB } from '../domain/job-kinds.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { Code, describe } from '../domain/status-codes.js';
+import { EVALUATION_QUEUED, isEvaluable, isInFlight } from '../domain/version-lifecycle.js';
 import { DEFAULT_FOLDS, MAX_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { typedRpcs, type ApiObject, type CallContext } from './context.js';
 import { evalStatus } from '../domain/eval-status.js';
 import { fieldsOf, metricsToApi } from './mappers/metrics.mapper.js';
 import { versionToApi } from './mappers/version.mapper.js';
-import { findModel } from './models.service.js';
+import { findModel, findVersion } from './models.service.js';
 import { pageOf } from './paging.js';
 
 /** Job kind that evaluates one model version (run by the worker). */
@@ -50,21 +52,19 @@ const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queue
  * one writes status 21303 and queues an `evaluate-model-version` job in the same transaction, and
  * the worker moves it to 21301 → 21300 (or 21315 / 21316 / 21310 / 21317 with details).
  */
-export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}): Record<string, RpcImpl> {
+export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}) {
   const evaluableTypes = (): string[] => plugins.typeIds().filter((t) => plugins.get(t)?.evaluate);
 
-  const versionOf = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
+  /** The RPCs here name the version `version_id` (…Metrics) or `model_version_id` (…Evaluations). */
+  type NamesVersion = { model_id?: string; version_id?: string; model_version_id?: string };
+  const versionOf = async (ctx: CallContext, req: NamesVersion): Promise<{ model: Model; version: ModelVersion }> => {
     const model = await findModel(store, ctx, req.model_id);
-    const vid = String(req.version_id ?? req.model_version_id ?? '');
-    if (!vid) throw invalidRequest('version_id is required.');
-    const version = await store.versions.get(model.pk, vid);
-    if (!version) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
-    return { model, version };
+    return { model, version: await findVersion(store, model, req.version_id ?? req.model_version_id) };
   };
 
   /** Queues an evaluation of the named version, or returns the one already queued / running. */
-  const start = async (ctx: CallContext, req: ApiObject, opts: { evalId?: string; evalInfo: unknown; where: string }): Promise<{ model: Model; version: ModelVersion }> => {
-    if (isJsonObject(req.test_search) && Object.keys(req.test_search).length > 0) {
+  const start = async (ctx: CallContext, req: NamesVersion & { test_search?: api.Search }, opts: { evalId?: string; evalInfo: unknown; where: string }): Promise<{ model: Model; version: ModelVersion }> => {
+    if (req.test_search && Object.keys(req.test_search).length > 0) {
       throw invalidArgument('test_search is not supported: modelkeep evaluates a version by k-fold cross-validation on the data it was trained from; leave test_search out (eval_info.params.num_folds sets the number of folds).');
     }
     const params = evalParamsOf(opts.evalInfo, opts.where);
@@ -78,8 +78,8 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
       await findModel(tx, ctx, model.id, true);
       const v = await tx.versions.getByPk(found.pk);
       if (!v) throw modelNotFound(`Model '${model.id}' has no version '${found.id}'.`);
-      if (v.status.code !== Code.MODEL_TRAINED) {
-        throw invalidArgument(`Model version '${v.id}' is not trained (status ${v.status.code} ${describe(v.status.code)}); only a version in 21100 MODEL_TRAINED can be evaluated${v.status.code === Code.MODEL_QUEUED_FOR_TRAINING || v.status.code === Code.MODEL_TRAINING ? ': wait until its training ends, then call again' : ''}.`);
+      if (!isEvaluable(v.status.code)) {
+        throw invalidArgument(`Model version '${v.id}' is not trained (status ${v.status.code} ${describe(v.status.code)}); only a version in 21100 MODEL_TRAINED can be evaluated${isInFlight(v.status.code) ? ': wait until its training ends, then call again' : ''}.`);
       }
       const active = (await tx.jobs.getForVersion(v.pk)).find(isActive);
       if (active) {
@@ -91,7 +91,7 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
       }
       const id = opts.evalId || newId();
       const metrics: JsonObject = {
-        status: evalStatus(Code.MODEL_QUEUED_FOR_EVALUATION), id, user_id: v.userId, app_id: v.appId,
+        status: evalStatus(EVALUATION_QUEUED), id, user_id: v.userId, app_id: v.appId,
         eval_info: { params: { num_folds: params.numFolds } },
       };
       await tx.versions.updateTraining(v.pk, { metrics });
@@ -113,9 +113,9 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
     metrics: metricsToApi(v.metrics, fields),
   });
 
-  const evaluationOf = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion; stored: JsonObject }> => {
+  const evaluationOf = async (ctx: CallContext, req: api.GetModelVersionEvaluationRequest): Promise<{ model: Model; version: ModelVersion; stored: JsonObject }> => {
     const { model, version } = await versionOf(ctx, req);
-    const evalId = String(req.evaluation_id ?? '');
+    const evalId = req.evaluation_id ?? '';
     if (!evalId) throw invalidRequest('evaluation_id is required.');
     const stored = version.metrics;
     if (!stored || stored.id !== evalId) {
@@ -124,7 +124,7 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
     return { model, version, stored };
   };
 
-  return {
+  return typedRpcs({
     PostModelVersionMetrics: {
       access: 'app-write',
       async handle(ctx, req) {
@@ -142,14 +142,14 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
     PostModelVersionEvaluations: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.eval_metrics ?? []) as ApiObject[];
+        const list = req.eval_metrics ?? [];
         if (list.length !== 1) {
           throw invalidRequest(`PostModelVersionEvaluations takes exactly one evaluation in eval_metrics (got ${list.length}), e.g. {"eval_metrics": [{"eval_info": {"params": {"num_folds": ${DEFAULT_FOLDS}}}}]}.`);
         }
         const raw = list[0]!;
         const extra = Object.keys(raw).filter((k) => k !== 'id' && k !== 'eval_info');
         if (extra.length > 0) throw invalidArgument(`eval_metrics[0].${extra[0]} cannot be set: an evaluation takes only its id and eval_info; the rest is computed.`);
-        const { version } = await start(ctx, req, { evalId: String(raw.id ?? ''), evalInfo: raw.eval_info, where: 'eval_metrics[0].eval_info' });
+        const { version } = await start(ctx, req, { evalId: raw.id ?? '', evalInfo: raw.eval_info, where: 'eval_metrics[0].eval_info' });
         return { eval_metrics: [metricsToApi(version.metrics)] };
       },
     },
@@ -168,5 +168,5 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
         return { eval_metrics: metricsToApi(stored, fieldsOf(req.fields)) };
       },
     },
-  };
+  });
 }

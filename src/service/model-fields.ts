@@ -2,7 +2,7 @@ import { invalidArgument } from '../domain/errors.js';
 import { Visibility, type Model } from '../domain/entities.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import { checkDescription, checkMetadata, checkName, checkNotes, checkVisibility, hasContent, rejectVersionFieldsOnModel } from '../domain/model-rules.js';
-import type { ApiObject } from './context.js';
+import type * as api from '../gen/api.js';
 
 /**
  * The model-level fields PatchModels may change, in the API's JSON shape. PatchModels applies
@@ -32,21 +32,21 @@ export function modelView(m: Model): JsonObject {
 }
 
 /** The patchable fields present in a request Model (gRPC cannot send empty values, REST can). */
-export function patchOf(raw: ApiObject, rpc: 'PostModels' | 'PatchModels'): JsonObject {
+export function patchOf(raw: api.Model, rpc: 'PostModels' | 'PatchModels'): JsonObject {
   if (hasContent(raw.output_info)) rejectVersionFieldsOnModel(rpc, 'model.output_info');
   const out: JsonObject = {};
   for (const k of PATCHABLE_MODEL_FIELDS) {
     const v = raw[k];
     if (v === undefined) continue;
-    if (k === 'visibility' && !(v as { gettable?: number }).gettable) continue;
+    if (k === 'visibility' && !raw.visibility?.gettable) continue;
     if (k === 'display_name') {
       if (v && raw.name === undefined) out.name = v as JsonValue;
       continue;
     }
     out[k] = v as JsonValue;
   }
-  for (const k of Object.keys(raw)) {
-    if (!ECHOED.has(k) && !(PATCHABLE_MODEL_FIELDS as readonly string[]).includes(k) && hasContent(raw[k])) {
+  for (const [k, v] of Object.entries(raw)) {
+    if (!ECHOED.has(k) && !(PATCHABLE_MODEL_FIELDS as readonly string[]).includes(k) && hasContent(v)) {
       throw invalidArgument(`model.${k} cannot be set by ${rpc}; modelkeep supports ${PATCHABLE_MODEL_FIELDS.join(', ')}.`);
     }
   }

@@ -1,12 +1,12 @@
 import { resourceNotFound } from '../domain/errors.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { Code } from '../domain/status-codes.js';
-import type { RpcImpl } from './context.js';
+import { typedRpcs } from './context.js';
 import { modelTypeToApi } from './mappers/model-type.mapper.js';
 import { pageOf } from './paging.js';
 
-export function modelTypeRpcs(types: ModelTypeRegistry): Record<string, RpcImpl> {
-  return {
+export function modelTypeRpcs(types: ModelTypeRegistry) {
+  return typedRpcs({
     ListModelTypes: {
       access: 'app-read',
       async handle(_ctx, req) {
@@ -17,10 +17,11 @@ export function modelTypeRpcs(types: ModelTypeRegistry): Record<string, RpcImpl>
     GetModelType: {
       access: 'app-read',
       async handle(_ctx, req) {
-        const t = types.get(String(req.model_type_id ?? ''));
-        if (!t) throw resourceNotFound(`Model type '${String(req.model_type_id ?? '')}' does not exist; ListModelTypes lists them: ${types.all().map((x) => x.id).join(', ')}.`);
+        const id = req.model_type_id ?? '';
+        const t = types.get(id);
+        if (!t) throw resourceNotFound(`Model type '${id}' does not exist; ListModelTypes lists them: ${types.all().map((x) => x.id).join(', ')}.`);
         return { model_type: modelTypeToApi(t) };
       },
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { checkCount } from '../domain/limits.js';
-import { ApiError, DuplicateKeyError, invalidRequest, modelNotFound } from '../domain/errors.js';
+import { ApiError, DuplicateKeyError, invalidRequest } from '../domain/errors.js';
 import { Visibility, type Job, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
@@ -10,24 +10,26 @@ import type { ModelTypeDef } from '../domain/model-types/types.js';
 import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } from '../domain/model-types/version-config.js';
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
+import { initialStatus } from '../domain/version-lifecycle.js';
 import type { Store, VersionSortField } from '../ports/store.js';
 import { AnswerCache } from './answer-cache.js';
 import { readKey } from './read-memo.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import type * as api from '../gen/api.js';
+import { asJson, typedRpcs, type CallContext } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
-import { findModel, versionFor } from './models.service.js';
+import { findModel, findVersion, versionFor } from './models.service.js';
 import { pageOf } from './paging.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
 
 /** Job kind that trains one model version (run by the worker). */
 
-const VERSION_SORTS: Record<string, VersionSortField> = {
-  sort_by_status_code: 'status_code',
-  sort_by_num_inputs: 'num_inputs',
-  sort_by_description: 'description',
-  sort_by_created_at: 'created_at',
-};
+const VERSION_SORTS: ReadonlyArray<readonly [keyof api.ListModelVersionsRequest, VersionSortField]> = [
+  ['sort_by_status_code', 'status_code'],
+  ['sort_by_num_inputs', 'num_inputs'],
+  ['sort_by_description', 'description'],
+  ['sort_by_created_at', 'created_at'],
+];
 
 function typeOf(types: ModelTypeRegistry, model: Model): ModelTypeDef {
   const t = types.get(model.modelTypeId);
@@ -36,54 +38,50 @@ function typeOf(types: ModelTypeRegistry, model: Model): ModelTypeDef {
 }
 
 /** PostModelVersions' one version -> a new domain version (validated, defaults merged). */
-function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: ApiObject, runDescription: string): ModelVersion {
+function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: api.ModelVersion, runDescription: string): ModelVersion {
   rejectUnsupportedVersionFields(raw, 'model_versions[0]');
-  const concepts = conceptsOf(raw.output_info as ApiObject | undefined, 'model_versions[0]');
+  const concepts = conceptsOf(raw.output_info, 'model_versions[0]');
   validateConcepts(type, concepts);
   const cfg = resolveVersionConfig(type, infosOf(raw));
-  const id = raw.id ? String(raw.id) : newId();
+  const id = raw.id || newId();
   if (raw.id) assertValidId(id, 'model_versions[0].id');
-  const description = String(raw.description ?? '') || runDescription;
+  const description = raw.description || runDescription;
   checkDescription(description);
-  if (raw.metadata !== undefined) checkMetadata(raw.metadata as JsonObject);
-  const gettable = (raw.visibility as { gettable?: number } | undefined)?.gettable;
+  if (raw.metadata !== undefined) checkMetadata(raw.metadata);
+  const gettable = raw.visibility?.gettable;
   checkVisibility(gettable, 'model_versions[0].visibility.gettable');
-  const trained = !type.trainable;
+  const initial = initialStatus(type);
   return {
     pk: newId(), modelPk: model.pk, id, userId: model.userId, appId: model.appId,
-    status: { code: trained ? Code.MODEL_TRAINED : Code.MODEL_QUEUED_FOR_TRAINING, details: '', percentCompleted: 0 },
-    concepts, totalInputCount: 0, description, license: String(raw.license ?? ''), visibility: gettable || Visibility.PRIVATE,
-    metadata: (raw.metadata ?? {}) as JsonObject, ...cfg, trainLog: '', metrics: null,
-    createdAt: ctx.now, modifiedAt: ctx.now, completedAt: trained ? ctx.now : null,
+    status: { code: initial.code, details: '', percentCompleted: 0 },
+    concepts, totalInputCount: 0, description, license: raw.license ?? '', visibility: gettable || Visibility.PRIVATE,
+    metadata: raw.metadata ?? {}, ...cfg, trainLog: '', metrics: null,
+    createdAt: ctx.now, modifiedAt: ctx.now, completedAt: initial.completed ? ctx.now : null,
   };
 }
 
-function trainJob(v: ModelVersion, modelTypeId: string, now: number, evalInfo: unknown): Job {
+function trainJob(v: ModelVersion, modelTypeId: string, now: number, evalInfo: api.EvalInfo | undefined): Job {
   // The model type travels with the job: the worker needs it and a model's type never changes.
   const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id, model_type_id: modelTypeId };
-  if (evalInfo) payload.eval_info = evalInfo as JsonObject;
+  if (evalInfo) payload.eval_info = asJson(evalInfo);
   return { id: newId(), kind: TRAIN_JOB, versionPk: v.pk, state: 'queued', attempts: 0, payload, leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: now, updatedAt: now };
 }
 
 /** Model versions: creation is the training trigger for trainable types; concepts never change afterwards. */
-export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), onJobQueued: () => void = () => {}): Record<string, RpcImpl> {
-  const getVersion = async (ctx: CallContext, req: ApiObject): Promise<{ model: Model; version: ModelVersion }> => {
+export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), onJobQueued: () => void = () => {}) {
+  const getVersion = async (ctx: CallContext, req: { model_id?: string; version_id?: string }): Promise<{ model: Model; version: ModelVersion }> => {
     const model = await findModel(store, ctx, req.model_id);
-    const vid = String(req.version_id ?? req.model_version_id ?? '');
-    if (!vid) throw invalidRequest('version_id is required.');
-    const version = await store.versions.get(model.pk, vid);
-    if (!version) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
-    return { model, version };
+    return { model, version: await findVersion(store, model, req.version_id) };
   };
-  return {
+  return typedRpcs({
     PostModelVersions: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.model_versions ?? []) as ApiObject[];
+        const list = req.model_versions ?? [];
         requireOneVersion(list.length);
         const model = await findModel(store, ctx, req.model_id);
         const type = typeOf(types, model);
-        const version = newVersion(ctx, model, type, list[0]!, String(req.description ?? ''));
+        const version = newVersion(ctx, model, type, list[0]!, req.description ?? '');
         await store.transaction(async (tx) => {
           await tx.versions.create(version).catch((e: unknown) => {
             throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`) : e;
@@ -100,7 +98,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
     GetModelVersion: {
       access: 'app-read',
       handle: (ctx, req) =>
-        answers.get(readKey('GetModelVersion', ctx, req.model_id, req.version_id ?? req.model_version_id), ctx.now, async () => {
+        answers.get(readKey('GetModelVersion', ctx, req.model_id, req.version_id), ctx.now, async () => {
           const { model, version } = await getVersion(ctx, req);
           return { model_version: versionToApi(version, model, { concepts: false }) };
         }),
@@ -110,8 +108,8 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
       async handle(ctx, req) {
         const model = await findModel(store, ctx, req.model_id);
         let field: VersionSortField = 'created_at';
-        for (const [k, v] of Object.entries(VERSION_SORTS)) if (req[k]) field = v;
-        const conceptIds = (req.concept_ids ?? []) as string[];
+        for (const [k, v] of VERSION_SORTS) if (req[k]) field = v;
+        const conceptIds = req.concept_ids ?? [];
         checkCount(conceptIds.length, 'ListModelVersions', 'concept_ids', Code.MODEL_INVALID_REQUEST);
         const versions = await store.versions.list({
           modelPk: model.pk, sort: { field, ascending: Boolean(req.sort_ascending) }, page: pageOf(req, Code.MODEL_INVALID_REQUEST),
@@ -123,8 +121,8 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
     PatchModelVersions: {
       access: 'app-write',
       async handle(ctx, req) {
-        const action = parsePatchAction(req.action as string | undefined);
-        const list = (req.model_versions ?? []) as ApiObject[];
+        const action = parsePatchAction(req.action);
+        const list = req.model_versions ?? [];
         if (list.length === 0) throw invalidRequest('PatchModelVersions needs at least one version (with its id) in "model_versions".');
         checkCount(list.length, 'PatchModelVersions', 'model_versions', Code.MODEL_INVALID_REQUEST);
         const model = await findModel(store, ctx, req.model_id);
@@ -134,10 +132,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
           await findModel(tx, ctx, model.id, true);
           const out: ModelVersion[] = [];
           for (const [i, raw] of list.entries()) {
-            const vid = String(raw.id ?? '');
-            if (!vid) throw invalidRequest(`model_versions[${i}].id is required.`);
-            const v = await tx.versions.get(model.pk, vid);
-            if (!v) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
+            const v = await findVersion(tx, model, raw.id, `model_versions[${i}].id`);
             const view = applyPatch(versionView(v), versionPatchOf(raw, `model_versions[${i}]`), action);
             // Validate the patched output_info, then refill the type's defaults an overwrite/remove may have dropped.
             const outputInfo = validateOutputInfoOverride(type, (view.output_info ?? {}) as JsonObject);
@@ -172,5 +167,5 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         return { concepts: concepts.map((c) => conceptToApi(c, model.appId)) };
       },
     },
-  };
+  });
 }

@@ -8,7 +8,8 @@ import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
 import { AnswerCache } from './answer-cache.js';
 import { readKey } from './read-memo.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import type * as api from '../gen/api.js';
+import { typedRpcs, type CallContext } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
@@ -17,8 +18,9 @@ import { PageBoundaries } from './page-boundaries.js';
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
 
 /** Loads a model of the call's app or throws 21200 naming it. */
+// Ids are `unknown` here so service files not yet typed (0016) can pass their raw fields too.
 export async function findModel(repos: Repos, ctx: CallContext, modelId: unknown, forUpdate = false): Promise<Model> {
-  const id = String(modelId ?? '');
+  const id = typeof modelId === 'string' ? modelId : '';
   if (!id) throw invalidRequest('model_id is required.');
   const app = ctx.app!;
   const m = forUpdate ? await repos.models.getForUpdate(app.userId, app.id, id) : await repos.models.get(app.userId, app.id, id);
@@ -26,27 +28,34 @@ export async function findModel(repos: Repos, ctx: CallContext, modelId: unknown
   return m;
 }
 
+/**
+ * Loads the version `versionId` of a model: the one "version not found" of every RPC that names a
+ * version. `field` is how the request calls it (version_id, model_version_id), for the message.
+ */
+export async function findVersion(repos: Repos, model: Model, versionId: unknown, field = 'version_id'): Promise<ModelVersion> {
+  const vid = typeof versionId === 'string' ? versionId : '';
+  if (!vid) throw invalidRequest(`${field} is required.`);
+  const v = await repos.versions.get(model.pk, vid);
+  if (!v) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
+  return v;
+}
+
 /** The version a Get names (`version_id`) or the latest one; 21200 when a named version is missing. */
 export async function versionFor(repos: Repos, model: Model, versionId: unknown): Promise<ModelVersion | undefined> {
-  const vid = String(versionId ?? '');
-  if (vid) {
-    const v = await repos.versions.get(model.pk, vid);
-    if (!v) throw modelNotFound(`Model '${model.id}' has no version '${vid}'.`);
-    return v;
-  }
+  if (versionId) return findVersion(repos, model, versionId);
   return (await repos.versions.latestOf([model.pk])).get(model.pk);
 }
 
-async function withLatest(repos: Repos, models: Model[]): Promise<ApiObject[]> {
+async function withLatest(repos: Repos, models: Model[]): Promise<api.Model[]> {
   const latest = await repos.versions.latestOf(models.map((m) => m.pk));
   return models.map((m) => modelToApi(m, latest.get(m.pk)));
 }
 
-function newModel(ctx: CallContext, raw: ApiObject, types: ModelTypeRegistry): Model {
-  const id = String(raw.id ?? '');
+function newModel(ctx: CallContext, raw: api.Model, types: ModelTypeRegistry): Model {
+  const id = raw.id ?? '';
   if (!id) throw invalidArgument('model.id is required: choose an id for the model (letters, digits, _ and -).');
   assertValidId(id, 'model.id');
-  const typeId = String(raw.model_type_id ?? '') || DEFAULT_MODEL_TYPE_ID;
+  const typeId = raw.model_type_id || DEFAULT_MODEL_TYPE_ID;
   const type = types.get(typeId);
   const creatable = types.all().filter((t) => t.creatable).map((t) => t.id);
   if (!type) throw invalidArgument(`model_type_id '${shown(typeId)}' is not a model type; creatable types: ${creatable.join(', ')}.`);
@@ -64,12 +73,12 @@ const duplicateModel = (id: string, ctx: CallContext) => (e: unknown): never => 
 };
 
 /** Models: model-level fields only. No RPC here creates or changes a version (2023-01-20). */
-export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), pages = new PageBoundaries(store.changes)): Record<string, RpcImpl> {
-  return {
+export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), pages = new PageBoundaries(store.changes)) {
+  return typedRpcs({
     PostModels: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = ((req.models as ApiObject[] | undefined)?.length ? req.models : req.model ? [req.model] : []) as ApiObject[];
+        const list = req.models?.length ? req.models : req.model ? [req.model] : [];
         if (list.length === 0) throw invalidRequest('PostModels needs the model to create in "model" (or "models": [one model]).');
         if (list.length > 1) throw invalidRequest(`PostModels creates one model per call; got ${list.length}.`);
         const model = newModel(ctx, list[0]!, types);
@@ -110,8 +119,8 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
     PatchModels: {
       access: 'app-write',
       async handle(ctx, req) {
-        const action = parsePatchAction(req.action as string | undefined);
-        const list = (req.models ?? []) as ApiObject[];
+        const action = parsePatchAction(req.action);
+        const list = req.models ?? [];
         if (list.length === 0) throw invalidRequest('PatchModels needs at least one model (with its id) in "models".');
         checkCount(list.length, 'PatchModels', 'models', Code.MODEL_INVALID_REQUEST);
         const patched = await store.transaction(async (tx) => {
@@ -134,16 +143,17 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
       access: 'app-write',
       async handle(ctx, req) {
         if ((req.action ?? 'overwrite') !== 'overwrite') throw invalidRequest(`PatchModelIds supports action "overwrite" only (got "${String(req.action)}").`);
-        const ids = (req.ids ?? []) as Array<{ id?: string; new_id?: string }>;
+        const ids = req.ids ?? [];
         if (ids.length === 0) throw invalidRequest('PatchModelIds needs "ids": [{"id": "old", "new_id": "new"}].');
         checkCount(ids.length, 'PatchModelIds', 'ids', Code.MODEL_INVALID_REQUEST);
         const renamed = await store.transaction(async (tx) => {
           const out: Model[] = [];
           for (const { id, new_id: newIdValue } of ids) {
             const m = await findModel(tx, ctx, id, true);
-            assertValidId(String(newIdValue ?? ''), 'new_id');
-            const next = { ...m, id: newIdValue!, modifiedAt: ctx.now };
-            await tx.models.update(next).catch(duplicateModel(newIdValue!, ctx));
+            const newModelId = newIdValue ?? '';
+            assertValidId(newModelId, 'new_id');
+            const next = { ...m, id: newModelId, modifiedAt: ctx.now };
+            await tx.models.update(next).catch(duplicateModel(newModelId, ctx));
             out.push(next);
           }
           return out;
@@ -164,7 +174,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
     DeleteModels: {
       access: 'app-write',
       async handle(ctx, req) {
-        const ids = (req.ids ?? []) as string[];
+        const ids = req.ids ?? [];
         if (req.delete_all && ids.length > 0) throw invalidRequest('Send either "ids" or "delete_all", not both.');
         if (!req.delete_all && ids.length === 0) throw invalidRequest('DeleteModels needs "ids" (the models to delete) or "delete_all": true.');
         checkCount(ids.length, 'DeleteModels', 'ids', Code.MODEL_INVALID_REQUEST);
@@ -175,5 +185,5 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         return {};
       },
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { Model } from '../domain/entities.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import type { ChangeClock } from '../ports/changes.js';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
 
@@ -18,10 +19,12 @@ const SEEKABLE: Partial<Record<ModelSortField, (m: Model) => string | number>> =
  * has not changed), at the cost of page 1. Any write anywhere forgets every boundary.
  */
 export class PageBoundaries {
-  readonly #entries = new Map<string, { token: number; after: Boundary }>();
+  readonly #entries: BoundedMap<string, { token: number; after: Boundary }>;
   #token: number | undefined;
 
-  constructor(private readonly changes: ChangeClock, private readonly maxEntries = 10_000) {}
+  constructor(private readonly changes: ChangeClock, maxEntries = 10_000) {
+    this.#entries = new BoundedMap(maxEntries);
+  }
 
   async list(q: ModelListQuery, run: (q: ModelListQuery) => Promise<Model[]>): Promise<Model[]> {
     const valueOf = SEEKABLE[q.sort.field];
@@ -36,7 +39,6 @@ export class PageBoundaries {
     const rows = await run(prev && prev.token === token ? { ...q, after: prev.after } : q);
     const last = rows[rows.length - 1];
     if (last && rows.length === q.page.perPage && token === this.#token) {
-      if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
       this.#entries.set(`${shape}\u0000${q.page.page}`, { token, after: { value: valueOf(last), id: last.id } });
     }
     return rows;

@@ -1,4 +1,5 @@
 import type { ChangeClock } from '../ports/changes.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import type { CallContext, MaybePromise } from './context.js';
 
 export interface ReadMemoOptions {
@@ -14,13 +15,15 @@ export interface ReadMemoOptions {
  * Used for whole answers (AnswerCache) and for PostModelOutputs' reads of the model and version.
  */
 export class ReadMemo<T> {
-  readonly #entries = new Map<string, { token: number; at: number; value: T }>();
+  readonly #entries: BoundedMap<string, { token: number; at: number; value: T }>;
   #token: number | undefined;
 
   constructor(
     private readonly changes: ChangeClock,
     private readonly opts: ReadMemoOptions = { maxEntries: 256, maxAgeMs: 60_000 },
-  ) {}
+  ) {
+    this.#entries = new BoundedMap(opts.maxEntries);
+  }
 
   get(key: string, now: number, load: () => Promise<T>): MaybePromise<T> {
     const token = this.changes.token();
@@ -34,7 +37,6 @@ export class ReadMemo<T> {
     return load().then((value) => {
       // A read that began before a newer token was seen must not replace what was read since.
       if (token !== this.#token) return value;
-      if (this.#entries.size >= this.opts.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
       this.#entries.set(key, { token, at: now, value });
       return value;
     });

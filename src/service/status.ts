@@ -1,8 +1,8 @@
 import { ApiError, DuplicateKeyError, RetryableStoreError, RetryLater } from '../domain/errors.js';
-import { Code, describe } from '../domain/status-codes.js';
+import { Code, describe, type StatusCode } from '../domain/status-codes.js';
 
 export interface ApiStatus {
-  code: number;
+  code: StatusCode;
   description: string;
   details?: string;
   req_id: string;
@@ -15,7 +15,7 @@ export function okStatus(reqId: string): ApiStatus {
 // Details often quote the request; a quoted lone surrogate would make the answer itself unsendable over gRPC.
 const toWellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
 
-export function statusOf(code: number, details: string | undefined, reqId: string): ApiStatus {
+export function statusOf(code: StatusCode, details: string | undefined, reqId: string): ApiStatus {
   const s: ApiStatus = { code, description: describe(code), req_id: reqId };
   if (details) s.details = toWellFormed(details);
   return s;

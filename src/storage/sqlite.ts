@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -33,17 +34,14 @@ export interface SqliteOptions {
  * Safe because better-sqlite3 runs each statement to completion synchronously (we never stream).
  */
 export function cachingDatabase(raw: Database.Database, max = 512): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
+  const cache = new BoundedMap<string, Database.Statement>(max, true);
   return {
     prepare(sql: string) {
       let stmt = cache.get(sql);
-      if (stmt) {
-        cache.delete(sql); // re-insert: Map order is the LRU order
-      } else {
+      if (!stmt) {
         stmt = raw.prepare(sql);
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, stmt);
       }
-      cache.set(sql, stmt);
       return stmt;
     },
     close() {

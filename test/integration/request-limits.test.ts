@@ -109,4 +109,10 @@ describeBoth('request limits', (h) => {
     const ok = await api.ok('PostModelsSearches', { user_app_id: uai, model_query: { name: 'k'.repeat(256) } });
     assert.deepEqual(ok.models ?? [], []);
   });
+
+  it('ListConcepts id filter over 256 characters -> 40003 naming the filter (a 300,000-character one answered 98004: found by the fuzz suite)', async () => {
+    const s = await api.fails('ListConcepts', { user_app_id: uai, id: 'z'.repeat(3000) }, 40003, 400);
+    assert.match(s.details ?? '', /^id \(the concept id filter\) is 3000 characters; the limit is 256/);
+    assert.deepEqual((await api.ok('ListConcepts', { user_app_id: uai, id: 'z'.repeat(256) })).concepts ?? [], []);
+  });
 });

@@ -1,3 +1,4 @@
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../system-app.js';
 import type { JsonObject } from '../json.js';
 import type { ConceptsFieldType, EnumOption, FieldSpec } from './types.js';
 
@@ -91,8 +92,8 @@ export const seedParam = (): FieldSpec =>
  */
 export const DEFAULT_BASE_EMBED_MODEL: JsonObject = {
   id: 'general-image-embedding',
-  app_id: 'main',
-  user_id: 'clarifai',
+  app_id: SYSTEM_APP_ID,
+  user_id: SYSTEM_USER_ID,
   model_type_id: 'visual-embedder',
 };
 

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js';
+import { DEFAULT_MAX_CONCEPTS, isMaxConcepts, isMinValue, MAX_MAX_CONCEPTS } from '../output-config.js';
 import { cloneJson, getPath, isJsonObject, setPath, type JsonObject } from '../json.js';
 import { activeFields, type ActiveFields } from './active-fields.js';
 import { allowedText, checkFieldValue } from './field-values.js';
@@ -13,8 +14,6 @@ export interface VersionConfig {
   importInfo: JsonObject;
 }
 
-/** output_config.max_concepts: 0 means "server default (20)"; the documented range is 1–200 (reference §6.2). */
-const MAX_CONCEPTS_LIMIT = 200;
 
 /**
  * PostModelVersions step 2 (reference §4.6): validates the request's config against the model type
@@ -138,11 +137,11 @@ function checkOutputConfig(type: ModelTypeDef, root: JsonObject, active: ActiveF
     return;
   }
   const mc = oc.max_concepts;
-  if (mc !== undefined && !(typeof mc === 'number' && Number.isInteger(mc) && mc >= 0 && mc <= MAX_CONCEPTS_LIMIT)) {
-    problems.push(`output_info.output_config.max_concepts ${JSON.stringify(mc)} is out of range; allowed: 0 (server default of 20) or 1 to ${MAX_CONCEPTS_LIMIT}`);
+  if (mc !== undefined && !isMaxConcepts(mc)) {
+    problems.push(`output_info.output_config.max_concepts ${JSON.stringify(mc)} is out of range; allowed: 0 (server default of ${DEFAULT_MAX_CONCEPTS}) or 1 to ${MAX_MAX_CONCEPTS}`);
   }
   const mv = oc.min_value;
-  if (mv !== undefined && !(typeof mv === 'number' && mv >= 0 && mv <= 1)) {
+  if (mv !== undefined && !isMinValue(mv)) {
     problems.push(`output_info.output_config.min_value ${JSON.stringify(mv)} is out of range; allowed: 0 to 1`);
   }
   for (const [key, value] of Object.entries(oc)) {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { Stopped } from '../../domain/outcome.js';
 import { describe, it } from 'node:test';
 import { generateBenchData, oneHot } from './bench-data.js';
 import { predict, type LinearModel } from './model.js';
 import { createRng } from './rng.js';
-import { TrainingStopped, train, trainAsync, type TrainData } from './train.js';
+import { train, trainAsync, type TrainData } from './train.js';
 
 /** Linearly separable: class = which of k fixed directions has the largest projection, with a margin. */
 function separable(n: number, d: number, k: number, seed: number): { x: Float32Array; y: Int32Array } {
@@ -147,7 +148,7 @@ describe('train: stopping', () => {
     let calls = 0;
     assert.throws(
       () => train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 50, shouldStop: () => ++calls >= 3 }),
-      (err: unknown) => err instanceof TrainingStopped && err.reason === 'cancelled',
+      (err: unknown) => err instanceof Stopped && err.reason === 'cancelled',
     );
     assert.equal(calls, 3);
   });
@@ -155,7 +156,7 @@ describe('train: stopping', () => {
   it('stops with reason timeout when the budget runs out', async () => {
     await assert.rejects(
       trainAsync(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1000, timeoutMs: 30 }),
-      (err: unknown) => err instanceof TrainingStopped && err.reason === 'timeout',
+      (err: unknown) => err instanceof Stopped && err.reason === 'timeout',
     );
   });
 

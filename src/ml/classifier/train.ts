@@ -7,6 +7,7 @@
 // features makes one learning rate fit every feature, and is folded into the weights on the fly
 // (see effectiveWeights) so X is never copied.
 import { batchGradient, batchLogits, effectiveWeights, softmaxInPlace, sigmoid, softplus } from './kernel.js';
+import { Stopped } from '../../domain/outcome.js';
 import type { LinearModel, LossPoint } from './model.js';
 import { createRng, shuffleInPlace } from './rng.js';
 
@@ -36,23 +37,21 @@ export interface TrainOptions {
   seed?: number;
   /** Called after every epoch and at most every 200 ms within one, with the running mean loss. */
   onProgress?: (fraction: number, loss: number) => void;
-  /** Checked before every mini-batch; returning true ends training with TrainingStopped('cancelled'). */
+  /** Checked before every mini-batch; returning true ends training with Stopped('cancelled'). */
   shouldStop?: () => boolean;
-  /** Wall-clock budget from the call; exceeding it ends training with TrainingStopped('timeout'). */
+  /** Wall-clock budget from the call; exceeding it ends training with Stopped('timeout'). */
   timeoutMs?: number;
 }
 
+// The trainer's own defaults, for callers that pass no settings (tests, bench). The API's defaults are
+// the model-type catalog's (linearHeadParams), which PostModelVersions writes into every version.
 // Chosen on the benchmark set (bench-data.ts) at three difficulties and on small sets: 4 passes of
 // batch 32 at 0.01 (1,000 steps for 8,000 rows) match or beat the held-out accuracy of a converged
 // sklearn LogisticRegression (stopping early regularises 1,280-d data), and small sets converge.
 export const TRAIN_DEFAULTS = { epochs: 4, minSteps: 1000, learningRate: 0.01, l2: 1e-4, batchSize: 32, seed: 1 } as const;
 
-export class TrainingStopped extends Error {
-  constructor(readonly reason: 'cancelled' | 'timeout') {
-    super(reason === 'cancelled' ? 'training was cancelled' : 'training ran out of time');
-    this.name = 'TrainingStopped';
-  }
-}
+/** @deprecated Stopped (src/domain/outcome.ts) is the one class; this name stays until the parallel branches are merged. */
+export const TrainingStopped = Stopped;
 
 /** Trains synchronously (blocks the thread; use it in a worker, or trainAsync on the main thread). */
 export function train(data: TrainData, opts: TrainOptions): LinearModel {
@@ -118,9 +117,9 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
     shuffleInPlace(order, rng);
     let epochLoss = 0;
     for (let batch = 0; batch < batches; batch++) {
-      if (opts.shouldStop?.() === true) throw new TrainingStopped('cancelled');
+      if (opts.shouldStop?.() === true) throw new Stopped('cancelled');
       const now = performance.now();
-      if (opts.timeoutMs !== undefined && now - started > opts.timeoutMs) throw new TrainingStopped('timeout');
+      if (opts.timeoutMs !== undefined && now - started > opts.timeoutMs) throw new Stopped('timeout');
       if (opts.onProgress && now - lastReport >= 200 && batch > 0) {
         lastReport = now;
         opts.onProgress((epoch + batch / batches) / epochs, epochLoss / (batch * batchSize));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { EmbedInputError, dot, embedSettled } from './embedder.js';
-import { IMAGE_DIM, ImageDecodeError, MobileNetImageEmbedder } from './image-mobilenet.js';
+import { IMAGE_DIM, ImageDecodeError, MAX_IMAGE_PIXELS, MobileNetImageEmbedder } from './image-mobilenet.js';
 import { IMAGE_EMBEDDER_ID, builtInEmbedders } from './registry.js';
 
 const W = 160;
@@ -112,6 +112,16 @@ describe('general-image-embedding (nsfwjs MobileNetV2, tfjs wasm)', () => {
     assert.equal(failed.error.index, 1, 'positioned in the original batch, not the one-input retry');
     assert.match(failed.error.message, /^input 1: the image could not be decoded/);
     assert.doesNotMatch(failed.error.reason, /input/);
+  });
+
+  it('refuses an image over MAX_IMAGE_PIXELS before decoding it, naming the limit (a small PNG can hide a huge bitmap)', async () => {
+    const bomb = await sharp({ create: { width: 8100, height: 8000, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png({ compressionLevel: 9 }).toBuffer();
+    assert.ok(bomb.length < 1_000_000, `a ${bomb.length}-byte file`);
+    await assert.rejects(embedder.embed([{ imageBytes: bomb }]), (err: unknown) => {
+      assert.ok(err instanceof ImageDecodeError);
+      assert.match(err.message, new RegExp(`more than ${MAX_IMAGE_PIXELS / 1e6} megapixels; send a smaller one`));
+      return true;
+    });
   });
 
   it('is registered under its model id', () => {

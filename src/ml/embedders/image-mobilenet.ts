@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type EmbedInput, type Embedder, EmbedInputError, l2normalise, lazy } from './embedder.js';
+import { mapLimit } from '../../runtime/map-limit.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -89,13 +90,22 @@ async function loadFeatureModel(tf: TF): Promise<LayersModel> {
 
 const loadSharp = lazy(async (): Promise<Sharp> => (await import('sharp')).default);
 
+/**
+ * Images with more pixels are refused before decoding: a full-resolution decode costs ~3 bytes a pixel
+ * (sharp's own default, 268 MP, would let one small PNG bomb take 800 MB).
+ */
+export const MAX_IMAGE_PIXELS = 64_000_000;
+
+/** Full-resolution decodes of one batch in flight at once: each holds its whole bitmap until resized. */
+const DECODE_CONCURRENCY = 4;
+
 /** Any format sharp reads → 224×224 sRGB bytes (EXIF-rotated, transparency on white, stretched like nsfwjs's own resize). */
 async function decode(sharp: Sharp, bytes: Uint8Array | undefined, index: number): Promise<Uint8Array> {
   if (!bytes || bytes.length === 0) {
     throw new ImageDecodeError('no image bytes; send data.image.base64 or data.image.url', index);
   }
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
       .rotate()
       .flatten({ background: '#ffffff' })
       .resize(SIZE, SIZE, { fit: 'fill' })
@@ -108,6 +118,9 @@ async function decode(sharp: Sharp, bytes: Uint8Array | undefined, index: number
     return data;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    if (/pixel limit/i.test(reason ?? '')) {
+      throw new ImageDecodeError(`the image has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels; send a smaller one (e.g. resized to 2048 pixels on its longer side)`, index);
+    }
     throw new ImageDecodeError(
       `the image could not be decoded (${reason}); send the complete bytes of a JPEG, PNG, WebP, GIF, TIFF, AVIF or SVG file`,
       index,
@@ -138,7 +151,7 @@ export class MobileNetImageEmbedder implements Embedder {
     if (batch.length === 0) return [];
     const sharp = await loadSharp();
     // Decode before loading the model, so bad bytes fail fast and without the load cost.
-    const pixels = await Promise.all(batch.map((input, i) => decode(sharp, input.imageBytes, i)));
+    const pixels = await mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decode(sharp, input.imageBytes, i));
     const { tf, features } = await this.load();
     const out: Float32Array[] = [];
     for (let start = 0; start < pixels.length; start += this.chunk) {

@@ -10,7 +10,7 @@ export interface CrossValidateOptions {
   /** Overall progress 0..1 across the folds. */
   onProgress?: (fraction: number) => void;
   shouldStop?: () => boolean;
-  /** Milliseconds left for the whole run (checked by the trainer; exceeding it throws TrainingStopped('timeout')). */
+  /** Milliseconds left for the whole run (checked by the trainer; exceeding it throws Stopped('timeout')). */
   timeLeftMs?: () => number;
 }
 
@@ -23,7 +23,7 @@ function take<T extends Float32Array | Uint8Array>(src: T, rows: readonly number
 
 /**
  * n × k out-of-fold scores: row r is scored by the model trained without fold[r]'s rows.
- * Folds without rows are skipped. Throws TrainingStopped (cancelled / timeout) from the trainer.
+ * Folds without rows are skipped. Throws Stopped (cancelled / timeout) from the trainer.
  */
 export async function crossValidate(data: TrainData, fold: Int32Array, numFolds: number, opts: CrossValidateOptions): Promise<Float32Array> {
   const { n, d } = data;

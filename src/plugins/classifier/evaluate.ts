@@ -1,12 +1,13 @@
 import { ApiError } from '../../domain/errors.js';
+import { Outcome, Stopped } from '../../domain/outcome.js';
 import { isJsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
-import { TRAIN_DEFAULTS, TrainingStopped } from '../../ml/classifier/train.js';
+import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
 import { crossValidate } from '../../ml/evaluation/cross-validate.js';
 import { evaluationProblem, stratifiedFolds, type EvaluationProblem } from '../../ml/evaluation/split.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
-import { EvaluationFailure, TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult } from '../types.js';
+import type { EvaluateCall, EvaluationResult } from '../types.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -28,10 +29,10 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
   try {
     s = classifierSettings(version, call.type);
   } catch (e) {
-    if (e instanceof TrainingFailure) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the version's training settings are no longer valid (${e.details}); train a new version and evaluate that one.`);
+    if (e instanceof Outcome) throw new Outcome(Code.MODEL_EVALUATION_FAILED, `the version's training settings are no longer valid (${e.details}); train a new version and evaluate that one.`);
     throw e;
   }
-  if (typeof embedder === 'string') throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
+  if (typeof embedder === 'string') throw new Outcome(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
   const conceptIds = version.concepts.map((c) => c.id);
   if (conceptIds.length < 2) {
     const p = evaluationProblem(new Uint8Array(0), 0, conceptIds.length, { mutuallyExclusive: s.mutuallyExclusive, conceptNames: conceptIds });
@@ -44,7 +45,7 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
       ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
     });
   } catch (e) {
-    if (e instanceof ApiError) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the version's training data cannot be read: ${e.details}`);
+    if (e instanceof ApiError) throw new Outcome(Code.MODEL_EVALUATION_FAILED, `the version's training data cannot be read: ${e.details}`);
     throw e;
   }
   const m = labelMatrix(selection.examples, { conceptIds, dim: embedder.dim });
@@ -65,14 +66,14 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
       timeLeftMs: () => call.timeLeftMs(),
     });
   } catch (e) {
-    if (e instanceof TrainingStopped && e.reason === 'cancelled') throw new TrainingCancelled();
-    if (e instanceof TrainingStopped) throw new EvaluationFailure(Code.MODEL_EVALUATION_TIMED_OUT, `the evaluation (${numFolds} trainings of the version's classifier) did not finish within its time limit; evaluate with fewer folds (eval_info.params.num_folds) or lower num_epochs in a new version.`);
+    if (e instanceof Stopped && e.reason === 'cancelled') throw new Stopped();
+    if (e instanceof Stopped) throw new Outcome(Code.MODEL_EVALUATION_TIMED_OUT, `the evaluation (${numFolds} trainings of the version's classifier) did not finish within its time limit; evaluate with fewer folds (eval_info.params.num_folds) or lower num_epochs in a new version.`);
     throw e;
   }
   return { conceptIds, inputIds: m.inputIds, n: m.n, k, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds, seed };
 }
 
-function failureOf(p: EvaluationProblem): EvaluationFailure {
+function failureOf(p: EvaluationProblem): Outcome {
   const { code, advice } = ADVICE[p.kind];
-  return new EvaluationFailure(code, `${p.message}; ${advice}.`);
+  return new Outcome(code, `${p.message}; ${advice}.`);
 }

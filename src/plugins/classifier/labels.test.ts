@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { Outcome } from '../../domain/outcome.js';
 import { describe, test } from 'node:test';
 import { Code } from '../../domain/status-codes.js';
 import type { LabelledExample } from '../../ports/training-data.js';
-import { TrainingFailure } from '../types.js';
 import { buildTrainingSet, UNLABELLED } from './labels.js';
 
 const D = 4;
@@ -55,7 +55,7 @@ describe('buildTrainingSet: failures a user can act on', () => {
     test(c.name, () => {
       assert.throws(
         () => buildTrainingSet(c.examples, opts(c.concepts, { exclusive: c.exclusive ?? false, failOnMissing: c.failOnMissing ?? false })),
-        (e: unknown) => e instanceof TrainingFailure && e.code === c.code && c.re.test(e.details),
+        (e: unknown) => e instanceof Outcome && e.code === c.code && c.re.test(e.details),
       );
     });
   }

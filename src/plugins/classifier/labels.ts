@@ -1,8 +1,8 @@
 import { Code } from '../../domain/status-codes.js';
+import { Outcome } from '../../domain/outcome.js';
 import type { TrainData } from '../../ml/classifier/train.js';
 import { validateTrainingData, type TrainingProblem } from '../../ml/classifier/validate.js';
 import type { LabelledExample } from '../../ports/training-data.js';
-import { TrainingFailure } from '../types.js';
 
 /** Label-matrix value for "this input says nothing about this concept" (the trainer skips it). */
 export const UNLABELLED = 255;
@@ -31,9 +31,9 @@ const ADVICE: Record<TrainingProblem['kind'], { code: number; advice: string }> 
   'insufficient-data': { code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, advice: 'add labelled inputs: positives (value 1) of at least two concepts, or negatives (value 0) for a concept that only has positives' },
 };
 
-export function failureOf(p: TrainingProblem): TrainingFailure {
+export function failureOf(p: TrainingProblem): Outcome {
   const { code, advice } = ADVICE[p.kind];
-  return new TrainingFailure(code, `${p.message}; ${advice}.`);
+  return new Outcome(code, `${p.message}; ${advice}.`);
 }
 
 export interface LabelMatrix {

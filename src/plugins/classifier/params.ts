@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
+import { Outcome } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { resolveVersionConfig } from '../../domain/model-types/version-config.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
-import { TrainingFailure } from '../types.js';
 
 export interface ClassifierSettings {
   mutuallyExclusive: boolean;
@@ -35,12 +35,15 @@ const num = (params: JsonObject, key: string, fallback: number): number => {
  * but it is validated again here (the catalog may have changed since): anything wrong is 21118.
  */
 export function classifierSettings(version: ModelVersion, type: ModelTypeDef): ClassifierSettings {
+  let trainInfo: JsonObject;
   try {
-    resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo });
+    ({ trainInfo } = resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo }));
   } catch (e) {
-    throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
+    throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
   }
-  const params = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
+  // The defaults are the catalog's (what ListModelTypes shows and PostModelVersions filled in);
+  // TRAIN_DEFAULTS only stands in for a knob a type does not declare (batch_size of embedding-classifier).
+  const params = isJsonObject(trainInfo.params) ? trainInfo.params : {};
   const oc = isJsonObject(version.outputInfo.output_config) ? version.outputInfo.output_config : {};
   const seedParam = num(params, 'seed', -1);
   const dataset = isJsonObject(version.trainInfo.dataset) ? version.trainInfo.dataset : {};
@@ -64,6 +67,6 @@ export function classifierSettings(version: ModelVersion, type: ModelTypeDef): C
   if (!(s.learningRate > 0)) bad.push(`learning_rate ${s.learningRate} must be above 0`);
   if (s.l2 < 0) bad.push(`l2_regularization ${s.l2} must not be negative`);
   if (s.batchSize < 1) bad.push(`batch_size ${s.batchSize} must be at least 1`);
-  if (bad.length > 0) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, `invalid train_info.params: ${bad.join('; ')}.`);
+  if (bad.length > 0) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, `invalid train_info.params: ${bad.join('; ')}.`);
   return s;
 }

@@ -1,13 +1,15 @@
 import { ApiError } from '../../domain/errors.js';
+import { BoundedMap } from '../../runtime/bounded-map.js';
+import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { Code } from '../../domain/status-codes.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
-import { TRAIN_DEFAULTS, trainAsync, TrainingStopped } from '../../ml/classifier/train.js';
+import { TRAIN_DEFAULTS, trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
-import { TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult, type ModelPlugin, type PredictOutcome, type TrainCall, type TrainResult } from '../types.js';
+import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
@@ -23,20 +25,15 @@ const LOSS_LINES = 50;
 
 /** Trained versions never change, so their deserialised weights can be kept; a small LRU bounds memory. */
 class ModelCache {
-  readonly #map = new Map<string, LinearModel>();
-  constructor(private readonly max = 32) {}
+  readonly #map: BoundedMap<string, LinearModel>;
+  constructor(max = 32) {
+    this.#map = new BoundedMap(max, true);
+  }
   async get(pk: string, load: () => Promise<LinearModel | undefined>): Promise<LinearModel | undefined> {
     const hit = this.#map.get(pk);
-    if (hit) {
-      this.#map.delete(pk);
-      this.#map.set(pk, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const m = await load();
-    if (m) {
-      if (this.#map.size >= this.max) this.#map.delete(this.#map.keys().next().value as string);
-      this.#map.set(pk, m);
-    }
+    if (m) this.#map.set(pk, m);
     return m;
   }
 }
@@ -66,7 +63,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       const { version } = call;
       const s = classifierSettings(version, call.type);
       const embedder = embedderOf(version);
-      if (typeof embedder === 'string') throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
+      if (typeof embedder === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
       const conceptIds = version.concepts.map((c) => c.id);
       if (s.mutuallyExclusive && conceptIds.length < 2) {
         throw failureOf({ kind: 'single-class-exclusive', message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}` });
@@ -80,7 +77,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
           ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
-        if (e instanceof ApiError) throw new TrainingFailure(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
+        if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
       call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
@@ -96,8 +93,8 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
       } catch (e) {
-        if (e instanceof TrainingStopped && e.reason === 'cancelled') throw new TrainingCancelled();
-        if (e instanceof TrainingStopped) throw new TrainingFailure(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
+        if (e instanceof Stopped && e.reason === 'cancelled') throw new Stopped();
+        if (e instanceof Stopped) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
         throw e;
       }
       // The trainer may run more epochs than asked on small sets (it needs enough optimizer steps).

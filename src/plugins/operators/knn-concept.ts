@@ -1,4 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
+import { BoundedMap } from '../../runtime/bounded-map.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
@@ -28,13 +29,12 @@ export function knnScores(query: Float32Array, examples: readonly LabelledExampl
 
 /** knn-concept: an operator (TRAINED at creation) that reads the app's labelled inputs at predict time. */
 export function knnConceptPlugin(embedders: ReadonlyMap<string, Embedder>, data: TrainingDataSource): ModelPlugin {
-  const cache = new Map<string, { until: number; examples: LabelledExample[] }>();
+  const cache = new BoundedMap<string, { until: number; examples: LabelledExample[] }>(256);
   const neighbours = async (v: ModelVersion, embedder: Embedder): Promise<LabelledExample[]> => {
     const hit = cache.get(v.pk);
     if (hit && hit.until > Date.now()) return hit.examples;
     const sel = await data.collect({ userId: v.userId, appId: v.appId, embedderId: embedder.id, conceptIds: v.concepts.map((c) => c.id) });
     const examples = sel.examples.filter((e) => e.vector.length === embedder.dim && e.positives.length > 0);
-    if (cache.size > 256) cache.clear();
     cache.set(v.pk, { until: Date.now() + NEIGHBOUR_TTL_MS, examples });
     return examples;
   };

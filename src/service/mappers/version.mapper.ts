@@ -1,21 +1,19 @@
 import type { Model, ModelVersion, VersionConcept } from '../../domain/entities.js';
 import type { JsonObject } from '../../domain/json.js';
-import { describe } from '../../domain/status-codes.js';
+import { statusJson } from '../../domain/status-json.js';
 import type { ApiObject } from '../context.js';
 import { metricsToApi } from './metrics.mapper.js';
 import { ts } from './time.js';
 
 export const OUTPUT_INFO_PLACEHOLDER = 'Show output_info with: GET /models/{model_id}/output_info';
 
-export function conceptToApi(c: VersionConcept, appId: string): ApiObject {
+/** A concept with its score as versions and predict outputs print it (name defaults to the id). */
+export function conceptToApi(c: Pick<VersionConcept, 'id' | 'name' | 'value'>, appId: string): ApiObject {
   return { id: c.id, name: c.name || c.id, value: c.value, app_id: appId };
 }
 
 export function versionStatusToApi(v: ModelVersion): ApiObject {
-  const s: ApiObject = { code: v.status.code, description: describe(v.status.code) };
-  if (v.status.details) s.details = v.status.details;
-  if (v.status.percentCompleted) s.percent_completed = v.status.percentCompleted;
-  return s;
+  return statusJson(v.status.code, v.status.details, v.status.percentCompleted);
 }
 
 /** `OutputConfig.max_concepts` / `min_value` are printed even at 0 (cl_show_if_empty). */

@@ -1,17 +1,18 @@
 import { newId as defaultNewId } from '../../domain/ids.js';
 import { hasContent } from '../../domain/model-rules.js';
-import type { JsonObject } from '../../domain/json.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type { InputKind, PredictInput } from '../../plugins/types.js';
-import type { ApiObject } from '../context.js';
+import type * as api from '../../gen/api.js';
+import { asJson } from '../context.js';
+import { mapLimit } from '../../runtime/map-limit.js';
 import { InputFetchError, type UrlFetcher } from './fetch-url.js';
 
 /** One request input: its id and echo for the output, and either what the plugin gets or why not. */
 export interface DecodedInput {
   id: string;
   /** `input` as printed in the output (base64 bytes are not sent back). */
-  echo: ApiObject;
+  echo: api.Input;
   input?: PredictInput;
   error?: { code: number; details: string };
 }
@@ -25,66 +26,83 @@ const BASE64_ECHO = 'dHJ1ZQ==';
 /** Downloads at most this many URLs of one request at a time. */
 const FETCH_CONCURRENCY = 8;
 
+/**
+ * A request whose inputs name URLs is downloaded and predicted this many inputs at a time, and each
+ * group's bytes are let go before the next is fetched: one request holds at most this many downloads
+ * (24 image URLs held until all were done took RSS from 448 to 966 MiB; issue 18 item 3).
+ */
+export const URL_GROUP = 8;
+
+const hasUrl = (raw: api.Input): boolean => Boolean(raw.data?.image?.url || raw.data?.text?.url);
+
+/** The groups a request's inputs are decoded and predicted in: all at once, or URL_GROUP at a time when any names a URL. */
+export function inputGroups(raws: readonly api.Input[]): api.Input[][] {
+  if (!raws.some(hasUrl)) return [raws.slice()];
+  const groups: api.Input[][] = [];
+  for (let i = 0; i < raws.length; i += URL_GROUP) groups.push(raws.slice(i, i + URL_GROUP));
+  return groups;
+}
+
 const WANTS: Record<Exclude<InputKind, 'any'>, string> = {
   text: 'text (data.text.raw)',
   image: 'an image (data.image.base64 or data.image.url)',
   concepts: 'concepts (data.concepts with id and value)',
 };
 
-function echoOf(raw: ApiObject, id: string): ApiObject {
-  const data = (raw.data ?? {}) as ApiObject;
-  const image = data.image as ApiObject | undefined;
+function echoOf(raw: api.Input, id: string): api.Input {
+  const data = raw.data ?? {};
+  const image = data.image;
   const echoData = image?.base64 ? { ...data, image: { ...image, base64: BASE64_ECHO } } : data;
   return { id, data: echoData };
 }
 
-function conceptsOf(data: ApiObject): ScoredConcept[] {
-  return ((data.concepts ?? []) as ApiObject[]).map((c) => {
-    const id = String(c.id ?? '') || String(c.name ?? '');
-    return { id, name: String(c.name ?? '') || id, value: typeof c.value === 'number' ? c.value : 0 };
+function conceptsOf(data: api.Data): ScoredConcept[] {
+  return (data.concepts ?? []).map((c) => {
+    const id = c.id || c.name || '';
+    return { id, name: c.name || id, value: typeof c.value === 'number' ? c.value : 0 };
   });
 }
 
 /** What an input has, in words, for "this model takes X; this input has Y". */
-function present(data: ApiObject): string {
-  const has = ['text', 'image', 'concepts', 'video', 'audio', 'embeddings'].filter((k) => hasContent(data[k]));
+function present(data: api.Data): string {
+  const has = (['text', 'image', 'concepts', 'video', 'audio', 'embeddings'] as const).filter((k) => hasContent(data[k]));
   return has.length > 0 ? has.map((k) => `data.${k}`).join(' and ') : 'no data';
 }
 
 type Decoded = Omit<DecodedInput, 'id' | 'echo'>;
 
 /** Decodes one input without I/O; an image given by URL comes back as the URL to download. */
-function decodeOne(raw: ApiObject, kind: InputKind, modelDesc: string): Decoded | { url: string; data: ApiObject } {
-  const data = (raw.data ?? {}) as ApiObject;
+function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded | { url: string; data: api.Data } {
+  const data = raw.data ?? {};
   // The common case first: a text model given text (which is content, so the checks below pass).
   if (kind === 'text') {
-    const text = data.text as ApiObject | undefined;
-    if (text && typeof text.raw === 'string' && text.raw !== '') return { input: { data: data as JsonObject, text: text.raw } };
+    const text = data.text;
+    if (text && typeof text.raw === 'string' && text.raw !== '') return { input: { data: asJson(data), text: text.raw } };
   }
   if (!hasContent(data)) return { error: { code: Code.INPUT_INVALID_ARGUMENT, details: `the input has no data; ${modelDesc} takes ${kind === 'any' ? 'any data' : WANTS[kind]}` } };
   const wrong = (): Decoded => ({ error: { code: Code.INPUT_FAILED, details: `${modelDesc} takes ${WANTS[kind as Exclude<InputKind, 'any'>]}; this input has ${present(data)}` } });
   switch (kind) {
     case 'any':
-      return { input: { data: data as JsonObject } };
+      return { input: { data: asJson(data) } };
     case 'text': {
-      const text = (data.text ?? {}) as ApiObject;
+      const text = data.text ?? {};
       if (text.url) return { error: { code: Code.INPUT_FAILED, details: `data.text.url is not supported; send the text itself in data.text.raw` } };
       return wrong();
     }
     case 'concepts':
-      return Array.isArray(data.concepts) && data.concepts.length > 0 ? { input: { data: data as JsonObject, concepts: conceptsOf(data) } } : wrong();
+      return Array.isArray(data.concepts) && data.concepts.length > 0 ? { input: { data: asJson(data), concepts: conceptsOf(data) } } : wrong();
     case 'image': {
-      const image = (data.image ?? {}) as ApiObject;
-      if (typeof image.base64 === 'string' && image.base64 !== '') return { input: { data: data as JsonObject, imageBytes: Buffer.from(image.base64, 'base64') } };
+      const image = data.image ?? {};
+      if (typeof image.base64 === 'string' && image.base64 !== '') return { input: { data: asJson(data), imageBytes: Buffer.from(image.base64, 'base64') } };
       if (typeof image.url === 'string' && image.url !== '') return { url: image.url, data };
       return wrong();
     }
   }
 }
 
-async function fetchOne(url: string, data: ApiObject, fetchUrl: UrlFetcher): Promise<Decoded> {
+async function fetchOne(url: string, data: api.Data, fetchUrl: UrlFetcher): Promise<Decoded> {
   try {
-    return { input: { data: data as JsonObject, imageBytes: await fetchUrl(url) } };
+    return { input: { data: asJson(data), imageBytes: await fetchUrl(url) } };
   } catch (e) {
     if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
     throw e;
@@ -96,12 +114,12 @@ async function fetchOne(url: string, data: ApiObject, fetchUrl: UrlFetcher): Pro
  * An input that cannot be used gets its own status (30002 / 30104 / 30106); the others go on.
  * Inputs without an id get one from `newId`.
  */
-export async function decodeInputs(raws: readonly ApiObject[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher, newId: () => string = defaultNewId): Promise<DecodedInput[]> {
+export async function decodeInputs(raws: readonly api.Input[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher, newId: () => string = defaultNewId): Promise<DecodedInput[]> {
   const out = new Array<DecodedInput>(raws.length);
-  const downloads: { at: number; url: string; data: ApiObject }[] = [];
+  const downloads: { at: number; url: string; data: api.Data }[] = [];
   for (let i = 0; i < raws.length; i++) {
     const raw = raws[i]!;
-    const id = String(raw.id ?? '') || newId();
+    const id = raw.id || newId();
     const d = decodeOne(raw, kind, modelDesc);
     if ('url' in d) {
       out[i] = { id, echo: echoOf(raw, id) };
@@ -111,13 +129,6 @@ export async function decodeInputs(raws: readonly ApiObject[], kind: InputKind, 
     }
   }
   if (downloads.length === 0) return out;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let j = next++; j < downloads.length; j = next++) {
-      const { at, url, data } = downloads[j]!;
-      Object.assign(out[at]!, await fetchOne(url, data, fetchUrl));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, downloads.length) }, worker));
+  await mapLimit(downloads, FETCH_CONCURRENCY, async ({ at, url, data }) => Object.assign(out[at]!, await fetchOne(url, data, fetchUrl)));
   return out;
 }

@@ -1,10 +1,9 @@
 import type { Model, ModelVersion } from '../../domain/entities.js';
-import type { ScoredConcept } from '../../domain/output-config.js';
-import { describe } from '../../domain/status-codes.js';
+import { statusJson } from '../../domain/status-json.js';
 import type { PredictedData } from '../../plugins/types.js';
 import type { ApiObject } from '../context.js';
 import { ts } from '../mappers/time.js';
-import { versionStatusToApi } from '../mappers/version.mapper.js';
+import { conceptToApi, versionStatusToApi } from '../mappers/version.mapper.js';
 
 /** The light model copy each output carries (reference §6.3: no description, notes or hyper-parameters). */
 export function lightModelToApi(m: Model, v: ModelVersion): ApiObject {
@@ -29,8 +28,6 @@ export function lightModelToApi(m: Model, v: ModelVersion): ApiObject {
   };
 }
 
-const conceptToApi = (c: ScoredConcept, appId: string): ApiObject => ({ id: c.id, name: c.name || c.id, value: c.value, app_id: appId });
-
 /** Output `data`: concepts (already filtered by the output config), embeddings, clusters, or the input's own data. */
 export function outputDataToApi(d: PredictedData, appId: string): ApiObject {
   if (d.passthrough) return d.passthrough;
@@ -42,5 +39,5 @@ export function outputDataToApi(d: PredictedData, appId: string): ApiObject {
 }
 
 export function outputStatus(code: number, details?: string): ApiObject {
-  return details ? { code, description: describe(code), details } : { code, description: describe(code) };
+  return statusJson(code, details);
 }

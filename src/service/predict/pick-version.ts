@@ -1,21 +1,22 @@
-import { ApiError, modelNotFound } from '../../domain/errors.js';
+import { ApiError } from '../../domain/errors.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { Code, describe, type StatusCode } from '../../domain/status-codes.js';
+import { isInFlight, isPredictable } from '../../domain/version-lifecycle.js';
 import type { Repos } from '../../ports/store.js';
+import { findVersion } from '../models.service.js';
 
-const IN_FLIGHT = new Set<number>([Code.MODEL_QUEUED_FOR_TRAINING, Code.MODEL_TRAINING]);
 /** Versions named in the details of a "not trained" error. */
 const SHOWN = 10;
 
 const line = (v: ModelVersion): string =>
-  `${v.id} (${v.status.code} ${describe(v.status.code)}${v.status.percentCompleted ? `, ${v.status.percentCompleted}%` : ''}${v.status.details && !IN_FLIGHT.has(v.status.code) ? `: ${v.status.details}` : ''})`;
+  `${v.id} (${v.status.code} ${describe(v.status.code)}${v.status.percentCompleted ? `, ${v.status.percentCompleted}%` : ''}${v.status.details && !isInFlight(v.status.code) ? `: ${v.status.details}` : ''})`;
 
 /**
  * API-DECISIONS row 3: the newest in-flight status (21103 / 21101) when one is training, else 21102;
  * details list the versions (newest first) and what to do.
  */
 function notTrained(model: Model, versions: ModelVersion[], subject: string): ApiError {
-  const inFlight = versions.find((v) => IN_FLIGHT.has(v.status.code));
+  const inFlight = versions.find((v) => isInFlight(v.status.code));
   const code = inFlight ? (inFlight.status.code as StatusCode) : Code.MODEL_UNTRAINED;
   if (versions.length === 0) {
     return new ApiError(code, `Model '${model.id}' has no version to predict with. Create one with PostModelVersions (trainable types train it; operators are ready at once).`);
@@ -31,9 +32,8 @@ function notTrained(model: Model, versions: ModelVersion[], subject: string): Ap
  */
 export async function versionForPredict(repos: Repos, model: Model, versionId: string): Promise<ModelVersion> {
   if (versionId) {
-    const v = await repos.versions.get(model.pk, versionId);
-    if (!v) throw modelNotFound(`Model '${model.id}' has no version '${versionId}'.`);
-    if (v.status.code !== Code.MODEL_TRAINED) throw notTrained(model, [v], `Version '${versionId}' of model '${model.id}'`);
+    const v = await findVersion(repos, model, versionId);
+    if (!isPredictable(v.status.code)) throw notTrained(model, [v], `Version '${versionId}' of model '${model.id}'`);
     return v;
   }
   const trained = (await repos.versions.latestOf([model.pk], { trainedOnly: true })).get(model.pk);

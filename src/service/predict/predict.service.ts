@@ -7,17 +7,18 @@ import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
 import { hasContent } from '../../domain/model-rules.js';
-import { applyOutputConfig, checkSelection, effectiveOutputConfig, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
+import { applyOutputConfig, checkSelection, effectiveOutputConfig, effectiveParams, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
 import type { ModelPlugin, PredictInput, PredictOutcome } from '../../plugins/types.js';
 import type { Store } from '../../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from '../context.js';
+import type * as api from '../../gen/api.js';
+import { asJson, typedRpcs, type CallContext } from '../context.js';
 import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
-import { statusOf } from '../status.js';
+import { statusOf, type ApiStatus } from '../status.js';
 import type { UrlFetcher } from './fetch-url.js';
-import { decodeInputs } from './input-data.js';
+import { decodeInputs, inputGroups, type DecodedInput } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
 import { ReadMemo, readKey } from '../read-memo.js';
@@ -62,8 +63,8 @@ interface Reads {
   versions: ReadMemo<ModelVersion>;
 }
 
-async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: ApiObject): Promise<Plan> {
-  const requestModel = isJsonObject(req.model) ? req.model : undefined;
+async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: api.PostModelOutputsRequest): Promise<Plan> {
+  const requestModel = req.model ? asJson(req.model) : undefined;
   const legacyLayer = legacyOverride(requestModel, deps.strict2023);
   const model = await reads.models.get(readKey('model', ctx, req.model_id), ctx.now, () => findModel(deps.store, ctx, req.model_id));
   const type = deps.types.get(model.modelTypeId);
@@ -71,35 +72,34 @@ async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: ApiO
   if (!type || !plugin) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`);
   const override = overrideOf(type, requestModel);
   const legacy = legacyLayer ? validateOutputInfoOverride(type, legacyLayer) : undefined;
-  const versionId = String(req.version_id ?? '');
+  const versionId = req.version_id ?? '';
   const version = await reads.versions.get(`${model.pk}\u0000${versionId}`, ctx.now, () => versionForPredict(deps.store, model, versionId));
-  const storedParams = isJsonObject(version.outputInfo.params) ? version.outputInfo.params : {};
-  const params = { ...storedParams, ...(isJsonObject(override?.params) ? override.params : {}) };
+  const params = effectiveParams(version.outputInfo, override);
   if (type.conceptsField === undefined) return { model, version, plugin, params, unmatched: [] };
   const config = effectiveOutputConfig(version.outputInfo, override, legacy);
   return { model, version, plugin, params, config, unmatched: checkSelection(config.selectConcepts, version.concepts) };
 }
 
-function topStatus(ctx: CallContext, outcomes: PredictOutcome[], unmatched: string[]): ApiObject {
+function topStatus(ctx: CallContext, outcomes: PredictOutcome[], unmatched: string[]): ApiStatus {
   const failed = outcomes.filter((o) => !o.ok).length;
-  if (failed === outcomes.length) return statusOf(Code.FAILURE, `All ${failed} inputs failed; each output's status says why.`, ctx.reqId) as unknown as ApiObject;
+  if (failed === outcomes.length) return statusOf(Code.FAILURE, `All ${failed} inputs failed; each output's status says why.`, ctx.reqId);
   const notes: string[] = [];
   if (failed > 0) notes.push(`${failed} of ${outcomes.length} inputs failed; each output's status says why`);
   if (unmatched.length > 0) notes.push(`select_concepts ${unmatched.join(', ')} matched no concept of the model version`);
-  return statusOf(notes.length > 0 ? Code.MIXED_STATUS : Code.SUCCESS, notes.length > 0 ? `${notes.join('; ')}.` : undefined, ctx.reqId) as unknown as ApiObject;
+  return statusOf(notes.length > 0 ? Code.MIXED_STATUS : Code.SUCCESS, notes.length > 0 ? `${notes.join('; ')}.` : undefined, ctx.reqId);
 }
 
 /**
  * PostModelOutputs: one output per input, in order, each with its own status; the top-level
  * status is 10000, 10010 MIXED_STATUS or 10020 FAILURE (Jan-2023 rule, reference §6.3).
  */
-export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
+export function predictRpcs(deps: PredictDeps) {
   const reads: Reads = { models: new ReadMemo(deps.store.changes), versions: new ReadMemo(deps.store.changes) };
-  return {
+  return typedRpcs({
     PostModelOutputs: {
       access: 'app-read',
       async handle(ctx, req) {
-        const raws = (req.inputs ?? []) as ApiObject[];
+        const raws = req.inputs ?? [];
         if (raws.length === 0) throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
         checkCount(raws.length, 'PostModelOutputs', 'inputs', Code.PREDICT_INVALID_REQUEST);
         const p = await plan(deps, reads, ctx, req);
@@ -107,21 +107,29 @@ export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
         // Ids of the outputs and of the inputs sent without one, drawn in one go.
         const ids = new IdPool(2 * raws.length);
         const newId = (): string => ids.next();
-        const decoded = await decodeInputs(raws, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl, newId);
-        const ready: PredictInput[] = [];
-        for (const d of decoded) if (d.input) ready.push(d.input);
-        const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready }) : [];
-        let r = 0;
-        const outcomes: PredictOutcome[] = decoded.map((d) => (d.error ? { ok: false, ...d.error } : results[r++]!));
+        const decoded: DecodedInput[] = [];
+        const outcomes: PredictOutcome[] = [];
+        for (const group of inputGroups(raws)) {
+          const inGroup = await decodeInputs(group, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl, newId);
+          const ready: PredictInput[] = [];
+          for (const d of inGroup) if (d.input) ready.push(d.input);
+          const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready }) : [];
+          let r = 0;
+          for (const d of inGroup) {
+            outcomes.push(d.error ? { ok: false, ...d.error } : results[r++]!);
+            delete d.input; // the downloaded bytes: let them go before the next group is fetched
+            decoded.push(d);
+          }
+        }
         // Shared by every output (the encoders only read them): the light model, the time, the OK status.
         const light = lightModelToApi(p.model, p.version);
         const now = ts(ctx.now);
         const ok = outputStatus(Code.SUCCESS);
         const appId = p.version.appId;
-        const outputs = new Array<ApiObject>(outcomes.length);
+        const outputs = new Array<api.Output>(outcomes.length);
         for (let i = 0; i < outcomes.length; i++) {
           const o = outcomes[i]!;
-          const out: ApiObject = { id: newId(), status: o.ok ? ok : outputStatus(o.code, o.details), created_at: now, model: light, input: decoded[i]!.echo };
+          const out: api.Output = { id: newId(), status: o.ok ? ok : outputStatus(o.code, o.details), created_at: now, model: light, input: decoded[i]!.echo };
           if (o.ok) {
             const data = p.config && o.data.concepts ? { ...o.data, concepts: applyOutputConfig(o.data.concepts, p.config) } : o.data;
             out.data = outputDataToApi(data, appId);
@@ -131,5 +139,5 @@ export function predictRpcs(deps: PredictDeps): Record<string, RpcImpl> {
         return { status: topStatus(ctx, outcomes, p.unmatched), outputs };
       },
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { shown } from '../../domain/limits.js';
-import { Code } from '../../domain/status-codes.js';
+import { Code, type StatusCode } from '../../domain/status-codes.js';
 import { statusOf, type ApiStatus } from '../../service/status.js';
 import { httpStatusFor } from './http-status.js';
 
@@ -13,7 +13,7 @@ import { httpStatusFor } from './http-status.js';
 export interface FrameworkAnswer {
   /** HTTP status: the one HTTP itself defines for the failure where there is one (414, 431, 408). */
   http: number;
-  code: number;
+  code: StatusCode;
   details: string;
 }
 

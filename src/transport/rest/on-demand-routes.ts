@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 // find-my-way is Fastify's router (a dependency of fastify, already loaded by it): the routes matched
 // here are matched by the same code, with the same options, as the ones Fastify registers.
 type FindMyWay = typeof import('find-my-way');
-type RouterConfig = Parameters<FindMyWay>[0];
+export type RouterConfig = Parameters<FindMyWay>[0];
 const require = createRequire(import.meta.url);
 
 /** One route: a method and a find-my-way path whose segments are either static or a whole `:param`. */

@@ -1,0 +1,35 @@
+import type { FastifyReply } from 'fastify';
+import { newId } from '../../domain/ids.js';
+import type { DispatchResult } from '../../service/dispatcher.js';
+import { sealedMemo } from '../../service/sealed.js';
+import { frameworkAnswer, frameworkBody } from './framework-errors.js';
+import { httpStatusFor } from './http-status.js';
+
+/** Above this, a body goes out as a Buffer: Node copies a large string into one buffer with the headers. */
+const LARGE_BODY_CHARS = 16_384;
+
+function sendText(reply: FastifyReply, code: number, json: string): FastifyReply {
+  return reply.code(httpStatusFor(code)).header('content-type', 'application/json; charset=utf-8').send(json.length > LARGE_BODY_CHARS ? Buffer.from(json) : json);
+}
+
+/** A whole JSON answer whose HTTP status follows its Clarifai code. */
+export function send(reply: FastifyReply, code: number, body: unknown): FastifyReply {
+  return sendText(reply, code, JSON.stringify(body));
+}
+
+/** A request refused by the router before any route ran (bad URL encoding, a path segment too long). */
+export function sendFrameworkError(reply: FastifyReply, err: { code?: string }, path: string): FastifyReply {
+  const a = frameworkAnswer(err, path)!;
+  return reply.code(a.http).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(frameworkBody(a, newId())));
+}
+
+/** JSON of a body without its status; kept for sealed (shared, cached) bodies. */
+const bodyJson = sealedMemo((body) => JSON.stringify(body));
+
+/** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
+export function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
+  if (r.retryAfterSeconds !== undefined) reply.header('retry-after', String(r.retryAfterSeconds));
+  const body = bodyJson(r.body);
+  const status = JSON.stringify(r.status);
+  return sendText(reply, r.code, body.length <= 2 ? `{"status":${status}}` : `{"status":${status},${body.slice(1)}`);
+}
