@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # modelkeep: multi-stage build. The build stage compiles better-sqlite3 (a C/C++ toolchain) and the
-# TypeScript; the runtime stage has neither, only node_modules without devDependencies and dist/.
+# TypeScript and the web console; the runtime stage has neither, only node_modules without devDependencies and dist/.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -9,7 +9,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# `prepare` builds dist/ during npm ci; then the devDependencies go.
+COPY web ./web
+# `prepare` builds dist/ (the server and the web console) during npm ci; then the devDependencies go.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

@@ -12,6 +12,7 @@ import { GuardedFetch } from '../processing/guarded-fetch.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
 import { Admission } from '../service/admission.js';
+import { LoadPressure } from '../runtime/load-pressure.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
@@ -25,7 +26,7 @@ import { addReflectionService } from '../transport/grpc/reflection.js';
 import { parseCorsOrigins } from '../config/cors-origins.js';
 import { routeGrpcLogs } from './grpc-logs.js';
 import { openApiDocument } from '../transport/rest/openapi/document.js';
-import { MODELKEEP_VERSION } from './version.js';
+import { packageVersion } from './version.js';
 import { ReadinessProbe } from './readiness.js';
 import { withinGrace } from './shutdown.js';
 import { listenError } from './startup-error.js';
@@ -82,7 +83,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
     const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
-    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
+    const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
+    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
@@ -90,8 +92,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // PostgreSQL: start hearing other processes' writes now, so the first /readyz need not wait for it.
     store.changes.token();
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
-      bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls,
-      readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: MODELKEEP_VERSION }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
+      bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(),
+      readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: packageVersion() }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
     });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
@@ -103,13 +105,16 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       grpcPort = await bindGrpc(grpcServer, cfg.host, cfg.grpcPort, grpcCredentials(grpcOpts));
     } catch (e) {
       health.stop();
+      pressure.stop();
       throw listenError(e, 'gRPC', cfg.host, cfg.grpcPort);
     }
     try {
       await rest.listen({ host: cfg.host, port: cfg.httpPort });
     } catch (e) {
       health.stop();
+      pressure.stop();
       grpcServer.forceShutdown();
+      await rest.close();
       throw listenError(e, 'REST', cfg.host, cfg.httpPort);
     }
     if (cfg.worker) inputProcessor.start();
@@ -141,6 +146,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
         }
         await background;
         await fetchAgent.close();
+        pressure.stop();
         await store.close();
       })()),
     };

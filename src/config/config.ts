@@ -47,6 +47,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Said once at start (an unknown MODELKEEP_* variable); not a setting. */
   warnings: readonly string[];
+  /** Shed new calls (10030) while the event loop's delay over the last half second exceeds this; 0 = off. */
+  shedLoopDelayMs: number;
+  /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
+  shedRssMb: number;
 }
 
 interface Setting {
@@ -84,6 +88,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
   { key: 'corsOrigins', env: 'MODELKEEP_CORS_ORIGINS', flag: 'cors-origins', kind: 'string', help: 'origins whose browser pages may call REST: comma list (https://app.example.com) or * (default: CORS off)' },
   { key: 'shutdownGraceMs', env: 'MODELKEEP_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms', kind: 'int', min: 0, help: 'ms a stopping server lets requests in flight finish (default 10000)' },
+  { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
+  { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -119,6 +125,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   maxInFlight: 1000,
   corsOrigins: undefined,
   shutdownGraceMs: 10_000,
+  shedLoopDelayMs: 0,
+  shedRssMb: 0,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {

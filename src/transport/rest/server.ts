@@ -15,6 +15,7 @@ import { registerProbes } from './probes.js';
 import type { CorsOrigins } from '../../config/cors-origins.js';
 import { registerCors } from './cors.js';
 import { registerApiDocs, type ApiDocument } from './api-docs.js';
+import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -34,6 +35,8 @@ export interface RestOptions {
   corsOrigins?: CorsOrigins;
   /** The OpenAPI document of the implemented RPCs, for /openapi.json and Swagger UI at /docs. */
   apiDocument?: ApiDocument;
+  /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
+  version?: string;
 }
 
 const noSchemas = (): never => {
@@ -62,7 +65,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   parseEveryBodyAsJson(app);
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  registerConsole(app);
+  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
   if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
