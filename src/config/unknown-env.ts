@@ -1,5 +1,7 @@
 /** Variables modelkeep's own tests and benchmarks read: not settings of a server, never warned about. */
 const TOOLING_PREFIXES = ['MODELKEEP_TEST_', 'MODELKEEP_BENCH_'];
+/** What the client commands read (src/cli: `modelkeep login`, contexts): a shell may well have them set while it runs serve. */
+const CLIENT_VARIABLES = new Set(['MODELKEEP_URL', 'MODELKEEP_PAT', 'MODELKEEP_APP', 'MODELKEEP_CONTEXT', 'MODELKEEP_CONFIG']);
 
 /** Edit distance (insertions, deletions, substitutions): small enough to be written here. */
 export function editDistance(a: string, b: string): number {
@@ -20,7 +22,7 @@ export function unknownEnvWarnings(env: NodeJS.ProcessEnv, known: readonly strin
   const knownSet = new Set(known);
   const out: string[] = [];
   for (const name of Object.keys(env).sort()) {
-    if (!name.startsWith('MODELKEEP_') || knownSet.has(name) || TOOLING_PREFIXES.some((p) => name.startsWith(p))) continue;
+    if (!name.startsWith('MODELKEEP_') || knownSet.has(name) || CLIENT_VARIABLES.has(name) || TOOLING_PREFIXES.some((p) => name.startsWith(p))) continue;
     // Ties go to a name the variable begins (MODELKEEP_DATABASE: _DATABASE_URL over _DATA_DIR).
     const score = (k: string): number => editDistance(name, k) * 2 - (k.startsWith(name) || name.startsWith(k) ? 1 : 0);
     let best = known[0] ?? '';
