@@ -123,7 +123,7 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
       async handle(ctx, req) {
         const id = req.evaluation_id ?? '';
         if (!id) throw invalidRequest('evaluation_id is required.');
-        const found = (await all(ctx)).find((e) => e.version.metrics?.id === id);
+        const found = await store.versions.findEvaluated(ctx.app!.userId, ctx.app!.id, id);
         if (!found) throw resourceNotFound(`Evaluation '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}' (a version keeps only its latest evaluation; ListEvaluations lists them).`);
         return { eval_metrics: toApi(found, fieldsOf(req.fields)) };
       },
