@@ -24,6 +24,7 @@ import { buildRestServer } from '../transport/rest/server.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
+import { packageVersion } from './version.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
@@ -77,7 +78,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls });
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion() });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);

@@ -20,8 +20,11 @@ function appRef(value: string | undefined, flag: string): { userId: string; appI
   return { userId: parts[0]!, appId: parts[1]! };
 }
 
+/** Told the rows and bytes so far (a live line on a terminal; see ops-commands.ts). */
+export type ArchiveProgress = (rows: number, bytes: number) => void;
+
 /** `modelkeep export`: streams the app through gzip into `<out>.partial`, renamed to `<out>` once complete. */
-export async function exportCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void): Promise<void> {
+export async function exportCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void, progress: ArchiveProgress = () => undefined): Promise<void> {
   const { userId, appId } = appRef(flags.app, 'app');
   if (!flags.out) throw new UsageError('--out <file> is required');
   const out = flags.out;
@@ -32,7 +35,12 @@ export async function exportCommand(cfg: Config, flags: ArchiveFlags, print: (s:
     const gzip = createGzip();
     const writing = pipeline(gzip, createWriteStream(partial));
     try {
+      let rows = 0;
+      let bytes = 0;
       footer = await exportApp(store, userId, appId, async (line) => {
+        rows++;
+        bytes += line.length + 1;
+        progress(rows, bytes);
         if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
       });
       gzip.end();
@@ -52,7 +60,7 @@ export async function exportCommand(cfg: Config, flags: ArchiveFlags, print: (s:
 }
 
 /** `modelkeep import`: reads a gzipped (or plain) JSON Lines archive into this database in one transaction. */
-export async function importCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void): Promise<void> {
+export async function importCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void, progress: ArchiveProgress = () => undefined): Promise<void> {
   if (!flags.in) throw new UsageError('--in <file> is required');
   const target = flags.as === undefined ? undefined : appRef(flags.as, 'as');
   const gz = await isGzip(flags.in);
@@ -61,7 +69,7 @@ export async function importCommand(cfg: Config, flags: ArchiveFlags, print: (s:
     const file = createReadStream(flags.in);
     // pipeline() passes a read error or corrupt gzip data on to the last stream, whose iteration then throws.
     const input = gz ? pipelineCallback(file, createGunzip(), () => undefined) : file;
-    const r = await importApp(store, linesOf(input), target);
+    const r = await importApp(store, counted(linesOf(input), () => file.bytesRead, progress), target);
     print(`imported ${r.source.userId}/${r.source.appId} as ${r.target.userId}/${r.target.appId}: ${summary(r.rows)}\n`);
     if (r.createdUser) print(`user '${r.target.userId}' did not exist and was created without keys: give it a PAT with MODELKEEP_BOOTSTRAP_USER / MODELKEEP_BOOTSTRAP_PAT\n`);
   } finally {
@@ -91,6 +99,14 @@ async function* linesOf(input: Readable): AsyncGenerator<string> {
   }
   rest += utf8.end();
   if (rest) yield rest;
+}
+
+async function* counted(lines: AsyncIterable<string>, bytesRead: () => number, progress: ArchiveProgress): AsyncGenerator<string> {
+  let rows = 0;
+  for await (const line of lines) {
+    progress(++rows, bytesRead());
+    yield line;
+  }
 }
 
 async function isGzip(file: string): Promise<boolean> {

@@ -1,153 +1,97 @@
 #!/usr/bin/env node
-import type { Logger } from 'pino';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig, SETTINGS, type Config } from '../config/config.js';
-import { startModelkeep, startWorker } from '../app/compose.js';
-import { migrate } from '../storage/open-store.js';
-import { ARCHIVE_FLAGS, ARCHIVE_USAGE, type ArchiveFlags } from './archive-flags.js';
+import { Command, CommanderError } from 'commander';
+import { registerClientCommands } from './commands/index.js';
+import { CliError, EXIT, UsageError } from './errors.js';
+import { registerOpsCommands } from './ops-commands.js';
+import { packageVersion } from '../app/version.js';
 
-const USAGE = `modelkeep — a self-hosted server for Clarifai's v2 model API
+/**
+ * `modelkeep`: the server's own commands (serve, worker, migrate, export, import, backup, restore)
+ * and a client for everyday work against any modelkeep server over its REST API. Exit codes:
+ * 0 ok, 1 the server refused (its status on stderr) or a runtime failure, 2 a usage mistake.
+ */
+export function buildProgram(): Command {
+  const program = new Command('modelkeep')
+    .description("a self-hosted server for Clarifai's v2 model API, and a client for it")
+    .version(packageVersion(), '-V, --version', 'print the version of this modelkeep')
+    // Program options only before the command: `predict --version <id>` is predict's own option.
+    .enablePositionalOptions()
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Everyday loop:
+  modelkeep login --url http://127.0.0.1:8080 --pat <token> --app admin/pets
+  modelkeep inputs upload ./photos            # folders become concepts
+  modelkeep models create pets --type visual-classifier
+  modelkeep versions create pets --concepts cat,dog --wait
+  modelkeep predict pets ./cat.jpg
 
-Usage:
-  modelkeep serve   [options]   start the REST and gRPC servers (and the training worker)
-  modelkeep worker  [options]   run training jobs and input processing only (no API); start as many as you like
-  modelkeep migrate [options]   bring the database schema up to date, then exit
-${ARCHIVE_USAGE}
-  modelkeep backup --out <file>                           consistent copy of the SQLite database, also while
-                                                         the server runs (PostgreSQL: pg_dump, see README)
-  modelkeep restore --in <file>                           put a backup in place of the database (servers stopped)
-  modelkeep help                this text
-
-Options (each also an environment variable):
-${SETTINGS.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} ${s.help}`).join('\n')}
-`;
-
-function parseFlags(args: string[]): { command: string; flags: Record<string, string | boolean | undefined> } {
-  const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const s of SETTINGS) {
-    options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
-    if (s.kind === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
-  }
-  options.help = { type: 'boolean', short: 'h' };
-  for (const f of ARCHIVE_FLAGS) options[f] = { type: 'string' };
-  // Not strict: unknown or mistyped flags reach loadConfig, which reports them together with every
-  // other bad setting (a strict parse would stop at the first unknown flag and hide the rest).
-  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: false });
-  return { command: values.help ? 'help' : (positionals[0] ?? 'serve'), flags: values as Record<string, string | boolean | undefined> };
-}
-
-/** A database URL fit for logs: credentials hidden. */
-const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
-
-/** SIGINT / SIGTERM stop the process gracefully (exit 0), or exit 1 if stopping fails. */
-function stopOnSignals(running: { log: Logger; stop(): Promise<void> }, message: string): void {
-  const shutdown = (signal: string) => {
-    running.log.info({ signal }, message);
-    running.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        running.log.error({ err: e }, 'error while stopping');
-        process.exit(1);
-      },
+Exit codes: 0 ok, 1 the server refused (its status on stderr) or could not be reached, 2 usage error,
+130 interrupted. \`modelkeep help <command>\` or \`<command> --help\` shows a command's options.`,
     );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-async function serve(cfg: Config): Promise<void> {
-  const running = await startModelkeep(cfg);
-  const { log } = running;
-  if (running.bootstrap.generated) {
-    const { userId, pat } = running.bootstrap.generated;
-    // Printed once on purpose: only the token's hash is stored.
-    process.stdout.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}".\n\n`);
-  }
-  log.info({ rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: redactUrl(cfg.databaseUrl) }, 'modelkeep is ready');
-  stopOnSignals(running, 'stopping');
-}
-
-async function worker(cfg: Config): Promise<void> {
-  const running = await startWorker(cfg);
-  const { log } = running;
-  log.info({ worker: running.workerId, database: redactUrl(cfg.databaseUrl), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs }, 'modelkeep worker is ready');
-  stopOnSignals(running, 'stopping: handing running jobs back to the queue');
-}
-
-async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseFlags(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (parsed.command === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  // export / import / backup / restore take their own flags out; anywhere else they are unknown options like any other.
-  const archiveFlags: ArchiveFlags = {};
-  if (['export', 'import', 'backup', 'restore'].includes(parsed.command)) {
-    for (const f of ARCHIVE_FLAGS) {
-      const v = parsed.flags[f];
-      delete parsed.flags[f];
-      if (typeof v === 'string') archiveFlags[f] = v;
+  registerOpsCommands(program);
+  registerClientCommands(program);
+  program.commandsGroup('Commands:');
+  program
+    .command('help [command...]')
+    .description("show a command's options and examples (e.g. `modelkeep help versions create`)")
+    .action((words: string[]) => {
+      let cmd: Command = program;
+      for (const w of words) {
+        const sub = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));
+        if (!sub) throw new UsageError(`no command '${[...words.slice(0, words.indexOf(w)), w].join(' ')}': \`modelkeep help\` lists them`);
+        cmd = sub;
+      }
+      cmd.outputHelp();
+    });
+  // Every subcommand reports usage mistakes the same way (exit 2 via exitOverride) and suggests the
+  // nearest option or command.
+  const walk = (c: Command): void => {
+    for (const sub of c.commands) {
+      sub.exitOverride().showSuggestionAfterError(true);
+      walk(sub);
     }
-  }
-  let cfg: Config;
+  };
+  walk(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
-    cfg = loadConfig(process.env, parsed.flags);
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof CommanderError) {
+      // help and --version "fail" with exit code 0; every other commander error is a usage mistake.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CliError) {
       process.stderr.write(`${e.message}\n`);
-      process.exit(2);
+      return e.exitCode;
     }
     throw e;
   }
-  switch (parsed.command) {
-    case 'serve':
-      await serve(cfg);
-      break;
-    case 'worker':
-      await worker(cfg);
-      break;
-    case 'migrate':
-      await migrate(cfg.databaseUrl);
-      process.stdout.write(`database ${redactUrl(cfg.databaseUrl)} is up to date\n`);
-      break;
-    case 'export':
-    case 'import': {
-      // Loaded here only: the other commands (serve's start-up) do without the archive code.
-      const { ArchiveError, exportCommand, importCommand, UsageError } = await import('./archive.js');
-      try {
-        await (parsed.command === 'export' ? exportCommand : importCommand)(cfg, archiveFlags, (t) => process.stdout.write(t));
-      } catch (e) {
-        if (!(e instanceof UsageError || e instanceof ArchiveError)) throw e;
-        process.stderr.write(`modelkeep ${parsed.command}: ${e.message}\n`);
-        process.exit(e instanceof UsageError ? 2 : 1);
-      }
-      break;
-    }
-    case 'backup':
-    case 'restore': {
-      const { BackupError, backupCommand, restoreCommand } = await import('./backup.js');
-      try {
-        await (parsed.command === 'backup' ? backupCommand : restoreCommand)(cfg, archiveFlags, (t) => process.stdout.write(t));
-      } catch (e) {
-        if (!(e instanceof BackupError)) throw e;
-        process.stderr.write(`modelkeep ${parsed.command}: ${e.message}\n`);
-        process.exit(1);
-      }
-      break;
-    }
-    default:
-      process.stderr.write(`unknown command '${parsed.command}'\n\n${USAGE}`);
-      process.exit(2);
-  }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`modelkeep: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+// `modelkeep models list | head -1`: the reader went away; that is the end of the output, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Only set: serve and worker keep running after their action returns.
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`modelkeep: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -250,7 +250,9 @@ describe('evaluate-model-version', () => {
     await refused(postMetrics(data, opId, opVid), Code.MODEL_INVALID_ARGUMENT, /concept-thresholder; only concept classifiers can be evaluated \(embedding-classifier, text-classifier, visual-classifier\)/);
 
     await refused(postMetrics(data, modelId, vid, { eval_info: { params: { num_folds: 1 } } }), Code.MODEL_INVALID_ARGUMENT, /num_folds 1 must be a whole number from 2 to 10/);
-    await refused(postMetrics(data, modelId, vid, { eval_info: { params: { dataset_id: 'x' } } }), Code.MODEL_INVALID_ARGUMENT, /eval_info.params.dataset_id is not supported/);
+    // A dataset evaluation (decision 0020) names an existing dataset.
+    await refused(postMetrics(data, modelId, vid, { eval_info: { params: { dataset_id: 'x' } } }), Code.CONN_DOES_NOT_EXIST, /Dataset 'x' \(eval_info.params.dataset_id\) does not exist/);
+    await refused(postMetrics(data, modelId, vid, { eval_info: { params: { split: 'x' } } }), Code.MODEL_INVALID_ARGUMENT, /eval_info.params.split is not supported/);
     await refused(postMetrics(data, modelId, vid, { test_search: { query: { filters: [] } } }), Code.MODEL_INVALID_ARGUMENT, /test_search is not supported/);
   });
 });

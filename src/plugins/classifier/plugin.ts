@@ -11,6 +11,7 @@ import type { TrainingDataSource } from '../../ports/training-data.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
 import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
+import { evaluateOnDataset } from './evaluate-dataset.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -46,6 +47,12 @@ class ModelCache {
  */
 export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbedderId?: string): ModelPlugin {
   const cache = new ModelCache();
+  /** The version's trained head, as prediction and held-out evaluation both use it. */
+  const loadModel = (versionPk: string): Promise<LinearModel | undefined> =>
+    cache.get(versionPk, async () => {
+      const bytes = await deps.artifacts.get(versionPk);
+      return bytes && deserializeModel(bytes);
+    });
   const embedderOf = (v: ModelVersion): Embedder | string =>
     fixedEmbedderId ? (deps.embedders.get(fixedEmbedderId) ?? `the built-in embedder ${fixedEmbedderId} is not available`) : baseEmbedder(v, deps.embedders);
   const embedderOrThrow = (v: ModelVersion): Embedder => {
@@ -104,18 +111,18 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
-      return { artifact: serializeModel(model), totalInputCount: set.used };
+      return { artifact: serializeModel(model), totalInputCount: set.used, inputIds: set.usedIds };
     },
 
-    evaluate: (call: EvaluateCall): Promise<EvaluationResult> => evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
+    evaluate: (call: EvaluateCall): Promise<EvaluationResult> =>
+      call.heldOut
+        ? evaluateOnDataset(call, embedderOf(call.version), deps.trainingData, (v) => loadModel(v.pk))
+        : evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
 
     async predict(call): Promise<PredictOutcome[]> {
       const { version } = call;
       const embedder = embedderOrThrow(version);
-      const model = await cache.get(version.pk, async () => {
-        const bytes = await deps.artifacts.get(version.pk);
-        return bytes && deserializeModel(bytes);
-      });
+      const model = await loadModel(version.pk);
       if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
       if (model.d !== embedder.dim || model.k !== version.concepts.length) {
         throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${version.concepts.length} concepts; train a new version.`);

@@ -10,6 +10,7 @@ import { clientErrorHandler } from './framework-errors.js';
 import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { RouteTable } from './rpc-routes.js';
+import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -23,6 +24,8 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
+  version?: string;
 }
 
 const noSchemas = (): never => {
@@ -51,7 +54,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   parseEveryBodyAsJson(app);
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' })));
+  registerConsole(app);
+  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
