@@ -21,11 +21,13 @@ import { startupBench } from './08-startup.js';
 import { memoryBench } from './09-memory.js';
 import { postgresBench, pgReachable } from './10-postgres.js';
 import { textQualityBench } from './11-text-quality.js';
+import { scalingBench } from './15-training-scaling.js';
+import { calibrationBench } from './calibration.js';
 import { REPO_ROOT, run } from './lib/proc.js';
 import { removeTempDirs } from './lib/servers.js';
 import { gitDirty, gitShortCommit, machine, table, writeResults, type Bench, type BenchContext, type Row } from './lib/runner.js';
 
-const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, predictBench, startupBench, memoryBench, postgresBench];
+const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, calibrationBench, scalingBench, predictBench, startupBench, memoryBench, postgresBench];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -25,7 +25,8 @@ A recipe has converged when it stopped before max_iter without a ConvergenceWarn
 
 Prints one JSON line: {"sklearn", "numpy", "blas", "n_train", "n_test", "d", "k",
 "recipes": [{"recipe", "solver", "C", "tol", "max_iter", "multi_class", "n_iter", "converged",
-"warnings", "train_seconds", "cpu_seconds", "accuracy"}, ...]}.
+"warnings", "train_seconds", "cpu_seconds", "accuracy", "brier", "ece", "saturated"}, ...]}
+(brier / ece / saturated: held-out calibration, see calibration()).
 Exits with status 2 and a hint when scikit-learn is not installed.
 """
 import argparse
@@ -69,6 +70,7 @@ def fit_recipe(recipe: str, x_train, y_train, x_test, y_test, k: int, max_iter: 
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu
     n_iter = int(np.max(logreg.n_iter_))
+    proba = model.predict_proba(x_test)
     names = sorted({w.category.__name__ for w in caught})
     return {
         'recipe': recipe,
@@ -83,7 +85,27 @@ def fit_recipe(recipe: str, x_train, y_train, x_test, y_test, k: int, max_iter: 
         'train_seconds': seconds,
         'cpu_seconds': cpu,
         'accuracy': float((model.predict(x_test) == y_test).mean()),
+        **calibration(proba, y_test),
     }
+
+
+def calibration(proba, y) -> dict:
+    """Held-out calibration, defined as bench/lib/calibration.ts does: Brier = mean over rows of
+    sum over classes of (p_c - [y = c])^2; ECE = top-label, 10 equal-width confidence bins."""
+    n, k = proba.shape
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), y] = 1
+    brier = float(((proba - onehot) ** 2).sum(axis=1).mean())
+    conf = proba.max(axis=1)
+    correct = (proba.argmax(axis=1) == y).astype(float)
+    bins = np.minimum((conf * 10).astype(int), 9)
+    ece = 0.0
+    for b in range(10):
+        m = bins == b
+        if m.any():
+            ece += m.sum() / n * abs(correct[m].mean() - conf[m].mean())
+    saturated = int(((proba == 0) | (proba == 1)).sum())
+    return {'brier': brier, 'ece': float(ece), 'saturated': saturated}
 
 
 def main() -> None:

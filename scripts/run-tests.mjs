@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/, test/ and scripts/ with node's test runner (through tsx).
+// Runs every *.test.ts under src/, test/, scripts/ and web/ with node's test runner (through tsx).
 // Node 20's `node --test` finds nothing without explicit files, so they are listed here.
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 //
@@ -20,7 +20,7 @@ const walk = (dir) => {
     else if (name.endsWith('.test.ts')) files.push(p);
   }
 };
-for (const root of ['src', 'test', 'scripts']) walk(root);
+for (const root of ['src', 'test', 'scripts', 'web']) walk(root);
 const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (selected.length === 0) {
   console.error('no test files matched', filters);

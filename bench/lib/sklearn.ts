@@ -25,6 +25,10 @@ export interface SklearnRecipe {
   train_seconds: number;
   cpu_seconds: number;
   accuracy: number;
+  /** Held-out calibration (bench/sklearn_baseline.py calibration()). */
+  brier: number;
+  ece: number;
+  saturated: number;
 }
 
 export interface SklearnRun {

@@ -21,7 +21,7 @@ import { CLASSES, score, type Label, type LabelledText, type SideResult } from '
  * The subject: the server's text-classifier plugin, trained on the training texts' embeddings (as
  * input processing stores them) with the settings PostModelVersions stores for the template.
  */
-export async function modelkeepTextClassifier(train: LabelledText[], trainVectors: Float32Array[], test: LabelledText[], opts: { seed?: number; learningRate?: number } = {}): Promise<SideResult & { settings: Record<string, unknown>; log: string[] }> {
+export async function modelkeepTextClassifier(train: LabelledText[], trainVectors: Float32Array[], test: LabelledText[], opts: { seed?: number; learningRate?: number } = {}): Promise<SideResult & { cpu_seconds: number; settings: Record<string, unknown>; log: string[] }> {
   const types = new ModelTypeRegistry(defaultModelTypes());
   const type = types.get('text-classifier')!;
   const examples: LabelledExample[] = train.map((t, i) => ({ inputId: `in${String(i).padStart(6, '0')}`, vector: trainVectors[i]!, positives: [t.label], negatives: [] }));
@@ -49,8 +49,10 @@ export async function modelkeepTextClassifier(train: LabelledText[], trainVector
   };
   const log: string[] = [];
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = await plugin.train!({ version, type, log: (l) => log.push(l), progress: () => {}, shouldStop: () => false, timeLeftMs: () => 3_600_000 });
   const trainSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await artifacts.put(version.pk, result.artifact);
 
   const model = { pk: 'bench-model', id: 'bench', modelTypeId: 'text-classifier' } as Model;
@@ -64,7 +66,7 @@ export async function modelkeepTextClassifier(train: LabelledText[], trainVector
       predicted.push(best.id as Label);
     }
   }
-  return { ...score(predicted, test), train_seconds: trainSeconds, settings: config.trainInfo.params as Record<string, unknown>, log };
+  return { ...score(predicted, test), train_seconds: trainSeconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, settings: config.trainInfo.params as Record<string, unknown>, log };
 }
 
 export function baselineLogisticRegression(train: LabelledText[], trainVectors: Float32Array[], test: LabelledText[], testVectors: Float32Array[], c = 1): SideResult & { iterations: number; converged: boolean; gradient: number; c: number } {

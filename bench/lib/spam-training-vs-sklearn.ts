@@ -23,7 +23,7 @@ export async function realSetTrainingRows(ctx: BenchContext, missing: string | u
   const setName = `SpamAssassin ham/spam (${DATASET_PACKAGE}), ${f.train.length.toLocaleString('en-US')} train × ${f.dim.toLocaleString('en-US')}-d ${f.embedderId}, 2 concepts`;
   const pct = (a: number): string => `${(a * 100).toFixed(2)}%`;
   const subjectNote = (runs: SubjectRound[]): string =>
-    `modelkeep: text-classifier plugin, template modelkeep_text_logreg defaults (${Object.entries(runs[0]!.settings).filter(([k]) => ['num_epochs', 'learning_rate', 'l2_regularization', 'batch_size', 'seed'].includes(k)).map(([k, v]) => `${k} ${String(v)}`).join(', ')}), trained in-process through plugin.train (timed: ${median(runs.map((r) => r.train_seconds)).toFixed(2)} s median), scored through plugin.predict`;
+    `modelkeep: text-classifier plugin, template modelkeep_text_logreg defaults (${Object.entries(runs[0]!.settings).filter(([k]) => ['num_epochs', 'learning_rate', 'l2_regularization', 'batch_size', 'seed'].includes(k)).map(([k, v]) => `${k} ${String(v)}`).join(', ')}), trained in-process through plugin.train (timed: ${median(runs.map((r) => r.train_seconds)).toFixed(2)} s wall / ${median(runs.map((r) => r.cpu_seconds)).toFixed(2)} s CPU, medians; one JS thread, where sklearn's OpenBLAS uses both cores), scored through plugin.predict`;
   const common = [
     `split seed ${f.seed}: ${f.train.length} train / ${f.test.length} held out (stratified), same arrays for both sides (written as X.npy/y.npy for sklearn)${f.subsample ? `; smoke: every ${f.subsample.step}th text of ${f.subsample.ofTrain} / ${f.subsample.ofTest}` : ''}`,
   ];

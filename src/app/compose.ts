@@ -12,6 +12,7 @@ import { GuardedFetch } from '../processing/guarded-fetch.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
 import { Admission } from '../service/admission.js';
+import { LoadPressure } from '../runtime/load-pressure.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
@@ -72,7 +73,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
     const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
-    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight });
+    const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
+    const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
@@ -107,6 +109,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
         await inputProcessor.stop();
         await jobWorker.stop();
         await fetchAgent.close();
+        pressure.stop();
         await store.close();
       },
     };

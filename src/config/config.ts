@@ -39,6 +39,10 @@ export interface Config {
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
   maxInFlight: number;
+  /** Shed new calls (10030) while the event loop's delay over the last half second exceeds this; 0 = off. */
+  shedLoopDelayMs: number;
+  /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
+  shedRssMb: number;
 }
 
 interface Setting {
@@ -74,6 +78,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
   { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
+  { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
+  { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -107,6 +113,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   fetchDeny: undefined,
   rateLimit: undefined,
   maxInFlight: 1000,
+  shedLoopDelayMs: 0,
+  shedRssMb: 0,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {

@@ -54,14 +54,29 @@ describe('input rules', () => {
   });
 
   it('patchAnnotations: merge / remove / overwrite over {concepts, metadata}; data is immutable', () => {
-    const cur = { concepts: [{ id: 'a', value: 1 }, { id: 'b', value: 0 }], metadata: { x: 1, y: { z: 2 } } };
+    const cur = { concepts: [{ id: 'a', value: 1 }, { id: 'b', value: 0 }], metadata: { x: 1, y: { z: 2 } }, geo: null };
     assert.deepEqual(patchAnnotations(cur, { concepts: [{ id: 'b', value: 1 }, { id: 'c', value: 0 }], metadata: { y: { w: 3 } } }, 'merge', 'p'), {
       concepts: [{ id: 'a', value: 1 }, { id: 'b', value: 1 }, { id: 'c', value: 0 }],
       metadata: { x: 1, y: { z: 2, w: 3 } },
+      geo: null,
     });
-    assert.deepEqual(patchAnnotations(cur, { concepts: [{ id: 'a' }], metadata: { x: true } }, 'remove', 'p'), { concepts: [{ id: 'b', value: 0 }], metadata: { y: { z: 2 } } });
-    assert.deepEqual(patchAnnotations(cur, { concepts: [{ id: 'q', value: 1 }] }, 'overwrite', 'p'), { concepts: [{ id: 'q', value: 1 }], metadata: {} });
+    assert.deepEqual(patchAnnotations(cur, { concepts: [{ id: 'a' }], metadata: { x: true } }, 'remove', 'p'), { concepts: [{ id: 'b', value: 0 }], metadata: { y: { z: 2 } }, geo: null });
+    assert.deepEqual(patchAnnotations(cur, { concepts: [{ id: 'q', value: 1 }] }, 'overwrite', 'p'), { concepts: [{ id: 'q', value: 1 }], metadata: {}, geo: null });
     assert.equal(code(() => patchAnnotations(cur, { image: { url: 'http://a' } }, 'merge', 'p')), 30104);
     assert.equal(code(() => patchAnnotations(cur, { concepts: [{ id: 'a', value: 2 }] }, 'merge', 'p')), 30104);
+  });
+
+  it('patchAnnotations: data.geo merges, is removed and overwritten like metadata; a bad point is 30104', () => {
+    const at = { concepts: [], metadata: { k: 1 }, geo: { longitude: 10, latitude: 20 } };
+    assert.deepEqual(patchAnnotations(at, { geo: { geo_point: { latitude: -5 } } }, 'merge', 'p').geo, { longitude: 10, latitude: -5 });
+    assert.deepEqual(patchAnnotations({ ...at, geo: null }, { geo: { geo_point: { longitude: 1, latitude: 2 } } }, 'merge', 'p').geo, { longitude: 1, latitude: 2 });
+    assert.equal(patchAnnotations(at, { geo: { geo_point: { longitude: 10 } } }, 'remove', 'p').geo, null);
+    assert.equal(patchAnnotations(at, { geo: {} }, 'remove', 'p').geo, null);
+    assert.equal(patchAnnotations(at, { geo: true }, 'remove', 'p').geo, null);
+    assert.deepEqual(patchAnnotations(at, { metadata: { k: true } }, 'remove', 'p').geo, { longitude: 10, latitude: 20 });
+    assert.equal(patchAnnotations(at, { metadata: { j: 2 } }, 'overwrite', 'p').geo, null);
+    assert.deepEqual(patchAnnotations(at, { geo: { geo_point: { longitude: 3, latitude: 4 } } }, 'overwrite', 'p'), { concepts: [], metadata: {}, geo: { longitude: 3, latitude: 4 } });
+    assert.equal(code(() => patchAnnotations(at, { geo: { geo_point: { latitude: 91 } } }, 'merge', 'p')), 30104);
+    assert.equal(code(() => patchAnnotations(at, { geo: { geo_limit: { value: 1 } } }, 'merge', 'p')), 30104);
   });
 });

@@ -1,8 +1,9 @@
 // Validation of input-side requests (PostInputs, PatchInputs): pure, so every rule is unit-tested.
 // Anything refused here is refused before a single row is written.
 import { ApiError } from './errors.js';
+import { geoToApi, parseGeo } from './geo.js';
 import { isValidId, newId } from './ids.js';
-import type { InputLabel, NewInput } from './inputs.js';
+import type { GeoPoint, InputLabel, NewInput } from './inputs.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import { checkCount, MAX_LABELS_PER_INPUT } from './limits.js';
 import { applyPatch, type PatchAction } from './patch.js';
@@ -14,8 +15,8 @@ const bad = (details: string): ApiError => new ApiError(Code.INPUT_INVALID_ARGUM
 type Raw = Record<string, unknown>;
 const obj = (v: unknown): Raw => (isJsonObject(v) ? (v as Raw) : {});
 
-/** What PostInputs reads from `data`; the rest of Clarifai's Data (video, regions, geo, …) is refused by name. */
-const DATA_FIELDS = new Set(['image', 'text', 'concepts', 'metadata']);
+/** What PostInputs reads from `data`; the rest of Clarifai's Data (video, regions, …) is refused by name. */
+const DATA_FIELDS = new Set(['image', 'text', 'concepts', 'metadata', 'geo']);
 const IMAGE_FIELDS = new Set(['url', 'base64', 'allow_duplicate_url']);
 const TEXT_FIELDS = new Set(['raw', 'allow_duplicate_url']);
 
@@ -79,7 +80,7 @@ export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId
   const id = raw.id ? String(raw.id) : newId();
   if (!isValidId(id)) throw bad(`${path}.id '${id.slice(0, 140)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`);
   const data = obj(raw.data);
-  rejectUnknown(data, DATA_FIELDS, `${path}.data`, 'inputs carry data.text.raw, data.image.base64 or data.image.url, with data.concepts and data.metadata.');
+  rejectUnknown(data, DATA_FIELDS, `${path}.data`, 'inputs carry data.text.raw, data.image.base64 or data.image.url, with data.concepts, data.metadata and data.geo.');
   const image = data.image === undefined || data.image === null ? undefined : obj(data.image);
   const text = data.text === undefined || data.text === null ? undefined : obj(data.text);
   if (image) rejectUnknown(image, IMAGE_FIELDS, `${path}.data.image`, 'send the image as data.image.url or data.image.base64.');
@@ -101,6 +102,8 @@ export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId
     imageUrl: image?.url ? parseImageUrl(String(image.url), `${path}.data.image.url`) : null,
     imageBytes,
     metadata: parseMetadata(data.metadata, `${path}.data.metadata`),
+    geo: parseGeo(data.geo, `${path}.data.geo`),
+    annotationId: newId(),
     concepts: parseLabels(data.concepts, `${path}.data.concepts`),
     datasetIds: [...new Set(datasetIds)],
     createdAt: base.now,
@@ -115,27 +118,44 @@ export function duplicateIds(ids: string[]): string[] {
   return [...dup];
 }
 
+/** The labels of a patch as plain JSON, for applyPatch (ids and values are checked on the result). */
+export const labelPatch = (raw: unknown[]): JsonObject[] => raw.map((c) => ({ id: String(obj(c).id ?? ''), value: Number(obj(c).value ?? 0) }));
+
+const PATCHABLE_DATA = new Set(['concepts', 'metadata', 'geo']);
+
 /**
- * PatchInputs on one input: `data.concepts` and `data.metadata` are patched with Clarifai's
- * merge / overwrite / remove (src/domain/patch.ts) over the view {concepts, metadata}; concepts
- * merge and remove by id. Everything else in `data` is immutable and refused.
+ * PatchInputs on one input: `data.concepts`, `data.metadata` and `data.geo` are patched with
+ * Clarifai's merge / overwrite / remove (src/domain/patch.ts) over the view {concepts, metadata,
+ * geo}; concepts merge and remove by id, geo like metadata (remove `{"geo": {"geo_point": true}}`
+ * — data.geo named at all — or overwrite without it drops the point). Everything else in `data` is immutable and refused.
  */
 export function patchAnnotations(
-  current: { concepts: InputLabel[]; metadata: JsonObject },
+  current: { concepts: InputLabel[]; metadata: JsonObject; geo: GeoPoint | null },
   rawData: unknown,
   action: PatchAction,
   path: string,
-): { concepts: InputLabel[]; metadata: JsonObject } {
+): { concepts: InputLabel[]; metadata: JsonObject; geo: GeoPoint | null } {
   const data = obj(rawData);
   for (const [k, v] of Object.entries(data)) {
-    if (k !== 'concepts' && k !== 'metadata' && v !== undefined && v !== null) {
-      throw bad(`${path}.data.${k} cannot be patched: an input's data is immutable. Only data.concepts and data.metadata change; delete and re-add the input to change its data.`);
+    if (!PATCHABLE_DATA.has(k) && v !== undefined && v !== null) {
+      throw bad(`${path}.data.${k} cannot be patched: an input's data is immutable. Only data.concepts, data.metadata and data.geo change; delete and re-add the input to change its data.`);
     }
   }
   const patch: JsonObject = {};
-  if (Array.isArray(data.concepts)) patch.concepts = data.concepts.map((c) => ({ id: String(obj(c).id ?? ''), value: Number(obj(c).value ?? 0) }));
+  if (Array.isArray(data.concepts)) patch.concepts = labelPatch(data.concepts);
   if (data.metadata !== undefined && data.metadata !== null) patch.metadata = parseMetadata(data.metadata, `${path}.data.metadata`);
+  if (data.geo !== undefined && data.geo !== null) {
+    if (!isJsonObject(data.geo) && data.geo !== true) throw bad(`${path}.data.geo must be an object like {"geo_point": {"longitude": -122.4, "latitude": 37.8}}.`);
+    // Geo is a typed message, not a Struct: a client can only name it, not mark its fields `true`.
+    // So with remove, naming data.geo at all drops the point (an input has one point, nothing smaller to remove).
+    patch.geo = action === 'remove' ? true : data.geo;
+  }
   const view: JsonObject = { concepts: current.concepts.map((c) => ({ id: c.id, value: c.value })), metadata: current.metadata };
+  if (current.geo) view.geo = geoToApi(current.geo);
   const next = applyPatch(view, patch, action);
-  return { concepts: parseLabels(next.concepts ?? [], `${path}.data.concepts`), metadata: parseMetadata(next.metadata ?? {}, `${path}.data.metadata`) };
+  return {
+    concepts: parseLabels(next.concepts ?? [], `${path}.data.concepts`),
+    metadata: parseMetadata(next.metadata ?? {}, `${path}.data.metadata`),
+    geo: parseGeo(next.geo, `${path}.data.geo`),
+  };
 }

@@ -15,6 +15,12 @@ export interface NamedLabel extends InputLabel {
   name: string;
 }
 
+/** `data.geo.geo_point`: degrees, longitude in [-180, 180], latitude in [-90, 90]. */
+export interface GeoPoint {
+  longitude: number;
+  latitude: number;
+}
+
 export interface InputStatus {
   code: number;
   details: string;
@@ -34,6 +40,10 @@ export interface Input {
   /** Width / height / format, known once processing decoded the image. */
   imageInfo: JsonObject | null;
   metadata: JsonObject;
+  geo: GeoPoint | null;
+  /** Id of the input's input-level annotation (the labels sent with PostInputs / PatchInputs). */
+  annotationId: string;
+  /** Every label of the input, whichever annotation holds it. */
   concepts: NamedLabel[];
   /** Datasets the input belongs to (read side only; membership is written through DatasetRepo). */
   datasetIds: string[];
@@ -54,9 +64,32 @@ export interface NewInput {
   /** Decoded `data.image.base64`; stored in the blob table. */
   imageBytes: Uint8Array | null;
   metadata: JsonObject;
+  geo?: GeoPoint | null;
+  /** Id of its input-level annotation, which holds `concepts` (the store makes one when absent). */
+  annotationId?: string;
   concepts: InputLabel[];
   datasetIds: string[];
   createdAt: Millis;
+}
+
+/**
+ * A group of an input's labels, as Clarifai's annotation RPCs see them. Every input has one
+ * input-level annotation (the labels of PostInputs / PatchInputs); PostAnnotations adds others. A
+ * concept labels an input at most once, in one of its annotations: the input's concepts are the
+ * union, and that is what training reads.
+ */
+export interface Annotation {
+  /** Internal key; for the input-level annotation, the input's pk. */
+  pk: string;
+  inputPk: string;
+  inputId: string;
+  userId: string;
+  appId: string;
+  id: string;
+  inputLevel: boolean;
+  concepts: NamedLabel[];
+  createdAt: Millis;
+  modifiedAt: Millis;
 }
 
 /** App-level concept (Clarifai creates one with name = id when an input or version references it). */

@@ -32,6 +32,7 @@ function baseOf(v: ModelVersion, job: Job): JsonObject {
   return {
     id: String(m.id ?? job.payload.evaluation_id ?? ''), user_id: v.userId, app_id: v.appId,
     eval_info: m.eval_info ?? { params: { num_folds: Number(job.payload.num_folds ?? DEFAULT_FOLDS) } },
+    ...(m.ground_truth_dataset ? { ground_truth_dataset: m.ground_truth_dataset } : {}),
   };
 }
 
@@ -90,8 +91,11 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
 
   let result: EvaluationResult;
   try {
+    const datasetId = String(job.payload.dataset_id ?? '');
+    const datasetVersionId = String(job.payload.dataset_version_id ?? '');
     result = await plugin.evaluate({
       version, type, numFolds: Number(job.payload.num_folds ?? DEFAULT_FOLDS), progress,
+      ...(datasetId ? { heldOut: { datasetId, ...(datasetVersionId ? { datasetVersionId } : {}) } } : {}),
       shouldStop: () => stopped || ctx.signal.aborted,
       timeLeftMs: () => opts.timeoutMs - (ctx.now() - started),
     });
@@ -105,7 +109,10 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
   await ctx.checkpoint();
   const metrics = classificationMetrics({ scores: result.scores, labels: result.labels, n: result.n, k: result.k, mutuallyExclusive: result.mutuallyExclusive });
   const seconds = ((ctx.now() - started) / 1000).toFixed(1);
-  const details = `${result.numFolds}-fold cross-validation on ${metrics.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.`;
+  const held = result.heldOut;
+  const details = held
+    ? `Held-out evaluation on ${metrics.labelledRows} labelled inputs of dataset '${held.datasetId}'${held.datasetVersionId ? ` version '${held.datasetVersionId}'` : ''}, scored by the trained version, in ${seconds} s.`
+    : `${result.numFolds}-fold cross-validation on ${metrics.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.`;
   await ctx.commit('succeeded', '', async (tx) => {
     await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(EVALUATION_EVENTS.succeeded, details), ...evaluationToApi(result, metrics, version) } });
   });

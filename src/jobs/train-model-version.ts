@@ -109,6 +109,7 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   log.add(`trained on ${result.totalInputCount} inputs in ${((now - started) / 1000).toFixed(1)} s`);
   await ctx.commit('succeeded', '', async (tx) => {
     await tx.artifacts.put(pk, result.artifact);
+    if (result.inputIds) await tx.inputs.recordTrainedOn(pk, version.userId, version.appId, result.inputIds);
     await tx.versions.updateTraining(pk, {
       status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,

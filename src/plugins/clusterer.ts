@@ -119,7 +119,8 @@ export function clustererPlugin(deps: { embedders: ReadonlyMap<string, Embedder>
         if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
-      const points = sel.examples.filter((e) => e.vector.length === embedder.dim).sort((a, b) => (a.inputId < b.inputId ? -1 : 1)).map((e) => e.vector);
+      const used = sel.examples.filter((e) => e.vector.length === embedder.dim).sort((a, b) => (a.inputId < b.inputId ? -1 : 1));
+      const points = used.map((e) => e.vector);
       call.log(`data: ${points.length} processed inputs with ${embedder.id} embeddings${sel.pending ? `; ${sel.pending} still processing (not used)` : ''}`);
       if (points.length === 0) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, `no processed input has a ${embedder.id} embedding; add inputs (PostInputs), wait until they are processed, then create a new version.`);
       if (points.length < k) throw new Outcome(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `${points.length} inputs cannot form ${k} clusters; add inputs or lower train_info.params.num_clusters.`);
@@ -129,7 +130,7 @@ export function clustererPlugin(deps: { embedders: ReadonlyMap<string, Embedder>
         if (call.timeLeftMs() <= 0) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, 'clustering did not finish within the time limit (output_config.training_timeout); lower max_iterations or raise the timeout.');
         call.progress(i / iterations);
       });
-      return { artifact: serializeCentroids(model), totalInputCount: points.length };
+      return { artifact: serializeCentroids(model), totalInputCount: points.length, inputIds: used.map((e) => e.inputId) };
     },
     async predict(call) {
       const embedder = baseEmbedderOrThrow(call.version, deps.embedders);

@@ -59,15 +59,24 @@ export interface TrainResult {
   artifact: Uint8Array;
   /** Inputs that trained the version (`total_input_count`). */
   totalInputCount: number;
+  /** Ids of those inputs, recorded with the TRAINED status (ListModelInputs); absent for types that learn from no inputs. */
+  inputIds?: string[];
 }
 
 
 
+export interface HeldOutDataset {
+  datasetId: string;
+  datasetVersionId?: string;
+}
+
 export interface EvaluateCall {
   version: ModelVersion;
   type: ModelTypeDef;
-  /** Folds of the cross-validation (2–10). */
+  /** Folds of the cross-validation (2–10); unused with `heldOut`. */
   numFolds: number;
+  /** Evaluate on this dataset (version) instead of cross-validating: the trained version scores its inputs (decision 0020). */
+  heldOut?: HeldOutDataset;
   /** Reports progress (0..1 of the evaluation work). */
   progress(fraction: number): void;
   /** True once the job was cancelled or lost: stop at the next chance and throw Stopped. */
@@ -89,9 +98,11 @@ export interface EvaluationResult {
   /** n × k scores, each row from the model that did not train on it. */
   scores: Float32Array;
   mutuallyExclusive: boolean;
-  /** Folds actually used (at most the number of inputs). */
+  /** Folds actually used (at most the number of inputs); 0 for a held-out evaluation. */
   numFolds: number;
   seed: number;
+  /** Set when the scores come from the trained version on this dataset, not from folds. */
+  heldOut?: HeldOutDataset;
 }
 
 

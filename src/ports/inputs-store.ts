@@ -1,7 +1,9 @@
 import type {
   Concept,
+  Annotation,
   Dataset,
   DatasetVersion,
+  GeoPoint,
   Input,
   InputKind,
   InputLabel,
@@ -60,8 +62,11 @@ export interface InputRepo {
   getByPks(pks: string[]): Promise<Input[]>;
   /** Newest first (created_at, then id). */
   list(query: InputListQuery): Promise<Input[]>;
-  /** Replaces the labels and metadata of an existing input (PatchInputs). */
-  updateAnnotations(pk: string, concepts: InputLabel[], metadata: JsonObject, now: number): Promise<void>;
+  /**
+   * Replaces the labels and metadata (and geo, when given) of an existing input (PatchInputs). A label
+   * kept stays in the annotation holding it; a new one joins the input-level annotation.
+   */
+  updateAnnotations(pk: string, concepts: InputLabel[], metadata: JsonObject, now: number, geo?: GeoPoint | null): Promise<void>;
   /** Deletes inputs with their blobs, labels, embeddings and dataset memberships. */
   delete(pks: string[]): Promise<number>;
   /** Number of inputs of the app per status code. */
@@ -82,8 +87,44 @@ export interface InputRepo {
    * taken over. Atomic on its own (runs in a transaction when called outside one).
    */
   finish(pk: string, workerId: string, result: ProcessingResult, now: number): Promise<boolean>;
+  /**
+   * Records the inputs (by id, within the version's app) a version was trained on; written in the
+   * transaction that marks it TRAINED, replacing any earlier record.
+   */
+  recordTrainedOn(versionPk: string, userId: string, appId: string, inputIds: string[]): Promise<void>;
+  /** The inputs a version was trained on that still exist (ListModelInputs), newest first like ListInputs. */
+  trainedOn(versionPk: string, page: Page): Promise<Input[]>;
   /** Inputs of an app for training: labelled with any of `conceptIds` (all when empty), optionally within a dataset or a pk list. */
   trainingRows(q: { userId: string; appId: string; conceptIds: string[]; datasetPk?: string; inputPks?: string[] }): Promise<TrainingRow[]>;
+}
+
+export interface AnnotationQuery {
+  userId: string;
+  appId: string;
+  /** Only annotations with these ids. */
+  ids?: string[];
+  /** Only annotations of these inputs (by input id). */
+  inputIds?: string[];
+  page: Page;
+}
+
+/**
+ * Annotations: an input's labels in groups (decision 0019). The labels are the ones InputRepo
+ * reads and writes — one store — so what is written here is what GetInput shows and training uses.
+ * A concept labels an input once: callers check that a new label's concept is not held by another
+ * annotation of the input (the store's key refuses it).
+ */
+export interface AnnotationRepo {
+  /** Both the input-level annotations and the added ones, newest first. */
+  list(q: AnnotationQuery): Promise<Annotation[]>;
+  /** Every annotation of these inputs: each input's input-level one first, then the added ones oldest first. */
+  ofInputs(userId: string, appId: string, inputPks: string[]): Promise<Annotation[]>;
+  /** Adds an annotation with its labels. Throws DuplicateKeyError('annotation', id) when the input has one with that id. */
+  create(a: { pk: string; inputPk: string; id: string; labels: InputLabel[]; now: number }): Promise<void>;
+  /** Replaces the labels of one annotation (`annotationPk` null: the input-level one). */
+  setLabels(inputPk: string, annotationPk: string | null, labels: InputLabel[], now: number): Promise<void>;
+  /** Deletes added annotations with their labels (never the input-level ones: they go with their input). */
+  delete(pks: string[]): Promise<number>;
 }
 
 export interface EmbeddingRepo {
@@ -101,12 +142,19 @@ export interface ConceptRepo {
   get(userId: string, appId: string, id: string): Promise<Concept | undefined>;
   /** By id ascending; `idContains` filters case-insensitively. */
   list(userId: string, appId: string, page: Page, idContains?: string): Promise<Concept[]>;
+  /** Sets the name of an existing concept (PatchConcepts); false when it does not exist. */
+  rename(userId: string, appId: string, id: string, name: string, now: number): Promise<boolean>;
 }
 
 export interface DatasetRepo {
   /** Throws DuplicateKeyError('dataset', id). */
   create(d: Dataset): Promise<void>;
-  get(userId: string, appId: string, id: string): Promise<Dataset | undefined>;
+  /** `forUpdate` locks the row until the transaction ends (PostgreSQL FOR UPDATE), for read-modify-write PATCHes. */
+  get(userId: string, appId: string, id: string, forUpdate?: boolean): Promise<Dataset | undefined>;
+  /** Writes description, notes, metadata and modified_at of an existing dataset (PatchDatasets). */
+  update(d: Dataset): Promise<void>;
+  /** Deletes datasets with their memberships and versions (the inputs stay). Returns how many went. */
+  delete(pks: string[]): Promise<number>;
   /** The existing datasets among `ids`. */
   getMany(userId: string, appId: string, ids: string[]): Promise<Dataset[]>;
   list(userId: string, appId: string, page: Page): Promise<Dataset[]>;
@@ -116,9 +164,17 @@ export interface DatasetRepo {
   listInputs(datasetPk: string, page: Page): Promise<{ inputPk: string; addedAt: number }[]>;
   /** Every member's input pk. */
   inputPks(datasetPk: string): Promise<string[]>;
+  /** Which of `inputPks` are members, with when they were added. */
+  members(datasetPk: string, inputPks: string[]): Promise<{ inputPk: string; addedAt: number }[]>;
+  /** Takes inputs out of the dataset (the inputs and the frozen versions stay). Returns how many left. */
+  removeInputs(datasetPk: string, inputPks: string[]): Promise<number>;
   /** Writes a version with its frozen inputs. Throws DuplicateKeyError('dataset version', id). */
   createVersion(v: DatasetVersion, inputs: SnapshotInput[]): Promise<void>;
   getVersion(datasetPk: string, versionId: string): Promise<DatasetVersion | undefined>;
+  /** Writes description, metadata and modified_at of an existing version (its frozen inputs never change). */
+  updateVersion(v: DatasetVersion): Promise<void>;
+  /** Deletes versions with their frozen membership. Returns how many went. */
+  deleteVersions(pks: string[]): Promise<number>;
   /** A version found by id anywhere in the app (training by dataset_version_id alone). */
   findVersionInApp(userId: string, appId: string, versionId: string): Promise<DatasetVersion[]>;
   /** Newest first. */

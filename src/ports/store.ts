@@ -2,7 +2,7 @@ import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from 
 import type { JsonObject } from '../domain/json.js';
 import type { ChangeClock } from './changes.js';
 import type { ArtifactStore } from './artifacts.js';
-import type { ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
+import type { AnnotationRepo, ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
 /** Offset paging as Clarifai defines it: page starts at 1. */
 export interface Page {
@@ -111,6 +111,8 @@ export interface VersionRepo {
   updateTraining(pk: string, fields: TrainingFields): Promise<boolean>;
   delete(pk: string): Promise<boolean>;
   list(query: VersionListQuery): Promise<ModelVersion[]>;
+  /** Every version of the app's models that keeps an evaluation (metrics set), newest version first, with its model's id and type. */
+  listEvaluated(userId: string, appId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion }[]>;
   /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
   latestOf(modelPks: string[], opts?: { trainedOnly?: boolean }): Promise<Map<string, ModelVersion>>;
 }
@@ -148,6 +150,7 @@ export interface Repos {
   jobs: JobRepo;
   // Training data (src/ports/inputs-store.ts) and trained artifacts.
   inputs: InputRepo;
+  annotations: AnnotationRepo;
   embeddings: EmbeddingRepo;
   concepts: ConceptRepo;
   datasets: DatasetRepo;

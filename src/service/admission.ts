@@ -8,12 +8,15 @@ export interface AdmissionOptions {
   rateLimit: RateLimit | undefined;
   /** MODELKEEP_MAX_IN_FLIGHT: calls this process works on at once before it sheds new ones. */
   maxInFlight: number;
+  /** Event-loop and memory pressure (MODELKEEP_SHED_LOOP_DELAY_MS / _RSS_MB): why to shed now, if at all. */
+  pressure?: { reason(): string | undefined };
 }
 
 /**
  * Who gets in (issue 18 item 8): a per-key rate limit answering 11005 (HTTP 429) with a wait, and
  * load shedding — past `maxInFlight` unfinished calls a new one answers 10030 (HTTP 503, gRPC
- * UNAVAILABLE, which clients retry) at once instead of joining an unbounded queue.
+ * UNAVAILABLE, which clients retry) at once instead of joining an unbounded queue; the same answer
+ * while the event loop is stalled or memory is over its limit (LoadPressure).
  */
 export class Admission {
   private inFlight = 0;
@@ -28,6 +31,8 @@ export class Admission {
     if (this.inFlight >= this.opts.maxInFlight) {
       throw new RetryLater(Code.TRY_AGAIN, `The server is busy (${this.inFlight} calls in progress, MODELKEEP_MAX_IN_FLIGHT is ${this.opts.maxInFlight}); retry in a moment.`, 1);
     }
+    const pressed = this.opts.pressure?.reason();
+    if (pressed) throw new RetryLater(Code.TRY_AGAIN, `The server is overloaded: ${pressed}; retry in a moment.`, 1);
   }
 
   /** Throws RetryLater (11005) when the caller's key is over its rate. */

@@ -9,6 +9,8 @@ import type * as api from '../gen/api.js';
 import { typedRpcs } from './context.js';
 import { conceptResourceToApi } from './mappers/input.mapper.js';
 import { pageOf } from './paging.js';
+import { applyPatch, parsePatchAction } from '../domain/patch.js';
+import { isJsonObject, type JsonObject } from '../domain/json.js';
 
 const bad = (details: string): ApiError => new ApiError(Code.CONCEPTS_INVALID_REQUEST, details);
 
@@ -53,6 +55,40 @@ export function conceptRpcs(store: Store) {
         const c = await store.concepts.get(ctx.app!.userId, ctx.app!.id, id);
         if (!c) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'. Create it with PostConcepts, or label an input with it.`);
         return { concept: conceptResourceToApi(c) };
+      },
+    },
+    PatchConcepts: {
+      access: 'app-write',
+      async handle(ctx, req) {
+        const action = parsePatchAction(req.action);
+        const list = req.concepts ?? [];
+        if (list.length === 0) throw bad('PatchConcepts needs at least one concept in "concepts".');
+        checkCount(list.length, 'PatchConcepts', 'concepts', Code.CONCEPTS_INVALID_REQUEST);
+        const changes = list.map((raw, i) => {
+          const id = raw.id ?? '';
+          if (!id) throw bad(`concepts[${i}].id is required: PatchConcepts names the concepts to change.`);
+          for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; only a concept's name can be patched.`);
+          const patch: JsonObject = raw.name ? { name: raw.name } : {};
+          return { id, patch };
+        });
+        const dups = duplicateIds(changes.map((c) => c.id));
+        if (dups.length > 0) throw bad(`Concept '${dups.join("', '")}' appears more than once in this request; send one entry per concept.`);
+        const { userId, id: appId } = ctx.app!;
+        const out = await store.transaction(async (tx) => {
+          const done: Concept[] = [];
+          for (const [i, c] of changes.entries()) {
+            const cur = await tx.concepts.get(userId, appId, c.id);
+            // 11101 as Clarifai answers a concept that is not in the app (python-grpc test_patching_public_concept_fails).
+            if (!cur) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${c.id}' does not exist in app '${userId}/${appId}'. Create it with PostConcepts first.`);
+            const next = applyPatch({ name: cur.name }, c.patch, action);
+            const name = isJsonObject(next) && typeof next.name === 'string' && next.name !== '' ? next.name : c.id;
+            checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);
+            await tx.concepts.rename(userId, appId, c.id, name, ctx.now);
+            done.push({ ...cur, name, modifiedAt: ctx.now });
+          }
+          return done;
+        });
+        return { concepts: out.map(conceptResourceToApi) };
       },
     },
     ListConcepts: {

@@ -15,15 +15,15 @@ import { ts } from './mappers/time.js';
 import { pageOf } from './paging.js';
 
 // Dataset requests are refused with 11100, as app requests are: Clarifai has no dataset argument code.
-const bad = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
-const notFound = (details: string): ApiError => new ApiError(Code.CONN_DOES_NOT_EXIST, details);
+export const bad = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
+export const notFound = (details: string): ApiError => new ApiError(Code.CONN_DOES_NOT_EXIST, details);
 
-function refuse<T extends object>(raw: T, fields: ReadonlyArray<keyof T & string>, path: string, hint: string): void {
+export function refuse<T extends object>(raw: T, fields: ReadonlyArray<keyof T & string>, path: string, hint: string): void {
   for (const f of fields) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== false) throw bad(`${path}.${f} is not supported by modelkeep; ${hint}`);
 }
 
 /** Same limits as on models, with the dataset's own status code. */
-function checkText(value: string, path: string, notes = false): void {
+export function checkText(value: string, path: string, notes = false): void {
   const size = notes ? Buffer.byteLength(value, 'utf8') : value.length;
   const max = notes ? MAX_NOTES_BYTES : MAX_DESCRIPTION_CHARS;
   if (size > max) throw bad(`${path} is ${size} ${notes ? 'bytes' : 'characters'}; the limit is ${max}.`);
@@ -35,7 +35,7 @@ function idOf(raw: { id?: string }, path: string): string {
   return id;
 }
 
-function metadataOf(raw: { metadata?: JsonObject }, path: string): JsonObject {
+export function metadataOf(raw: { metadata?: JsonObject }, path: string): JsonObject {
   if (raw.metadata === undefined || raw.metadata === null) return {};
   if (!isJsonObject(raw.metadata)) throw bad(`${path}.metadata must be a JSON object.`);
   return raw.metadata;
@@ -51,10 +51,10 @@ function newDataset(raw: api.Dataset, i: number, ctx: CallContext): Dataset {
   return { pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id: idOf(raw, path), description, notes, metadata: metadataOf(raw, path), createdAt: ctx.now, modifiedAt: ctx.now };
 }
 
-export async function findDataset(repos: Repos, ctx: CallContext, rawId: unknown): Promise<Dataset> {
+export async function findDataset(repos: Repos, ctx: CallContext, rawId: unknown, forUpdate = false): Promise<Dataset> {
   const id = String(rawId ?? '');
   if (!id) throw bad('dataset_id is required.');
-  const d = await repos.datasets.get(ctx.app!.userId, ctx.app!.id, id);
+  const d = await repos.datasets.get(ctx.app!.userId, ctx.app!.id, id, forUpdate);
   if (!d) throw notFound(`Dataset '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'. Create it with PostDatasets.`);
   return d;
 }

@@ -29,7 +29,7 @@ export async function findInputs(repos: Repos, ctx: CallContext, ids: string[]):
   return ids.map((id) => found.get(id)!);
 }
 
-async function findInput(repos: Repos, ctx: CallContext, rawId: unknown, forUpdate = false): Promise<Input> {
+export async function findInput(repos: Repos, ctx: CallContext, rawId: unknown, forUpdate = false): Promise<Input> {
   const id = String(rawId ?? '');
   if (!id) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'input_id is required.');
   const i = await repos.inputs.get(ctx.app!.userId, ctx.app!.id, id, forUpdate);
@@ -117,7 +117,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}) {
             const cur = await findInput(tx, ctx, raw.id, true);
             const next = patchAnnotations(cur, raw.data ?? {}, action, `inputs[${i}]`);
             await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, next.concepts.map((c) => c.id), ctx.now);
-            await tx.inputs.updateAnnotations(cur.pk, next.concepts, next.metadata, ctx.now);
+            await tx.inputs.updateAnnotations(cur.pk, next.concepts, next.metadata, ctx.now, next.geo);
           }
         });
         return { inputs: (await findInputs(store, ctx, ids)).map(inputToApi) };

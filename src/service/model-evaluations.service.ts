@@ -3,10 +3,11 @@ import type * as api from '../gen/api.js';
 import type { Job, Model, ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
 import { EVAL_JOB } from '../domain/job-kinds.js';
-import { isJsonObject, type JsonObject } from '../domain/json.js';
+import type { JsonObject } from '../domain/json.js';
 import { Code, describe } from '../domain/status-codes.js';
 import { EVALUATION_QUEUED, isEvaluable, isInFlight } from '../domain/version-lifecycle.js';
-import { DEFAULT_FOLDS, MAX_FOLDS } from '../ml/evaluation/split.js';
+import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
+import { evalInfoOf, evalParamsOf } from './eval-params.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
 import { typedRpcs, type ApiObject, type CallContext } from './context.js';
@@ -16,34 +17,6 @@ import { versionToApi } from './mappers/version.mapper.js';
 import { findModel, findVersion } from './models.service.js';
 import { pageOf } from './paging.js';
 
-/** Job kind that evaluates one model version (run by the worker). */
-
-/** The eval_info.params modelkeep understands. */
-const EVAL_PARAMS = ['num_folds'];
-
-export interface EvalParams {
-  numFolds: number;
-}
-
-/** `eval_info` of a request -> validated parameters (21202 for anything else, never dropped). */
-export function evalParamsOf(raw: unknown, where: string): EvalParams {
-  if (raw === undefined || raw === null) return { numFolds: DEFAULT_FOLDS };
-  if (!isJsonObject(raw)) throw invalidArgument(`${where} must be an object like {"params": {"num_folds": ${DEFAULT_FOLDS}}}.`);
-  const unknownKeys = Object.keys(raw).filter((k) => k !== 'params');
-  if (unknownKeys.length > 0) throw invalidArgument(`${where}.${unknownKeys[0]} is not supported; modelkeep takes ${where}.params.num_folds only.`);
-  const params = raw.params ?? {};
-  if (!isJsonObject(params)) throw invalidArgument(`${where}.params must be an object.`);
-  const unknown = Object.keys(params).filter((k) => !EVAL_PARAMS.includes(k));
-  if (unknown.length > 0) {
-    throw invalidArgument(`${where}.params.${unknown[0]} is not supported: modelkeep evaluates a version by k-fold cross-validation on its own training data, set by ${where}.params.num_folds (2–${MAX_FOLDS}, default ${DEFAULT_FOLDS}).`);
-  }
-  const folds = params.num_folds ?? DEFAULT_FOLDS;
-  if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2 || folds > MAX_FOLDS) {
-    throw invalidArgument(`${where}.params.num_folds ${JSON.stringify(folds)} must be a whole number from 2 to ${MAX_FOLDS}.`);
-  }
-  return { numFolds: folds };
-}
-
 const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queued' || j.state === 'running');
 
 /**
@@ -52,7 +25,7 @@ const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queue
  * one writes status 21303 and queues an `evaluate-model-version` job in the same transaction, and
  * the worker moves it to 21301 → 21300 (or 21315 / 21316 / 21310 / 21317 with details).
  */
-export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}) {
+export function evaluationStarter(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}) {
   const evaluableTypes = (): string[] => plugins.typeIds().filter((t) => plugins.get(t)?.evaluate);
 
   /** The RPCs here name the version `version_id` (…Metrics) or `model_version_id` (…Evaluations). */
@@ -63,13 +36,18 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
   };
 
   /** Queues an evaluation of the named version, or returns the one already queued / running. */
-  const start = async (ctx: CallContext, req: NamesVersion & { test_search?: api.Search }, opts: { evalId?: string; evalInfo: unknown; where: string }): Promise<{ model: Model; version: ModelVersion }> => {
+  const start = async (
+    ctx: CallContext,
+    req: NamesVersion & { test_search?: api.Search },
+    opts: { evalId?: string; evalInfo: unknown; where: string; groundTruth?: unknown; gtWhere?: string; idWhere?: string },
+  ): Promise<{ model: Model; version: ModelVersion }> => {
     if (req.test_search && Object.keys(req.test_search).length > 0) {
-      throw invalidArgument('test_search is not supported: modelkeep evaluates a version by k-fold cross-validation on the data it was trained from; leave test_search out (eval_info.params.num_folds sets the number of folds).');
+      throw invalidArgument('test_search is not supported: modelkeep evaluates a version by k-fold cross-validation on the data it was trained from, or on a dataset (eval_info.params.dataset_id); leave test_search out.');
     }
-    const params = evalParamsOf(opts.evalInfo, opts.where);
-    if (opts.evalId) assertValidId(opts.evalId, 'eval_metrics[0].id');
+    const params = evalParamsOf(opts.evalInfo, opts.where, opts.groundTruth, opts.gtWhere);
+    if (opts.evalId) assertValidId(opts.evalId, opts.idWhere ?? 'eval_metrics[0].id');
     const { model, version: found } = await versionOf(ctx, req);
+    const groundTruth = params.datasetId ? await groundTruthOf(store, ctx, params.datasetId, params.datasetVersionId) : undefined;
     if (!plugins.get(model.modelTypeId)?.evaluate) {
       throw invalidArgument(`Model '${model.id}' is a ${model.modelTypeId}; only concept classifiers can be evaluated (${evaluableTypes().join(', ')}).`);
     }
@@ -92,12 +70,15 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
       const id = opts.evalId || newId();
       const metrics: JsonObject = {
         status: evalStatus(EVALUATION_QUEUED), id, user_id: v.userId, app_id: v.appId,
-        eval_info: { params: { num_folds: params.numFolds } },
+        eval_info: evalInfoOf(params), ...(groundTruth ? { ground_truth_dataset: groundTruth } : {}),
       };
       await tx.versions.updateTraining(v.pk, { metrics });
       await tx.jobs.enqueue({
         id: newId(), kind: EVAL_JOB, versionPk: v.pk, state: 'queued', attempts: 0,
-        payload: { model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds },
+        payload: {
+          model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds,
+          ...(params.datasetId ? { dataset_id: params.datasetId } : {}), ...(params.datasetVersionId ? { dataset_version_id: params.datasetVersionId } : {}),
+        },
         leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: ctx.now, updatedAt: ctx.now,
       });
       return { model, version: { ...v, metrics } };
@@ -124,6 +105,22 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
     return { model, version, stored };
   };
 
+  return { start, versionOf, withMetrics, evaluationOf };
+}
+
+/** The dataset (and version) a held-out evaluation names, as EvalMetrics.ground_truth_dataset; 11101 when missing. */
+async function groundTruthOf(store: Store, ctx: CallContext, datasetId: string, versionId?: string): Promise<JsonObject> {
+  const { userId, id: appId } = ctx.app!;
+  const d = await store.datasets.get(userId, appId, datasetId);
+  if (!d) throw resourceNotFound(`Dataset '${datasetId}' (eval_info.params.dataset_id) does not exist in app '${userId}/${appId}'. ListDatasets shows the app's datasets.`);
+  if (versionId && !(await store.datasets.getVersion(d.pk, versionId))) {
+    throw resourceNotFound(`Dataset '${datasetId}' has no version '${versionId}' (eval_info.params.dataset_version_id). ListDatasetVersions shows its versions.`);
+  }
+  return { id: d.id, user_id: userId, app_id: appId, ...(versionId ? { version: { id: versionId, dataset_id: d.id, user_id: userId, app_id: appId } } : {}) };
+}
+
+export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}) {
+  const { start, versionOf, withMetrics, evaluationOf } = evaluationStarter(store, plugins, onJobQueued);
   return typedRpcs({
     PostModelVersionMetrics: {
       access: 'app-write',
@@ -147,9 +144,9 @@ export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueue
           throw invalidRequest(`PostModelVersionEvaluations takes exactly one evaluation in eval_metrics (got ${list.length}), e.g. {"eval_metrics": [{"eval_info": {"params": {"num_folds": ${DEFAULT_FOLDS}}}}]}.`);
         }
         const raw = list[0]!;
-        const extra = Object.keys(raw).filter((k) => k !== 'id' && k !== 'eval_info');
-        if (extra.length > 0) throw invalidArgument(`eval_metrics[0].${extra[0]} cannot be set: an evaluation takes only its id and eval_info; the rest is computed.`);
-        const { version } = await start(ctx, req, { evalId: raw.id ?? '', evalInfo: raw.eval_info, where: 'eval_metrics[0].eval_info' });
+        const extra = Object.keys(raw).filter((k) => k !== 'id' && k !== 'eval_info' && k !== 'ground_truth_dataset');
+        if (extra.length > 0) throw invalidArgument(`eval_metrics[0].${extra[0]} cannot be set: an evaluation takes its id, eval_info and ground_truth_dataset; the rest is computed.`);
+        const { version } = await start(ctx, req, { evalId: raw.id ?? '', evalInfo: raw.eval_info, where: 'eval_metrics[0].eval_info', groundTruth: raw.ground_truth_dataset, gtWhere: 'eval_metrics[0].ground_truth_dataset' });
         return { eval_metrics: [metricsToApi(version.metrics)] };
       },
     },

@@ -2,13 +2,17 @@ import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
 import { AnswerCache } from './answer-cache.js';
+import { annotationRpcs } from './annotations.service.js';
 import { appRpcs } from './apps.service.js';
+import { appEvaluationRpcs } from './app-evaluations.service.js';
 import type { Authenticator } from './auth.service.js';
 import { conceptRpcs } from './concepts.service.js';
 import type { RpcImpl } from './context.js';
 import { datasetRpcs } from './datasets.service.js';
+import { datasetManageRpcs } from './datasets-manage.service.js';
 import { inputRpcs } from './inputs.service.js';
 import { keyRpcs } from './keys.service.js';
+import { modelInputRpcs } from './model-inputs.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
 import { evaluationRpcs } from './model-evaluations.service.js';
 import { versionRpcs } from './model-versions.service.js';
@@ -48,9 +52,13 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...modelRpcs(d.store, d.types, answers),
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
+    ...appEvaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...inputRpcs(d.store, d.onInputsAdded),
+    ...modelInputRpcs(d.store),
+    ...annotationRpcs(d.store),
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store),
+    ...datasetManageRpcs(d.store),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
   };

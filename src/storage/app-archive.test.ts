@@ -36,7 +36,7 @@ describe('app archive', () => {
       const cols = (await sql<{ name: string }>`select name from pragma_table_info(${spec.name})`.execute(store.db)).rows.map((r) => r.name);
       for (const k of spec.key) assert.ok(cols.includes(k), `${spec.name}.${k}`);
       const pkCols = cols.filter((c) => c === 'pk' || c.endsWith('_pk'));
-      const listed = [...Object.keys(spec.refs ?? {}), ...(spec.own ? [spec.own.column] : [])];
+      const listed = [...Object.keys(spec.refs ?? {}), ...Object.keys(spec.nullableRefs ?? {}), ...(spec.own ? [spec.own.column] : [])];
       assert.deepEqual(pkCols.filter((c) => !listed.includes(c)), [], `${spec.name}: internal key columns must be listed in own / refs`);
       assert.ok(spec.via || (cols.includes('user_id') && cols.includes(spec.name === 'apps' ? 'id' : 'app_id')), `${spec.name} is scoped to its app`);
     }

@@ -47,6 +47,11 @@ export function conceptRepo(ctx: Ctx): ConceptRepo {
       const rows = await qb.orderBy('id', 'asc').limit(limit).offset(offset).execute();
       return rows.map(conceptFromRow);
     },
+
+    async rename(userId, appId, id, name, now) {
+      const res = await db.updateTable('concepts').set({ name, modified_at: now }).where('user_id', '=', userId).where('app_id', '=', appId).where('id', '=', id).executeTakeFirst();
+      return count(res.numUpdatedRows) > 0;
+    },
   };
 }
 

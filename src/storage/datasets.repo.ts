@@ -19,9 +19,21 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('dataset', d.id);
     },
 
-    async get(userId, appId, id) {
-      const r = await datasets(userId, appId).where('id', '=', id).executeTakeFirst();
+    async get(userId, appId, id, forUpdate = false) {
+      const q = datasets(userId, appId).where('id', '=', id);
+      const r = await (forUpdate && dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
       return r && datasetFromRow(r);
+    },
+
+    async update(d) {
+      await db.updateTable('datasets').set({ description: d.description, notes: d.notes, metadata: JSON.stringify(d.metadata), modified_at: d.modifiedAt }).where('pk', '=', d.pk).execute();
+    },
+
+    /** Memberships, versions and their frozen inputs go by ON DELETE CASCADE. */
+    async delete(pks) {
+      if (pks.length === 0) return 0;
+      const res = await db.deleteFrom('datasets').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+      return count(res.numDeletedRows);
     },
 
     async getMany(userId, appId, ids) {
@@ -64,6 +76,28 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
     async inputPks(datasetPk) {
       const rows = await db.selectFrom('dataset_inputs').select('input_pk').where('dataset_pk', '=', datasetPk).execute();
       return rows.map((r) => r.input_pk);
+    },
+
+    async members(datasetPk, inputPks) {
+      if (inputPks.length === 0) return [];
+      const rows = await db.selectFrom('dataset_inputs').select(['input_pk', 'created_at']).where('dataset_pk', '=', datasetPk).where(inList(dialect, 'input_pk', inputPks)).execute();
+      return rows.map((r) => ({ inputPk: r.input_pk, addedAt: r.created_at }));
+    },
+
+    async removeInputs(datasetPk, inputPks) {
+      if (inputPks.length === 0) return 0;
+      const res = await db.deleteFrom('dataset_inputs').where('dataset_pk', '=', datasetPk).where(inList(dialect, 'input_pk', inputPks)).executeTakeFirst();
+      return count(res.numDeletedRows);
+    },
+
+    async updateVersion(v) {
+      await db.updateTable('dataset_versions').set({ description: v.description, metadata: JSON.stringify(v.metadata), modified_at: v.modifiedAt }).where('pk', '=', v.pk).execute();
+    },
+
+    async deleteVersions(pks) {
+      if (pks.length === 0) return 0;
+      const res = await db.deleteFrom('dataset_versions').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+      return count(res.numDeletedRows);
     },
 
     async createVersion(v, inputs) {

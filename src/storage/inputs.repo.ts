@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { DuplicateKeyError } from '../domain/errors.js';
 import type { Input, NamedLabel, NewInput } from '../domain/inputs.js';
+import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { InputRepo } from '../ports/inputs-store.js';
 import type { DialectName } from './backend.js';
@@ -60,6 +61,7 @@ export function inputRepo(ctx: Ctx): InputRepo {
           pk: i.pk, user_id: i.userId, app_id: i.appId, id: i.id, kind: i.kind, text_raw: i.text, image_url: i.imageUrl, image_info: null,
           metadata: JSON.stringify(i.metadata), status_code: Code.INPUT_PENDING, status_details: '', attempts: 0, lease_owner: null,
           lease_expires_at: null, created_at: i.createdAt, modified_at: i.createdAt,
+          annotation_id: i.annotationId ?? newId(), geo: i.geo ? JSON.stringify(i.geo) : null,
         }));
         const res = await tx.insertInto('inputs').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) < rows.length) {
@@ -102,11 +104,14 @@ export function inputRepo(ctx: Ctx): InputRepo {
       return hydrateInputs(db, dialect, rows);
     },
 
-    async updateAnnotations(pk, concepts, metadata, now) {
+    /** A label that stays keeps the annotation holding it; a new one goes to the input-level annotation. */
+    async updateAnnotations(pk, concepts, metadata, now, geo) {
       await ctx.atomic(async (tx) => {
-        await tx.updateTable('inputs').set({ metadata: JSON.stringify(metadata), modified_at: now }).where('pk', '=', pk).execute();
+        const held = new Map((await tx.selectFrom('input_labels').select(['concept_id', 'annotation_pk']).where('input_pk', '=', pk).execute()).map((r) => [r.concept_id, r.annotation_pk]));
+        await tx.updateTable('inputs').set({ metadata: JSON.stringify(metadata), modified_at: now, ...(geo !== undefined ? { geo: geo ? JSON.stringify(geo) : null } : {}) }).where('pk', '=', pk).execute();
         await tx.deleteFrom('input_labels').where('input_pk', '=', pk).execute();
-        if (concepts.length > 0) await tx.insertInto('input_labels').values(labelRows(pk, concepts)).execute();
+        const rows = labelRows(pk, concepts).map((r) => ({ ...r, annotation_pk: held.get(r.concept_id) ?? null }));
+        if (rows.length > 0) await tx.insertInto('input_labels').values(rows).execute();
       });
     },
 
@@ -115,6 +120,25 @@ export function inputRepo(ctx: Ctx): InputRepo {
       if (pks.length === 0) return 0;
       const res = await db.deleteFrom('inputs').where(inList(dialect, 'pk', pks)).executeTakeFirst();
       return count(res.numDeletedRows);
+    },
+
+    async recordTrainedOn(versionPk, userId, appId, inputIds) {
+      await ctx.atomic(async (tx) => {
+        await tx.deleteFrom('model_version_inputs').where('version_pk', '=', versionPk).execute();
+        if (inputIds.length === 0) return;
+        await tx.insertInto('model_version_inputs')
+          .columns(['version_pk', 'input_pk'])
+          .expression((eb) => eb.selectFrom('inputs').select([eb.val(versionPk).as('version_pk'), 'pk']).where('user_id', '=', userId).where('app_id', '=', appId).where(inList(dialect, 'id', [...new Set(inputIds)])))
+          .execute();
+      });
+    },
+
+    async trainedOn(versionPk, page) {
+      const { limit, offset } = limitOffset(page);
+      const rows = await db.selectFrom('inputs').selectAll()
+        .where('pk', 'in', db.selectFrom('model_version_inputs').select('input_pk').where('version_pk', '=', versionPk))
+        .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+      return hydrateInputs(db, dialect, rows);
     },
 
     async countByStatus(userId, appId) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../ports/store.js';
+import { annotationRepo } from './annotations.repo.js';
 import { appRepo } from './apps.repo.js';
 import { artifactRepo, conceptRepo, embeddingRepo } from './concepts.repo.js';
 import { datasetRepo } from './datasets.repo.js';
@@ -27,6 +28,7 @@ class LazyRepos implements Repos {
   #versions?: Repos['versions'];
   #jobs?: Repos['jobs'];
   #inputs?: Repos['inputs'];
+  #annotations?: Repos['annotations'];
   #embeddings?: Repos['embeddings'];
   #concepts?: Repos['concepts'];
   #datasets?: Repos['datasets'];
@@ -57,6 +59,9 @@ class LazyRepos implements Repos {
   get inputs(): Repos['inputs'] {
     return (this.#inputs ??= inputRepo(this.#ctx));
   }
+  get annotations(): Repos['annotations'] {
+    return (this.#annotations ??= annotationRepo(this.#ctx));
+  }
   get embeddings(): Repos['embeddings'] {
     return (this.#embeddings ??= embeddingRepo(this.#ctx));
   }
@@ -85,6 +90,7 @@ export class KyselyStore implements Store {
   readonly versions: Repos['versions'];
   readonly jobs: Repos['jobs'];
   readonly inputs: Repos['inputs'];
+  readonly annotations: Repos['annotations'];
   readonly embeddings: Repos['embeddings'];
   readonly concepts: Repos['concepts'];
   readonly datasets: Repos['datasets'];
@@ -111,6 +117,7 @@ export class KyselyStore implements Store {
     this.versions = root.versions;
     this.jobs = root.jobs;
     this.inputs = root.inputs;
+    this.annotations = root.annotations;
     this.embeddings = root.embeddings;
     this.concepts = root.concepts;
     this.datasets = root.datasets;

@@ -27,6 +27,10 @@ export interface InputsTable {
   lease_expires_at: number | null;
   created_at: number;
   modified_at: number;
+  /** Id of the input-level annotation (migration 005); NULL only in rows imported from older archives (the pk stands in). */
+  annotation_id: string | null;
+  /** JSON {longitude, latitude} (migration 005); NULL when the input has no geo point. */
+  geo: string | null;
 }
 
 export interface InputLabelsTable {
@@ -34,6 +38,17 @@ export interface InputLabelsTable {
   concept_id: string;
   position: number;
   value: number;
+  /** The annotation holding this label (migration 005); NULL for the input's input-level annotation. */
+  annotation_pk: string | null;
+}
+
+/** Migration 005: annotations added by PostAnnotations (the input-level one is the input row itself). */
+export interface AnnotationsTable {
+  pk: string;
+  input_pk: string;
+  id: string;
+  created_at: number;
+  modified_at: number;
 }
 
 export interface InputBlobsTable {
@@ -96,10 +111,18 @@ export interface ArtifactsTable {
   created_at: number;
 }
 
+/** Migration 005: the inputs a trained version learned from (an input deleted since drops out). */
+export interface ModelVersionInputsTable {
+  version_pk: string;
+  input_pk: string;
+}
+
 export interface TrainingDataTables {
   concepts: ConceptsTable;
   inputs: InputsTable;
   input_labels: InputLabelsTable;
+  annotations: AnnotationsTable;
+  model_version_inputs: ModelVersionInputsTable;
   input_blobs: InputBlobsTable;
   input_embeddings: InputEmbeddingsTable;
   datasets: DatasetsTable;

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Concept, Dataset, DatasetVersion, Input, InputKind, InputLabel, NamedLabel } from '../domain/inputs.js';
+import type { Concept, Dataset, DatasetVersion, GeoPoint, Input, InputKind, InputLabel, NamedLabel } from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ConceptsTable, DatasetsTable, DatasetVersionsTable, InputsTable } from './schema-training.js';
 
@@ -33,6 +33,9 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
     imageUrl: r.image_url,
     imageInfo: r.image_info === null ? null : parse<JsonObject>(r.image_info),
     metadata: parse<JsonObject>(r.metadata),
+    geo: r.geo === null || r.geo === undefined ? null : parse<GeoPoint>(r.geo),
+    // Rows imported from archives older than migration 005 have no id of their own: the pk stands in.
+    annotationId: r.annotation_id ?? r.pk,
     concepts,
     datasetIds,
     status: { code: r.status_code, details: r.status_details },
@@ -41,8 +44,9 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
   };
 }
 
-export const labelRows = (inputPk: string, labels: InputLabel[]) =>
-  labels.map((l, position) => ({ input_pk: inputPk, concept_id: l.id, position, value: l.value }));
+/** Label rows of one annotation (`annotationPk` null: the input-level one), positions from `first` on. */
+export const labelRows = (inputPk: string, labels: InputLabel[], annotationPk: string | null = null, first = 0) =>
+  labels.map((l, i) => ({ input_pk: inputPk, concept_id: l.id, position: first + i, value: l.value, annotation_pk: annotationPk }));
 
 export const conceptToRow = (c: Concept): ConceptsTable => ({
   user_id: c.userId,

@@ -55,6 +55,13 @@ export function versionRepo(ctx: Ctx): VersionRepo {
   const one = (rows: Selectable<ModelVersionsTable>[]) => (rows[0] ? versionFromRow(rows[0]) : undefined);
 
   return {
+    async listEvaluated(userId, appId) {
+      const rows = await db.selectFrom('model_versions as v').innerJoin('models as m', 'm.pk', 'v.model_pk').selectAll('v').select(['m.id as model_id', 'm.model_type_id as model_type_id'])
+        .where('m.user_id', '=', userId).where('m.app_id', '=', appId).where('v.metrics', 'is not', null)
+        .orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').execute();
+      return rows.map((r) => ({ modelId: r.model_id, modelTypeId: r.model_type_id, version: versionFromRow(r) }));
+    },
+
     async create(version: ModelVersion) {
       const row = versionToRow(version);
       await ctx.atomic(async (tx) => {

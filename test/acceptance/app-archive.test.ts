@@ -36,6 +36,7 @@ async function snapshot(api: Api, appId: string): Promise<ApiObject> {
       out[`version ${m.id}/${v.id}`] = (await ok('GetModelVersion', { model_id: m.id, version_id: v.id })).model_version;
       if (v.train_log) out[`log ${m.id}/${v.id}`] = (await ok('ListLogEntries', { model_id: m.id, model_version_id: v.id, log_type: 'training', page: 1, per_page: 1000 })).log_entries;
       if (v.status.code === 21100 && m.model_type_id === 'text-classifier') {
+        out[`trained on ${m.id}/${v.id}`] = (await ok('ListModelInputs', { model_id: m.id, version_id: v.id, per_page: 100 })).inputs;
         out[`predict ${m.id}/${v.id}`] = (await ok('PostModelOutputs', { model_id: m.id, version_id: v.id, inputs: TEXTS.map((raw) => ({ data: { text: { raw } } })) })).outputs.map((o: ApiObject) => o.data);
       }
     }
@@ -45,6 +46,7 @@ async function snapshot(api: Api, appId: string): Promise<ApiObject> {
   out.inputs = inputs;
   for (const i of inputs) out[`input ${i.id}`] = (await ok('GetInput', { input_id: i.id })).input;
   out.inputCount = (await ok('GetInputCount')).counts;
+  out.annotations = (await ok('ListAnnotations', { per_page: 100 })).annotations;
   const datasets = (await ok('ListDatasets', { per_page: 100 })).datasets as ApiObject[];
   out.datasets = datasets;
   for (const d of datasets) {
@@ -123,6 +125,9 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     await api.ok('PostInputs', { user_app_id: uai, inputs });
     for (const i of inputs) await waitForInput(api, uai, i.id);
     await api.ok('PostDatasetVersions', { user_app_id: uai, dataset_id: 'reviews', dataset_versions: [{ id: 'r1', description: 'frozen' }] });
+    // An added annotation and a geo point travel too (decision 0019).
+    await api.ok('PostAnnotations', { user_app_id: uai, annotations: [{ input_id: 'p0', id: 'extra', data: { concepts: [{ id: 'praise', value: 1 }] } }] });
+    await api.ok('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'red', data: { geo: { geo_point: { longitude: 12.5, latitude: 41.9 } } } }] });
 
     await api.ok('PostModels', { user_app_id: uai, models: [{ id: 'sentiment', model_type_id: 'text-classifier', notes: 'reviews', metadata: { owner: 'ml' } }] });
     const trained = (await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'sentiment', model_versions: [{ id: 'v1', output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 7, dataset_id: 'reviews', dataset_version_id: 'r1' } } }] })).model.model_version;
@@ -147,6 +152,8 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     assert.ok(expected.hidden['sentiment/v1'].artifact, 'the trained version has an artifact');
     assert.ok(expected.hidden.red.bytes && Object.keys(expected.hidden.red.vectors).length > 0, 'the image input has bytes and an embedding');
     assert.equal(expected.api['input broken'].status.code, 30002);
+    assert.ok((expected.api.annotations as ApiObject[]).some((a) => a.id === 'extra'), 'the added annotation is listed');
+    assert.equal((expected.api['trained on sentiment/v1'] as ApiObject[]).length, 16, 'the trained version lists its 16 inputs');
   });
 
   it('export (from the live SQLite) → import into PostgreSQL: every answer, byte and vector is the same', async () => {

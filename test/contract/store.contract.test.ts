@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrations } from '../../src/storage/migrations/index.js';
 import { migrate, openKyselyStore, sqliteFile } from '../../src/storage/open-store.js';
+import { annotationCases } from './cases/annotations.js';
 import { basicCases } from './cases/basic.js';
 import { changeCases } from './cases/changes.js';
 import type { Harness } from './cases/harness.js';
@@ -39,6 +40,7 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   versionCases(h);
   jobCases(h);
   describe('Training data', () => trainingDataCases(h));
+  describe('Annotations, dataset writes, trained-on inputs', () => annotationCases(h));
   transactionCases(h);
   planCases(h);
   changeCases(h);

@@ -64,3 +64,47 @@ describeBoth('MODELKEEP_MAX_IN_FLIGHT: load shedding', (h) => {
     assert.equal((await h.api.call('ListApps', { user_app_id: { user_id: 'me' } })).body.status.code, 10000);
   });
 }, { MODELKEEP_MAX_IN_FLIGHT: '1' });
+
+describeBoth('MODELKEEP_SHED_LOOP_DELAY_MS: shedding while the event loop is stalled', (h) => {
+  const me = { user_id: 'me' };
+  /** ListApps' answer: the status code, or 10030 for gRPC's UNAVAILABLE (with its details). */
+  const listApps = async (): Promise<{ code: number; details: string; http: number }> => {
+    try {
+      const r = await h.api.call('ListApps', { user_app_id: me });
+      return { code: r.body.status.code, details: r.body.status.details ?? '', http: r.http };
+    } catch (e) {
+      const err = e as grpc.ServiceError;
+      assert.equal(err.code, grpc.status.UNAVAILABLE);
+      return { code: 10030, details: err.details, http: 503 };
+    }
+  };
+  /** Calls every 50 ms until `code` answers (at most 2 s, two sampling windows and then some). */
+  const until = async (code: number) => {
+    for (let t = 0; t < 40; t++) {
+      const r = await listApps();
+      if (r.code === code) return r;
+      await sleep(50);
+    }
+    assert.fail(`no ${code} within 2 s`);
+  };
+
+  it('calls right after the loop was held up answer 10030 naming the setting; once the loop is quiet calls pass', async () => {
+    assert.equal((await listApps()).code, 10000);
+    const stallUntil = Date.now() + 700;
+    while (Date.now() < stallUntil); // the test shares the server's process: this stalls its event loop
+    const shed = await until(10030);
+    assert.match(shed.details, /event loop was held up \d+ ms \(MODELKEEP_SHED_LOOP_DELAY_MS is 300\)/);
+    if (h.api.transport === 'rest') assert.equal(shed.http, 503);
+    await until(10000);
+  });
+}, { MODELKEEP_SHED_LOOP_DELAY_MS: '300' });
+
+describeBoth('MODELKEEP_SHED_RSS_MB: shedding over a memory limit', (h) => {
+  it('every call answers 10030 naming the setting while the process is over it', async () => {
+    await sleep(700); // the first sampling window ends
+    const r = await h.rest.call('ListApps', { user_app_id: { user_id: 'me' } });
+    assert.equal(r.http, 503);
+    assert.equal(r.body.status.code, 10030);
+    assert.match(r.body.status.details, /holds \d+ MiB of memory \(MODELKEEP_SHED_RSS_MB is 1\)/);
+  });
+}, { MODELKEEP_SHED_RSS_MB: '1' });

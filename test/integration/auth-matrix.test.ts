@@ -27,6 +27,10 @@ const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-re
   PostConcepts: 'app-write', GetConcept: 'app-read', ListConcepts: 'app-read',
   PostDatasets: 'app-write', GetDataset: 'app-read', ListDatasets: 'app-read', PostDatasetInputs: 'app-write', ListDatasetInputs: 'app-read',
   PostDatasetVersions: 'app-write', ListDatasetVersions: 'app-read', GetDatasetVersion: 'app-read',
+  PatchConcepts: 'app-write', PatchDatasets: 'app-write', DeleteDatasets: 'app-write', GetDatasetInput: 'app-read', DeleteDatasetInputs: 'app-write',
+  PatchDatasetVersions: 'app-write', DeleteDatasetVersions: 'app-write', ListModelInputs: 'app-read',
+  PostAnnotations: 'app-write', ListAnnotations: 'app-read', GetAnnotation: 'app-read', PatchAnnotations: 'app-write', DeleteAnnotation: 'app-write',
+  DeleteAnnotations: 'app-write', PostEvaluations: 'app-write', ListEvaluations: 'app-read', GetEvaluation: 'app-read',
 };
 
 const AUTH_ERRORS = new Set([11102, 11008, 11007]);

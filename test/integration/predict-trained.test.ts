@@ -79,6 +79,20 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
     assert.match(pos.id, /^[0-9a-f]{32}$/);
   });
 
+  it('never answers exactly 1 or 0, even for inputs unlike every training text: at most (n + 1) / (n + 2) after n = 16 (ADR 0024)', async () => {
+    const unlike = [
+      'love great excellent amazing wonderful fantastic best love great excellent amazing wonderful fantastic best',
+      'terrible awful horrible useless worst rude broke terrible awful horrible useless worst rude broke',
+      'zzzz qqqq xxxx 12345 67890',
+    ];
+    const r = await api.call('PostModelOutputs', { user_app_id: uai, model_id: 'sentiment', inputs: unlike.map(text) });
+    assert.equal(r.body.status.code, 10000, JSON.stringify(r.body.status));
+    const values = r.body.outputs.flatMap((o: ApiObject) => o.data.concepts.map((c: ApiObject) => Number(c.value)));
+    assert.equal(values.length, 6);
+    for (const v of values) assert.ok(v > 0 && v < 1 && v <= 17 / 18 + 1e-6 && v >= 1 / 18 - 1e-6, `value ${v}`);
+    assert.equal(conceptIds(r.body.outputs[0])[0], 'positive', 'still decisive where the evidence points');
+  });
+
   it('overrides at model.model_version.output_info: max_concepts, min_value, select_concepts by id or name', async () => {
     let r = await predict(override({ max_concepts: 1 }));
     assert.deepEqual(r.body.outputs.map(conceptIds), [['positive'], ['negative']]);
@@ -123,8 +137,12 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
       output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } },
       train_info: { params: { template: 'modelkeep_text_logreg', seed: 4 } },
     });
-    // While it trains, the calls keep running the older TRAINED version.
-    assert.equal((await predict()).body.outputs[0].model.model_version.id, version.id);
+    // While it trains, the calls keep running the older TRAINED version. Sixteen inputs train in a few
+    // milliseconds (ADR 0023), so this holds only when the version was still untrained after the call.
+    const during = (await predict()).body.outputs[0].model.model_version.id;
+    const after = (await api.ok('GetModelVersion', { user_app_id: uai, model_id: 'sentiment', version_id: created.id })).model_version.status.code;
+    if (after !== 21100) assert.equal(during, version.id);
+    else assert.ok([version.id, created.id].includes(during));
     const deadline = Date.now() + 60_000;
     while ((await api.ok('GetModelVersion', { user_app_id: uai, model_id: 'sentiment', version_id: created.id })).model_version.status.code !== 21100) {
       assert.ok(Date.now() < deadline, 'second version did not train');

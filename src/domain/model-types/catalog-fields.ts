@@ -107,10 +107,11 @@ export const baseEmbedModel = (): FieldSpec => ({
 
 /** Hyper-parameters of our softmax / logistic-regression trainer on embeddings (shared by the light templates). */
 export const linearHeadParams = (epochs: number): FieldSpec[] => [
-  range('train_info.params.num_epochs', epochs, 1, 1000, 1, 'passes over the training data.'),
-  // 0.003: measured on the SpamAssassin benchmark (bench/11-text-quality.ts); 0.1 overshot and lost 0.2–2.3 points.
-  range('train_info.params.learning_rate', 0.003, 0.0001, 10, 0.0001, 'Adam step size.'),
-  range('train_info.params.l2_regularization', 0.001, 0, 1, 0.0001, 'weight decay; larger values give smoother, less over-fitted scores.'),
+  range('train_info.params.num_epochs', epochs, 1, 1000, 1, 'solver iterations at most (about one pass over the training data each); training stops sooner once converged.'),
+  // Kept for versions that set it; the L-BFGS trainer (ADR 0023) has no step size.
+  range('train_info.params.learning_rate', 0.003, 0.0001, 10, 0.0001, 'no effect: the trainer solves to convergence and has no step size.'),
+  // 0.01: the calibration optimum on SpamAssassin and the synthetic benchmark set (ADR 0024).
+  range('train_info.params.l2_regularization', 0.01, 0, 1, 0.0001, 'L2 penalty on the standardised weights; larger values give smoother, less confident scores.'),
 ];
 
 /** What every trainable classifier declares before its training params: concepts, training flags, prediction knobs, data. */

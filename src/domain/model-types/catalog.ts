@@ -66,7 +66,7 @@ export function defaultModelTypes(): ModelTypeDef[] {
             recommended: true,
             fields: [
               ...linearHeadParams(50),
-              range('train_info.params.batch_size', 32, 1, 1024, 1, 'examples per gradient step.'),
+              range('train_info.params.batch_size', 32, 1, 1024, 1, 'no effect: the trainer uses every example in each step (ADR 0023).'),
               seedParam(),
             ],
           },
@@ -80,8 +80,8 @@ export function defaultModelTypes(): ModelTypeDef[] {
             description: 'transfer learning: frozen MobileNetV2 (ImageNet) features with a trained softmax head.',
             recommended: true,
             fields: [
-              range('train_info.params.num_epochs', 30, 1, 200, 1, 'passes over the training data.'),
-              range('train_info.params.batch_size', 32, 1, 256, 1, 'images per gradient step.'),
+              range('train_info.params.num_epochs', 30, 1, 200, 1, 'solver iterations at most (about one pass over the training data each); training stops sooner once converged.'),
+              range('train_info.params.batch_size', 32, 1, 256, 1, 'no effect: the trainer uses every image in each step (ADR 0023).'),
               range('train_info.params.learning_rate', 0.01, 0.0001, 1, 0.0001, 'gradient-descent step size.'),
               range('train_info.params.image_size', 224, 96, 224, 32, 'images are resized to this square size (MobileNetV2 input sizes).'),
               range('train_info.params.flip_probability', 0.5, 0, 1, 0.01, 'chance of a horizontal flip per training image (augmentation).'),

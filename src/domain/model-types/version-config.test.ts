@@ -56,7 +56,7 @@ test('resolve: embedding-classifier with nothing given gets every default (refer
     inputInfo: { base_embed_model: EMBED },
     trainInfo: params({
       dataset_id: '', dataset_version_id: '', enrich_dataset: 'Automatic',
-      num_epochs: 100, learning_rate: 0.003, l2_regularization: 0.001, seed: -1,
+      num_epochs: 100, learning_rate: 0.003, l2_regularization: 0.01, seed: -1,
     }),
     importInfo: {},
   });
@@ -74,7 +74,7 @@ const okRows: Ok[] = [
     { trainInfo: params({ template: 'modelkeep_text_logreg', num_epochs: 7 }) },
     (o) => assert.deepEqual(o.trainInfo.params, {
       template: 'modelkeep_text_logreg', num_epochs: 7, dataset_id: '', dataset_version_id: '',
-      learning_rate: 0.003, l2_regularization: 0.001, batch_size: 32, seed: -1,
+      learning_rate: 0.003, l2_regularization: 0.01, batch_size: 32, seed: -1,
     })],
   ['visual template defaults', 'visual-classifier',
     { trainInfo: params({ template: 'modelkeep_mobilenet_v2_transfer', image_size: 160 }) },

@@ -49,7 +49,17 @@ export function batchLogits(
       z[r * k + c] = b1 + s0; z[(r + 1) * k + c] = b1 + s1; z[(r + 2) * k + c] = b1 + s2; z[(r + 3) * k + c] = b1 + s3;
       z[r * k + c + 1] = b2 + t0; z[(r + 1) * k + c + 1] = b2 + t1; z[(r + 2) * k + c + 1] = b2 + t2; z[(r + 3) * k + c + 1] = b2 + t3;
     }
-    if (c < k) for (let q = r; q < r + 4; q++) z[q * k + c] = bias[c]! + dot(x, offs[q]!, w, c * d, d);
+    if (c < k) {
+      // The odd class (and the whole of a one-vector model): four rows per pass over w.
+      const o = c * d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const w1 = w[o + j]!;
+        s0 += w1 * x[a + j]!; s1 += w1 * x[b + j]!; s2 += w1 * x[e + j]!; s3 += w1 * x[f + j]!;
+      }
+      const b1 = bias[c]!;
+      z[r * k + c] = b1 + s0; z[(r + 1) * k + c] = b1 + s1; z[(r + 2) * k + c] = b1 + s2; z[(r + 3) * k + c] = b1 + s3;
+    }
   }
   for (let r = rows4; r < count; r++) {
     for (let c = 0; c < k; c++) z[r * k + c] = bias[c]! + dot(x, offs[r]!, w, c * d, d);
@@ -87,7 +97,11 @@ export function batchGradient(
         grad[o2 + j] = grad[o2 + j]! + (h0 * x0 + h1 * x1 + h2 * x2 + h3 * x3);
       }
     }
-    if (c < k) for (let q = r; q < r + 4; q++) axpy(g[q * k + c]!, x, offs[q]!, grad, c * d, d);
+    if (c < k) {
+      const g0 = g[i0 + c]!, g1 = g[i1 + c]!, g2 = g[i2 + c]!, g3 = g[i3 + c]!;
+      const o = c * d;
+      for (let j = 0; j < d; j++) grad[o + j] = grad[o + j]! + (g0 * x[a + j]! + g1 * x[b + j]! + g2 * x[e + j]! + g3 * x[f + j]!);
+    }
   }
   for (let r = rows4; r < count; r++) {
     for (let c = 0; c < k; c++) axpy(g[r * k + c]!, x, offs[r]!, grad, c * d, d);

@@ -10,7 +10,7 @@ const trainData = { x: data.x, n: data.n, d: data.d, labels: oneHot(data.y, data
 describe('serializeModel / deserializeModel', () => {
   for (const mutuallyExclusive of [true, false]) {
     it(`round-trips a ${mutuallyExclusive ? 'softmax' : 'one-vs-rest'} model exactly`, () => {
-      const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 3, minSteps: 0 });
+      const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 3 });
       const bytes = serializeModel(model);
       assert.equal(bytes.byteLength, 24 + 4 * (4 * 25 + 2 * 24) + 8 * 3); // header + float32 arrays + curve
       const back = deserializeModel(bytes);
@@ -28,7 +28,7 @@ describe('serializeModel / deserializeModel', () => {
   }
 
   it('reads from a Uint8Array view at an offset (as a database driver may hand it back)', () => {
-    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1, minSteps: 0 });
+    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1 });
     const bytes = serializeModel(model);
     const padded = new Uint8Array(bytes.byteLength + 3);
     padded.set(bytes, 3);
@@ -36,7 +36,7 @@ describe('serializeModel / deserializeModel', () => {
   });
 
   it('rejects other bytes, other versions and truncated data', () => {
-    const bytes = serializeModel(train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1, minSteps: 0 }));
+    const bytes = serializeModel(train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1 }));
     assert.throws(() => deserializeModel(new TextEncoder().encode('not a model at all, really')), /not a modelkeep/);
     const other = bytes.slice();
     other[4] = 9;
@@ -46,9 +46,10 @@ describe('serializeModel / deserializeModel', () => {
 });
 
 describe('predict', () => {
-  // A hand-made model: 2 features, 2 concepts, identity standardisation.
+  // A hand-made model: 2 features, 2 concepts, identity standardisation; trained on so many rows
+  // that the evidence bound (ADR 0024) moves no score by more than 1e-9.
   const hand = (mutuallyExclusive: boolean): LinearModel => ({
-    k: 2, d: 2, mutuallyExclusive, trainedOn: 0, lossCurve: [],
+    k: 2, d: 2, mutuallyExclusive, trainedOn: 1e9, lossCurve: [],
     weights: Float32Array.from([1, 0, 0, /* concept 1: */ 0, 2, -1]),
     mean: new Float32Array(2), scale: Float32Array.from([1, 1]),
   });
@@ -73,12 +74,51 @@ describe('predict', () => {
   });
 
   it('handles many rows, in blocks, and no rows', () => {
-    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1, minSteps: 0 });
+    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 1 });
     const all = predict(model, data.x, data.n);
     assert.equal(all.length, 500 * 4);
     const one = predict(model, data.x.subarray(499 * 24), 1);
     assert.deepEqual(one, all.subarray(499 * 4));
     assert.equal(predict(model, new Float32Array(0), 0).length, 0);
     assert.throws(() => predict(model, new Float32Array(10), 1), RangeError);
+  });
+});
+
+describe('predict: scores are bounded by the evidence (ADR 0024)', () => {
+  // Inputs unlike every training example: far outside the training range along the directions the
+  // model relies on most, where an unbounded linear model answers 1 vs 1e-17.
+  function farInputs(model: LinearModel, count: number): Float32Array {
+    const x = new Float32Array(count * model.d);
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < model.d; j++) {
+        const w = model.weights[(i % model.k) * (model.d + 1) + j]!;
+        x[i * model.d + j] = model.mean[j]! + Math.sign(w) * model.scale[j]! * 1e4 * (i + 1);
+      }
+    }
+    return x;
+  }
+
+  for (const mutuallyExclusive of [true, false]) {
+    it(`never answers exactly 1 or 0 (${mutuallyExclusive ? 'softmax' : 'one-vs-rest'}), and stays within (n + 1) / (n + outcomes)`, () => {
+      const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 50 });
+      const p = predict(model, farInputs(model, 8), 8);
+      const n = model.trainedOn, outcomes = mutuallyExclusive ? 4 : 2;
+      for (const v of p) {
+        assert.ok(v > 0 && v < 1, `score ${v}`);
+        assert.ok(v >= Math.fround(1 / (n + outcomes)) && v <= Math.fround((n + 1) / (n + outcomes)), `score ${v} outside the bound`);
+      }
+      // …while the extreme inputs are still scored decisively (the bound only removes the last digits).
+      assert.ok(Math.max(...p) > 0.99);
+    });
+  }
+
+  it('still scores ordinary held-out rows as the plain softmax does, within outcomes / n', () => {
+    const model = train(trainData, { k: 4, mutuallyExclusive: true, epochs: 50 });
+    const p = predict(model, data.x, data.n);
+    for (let i = 0; i < data.n; i++) {
+      let s = 0;
+      for (let c = 0; c < 4; c++) s += p[i * 4 + c]!;
+      assert.ok(Math.abs(s - 1) < 1e-5);
+    }
   });
 });

@@ -31,9 +31,13 @@ function split(model: LinearModel): { w: Float64Array; b: Float64Array } {
   return { w, b };
 }
 
+/** The largest float32 below 1: a score rounded to float32 (the API's type) never reads 1.0. */
+const ONE_BELOW = 1 - 2 ** -24;
+
 /**
  * Scores m rows of x (m × d): softmax probabilities (each row sums to 1) when the model is
- * mutually exclusive, else per-concept sigmoid probabilities. Returns m × k.
+ * mutually exclusive, else per-concept sigmoid probabilities, both bounded away from 0 and 1 by
+ * the number of training rows. Returns m × k.
  */
 export function predict(model: LinearModel, x: Float32Array, m: number): Float32Array {
   const { k, d } = model;
@@ -42,6 +46,11 @@ export function predict(model: LinearModel, x: Float32Array, m: number): Float32
   const we = new Float64Array(k * d);
   const be = new Float64Array(k);
   effectiveWeights(w, b, model.mean, model.scale, k, d, we, be);
+  // Laplace's rule of succession (ADR 0024): after n examples no outcome is more certain than
+  // (n + 1) / (n + outcomes), so an input unlike every training example (where a linear model's
+  // logits run off to ±∞) is never scored exactly 1 or 0. Shifts a score by at most outcomes / n.
+  const n = model.trainedOn;
+  const outcomes = model.mutuallyExclusive ? k : 2;
   const out = new Float32Array(m * k);
   const block = 256; // rows per kernel call, so scratch stays small whatever m is
   const z = new Float64Array(block * k);
@@ -54,7 +63,7 @@ export function predict(model: LinearModel, x: Float32Array, m: number): Float32
       if (model.mutuallyExclusive) softmaxInPlace(z, p * k, k);
       else for (let c = 0; c < k; c++) z[p * k + c] = sigmoid(z[p * k + c]!);
     }
-    for (let i = 0; i < count * k; i++) out[from * k + i] = z[i]!;
+    for (let i = 0; i < count * k; i++) out[from * k + i] = Math.min(ONE_BELOW, (n * z[i]! + 1) / (n + outcomes));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Stopped } from '../../domain/outcome.js';
 import { describe, it } from 'node:test';
 import { generateBenchData, oneHot } from './bench-data.js';
@@ -32,6 +33,8 @@ function accuracy(model: LinearModel, x: Float32Array, y: Int32Array): number {
   return ok / y.length;
 }
 
+const FINGERPRINT = '1fa60e849a1b6a643005da0b24ba46ea0fca0029218663cdccfb3e14fb449c76';
+
 const blobs = generateBenchData({ n: 3000, d: 64, k: 10, latent: 8, separation: 1.2, noise: 1, seed: 7 });
 const blobTrain: TrainData = {
   x: blobs.x.subarray(0, blobs.trainCount * blobs.d), n: blobs.trainCount, d: blobs.d,
@@ -56,17 +59,26 @@ describe('train: softmax', () => {
     assert.ok(curve.length >= 4 && curve[curve.length - 1]!.loss < curve[0]!.loss, 'loss goes down');
   });
 
-  it('is deterministic for a seed, and the seed matters', () => {
-    const opts = { k: 10, mutuallyExclusive: true, epochs: 2, minSteps: 0, seed: 11 };
-    const a = train(blobTrain, opts), b = train(blobTrain, opts), c = train(blobTrain, { ...opts, seed: 12 });
+  it('is deterministic: the same set gives the same weights bit for bit, whatever the seed', () => {
+    const opts = { k: 10, mutuallyExclusive: true, epochs: 5 };
+    const a = train(blobTrain, { ...opts, seed: 11 }), b = train(blobTrain, { ...opts, seed: 11 }), c = train(blobTrain, { ...opts, seed: 12 });
     assert.deepEqual(a.weights, b.weights);
     assert.deepEqual(a.lossCurve, b.lossCurve);
-    assert.notDeepEqual(a.weights, c.weights);
+    assert.deepEqual(a.weights, c.weights); // full-batch L-BFGS uses no randomness (ADR 0023)
+  });
+
+  it('gives the same weights on every machine (fingerprint of a fixed run)', () => {
+    // Only IEEE-exact operations in a fixed order (WebAssembly SIMD without relaxed FMA, doubles in
+    // JS, V8's own exp/log): a different CPU, OS or core count must not change a bit. If this fails
+    // after a deliberate change to the trainer, update the fingerprint and say so in the ADR.
+    const model = train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 20 });
+    const digest = createHash('sha256').update(new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength)).digest('hex');
+    assert.equal(digest, FINGERPRINT);
   });
 
   it('trainAsync gives the same model as train and reports progress up to 1', async () => {
     const fractions: number[] = [];
-    const opts = { k: 10, mutuallyExclusive: true, epochs: 3, minSteps: 0, onProgress: (f: number) => void fractions.push(f) };
+    const opts = { k: 10, mutuallyExclusive: true, epochs: 3, onProgress: (f: number) => void fractions.push(f) };
     const sync = train(blobTrain, { ...opts, onProgress: undefined });
     const asyncModel = await trainAsync(blobTrain, opts, 0);
     assert.deepEqual(asyncModel.weights, sync.weights);
@@ -75,7 +87,7 @@ describe('train: softmax', () => {
   });
 
   it('produces probabilities that sum to 1 per row', () => {
-    const model = train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1, minSteps: 0 });
+    const model = train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1 });
     const p = predict(model, blobTest.x, blobTest.y.length);
     for (let i = 0; i < blobTest.y.length; i++) {
       let s = 0;
@@ -153,18 +165,31 @@ describe('train: stopping', () => {
     assert.equal(calls, 3);
   });
 
-  it('stops with reason timeout when the budget runs out', async () => {
-    await assert.rejects(
-      trainAsync(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1000, timeoutMs: 30 }),
-      (err: unknown) => err instanceof Stopped && err.reason === 'timeout',
-    );
+  it('stops with reason timeout when the budget runs out, or when none is left at the start', async () => {
+    // 2,400 rows × 10 concepts need many passes, each well over 1 ms.
+    for (const timeoutMs of [1, 0, -5]) {
+      await assert.rejects(
+        trainAsync(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 1000, timeoutMs }),
+        (err: unknown) => err instanceof Stopped && err.reason === 'timeout',
+      );
+    }
   });
 
-  it('raises epochs on a small set to reach minSteps, and keeps them exact with minSteps 0', () => {
-    const small: TrainData = { ...blobTrain, n: 200, x: blobTrain.x.subarray(0, 200 * blobTrain.d), labels: blobTrain.labels.subarray(0, 2000) };
-    const raised = train(small, { k: 10, mutuallyExclusive: true, batchSize: 50 });
-    assert.equal(raised.lossCurve.length, 250); // 4 batches per epoch, 1000 steps
-    assert.equal(train(small, { k: 10, mutuallyExclusive: true, epochs: 3, minSteps: 0 }).lossCurve.length, 3);
+  it('reports progress that never goes back, ending at 1', () => {
+    const fractions: number[] = [];
+    train(blobTrain, { k: 10, mutuallyExclusive: true, onProgress: (f) => void fractions.push(f) });
+    assert.ok(fractions.length > 3);
+    assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), fractions.join(','));
+    assert.equal(fractions[fractions.length - 1], 1);
+    assert.ok(fractions.slice(0, -1).every((f) => f < 1));
+  });
+
+  it('stops once converged, before the iteration cap, and never runs past the cap', () => {
+    const tr = separable(300, 16, 3, 1);
+    const data = { x: tr.x, n: 300, d: 16, labels: oneHot(tr.y, 3) };
+    const converged = train(data, { k: 3, mutuallyExclusive: true, epochs: 1000 });
+    assert.ok(converged.lossCurve.length < 1000, `ran ${converged.lossCurve.length} iterations`);
+    assert.equal(train(data, { k: 3, mutuallyExclusive: true, epochs: 3 }).lossCurve.length, 3);
   });
 
   it('rejects inconsistent shapes', () => {

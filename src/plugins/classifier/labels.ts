@@ -18,6 +18,8 @@ export interface TrainingSet {
   data: TrainData;
   /** Inputs that carry a usable label (`total_input_count`). */
   used: number;
+  /** Their ids (recorded for ListModelInputs). */
+  usedIds: string[];
   positives: number[];
   /** Things worth a line in the training log. */
   warnings: string[];
@@ -87,13 +89,14 @@ export function labelMatrix(examples: readonly LabelledExample[], opts: { concep
 export function buildTrainingSet(examples: readonly LabelledExample[], opts: LabelOptions): TrainingSet {
   const { conceptIds, dim } = opts;
   const k = conceptIds.length;
-  const { x, n, labels, warnings } = labelMatrix(examples, { conceptIds, dim });
+  const { x, n, labels, warnings, inputIds } = labelMatrix(examples, { conceptIds, dim });
 
   const problem = validateTrainingData(labels, n, { k, mutuallyExclusive: opts.mutuallyExclusive, failOnMissingPositives: opts.failOnMissingPositives, conceptNames: conceptIds });
   if (problem) throw failureOf(problem);
 
   const positives = new Array<number>(k).fill(0);
   let used = 0;
+  const usedIds: string[] = [];
   for (let row = 0; row < n; row++) {
     let known = false, positive = false;
     for (let c = 0; c < k; c++) {
@@ -101,9 +104,12 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
       if (v === 1) { positives[c]!++; positive = true; }
       if (v !== UNLABELLED) known = true;
     }
-    if (opts.mutuallyExclusive ? positive : known) used++;
+    if (opts.mutuallyExclusive ? positive : known) {
+      used++;
+      usedIds.push(inputIds[row]!);
+    }
   }
   const missing = conceptIds.filter((_, c) => positives[c] === 0);
   if (missing.length > 0) warnings.push(`no positive examples for ${missing.join(', ')}: ${missing.length > 1 ? 'they' : 'it'} will score low on every input`);
-  return { data: { x, n, d: dim, labels }, used, positives, warnings };
+  return { data: { x, n, d: dim, labels }, used, usedIds, positives, warnings };
 }

@@ -4,13 +4,14 @@ import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { Code } from '../../domain/status-codes.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
-import { TRAIN_DEFAULTS, trainAsync } from '../../ml/classifier/train.js';
+import { trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
 import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
+import { evaluateOnDataset } from './evaluate-dataset.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -46,6 +47,12 @@ class ModelCache {
  */
 export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbedderId?: string): ModelPlugin {
   const cache = new ModelCache();
+  /** The version's trained head, as prediction and held-out evaluation both use it. */
+  const loadModel = (versionPk: string): Promise<LinearModel | undefined> =>
+    cache.get(versionPk, async () => {
+      const bytes = await deps.artifacts.get(versionPk);
+      return bytes && deserializeModel(bytes);
+    });
   const embedderOf = (v: ModelVersion): Embedder | string =>
     fixedEmbedderId ? (deps.embedders.get(fixedEmbedderId) ?? `the built-in embedder ${fixedEmbedderId} is not available`) : baseEmbedder(v, deps.embedders);
   const embedderOrThrow = (v: ModelVersion): Embedder => {
@@ -89,7 +96,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       try {
         model = await trainAsync(set.data, {
           k: conceptIds.length, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
-          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: Math.max(1, call.timeLeftMs()),
+          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: call.timeLeftMs(),
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
       } catch (e) {
@@ -97,25 +104,25 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
         if (e instanceof Stopped) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
         throw e;
       }
-      // The trainer may run more epochs than asked on small sets (it needs enough optimizer steps).
+      // num_epochs caps the solver's iterations (about one pass over the data each); it usually converges sooner.
       const epochs = model.lossCurve.length;
-      if (epochs !== s.epochs) call.log(`ran ${epochs} epochs: small training sets get at least ${TRAIN_DEFAULTS.minSteps} optimizer steps`);
+      if (epochs < s.epochs) call.log(`converged after ${epochs} of at most ${s.epochs} iterations`);
       const every = Math.ceil(epochs / LOSS_LINES);
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
-      return { artifact: serializeModel(model), totalInputCount: set.used };
+      return { artifact: serializeModel(model), totalInputCount: set.used, inputIds: set.usedIds };
     },
 
-    evaluate: (call: EvaluateCall): Promise<EvaluationResult> => evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
+    evaluate: (call: EvaluateCall): Promise<EvaluationResult> =>
+      call.heldOut
+        ? evaluateOnDataset(call, embedderOf(call.version), deps.trainingData, (v) => loadModel(v.pk))
+        : evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
 
     async predict(call): Promise<PredictOutcome[]> {
       const { version } = call;
       const embedder = embedderOrThrow(version);
-      const model = await cache.get(version.pk, async () => {
-        const bytes = await deps.artifacts.get(version.pk);
-        return bytes && deserializeModel(bytes);
-      });
+      const model = await loadModel(version.pk);
       if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
       if (model.d !== embedder.dim || model.k !== version.concepts.length) {
         throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${version.concepts.length} concepts; train a new version.`);

@@ -1,5 +1,6 @@
 import { Visibility } from '../../domain/entities.js';
 import type { Concept, Dataset, DatasetVersion, Input } from '../../domain/inputs.js';
+import { geoToApi } from '../../domain/geo.js';
 import { Code, describe } from '../../domain/status-codes.js';
 import type { ApiObject } from '../context.js';
 import { ts } from './time.js';
@@ -10,6 +11,7 @@ export function inputToApi(i: Input): ApiObject {
     concepts: i.concepts.map((c) => ({ id: c.id, name: c.name || c.id, value: c.value, app_id: i.appId })),
     metadata: i.metadata,
   };
+  if (i.geo) data.geo = geoToApi(i.geo);
   if (i.kind === 'text') data.text = { raw: i.text ?? '' };
   else {
     const image: ApiObject = {};

@@ -15,7 +15,7 @@
 export const ARCHIVE_FORMAT = 'modelkeep-app-archive';
 export const ARCHIVE_VERSION = 1;
 
-export type Namespace = 'model' | 'version' | 'input' | 'dataset' | 'datasetVersion' | 'job';
+export type Namespace = 'model' | 'version' | 'input' | 'dataset' | 'datasetVersion' | 'job' | 'annotation';
 
 export interface TableSpec {
   name: string;
@@ -27,6 +27,8 @@ export interface TableSpec {
   own?: { column: string; ns: Namespace };
   /** Columns referring to instance-local keys of other tables: rewritten on import. */
   refs?: Record<string, Namespace>;
+  /** Like refs, but NULL is a value of its own (kept as NULL). */
+  nullableRefs?: Record<string, Namespace>;
   /** Rows per page on export (smaller for tables of large blobs). */
   page?: number;
 }
@@ -41,9 +43,11 @@ export const ARCHIVE_TABLES: readonly TableSpec[] = [
   { name: 'artifacts', key: ['version_pk'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, refs: { version_pk: 'version' }, page: 10 },
   { name: 'jobs', key: ['id'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, own: { column: 'id', ns: 'job' }, refs: { version_pk: 'version' } },
   { name: 'inputs', key: ['pk'], own: { column: 'pk', ns: 'input' } },
-  { name: 'input_labels', key: ['input_pk', 'concept_id'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' } },
+  { name: 'annotations', key: ['pk'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, own: { column: 'pk', ns: 'annotation' }, refs: { input_pk: 'input' } },
+  { name: 'input_labels', key: ['input_pk', 'concept_id'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, nullableRefs: { annotation_pk: 'annotation' } },
   { name: 'input_blobs', key: ['input_pk'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, page: 20 },
   { name: 'input_embeddings', key: ['input_pk', 'embedder_id'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, page: 100 },
+  { name: 'model_version_inputs', key: ['version_pk', 'input_pk'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, refs: { version_pk: 'version', input_pk: 'input' } },
   { name: 'datasets', key: ['pk'], own: { column: 'pk', ns: 'dataset' } },
   { name: 'dataset_inputs', key: ['dataset_pk', 'input_pk'], via: { column: 'dataset_pk', parent: 'datasets', parentKey: 'pk' }, refs: { dataset_pk: 'dataset', input_pk: 'input' } },
   { name: 'dataset_versions', key: ['pk'], own: { column: 'pk', ns: 'datasetVersion' }, refs: { dataset_pk: 'dataset' } },

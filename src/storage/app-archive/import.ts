@@ -125,11 +125,19 @@ function rewriteRow(spec: TableSpec, src: Row, to: ImportTarget, mapOf: (ns: Nam
     if (!mapped) throw new ArchiveError(`line ${lineNo}: ${spec.name}.${col} refers to a row the archive does not have`);
     row[col] = mapped;
   }
+  for (const [col, ns] of Object.entries(spec.nullableRefs ?? {})) {
+    if (row[col] === null || row[col] === undefined) continue;
+    const mapped = typeof row[col] === 'string' ? mapOf(ns).get(row[col] as string) : undefined;
+    if (!mapped) throw new ArchiveError(`line ${lineNo}: ${spec.name}.${col} refers to a row the archive does not have`);
+    row[col] = mapped;
+  }
   if (spec.name === 'jobs') {
     row.payload = rewritePayload(String(row.payload ?? '{}'), mapOf);
     // The worker that held it belongs to the old instance: the job starts over here.
     if (row.state === 'running') Object.assign(row, { state: 'queued', lease_owner: null, lease_expires_at: null });
   }
+  // Archives from before migration 005 have no input-level annotation id: the input's key stands in, as the migration does.
+  if (spec.name === 'inputs' && (row.annotation_id === undefined || row.annotation_id === null)) row.annotation_id = row.pk;
   if (spec.name === 'inputs' && row.status_code === Code.INPUT_IN_PROGRESS) {
     Object.assign(row, { status_code: Code.INPUT_PENDING, lease_owner: null, lease_expires_at: null });
   }

@@ -3,6 +3,7 @@ import * as m001 from './001_initial.js';
 import * as m002 from './002_training_data.js';
 import * as m003 from './003_change_notifications.js';
 import * as m004 from './004_app_default_workflow.js';
+import * as m005 from './005_annotations_geo.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '002_training_data': m002,
   '003_change_notifications': m003,
   '004_app_default_workflow': m004,
+  '005_annotations_geo': m005,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

@@ -10,6 +10,7 @@ import { clientErrorHandler } from './framework-errors.js';
 import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { RouteTable } from './rpc-routes.js';
+import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -53,6 +54,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     frameworkErrors: (err, req, reply) => sendFrameworkError(reply, err, req.url.split('?')[0]!),
   });
   parseEveryBodyAsJson(app);
+  registerConsole(app);
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
