@@ -24,6 +24,7 @@ describe('web console in Chromium', { skip }, () => {
   let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let origin: string;
+  let trainedVersionPath = '';
 
   before(async () => {
     // The console as `npm run build` makes it (a couple of seconds), so the test never runs a stale build.
@@ -151,6 +152,7 @@ describe('web console in Chromium', { skip }, () => {
     await a11y('the new-version form');
     await page.getByRole('button', { name: 'Create version' }).click();
     await page.waitForURL(/\/versions\/[0-9a-f]{32}$/);
+    trainedVersionPath = new URL(page.url()).pathname;
     await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'trained', undefined, WAIT);
     await page.locator('.chart canvas').first().waitFor();
     assert.match(await page.locator('pre.log').innerText(), /epoch \d+\/\d+ loss/);
@@ -250,6 +252,16 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Create dataset' }).click();
     await page.getByRole('heading', { name: 'pets-train' }).waitFor();
     await a11y('the datasets page');
+    // Evaluating on the (empty) dataset is refused or fails with a status the page shows with its code.
+    await page.goto(`${origin}${trainedVersionPath}/evaluation`);
+    await page.getByLabel('Evaluate on').selectOption('pets-train');
+    assert.match((await page.locator('details.curl pre').textContent()) ?? '', /"dataset_id": "pets-train"/);
+    await page.getByRole('button', { name: 'Evaluate again' }).click();
+    await page.waitForFunction(() => /pets-train/.test(document.querySelector('.card')?.textContent ?? ''), undefined, WAIT);
+    await shot(page, '10-evaluation-on-dataset');
+    assert.match(await page.locator('.card').first().innerText(), /\b213\d\d /);
+    // The last evaluation failed: the version is trained, no longer "evaluated".
+    await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'trained', undefined, WAIT);
   });
 
   it('is readable on a phone (390×844) without sideways scrolling', async () => {
