@@ -266,7 +266,8 @@ describe('web console in Chromium', { skip }, () => {
 
   it('is readable on a phone (390×844) without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [name, url] of [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs']] as const) {
+    const pages = [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs'], ['version', trainedVersionPath], ['evaluation', `${trainedVersionPath}/evaluation`], ['keys', '/console/keys']] as const;
+    for (const [name, url] of pages) {
       await page.goto(`${origin}${url}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
