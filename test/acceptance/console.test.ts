@@ -79,6 +79,12 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Create app' }).click();
     await page.getByRole('link', { name: 'pets' }).waitFor();
     await shot(page, '02-apps');
+    // Following a link by keyboard moves focus to the new page's content.
+    await page.getByRole('link', { name: 'pets' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/apps\/pets$/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await page.goBack();
     await a11y('the apps page');
   });
 
