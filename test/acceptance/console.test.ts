@@ -130,7 +130,7 @@ describe('web console in Chromium', { skip }, () => {
   it('creates a model, then a version from the generated form, and watches it train with the loss curve', async () => {
     await page.goto(`${origin}/console/apps/pets`);
     await page.getByLabel('Model id').fill('pets-clf');
-    await page.getByLabel('Model type', { exact: true }).last().selectOption('text-classifier');
+    await page.getByLabel('Type of the new model').selectOption('text-classifier');
     await page.getByRole('button', { name: 'Create model' }).click();
     await page.waitForURL(/\/console\/apps\/pets\/models\/pets-clf$/);
     // PatchModels from the model page: the edit survives a reload; bad metadata JSON cannot be sent.
@@ -242,11 +242,11 @@ describe('web console in Chromium', { skip }, () => {
 
   it('lists models filtered by type (in the URL), with the latest version’s chip', async () => {
     await page.goto(`${origin}/console/apps/pets`);
-    await page.getByLabel('Model type', { exact: true }).first().selectOption('text-classifier');
+    await page.getByLabel('Model type', { exact: true }).selectOption('text-classifier');
     await page.waitForURL(/type=text-classifier/);
     const row = page.locator('table.list tbody tr', { hasText: 'pets-clf' });
     await row.locator('.chip').waitFor();
-    await page.getByLabel('Model type', { exact: true }).first().selectOption('clusterer');
+    await page.getByLabel('Model type', { exact: true }).selectOption('clusterer');
     await page.waitForURL(/type=clusterer/);
     await page.getByText('No models match.').waitFor();
     await shot(page, '09-models-filtered');
