@@ -16,6 +16,7 @@ import { LoadPressure } from '../runtime/load-pressure.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
+import { hostedImageReader } from '../service/hosted-images.js';
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
@@ -72,14 +73,17 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     await ensureSystemApp(store, builtInEmbedders(), clock.now());
     const plugins = buildPlugins(store, types, builtInEmbedders());
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
+    // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
+    let hostedBase = cfg.publicUrl?.replace(/\/+$/, '');
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), hostedBase: () => hostedBase });
     const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion() });
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(), hostedImages: hostedImageReader(store, dispatcher) });
     await rest.listen({ host: cfg.host, port: cfg.httpPort });
+    hostedBase ??= publicBaseOf(tls ? 'https' : 'http', cfg.host, (rest.server.address() as AddressInfo).port);
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
     let grpcPort: number;
@@ -155,4 +159,10 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
       await store.close();
     },
   };
+}
+
+/** http(s)://host:port of the REST port; a wildcard listen address is reached as loopback (set MODELKEEP_PUBLIC_URL for others). */
+function publicBaseOf(scheme: 'http' | 'https', host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `${scheme}://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }

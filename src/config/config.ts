@@ -39,6 +39,8 @@ export interface Config {
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
   maxInFlight: number;
+  /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
+  publicUrl: string | undefined;
   /** Shed new calls (10030) while the event loop's delay over the last half second exceeds this; 0 = off. */
   shedLoopDelayMs: number;
   /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
@@ -78,6 +80,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
   { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
+  { key: 'publicUrl', env: 'MODELKEEP_PUBLIC_URL', flag: 'public-url', kind: 'string', help: "base URL clients reach the REST port at, for uploaded images' image.url (default http(s)://<host>:<http port>)" },
   { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
   { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
@@ -113,6 +116,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   fetchDeny: undefined,
   rateLimit: undefined,
   maxInFlight: 1000,
+  publicUrl: undefined,
   shedLoopDelayMs: 0,
   shedRssMb: 0,
 };
@@ -178,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
   if (Boolean(cfg.httpTlsCert) !== Boolean(cfg.httpTlsKey)) problems.push('MODELKEEP_HTTP_TLS_CERT and MODELKEEP_HTTP_TLS_KEY must be set together');
   if (Boolean(cfg.grpcTlsCert) !== Boolean(cfg.grpcTlsKey)) problems.push('MODELKEEP_GRPC_TLS_CERT and MODELKEEP_GRPC_TLS_KEY must be set together');
   if (cfg.bootstrapPat && !cfg.bootstrapUser) problems.push('MODELKEEP_BOOTSTRAP_PAT needs MODELKEEP_BOOTSTRAP_USER');
+  if (cfg.publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(cfg.publicUrl)) problems.push(`MODELKEEP_PUBLIC_URL / --public-url: must be an http(s) URL without query, e.g. https://modelkeep.example.org (got ${JSON.stringify(cfg.publicUrl)})`);
   if (cfg.bootstrapPat !== undefined && cfg.bootstrapPat.length < 16) problems.push('MODELKEEP_BOOTSTRAP_PAT: must be at least 16 characters');
   if (cfg.bootstrapUser !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(cfg.bootstrapUser)) problems.push('MODELKEEP_BOOTSTRAP_USER: not a valid user id (letters, digits, _ and -)');
   for (const [env, list] of [['MODELKEEP_FETCH_ALLOW', cfg.fetchAllow], ['MODELKEEP_FETCH_DENY', cfg.fetchDeny]] as const) {

@@ -111,8 +111,9 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     await tx.artifacts.put(pk, result.artifact);
     if (result.inputIds) await tx.inputs.recordTrainedOn(pk, version.userId, version.appId, result.inputIds);
     await tx.versions.updateTraining(pk, {
-      status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 },
+      status: { code: TRAINING_EVENTS.succeeded, details: result.details ?? '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
+      ...(result.inputInfo ? { inputInfo: result.inputInfo } : {}),
     });
   });
 }

@@ -93,6 +93,8 @@ export interface TrainingFields {
   modifiedAt?: number;
   /** The version's evaluation (API `EvalMetrics` JSON), written by PostModelVersionMetrics and the evaluation job. */
   metrics?: JsonObject | null;
+  /** input_info with the base model training chose (embedding-classifier created without one). */
+  inputInfo?: JsonObject;
 }
 
 export interface VersionRepo {

@@ -33,7 +33,7 @@ export interface ProcessorLog {
 
 /**
  * Turns pending inputs (30001) into processed ones: claims a batch (30003, leased), fetches URL
- * images, computes each input's embeddings with every embedder of its kind (text or image), and
+ * images and texts (data.text.url, stored as the input's text once fetched), computes each input's embeddings with every embedder of its kind (text or image), and
  * finishes each input with 30000 + vectors or 30002 + details. Durable without a queue: the claim
  * is on the input row, so inputs of a crashed process are retaken when their lease expires, and a
  * result only lands while this processor still holds the input.
@@ -141,6 +141,14 @@ export class InputProcessor {
   private async compute(c: ClaimedInput): Promise<ProcessingResult> {
     let bytes: Uint8Array | null = null;
     let fetched: Uint8Array | null = null;
+    let fetchedText: string | undefined;
+    let text = c.text;
+    if (c.kind === 'text' && text === null && c.textUrl) {
+      const served = await fetchBytes(c.textUrl, 'data.text.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher });
+      const decoded = utf8(served);
+      if (decoded === undefined) return { ok: false, details: `data.text.url ${c.textUrl} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` };
+      text = fetchedText = decoded;
+    }
     if (c.kind === 'image') {
       bytes = (await this.store.inputs.imageBytes(c.pk)) ?? null;
       if (!bytes && c.imageUrl) {
@@ -149,8 +157,8 @@ export class InputProcessor {
       }
       if (!bytes) return { ok: false, details: 'The input has no image bytes (neither data.image.base64 nor a fetchable data.image.url); add it again.' };
     }
-    const field = c.kind === 'text' ? 'data.text.raw' : c.imageUrl ? 'data.image.url' : 'data.image.base64';
-    const payload: EmbedInput = c.kind === 'text' ? { text: c.text ?? '' } : { imageBytes: bytes! };
+    const field = c.kind === 'text' ? (c.textUrl ? 'data.text.url' : 'data.text.raw') : c.imageUrl ? 'data.image.url' : 'data.image.base64';
+    const payload: EmbedInput = c.kind === 'text' ? { text: text ?? '' } : { imageBytes: bytes! };
     const embeddings: { embedderId: string; vector: Float32Array }[] = [];
     for (const e of this.embedders.values()) {
       if (e.kind !== c.kind) continue;
@@ -164,6 +172,15 @@ export class InputProcessor {
       imageInfo = await imageInfoOf(bytes);
       if (!imageInfo) return { ok: false, details: `${field} is not an image modelkeep can decode; send a JPEG, PNG, WebP, GIF, TIFF or AVIF file.` };
     }
-    return { ok: true, embeddings, imageInfo, fetchedBytes: fetched };
+    return { ok: true, embeddings, imageInfo, fetchedBytes: fetched, ...(fetchedText !== undefined ? { fetchedText } : {}) };
+  }
+}
+
+/** The bytes as UTF-8 text (a leading byte-order mark dropped), or undefined when they are not UTF-8. */
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
   }
 }

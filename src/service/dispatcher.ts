@@ -92,6 +92,27 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Runs `handle` behind exactly the checks of the RPC `asRpc` (authentication, its scopes, app access)
+   * for routes that are not RPCs — the hosted bytes of an uploaded image are guarded as GetInput.
+   * Failures come back as that RPC's error response.
+   */
+  async runAs<T>(asRpc: string, access: RpcImpl['access'], req: ApiObject, authorization: string | undefined, handle: (ctx: CallContext) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; result: DispatchResult }> {
+    const rpc = this.deps.protos.rpcs.get(asRpc);
+    if (!rpc) throw new Error(`runAs: unknown RPC ${asRpc}`);
+    const reqId = newId();
+    try {
+      this.deps.admission?.checkLoad();
+      const now = this.deps.clock.now();
+      const caller = await this.deps.auth.authenticate(authorization, now);
+      this.deps.admission?.checkRate(caller, now);
+      const ctx = await this.context(rpc, { access, handle: () => ({}) }, caller, req, reqId, now);
+      return { ok: true, value: await handle(ctx) };
+    } catch (err) {
+      return { ok: false, result: this.failure(rpc, err, reqId) };
+    }
+  }
+
   /** Builds the error response for a request that failed before or inside its handler. */
   failure(rpc: RpcInfo, err: unknown, reqId = newId()): DispatchResult {
     const mapped = mapError(err, reqId);

@@ -40,6 +40,8 @@ export interface ServiceDeps {
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
   strict2023: boolean;
+  /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
+  hostedBase?: () => string | undefined;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
@@ -53,12 +55,12 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...appEvaluationRpcs(d.store, d.plugins, d.onJobQueued),
-    ...inputRpcs(d.store, d.onInputsAdded),
-    ...modelInputRpcs(d.store),
+    ...inputRpcs(d.store, d.onInputsAdded, d.hostedBase),
+    ...modelInputRpcs(d.store, d.hostedBase),
     ...annotationRpcs(d.store),
     ...conceptRpcs(d.store),
-    ...datasetRpcs(d.store),
-    ...datasetManageRpcs(d.store),
+    ...datasetRpcs(d.store, d.hostedBase),
+    ...datasetManageRpcs(d.store, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
   };

@@ -43,6 +43,8 @@ export async function labelledTexts(groups: Record<string, string[]>, extraNegat
  */
 export class FakeTrainingData implements TrainingDataSource {
   examples: LabelledExample[] = [];
+  /** What kind of input the examples are (their vectors must match that kind's embedder). */
+  kind: 'text' | 'image' = 'text';
   pending = 0;
   fail: Error | undefined;
   calls: TrainingDataQuery[] = [];
@@ -63,7 +65,10 @@ export class FakeTrainingData implements TrainingDataSource {
     await this.gate;
     if (this.fail) throw this.fail;
     const wanted = new Set(q.conceptIds);
-    return { examples: this.examples.filter((e) => [...e.positives, ...e.negatives].some((c) => wanted.has(c))), pending: this.pending, failed: 0 };
+    const examples = this.examples.filter((e) => [...e.positives, ...e.negatives].some((c) => wanted.has(c)));
+    // The examples are all of `kind`; a base model chosen by the data is that kind's embedder.
+    const embedderId = typeof q.embedderId === 'string' ? q.embedderId : q.embedderId[this.kind];
+    return { examples, pending: this.pending, failed: 0, kinds: { text: this.kind === 'text' ? examples.length : 0, image: this.kind === 'image' ? examples.length : 0 }, embedderId };
   }
 }
 

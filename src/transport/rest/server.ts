@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
+import type { HostedReader } from '../../service/hosted-images.js';
+import { registerHostedImages } from './hosted-route.js';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
 import { JsonCodecError } from '../../proto/json-codec.js';
@@ -24,6 +26,8 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
+  hostedImages?: HostedReader;
   /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
   version?: string;
 }
@@ -56,6 +60,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   parseEveryBodyAsJson(app);
   registerConsole(app);
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
+  if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
