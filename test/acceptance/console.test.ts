@@ -113,8 +113,12 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Upload 1 input(s)' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.input-card').length === 14, undefined, WAIT);
     await page.waitForFunction(() => [...document.querySelectorAll('.input-card .chip')].every((c) => c.textContent === 'processed'), undefined, WAIT);
-    // The image's card shows its size once processed (the API does not echo the bytes back).
+    // The image's card shows its size, and its thumbnail from the hosted bytes (fetched with the key).
     await page.getByText('image 48×32').waitFor(WAIT);
+    const thumb = page.locator('.input-card img.thumb');
+    await thumb.waitFor(WAIT);
+    await page.waitForFunction(() => (document.querySelector('.input-card img.thumb') as HTMLImageElement | null)?.naturalWidth === 48, undefined, WAIT);
+    assert.match((await thumb.getAttribute('src')) ?? '', /^blob:/);
 
     const card = page.locator('.input-card', { hasText: CATS[0] });
     await card.getByPlaceholder('add label').fill('sleepy');
