@@ -19,6 +19,8 @@ import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
 import type { UrlFetcher } from './predict/fetch-url.js';
 import { predictRpcs } from './predict/predict.service.js';
+import { searchRpcs } from './search/search.service.js';
+import type { Embedder } from '../ml/embedders/embedder.js';
 import { trainLogRpcs } from './train-logs.service.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 
@@ -40,6 +42,8 @@ export interface ServiceDeps {
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
   strict2023: boolean;
+  /** The base embedders whose stored vectors search ranks by (none: searches that rank are refused). */
+  embedders?: ReadonlyMap<string, Embedder>;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
@@ -61,6 +65,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...datasetManageRpcs(d.store),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
+    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl }),
   };
   return new Map(Object.entries(all));
 }
