@@ -10,7 +10,7 @@ import { runSearch, type SearchDeps } from './run-search.js';
 async function answer(d: SearchDeps, ctx: CallContext, plan: SearchPlan, pagination: api.Pagination | undefined, rankPath: string, onlyCount = false): Promise<api.MultiSearchResponse> {
   const page = pageOf(pagination ?? {}, Code.SEARCH_INVALID_REQUEST);
   const { hits, total } = await runSearch(d, ctx, plan, page, rankPath);
-  if (onlyCount) return { hit_counts: [{ estimated_total: String(total) }] };
+  if (onlyCount) return { id: ctx.reqId, hits: [], hit_counts: [{ estimated_total: String(total) }] };
   return {
     id: ctx.reqId,
     hits: hits.map((h) => ({ score: h.score, input: inputToApi(h.input), user_id: ctx.app!.userId, app_id: ctx.app!.id })),
