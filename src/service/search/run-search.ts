@@ -64,20 +64,20 @@ async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, 
     payload = { text: target.text };
   } else if (target.by === 'image-bytes') {
     const bytes = Buffer.from(target.base64, 'base64');
-    if (bytes.length === 0) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.image.base64 decodes to no bytes; send the image file's bytes, base64-encoded.`);
+    if (bytes.length === 0) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data.image.base64 decodes to no bytes; send the image file's bytes, base64-encoded.`);
     payload = { imageBytes: bytes };
   } else {
     try {
       payload = { imageBytes: await d.fetchUrl(target.url) };
     } catch (e) {
-      if (e instanceof InputFetchError) throw new ApiError(e.code as StatusCode, `${path}.image.url: ${e.details}`);
+      if (e instanceof InputFetchError) throw new ApiError(e.code as StatusCode, `${path}.data.image.url: ${e.details}`);
       throw e;
     }
   }
   const e = embedderFor(d.embedders, kind);
   const [outcome] = await embedSettled(e, [payload]);
   if (!outcome) throw new Error(`${e.id} returned no result`);
-  if (!outcome.ok) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}: the query could not be embedded: ${outcome.error.reason}`);
+  if (!outcome.ok) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data: the query could not be embedded: ${outcome.error.reason}`);
   return { embedderId: e.id, vector: outcome.vector };
 }
 

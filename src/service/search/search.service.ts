@@ -27,7 +27,7 @@ export function searchRpcs(d: SearchDeps) {
       access: 'app-read',
       async handle(ctx, req) {
         const plan = parseSearches(req.searches);
-        return { ...(await answer(d, ctx, plan, req.pagination, 'searches[0].query.ranks[0]', req.only_count === true)), searches: req.searches };
+        return { ...(await answer(d, ctx, plan, req.pagination, 'searches[0].query.ranks[0].annotation', req.only_count === true)), searches: req.searches };
       },
     },
     /** The older endpoint: `query` (filters / ranks or the deprecated `ands`) or, in newer clients, `searches`. */
@@ -39,7 +39,7 @@ export function searchRpcs(d: SearchDeps) {
         if (hasQuery && hasSearches) throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'PostSearches takes query or searches, not both; send the query in searches[0].query.');
         if (!hasQuery && !hasSearches) throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'PostSearches needs a query (or searches[0].query) with filters or ranks.');
         const plan = hasQuery ? parseQuery(req.query, 'query') : parseSearches(req.searches);
-        const rankPath = hasQuery ? 'query.ranks[0]' : 'searches[0].query.ranks[0]';
+        const rankPath = hasQuery ? 'query.ranks[0].annotation' : 'searches[0].query.ranks[0].annotation';
         return { ...(await answer(d, ctx, plan, req.pagination, rankPath)), ...(hasQuery ? { query: req.query } : { searches: req.searches }) };
       },
     },
