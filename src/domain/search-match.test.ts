@@ -64,13 +64,18 @@ describe('search matching', () => {
     const matrix = new Float32Array(vecs.length * dim);
     vecs.forEach((v, i) => matrix.set(v, i * dim));
     const key = (i: number) => `k${String(i).padStart(4, '0')}`;
-    const got = rankRows(matrix, vecs.length, q, key);
+    const all = vecs.map((_, i) => i);
+    const got = rankRows(matrix, all, q, key);
     const cos = (v: Float32Array) => v.reduce((s, x, j) => s + x * q[j]!, 0);
     const want = vecs.map((v, i) => ({ i, c: cos(v) })).sort((a, b) => b.c - a.c || a.i - b.i);
     assert.deepEqual(got.map((s) => s.index), want.map((w) => w.i));
     for (const [n, s] of got.entries()) assert.ok(Math.abs(s.score - (1 + want[n]!.c) / 2) < 1e-6);
     const ti = got.findIndex((s) => s.index === 7);
     assert.equal(got[ti + 1]!.index, 300, 'the tie follows its twin by key');
-    assert.ok(rankRows(matrix, vecs.length, q, key, 0.6).every((s) => s.score >= 0.6));
+    assert.ok(rankRows(matrix, all, q, key, 0.6).every((s) => s.score >= 0.6));
+    // A subset of rows ranks like the full ranking restricted to it; `index` points into the subset.
+    const subset = [299, 5, 120, 7];
+    const sub = rankRows(matrix, subset, q, (i) => key(subset[i]!));
+    assert.deepEqual(sub.map((s) => subset[s.index]), got.map((s) => s.index).filter((i) => subset.includes(i)));
   });
 });

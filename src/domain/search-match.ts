@@ -53,13 +53,14 @@ export interface Scored {
 }
 
 /**
- * Exact ranking: the score of every row of `matrix` (rows are L2-normalised vectors) against `q`,
- * best first, ties by `tieKey` ascending so pages are stable. Rows scoring under `minValue` are dropped.
+ * Exact ranking: the score of each listed row of `matrix` (rows are L2-normalised vectors of
+ * `q.length` columns) against `q`, best first, ties by `tieKey` ascending so pages are stable. Rows
+ * scoring under `minValue` are dropped. `index` in the result is the row's position in `rows`.
  */
-export function rankRows(matrix: Float32Array, rows: number, q: Float32Array, tieKey: (i: number) => string, minValue = 0): Scored[] {
+export function rankRows(matrix: Float32Array, rows: readonly number[], q: Float32Array, tieKey: (i: number) => string, minValue = 0): Scored[] {
   const out: Scored[] = [];
-  for (let i = 0; i < rows; i++) {
-    const score = scoreOfCosine(dotRow(matrix, i, q));
+  for (let i = 0; i < rows.length; i++) {
+    const score = scoreOfCosine(dotRow(matrix, rows[i]!, q));
     if (score >= minValue) out.push({ index: i, score });
   }
   return out.sort((a, b) => b.score - a.score || (tieKey(a.index) < tieKey(b.index) ? -1 : tieKey(a.index) > tieKey(b.index) ? 1 : 0));

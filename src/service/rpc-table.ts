@@ -20,6 +20,7 @@ import { modelRpcs } from './models.service.js';
 import type { UrlFetcher } from './predict/fetch-url.js';
 import { predictRpcs } from './predict/predict.service.js';
 import { searchRpcs } from './search/search.service.js';
+import { SearchIndex } from './search/search-index.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import { trainLogRpcs } from './train-logs.service.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -65,7 +66,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...datasetManageRpcs(d.store),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
-    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl }),
+    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };
   return new Map(Object.entries(all));
 }

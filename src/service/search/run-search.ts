@@ -8,12 +8,15 @@ import { embedSettled, type EmbedInput, type Embedder } from '../../ml/embedders
 import type { Page, Store } from '../../ports/store.js';
 import type { CallContext } from '../context.js';
 import { InputFetchError, type UrlFetcher } from '../predict/fetch-url.js';
+import type { SearchIndex } from './search-index.js';
 
 export interface SearchDeps {
   store: Store;
   /** The base embedders input processing stores vectors of (one per input kind). */
   embedders: ReadonlyMap<string, Embedder>;
   fetchUrl: UrlFetcher;
+  /** The app's inputs and vectors, reused between writes. */
+  index: SearchIndex;
 }
 
 export interface SearchHit {
@@ -25,19 +28,6 @@ export interface SearchResult {
   hits: SearchHit[];
   /** Hits over all pages. */
   total: number;
-}
-
-/** Rows read per step of the scan over an app's inputs. */
-const SCAN_CHUNK = 1000;
-
-/** Every input of the app, newest first (ListInputs order). The exact scan of decision 0032. */
-async function allInputs(store: Store, ctx: CallContext): Promise<Input[]> {
-  const out: Input[] = [];
-  for (let page = 1; ; page++) {
-    const chunk = await store.inputs.list({ userId: ctx.app!.userId, appId: ctx.app!.id, page: { page, perPage: SCAN_CHUNK } });
-    out.push(...chunk);
-    if (chunk.length < SCAN_CHUNK) return out;
-  }
 }
 
 const embedderFor = (embedders: ReadonlyMap<string, Embedder>, kind: InputKind): Embedder => {
@@ -89,18 +79,16 @@ async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, 
 export async function runSearch(d: SearchDeps, ctx: CallContext, plan: SearchPlan, page: Page, rankPath: string): Promise<SearchResult> {
   // The query is embedded before the scan: a bad query image fails fast, whatever the app's size.
   const q = plan.rank ? await queryVector(d, ctx, plan.rank, rankPath) : undefined;
-  const selected = (await allInputs(d.store, ctx)).filter((i) => matchesAll(i, plan.filters));
+  const snap = await d.index.snapshot(ctx, q && { id: q.embedderId, dim: q.vector.length });
+  const selected = snap.inputs.filter((i) => matchesAll(i, plan.filters));
   let ordered: SearchHit[];
-  if (!q) {
+  if (!q || !snap.vectors) {
     ordered = plan.minValue <= 1 ? selected.map((input) => ({ input, score: 1 })) : [];
   } else {
-    const vectors = await d.store.embeddings.getMany(selected.map((i) => i.pk), q.embedderId);
-    const rows = selected.filter((i) => vectors.get(i.pk)?.length === q.vector.length);
-    // One contiguous matrix, so the scoring loop walks memory in order.
-    const dim = q.vector.length;
-    const matrix = new Float32Array(rows.length * dim);
-    rows.forEach((i, r) => matrix.set(vectors.get(i.pk)!, r * dim));
-    ordered = rankRows(matrix, rows.length, q.vector, (r) => rows[r]!.id, plan.minValue).map((s) => ({ input: rows[s.index]!, score: s.score }));
+    const { rowOf, matrix } = snap.vectors;
+    const scored = selected.filter((i) => rowOf.has(i.pk));
+    const rows = scored.map((i) => rowOf.get(i.pk)!);
+    ordered = rankRows(matrix, rows, q.vector, (r) => scored[r]!.id, plan.minValue).map((s) => ({ input: scored[s.index]!, score: s.score }));
   }
   const start = (page.page - 1) * page.perPage;
   return { hits: ordered.slice(start, start + page.perPage), total: ordered.length };
