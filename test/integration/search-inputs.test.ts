@@ -102,6 +102,20 @@ describeBoth('Search over inputs: PostInputsSearches and PostSearches', (h) => {
     assert.deepEqual(ids(viaSearches.hits.map((x: { input: object }) => x.input)), ['t1']);
   });
 
+  it('a write is seen by the next search (the reused snapshot follows the ChangeClock)', async () => {
+    const dogs = () => search({ filters: [{ annotation: { data: { concepts: [{ id: 'dog', value: 1 }] } } }] });
+    const ranked = () => search({ ranks: [{ annotation: { data: { text: { raw: 'fresh bread' } } } }] });
+    assert.equal(hitIds(await ranked())[0], 't6');
+    await api.ok('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 't6', data: { concepts: [{ id: 'dog', value: 1 }] } }] });
+    assert.deepEqual(hitIds(await dogs()).sort(), ['t1', 't2', 't4', 't6']);
+    await api.ok('PostInputs', { user_app_id: uai, inputs: [textInput('t7', 'fresh bread and butter')] });
+    await waitForInput(api, uai, 't7');
+    assert.ok(hitIds(await ranked()).includes('t7'), 'a new input is ranked once processed');
+    await api.ok('DeleteInputs', { user_app_id: uai, ids: ['t6', 't7'] });
+    assert.deepEqual(hitIds(await dogs()).sort(), ['t1', 't2', 't4']);
+    assert.ok(!hitIds(await ranked()).some((id) => id === 't6' || id === 't7'));
+  });
+
   it('refuses what it cannot answer with a precise status', async () => {
     const s = await api.fails('PostInputsSearches', { user_app_id: uai, searches: [{ query: { filters: [{ annotation: { data: { geo: { geo_point: { latitude: 5, longitude: 5 }, geo_limit: { type: 'withinKilometers', value: 1 } } } } }] } }] }, 40002, 400);
     assert.match(s.details ?? '', /searches\[0\]\.query\.filters\[0\]\.annotation\.data\.geo is not supported/);
