@@ -4,7 +4,7 @@ import type { Input } from './inputs.js';
 import { containsJson, matchesFilter, rankRows, scoreOfCosine } from './search-match.js';
 
 const input = (over: Partial<Input>): Input => ({
-  pk: 'p', userId: 'u', appId: 'a', id: 'i', kind: 'text', text: 't', imageUrl: null, imageInfo: null, metadata: {}, geo: null,
+  pk: 'p', userId: 'u', appId: 'a', id: 'i', kind: 'text', text: 't', imageUrl: null, textUrl: null, imageInfo: null, metadata: {}, geo: null,
   annotationId: 'an', concepts: [], datasetIds: [], status: { code: 30000, details: '' }, createdAt: 1, modifiedAt: 1, ...over,
 });
 

@@ -8,8 +8,8 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import type { TrainResult } from '../plugins/types.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { TrainLog } from './train-log.js';
-import { percentOf } from './progress.js';
-import type { JobHandler, JobRunContext } from './types.js';
+import { percentOf, progressStep } from './progress.js';
+import type { JobHandler, JobRunContext, JobSummary } from './types.js';
 
 export interface TrainHandlerOptions {
   plugins: PluginRegistry;
@@ -19,6 +19,9 @@ export interface TrainHandlerOptions {
   /** Least time between two progress writes (percent_completed, log). */
   progressEveryMs?: number;
 }
+
+/** A version whose worker stopped mid-training: what its 21103 says. */
+export const HANDED_BACK_DETAILS = 'Training was interrupted because its worker shut down; it restarts from the beginning when a worker takes the job.';
 
 export const DEFAULT_TRAINING_TIMEOUT_MS = 60 * 60 * 1000;
 
@@ -45,10 +48,17 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
       log.add(`failed: ${code} ${describe(code)} ${details}`);
       await tx.versions.updateTraining(v.pk, { status: { code, details, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
     },
+    async recordHandBack(tx, job, now) {
+      const v = await tx.versions.getByPk(job.versionPk);
+      if (!v) return;
+      const log = new TrainLog(v.trainLog, () => now);
+      log.add(`attempt ${job.attempts}: stopped because its worker shut down; back in the queue`);
+      await tx.versions.updateTraining(v.pk, { status: { code: Code.MODEL_QUEUED_FOR_TRAINING, details: HANDED_BACK_DETAILS, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
+    },
   };
 }
 
-async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<void> {
+async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<JobSummary> {
   const { job } = ctx;
   const version = await ctx.store.versions.getByPk(job.versionPk);
   if (!version) throw new Stopped('the version was deleted');
@@ -72,7 +82,14 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   let stopped = false;
   let inFlight: Promise<void> | undefined;
   let lastWrite = started;
+  // A log line every 10% (not throttled by time like the writes: a fast training still shows its steps).
+  let loggedTenth = 0;
   const progress = (fraction: number, loss?: number): void => {
+    const tenth = progressStep(loggedTenth, fraction);
+    if (tenth !== undefined) {
+      loggedTenth = tenth;
+      ctx.log?.info({ percent: tenth * 10, ...(loss !== undefined ? { loss: Number(loss.toFixed(4)) } : {}) }, 'job progress');
+    }
     const now = ctx.now();
     if (inFlight || now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
     lastWrite = now;
@@ -111,8 +128,10 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     await tx.artifacts.put(pk, result.artifact);
     if (result.inputIds) await tx.inputs.recordTrainedOn(pk, version.userId, version.appId, result.inputIds);
     await tx.versions.updateTraining(pk, {
-      status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 },
+      status: { code: TRAINING_EVENTS.succeeded, details: result.details ?? '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
+      ...(result.inputInfo ? { inputInfo: result.inputInfo } : {}),
     });
   });
+  return { inputs: result.totalInputCount, concepts: version.concepts.length };
 }
