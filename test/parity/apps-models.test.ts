@@ -80,4 +80,11 @@ paritySuite('apps, keys, models and model versions (the 2023-01-20 flow)', (case
       assert.ok(out.outputs[0].data.embeddings[0].vector.length > 0);
       assert.equal(out.outputs[0].status.code, 10000);
     });
+
+  cases('PostModelsSearches on clarifai/main with name "*general*" finds models, each with "general" in its name',
+    'clarifai-python-grpc tests/client/test_model_search.py test_search_public_models', async (api) => {
+      const r = await api.ok('PostModelsSearches', { user_app_id: SYSTEM, model_query: { name: '*general*' } });
+      assert.ok(r.models.length > 0);
+      for (const m of r.models) assert.match(String(m.name).toLowerCase(), /general/);
+    });
 });
