@@ -45,6 +45,12 @@ export interface Config {
   shedLoopDelayMs: number;
   /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
   shedRssMb: number;
+  /** Log lines as JSON or for humans (pino-pretty); undefined = pretty on a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** Prometheus metrics at GET /metrics (off with --no-metrics). */
+  metrics: boolean;
+  /** Serve /metrics on this port of its own instead of the REST port (undefined = on the REST port). */
+  metricsPort: number | undefined;
 }
 
 interface Setting {
@@ -83,6 +89,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'publicUrl', env: 'MODELKEEP_PUBLIC_URL', flag: 'public-url', kind: 'string', help: "base URL clients reach the REST port at, for uploaded images' image.url (default http(s)://<host>:<http port>)" },
   { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
   { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
+  { key: 'logFormat', env: 'MODELKEEP_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['json', 'pretty'], help: 'json or pretty (default: pretty on a terminal, json otherwise)' },
+  { key: 'metrics', env: 'MODELKEEP_METRICS', flag: 'metrics', kind: 'bool', help: 'Prometheus metrics at GET /metrics (default true; --no-metrics)' },
+  { key: 'metricsPort', env: 'MODELKEEP_METRICS_PORT', flag: 'metrics-port', kind: 'port', help: 'serve /metrics on this port instead of the REST port (same host)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -119,6 +128,9 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   publicUrl: undefined,
   shedLoopDelayMs: 0,
   shedRssMb: 0,
+  logFormat: undefined,
+  metrics: true,
+  metricsPort: undefined,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {

@@ -129,6 +129,7 @@ export interface JobRepo {
    * Atomically takes the oldest job of `kinds` that is queued, or running with an expired lease
    * (its worker died), sets it running under `workerId` until `leaseUntil` and bumps `attempts`.
    * Two workers never get the same job (SQLite: one writer; PostgreSQL: FOR UPDATE SKIP LOCKED).
+   * A job taken over from an expired lease comes back with lastError `LEASE_EXPIRED + <old worker id>`.
    */
   claim(workerId: string, kinds: string[], leaseUntil: number, now: number): Promise<Job | undefined>;
   /** Extends the lease while the job runs. 'cancelled' / 'lost' tell the worker to stop at once. */
@@ -159,6 +160,14 @@ export interface Repos {
   artifacts: ArtifactStore;
 }
 
+/** Counts across the whole database and this process's connection pool, for metrics. */
+export interface StoreStats {
+  jobs: { kind: string; state: string; count: number }[];
+  inputs: { statusCode: number; count: number }[];
+  /** PostgreSQL only: connections of this process's pool. */
+  pool?: { total: number; idle: number; waiting: number };
+}
+
 /**
  * Storage port. Repos used directly auto-commit each call; `transaction` gives repos bound to one
  * transaction — if `fn` throws, nothing it wrote is kept.
@@ -168,5 +177,7 @@ export interface Store extends Repos {
   /** Changes to the data, for caches of answers (see ChangeClock). */
   readonly changes: ChangeClock;
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Job and input counts (and pool use) for /metrics; optional so that test doubles need not have it. */
+  stats?(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -29,7 +29,11 @@ export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
 
 export interface ProcessorLog {
   warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
 }
+
+/** How one claimed input ended in a round: processed (30000), failed (30002), or left for a retry. */
+type Finish = 'processed' | 'failed' | 'retry';
 
 /**
  * Turns pending inputs (30001) into processed ones: claims a batch (30003, leased), fetches URL
@@ -92,15 +96,23 @@ export class InputProcessor {
     const now = this.clock.now();
     const limit = lane === 'local' ? this.opts.batchSize : this.opts.fetchConcurrency;
     const batch = await this.store.inputs.claim(this.id, limit, now + this.opts.leaseMs, now, lane);
-    if (lane === 'local') for (const input of batch) await this.processAndFinish(input);
-    else await Promise.all(batch.map((input) => this.processAndFinish(input)));
+    if (batch.length === 0) return 0;
+    const ends: Finish[] = [];
+    if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input));
+    else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input)))));
+    const count = (f: Finish): number => ends.filter((e) => e === f).length;
+    this.log.info({ lane, worker: this.id, claimed: batch.length, processed: count('processed'), failed: count('failed'), retry: count('retry'), ms: this.clock.now() - now }, 'input batch processed');
     return batch.length;
   }
 
-  private async processAndFinish(input: ClaimedInput): Promise<void> {
+  private async processAndFinish(input: ClaimedInput): Promise<Finish> {
     const result = await this.process(input);
     // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
-    if (result) await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
+    if (!result) return 'retry';
+    const landed = await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
+    if (result.ok) return 'processed';
+    if (landed) this.log.warn({ input: input.id, attempt: input.attempts, code: 30002, details: result.details }, 'input failed');
+    return 'failed';
   }
 
   private async run(lane: 'local' | 'fetch'): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Job } from '../domain/entities.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
@@ -31,7 +32,7 @@ export interface ServiceDeps {
   /** Called after PostInputs commits, to wake the input processor of this process (if it runs one). */
   onInputsAdded?: () => void;
   /** Called after a training or evaluation job commits, to wake the job worker of this process (if any). */
-  onJobQueued?: () => void;
+  onJobQueued?: (job?: Job) => void;
   /** What runs each model type (PostModelOutputs). */
   plugins: PluginRegistry;
   /** Downloads data.image.url for PostModelOutputs (httpFetcher with the process's address policy). */

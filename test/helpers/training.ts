@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { App, Model } from '../../src/domain/entities.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../../src/domain/model-types/catalog.js';
 import { trainModelVersionHandler } from '../../src/jobs/train-model-version.js';
@@ -80,10 +80,10 @@ export function testPlugins(store: Store, data: TrainingDataSource): { types: Mo
 }
 
 /** A job worker running only train-model-version, with test-friendly timings. */
-export function trainingWorker(store: Store, data: TrainingDataSource, opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number } = {}): Worker {
+export function trainingWorker(store: Store, data: TrainingDataSource, opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number; log?: Logger } = {}): Worker {
   const { types, plugins } = testPlugins(store, data);
   const handler = trainModelVersionHandler({ plugins, types, defaultTimeoutMs: opts.defaultTimeoutMs ?? 60_000, progressEveryMs: opts.progressEveryMs ?? 50 });
-  return new Worker(store, [handler], systemClock, silentLog, { leaseMs: 5_000, pollMs: 20, concurrency: 1, maxAttempts: 3, ...opts });
+  return new Worker(store, [handler], systemClock, opts.log ?? silentLog, { leaseMs: 5_000, pollMs: 20, concurrency: 1, maxAttempts: 3, ...opts });
 }
 
 /** A CallContext for calling service handlers directly as the app's owner. */

@@ -11,6 +11,7 @@ import { statusOf } from '../../service/status.js';
 import { clientErrorHandler } from './framework-errors.js';
 import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
+import { metaOf } from './request-meta.js';
 import { RouteTable } from './rpc-routes.js';
 import { registerConsole } from './console-static.js';
 
@@ -28,6 +29,8 @@ export interface RestOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
   hostedImages?: HostedReader;
+  /** Answers GET /metrics (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
   version?: string;
 }
@@ -59,6 +62,13 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   });
   parseEveryBodyAsJson(app);
   registerConsole(app);
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req, reply) => {
+      const m = await metrics();
+      return reply.header('content-type', m.contentType).send(m.body);
+    });
+  }
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
 
@@ -92,7 +102,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       // On an API route the error body is that RPC's response, with its always-present lists ("models": []),
       // also for a body refused before any handler ran (not JSON, over the limit).
       const rpc = table.rpcOf(req);
-      if (rpc) return sendResult(reply, dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), reqId));
+      if (rpc) return sendResult(reply, dispatcher.refuse(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), metaOf(req)));
       return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, details, reqId) });
     }
     app.log.error({ err, reqId }, 'unhandled REST error');
