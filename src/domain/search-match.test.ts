@@ -27,6 +27,9 @@ describe('search matching', () => {
     assert.equal(f([{ id: 'cat', positive: true }]), false);
     assert.equal(f([{ id: 'dog', positive: true }, { id: 'bird', positive: true }]), false, 'conditions of one filter are ANDed');
     assert.equal(f([{ id: 'bird', positive: true }], true), true, 'negate flips the filter');
+    const oneAnnotation = [{ id: 'cat', name: 'cat', value: 0 }];
+    assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'dog', positive: true }] }, oneAnnotation), false, 'given labels replace the input\'s');
+    assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'cat', positive: false }] }, oneAnnotation), true);
   });
 
   it('metadata keys are ORed; type, dataset, id and status select', () => {

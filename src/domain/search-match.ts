@@ -1,6 +1,6 @@
 // What a search plan selects and how it scores (decision 0032). Pure, so the brute-force reference
 // in the tests and the service run the same rule.
-import type { Input } from './inputs.js';
+import type { Input, NamedLabel } from './inputs.js';
 import { isJsonObject, type JsonValue } from './json.js';
 import type { ConceptCondition, InputFilter } from './search-query.js';
 
@@ -13,14 +13,18 @@ export function containsJson(have: JsonValue | undefined, want: JsonValue): bool
   return JSON.stringify(have) === JSON.stringify(want);
 }
 
-function hasConcept(input: Input, c: ConceptCondition): boolean {
-  return input.concepts.some((l) => (c.id === undefined || l.id === c.id) && (c.name === undefined || l.name === c.name) && (l.value > 0) === c.positive);
+function hasConcept(labels: readonly NamedLabel[], c: ConceptCondition): boolean {
+  return labels.some((l) => (c.id === undefined || l.id === c.id) && (c.name === undefined || l.name === c.name) && (l.value > 0) === c.positive);
 }
 
-/** Every condition the filter sets holds; negate flips the whole filter. */
-export function matchesFilter(input: Input, f: InputFilter): boolean {
+/**
+ * Every condition the filter sets holds; negate flips the whole filter. Concept conditions look at
+ * `labels`: all of the input's (input search), or one annotation's (annotation search, where every
+ * filter must hold for the same annotation).
+ */
+export function matchesFilter(input: Input, f: InputFilter, labels: readonly NamedLabel[] = input.concepts): boolean {
   const holds =
-    f.concepts.every((c) => hasConcept(input, c)) &&
+    f.concepts.every((c) => hasConcept(labels, c)) &&
     // Clarifai: "metadata key&value fields are OR-ed" — any one top-level key matching is enough.
     (f.metadata === undefined || Object.entries(f.metadata).some(([k, v]) => containsJson(input.metadata[k], v))) &&
     (f.kind === undefined || input.kind === f.kind) &&
@@ -30,7 +34,8 @@ export function matchesFilter(input: Input, f: InputFilter): boolean {
   return f.negate ? !holds : holds;
 }
 
-export const matchesAll = (input: Input, filters: readonly InputFilter[]): boolean => filters.every((f) => matchesFilter(input, f));
+export const matchesAll = (input: Input, filters: readonly InputFilter[], labels: readonly NamedLabel[] = input.concepts): boolean =>
+  filters.every((f) => matchesFilter(input, f, labels));
 
 /**
  * Hit score from the cosine of two L2-normalised vectors: (1 + cos) / 2, in [0, 1]. Clarifai's Hit.score

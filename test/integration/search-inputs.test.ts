@@ -102,6 +102,19 @@ describeBoth('Search over inputs: PostInputsSearches and PostSearches', (h) => {
     assert.deepEqual(ids(viaSearches.hits.map((x: { input: object }) => x.input)), ['t1']);
   });
 
+  it('PostAnnotationsSearches: a hit is one annotation, and all filters must hold for that annotation', async () => {
+    await api.ok('PostAnnotations', { user_app_id: uai, annotations: [{ input_id: 't3', data: { concepts: [{ id: 'palm', value: 1 }] } }, { input_id: 't3', data: { concepts: [{ id: 'water', value: 1 }] } }] });
+    const asearch = (filters: object[]) => api.ok('PostAnnotationsSearches', { user_app_id: uai, searches: [{ query: { filters } }], pagination: { page: 1, per_page: 1000 } });
+    const concept = (id: string) => ({ annotation: { data: { concepts: [{ id, value: 1 }] } } });
+    const palm = await asearch([concept('palm')]);
+    assert.deepEqual(palm.hits.map((x: { input: { id: string }; annotation: { data: { concepts: { id: string }[] } } }) => [x.input.id, x.annotation.data.concepts.map((c) => c.id)]), [['t3', ['palm']]]);
+    assert.equal((await asearch([concept('palm'), concept('water')])).hits?.length ?? 0, 0, 'no single annotation has both');
+    assert.deepEqual(hitIds(await search({ filters: [concept('palm'), concept('water')] })), ['t3'], 'an input search looks at all of the input\'s labels');
+    const finance = await asearch([concept('finance'), { input: { dataset_ids: ['news'] } }]);
+    assert.deepEqual(finance.hits.map((x: { input: { id: string }; annotation: { input_level: boolean } }) => [x.input.id, x.annotation.input_level]).sort(), [['t3', true], ['t5', true]]);
+    await api.fails('PostAnnotationsSearches', { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { input_id: 't1' } }] } }] }, 40002, 400);
+  });
+
   it('a write is seen by the next search (the reused snapshot follows the ChangeClock)', async () => {
     const dogs = () => search({ filters: [{ annotation: { data: { concepts: [{ id: 'dog', value: 1 }] } } }] });
     const ranked = () => search({ ranks: [{ annotation: { data: { text: { raw: 'fresh bread' } } } }] });
