@@ -47,6 +47,18 @@ describe('search matching', () => {
     assert.equal(matchesFilter(i, { negate: false, concepts: [], statusCode: 30001 }), true);
   });
 
+  it('geo: within a great-circle distance, inside a box; no geo point never matches', () => {
+    const at = (longitude: number, latitude: number) => input({ geo: { longitude, latitude } });
+    const km = (v: number) => v / 6371;
+    const near = { negate: false, concepts: [], geo: { within: 'radius' as const, longitude: 43, latitude: 56, radians: km(1000) } };
+    assert.equal(matchesFilter(at(44, 55), near), true, 'about 130 km away');
+    assert.equal(matchesFilter(at(43, 66), near), false, 'about 1,112 km north');
+    assert.equal(matchesFilter(input({}), near), false);
+    const box = { negate: false, concepts: [], geo: { within: 'box' as const, minLon: 43, maxLon: 45, minLat: 54, maxLat: 56 } };
+    assert.equal(matchesFilter(at(44, 55), box), true);
+    assert.equal(matchesFilter(at(46, 55), box), false);
+  });
+
   it('score is (1 + cosine) / 2: identical 1, orthogonal 0.5, opposite 0', () => {
     assert.deepEqual([scoreOfCosine(1), scoreOfCosine(0), scoreOfCosine(-1), scoreOfCosine(1.0000001)], [1, 0.5, 0, 1]);
   });
