@@ -54,7 +54,9 @@ async function snapshot(api: Api, appId: string): Promise<ApiObject> {
     out[`dataset ${d.id}`] = { members: (await ok('ListDatasetInputs', { dataset_id: d.id, per_page: 100 })).dataset_inputs, versions };
     for (const v of versions) out[`dataset version ${d.id}/${v.id}`] = (await ok('GetDatasetVersion', { dataset_id: d.id, dataset_version_id: v.id })).dataset_version;
   }
-  const neutral = JSON.stringify(out, (k, v) => (k === 'req_id' ? undefined : v)).replaceAll(`"${appId}"`, '"<app>"').replaceAll(`/apps/${appId}/`, '/apps/<app>/');
+  const neutral = JSON.stringify(out, (k, v) => (k === 'req_id' ? undefined : v)).replaceAll(`"${appId}"`, '"<app>"').replaceAll(`/apps/${appId}/`, '/apps/<app>/')
+    // Hosted image URLs name the serving instance's port (MODELKEEP_PUBLIC_URL's default): not part of the app.
+    .replace(/http:\/\/127\.0\.0\.1:\d+\/hosted/g, '<server>/hosted');
   return JSON.parse(neutral) as ApiObject;
 }
 
