@@ -22,9 +22,9 @@ export interface GetModelSubject {
 }
 
 /** Starts modelkeep (`serve --no-worker` unless told) and creates the app and the model through the API. */
-export async function startGetModelSubject(ctx: BenchContext, opts: { databaseUrl?: string; worker?: boolean; name?: string; dataDir?: string } = {}): Promise<GetModelSubject> {
+export async function startGetModelSubject(ctx: BenchContext, opts: { databaseUrl?: string; worker?: boolean; name?: string; dataDir?: string; args?: string[]; stdoutFd?: number } = {}): Promise<GetModelSubject> {
   const dataDir = opts.dataDir ?? tempDir('get');
-  const server = await startModelkeep({ dataDir, databaseUrl: opts.databaseUrl, worker: opts.worker ?? false, name: opts.name });
+  const server = await startModelkeep({ dataDir, databaseUrl: opts.databaseUrl, worker: opts.worker ?? false, name: opts.name, args: opts.args, stdoutFd: opts.stdoutFd });
   await appWithModel(server.base, GET_APP, GET_MODEL);
   const res = await fetch(server.base + GET_PATH, { headers: { authorization: AUTH } });
   const body = await res.text();

@@ -15,7 +15,7 @@ import { AUTH, BENCH_USER, startBare, startModelkeep, type RunningServer } from 
 export const GRPC_STREAMS = 64;
 
 /** Calls GetModel once over grpc-js and returns the raw response bytes (checked to be an in-band 10000). */
-async function rawGetModel(port: number, request: Buffer): Promise<Buffer> {
+export async function rawGetModel(port: number, request: Buffer): Promise<Buffer> {
   const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const md = new grpc.Metadata();
   md.set('authorization', AUTH);

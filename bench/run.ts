@@ -23,11 +23,12 @@ import { postgresBench, pgReachable } from './10-postgres.js';
 import { textQualityBench } from './11-text-quality.js';
 import { scalingBench } from './15-training-scaling.js';
 import { calibrationBench } from './calibration.js';
+import { observeBench } from './12-observe.js';
 import { REPO_ROOT, run } from './lib/proc.js';
 import { removeTempDirs } from './lib/servers.js';
 import { gitDirty, gitShortCommit, machine, table, writeResults, type Bench, type BenchContext, type Row } from './lib/runner.js';
 
-const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, calibrationBench, scalingBench, predictBench, startupBench, memoryBench, postgresBench];
+const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, calibrationBench, scalingBench, predictBench, startupBench, memoryBench, postgresBench, observeBench];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -73,6 +73,10 @@ export interface ModelkeepOptions {
   nodeArgs?: string[];
   name?: string;
   timeoutMs?: number;
+  /** Extra `serve` flags after the defaults (a later --log-level wins), e.g. ['--log-level', 'info', '--no-metrics']. */
+  args?: string[];
+  /** A file descriptor for the server's stdout (its log stream) instead of a pipe into this process. */
+  stdoutFd?: number;
 }
 
 /** `node dist/cli/main.js serve` with the bench user's PAT, on fixed free ports. */
@@ -92,8 +96,9 @@ export async function startModelkeep(opts: ModelkeepOptions): Promise<RunningSer
     '--log-level', 'warn',
     ...(opts.databaseUrl ? ['--database-url', opts.databaseUrl] : []),
     ...(opts.worker === false ? ['--no-worker'] : []),
+    ...(opts.args ?? []),
   ];
-  return launch(opts.name ?? 'modelkeep', args, httpPort, grpcPort, opts.timeoutMs);
+  return launch(opts.name ?? 'modelkeep', args, httpPort, grpcPort, opts.timeoutMs, opts.stdoutFd);
 }
 
 export interface BareOptions {
@@ -114,9 +119,9 @@ export async function startBare(opts: BareOptions = {}): Promise<RunningServer> 
   return launch(opts.name ?? 'bare', args, httpPort, grpcPort);
 }
 
-async function launch(name: string, args: string[], httpPort: number, grpcPort: number, timeoutMs = 60_000): Promise<RunningServer> {
+async function launch(name: string, args: string[], httpPort: number, grpcPort: number, timeoutMs = 60_000, stdoutFd?: number): Promise<RunningServer> {
   const t0 = performance.now();
-  const child = spawnTracked(process.execPath, args, { env: cleanEnv() });
+  const child = spawnTracked(process.execPath, args, { env: cleanEnv(), ...(stdoutFd !== undefined ? { stdio: ['ignore', stdoutFd, 'pipe'] } : {}) });
   const base = `http://127.0.0.1:${httpPort}`;
   let exited = false;
   void child.exited.then(() => (exited = true));

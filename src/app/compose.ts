@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
@@ -16,6 +16,7 @@ import { LoadPressure } from '../runtime/load-pressure.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
+import { hostedImageReader } from '../service/hosted-images.js';
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
@@ -30,18 +31,38 @@ import { packageVersion } from './version.js';
 import { ReadinessProbe } from './readiness.js';
 import { withinGrace } from './shutdown.js';
 import { listenError } from './startup-error.js';
+import type { Job } from '../domain/entities.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
+import type { WorkerOptions } from '../jobs/worker.js';
+import { instrumentEmbedders } from '../observe/embedders.js';
+import { buildLogger } from '../observe/logger.js';
+import { Metrics } from '../observe/metrics.js';
+import { serveMetrics } from '../observe/metrics-server.js';
+import { allOf, requestLog, type TransportStatus } from '../observe/request-log.js';
+import { AnswerCache } from '../service/answer-cache.js';
+import { grpcStatusFor } from '../transport/grpc/server.js';
+import { httpStatusFor } from '../transport/rest/http-status.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
-  return { poolSize: cfg.dbPoolSize, onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') };
+  return {
+    poolSize: cfg.dbPoolSize,
+    onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use'),
+    // debug: every statement with its duration (text only, never parameters); decided once at start.
+    queryLog: log.isLevelEnabled('debug') ? (text, ms, failed) => log.debug({ sql: text, ms, failed }, 'sql') : undefined,
+  };
 }
 
 export interface Running {
   httpPort: number;
   grpcPort: number;
+  /** The port of MODELKEEP_METRICS_PORT's server, when one runs. */
+  metricsPort: number | undefined;
+  /** This process's metrics (undefined with --no-metrics). */
+  metrics: Metrics | undefined;
   store: Store;
   bootstrap: BootstrapResult;
   log: Logger;
@@ -55,13 +76,44 @@ export interface StartOptions {
   workerPollMs?: number;
 }
 
+/** The status each transport answered a call with, from the transports' own tables (for request log lines). */
+const transportStatus: TransportStatus = (transport, o) => (transport === 'rest' ? httpStatusFor(o.code) : grpcStatusFor(o));
+
+/** The process logger from the settings (a test passes its own). */
+export const processLogger = (cfg: Config): Logger => buildLogger({ level: cfg.logLevel, format: cfg.logFormat, isTty: Boolean(process.stdout.isTTY) });
+
 /** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
 const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
+
+/** A job committed by a request of this process: one log line (with the request's req_id), then the local worker is woken. */
+function jobQueued(log: Logger, job: Job | undefined, wake: () => void): void {
+  if (job) {
+    const p = job.payload;
+    log.info({ job: job.id, kind: job.kind, version: p.version_id, model_type: p.model_type_id, req_id: p.req_id }, 'job queued');
+  }
+  wake();
+}
+
+/** Training attempts that ended in this process, for modelkeep_training_duration_seconds. */
+function trainingFinished(metrics: Metrics | undefined): WorkerOptions['onFinished'] {
+  if (!metrics) return undefined;
+  return (job, outcome, seconds) => {
+    if (job.kind === TRAIN_JOB) metrics.trainingFinished(String(job.payload.model_type_id ?? ''), seconds, outcome);
+  };
+}
+
+/** Answer-cache lookups: counted in the metrics, and each one a `trace` line. */
+function cacheLookups(metrics: Metrics | undefined, log: Logger): (hit: boolean, key: string) => void {
+  return (hit, key) => {
+    metrics?.cacheLookup(hit);
+    if (log.isLevelEnabled('trace')) log.trace({ hit, key: key.replaceAll('\u0000', ' ') }, 'answer cache');
+  };
+}
 
 /** Composition root: the only place that builds adapters and wires them together. */
 export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? pino({ level: cfg.logLevel });
+  const log = opts.log ?? processLogger(cfg);
   for (const w of cfg.warnings) log.warn(w);
   routeGrpcLogs(log);
   let ready = false;
@@ -77,22 +129,31 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // Input processing runs where training runs (config.worker); without it, inputs wait in 30001 for a process that has it.
     // One fetcher per process for every URL fetch (input processing and predict): the address policy.
     const fetchAgent = urlFetchAgent(cfg);
-    const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
+    const metrics = cfg.metrics ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+    const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
+    const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
-    await ensureSystemApp(store, builtInEmbedders(), clock.now());
-    const plugins = buildPlugins(store, types, builtInEmbedders());
-    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs);
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: () => jobWorker.notify(), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent) });
+    await ensureSystemApp(store, embedders, clock.now());
+    const plugins = buildPlugins(store, types, embedders);
+    const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs, trainingFinished(metrics));
+    const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
+    // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
+    let hostedBase = cfg.publicUrl?.replace(/\/+$/, '');
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers, hostedBase: () => hostedBase });
     const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
-    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission });
+    const observer = allOf([requestLog(log, transportStatus), metrics]);
+    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission, observer });
+    const scrape = metrics ? () => metrics.scrape() : undefined;
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
     const readiness = new ReadinessProbe(store);
     // PostgreSQL: start hearing other processes' writes now, so the first /readyz need not wait for it.
     store.changes.token();
+    const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
       bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(),
+      metrics: onRestPort, hostedImages: hostedImageReader(store, dispatcher),
       readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: packageVersion() }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
     });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
@@ -108,14 +169,19 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       pressure.stop();
       throw listenError(e, 'gRPC', cfg.host, cfg.grpcPort);
     }
+    let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+    let listening = false;
     try {
       await rest.listen({ host: cfg.host, port: cfg.httpPort });
+      listening = true;
+      hostedBase ??= publicBaseOf(tls ? 'https' : 'http', cfg.host, (rest.server.address() as AddressInfo).port);
+      if (scrape && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, scrape);
     } catch (e) {
       health.stop();
       pressure.stop();
       grpcServer.forceShutdown();
       await rest.close();
-      throw listenError(e, 'REST', cfg.host, cfg.httpPort);
+      throw listening ? e : listenError(e, 'REST', cfg.host, cfg.httpPort);
     }
     if (cfg.worker) inputProcessor.start();
     if (cfg.worker) jobWorker.start();
@@ -127,6 +193,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     return {
       httpPort,
       grpcPort,
+      metricsPort: metricsServer?.port,
+      metrics,
       store,
       bootstrap,
       log,
@@ -144,10 +212,12 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
           rest.server.closeAllConnections();
           await drained.catch(() => undefined);
         }
+        await metricsServer?.close();
         await background;
         await fetchAgent.close();
         pressure.stop();
         await store.close();
+        log.flush();
       })()),
     };
   } catch (e) {
@@ -159,6 +229,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
 export interface RunningWorker {
   /** Ids the job worker and the input processor record as lease owners. */
   workerId: string;
+  /** The port of MODELKEEP_METRICS_PORT's server, when one runs. */
+  metricsPort: number | undefined;
   store: Store;
   log: Logger;
   stop(): Promise<void>;
@@ -170,27 +242,47 @@ export interface RunningWorker {
  */
 export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise<RunningWorker> {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? pino({ level: cfg.logLevel });
+  const log = opts.log ?? processLogger(cfg);
   for (const w of cfg.warnings) log.warn(w);
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
   const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   const types = new ModelTypeRegistry(defaultModelTypes());
   const fetchAgent = urlFetchAgent(cfg);
-  const inputProcessor = new InputProcessor(store, builtInEmbedders(), clock, log, fetchAgent);
-  const jobWorker = buildJobWorker(store, buildPlugins(store, types, builtInEmbedders()), types, cfg, clock, log);
+  const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+  const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
+  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
+  const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders), types, cfg, clock, log, undefined, trainingFinished(metrics));
+  // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  try {
+    if (metrics && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, () => metrics.scrape());
+  } catch (e) {
+    await fetchAgent.close();
+    await store.close();
+    throw e;
+  }
   inputProcessor.start();
   jobWorker.start();
   let stopped = false;
   return {
     workerId: jobWorker.id,
+    metricsPort: metricsServer?.port,
     store,
     log,
     async stop() {
       if (stopped) return;
       stopped = true;
       await Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+      await metricsServer?.close();
       await fetchAgent.close();
       await store.close();
+      log.flush();
     },
   };
+}
+
+/** http(s)://host:port of the REST port; a wildcard listen address is reached as loopback (set MODELKEEP_PUBLIC_URL for others). */
+function publicBaseOf(scheme: 'http' | 'https', host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `${scheme}://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { DuplicateKeyError } from '../domain/errors.js';
 import { Visibility, type Model, type ModelVersion } from '../domain/entities.js';
 import { newId } from '../domain/ids.js';
 import { Code } from '../domain/status-codes.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import type { Repos, Store } from '../ports/store.js';
-import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID, systemModelVersionId } from '../domain/system-app.js';
 
 export { SYSTEM_APP_ID };
 
@@ -14,8 +13,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'general-text-embedding': 'Built-in text embedder: hashed word and character n-grams, 2048-d, L2-normalised, run offline.',
 };
 
-/** Stable across restarts and servers, so clients may pin `version_id`. */
-const versionIdOf = (modelId: string): string => createHash('sha256').update(`${SYSTEM_USER_ID}/${SYSTEM_APP_ID}/${modelId}/1`).digest('hex').slice(0, 32);
+/** Stable across restarts and servers, so clients may pin `version_id` (domain/system-app.ts). */
+const versionIdOf = systemModelVersionId;
 
 async function ensureIn(tx: Repos, embedders: ReadonlyMap<string, Embedder>, now: number): Promise<number> {
   let created = 0;

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { DEFAULT_EVALUATION_TIMEOUT_MS, evaluateModelVersionHandler } from '../jobs/evaluate-model-version.js';
 import { DEFAULT_TRAINING_TIMEOUT_MS, trainModelVersionHandler } from '../jobs/train-model-version.js';
-import { DEFAULT_WORKER_OPTIONS, Worker } from '../jobs/worker.js';
+import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from '../jobs/worker.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import { builtInPlugins } from '../plugins/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -20,11 +20,11 @@ export function buildPlugins(store: Store, types: ModelTypeRegistry, embedders: 
 }
 
 /** `pollMs`: how often the worker looks for jobs other processes queued (its own wake it at once, see notify()). */
-export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger, pollMs = DEFAULT_WORKER_OPTIONS.pollMs): Worker {
+export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger, pollMs = DEFAULT_WORKER_OPTIONS.pollMs, onFinished?: WorkerOptions['onFinished']): Worker {
   const handlers = [
     trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS }),
     evaluateModelVersionHandler({ plugins, types, timeoutMs: DEFAULT_EVALUATION_TIMEOUT_MS }),
   ];
   // The worker's own defaults (worker.ts) under what the configuration sets: one place for each value.
-  return new Worker(store, handlers, clock, log, { ...DEFAULT_WORKER_OPTIONS, leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs });
+  return new Worker(store, handlers, clock, log, { ...DEFAULT_WORKER_OPTIONS, leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs, onFinished });
 }

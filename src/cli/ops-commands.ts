@@ -40,8 +40,8 @@ async function serve(cfg: Config): Promise<void> {
   const { log } = running;
   if (running.bootstrap.generated) {
     const { userId, pat } = running.bootstrap.generated;
-    // Printed once on purpose: only the token's hash is stored.
-    process.stdout.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}",\nor save it for the CLI: modelkeep login --url http://${cfg.host}:${running.httpPort} --pat ${pat}\n\n`);
+    // Printed once on purpose: only the token's hash is stored. On stderr: stdout is the JSON log stream.
+    process.stderr.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}",\nor save it for the CLI: modelkeep login --url http://${cfg.host}:${running.httpPort} --pat ${pat}\n\n`);
   }
   log.info({ rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: redactUrl(cfg.databaseUrl) }, 'modelkeep is ready');
   stopOnSignals(running, 'stopping');

@@ -47,10 +47,18 @@ export interface Config {
   shutdownGraceMs: number;
   /** Said once at start (an unknown MODELKEEP_* variable); not a setting. */
   warnings: readonly string[];
+  /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
+  publicUrl: string | undefined;
   /** Shed new calls (10030) while the event loop's delay over the last half second exceeds this; 0 = off. */
   shedLoopDelayMs: number;
   /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
   shedRssMb: number;
+  /** Log lines as JSON or for humans (pino-pretty); undefined = pretty on a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** Prometheus metrics at GET /metrics (off with --no-metrics). */
+  metrics: boolean;
+  /** Serve /metrics on this port of its own instead of the REST port (undefined = on the REST port). */
+  metricsPort: number | undefined;
 }
 
 interface Setting {
@@ -88,8 +96,12 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
   { key: 'corsOrigins', env: 'MODELKEEP_CORS_ORIGINS', flag: 'cors-origins', kind: 'string', help: 'origins whose browser pages may call REST: comma list (https://app.example.com) or * (default: CORS off)' },
   { key: 'shutdownGraceMs', env: 'MODELKEEP_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms', kind: 'int', min: 0, help: 'ms a stopping server lets requests in flight finish (default 10000)' },
+  { key: 'publicUrl', env: 'MODELKEEP_PUBLIC_URL', flag: 'public-url', kind: 'string', help: "base URL clients reach the REST port at, for uploaded images' image.url (default http(s)://<host>:<http port>)" },
   { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
   { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
+  { key: 'logFormat', env: 'MODELKEEP_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['json', 'pretty'], help: 'json or pretty (default: pretty on a terminal, json otherwise)' },
+  { key: 'metrics', env: 'MODELKEEP_METRICS', flag: 'metrics', kind: 'bool', help: 'Prometheus metrics at GET /metrics (default true; --no-metrics)' },
+  { key: 'metricsPort', env: 'MODELKEEP_METRICS_PORT', flag: 'metrics-port', kind: 'port', help: 'serve /metrics on this port instead of the REST port (same host)' },
   { key: 'strict2023', env: 'MODELKEEP_STRICT_2023', flag: 'strict-2023', kind: 'bool', help: 'refuse pre-2023 request shapes (e.g. predict settings at model.output_info) with 21202 (default false)' },
 ];
 
@@ -125,8 +137,12 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   maxInFlight: 1000,
   corsOrigins: undefined,
   shutdownGraceMs: 10_000,
+  publicUrl: undefined,
   shedLoopDelayMs: 0,
   shedRssMb: 0,
+  logFormat: undefined,
+  metrics: true,
+  metricsPort: undefined,
 };
 
 function parseValue(s: Setting, raw: string, source: string, problems: string[]): unknown {
@@ -191,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
   if (Boolean(cfg.httpTlsCert) !== Boolean(cfg.httpTlsKey)) problems.push('MODELKEEP_HTTP_TLS_CERT and MODELKEEP_HTTP_TLS_KEY must be set together');
   if (Boolean(cfg.grpcTlsCert) !== Boolean(cfg.grpcTlsKey)) problems.push('MODELKEEP_GRPC_TLS_CERT and MODELKEEP_GRPC_TLS_KEY must be set together');
   if (cfg.bootstrapPat && !cfg.bootstrapUser) problems.push('MODELKEEP_BOOTSTRAP_PAT needs MODELKEEP_BOOTSTRAP_USER');
+  if (cfg.publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(cfg.publicUrl)) problems.push(`MODELKEEP_PUBLIC_URL / --public-url: must be an http(s) URL without query, e.g. https://modelkeep.example.org (got ${JSON.stringify(cfg.publicUrl)})`);
   if (cfg.bootstrapPat !== undefined && cfg.bootstrapPat.length < 16) problems.push('MODELKEEP_BOOTSTRAP_PAT: must be at least 16 characters');
   if (cfg.bootstrapUser !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(cfg.bootstrapUser)) problems.push('MODELKEEP_BOOTSTRAP_USER: not a valid user id (letters, digits, _ and -)');
   for (const [env, list] of [['MODELKEEP_FETCH_ALLOW', cfg.fetchAllow], ['MODELKEEP_FETCH_DENY', cfg.fetchDeny]] as const) {

@@ -28,13 +28,16 @@ describe('input rules', () => {
     assert.match(b.id, /^[0-9a-f]{32}$/);
     assert.deepEqual([b.kind, [...(b.imageBytes ?? [])], b.imageUrl], ['image', [1, 2], null]);
     assert.equal(parseNewInput({ data: { image: { url: 'https://example.com/a b.png' } } }, 0, base).imageUrl, 'https://example.com/a%20b.png');
+    const u = parseNewInput({ data: { text: { url: 'https://example.com/a.txt' } } }, 0, base);
+    assert.deepEqual([u.kind, u.text, u.textUrl, u.imageUrl], ['text', null, 'https://example.com/a.txt', null]);
   });
 
   it('parseNewInput refuses: no data, two kinds, unsupported fields, bad urls, bad ids', () => {
     assert.equal(code(() => parseNewInput({ data: {} }, 0, base)), 30104);
     assert.equal(code(() => parseNewInput({ data: { text: { raw: 'a' }, image: { base64: 'AQ==' } } }, 0, base)), 30104);
     assert.equal(code(() => parseNewInput({ data: { video: { url: 'http://a' } } }, 0, base)), 30104);
-    assert.equal(code(() => parseNewInput({ data: { text: { url: 'http://a' } } }, 0, base)), 30104);
+    assert.equal(code(() => parseNewInput({ data: { text: { raw: 'a', url: 'http://a' } } }, 0, base)), 30104);
+    assert.equal(code(() => parseNewInput({ data: { text: { url: 'file:///etc/passwd' } } }, 0, base)), 30106);
     assert.equal(code(() => parseNewInput({ data: { image: { url: 'file:///etc/passwd' } } }, 0, base)), 30106);
     assert.equal(code(() => parseNewInput({ data: { image: { url: 'not a url' } } }, 0, base)), 30106);
     assert.equal(code(() => parseNewInput({ id: 'bad id', data: { text: { raw: 'a' } } }, 0, base)), 30104);

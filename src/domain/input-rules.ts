@@ -18,7 +18,7 @@ const obj = (v: unknown): Raw => (isJsonObject(v) ? (v as Raw) : {});
 /** What PostInputs reads from `data`; the rest of Clarifai's Data (video, regions, …) is refused by name. */
 const DATA_FIELDS = new Set(['image', 'text', 'concepts', 'metadata', 'geo']);
 const IMAGE_FIELDS = new Set(['url', 'base64', 'allow_duplicate_url']);
-const TEXT_FIELDS = new Set(['raw', 'allow_duplicate_url']);
+const TEXT_FIELDS = new Set(['raw', 'url', 'allow_duplicate_url']);
 
 export function checkBatch(count: number, rpc: string, what = 'inputs'): void {
   if (count === 0) throw new ApiError(Code.INPUT_INVALID_REQUEST, `${rpc} needs at least one entry in "${what}".`);
@@ -60,15 +60,16 @@ function parseMetadata(raw: unknown, path: string): JsonObject {
   return raw;
 }
 
-function parseImageUrl(url: string, path: string): string {
+/** An http(s) URL to fetch; `instead` says where the data can travel otherwise (data.image.base64, data.text.raw). */
+function parseDataUrl(url: string, path: string, instead: string): string {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new ApiError(Code.INPUT_INVALID_URL, `${path} '${url.slice(0, 200)}' is not a URL; send an http(s) URL or the bytes in data.image.base64.`);
+    throw new ApiError(Code.INPUT_INVALID_URL, `${path} '${url.slice(0, 200)}' is not a URL; send an http(s) URL or the data itself in ${instead}.`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new ApiError(Code.INPUT_INVALID_URL, `${path} uses ${u.protocol.replace(':', '')}; only http and https URLs are fetched. Send other images in data.image.base64.`);
+    throw new ApiError(Code.INPUT_INVALID_URL, `${path} uses ${u.protocol.replace(':', '')}; only http and https URLs are fetched. Send the data itself in ${instead}.`);
   }
   return u.toString();
 }
@@ -80,13 +81,13 @@ export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId
   const id = raw.id ? String(raw.id) : newId();
   if (!isValidId(id)) throw bad(`${path}.id '${id.slice(0, 140)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`);
   const data = obj(raw.data);
-  rejectUnknown(data, DATA_FIELDS, `${path}.data`, 'inputs carry data.text.raw, data.image.base64 or data.image.url, with data.concepts, data.metadata and data.geo.');
+  rejectUnknown(data, DATA_FIELDS, `${path}.data`, 'inputs carry data.text.raw, data.text.url, data.image.base64 or data.image.url, with data.concepts, data.metadata and data.geo.');
   const image = data.image === undefined || data.image === null ? undefined : obj(data.image);
   const text = data.text === undefined || data.text === null ? undefined : obj(data.text);
   if (image) rejectUnknown(image, IMAGE_FIELDS, `${path}.data.image`, 'send the image as data.image.url or data.image.base64.');
-  if (text) rejectUnknown(text, TEXT_FIELDS, `${path}.data.text`, 'send the text itself in data.text.raw.');
-  const kinds = [image?.url ? 'data.image.url' : '', image?.base64 ? 'data.image.base64' : '', text?.raw ? 'data.text.raw' : ''].filter(Boolean);
-  if (kinds.length === 0) throw bad(`${path} has no data: send one of data.text.raw, data.image.base64 or data.image.url.`);
+  if (text) rejectUnknown(text, TEXT_FIELDS, `${path}.data.text`, 'send the text in data.text.raw or its http(s) address in data.text.url.');
+  const kinds = [image?.url ? 'data.image.url' : '', image?.base64 ? 'data.image.base64' : '', text?.raw ? 'data.text.raw' : '', text?.url ? 'data.text.url' : ''].filter(Boolean);
+  if (kinds.length === 0) throw bad(`${path} has no data: send one of data.text.raw, data.text.url, data.image.base64 or data.image.url.`);
   if (kinds.length > 1) throw bad(`${path} has ${kinds.join(' and ')}; an input carries exactly one of them.`);
   let imageBytes: Uint8Array | null = null;
   if (image?.base64) {
@@ -98,8 +99,9 @@ export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId
   return {
     pk: newId(), userId: base.userId, appId: base.appId, id,
     kind: text ? 'text' : 'image',
-    text: text ? String(text.raw) : null,
-    imageUrl: image?.url ? parseImageUrl(String(image.url), `${path}.data.image.url`) : null,
+    text: text?.raw ? String(text.raw) : null,
+    imageUrl: image?.url ? parseDataUrl(String(image.url), `${path}.data.image.url`, 'data.image.base64') : null,
+    textUrl: text?.url ? parseDataUrl(String(text.url), `${path}.data.text.url`, 'data.text.raw') : null,
     imageBytes,
     metadata: parseMetadata(data.metadata, `${path}.data.metadata`),
     geo: parseGeo(data.geo, `${path}.data.geo`),

@@ -37,6 +37,8 @@ export interface Input {
   text: string | null;
   /** `data.image.url` as sent (fetched by the processor); null for base64 images and text. */
   imageUrl: string | null;
+  /** `data.text.url` as sent (fetched by the processor, then `text` holds what it served); null otherwise. */
+  textUrl: string | null;
   /** Width / height / format, known once processing decoded the image. */
   imageInfo: JsonObject | null;
   metadata: JsonObject;
@@ -61,6 +63,8 @@ export interface NewInput {
   kind: InputKind;
   text: string | null;
   imageUrl: string | null;
+  /** `data.text.url`: the text is fetched by the processor. */
+  textUrl?: string | null;
   /** Decoded `data.image.base64`; stored in the blob table. */
   imageBytes: Uint8Array | null;
   metadata: JsonObject;
@@ -98,9 +102,14 @@ export interface Concept {
   appId: string;
   id: string;
   name: string;
+  /** `language` as Clarifai's concept resources carry it; DEFAULT_CONCEPT_LANGUAGE unless PostConcepts gave one. */
+  language?: string;
   createdAt: Millis;
   modifiedAt: Millis;
 }
+
+/** Clarifai's docs show "en" on concepts created without a language. */
+export const DEFAULT_CONCEPT_LANGUAGE = 'en';
 
 export interface Dataset {
   pk: string;

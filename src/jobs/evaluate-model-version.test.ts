@@ -179,22 +179,44 @@ describe('evaluate-model-version', () => {
     assert.deepEqual((done.metrics!.binary_metrics as JsonObject[]).map((b) => [b.num_pos, b.num_neg]), [[7, 7], [7, 7]]);
   });
 
-  test('21315 for a version with one concept; 21316 when a concept has fewer than 5 labelled inputs', async () => {
+  // python-grpc test_model_train.py evaluates a one-concept model trained on two inputs and waits for 21300.
+  test('one concept, or few inputs: completes with fewer folds down to leave-one-out, and says so', async () => {
     const one = new FakeTrainingData();
     one.examples = await labelledTexts(SENTIMENT, { negative: ['positive'] });
     const a = await trained(one, 'text-classifier', textVersion(['positive']));
     await postMetrics(one, a.modelId, a.v.id);
-    const failedA = await withWorker(one, () => until(a.v.pk, evalDone));
-    assert.equal(evalCode(failedA), Code.MODEL_EVALUATION_NEED_LABELS);
-    assert.match(String((failedA.metrics!.status as JsonObject).details), /only the concept positive.*at least 2.*train a version with at least 2 concepts/);
+    const doneA = await withWorker(one, () => until(a.v.pk, evalDone));
+    assert.equal(evalCode(doneA), Code.MODEL_EVALUATED, JSON.stringify(doneA.metrics?.status));
+    assert.match(String((doneA.metrics!.status as JsonObject).details), /^5-fold cross-validation on 16 labelled inputs/);
+    assert.deepEqual((doneA.metrics!.binary_metrics as JsonObject[]).map((b) => [b.num_pos, b.num_neg]), [[8, 8]]);
 
     const few = new FakeTrainingData();
-    few.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 3), negative: SENTIMENT.negative.slice(0, 4) });
+    few.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 2), negative: SENTIMENT.negative.slice(0, 1) });
     const b = await trained(few, 'text-classifier', textVersion(['positive', 'negative'], { concepts_mutually_exclusive: true }));
     await postMetrics(few, b.modelId, b.v.id);
-    const failedB = await withWorker(few, () => until(b.v.pk, evalDone));
+    const doneB = await withWorker(few, () => until(b.v.pk, evalDone));
+    assert.equal(evalCode(doneB), Code.MODEL_EVALUATED, JSON.stringify(doneB.metrics?.status));
+    assert.match(String((doneB.metrics!.status as JsonObject).details), /^Leave-one-out cross-validation \(3 folds, fewer than the 5 asked: there are only 3 labelled inputs\) on 3 labelled inputs/);
+    assert.equal((doneB.metrics!.test_set as JsonObject[]).length, 3);
+  });
+
+  test('21315 when no input is labelled with the concepts; 21316 with a single labelled input', async () => {
+    const none = new FakeTrainingData();
+    none.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 2) });
+    const a = await trained(none, 'text-classifier', textVersion(['positive']));
+    none.examples = [];
+    await postMetrics(none, a.modelId, a.v.id);
+    const failedA = await withWorker(none, () => until(a.v.pk, evalDone));
+    assert.equal(evalCode(failedA), Code.MODEL_EVALUATION_NEED_LABELS);
+    assert.match(String((failedA.metrics!.status as JsonObject).details), /no input is labelled \(value 1 or 0\) with any of the version's concepts \(positive\).*label inputs/);
+
+    const single = new FakeTrainingData();
+    single.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 1) });
+    const b = await trained(single, 'text-classifier', textVersion(['positive']));
+    await postMetrics(single, b.modelId, b.v.id);
+    const failedB = await withWorker(single, () => until(b.v.pk, evalDone));
     assert.equal(evalCode(failedB), Code.MODEL_EVALUATION_NEED_INPUTS);
-    assert.match(String((failedB.metrics!.status as JsonObject).details), /at least 5 inputs labelled \(value 1\) with each concept; positive has 3, negative has 4; label more inputs/);
+    assert.match(String((failedB.metrics!.status as JsonObject).details), /only 1 input is labelled .*at least 2/);
     assert.equal(failedB.metrics!.summary, undefined);
   });
 

@@ -11,7 +11,7 @@ import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { EvaluationResult } from '../plugins/types.js';
 import type { Repos } from '../ports/store.js';
-import { evaluationToApi } from './evaluation-record.js';
+import { evaluationMethodText, evaluationToApi } from './evaluation-record.js';
 import { percentOf } from './progress.js';
 import type { JobHandler, JobRunContext } from './types.js';
 
@@ -118,7 +118,7 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
   const held = result.heldOut;
   const details = held
     ? `Held-out evaluation on ${metrics.labelledRows} labelled inputs of dataset '${held.datasetId}'${held.datasetVersionId ? ` version '${held.datasetVersionId}'` : ''}, scored by the trained version, in ${seconds} s.`
-    : `${result.numFolds}-fold cross-validation on ${metrics.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.`;
+    : evaluationMethodText(result, metrics, seconds);
   await ctx.commit('succeeded', '', async (tx) => {
     await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(EVALUATION_EVENTS.succeeded, details), ...evaluationToApi(result, metrics, version) } });
   });

@@ -61,3 +61,19 @@ export function evaluationToApi(result: EvaluationResult, m: ClassificationMetri
     test_set: testSet,
   };
 }
+
+/**
+ * How the numbers were computed, for the evaluation's status.details (the summary itself has no
+ * text field): the folds actually used and why fewer than asked, the inputs, the seed, and the
+ * concepts left out of the ROC AUC average because they lack positives or negatives.
+ */
+export function evaluationMethodText(result: EvaluationResult, m: ClassificationMetrics, seconds: string): string {
+  const how = result.leaveOneOut
+    ? `Leave-one-out cross-validation (${result.numFolds} folds${result.numFolds < result.requestedFolds ? `, fewer than the ${result.requestedFolds} asked: there are only ${result.numFolds} labelled inputs` : ''})`
+    : `${result.numFolds}-fold cross-validation`;
+  const noAuc = m.perConcept.map((p, c) => (p.rocAuc === undefined ? result.conceptIds[c]! : '')).filter(Boolean);
+  const left = noAuc.length > 0
+    ? ` ROC AUC is left out for ${noAuc.join(', ')}: ${noAuc.length > 1 ? 'they have' : 'it has'} no positive or no negative inputs.`
+    : '';
+  return `${how} on ${m.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.${left}`;
+}

@@ -137,12 +137,48 @@ describe('train-model-version: success', () => {
   });
 });
 
+describe('train-model-version: trains on whatever Clarifai trains on, and says what the data lacks', () => {
+  // python-grpc tests/client/test_model_train.py: one concept, positive inputs only, waits for MODEL_TRAINED.
+  test('one concept with positives only: 21100, status.details and log name it', async () => {
+    const data = new FakeTrainingData();
+    data.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 2) });
+    const v = await queued('text-classifier', textVersion({}, {}, ['positive']));
+    const done = await withWorker(data, () => until(v.pk, terminal));
+    assert.equal(done.status.code, Code.MODEL_TRAINED, done.status.details);
+    assert.match(done.status.details, /No negative examples for positive: it scores high on every input/);
+    assert.match(done.trainLog, /warning: No negative examples for positive/);
+    assert.equal(done.totalInputCount, 2);
+  });
+
+  test('a concept without positives trains to answer low; details and log name it', async () => {
+    const data = new FakeTrainingData();
+    data.examples = await labelledTexts(SENTIMENT);
+    const v = await queued('text-classifier', textVersion({}, {}, ['positive', 'negative', 'neutral']));
+    const done = await withWorker(data, () => until(v.pk, terminal));
+    assert.equal(done.status.code, Code.MODEL_TRAINED, done.status.details);
+    assert.match(done.status.details, /^No positive examples for neutral: it scores low on every input/);
+    assert.match(done.trainLog, /warning: No positive examples for neutral/);
+    const { plugins } = testPlugins(store, data);
+    const out = await plugins.get('text-classifier')!.predict({ model: {} as never, version: done, params: {}, inputs: [{ text: 'great quality, love it', data: {} }] });
+    const neutral = out[0]!.ok ? out[0]!.data.concepts!.find((c) => c.id === 'neutral')!.value : 1;
+    assert.ok(neutral < 0.5, `neutral scores low: ${neutral}`);
+  });
+
+  test('one labelled input is enough', async () => {
+    const data = new FakeTrainingData();
+    data.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 1) }, { positive: ['negative'] });
+    const v = await queued('text-classifier', textVersion());
+    const done = await withWorker(data, () => until(v.pk, terminal));
+    assert.equal(done.status.code, Code.MODEL_TRAINED, done.status.details);
+    assert.equal(done.totalInputCount, 1);
+  });
+});
+
 describe('train-model-version: failures end in a specific code with actionable details', () => {
   const cases: { name: string; type?: string; version: Record<string, unknown>; data?: (d: FakeTrainingData) => Promise<void>; code: number; re: RegExp }[] = [
     { name: '21110 no data', version: textVersion(), code: Code.MODEL_TRAINING_NO_DATA, re: /PostInputs/ },
     { name: '21111 concept without positives (fail_on_missing_positive_examples)', version: textVersion({}, { fail_on_missing_positive_examples: true }, ['positive', 'negative', 'neutral']), data: async (d) => void (d.examples = await labelledTexts(SENTIMENT)), code: Code.MODEL_TRAINING_NO_POSITIVES, re: /neutral/ },
     { name: '21112 mutually exclusive with one concept', version: textVersion({}, { concepts_mutually_exclusive: true }, ['positive']), code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, re: /at least two concepts/ },
-    { name: '21117 insufficient data (positives only)', version: textVersion({}, {}, ['positive']), data: async (d) => void (d.examples = await labelledTexts({ positive: SENTIMENT.positive })), code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, re: /no negative examples/ },
     { name: '21118 invalid params (unknown base model)', type: 'embedding-classifier', version: { output_info: { data: { concepts: [{ id: 'positive' }] } }, input_info: { base_embed_model: { id: 'no-such-embedder' } } }, code: Code.MODEL_TRAINING_INVALID_PARAMS, re: /no-such-embedder.*general-text-embedding/ },
     { name: '21118 invalid params (unknown dataset)', version: textVersion({ dataset_id: 'nope' }), data: async (d) => void (d.fail = new (await import('../domain/errors.js')).ApiError(Code.MODEL_INVALID_ARGUMENT, "Dataset 'nope' does not exist")), code: Code.MODEL_TRAINING_INVALID_PARAMS, re: /Dataset 'nope'/ },
     // 320 examples × 1,000 epochs at batch 1: ~20 s of training even on a fast idle machine, against a 1 s limit.

@@ -8,8 +8,8 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import type { TrainResult } from '../plugins/types.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { TrainLog } from './train-log.js';
-import { percentOf } from './progress.js';
-import type { JobHandler, JobRunContext } from './types.js';
+import { percentOf, progressStep } from './progress.js';
+import type { JobHandler, JobRunContext, JobSummary } from './types.js';
 
 export interface TrainHandlerOptions {
   plugins: PluginRegistry;
@@ -58,7 +58,7 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
   };
 }
 
-async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<void> {
+async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promise<JobSummary> {
   const { job } = ctx;
   const version = await ctx.store.versions.getByPk(job.versionPk);
   if (!version) throw new Stopped('the version was deleted');
@@ -82,7 +82,14 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   let stopped = false;
   let inFlight: Promise<void> | undefined;
   let lastWrite = started;
+  // A log line every 10% (not throttled by time like the writes: a fast training still shows its steps).
+  let loggedTenth = 0;
   const progress = (fraction: number, loss?: number): void => {
+    const tenth = progressStep(loggedTenth, fraction);
+    if (tenth !== undefined) {
+      loggedTenth = tenth;
+      ctx.log?.info({ percent: tenth * 10, ...(loss !== undefined ? { loss: Number(loss.toFixed(4)) } : {}) }, 'job progress');
+    }
     const now = ctx.now();
     if (inFlight || now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
     lastWrite = now;
@@ -121,8 +128,10 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     await tx.artifacts.put(pk, result.artifact);
     if (result.inputIds) await tx.inputs.recordTrainedOn(pk, version.userId, version.appId, result.inputIds);
     await tx.versions.updateTraining(pk, {
-      status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 },
+      status: { code: TRAINING_EVENTS.succeeded, details: result.details ?? '', percentCompleted: 0 },
       totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
+      ...(result.inputInfo ? { inputInfo: result.inputInfo } : {}),
     });
   });
+  return { inputs: result.totalInputCount, concepts: version.concepts.length };
 }

@@ -9,8 +9,19 @@ export const JobFailure = Outcome;
 
 
 
+/** Log lines of one job: each carries the job id, kind, version and the req_id of the request that queued it. */
+export interface JobLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** What a handler reports about a job that succeeded: added to the worker's "job succeeded" line (e.g. inputs, concepts). */
+export type JobSummary = Record<string, string | number | boolean>;
+
 export interface JobRunContext {
   job: Job;
+  /** This job's log (default: none, e.g. in a handler's unit test). */
+  log?: JobLog;
   store: Store;
   workerId: string;
   now(): number;
@@ -31,7 +42,7 @@ export interface JobRunContext {
 export interface JobHandler {
   readonly kind: string;
   /** Does the work and ends with ctx.commit. Throw an Outcome for user-facing failures; other errors (and retryable Outcomes) are retried. */
-  run(ctx: JobRunContext): Promise<void>;
+  run(ctx: JobRunContext): Promise<void | JobSummary>;
   /** Records a terminal failure (retries exhausted, or an Outcome) on the job's subject, inside `tx`. */
   recordFailure(tx: Repos, job: Job, code: number, details: string, now: number): Promise<void>;
   /**

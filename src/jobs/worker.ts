@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Outcome, Stopped } from '../domain/outcome.js';
 import type { Job } from '../domain/entities.js';
 import { newId } from '../domain/ids.js';
+import { LEASE_EXPIRED } from '../domain/job-kinds.js';
 import { Code } from '../domain/status-codes.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repos, Store } from '../ports/store.js';
@@ -18,6 +19,18 @@ export interface WorkerOptions {
   /** Attempts (including ones whose worker died) before the job fails for good. */
   maxAttempts: number;
   workerId?: string;
+  /** Told when a job of this worker ends (metrics: training duration by model type). Must not throw. */
+  onFinished?: (job: Job, outcome: 'succeeded' | 'failed', seconds: number) => void;
+}
+
+/** The fields every log line of a job carries. */
+function jobFields(job: Job): Record<string, unknown> {
+  const f: Record<string, unknown> = { job: job.id, kind: job.kind };
+  const p = job.payload;
+  if (typeof p.version_id === 'string') f.version = p.version_id;
+  if (typeof p.model_type_id === 'string') f.model_type = p.model_type_id;
+  if (typeof p.req_id === 'string') f.req_id = p.req_id;
+  return f;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { leaseMs: 30_000, pollMs: 500, concurrency: 1, maxAttempts: 3 };
@@ -91,9 +104,13 @@ export class Worker {
 
   private async execute(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind)!;
+    const log = this.log.child(jobFields(job));
+    const started = this.clock.now();
+    if (job.lastError.startsWith(LEASE_EXPIRED)) log.warn({ worker: this.id, attempt: job.attempts, previous_worker: job.lastError.slice(LEASE_EXPIRED.length) }, 'job retaken after a lost lease');
+    else log.info({ worker: this.id, attempt: job.attempts }, 'job claimed');
     if (job.attempts > this.opts.maxAttempts) {
       const g = handler.genericFailure ?? TRAINING_FAILURE;
-      await this.fail(handler, job, g.code, `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. ${g.retry}`);
+      await this.fail(handler, job, g.code, `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. ${g.retry}`, log, started);
       return;
     }
     const abort = new AbortController();
@@ -118,6 +135,7 @@ export class Worker {
     };
     const ctx: JobRunContext = {
       job,
+      log,
       store: this.store,
       workerId: this.id,
       now: () => this.clock.now(),
@@ -130,14 +148,17 @@ export class Worker {
       update: (write) => guarded(undefined, '', write),
     };
     try {
-      await handler.run(ctx);
+      const summary = await handler.run(ctx);
+      const seconds = (this.clock.now() - started) / 1000;
+      log.info({ ...summary, attempt: job.attempts, duration_ms: Math.round(seconds * 1000) }, 'job succeeded');
+      this.opts.onFinished?.(job, 'succeeded', seconds);
     } catch (err) {
       if (err instanceof Stopped) {
-        this.log.info({ job: job.id, reason: err.message }, 'job stopped');
-        if (this.stopping) await this.release(handler, job);
+        log.info({ reason: err.message }, 'job stopped');
+        if (this.stopping) await this.release(handler, job, log);
       }
-      else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details);
-      else await this.retryOrFail(handler, job, err);
+      else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details, log, started);
+      else await this.retryOrFail(handler, job, err, log, started);
     } finally {
       clearInterval(timer);
       this.aborts.delete(abort);
@@ -145,41 +166,48 @@ export class Worker {
   }
 
   /** Re-queues a job this worker still holds (a no-op for one that was cancelled meanwhile). */
-  private async release(handler: JobHandler, job: Job): Promise<void> {
+  private async release(handler: JobHandler, job: Job, log: Logger): Promise<void> {
     try {
+      let handedBack = false;
       await this.store.transaction(async (tx) => {
         if (!(await tx.jobs.lockRunning(job.id, this.id))) return;
         await handler.recordHandBack?.(tx, job, this.clock.now());
-        await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
+        handedBack = await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
       });
-      this.log.info({ job: job.id, kind: job.kind }, 'job handed back to the queue');
+      if (handedBack) log.info({ worker: this.id, attempt: job.attempts }, 'job handed back to the queue');
     } catch (err) {
-      this.log.warn({ err, job: job.id }, 'could not hand a job back; it is retaken when its lease expires');
+      log.warn({ err }, 'could not hand a job back; it is retaken when its lease expires');
     }
   }
 
-  private async retryOrFail(handler: JobHandler, job: Job, err: unknown): Promise<void> {
+  private async retryOrFail(handler: JobHandler, job: Job, err: unknown, log: Logger, started: number): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
-    this.log.error({ err, job: job.id, attempt: job.attempts }, 'job failed unexpectedly');
+    log.error({ err, attempt: job.attempts }, 'job failed unexpectedly');
     if (job.attempts < this.opts.maxAttempts) {
       await this.store.transaction(async (tx) => {
         if (await tx.jobs.lockRunning(job.id, this.id)) await tx.jobs.finish(job.id, this.id, 'queued', message, this.clock.now());
       });
+      log.info({ attempt: job.attempts, max_attempts: this.opts.maxAttempts }, 'job queued again for another attempt');
       return;
     }
     const g = handler.genericFailure ?? TRAINING_FAILURE;
-    await this.fail(handler, job, g.code, `${g.what} failed after ${job.attempts} attempts: ${message}`);
+    await this.fail(handler, job, g.code, `${g.what} failed after ${job.attempts} attempts: ${message}`, log, started);
   }
 
-  private async fail(handler: JobHandler, job: Job, code: number, details: string): Promise<void> {
+  private async fail(handler: JobHandler, job: Job, code: number, details: string, log: Logger, started: number): Promise<void> {
     try {
+      let recorded = false;
       await this.store.transaction(async (tx) => {
         if (!(await tx.jobs.lockRunning(job.id, this.id))) return;
         await handler.recordFailure(tx, job, code, details, this.clock.now());
-        await tx.jobs.finish(job.id, this.id, 'failed', details, this.clock.now());
+        recorded = await tx.jobs.finish(job.id, this.id, 'failed', details, this.clock.now());
       });
+      if (!recorded) return;
+      const seconds = (this.clock.now() - started) / 1000;
+      log.warn({ code, details, attempt: job.attempts, duration_ms: Math.round(seconds * 1000) }, 'job failed');
+      this.opts.onFinished?.(job, 'failed', seconds);
     } catch (err) {
-      this.log.error({ err, job: job.id }, 'could not record a job failure; its lease will expire and it will be retaken');
+      log.error({ err }, 'could not record a job failure; its lease will expire and it will be retaken');
     }
   }
 }

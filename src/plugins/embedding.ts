@@ -5,6 +5,8 @@ import { DEFAULT_BASE_EMBED_MODEL } from '../domain/model-types/catalog.js';
 import { isJsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
 import { embedSettled, type Embedder } from '../ml/embedders/embedder.js';
+import type { TrainingSelection } from '../ports/training-data.js';
+import { Outcome } from '../domain/outcome.js';
 import type { InputKind, PredictInput, PredictOutcome } from './types.js';
 
 /** Owner of the built-in embedders (the read-only `clarifai/main` app). */
@@ -42,4 +44,46 @@ export const kindOf = (e: Embedder): InputKind => e.kind;
 export async function embedEach(embedder: Embedder, inputs: readonly PredictInput[]): Promise<(Float32Array | PredictOutcome & { ok: false })[]> {
   const outcomes = await embedSettled(embedder, inputs.map((i) => ({ ...(i.text !== undefined ? { text: i.text } : {}), ...(i.imageBytes ? { imageBytes: i.imageBytes } : {}) })));
   return outcomes.map((o) => (o.ok ? o.vector : { ok: false as const, code: Code.INPUT_FAILED, details: o.error.message.replace(/^input \d+: /, '') }));
+}
+
+/** The built-in embedder of each input kind, for a base model the data decides. */
+export function embedderIdsByKind(embedders: ReadonlyMap<string, Embedder>): { text: string; image: string } {
+  const of = (kind: 'text' | 'image'): string => [...embedders.values()].find((e) => e.kind === kind)?.id ?? '';
+  return { text: of('text'), image: of('image') };
+}
+
+const kindWord = (kind: 'text' | 'image', n: number): string => (kind === 'image' ? (n === 1 ? 'an image' : 'images') : 'text');
+
+/**
+ * The embedder the data source picked for a version without a base model. Text and images mixed is
+ * the user's choice to make (21202 naming the field); no data at all falls back to the text one,
+ * and training then reports that there is no data.
+ */
+export function chosenByData(sel: TrainingSelection, conceptIds: readonly string[], embedders: ReadonlyMap<string, Embedder>): Embedder {
+  const kinds = sel.kinds ?? { text: 0, image: 0 };
+  const ids = embedderIdsByKind(embedders);
+  if (kinds.text > 0 && kinds.image > 0) {
+    throw new Outcome(Code.MODEL_INVALID_ARGUMENT,
+      `input_info.base_embed_model is not set and the inputs labelled with ${conceptIds.join(', ')} are both text (${kinds.text}) and images (${kinds.image}); create a new version naming the base model, e.g. "input_info": {"base_embed_model": {"id": "${ids.text}", "app_id": "${SYSTEM_EMBEDDER_OWNER.app_id}", "user_id": "${SYSTEM_EMBEDDER_OWNER.user_id}"}} (or ${ids.image}), or train from a dataset holding one kind (train_info.params.dataset_id).`);
+  }
+  const e = embedders.get(sel.embedderId || ids.text);
+  if (!e) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, 'no built-in embedder is available for the training inputs');
+  return e;
+}
+
+/**
+ * Why a selection with processed inputs has no usable example: they are of the kind the embedder
+ * does not read (e.g. "the 20 labelled inputs are text; this version's base model is
+ * general-image-embedding"). Undefined when there simply are no processed inputs.
+ */
+export function kindMismatch(sel: TrainingSelection, embedder: Embedder, fixedType?: string): string | undefined {
+  const kinds = sel.kinds ?? { text: 0, image: 0 };
+  const other = embedder.kind === 'image' ? 'text' : 'image';
+  const n = kinds[other];
+  if (n === 0) return undefined;
+  const what = fixedType ? `model type ${fixedType} works on ${kindWord(embedder.kind, 2)} (${embedder.id})` : `this version's base model is ${embedder.id}, which embeds ${kindWord(embedder.kind, 2)}`;
+  const fix = fixedType
+    ? `use a ${embedder.kind === 'image' ? 'text-classifier' : 'visual-classifier'} for them, or label ${kindWord(embedder.kind, 2)} inputs`
+    : `create a new version with input_info.base_embed_model {"id": "${embedder.kind === 'image' ? 'general-text-embedding' : 'general-image-embedding'}"}, or leave it out and the inputs' kind decides`;
+  return `the ${n} labelled input${n === 1 ? ' is' : 's are'} ${kindWord(other, n)}; ${what}. ${fix[0]!.toUpperCase()}${fix.slice(1)}, then create a new version.`;
 }

@@ -59,6 +59,10 @@ export interface TrainResult {
   artifact: Uint8Array;
   /** Inputs that trained the version (`total_input_count`). */
   totalInputCount: number;
+  /** What the TRAINED version's status.details says, e.g. the concepts it had no positive examples for. */
+  details?: string;
+  /** The version's input_info once training chose its base model (embedding-classifier without one). */
+  inputInfo?: JsonObject;
   /** Ids of those inputs, recorded with the TRAINED status (ListModelInputs); absent for types that learn from no inputs. */
   inputIds?: string[];
 }
@@ -98,8 +102,12 @@ export interface EvaluationResult {
   /** n × k scores, each row from the model that did not train on it. */
   scores: Float32Array;
   mutuallyExclusive: boolean;
-  /** Folds actually used (at most the number of inputs); 0 for a held-out evaluation. */
+  /** Folds actually used (at most the number of labelled inputs); 0 for a held-out evaluation. */
   numFolds: number;
+  /** Folds asked for (eval_info.params.num_folds or the default). */
+  requestedFolds: number;
+  /** Every fold held out one input. */
+  leaveOneOut: boolean;
   seed: number;
   /** Set when the scores come from the trained version on this dataset, not from folds. */
   heldOut?: HeldOutDataset;

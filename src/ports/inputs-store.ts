@@ -31,19 +31,21 @@ export interface ClaimedInput {
   kind: InputKind;
   text: string | null;
   imageUrl: string | null;
+  textUrl: string | null;
   /** How many times it has been claimed, this claim included (crashed processors count). */
   attempts: number;
 }
 
 /** The outcome the processor writes for a claimed input. */
 export type ProcessingResult =
-  | { ok: true; embeddings: { embedderId: string; vector: Float32Array }[]; imageInfo: JsonObject | null; fetchedBytes: Uint8Array | null }
+  | { ok: true; embeddings: { embedderId: string; vector: Float32Array }[]; imageInfo: JsonObject | null; fetchedBytes: Uint8Array | null; fetchedText?: string }
   | { ok: false; details: string };
 
 /** What training needs to know about an input, without its data. */
 export interface TrainingRow {
   pk: string;
   id: string;
+  kind: InputKind;
   statusCode: number;
   labels: InputLabel[];
 }

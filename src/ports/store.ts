@@ -93,6 +93,8 @@ export interface TrainingFields {
   modifiedAt?: number;
   /** The version's evaluation (API `EvalMetrics` JSON), written by PostModelVersionMetrics and the evaluation job. */
   metrics?: JsonObject | null;
+  /** input_info with the base model training chose (embedding-classifier created without one). */
+  inputInfo?: JsonObject;
 }
 
 export interface VersionRepo {
@@ -127,6 +129,7 @@ export interface JobRepo {
    * Atomically takes the oldest job of `kinds` that is queued, or running with an expired lease
    * (its worker died), sets it running under `workerId` until `leaseUntil` and bumps `attempts`.
    * Two workers never get the same job (SQLite: one writer; PostgreSQL: FOR UPDATE SKIP LOCKED).
+   * A job taken over from an expired lease comes back with lastError `LEASE_EXPIRED + <old worker id>`.
    */
   claim(workerId: string, kinds: string[], leaseUntil: number, now: number): Promise<Job | undefined>;
   /** Extends the lease while the job runs. 'cancelled' / 'lost' tell the worker to stop at once. */
@@ -157,6 +160,14 @@ export interface Repos {
   artifacts: ArtifactStore;
 }
 
+/** Counts across the whole database and this process's connection pool, for metrics. */
+export interface StoreStats {
+  jobs: { kind: string; state: string; count: number }[];
+  inputs: { statusCode: number; count: number }[];
+  /** PostgreSQL only: connections of this process's pool. */
+  pool?: { total: number; idle: number; waiting: number };
+}
+
 /**
  * Storage port. Repos used directly auto-commit each call; `transaction` gives repos bound to one
  * transaction — if `fn` throws, nothing it wrote is kept.
@@ -171,5 +182,7 @@ export interface Store extends Repos {
    * migration; rejects with an Error whose message says which of the two is wrong.
    */
   probe(): Promise<void>;
+  /** Job and input counts (and pool use) for /metrics; optional so that test doubles need not have it. */
+  stats?(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -7,15 +7,26 @@ export interface LabelledExample {
   positives: string[];
   /** … and with value 0 (explicit negatives). */
   negatives: string[];
+  /** Not labelled with any of the concepts: a negative of each only by enrichment (`enrich`). */
+  enriched?: boolean;
 }
 
 export interface TrainingDataQuery {
   userId: string;
   appId: string;
-  /** Embedder model id whose vectors to return (e.g. general-text-embedding). */
-  embedderId: string;
+  /**
+   * Embedder model id whose vectors to return (e.g. general-text-embedding), or one per input kind:
+   * then the inputs' kind decides (all text → `text`, all images → `image`); a selection holding
+   * both kinds returns no examples (`embedderId` '' and `kinds` says how many of each).
+   */
+  embedderId: string | { text: string; image: string };
   /** Only inputs labelled (positively or negatively) with at least one of these concepts. */
   conceptIds: string[];
+  /**
+   * embedding-classifier's `enrich_dataset: Automatic`: the other processed inputs of the same scope
+   * (labelled with none of `conceptIds`) come too, as negatives of every concept.
+   */
+  enrich?: boolean;
   /** Restrict to a dataset's current inputs, or to a frozen dataset version. */
   datasetId?: string;
   datasetVersionId?: string;
@@ -27,6 +38,10 @@ export interface TrainingSelection {
   pending: number;
   /** Inputs of the selection that failed processing (skipped). */
   failed: number;
+  /** Processed inputs of the selection by kind, whether or not they have a vector of the embedder. */
+  kinds?: { text: number; image: number };
+  /** The embedder whose vectors `examples` carry ('' when the kinds were mixed). */
+  embedderId?: string;
 }
 
 /** Where training (and knn-concept) get their data: the app's labelled, processed inputs. */

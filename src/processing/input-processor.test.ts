@@ -28,7 +28,7 @@ describe('InputProcessor', () => {
   let store: KyselyStore;
   let now = 1_000;
   const clock = { now: () => now };
-  const log = { warn: () => undefined };
+  const log = { warn: () => undefined, info: () => undefined };
   const processor = (opts = {}) => new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, new GuardedFetch(fetchPolicy()), { leaseMs: 100, maxAttempts: 3, pollMs: 60_000, ...opts });
   let seq = 0;
   const add = async (text: string): Promise<NewInput> => {

@@ -29,11 +29,15 @@ export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
 
 export interface ProcessorLog {
   warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
 }
+
+/** How one claimed input ended in a round: processed (30000), failed (30002), or left for a retry. */
+type Finish = 'processed' | 'failed' | 'retry';
 
 /**
  * Turns pending inputs (30001) into processed ones: claims a batch (30003, leased), fetches URL
- * images, computes each input's embeddings with every embedder of its kind (text or image), and
+ * images and texts (data.text.url, stored as the input's text once fetched), computes each input's embeddings with every embedder of its kind (text or image), and
  * finishes each input with 30000 + vectors or 30002 + details. Durable without a queue: the claim
  * is on the input row, so inputs of a crashed process are retaken when their lease expires, and a
  * result only lands while this processor still holds the input.
@@ -92,15 +96,23 @@ export class InputProcessor {
     const now = this.clock.now();
     const limit = lane === 'local' ? this.opts.batchSize : this.opts.fetchConcurrency;
     const batch = await this.store.inputs.claim(this.id, limit, now + this.opts.leaseMs, now, lane);
-    if (lane === 'local') for (const input of batch) await this.processAndFinish(input);
-    else await Promise.all(batch.map((input) => this.processAndFinish(input)));
+    if (batch.length === 0) return 0;
+    const ends: Finish[] = [];
+    if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input));
+    else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input)))));
+    const count = (f: Finish): number => ends.filter((e) => e === f).length;
+    this.log.info({ lane, worker: this.id, claimed: batch.length, processed: count('processed'), failed: count('failed'), retry: count('retry'), ms: this.clock.now() - now }, 'input batch processed');
     return batch.length;
   }
 
-  private async processAndFinish(input: ClaimedInput): Promise<void> {
+  private async processAndFinish(input: ClaimedInput): Promise<Finish> {
     const result = await this.process(input);
     // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
-    if (result) await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
+    if (!result) return 'retry';
+    const landed = await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
+    if (result.ok) return 'processed';
+    if (landed) this.log.warn({ input: input.id, attempt: input.attempts, code: 30002, details: result.details }, 'input failed');
+    return 'failed';
   }
 
   private async run(lane: 'local' | 'fetch'): Promise<void> {
@@ -141,6 +153,14 @@ export class InputProcessor {
   private async compute(c: ClaimedInput): Promise<ProcessingResult> {
     let bytes: Uint8Array | null = null;
     let fetched: Uint8Array | null = null;
+    let fetchedText: string | undefined;
+    let text = c.text;
+    if (c.kind === 'text' && text === null && c.textUrl) {
+      const served = await fetchBytes(c.textUrl, 'data.text.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher });
+      const decoded = utf8(served);
+      if (decoded === undefined) return { ok: false, details: `data.text.url ${c.textUrl} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` };
+      text = fetchedText = decoded;
+    }
     if (c.kind === 'image') {
       bytes = (await this.store.inputs.imageBytes(c.pk)) ?? null;
       if (!bytes && c.imageUrl) {
@@ -149,8 +169,8 @@ export class InputProcessor {
       }
       if (!bytes) return { ok: false, details: 'The input has no image bytes (neither data.image.base64 nor a fetchable data.image.url); add it again.' };
     }
-    const field = c.kind === 'text' ? 'data.text.raw' : c.imageUrl ? 'data.image.url' : 'data.image.base64';
-    const payload: EmbedInput = c.kind === 'text' ? { text: c.text ?? '' } : { imageBytes: bytes! };
+    const field = c.kind === 'text' ? (c.textUrl ? 'data.text.url' : 'data.text.raw') : c.imageUrl ? 'data.image.url' : 'data.image.base64';
+    const payload: EmbedInput = c.kind === 'text' ? { text: text ?? '' } : { imageBytes: bytes! };
     const embeddings: { embedderId: string; vector: Float32Array }[] = [];
     for (const e of this.embedders.values()) {
       if (e.kind !== c.kind) continue;
@@ -164,6 +184,15 @@ export class InputProcessor {
       imageInfo = await imageInfoOf(bytes);
       if (!imageInfo) return { ok: false, details: `${field} is not an image modelkeep can decode; send a JPEG, PNG, WebP, GIF, TIFF or AVIF file.` };
     }
-    return { ok: true, embeddings, imageInfo, fetchedBytes: fetched };
+    return { ok: true, embeddings, imageInfo, fetchedBytes: fetched, ...(fetchedText !== undefined ? { fetchedText } : {}) };
+  }
+}
+
+/** The bytes as UTF-8 text (a leading byte-order mark dropped), or undefined when they are not UTF-8. */
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
   }
 }

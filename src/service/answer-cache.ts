@@ -5,6 +5,9 @@ import { seal } from './sealed.js';
 
 export type AnswerCacheOptions = ReadMemoOptions;
 
+/** Told of every lookup (metrics, trace logs): whether it was a hit, and the key. Must not throw. */
+export type CacheLookups = (hit: boolean, key: string) => void;
+
 /**
  * Answers of read RPCs (GetModel …), reused until the data may have changed (a ReadMemo: each entry
  * carries the ChangeClock token sampled before its reads and is served only while the clock still
@@ -15,12 +18,18 @@ export type AnswerCacheOptions = ReadMemoOptions;
 export class AnswerCache {
   readonly #memo: ReadMemo<ApiObject>;
 
-  constructor(changes: ChangeClock, opts: AnswerCacheOptions = { maxEntries: 10_000, maxAgeMs: 60_000 }) {
+  readonly #lookups: CacheLookups | undefined;
+
+  constructor(changes: ChangeClock, opts: AnswerCacheOptions = { maxEntries: 10_000, maxAgeMs: 60_000 }, lookups?: CacheLookups) {
     this.#memo = new ReadMemo(changes, opts);
+    this.#lookups = lookups;
   }
 
   /** The cached answer (synchronously, on a hit) or `load()`'s, which is then kept. */
   get(key: string, now: number, load: () => Promise<ApiObject>): MaybePromise<ApiObject> {
-    return this.#memo.get(key, now, () => load().then(seal));
+    const r = this.#memo.get(key, now, () => load().then(seal));
+    // A hit is the only synchronous answer: a miss (or a clock that cannot cache) loads, a promise.
+    this.#lookups?.(!(r instanceof Promise), key);
+    return r;
   }
 }

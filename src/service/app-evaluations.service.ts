@@ -1,5 +1,5 @@
 import { invalidArgument, invalidRequest, resourceNotFound } from '../domain/errors.js';
-import type { ModelVersion } from '../domain/entities.js';
+import type { Job, ModelVersion } from '../domain/entities.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { checkCount } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
@@ -55,7 +55,7 @@ function toApi(e: Evaluated, fields: ReadonlySet<string> = new Set()): ApiObject
  * version they evaluate. Usually held out on a dataset (ground_truth_dataset or
  * eval_info.params.dataset_id, decision 0020), which is how versions are compared.
  */
-export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}): Record<string, RpcImpl> {
+export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: (job?: Job) => void = () => {}): Record<string, RpcImpl> {
   const { start, versionOf } = evaluationStarter(store, plugins, onJobQueued);
   const all = (ctx: CallContext): Promise<Evaluated[]> => store.versions.listEvaluated(ctx.app!.userId, ctx.app!.id);
 

@@ -2,7 +2,7 @@ import { checkCount, checkLength, MAX_NAME_CHARS, MAX_SEARCH_TEXT_CHARS } from '
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
-import type { Concept } from '../domain/inputs.js';
+import { DEFAULT_CONCEPT_LANGUAGE, type Concept } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
 import type * as api from '../gen/api.js';
@@ -14,6 +14,9 @@ import { isJsonObject, type JsonObject } from '../domain/json.js';
 
 const bad = (details: string): ApiError => new ApiError(Code.CONCEPTS_INVALID_REQUEST, details);
 
+/** A BCP 47-shaped tag (language, then optional subtags), as Clarifai's concept languages are ("en", "zh-Hans"). */
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
+
 /** Concept fields modelkeep does not keep: refused when set rather than silently dropped. */
 const UNSUPPORTED = ['definition', 'vocab_id', 'metadata', 'keypoint_info', 'extra_info', 'image'] as const satisfies ReadonlyArray<keyof api.Concept>;
 
@@ -24,7 +27,9 @@ function newConcept(raw: api.Concept, i: number, base: { userId: string; appId: 
   for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
   const name = raw.name || id;
   checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);
-  return { userId: base.userId, appId: base.appId, id, name, createdAt: base.now, modifiedAt: base.now };
+  const language = String(raw.language ?? '') || DEFAULT_CONCEPT_LANGUAGE;
+  if (!LANGUAGE_TAG.test(language)) throw bad(`concepts[${i}].language '${language.slice(0, 140)}' is not a language code; send a code such as "en", "fr" or "zh-Hans", or leave it out for "${DEFAULT_CONCEPT_LANGUAGE}".`);
+  return { userId: base.userId, appId: base.appId, id, name, language, createdAt: base.now, modifiedAt: base.now };
 }
 
 /** App concepts. Inputs and model versions that name an unknown concept create it with name = id. */

@@ -68,7 +68,7 @@ async function findVersions(repos: Repos, ctx: CallContext, datasetPk: string, d
  * description, notes and metadata; a version's description and metadata (its frozen inputs and
  * labels never change). Deletes are all or nothing: an unknown id fails the call before anything goes.
  */
-export function datasetManageRpcs(store: Store): Record<string, RpcImpl> {
+export function datasetManageRpcs(store: Store, hostedBase: () => string | undefined = () => undefined): Record<string, RpcImpl> {
   return {
     PatchDatasets: {
       access: 'app-write',
@@ -116,7 +116,7 @@ export function datasetManageRpcs(store: Store): Record<string, RpcImpl> {
         const [input] = await findInputs(store, ctx, [inputId]);
         const [member] = await store.datasets.members(d.pk, [input!.pk]);
         if (!member) throw notFound(`Input '${inputId}' is not in dataset '${d.id}'; add it with PostDatasetInputs.`);
-        return { dataset_input: { created_at: ts(member.addedAt), input: inputToApi(input!) } };
+        return { dataset_input: { created_at: ts(member.addedAt), input: inputToApi(input!, hostedBase()) } };
       },
     },
     DeleteDatasetInputs: {

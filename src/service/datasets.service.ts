@@ -72,7 +72,8 @@ const duplicate = (what: string, ctx: CallContext) => (e: unknown): never => {
 };
 
 /** Datasets group inputs; a dataset version is a frozen snapshot of its inputs and their labels, for reproducible training. */
-export function datasetRpcs(store: Store) {
+/** `hostedBase`: the REST port's public URL, for the hosted image URLs of the inputs listed (hosted-images.ts). */
+export function datasetRpcs(store: Store, hostedBase: () => string | undefined = () => undefined) {
   return typedRpcs({
     PostDatasets: {
       access: 'app-write',
@@ -121,7 +122,7 @@ export function datasetRpcs(store: Store) {
           return found;
         });
         const fresh = await findInputs(store, ctx, inputs.map((i) => i.id));
-        return { dataset_inputs: fresh.map((i) => ({ created_at: ts(ctx.now), input: inputToApi(i) })) };
+        return { dataset_inputs: fresh.map((i) => ({ created_at: ts(ctx.now), input: inputToApi(i, hostedBase()) })) };
       },
     },
     ListDatasetInputs: {
@@ -130,7 +131,7 @@ export function datasetRpcs(store: Store) {
         const d = await findDataset(store, ctx, req.dataset_id);
         const members = await store.datasets.listInputs(d.pk, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT));
         const byPk = new Map((await store.inputs.getByPks(members.map((m) => m.inputPk))).map((i) => [i.pk, i]));
-        const rows = members.flatMap((m) => { const i = byPk.get(m.inputPk); return i ? [{ created_at: ts(m.addedAt), input: inputToApi(i) }] : []; });
+        const rows = members.flatMap((m) => { const i = byPk.get(m.inputPk); return i ? [{ created_at: ts(m.addedAt), input: inputToApi(i, hostedBase()) }] : []; });
         return { dataset_inputs: rows };
       },
     },

@@ -8,7 +8,9 @@ import { responseSkeleton } from '../proto/skeleton.js';
 import type { Admission } from './admission.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
+import type { CallMeta, CallObserver, CallOutcome } from './call-observer.js';
 import type { ApiObject, CallContext, Caller, MaybePromise, RpcImpl } from './context.js';
+import { requestIdOf } from './request-id.js';
 import { mapError, okStatus, statusOf, type ApiStatus } from './status.js';
 
 /**
@@ -47,6 +49,14 @@ export interface DispatcherDeps {
   changes?: ChangeClock;
   /** Rate limit and load shedding (default: none). */
   admission?: Admission;
+  /** Sees every answered call once: request log lines and metrics (default: none). */
+  observer?: CallObserver;
+}
+
+/** Who the call turned out to be for, filled in as the dispatcher learns it (for the observer). */
+interface Seen {
+  userId: string | undefined;
+  appId: string | undefined;
 }
 
 /**
@@ -63,10 +73,36 @@ export class Dispatcher {
   /**
    * Runs one call. Synchronous when every step is served from a cache (the hot reads: key, app and
    * answer), so such a call costs no promise at all; a promise as soon as one step has to wait.
+   * `meta` names the transport and carries the request-id hints (x-request-id, Clarifai's prefix).
    */
-  call(rpcName: string, req: ApiObject, authorization: string | undefined): MaybePromise<DispatchResult> {
+  call(rpcName: string, req: ApiObject, authorization: string | undefined, meta?: CallMeta): MaybePromise<DispatchResult> {
+    const observer = this.deps.observer;
+    if (!observer || !meta) return this.run(rpcName, req, authorization, requestIdOf(meta), undefined);
+    const started = performance.now();
+    const seen: Seen = { userId: undefined, appId: undefined };
+    const r = this.run(rpcName, req, authorization, requestIdOf(meta), seen);
+    if (!(r instanceof Promise)) {
+      observer.observe(outcome(rpcName, meta, r, seen, performance.now() - started));
+      return r;
+    }
+    return r.then((done) => {
+      observer.observe(outcome(rpcName, meta, done, seen, performance.now() - started));
+      return done;
+    });
+  }
+
+  /**
+   * The answer to a request a transport refused before dispatching it (a body that does not decode):
+   * observed like any other call.
+   */
+  refuse(rpc: RpcInfo, err: unknown, meta: CallMeta): DispatchResult {
+    const r = this.failure(rpc, err, requestIdOf(meta));
+    this.deps.observer?.observe(outcome(rpc.name, meta, r, { userId: undefined, appId: undefined }, 0));
+    return r;
+  }
+
+  private run(rpcName: string, req: ApiObject, authorization: string | undefined, reqId: string, seen: Seen | undefined): MaybePromise<DispatchResult> {
     const rpc = this.deps.protos.rpcs.get(rpcName);
-    const reqId = newId();
     if (!rpc) return { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId), body: {}, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
     const admission = this.deps.admission;
     try {
@@ -74,21 +110,47 @@ export class Dispatcher {
       const now = this.deps.clock.now();
       const caller = rpc.authType === 'NoAuth' ? undefined : this.deps.auth.authenticate(authorization, now);
       const result = then(caller, (c) => {
+        if (seen && c) seen.userId = c.userId;
         admission?.checkRate(c, now);
         const impl = this.deps.impls.get(rpcName);
         if (!impl || !c) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
-        return then(this.context(rpc, impl, c, req, reqId, now), (ctx) =>
-          then(impl.handle(ctx, req), (answer) => {
+        return then(this.context(rpc, impl, c, req, reqId, now), (ctx) => {
+          if (seen) {
+            seen.userId = ctx.userId;
+            seen.appId = ctx.app?.id;
+          }
+          return then(impl.handle(ctx, req), (answer) => {
             const published = this.deps.changes?.published();
             return published ? published.then(() => success(answer, reqId)) : success(answer, reqId);
-          }),
-        );
+          });
+        });
       });
       if (!(result instanceof Promise)) return result;
       const answered = result.catch((err: unknown) => this.failure(rpc, err, reqId));
       return admission ? admission.track(answered) : answered;
     } catch (err) {
       return this.failure(rpc, err, reqId);
+    }
+  }
+
+  /**
+   * Runs `handle` behind exactly the checks of the RPC `asRpc` (authentication, its scopes, app access)
+   * for routes that are not RPCs — the hosted bytes of an uploaded image are guarded as GetInput.
+   * Failures come back as that RPC's error response.
+   */
+  async runAs<T>(asRpc: string, access: RpcImpl['access'], req: ApiObject, authorization: string | undefined, handle: (ctx: CallContext) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; result: DispatchResult }> {
+    const rpc = this.deps.protos.rpcs.get(asRpc);
+    if (!rpc) throw new Error(`runAs: unknown RPC ${asRpc}`);
+    const reqId = newId();
+    try {
+      this.deps.admission?.checkLoad();
+      const now = this.deps.clock.now();
+      const caller = await this.deps.auth.authenticate(authorization, now);
+      this.deps.admission?.checkRate(caller, now);
+      const ctx = await this.context(rpc, { access, handle: () => ({}) }, caller, req, reqId, now);
+      return { ok: true, value: await handle(ctx) };
+    } catch (err) {
+      return { ok: false, result: this.failure(rpc, err, reqId) };
     }
   }
 
@@ -143,6 +205,10 @@ export class Dispatcher {
 /** `f(x)` now when x is a value, after it when x is a promise. */
 function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
   return x instanceof Promise ? x.then(f) : f(x);
+}
+
+function outcome(rpc: string, meta: CallMeta, r: DispatchResult, seen: Seen, durationMs: number): CallOutcome {
+  return { rpc, transport: meta.transport, code: r.code, retryable: r.retryable, reqId: r.status.req_id, userId: seen.userId, appId: seen.appId, durationMs };
 }
 
 function success(answer: ApiObject, reqId: string): DispatchResult {

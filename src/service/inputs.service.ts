@@ -56,7 +56,8 @@ function refuseUnsupported(req: api.PostInputsRequest): void {
  * transaction and returns at once; the InputProcessor computes their embeddings in the background.
  * `onInputsAdded` wakes that processor when it runs in this process.
  */
-export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}) {
+export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}, hostedBase: () => string | undefined = () => undefined) {
+  const toApi = (i: Input): api.Input => inputToApi(i, hostedBase());
   return typedRpcs({
     PostInputs: {
       access: 'app-write',
@@ -75,13 +76,13 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}) {
           });
         });
         onInputsAdded();
-        return { inputs: (await findInputs(store, ctx, inputs.map((i) => i.id))).map(inputToApi) };
+        return { inputs: (await findInputs(store, ctx, inputs.map((i) => i.id))).map(toApi) };
       },
     },
     GetInput: {
       access: 'app-read',
       async handle(ctx, req) {
-        return { input: inputToApi(await findInput(store, ctx, req.input_id)) };
+        return { input: toApi(await findInput(store, ctx, req.input_id)) };
       },
     },
     ListInputs: {
@@ -94,7 +95,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}) {
           userId: ctx.app!.userId, appId: ctx.app!.id, page: pageOf(req, Code.INPUT_INVALID_REQUEST),
           ...(ids.length > 0 ? { ids } : {}), ...(statusCode ? { statusCode } : {}),
         });
-        return { inputs: inputs.map(inputToApi) };
+        return { inputs: inputs.map(toApi) };
       },
     },
     PatchInputs: {
@@ -120,7 +121,7 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}) {
             await tx.inputs.updateAnnotations(cur.pk, next.concepts, next.metadata, ctx.now, next.geo);
           }
         });
-        return { inputs: (await findInputs(store, ctx, ids)).map(inputToApi) };
+        return { inputs: (await findInputs(store, ctx, ids)).map(toApi) };
       },
     },
     DeleteInput: {

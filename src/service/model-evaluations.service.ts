@@ -25,7 +25,7 @@ const isActive = (j: Job): boolean => j.kind === EVAL_JOB && (j.state === 'queue
  * one writes status 21303 and queues an `evaluate-model-version` job in the same transaction, and
  * the worker moves it to 21301 → 21300 (or 21315 / 21316 / 21310 / 21317 with details).
  */
-export function evaluationStarter(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}) {
+export function evaluationStarter(store: Store, plugins: PluginRegistry, onJobQueued: (job?: Job) => void = () => {}) {
   const evaluableTypes = (): string[] => plugins.typeIds().filter((t) => plugins.get(t)?.evaluate);
 
   /** The RPCs here name the version `version_id` (…Metrics) or `model_version_id` (…Evaluations). */
@@ -51,6 +51,7 @@ export function evaluationStarter(store: Store, plugins: PluginRegistry, onJobQu
     if (!plugins.get(model.modelTypeId)?.evaluate) {
       throw invalidArgument(`Model '${model.id}' is a ${model.modelTypeId}; only concept classifiers can be evaluated (${evaluableTypes().join(', ')}).`);
     }
+    let queued: Job | undefined;
     const started = await store.transaction(async (tx) => {
       // The model lock serialises two starts on one version (and orders this write like every version write).
       await findModel(tx, ctx, model.id, true);
@@ -73,18 +74,19 @@ export function evaluationStarter(store: Store, plugins: PluginRegistry, onJobQu
         eval_info: evalInfoOf(params), ...(groundTruth ? { ground_truth_dataset: groundTruth } : {}),
       };
       await tx.versions.updateTraining(v.pk, { metrics });
-      await tx.jobs.enqueue({
+      queued = {
         id: newId(), kind: EVAL_JOB, versionPk: v.pk, state: 'queued', attempts: 0,
         payload: {
-          model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds,
+          model_pk: model.pk, version_id: v.id, model_type_id: model.modelTypeId, evaluation_id: id, num_folds: params.numFolds, req_id: ctx.reqId,
           ...(params.datasetId ? { dataset_id: params.datasetId } : {}), ...(params.datasetVersionId ? { dataset_version_id: params.datasetVersionId } : {}),
         },
         leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: ctx.now, updatedAt: ctx.now,
-      });
+      };
+      await tx.jobs.enqueue(queued);
       return { model, version: { ...v, metrics } };
     });
     // Committed: a worker in this process starts it now instead of at its next poll (others poll).
-    onJobQueued();
+    onJobQueued(queued);
     return started;
   };
 
@@ -119,7 +121,7 @@ async function groundTruthOf(store: Store, ctx: CallContext, datasetId: string, 
   return { id: d.id, user_id: userId, app_id: appId, ...(versionId ? { version: { id: versionId, dataset_id: d.id, user_id: userId, app_id: appId } } : {}) };
 }
 
-export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: () => void = () => {}) {
+export function evaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: (job?: Job) => void = () => {}) {
   const { start, versionOf, withMetrics, evaluationOf } = evaluationStarter(store, plugins, onJobQueued);
   return typedRpcs({
     PostModelVersionMetrics: {

@@ -12,7 +12,7 @@ import { pageOf } from './paging.js';
  * version_id, the model's latest trained version. A version not trained (yet), or trained before
  * modelkeep recorded this (migration 005), lists nothing.
  */
-export function modelInputRpcs(store: Store): Record<string, RpcImpl> {
+export function modelInputRpcs(store: Store, hostedBase: () => string | undefined = () => undefined): Record<string, RpcImpl> {
   return {
     ListModelInputs: {
       access: 'app-read',
@@ -23,7 +23,7 @@ export function modelInputRpcs(store: Store): Record<string, RpcImpl> {
         const version = vid ? await store.versions.get(model.pk, vid) : (await store.versions.latestOf([model.pk], { trainedOnly: true })).get(model.pk);
         if (vid && !version) throw modelNotFound(`Model '${model.id}' has no version '${vid}'. ListModelVersions shows its versions.`);
         if (!version || version.status.code !== Code.MODEL_TRAINED) return { inputs: [] };
-        return { inputs: (await store.inputs.trainedOn(version.pk, page)).map(inputToApi) };
+        return { inputs: (await store.inputs.trainedOn(version.pk, page)).map((i) => inputToApi(i, hostedBase())) };
       },
     },
   };

@@ -60,15 +60,17 @@ function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: api
   };
 }
 
-function trainJob(v: ModelVersion, modelTypeId: string, now: number, evalInfo: api.EvalInfo | undefined): Job {
+function trainJob(v: ModelVersion, modelTypeId: string, ctx: CallContext, evalInfo: api.EvalInfo | undefined): Job {
+  const now = ctx.now;
   // The model type travels with the job: the worker needs it and a model's type never changes.
-  const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id, model_type_id: modelTypeId };
+  // The req_id too, so every log line of the job names the request that queued it.
+  const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id, model_type_id: modelTypeId, req_id: ctx.reqId };
   if (evalInfo) payload.eval_info = asJson(evalInfo);
   return { id: newId(), kind: TRAIN_JOB, versionPk: v.pk, state: 'queued', attempts: 0, payload, leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: now, updatedAt: now };
 }
 
 /** Model versions: creation is the training trigger for trainable types; concepts never change afterwards. */
-export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), onJobQueued: () => void = () => {}) {
+export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), onJobQueued: (job?: Job) => void = () => {}) {
   const getVersion = async (ctx: CallContext, req: { model_id?: string; version_id?: string }): Promise<{ model: Model; version: ModelVersion }> => {
     const model = await findModel(store, ctx, req.model_id);
     return { model, version: await findVersion(store, model, req.version_id) };
@@ -82,16 +84,17 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         const model = await findModel(store, ctx, req.model_id);
         const type = typeOf(types, model);
         const version = newVersion(ctx, model, type, list[0]!, req.description ?? '');
+        const job = type.trainable ? trainJob(version, type.id, ctx, req.eval_info) : undefined;
         await store.transaction(async (tx) => {
           await tx.versions.create(version).catch((e: unknown) => {
             throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`) : e;
           });
-          if (type.trainable) await tx.jobs.enqueue(trainJob(version, type.id, ctx.now, req.eval_info));
+          if (job) await tx.jobs.enqueue(job);
           // Concepts are app resources: one a version names is created (name = id) if the app lacks it (reference §7.1).
           await tx.concepts.ensure(model.userId, model.appId, version.concepts.map((c) => c.id), ctx.now);
         });
         // Committed: a worker in this process starts training now instead of at its next poll (others poll).
-        if (type.trainable) onJobQueued();
+        if (job) onJobQueued(job);
         return { model: modelToApi(model, version) };
       },
     },

@@ -1,3 +1,4 @@
+import type { Job } from '../domain/entities.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
@@ -31,7 +32,7 @@ export interface ServiceDeps {
   /** Called after PostInputs commits, to wake the input processor of this process (if it runs one). */
   onInputsAdded?: () => void;
   /** Called after a training or evaluation job commits, to wake the job worker of this process (if any). */
-  onJobQueued?: () => void;
+  onJobQueued?: (job?: Job) => void;
   /** What runs each model type (PostModelOutputs). */
   plugins: PluginRegistry;
   /** Downloads data.image.url for PostModelOutputs (httpFetcher with the process's address policy). */
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
   strict2023: boolean;
+  /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
+  hostedBase?: () => string | undefined;
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
@@ -53,12 +56,12 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...appEvaluationRpcs(d.store, d.plugins, d.onJobQueued),
-    ...inputRpcs(d.store, d.onInputsAdded),
-    ...modelInputRpcs(d.store),
+    ...inputRpcs(d.store, d.onInputsAdded, d.hostedBase),
+    ...modelInputRpcs(d.store, d.hostedBase),
     ...annotationRpcs(d.store),
     ...conceptRpcs(d.store),
-    ...datasetRpcs(d.store),
-    ...datasetManageRpcs(d.store),
+    ...datasetRpcs(d.store, d.hostedBase),
+    ...datasetManageRpcs(d.store, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
   };

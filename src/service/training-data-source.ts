@@ -14,31 +14,42 @@ import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSe
  * keeps every input (unsupervised types such as the clusterer). `positives` / `negatives` only
  * name concepts of `conceptIds` (when given), so trainers never meet labels they did not ask for.
  * Inputs still pending or processing are counted in `pending`, failed ones in `failed`; processed
- * inputs without a vector of `embedderId` (e.g. text inputs for an image embedder) are skipped.
+ * inputs without a vector of `embedderId` (e.g. text inputs for an image embedder) are skipped, and
+ * `kinds` counts the processed ones by kind so callers can say why nothing was usable.
  */
 export class StoreTrainingDataSource implements TrainingDataSource {
   constructor(private readonly store: Store) {}
 
   async collect(q: TrainingDataQuery): Promise<TrainingSelection> {
-    const rows = await this.rows(q);
+    const enrich = q.enrich === true && q.conceptIds.length > 0;
+    const rows = await this.rows(enrich ? { ...q, conceptIds: [] } : q);
     const wanted = new Set(q.conceptIds);
     const ready = rows.filter((r) => r.statusCode === Code.INPUT_SUCCESS);
-    const vectors = await this.store.embeddings.getMany(ready.map((r) => r.pk), q.embedderId);
+    // Kinds of the labelled inputs only: enrichment negatives of another kind are simply skipped
+    // (they have no vector of the chosen embedder), they must not make the selection "mixed".
+    const labelled = enrich ? ready.filter((r) => r.labels.some((l) => wanted.has(l.id))) : ready;
+    const kinds = { text: labelled.filter((r) => r.kind === 'text').length, image: labelled.filter((r) => r.kind === 'image').length };
+    const pending = rows.filter((r) => r.statusCode === Code.INPUT_PENDING || r.statusCode === Code.INPUT_IN_PROGRESS).length;
+    const failed = rows.filter((r) => r.statusCode === Code.INPUT_FAILED).length;
+    const embedderId = typeof q.embedderId === 'string' ? q.embedderId : kinds.text > 0 && kinds.image > 0 ? '' : kinds.image > 0 ? q.embedderId.image : q.embedderId.text;
+    if (!embedderId) return { examples: [], pending, failed, kinds, embedderId };
+    const vectors = await this.store.embeddings.getMany(ready.map((r) => r.pk), embedderId);
     const examples: LabelledExample[] = [];
     for (const r of ready) {
       const vector = vectors.get(r.pk);
       if (!vector) continue;
       const labels = wanted.size > 0 ? r.labels.filter((l) => wanted.has(l.id)) : r.labels;
+      // Enrichment: an input that says nothing about the concepts is a negative of each of them.
+      const enriched = enrich && labels.length === 0;
       examples.push({
         inputId: r.id,
         vector,
         positives: labels.filter((l) => l.value > 0).map((l) => l.id),
-        negatives: labels.filter((l) => l.value <= 0).map((l) => l.id),
+        negatives: enriched ? [...q.conceptIds] : labels.filter((l) => l.value <= 0).map((l) => l.id),
+        ...(enriched ? { enriched: true } : {}),
       });
     }
-    const pending = rows.filter((r) => r.statusCode === Code.INPUT_PENDING || r.statusCode === Code.INPUT_IN_PROGRESS).length;
-    const failed = rows.filter((r) => r.statusCode === Code.INPUT_FAILED).length;
-    return { examples, pending, failed };
+    return { examples, pending, failed, kinds, embedderId };
   }
 
   private async rows(q: TrainingDataQuery): Promise<TrainingRow[]> {

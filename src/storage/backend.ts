@@ -15,5 +15,18 @@ export interface Backend {
   transaction<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<string[]>;
+  /** PostgreSQL: this process's pool (connections open, idle, callers waiting for one). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
+}
+
+/**
+ * Told of every SQL statement with its duration (the `debug` log level): the statement text only,
+ * never its parameters (they hold token hashes and user data).
+ */
+export type QueryLog = (sql: string, ms: number, failed: boolean) => void;
+
+/** Kysely's `log` option for a QueryLog (undefined when there is none: Kysely then times nothing). */
+export function kyselyLog(queryLog: QueryLog | undefined): ((e: { level: 'query' | 'error'; query: { sql: string }; queryDurationMillis: number }) => void) | undefined {
+  return queryLog && ((e) => queryLog(e.query.sql, Math.round(e.queryDurationMillis * 1000) / 1000, e.level === 'error'));
 }

@@ -44,7 +44,10 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .execute();
       // RETURNING order is unspecified: hand them out oldest first.
       rows.sort((a, b) => a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
-      return rows.map((r) => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, text: r.text_raw, imageUrl: r.image_url, attempts: r.attempts }));
+      return rows.map((r) => ({
+        pk: r.pk, id: r.id, kind: r.kind as InputKind, text: r.text_raw,
+        imageUrl: r.kind === 'image' ? r.image_url : null, textUrl: r.kind === 'text' ? r.image_url : null, attempts: r.attempts,
+      }));
     },
 
     /** The guarded status update runs first: if it matches nothing, nothing else is written. */
@@ -56,6 +59,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
             status_code: result.ok ? Code.INPUT_SUCCESS : Code.INPUT_FAILED,
             status_details: result.ok ? '' : result.details,
             image_info: result.ok && result.imageInfo ? JSON.stringify(result.imageInfo) : null,
+            ...(result.ok && result.fetchedText !== undefined ? { text_raw: result.fetchedText } : {}),
             lease_owner: null,
             lease_expires_at: null,
             modified_at: now,
@@ -83,7 +87,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
     },
 
     async trainingRows(q) {
-      let qb = db.selectFrom('inputs').select(['pk', 'id', 'status_code']).where('user_id', '=', q.userId).where('app_id', '=', q.appId);
+      let qb = db.selectFrom('inputs').select(['pk', 'id', 'kind', 'status_code']).where('user_id', '=', q.userId).where('app_id', '=', q.appId);
       if (q.datasetPk !== undefined) {
         qb = qb.where('pk', 'in', db.selectFrom('dataset_inputs').select('input_pk').where('dataset_pk', '=', q.datasetPk));
       }
@@ -102,7 +106,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .execute();
       const byInput = new Map<string, InputLabel[]>();
       for (const l of labels) byInput.set(l.input_pk, [...(byInput.get(l.input_pk) ?? []), { id: l.concept_id, value: l.value }]);
-      return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
+      return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
     },
   };
 }

@@ -58,7 +58,7 @@ export function inputRepo(ctx: Ctx): InputRepo {
       if (inputs.length === 0) return;
       await ctx.atomic(async (tx) => {
         const rows = inputs.map((i) => ({
-          pk: i.pk, user_id: i.userId, app_id: i.appId, id: i.id, kind: i.kind, text_raw: i.text, image_url: i.imageUrl, image_info: null,
+          pk: i.pk, user_id: i.userId, app_id: i.appId, id: i.id, kind: i.kind, text_raw: i.text, image_url: i.imageUrl ?? i.textUrl ?? null, image_info: null, // image_url: the data's URL, whichever kind
           metadata: JSON.stringify(i.metadata), status_code: Code.INPUT_PENDING, status_details: '', attempts: 0, lease_owner: null,
           lease_expires_at: null, created_at: i.createdAt, modified_at: i.createdAt,
           annotation_id: i.annotationId ?? newId(), geo: i.geo ? JSON.stringify(i.geo) : null,

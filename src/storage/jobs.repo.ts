@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { DuplicateKeyError } from '../domain/errors.js';
 import type { Job } from '../domain/entities.js';
+import { LEASE_EXPIRED } from '../domain/job-kinds.js';
 import type { JobRepo } from '../ports/store.js';
 import { count, inList, type Ctx } from './context.js';
 import { jobFromRow, jobToRow } from './rows.js';
@@ -81,7 +82,11 @@ export function jobRepo(ctx: Ctx): JobRepo {
       if (dialect === 'postgres') next = next.forUpdate().skipLocked();
       const r = await db
         .updateTable('jobs')
-        .set({ state: 'running', lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1`, updated_at: now })
+        .set({
+          state: 'running', lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1`, updated_at: now,
+          // SET sees the row as it was: a job still 'running' here is one whose worker's lease expired.
+          last_error: sql<string>`case when state = 'running' then ${LEASE_EXPIRED} || coalesce(lease_owner, '') else last_error end`,
+        })
         .where('id', '=', next)
         .returningAll()
         .executeTakeFirst();

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Repos, Store } from '../ports/store.js';
+import type { Repos, Store, StoreStats } from '../ports/store.js';
 import { annotationRepo } from './annotations.repo.js';
+import { storeStats } from './store-stats.js';
 import { appRepo } from './apps.repo.js';
 import { artifactRepo, conceptRepo, embeddingRepo } from './concepts.repo.js';
 import { datasetRepo } from './datasets.repo.js';
@@ -139,6 +140,12 @@ export class KyselyStore implements Store {
     return this.#backend.transaction((trx) =>
       fn(new LazyRepos({ db: trx, dialect: this.dialect, inTx: true, hot: this.#hot, atomic: (g) => g(trx) })),
     );
+  }
+
+  async stats(): Promise<StoreStats> {
+    const counts = await storeStats(this.#backend.db);
+    const pool = this.#backend.poolStats?.();
+    return pool ? { ...counts, pool } : counts;
   }
 
   migrate(): Promise<string[]> {

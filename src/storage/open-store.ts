@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Store } from '../ports/store.js';
-import type { Backend } from './backend.js';
+import type { Backend, QueryLog } from './backend.js';
 import { KyselyStore } from './kysely-store.js';
 import { openSqlite } from './sqlite.js';
 
@@ -9,6 +9,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Idle PostgreSQL connection errors (e.g. server restart); the pool reconnects by itself. */
   onConnectionError?: (err: Error) => void;
+  /** Each SQL statement and its duration, for `debug` logs (default: none, nothing is timed). */
+  queryLog?: QueryLog;
 }
 
 /**
@@ -19,9 +21,9 @@ export interface OpenOptions {
 export async function openBackend(databaseUrl: string, opts: OpenOptions = {}): Promise<Backend> {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres({ url: databaseUrl, poolSize: opts.poolSize, onConnectionError: opts.onConnectionError });
+    return openPostgres({ url: databaseUrl, poolSize: opts.poolSize, onConnectionError: opts.onConnectionError, queryLog: opts.queryLog });
   }
-  return openSqlite(sqliteFile(databaseUrl));
+  return openSqlite(sqliteFile(databaseUrl), { queryLog: opts.queryLog });
 }
 
 export function sqliteFile(databaseUrl: string): string {

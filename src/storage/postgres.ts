@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { Backend } from './backend.js';
+import { kyselyLog, type Backend, type QueryLog } from './backend.js';
 import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
 import { listenerConfig, PgChangeListener } from './pg-change-listener.js';
@@ -15,6 +15,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Told about errors of idle pooled connections (server restart); the pool drops them and reconnects. */
   onConnectionError?: (err: Error) => void;
+  /** Each statement and its duration (debug logs). */
+  queryLog?: QueryLog;
 }
 
 /** int8 -> JS number. Our int8 columns are millisecond timestamps and counts, far below 2^53. */
@@ -51,13 +53,14 @@ export function openPostgres(opts: PostgresOptions): Backend {
   const scope = new TxScope();
   const listener = new PgChangeListener(listenerConfig(connection), report);
   const changes = new ProcessChangeClock(() => listener.seen(), () => listener.fence());
-  const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope, () => changes.written()) });
+  const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope, () => changes.written()), log: kyselyLog(opts.queryLog) });
   return {
     dialect: 'postgres',
     db,
     changes,
     transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
     migrate: () => migratePostgres(db, schema),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await listener.close();
       await db.destroy();

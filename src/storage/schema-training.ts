@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 /** Row shapes of the tables created by `migrations/002_training_data.ts` (same conventions as schema.ts). Binary columns are Buffers on both drivers. */
 
 export interface ConceptsTable {
@@ -5,6 +6,8 @@ export interface ConceptsTable {
   app_id: string;
   id: string;
   name: string;
+  /** Migration 006; the database fills 'en' when an insert leaves it out (implicitly created concepts). */
+  language: ColumnType<string, string | undefined, string>;
   created_at: number;
   modified_at: number;
 }

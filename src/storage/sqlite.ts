@@ -13,7 +13,7 @@ import {
   type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
-import type { Backend } from './backend.js';
+import { kyselyLog, type Backend, type QueryLog } from './backend.js';
 import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
 import { WalIndexWatch } from './wal-index-watch.js';
@@ -22,6 +22,8 @@ import { migrateToLatest } from './migrations/index.js';
 import type { DB } from './schema.js';
 
 export interface SqliteOptions {
+  /** Each statement and its duration (debug logs). */
+  queryLog?: QueryLog;
   /** Prepared statements kept per connection (LRU). Varying IN-list or batch sizes make new SQL texts. */
   statementCacheSize?: number;
   /** How long a statement waits for another process's write lock before SQLITE_BUSY (default 5000). */
@@ -99,7 +101,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
     return w !== undefined ? 2 * w : 2 * (dataVersion.get() as number) + 1;
   });
   const base = new ImmediateSqliteDialect({ database: cachingDatabase(raw, opts.statementCacheSize) });
-  const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope, () => changes.written()) });
+  const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope, () => changes.written()), log: kyselyLog(opts.queryLog) });
   return {
     dialect: 'sqlite',
     db,

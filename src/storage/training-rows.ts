@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import type { Concept, Dataset, DatasetVersion, GeoPoint, Input, InputKind, InputLabel, NamedLabel } from '../domain/inputs.js';
+import type { Insertable, Selectable } from 'kysely';
+import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type GeoPoint, type Input, type InputKind, type InputLabel, type NamedLabel } from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ConceptsTable, DatasetsTable, DatasetVersionsTable, InputsTable } from './schema-training.js';
 
@@ -30,7 +30,9 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
     id: r.id,
     kind: r.kind as InputKind,
     text: r.text_raw,
-    imageUrl: r.image_url,
+    // One column holds the URL of the input's data; the kind says whether it is an image or a text.
+    imageUrl: r.kind === 'image' ? r.image_url : null,
+    textUrl: r.kind === 'text' ? r.image_url : null,
     imageInfo: r.image_info === null ? null : parse<JsonObject>(r.image_info),
     metadata: parse<JsonObject>(r.metadata),
     geo: r.geo === null || r.geo === undefined ? null : parse<GeoPoint>(r.geo),
@@ -48,11 +50,12 @@ export function inputFromRow(r: Selectable<InputsTable>, concepts: NamedLabel[],
 export const labelRows = (inputPk: string, labels: InputLabel[], annotationPk: string | null = null, first = 0) =>
   labels.map((l, i) => ({ input_pk: inputPk, concept_id: l.id, position: first + i, value: l.value, annotation_pk: annotationPk }));
 
-export const conceptToRow = (c: Concept): ConceptsTable => ({
+export const conceptToRow = (c: Concept): Insertable<ConceptsTable> => ({
   user_id: c.userId,
   app_id: c.appId,
   id: c.id,
   name: c.name,
+  language: c.language ?? DEFAULT_CONCEPT_LANGUAGE,
   created_at: c.createdAt,
   modified_at: c.modifiedAt,
 });
@@ -62,6 +65,7 @@ export const conceptFromRow = (r: Selectable<ConceptsTable>): Concept => ({
   appId: r.app_id,
   id: r.id,
   name: r.name,
+  language: r.language || DEFAULT_CONCEPT_LANGUAGE,
   createdAt: r.created_at,
   modifiedAt: r.modified_at,
 });

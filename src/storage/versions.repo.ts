@@ -104,6 +104,7 @@ export function versionRepo(ctx: Ctx): VersionRepo {
             ...(f.trainLog !== undefined ? { train_log: f.trainLog } : {}),
             ...(f.modifiedAt !== undefined ? { modified_at: f.modifiedAt } : {}),
             ...(f.metrics !== undefined ? { metrics: f.metrics === null ? null : JSON.stringify(f.metrics) } : {}),
+            ...(f.inputInfo !== undefined ? { input_info: JSON.stringify(f.inputInfo) } : {}),
           })
           .where('pk', '=', pk)
           .executeTakeFirst();

@@ -25,17 +25,17 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
     removeDir(dataDir);
   });
 
-  it('first start on an empty data dir: /healthz 200 and the generated admin PAT printed once on stdout', async () => {
+  it('first start on an empty data dir: /healthz 200 and the generated admin PAT printed once on stderr, never in the JSON log stream', async () => {
     server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir } });
     const health = await fetch(`${server.restBase}/healthz`);
     assert.equal(health.status, 200);
-    const banners = [...server.stdout().matchAll(BANNER)];
-    assert.equal(banners.length, 1, `expected exactly one PAT announcement, stdout was:\n${server.stdout()}`);
+    const banners = [...server.stderr().matchAll(BANNER)];
+    assert.equal(banners.length, 1, `expected exactly one PAT announcement, stderr was:\n${server.stderr()}`);
     pat = banners[0]![1]!;
     assert.match(pat, /^[0-9a-f]{32,}$/);
-    assert.ok(!server.stderr().includes(pat), 'the PAT must not be written to stderr');
-    const logLines = server.stdout().split('\n').filter((l) => l.startsWith('{'));
-    assert.ok(logLines.length > 0 && logLines.every((l) => !l.includes(pat)), 'the PAT must not appear in log records');
+    assert.ok(!server.stdout().includes(pat), 'the PAT must not be written to stdout (the JSON log stream)');
+    const logLines = server.stdout().split('\n').filter((l) => l.trim() !== '');
+    assert.ok(logLines.length > 0 && logLines.every((l) => l.startsWith('{')), `stdout is JSON lines only:\n${server.stdout()}`);
     assert.ok(existsSync(path.join(dataDir, 'modelkeep.db')), 'SQLite file in the data dir');
   });
 
@@ -71,8 +71,8 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
 
   it('a second start on the same data dir prints no new PAT, the old PAT still works, and the data is still there', async () => {
     server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir } });
-    assert.equal([...server.stdout().matchAll(BANNER)].length, 0, `no PAT on a second start, stdout was:\n${server.stdout()}`);
-    assert.ok(!server.stdout().includes(pat));
+    assert.equal([...server.stderr().matchAll(BANNER)].length, 0, `no PAT on a second start, stderr was:\n${server.stderr()}`);
+    assert.ok(!server.stdout().includes(pat) && !server.stderr().includes(pat));
 
     const apps = await rest(server.restBase, 'GET', '/v2/users/me/apps', pat);
     assert.equal(apps.body.status.code, 10000, JSON.stringify(apps.body.status));

@@ -107,6 +107,14 @@ describe('a worker killed mid-training: the job is retaken and the version ends 
     const lines = log.log_entries.map((e: Json) => e.message).join('\n');
     assert.match(lines, new RegExp(`attempt 1: training started by ${holder.workerId}`));
     assert.match(lines, new RegExp(`attempt 2: training started by ${other.workerId}`));
+    // The survivor's log says it took the job over, naming the worker whose lease expired, with the
+    // req_id of the PostModelVersions that queued it (issue 13 items 1-2).
+    await sleep(300); // JSON lines are written at least every 200 ms
+    const retaken = other.out().split('\n').filter((l) => l.includes('"job retaken after a lost lease"')).map((l) => JSON.parse(l) as Json);
+    assert.equal(retaken.length, 1, other.out().slice(-3000));
+    assert.equal(retaken[0]!.previous_worker, holder.workerId);
+    assert.equal(retaken[0]!.version, vid);
+    assert.equal(retaken[0]!.req_id, created.status.req_id);
     console.log(`killed at ${killedPercent}%, TRAINED ${(tookMs / 1000).toFixed(1)} s later (lease ${LEASE_MS} ms)`);
 
     const out = await call('POST', '/models/slow/outputs', { inputs: [{ data: { text: { raw: 'great thing, really lovely' } } }] });

@@ -38,6 +38,8 @@ const FORBIDDEN: Record<string, string[]> = {
   processing: ['service', 'transport', 'app', 'cli', 'storage'],
   plugins: ['service', 'transport', 'app', 'cli', 'storage', 'jobs'],
   ml: ['service', 'transport', 'app', 'cli', 'storage', 'jobs', 'plugins', 'ports'],
+  // Logs and metrics see calls and jobs through the service's observer types and the ports, never a store or a transport.
+  observe: ['transport', 'app', 'cli', 'storage', 'jobs', 'plugins', 'processing'],
 };
 
 it('imports follow domain <- service <- adapters', () => {

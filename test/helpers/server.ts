@@ -81,7 +81,7 @@ export interface TestServer extends Running {
  * `overrides.MODELKEEP_DATABASE_URL` wins over both. A caller-owned `dataDir` keeps its database
  * across close() so a second server started on it finds the same data (see dropTestDatabase).
  */
-export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, start: Omit<StartOptions, 'log'> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, start: StartOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'modelkeep-test-'));
   const db = overrides.MODELKEEP_DATABASE_URL ? undefined : testDatabaseUrl(dir, dataDir === undefined);
   const config = loadConfig(
@@ -101,7 +101,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
   );
   let running: Running;
   try {
-    running = await startModelkeep(config, { ...start, log: pino({ level: process.env.MODELKEEP_TEST_LOG ?? 'silent' }) });
+    running = await startModelkeep(config, { log: pino({ level: process.env.MODELKEEP_TEST_LOG ?? 'silent' }), ...start });
   } catch (e) {
     if (db && !dataDir) await dropSchema(db.schema).catch(() => undefined);
     if (!dataDir) rmSync(dir, { recursive: true, force: true });

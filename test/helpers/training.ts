@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { App, Model } from '../../src/domain/entities.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../../src/domain/model-types/catalog.js';
 import { trainModelVersionHandler } from '../../src/jobs/train-model-version.js';
@@ -43,6 +43,8 @@ export async function labelledTexts(groups: Record<string, string[]>, extraNegat
  */
 export class FakeTrainingData implements TrainingDataSource {
   examples: LabelledExample[] = [];
+  /** What kind of input the examples are (their vectors must match that kind's embedder). */
+  kind: 'text' | 'image' = 'text';
   pending = 0;
   fail: Error | undefined;
   calls: TrainingDataQuery[] = [];
@@ -63,7 +65,10 @@ export class FakeTrainingData implements TrainingDataSource {
     await this.gate;
     if (this.fail) throw this.fail;
     const wanted = new Set(q.conceptIds);
-    return { examples: this.examples.filter((e) => [...e.positives, ...e.negatives].some((c) => wanted.has(c))), pending: this.pending, failed: 0 };
+    const examples = this.examples.filter((e) => [...e.positives, ...e.negatives].some((c) => wanted.has(c)));
+    // The examples are all of `kind`; a base model chosen by the data is that kind's embedder.
+    const embedderId = typeof q.embedderId === 'string' ? q.embedderId : q.embedderId[this.kind];
+    return { examples, pending: this.pending, failed: 0, kinds: { text: this.kind === 'text' ? examples.length : 0, image: this.kind === 'image' ? examples.length : 0 }, embedderId };
   }
 }
 
@@ -75,10 +80,10 @@ export function testPlugins(store: Store, data: TrainingDataSource): { types: Mo
 }
 
 /** A job worker running only train-model-version, with test-friendly timings. */
-export function trainingWorker(store: Store, data: TrainingDataSource, opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number } = {}): Worker {
+export function trainingWorker(store: Store, data: TrainingDataSource, opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number; log?: Logger } = {}): Worker {
   const { types, plugins } = testPlugins(store, data);
   const handler = trainModelVersionHandler({ plugins, types, defaultTimeoutMs: opts.defaultTimeoutMs ?? 60_000, progressEveryMs: opts.progressEveryMs ?? 50 });
-  return new Worker(store, [handler], systemClock, silentLog, { leaseMs: 5_000, pollMs: 20, concurrency: 1, maxAttempts: 3, ...opts });
+  return new Worker(store, [handler], systemClock, opts.log ?? silentLog, { leaseMs: 5_000, pollMs: 20, concurrency: 1, maxAttempts: 3, ...opts });
 }
 
 /** A CallContext for calling service handlers directly as the app's owner. */

@@ -19,7 +19,7 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
   const appId = uid('datasets');
   let uai: { user_id: string; app_id: string };
   const source = () => new StoreTrainingDataSource(h.server.store);
-  const collect = (q: { conceptIds: string[]; datasetId?: string; datasetVersionId?: string; embedderId?: string }) =>
+  const collect = (q: { conceptIds: string[]; datasetId?: string; datasetVersionId?: string; embedderId?: string | { text: string; image: string }; enrich?: boolean }) =>
     source().collect({ userId: TEST_USER, appId, embedderId: TEXT, ...q });
 
   before(async () => {
@@ -118,6 +118,14 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     assert.equal(after.failed, 1);
     assert.equal(after.examples.length, 2);
     assert.equal((await collect({ conceptIds: [] })).examples.length, 4, 'no concepts: every processed input');
+  });
+
+  it('TrainingDataSource: enrich_dataset adds the other inputs as negatives of every concept; the base model follows the labelled inputs\' kind', async () => {
+    const enriched = await collect({ conceptIds: ['dog'], enrich: true });
+    assert.deepEqual(byInput(enriched), { i1: { pos: [], neg: ['dog'] }, i2: { pos: ['dog'], neg: [] }, i3: { pos: [], neg: ['dog'] }, i4: { pos: ['dog'], neg: [] } });
+    const auto = await collect({ conceptIds: ['dog'], enrich: true, embedderId: { text: TEXT, image: 'general-image-embedding' } });
+    assert.equal(auto.embedderId, TEXT, 'the labelled inputs are text; the failed image input is not counted');
+    assert.deepEqual(auto.kinds, { text: 2, image: 0 });
   });
 
   it('TrainingDataSource: an unknown dataset or dataset version is a 21202 ApiError', async () => {

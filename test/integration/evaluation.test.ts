@@ -35,7 +35,7 @@ const near = (actual: number, expected: number, eps = 1e-5): void => assert.ok(M
  * Evaluation end to end on both transports: labelled texts uploaded and processed → a text
  * classifier trained by the server's worker → PostModelVersionMetrics → the worker cross-validates
  * → GetModelVersionMetrics shows the summary, and the per-concept metrics, matrices, label counts
- * and test set when `fields` asks; plus the 21315 / 21316 failures and the …/evaluations RPCs.
+ * and test set when `fields` asks; plus evaluations of one concept or few inputs (fewer folds, leave-one-out), 21316 and the …/evaluations RPCs.
  */
 describeBoth('Evaluate a trained text classifier (PostModelVersionMetrics / GetModelVersionMetrics)', (h) => {
   const api = apiOf(h);
@@ -47,10 +47,11 @@ describeBoth('Evaluate a trained text classifier (PostModelVersionMetrics / GetM
     uai = await newApp(api, uid('eval'));
     const inputs = [
       ...TOPICS.sports.map((t, i) => textInput(`s${i}`, t, [['sports', 1]])),
-      // explicit negatives of sports too, so a one-concept "sports" version can be trained (and then refused by evaluation)
+      // explicit negatives of sports too, so a one-concept "sports" version has both kinds of labels
       ...TOPICS.cooking.map((t, i) => textInput(`c${i}`, t, [['cooking', 1], ['sports', 0]])),
       ...['red apple', 'green apple', 'apple pie'].map((t, i) => textInput(`a${i}`, t, [['apple', 1]])),
       ...['yellow banana', 'banana bread', 'ripe banana', 'banana split'].map((t, i) => textInput(`b${i}`, t, [['banana', 1]])),
+      textInput('k0', 'a green kiwi', [['kiwi', 1]]),
     ];
     await api.ok('PostInputs', { user_app_id: uai, inputs });
     for (const i of inputs) assert.equal((await waitForInput(api, uai, i.id)).status.code, 30000);
@@ -147,29 +148,39 @@ describeBoth('Evaluate a trained text classifier (PostModelVersionMetrics / GetM
     await api.fails('GetModelVersionEvaluation', { user_app_id: uai, model_id: 'topics', model_version_id: versionId, evaluation_id: evalId }, 11101, 404);
   });
 
-  it('21315: a version with one concept cannot be evaluated (details say what to do)', async () => {
+  // python-grpc tests/client/test_model_train.py evaluates a one-concept model and waits for MODEL_EVALUATED.
+  it('a version with one concept is evaluated (21300)', async () => {
     await newModel(api, uai, { id: 'only-sports', model_type_id: 'text-classifier' });
     const v = await newVersion(api, uai, 'only-sports', { output_info: { data: { concepts: [{ id: 'sports' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 1 } } });
     assert.equal((await waitTrained(api, uai, 'only-sports', v.id)).status.code, 21100);
     await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'only-sports', version_id: v.id });
     const done = await waitEvaluated(api, uai, 'only-sports', v.id);
-    assert.equal(done.metrics.status.code, 21315);
-    assert.match(done.metrics.status.description, /at least 2 concepts/);
-    assert.match(done.metrics.status.details, /only the concept sports; .*train a version with at least 2 concepts/);
-    assert.equal(done.metrics.summary, undefined);
+    assert.equal(done.metrics.status.code, 21300, JSON.stringify(done.metrics.status));
+    assert.match(done.metrics.status.details, /^5-fold cross-validation on \d+ labelled inputs/);
+    assert.ok(done.metrics.summary.macro_avg_roc_auc > 0.9, JSON.stringify(done.metrics.summary));
   });
 
-  it('21316: fewer than 5 labelled inputs of a concept (details name the counts)', async () => {
-    await newModel(api, uai, { id: 'fruit', model_type_id: 'text-classifier' });
-    const v = await newVersion(api, uai, 'fruit', {
-      output_info: { data: { concepts: [{ id: 'apple' }, { id: 'banana' }] }, output_config: { concepts_mutually_exclusive: true } },
-      train_info: { params: { template: 'modelkeep_text_logreg', seed: 1 } },
-    });
-    assert.equal((await waitTrained(api, uai, 'fruit', v.id)).status.code, 21100);
-    await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'fruit', version_id: v.id });
-    const done = await waitEvaluated(api, uai, 'fruit', v.id);
+  it('few inputs: leave-one-out, and the details say how it was computed and what has no ROC AUC', async () => {
+    await newModel(api, uai, { id: 'apples', model_type_id: 'text-classifier' });
+    const v = await newVersion(api, uai, 'apples', { output_info: { data: { concepts: [{ id: 'apple' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 1 } } });
+    const trained = await waitTrained(api, uai, 'apples', v.id);
+    assert.equal(trained.status.code, 21100);
+    assert.match(trained.status.details, /No negative examples for apple: it scores high on every input/);
+    await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'apples', version_id: v.id });
+    const done = await waitEvaluated(api, uai, 'apples', v.id);
+    assert.equal(done.metrics.status.code, 21300, JSON.stringify(done.metrics.status));
+    assert.match(done.metrics.status.details, /^Leave-one-out cross-validation \(3 folds, fewer than the 5 asked: there are only 3 labelled inputs\) on 3 labelled inputs .* ROC AUC is left out for apple: it has no positive or no negative inputs\.$/);
+  });
+
+  it('21316: a single labelled input cannot be cross-validated (details say what to do)', async () => {
+    await newModel(api, uai, { id: 'kiwis', model_type_id: 'text-classifier' });
+    const v = await newVersion(api, uai, 'kiwis', { output_info: { data: { concepts: [{ id: 'kiwi' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 1 } } });
+    assert.equal((await waitTrained(api, uai, 'kiwis', v.id)).status.code, 21100);
+    await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'kiwis', version_id: v.id });
+    const done = await waitEvaluated(api, uai, 'kiwis', v.id);
     assert.equal(done.metrics.status.code, 21316);
-    assert.match(done.metrics.status.details, /at least 5 inputs labelled \(value 1\) with each concept; apple has 3, banana has 4; label more inputs/);
+    assert.match(done.metrics.status.details, /only 1 input is labelled with the version's concepts; cross-validation needs at least 2 .*label at least one more input/);
+    assert.equal(done.metrics.summary, undefined);
   });
 
   it('refused with a clear status: a model type that is not a concept classifier, bad eval_info, an unknown version', async () => {

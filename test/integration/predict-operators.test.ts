@@ -45,7 +45,7 @@ describeBoth('PostModelOutputs: built-in embedders, operators, request rules', (
     const norm = Math.sqrt(ok.data.embeddings[0].vector.reduce((s: number, x: number) => s + x * x, 0));
     assert.ok(Math.abs(norm - 1) < 1e-3, `unit vector (${norm})`);
     assert.equal(bad.status.code, 30002);
-    assert.match(bad.status.details, /takes text \(data.text.raw\); this input has data.image/);
+    assert.match(bad.status.details, /takes text \(data.text.raw or data.text.url\); this input has data.image/);
     assert.equal(bad.input.data.image.base64, 'dHJ1ZQ==', 'base64 bytes are not echoed');
     assert.equal(bad.data, undefined);
     assert.match(bad.input.id, /^[0-9a-f]{32}$/);

@@ -105,6 +105,18 @@ export const baseEmbedModel = (): FieldSpec => ({
   placeholder: 'base_embed_model',
 });
 
+/**
+ * embedding-classifier's base model: no default, so a version created without one takes the
+ * embedder of its training inputs' kind (general-text-embedding for text, general-image-embedding
+ * for images) when it trains, and records it in its input_info (issue 11 item 8).
+ */
+export const baseEmbedModelFollowingData = (): FieldSpec => ({
+  path: 'input_info.base_embed_model',
+  fieldType: 'JSON',
+  description: 'the embedding model whose outputs this model works on, as {id, app_id, user_id}; left out, the training inputs decide: general-text-embedding for text, general-image-embedding for images.',
+  placeholder: 'base_embed_model',
+});
+
 /** Hyper-parameters of our softmax / logistic-regression trainer on embeddings (shared by the light templates). */
 export const linearHeadParams = (epochs: number): FieldSpec[] => [
   range('train_info.params.num_epochs', epochs, 1, 1000, 1, 'solver iterations at most (about one pass over the training data each); training stops sooner once converged.'),

@@ -66,7 +66,10 @@ test('catalog: embedding-classifier carries Clarifai defaults (reference §4.3)'
   assert.deepEqual(byPath.get('output_info.params.select_concepts')?.defaultValue, []);
   assert.equal(byPath.get('train_info.params.enrich_dataset')?.defaultValue, 'Automatic');
   assert.equal(byPath.get('output_info.output_config.concepts_mutually_exclusive')?.defaultValue, false);
-  assert.deepEqual(byPath.get('input_info.base_embed_model')?.defaultValue, {
+  // No default base model: the training inputs' kind decides (issue 11 item 8); the description says so.
+  assert.equal(byPath.get('input_info.base_embed_model')?.defaultValue, undefined);
+  assert.match(String(byPath.get('input_info.base_embed_model')?.description), /general-text-embedding for text, general-image-embedding for images/);
+  assert.deepEqual(mustGet('clusterer').fields.find((f) => f.path === 'input_info.base_embed_model')?.defaultValue, {
     id: 'general-image-embedding', app_id: 'main', user_id: 'clarifai', model_type_id: 'visual-embedder',
   });
   assert.equal(byPath.has('train_info.params.template'), false, 'template-less, like the SDKs expect');

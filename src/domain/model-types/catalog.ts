@@ -1,5 +1,6 @@
 import {
   baseEmbedModel,
+  baseEmbedModelFollowingData,
   classifierFields,
   conceptsData,
   datasetParams,
@@ -55,7 +56,7 @@ export function defaultModelTypes(): ModelTypeDef[] {
         },
         ...linearHeadParams(100),
         seedParam(),
-        baseEmbedModel(),
+        baseEmbedModelFollowingData(),
     ]),
     conceptClassifier({ id: 'text-classifier', title: 'Text Classifier', description: 'Classifies text into your concepts.', inputFields: ['text'] }, [
         ...classifierFields(),

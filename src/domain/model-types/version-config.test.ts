@@ -48,12 +48,11 @@ function assertInvalid(fn: () => unknown, ...patterns: RegExp[]): void {
   });
 }
 
-const EMBED = { id: 'general-image-embedding', app_id: 'main', user_id: 'clarifai', model_type_id: 'visual-embedder' };
 
 test('resolve: embedding-classifier with nothing given gets every default (reference §4.3)', () => {
   assert.deepEqual(resolveVersionConfig(type('embedding-classifier'), req()), {
     outputInfo: params({ max_concepts: 20, min_value: 0, select_concepts: [] }),
-    inputInfo: { base_embed_model: EMBED },
+    inputInfo: {}, // no base model: training picks it from the inputs' kind
     trainInfo: params({
       dataset_id: '', dataset_version_id: '', enrich_dataset: 'Automatic',
       num_epochs: 100, learning_rate: 0.003, l2_regularization: 0.01, seed: -1,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateTrainingData } from './validate.js';
+import { labelCoverage, validateTrainingData } from './validate.js';
 
 const U = NaN; // not labelled
 const ex = { k: 3, mutuallyExclusive: true };
@@ -32,23 +32,18 @@ describe('validateTrainingData', () => {
     assert.equal(validateTrainingData(Float32Array.from([1, 0, 0, 0, 1, 0]), 2, { ...ex, failOnMissingPositives: false }), null);
   });
 
-  it('insufficient-data: fewer than 2 usable rows', () => {
-    const p = validateTrainingData(Float32Array.from([1, 1, 0]), 1, { ...ovr, failOnMissingPositives: false });
-    assert.equal(p?.kind, 'insufficient-data');
-    assert.match(p!.message, /at least 2/);
+  it('trains on what Clarifai trains on: one labelled input, positives of one concept, a concept without negatives', () => {
+    assert.equal(validateTrainingData(Float32Array.from([1, 1, 0]), 1, { ...ovr, failOnMissingPositives: false }), null);
+    assert.equal(validateTrainingData(Float32Array.from([1, 0, 0, 1, 0, 0]), 2, { ...ex, failOnMissingPositives: false }), null);
+    assert.equal(validateTrainingData(Float32Array.from([1, 1]), 2, { k: 1, mutuallyExclusive: false }), null);
+    assert.equal(validateTrainingData(Float32Array.from([0, U, U]), 1, { ...ovr, failOnMissingPositives: false }), null);
   });
 
-  it('insufficient-data: mutually exclusive with positives of only one concept', () => {
-    const p = validateTrainingData(Float32Array.from([1, 0, 0, 1, 0, 0]), 2, { ...ex, failOnMissingPositives: false });
-    assert.equal(p?.kind, 'insufficient-data');
+  it('labelCoverage counts positives and negatives per concept and the rows carrying them', () => {
+    assert.deepEqual(labelCoverage(Float32Array.from([1, 0, U, U, 0, U, U, U, U]), 3, 3), { positives: [1, 0, 0], negatives: [0, 2, 0], labelledRows: 2, positiveRows: 1 });
   });
 
-  it('insufficient-data: one-vs-rest concept with positives but no negative, listed', () => {
-    const p = validateTrainingData(Float32Array.from([1, 1, 0, 1, 0, 1]), 2, { ...ovr, conceptNames: ['a', 'b', 'c'] });
-    assert.deepEqual(p, { kind: 'insufficient-data', concepts: [0], message: 'no negative examples for concept(s): a' });
-  });
-
-  it('checks in order: no-data, single-class, missing-positives, insufficient', () => {
+  it('checks in order: no-data, single-class, missing-positives', () => {
     assert.equal(validateTrainingData(new Uint8Array(0), 0, { k: 1, mutuallyExclusive: true })?.kind, 'no-data');
     assert.equal(validateTrainingData(Uint8Array.from([0]), 1, { k: 1, mutuallyExclusive: true })?.kind, 'single-class-exclusive');
     assert.equal(validateTrainingData(Uint8Array.from([0, 1]), 1, { k: 2, mutuallyExclusive: false })?.kind, 'missing-positives');

@@ -35,10 +35,15 @@ export async function crossValidate(data: TrainData, fold: Int32Array, numFolds:
     const test: number[] = [], train: number[] = [];
     for (let r = 0; r < n; r++) (fold[r] === f ? test : train).push(r);
     if (test.length === 0) continue;
+    const trainLabels = take(labels, train, k, (l) => new Uint8Array(l));
+    // As in training (plugins/classifier/labels.ts): a softmax needs a positive to learn from; a fold
+    // whose training rows are all negatives trains one-vs-rest heads, which score every concept low.
+    const exclusive = opts.train.mutuallyExclusive && trainLabels.includes(1);
     const model = await trainAsync(
-      { x: take(data.x, train, d, (l) => new Float32Array(l)), n: train.length, d, labels: take(labels, train, k, (l) => new Uint8Array(l)) },
+      { x: take(data.x, train, d, (l) => new Float32Array(l)), n: train.length, d, labels: trainLabels },
       {
         ...opts.train,
+        mutuallyExclusive: exclusive,
         onProgress: (fraction) => opts.onProgress?.((f + fraction) / numFolds),
         ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
         ...(opts.timeLeftMs ? { timeoutMs: Math.max(1, opts.timeLeftMs()) } : {}),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { evaluationProblem, stratifiedFolds } from './split.js';
+import { evaluationProblem, foldsFor, stratifiedFolds } from './split.js';
 
 const U = 255;
 /** n × k labels from one positive concept per row (-1: no positive), implicit negatives for the rest. */
@@ -14,25 +14,36 @@ const exclusive = (classes: number[], k: number): Uint8Array => {
 };
 const repeat = (c: number, times: number): number[] => new Array<number>(times).fill(c);
 
-describe('evaluationProblem (21315 need labels, 21316 need inputs)', () => {
+describe('evaluationProblem (21315 need labels, 21316 need inputs): only where nothing can be computed', () => {
   const names = ['cat', 'dog', 'bird'];
   const cases: [string, Uint8Array, number, boolean, { kind: string; match: RegExp } | null][] = [
-    ['one concept', new Uint8Array(10).fill(1), 1, true, { kind: 'need-labels', match: /only the concept cat/ }],
-    ['no labelled inputs', new Uint8Array(0), 2, true, { kind: 'need-labels', match: /no input is labelled/ }],
-    ['positives of one concept only', exclusive(repeat(0, 8), 2), 2, true, { kind: 'need-labels', match: /only cat has inputs/ }],
-    ['fewer than 5 positives of a concept', exclusive([...repeat(0, 5), ...repeat(1, 3), ...repeat(2, 4)], 3), 3, true, { kind: 'need-inputs', match: /at least 5 .*dog has 3, bird has 4/ }],
-    // every row is a cat; rows 0-4 are dogs too, rows 5-9 explicitly not
-    ['one-vs-rest concept without a negative', Uint8Array.from(Array.from({ length: 10 }, (_, r) => [1, r < 5 ? 1 : 0]).flat()), 2, false, { kind: 'need-inputs', match: /no negative examples for cat/ }],
-    ['enough for a 5-fold evaluation', exclusive([...repeat(0, 5), ...repeat(1, 5)], 2), 2, true, null],
+    ['no labelled inputs', new Uint8Array(0), 2, true, { kind: 'need-labels', match: /no input is labelled .*\(cat, dog\)/ }],
+    ['rows without a known label only', new Uint8Array(6).fill(U), 2, true, { kind: 'need-labels', match: /no input is labelled/ }],
+    ['one labelled input', exclusive([0], 2), 2, true, { kind: 'need-inputs', match: /only 1 input .*at least 2/ }],
+    // python-grpc test_model_train: one concept, two positive inputs, waits for 21300
+    ['one concept, two positives', new Uint8Array(2).fill(1), 1, false, null],
+    ['positives of one concept only', exclusive(repeat(0, 8), 2), 2, true, null],
+    ['fewer than 5 positives of a concept', exclusive([...repeat(0, 5), ...repeat(1, 3), ...repeat(2, 4)], 3), 3, true, null],
+    ['one-vs-rest concept without a negative', Uint8Array.from(Array.from({ length: 10 }, (_, r) => [1, r < 5 ? 1 : 0]).flat()), 2, false, null],
   ];
   for (const [name, labels, k, me, want] of cases) {
     test(name, () => {
-      const p = evaluationProblem(labels, k === 0 ? 0 : labels.length / k, k, { mutuallyExclusive: me, conceptNames: names });
+      const p = evaluationProblem(labels, labels.length / k, k, { mutuallyExclusive: me, conceptNames: names });
       if (!want) return assert.equal(p, null);
       assert.equal(p?.kind, want.kind);
       assert.match(p!.message, want.match);
     });
   }
+});
+
+describe('foldsFor: fewer folds down to leave-one-out', () => {
+  const cases: [number, number, { folds: number; leaveOneOut: boolean }][] = [
+    [5, 40, { folds: 5, leaveOneOut: false }],
+    [5, 5, { folds: 5, leaveOneOut: true }],
+    [5, 3, { folds: 3, leaveOneOut: true }],
+    [10, 2, { folds: 2, leaveOneOut: true }],
+  ];
+  for (const [asked, rows, want] of cases) test(`${asked} folds asked, ${rows} inputs`, () => assert.deepEqual(foldsFor(asked, rows), want));
 });
 
 describe('stratifiedFolds', () => {

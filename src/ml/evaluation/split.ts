@@ -2,21 +2,20 @@
 // Labels use the trainer's n × k layout: 1 = positive, 0 = negative, anything else = unknown.
 import { createRng, shuffleInPlace } from '../classifier/rng.js';
 
-/** Clarifai's rule: at least this many inputs labelled (positive) with every concept. */
-export const MIN_POSITIVES_PER_CONCEPT = 5;
 export const DEFAULT_FOLDS = 5;
 export const MAX_FOLDS = 10;
+/** Inputs an evaluation needs at the least: one to hold out, one to train on. */
+export const MIN_EVALUATION_INPUTS = 2;
 
 export type EvaluationProblem =
-  /** 21315: fewer than 2 concepts (in the version, or with labelled inputs). */
+  /** 21315: no input is labelled (1 or 0) with any of the version's concepts. */
   | { kind: 'need-labels'; message: string }
-  /** 21316: a concept with fewer than MIN_POSITIVES_PER_CONCEPT positives, or (one-vs-rest) without a negative. */
+  /** 21316: fewer than MIN_EVALUATION_INPUTS labelled inputs: nothing can be held out and trained on. */
   | { kind: 'need-inputs'; concepts: number[]; message: string };
 
 export interface EvaluableOptions {
   mutuallyExclusive: boolean;
   conceptNames?: readonly string[];
-  minPositives?: number;
 }
 
 export function positivesPerConcept(labels: ArrayLike<number>, n: number, k: number): { positives: number[]; negatives: number[] } {
@@ -32,30 +31,40 @@ export function positivesPerConcept(labels: ArrayLike<number>, n: number, k: num
   return { positives, negatives };
 }
 
-/** The first reason the data cannot be evaluated, or null. */
-export function evaluationProblem(labels: ArrayLike<number>, n: number, k: number, opts: EvaluableOptions): EvaluationProblem | null {
-  const name = (c: number): string => opts.conceptNames?.[c] ?? `#${c}`;
-  const min = opts.minPositives ?? MIN_POSITIVES_PER_CONCEPT;
-  if (k < 2) {
-    return { kind: 'need-labels', message: `the version has ${k === 0 ? 'no concepts' : `only the concept ${name(0)}`}; evaluation compares concepts, so it needs a version with at least 2` };
-  }
-  const { positives, negatives } = positivesPerConcept(labels, n, k);
-  const present = positives.map((p, c) => (p > 0 ? c : -1)).filter((c) => c >= 0);
-  if (present.length < 2) {
-    const what = present.length === 0 ? 'no input is labelled (value 1) with any of its concepts' : `only ${name(present[0]!)} has inputs labelled with it (value 1)`;
-    return { kind: 'need-labels', message: `${what}; evaluation needs labelled inputs of at least 2 concepts` };
-  }
-  const few = positives.map((p, c) => (p < min ? c : -1)).filter((c) => c >= 0);
-  if (few.length > 0) {
-    return { kind: 'need-inputs', concepts: few, message: `evaluation needs at least ${min} inputs labelled (value 1) with each concept; ${few.map((c) => `${name(c)} has ${positives[c]}`).join(', ')}` };
-  }
-  if (!opts.mutuallyExclusive) {
-    const oneSided = negatives.map((v, c) => (v === 0 ? c : -1)).filter((c) => c >= 0);
-    if (oneSided.length > 0) {
-      return { kind: 'need-inputs', concepts: oneSided, message: `no negative examples for ${oneSided.map(name).join(', ')} (every input is labelled with ${oneSided.length > 1 ? 'them' : 'it'}), so there is nothing to tell ${oneSided.length > 1 ? 'them' : 'it'} apart from` };
+/** Rows carrying at least one known label (1 or 0). */
+export function labelledRowCount(labels: ArrayLike<number>, n: number, k: number): number {
+  let rows = 0;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < k; c++) {
+      const l = labels[r * k + c];
+      if (l === 1 || l === 0) { rows++; break; }
     }
   }
+  return rows;
+}
+
+/**
+ * The reason nothing at all can be computed, or null. Anything with two labelled inputs can be
+ * cross-validated (down to leave-one-out, see foldsFor): a concept without positives or without
+ * negatives only has no ROC AUC, which the metrics leave out and the summary says.
+ */
+export function evaluationProblem(labels: ArrayLike<number>, n: number, k: number, opts: EvaluableOptions): EvaluationProblem | null {
+  if (k === 0) return { kind: 'need-labels', message: 'the version has no concepts' };
+  const rows = labelledRowCount(labels, n, k);
+  const names = (opts.conceptNames ?? []).slice(0, k).join(', ');
+  if (rows === 0) {
+    return { kind: 'need-labels', message: `no input is labelled (value 1 or 0) with any of the version's concepts${names ? ` (${names})` : ''}, so there is nothing to compare predictions with` };
+  }
+  if (rows < MIN_EVALUATION_INPUTS) {
+    return { kind: 'need-inputs', concepts: [], message: `only ${rows} input is labelled with the version's concepts; cross-validation needs at least ${MIN_EVALUATION_INPUTS} (one held out, one to train on)` };
+  }
   return null;
+}
+
+/** Folds actually used: the ones asked for, fewer when there are fewer labelled inputs (leave-one-out). */
+export function foldsFor(requested: number, labelledRows: number): { folds: number; leaveOneOut: boolean } {
+  const folds = Math.max(1, Math.min(requested, labelledRows));
+  return { folds, leaveOneOut: folds === labelledRows };
 }
 
 /**

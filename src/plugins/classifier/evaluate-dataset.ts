@@ -57,5 +57,5 @@ export async function evaluateOnDataset(
   if (call.shouldStop()) throw new TrainingCancelled();
   const scores = predict(model, m.x, m.n);
   call.progress(1);
-  return { conceptIds, inputIds: m.inputIds, n: m.n, k: conceptIds.length, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds: 0, seed: 0, heldOut };
+  return { conceptIds, inputIds: m.inputIds, n: m.n, k: conceptIds.length, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds: 0, requestedFolds: 0, leaveOneOut: false, seed: 0, heldOut };
 }

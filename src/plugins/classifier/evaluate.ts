@@ -4,7 +4,7 @@ import { isJsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
 import { crossValidate } from '../../ml/evaluation/cross-validate.js';
-import { evaluationProblem, stratifiedFolds, type EvaluationProblem } from '../../ml/evaluation/split.js';
+import { evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds, type EvaluationProblem } from '../../ml/evaluation/split.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import type { EvaluateCall, EvaluationResult } from '../types.js';
@@ -12,8 +12,8 @@ import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 
 const ADVICE: Record<EvaluationProblem['kind'], { code: number; advice: string }> = {
-  'need-labels': { code: Code.MODEL_EVALUATION_NEED_LABELS, advice: 'train a version with at least 2 concepts and label inputs with them (PostInputs / PatchInputs, data.concepts value 1), then evaluate that version' },
-  'need-inputs': { code: Code.MODEL_EVALUATION_NEED_INPUTS, advice: 'label more inputs with each of the version\'s concepts (PostInputs / PatchInputs, data.concepts value 1), wait until they are processed (status 30000), then call PostModelVersionMetrics again' },
+  'need-labels': { code: Code.MODEL_EVALUATION_NEED_LABELS, advice: 'label inputs with the version\'s concepts (PostInputs / PatchInputs, data.concepts value 1 or 0), wait until they are processed (status 30000), then call PostModelVersionMetrics again' },
+  'need-inputs': { code: Code.MODEL_EVALUATION_NEED_INPUTS, advice: 'label at least one more input with the version\'s concepts (PostInputs / PatchInputs, data.concepts value 1 or 0), wait until it is processed (status 30000), then call PostModelVersionMetrics again' },
 };
 
 /**
@@ -34,14 +34,10 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
   }
   if (typeof embedder === 'string') throw new Outcome(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
   const conceptIds = version.concepts.map((c) => c.id);
-  if (conceptIds.length < 2) {
-    const p = evaluationProblem(new Uint8Array(0), 0, conceptIds.length, { mutuallyExclusive: s.mutuallyExclusive, conceptNames: conceptIds });
-    if (p) throw failureOf(p);
-  }
   let selection;
   try {
     selection = await data.collect({
-      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
+      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds, enrich: s.enrich,
       ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
     });
   } catch (e) {
@@ -55,7 +51,7 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
 
   const params = isJsonObject(version.trainInfo.params) ? version.trainInfo.params : {};
   const seed = typeof params.seed === 'number' && params.seed >= 0 ? s.seed : TRAIN_DEFAULTS.seed;
-  const numFolds = Math.min(call.numFolds, m.n);
+  const { folds: numFolds, leaveOneOut } = foldsFor(call.numFolds, labelledRowCount(m.labels, m.n, k));
   const folds = stratifiedFolds(m.labels, m.n, k, numFolds, seed);
   let scores: Float32Array;
   try {
@@ -70,7 +66,7 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
     if (e instanceof Stopped) throw new Outcome(Code.MODEL_EVALUATION_TIMED_OUT, `the evaluation (${numFolds} trainings of the version's classifier) did not finish within its time limit; evaluate with fewer folds (eval_info.params.num_folds) or lower num_epochs in a new version.`);
     throw e;
   }
-  return { conceptIds, inputIds: m.inputIds, n: m.n, k, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds, seed };
+  return { conceptIds, inputIds: m.inputIds, n: m.n, k, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds, requestedFolds: call.numFolds, leaveOneOut, seed };
 }
 
 function failureOf(p: EvaluationProblem): Outcome {

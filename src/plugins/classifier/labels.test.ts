@@ -38,8 +38,26 @@ describe('buildTrainingSet: label matrix', () => {
   test('a concept without positives is a warning when fail_on_missing_positive_examples is false', () => {
     const set = buildTrainingSet([ex('a', ['cat']), ex('b', [], ['cat'])], opts(['cat', 'cow']));
     assert.deepEqual(set.positives, [1, 0]);
-    assert.match(set.warnings.join(), /no positive examples for cow/);
+    assert.match(set.notes.join(), /No positive examples for cow: it scores low on every input/);
   });
+
+  const trains: { name: string; examples: LabelledExample[]; concepts: string[]; exclusive?: boolean; used: number; exclusiveHead: boolean; notes: RegExp[] }[] = [
+    { name: 'one labelled input trains', examples: [ex('a', ['cat'])], concepts: ['cat', 'dog'], used: 1, exclusiveHead: false, notes: [/No positive examples for dog/, /No negative examples for cat: it scores high/] },
+    { name: 'one concept, positives only (python-grpc test_model_train): trains, noted', examples: [ex('a', ['cat']), ex('b', ['cat'])], concepts: ['cat'], used: 2, exclusiveHead: false, notes: [/No negative examples for cat/] },
+    { name: 'exclusive, positives of one concept only: trains, the other scores low', examples: [ex('a', ['cat']), ex('b', ['cat'])], concepts: ['cat', 'dog'], exclusive: true, used: 2, exclusiveHead: true, notes: [/No positive examples for dog/] },
+    { name: 'negatives only: trains, every concept noted', examples: [ex('a', [], ['cat']), ex('b', [], ['dog'])], concepts: ['cat', 'dog'], used: 2, exclusiveHead: false, notes: [/No positive examples for cat, dog: they score low/] },
+    { name: 'exclusive, negatives only: one-vs-rest heads instead of a softmax', examples: [ex('a', [], ['cat'])], concepts: ['cat', 'dog'], exclusive: true, used: 1, exclusiveHead: false, notes: [/cat, dog/, /one-vs-rest/] },
+    { name: 'complete data: no notes', examples: [ex('a', ['cat']), ex('b', ['dog'])], concepts: ['cat', 'dog'], used: 2, exclusiveHead: false, notes: [] },
+  ];
+  for (const c of trains) {
+    test(`trains: ${c.name}`, () => {
+      const set = buildTrainingSet(c.examples, opts(c.concepts, { exclusive: c.exclusive ?? false }));
+      assert.equal(set.used, c.used);
+      assert.equal(set.mutuallyExclusive, c.exclusiveHead);
+      assert.equal(set.notes.length, c.notes.length, set.notes.join(' | '));
+      c.notes.forEach((re) => assert.match(set.notes.join(' '), re));
+    });
+  }
 });
 
 describe('buildTrainingSet: failures a user can act on', () => {
@@ -47,9 +65,7 @@ describe('buildTrainingSet: failures a user can act on', () => {
     { name: 'no inputs → 21110', examples: [], concepts: ['cat', 'dog'], code: Code.MODEL_TRAINING_NO_DATA, re: /PostInputs/ },
     { name: 'exclusive with one concept → 21112', examples: [ex('a', ['cat'])], concepts: ['cat'], exclusive: true, code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, re: /at least two concepts/ },
     { name: 'missing positives with the flag → 21111 naming them', examples: [ex('a', ['cat']), ex('b', [], ['cat'])], concepts: ['cat', 'cow', 'pig'], failOnMissing: true, code: Code.MODEL_TRAINING_NO_POSITIVES, re: /cow, pig/ },
-    { name: 'one input → 21117', examples: [ex('a', ['cat'])], concepts: ['cat', 'dog'], code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, re: /at least 2/ },
-    { name: 'only positives of one concept, one-vs-rest → 21117', examples: [ex('a', ['cat']), ex('b', ['cat'])], concepts: ['cat'], code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, re: /no negative examples for concept\(s\): cat/ },
-    { name: 'exclusive with positives of one concept only → 21117', examples: [ex('a', ['cat']), ex('b', ['cat'])], concepts: ['cat', 'dog'], exclusive: true, code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, re: /at least 2 concepts/ },
+    { name: 'inputs labelled only with other concepts → 21110', examples: [ex('a', ['bird'])], concepts: ['cat', 'dog'], code: Code.MODEL_TRAINING_NO_DATA, re: /no training input is labelled/ },
   ];
   for (const c of cases) {
     test(c.name, () => {

@@ -1,7 +1,7 @@
 import { Code } from '../../domain/status-codes.js';
 import { Outcome } from '../../domain/outcome.js';
 import type { TrainData } from '../../ml/classifier/train.js';
-import { validateTrainingData, type TrainingProblem } from '../../ml/classifier/validate.js';
+import { labelCoverage, validateTrainingData, type TrainingProblem } from '../../ml/classifier/validate.js';
 import type { LabelledExample } from '../../ports/training-data.js';
 
 /** Label-matrix value for "this input says nothing about this concept" (the trainer skips it). */
@@ -23,6 +23,14 @@ export interface TrainingSet {
   positives: number[];
   /** Things worth a line in the training log. */
   warnings: string[];
+  /**
+   * What the trained version cannot know, one sentence per problem naming the concepts (a concept
+   * without positives scores low on every input, one without negatives high): logged and put in
+   * the TRAINED version's status.details.
+   */
+  notes: string[];
+  /** The head to train: the version's choice, except softmax with no positive at all (see buildTrainingSet). */
+  mutuallyExclusive: boolean;
 }
 
 /** Each validation problem → the Clarifai status and what the user can do about it. */
@@ -30,7 +38,6 @@ const ADVICE: Record<TrainingProblem['kind'], { code: number; advice: string }> 
   'no-data': { code: Code.MODEL_TRAINING_NO_DATA, advice: 'add inputs with data.concepts [{"id": "…", "value": 1}] (PostInputs), wait until they are processed (status 30000), then create a new version' },
   'single-class-exclusive': { code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, advice: 'create a version with at least two concepts, or with output_config.concepts_mutually_exclusive false' },
   'missing-positives': { code: Code.MODEL_TRAINING_NO_POSITIVES, advice: 'label some inputs with value 1 for them, or set output_config.fail_on_missing_positive_examples false to train without' },
-  'insufficient-data': { code: Code.MODEL_TRAINING_INSUFFICIENT_DATA, advice: 'add labelled inputs: positives (value 1) of at least two concepts, or negatives (value 0) for a concept that only has positives' },
 };
 
 export function failureOf(p: TrainingProblem): Outcome {
@@ -84,7 +91,9 @@ export function labelMatrix(examples: readonly LabelledExample[], opts: { concep
 
 /**
  * The training set of a version: labelMatrix, then the trainer's own validation
- * (ml/classifier/validate.ts), failing with the status a user can act on.
+ * (ml/classifier/validate.ts), failing with the status a user can act on. Anything else trains, as
+ * on Clarifai, with a note per gap in the data. A mutually exclusive version whose inputs are all
+ * negatives (no row a softmax could learn from) trains one-vs-rest heads instead, each scoring low.
  */
 export function buildTrainingSet(examples: readonly LabelledExample[], opts: LabelOptions): TrainingSet {
   const { conceptIds, dim } = opts;
@@ -94,22 +103,29 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
   const problem = validateTrainingData(labels, n, { k, mutuallyExclusive: opts.mutuallyExclusive, failOnMissingPositives: opts.failOnMissingPositives, conceptNames: conceptIds });
   if (problem) throw failureOf(problem);
 
-  const positives = new Array<number>(k).fill(0);
-  let used = 0;
+  const cov = labelCoverage(labels, n, k);
+  const mutuallyExclusive = opts.mutuallyExclusive && cov.positiveRows > 0;
+  const notes: string[] = [];
+  const list = (cs: string[]): string => cs.join(', ');
+  const they = (cs: string[]): string => (cs.length > 1 ? 'they score' : 'it scores');
+  const noPositives = conceptIds.filter((_, c) => cov.positives[c] === 0);
+  if (noPositives.length > 0) notes.push(`No positive examples for ${list(noPositives)}: ${they(noPositives)} low on every input; label inputs with value 1 for ${noPositives.length > 1 ? 'them' : 'it'} and train a new version.`);
+  if (!opts.mutuallyExclusive) {
+    const noNegatives = conceptIds.filter((_, c) => cov.positives[c]! > 0 && cov.negatives[c] === 0);
+    if (noNegatives.length > 0) notes.push(`No negative examples for ${list(noNegatives)}: ${they(noNegatives)} high on every input; label inputs with value 0 for ${noNegatives.length > 1 ? 'them' : 'it'}, or with another concept, and train a new version.`);
+  } else if (!mutuallyExclusive) {
+    notes.push('No input is labelled with value 1 for any concept, so no softmax can be trained: independent (one-vs-rest) heads were trained instead.');
+  }
+  // The inputs that train the head (ListModelInputs): rows with a positive for a softmax, with any known label otherwise.
   const usedIds: string[] = [];
   for (let row = 0; row < n; row++) {
     let known = false, positive = false;
     for (let c = 0; c < k; c++) {
       const v = labels[row * k + c];
-      if (v === 1) { positives[c]!++; positive = true; }
-      if (v !== UNLABELLED) known = true;
+      if (v === 1) positive = true;
+      if (v === 1 || v === 0) known = true;
     }
-    if (opts.mutuallyExclusive ? positive : known) {
-      used++;
-      usedIds.push(inputIds[row]!);
-    }
+    if (mutuallyExclusive ? positive : known) usedIds.push(inputIds[row]!);
   }
-  const missing = conceptIds.filter((_, c) => positives[c] === 0);
-  if (missing.length > 0) warnings.push(`no positive examples for ${missing.join(', ')}: ${missing.length > 1 ? 'they' : 'it'} will score low on every input`);
-  return { data: { x, n, d: dim, labels }, used, usedIds, positives, warnings };
+  return { data: { x, n, d: dim, labels }, used: usedIds.length, usedIds, positives: cov.positives, warnings, notes, mutuallyExclusive };
 }

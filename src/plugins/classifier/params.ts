@@ -20,6 +20,8 @@ export interface ClassifierSettings {
   ignored: string[];
   datasetId?: string;
   datasetVersionId?: string;
+  /** train_info.params.enrich_dataset 'Automatic': the scope's other inputs are negatives of every concept. */
+  enrich: boolean;
 }
 
 /** Params accepted by a template but without effect here: features come from embeddings computed at upload. */
@@ -59,6 +61,7 @@ export function classifierSettings(version: ModelVersion, type: ModelTypeDef): C
     batchSize: Math.round(num(params, 'batch_size', TRAIN_DEFAULTS.batchSize)),
     seed: seedParam >= 0 ? Math.round(seedParam) : randomInt(1, 2 ** 31),
     ignored: Object.keys(params).filter((k) => NO_EFFECT.has(k)),
+    enrich: params.enrich_dataset === 'Automatic',
   };
   if (datasetId) s.datasetId = datasetId;
   if (datasetVersionId) s.datasetVersionId = datasetVersionId;

@@ -2,13 +2,15 @@ import { ApiError } from '../../domain/errors.js';
 import { BoundedMap } from '../../runtime/bounded-map.js';
 import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
+import { isJsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
+import { baseEmbedModelRef } from '../../domain/system-app.js';
 import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
 import { trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
-import { baseEmbedder, embedEach } from '../embedding.js';
+import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
 import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
@@ -69,33 +71,45 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
     async train(call: TrainCall): Promise<TrainResult> {
       const { version } = call;
       const s = classifierSettings(version, call.type);
-      const embedder = embedderOf(version);
-      if (typeof embedder === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, embedder);
+      // embedding-classifier without input_info.base_embed_model: the training inputs' kind picks it.
+      const followsData = !fixedEmbedderId && !isJsonObject(version.inputInfo.base_embed_model);
+      const named = followsData ? undefined : embedderOf(version);
+      if (typeof named === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, named);
       const conceptIds = version.concepts.map((c) => c.id);
       if (s.mutuallyExclusive && conceptIds.length < 2) {
         throw failureOf({ kind: 'single-class-exclusive', message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}` });
       }
-      if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the ${embedder.id} embeddings computed when the inputs were uploaded`);
+      if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the embeddings computed when the inputs were uploaded`);
       const where = s.datasetVersionId ? `dataset version '${s.datasetVersionId}'` : s.datasetId ? `dataset '${s.datasetId}'` : `app '${version.appId}'`;
       let selection;
       try {
         selection = await deps.trainingData.collect({
-          userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
+          userId: version.userId, appId: version.appId, embedderId: named ? named.id : embedderIdsByKind(deps.embedders), conceptIds, enrich: s.enrich,
           ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
         if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
-      call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
+      const embedder = named ?? chosenByData(selection, conceptIds, deps.embedders);
+      if (followsData) call.log(`base model: ${embedder.id} (input_info.base_embed_model is not set and the training inputs are ${embedder.kind === 'image' ? 'images' : 'text'})`);
+      // Only enrichment negatives left: the labelled inputs were all unusable, say why.
+      if (selection.examples.every((e) => e.enriched === true)) {
+        const mismatch = kindMismatch(selection, embedder, fixedEmbedderId ? typeId : undefined);
+        if (mismatch) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, mismatch);
+        // Enrichment negatives alone are no training data: at least one input must carry a label.
+        if (selection.examples.length > 0) throw failureOf({ kind: 'no-data', message: `no processed input of ${where} is labelled with ${conceptIds.join(', ')}` });
+      }
+      call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${s.enrich ? ' or, as negatives of every concept (enrich_dataset Automatic), with none of them' : ''}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
       const set = buildTrainingSet(selection.examples, { conceptIds, mutuallyExclusive: s.mutuallyExclusive, failOnMissingPositives: s.failOnMissingPositives, dim: embedder.dim });
       for (const w of set.warnings) call.log(`warning: ${w}`);
+      for (const note of set.notes) call.log(`warning: ${note}`);
       call.log(`positives per concept: ${conceptIds.map((c, i) => `${c}=${set.positives[i]}`).join(', ')}`);
-      call.log(`training ${s.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`);
+      call.log(`training ${set.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`);
       let model: LinearModel;
       try {
         model = await trainAsync(set.data, {
-          k: conceptIds.length, mutuallyExclusive: s.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
+          k: conceptIds.length, mutuallyExclusive: set.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
           l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: call.timeLeftMs(),
           onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
         });
@@ -111,7 +125,11 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       model.lossCurve.forEach((p, i) => {
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
-      return { artifact: serializeModel(model), totalInputCount: set.used, inputIds: set.usedIds };
+      return {
+        artifact: serializeModel(model), totalInputCount: set.used, inputIds: set.usedIds,
+        ...(set.notes.length > 0 ? { details: set.notes.join(' ') } : {}),
+        ...(followsData ? { inputInfo: { ...version.inputInfo, base_embed_model: baseEmbedModelRef(embedder) } } : {}),
+      };
     },
 
     evaluate: (call: EvaluateCall): Promise<EvaluationResult> =>

@@ -1,22 +1,43 @@
 import { Visibility } from '../../domain/entities.js';
-import type { Concept, Dataset, DatasetVersion, Input } from '../../domain/inputs.js';
+import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type Input } from '../../domain/inputs.js';
 import { geoToApi } from '../../domain/geo.js';
 import { Code, describe } from '../../domain/status-codes.js';
 import type { ApiObject } from '../context.js';
+import { hostedImageFields } from '../hosted-images.js';
 import { ts } from './time.js';
 
-/** Domain input -> API `Input`. Base64 images are not echoed back (Clarifai does not either); `image_info` appears once processed. */
-export function inputToApi(i: Input): ApiObject {
+/**
+ * `image_info` of an image not decoded yet (pending, or failed): Clarifai answers a placeholder rather
+ * than nothing, so clients reading image_info.format never meet an absent message.
+ */
+export const PENDING_IMAGE_INFO = { format: 'UnknownImageFormat', color_mode: 'UnknownColorMode' } as const;
+
+/**
+ * Domain input -> API `Input`. Base64 images are not echoed back (Clarifai does not either); instead
+ * an image whose bytes we hold has `image.hosted` and, for uploaded bytes, an `image.url` that serves
+ * them (hosted-images.ts) when `hostedBase` (the REST port's public URL) is given. `image_info` is the
+ * decoded size and format once processed, a placeholder before.
+ */
+export function inputToApi(i: Input, hostedBase?: string): ApiObject {
   const data: ApiObject = {
     concepts: i.concepts.map((c) => ({ id: c.id, name: c.name || c.id, value: c.value, app_id: i.appId })),
     metadata: i.metadata,
   };
   if (i.geo) data.geo = geoToApi(i.geo);
-  if (i.kind === 'text') data.text = { raw: i.text ?? '' };
+  if (i.kind === 'text') {
+    // data.text.url inputs: the URL as sent, and raw once the processor fetched it.
+    const text: ApiObject = {};
+    if (i.text !== null || !i.textUrl) text.raw = i.text ?? '';
+    if (i.textUrl) text.url = i.textUrl;
+    data.text = text;
+  }
   else {
     const image: ApiObject = {};
+    const hosted = hostedImageFields(i, hostedBase);
     if (i.imageUrl) image.url = i.imageUrl;
-    if (i.imageInfo) image.image_info = i.imageInfo;
+    else if (hosted?.url) image.url = hosted.url;
+    if (hosted) image.hosted = hosted.hosted;
+    image.image_info = i.imageInfo ?? { ...PENDING_IMAGE_INFO };
     data.image = image;
   }
   const status: ApiObject = { code: i.status.code, description: describe(i.status.code) };
@@ -31,13 +52,17 @@ export function inputToApi(i: Input): ApiObject {
   };
 }
 
-/** App concept resource; `value` is always printed (cl_show_if_empty) and is 1 for a concept as such. */
+/**
+ * App concept resource; `value` is always printed (cl_show_if_empty) and is 1 for a concept as such.
+ * `language` as Clarifai's docs show it on PostConcepts / ListConcepts answers ("en" unless given).
+ */
 export function conceptResourceToApi(c: Concept): ApiObject {
   return {
     id: c.id,
     name: c.name || c.id,
     value: 1,
     created_at: ts(c.createdAt),
+    language: c.language || DEFAULT_CONCEPT_LANGUAGE,
     app_id: c.appId,
     user_id: c.userId,
     visibility: { gettable: Visibility.PRIVATE },

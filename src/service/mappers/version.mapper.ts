@@ -1,6 +1,8 @@
 import type { Model, ModelVersion, VersionConcept } from '../../domain/entities.js';
 import type { JsonObject } from '../../domain/json.js';
+import { isJsonObject } from '../../domain/json.js';
 import { statusJson } from '../../domain/status-json.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID, systemModelVersionId } from '../../domain/system-app.js';
 import type { ApiObject } from '../context.js';
 import { metricsToApi } from './metrics.mapper.js';
 import { ts } from './time.js';
@@ -48,7 +50,7 @@ export function versionToApi(v: ModelVersion, model: Model | undefined, opts: { 
     user_id: v.userId,
     metadata: v.metadata,
     output_info: outputInfoToApi(v, opts.concepts),
-    input_info: v.inputInfo,
+    input_info: withBaseModelVersion(v.inputInfo),
     train_info: v.trainInfo,
     import_info: v.importInfo,
   };
@@ -61,4 +63,17 @@ export function versionToApi(v: ModelVersion, model: Model | undefined, opts: { 
   // The evaluation's summary; GetModelVersionMetrics shows the rest when asked (fields).
   if (v.metrics) out.metrics = metricsToApi(v.metrics);
   return out;
+}
+
+/**
+ * A base model of clarifai/main named without its version gets the version id (and owner) filled
+ * in, as Clarifai's docs show a version's `input_info.base_embed_model`; other references are
+ * shown as stored.
+ */
+function withBaseModelVersion(inputInfo: JsonObject): JsonObject {
+  const ref = inputInfo.base_embed_model;
+  if (!isJsonObject(ref) || typeof ref.id !== 'string' || !ref.id) return inputInfo;
+  const builtIn = (ref.user_id === undefined || ref.user_id === SYSTEM_USER_ID) && (ref.app_id === undefined || ref.app_id === SYSTEM_APP_ID);
+  if (!builtIn || isJsonObject(ref.model_version)) return inputInfo;
+  return { ...inputInfo, base_embed_model: { ...ref, app_id: SYSTEM_APP_ID, user_id: SYSTEM_USER_ID, model_version: { id: systemModelVersionId(ref.id) } } };
 }

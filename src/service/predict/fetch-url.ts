@@ -10,7 +10,8 @@ export class InputFetchError extends Error {
   }
 }
 
-export type UrlFetcher = (url: string) => Promise<Uint8Array>;
+/** `field` names the URL in messages: data.image.url (the default) or data.text.url. */
+export type UrlFetcher = (url: string, field?: string) => Promise<Uint8Array>;
 
 export const DEFAULT_FETCH_LIMITS = { timeoutMs: 10_000, maxBytes: 20 * 1024 * 1024 };
 
@@ -20,16 +21,16 @@ export const DEFAULT_FETCH_LIMITS = { timeoutMs: 10_000, maxBytes: 20 * 1024 * 1
  */
 export function httpFetcher(client: GuardedFetch, limits: Omit<FetchOptions, 'client'> = DEFAULT_FETCH_LIMITS): UrlFetcher {
   const opts: FetchOptions = { ...limits, client };
-  return async (url) => {
+  return async (url, field = 'data.image.url') => {
     let scheme: string;
     try {
       scheme = new URL(url).protocol;
     } catch {
-      throw new InputFetchError(Code.INPUT_INVALID_URL, `data.image.url '${url}' is not a valid URL`);
+      throw new InputFetchError(Code.INPUT_INVALID_URL, `${field} '${url}' is not a valid URL`);
     }
-    if (scheme !== 'http:' && scheme !== 'https:') throw new InputFetchError(Code.INPUT_INVALID_URL, `data.image.url must be an http or https URL, not ${scheme}`);
+    if (scheme !== 'http:' && scheme !== 'https:') throw new InputFetchError(Code.INPUT_INVALID_URL, `${field} must be an http or https URL, not ${scheme}`);
     try {
-      return await fetchBytes(url, 'data.image.url', opts);
+      return await fetchBytes(url, field, opts);
     } catch (e) {
       if (e instanceof FetchError) throw new InputFetchError(Code.INPUT_FAILED, e.message);
       throw e;

@@ -44,7 +44,7 @@ export function inputGroups(raws: readonly api.Input[]): api.Input[][] {
 }
 
 const WANTS: Record<Exclude<InputKind, 'any'>, string> = {
-  text: 'text (data.text.raw)',
+  text: 'text (data.text.raw or data.text.url)',
   image: 'an image (data.image.base64 or data.image.url)',
   concepts: 'concepts (data.concepts with id and value)',
 };
@@ -72,7 +72,7 @@ function present(data: api.Data): string {
 type Decoded = Omit<DecodedInput, 'id' | 'echo'>;
 
 /** Decodes one input without I/O; an image given by URL comes back as the URL to download. */
-function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded | { url: string; data: api.Data } {
+function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded | { url: string; field: UrlField; data: api.Data } {
   const data = raw.data ?? {};
   // The common case first: a text model given text (which is content, so the checks below pass).
   if (kind === 'text') {
@@ -86,7 +86,7 @@ function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded 
       return { input: { data: asJson(data) } };
     case 'text': {
       const text = data.text ?? {};
-      if (text.url) return { error: { code: Code.INPUT_FAILED, details: `data.text.url is not supported; send the text itself in data.text.raw` } };
+      if (typeof text.url === 'string' && text.url !== '') return { url: text.url, field: 'data.text.url', data };
       return wrong();
     }
     case 'concepts':
@@ -94,15 +94,23 @@ function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded 
     case 'image': {
       const image = data.image ?? {};
       if (typeof image.base64 === 'string' && image.base64 !== '') return { input: { data: asJson(data), imageBytes: Buffer.from(image.base64, 'base64') } };
-      if (typeof image.url === 'string' && image.url !== '') return { url: image.url, data };
+      if (typeof image.url === 'string' && image.url !== '') return { url: image.url, field: 'data.image.url', data };
       return wrong();
     }
   }
 }
 
-async function fetchOne(url: string, data: api.Data, fetchUrl: UrlFetcher): Promise<Decoded> {
+type UrlField = 'data.image.url' | 'data.text.url';
+
+async function fetchOne(url: string, field: UrlField, data: api.Data, fetchUrl: UrlFetcher): Promise<Decoded> {
   try {
-    return { input: { data: asJson(data), imageBytes: await fetchUrl(url) } };
+    const bytes = await fetchUrl(url, field);
+    if (field === 'data.image.url') return { input: { data: asJson(data), imageBytes: bytes } };
+    try {
+      return { input: { data: asJson(data), text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) } };
+    } catch {
+      return { error: { code: Code.INPUT_FAILED, details: `data.text.url ${url} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` } };
+    }
   } catch (e) {
     if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
     throw e;
@@ -110,25 +118,25 @@ async function fetchOne(url: string, data: api.Data, fetchUrl: UrlFetcher): Prom
 }
 
 /**
- * Decodes every input for a model that takes `kind`, downloading image URLs a few at a time.
+ * Decodes every input for a model that takes `kind`, downloading image and text URLs a few at a time.
  * An input that cannot be used gets its own status (30002 / 30104 / 30106); the others go on.
  * Inputs without an id get one from `newId`.
  */
 export async function decodeInputs(raws: readonly api.Input[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher, newId: () => string = defaultNewId): Promise<DecodedInput[]> {
   const out = new Array<DecodedInput>(raws.length);
-  const downloads: { at: number; url: string; data: api.Data }[] = [];
+  const downloads: { at: number; url: string; field: UrlField; data: api.Data }[] = [];
   for (let i = 0; i < raws.length; i++) {
     const raw = raws[i]!;
     const id = raw.id || newId();
     const d = decodeOne(raw, kind, modelDesc);
     if ('url' in d) {
       out[i] = { id, echo: echoOf(raw, id) };
-      downloads.push({ at: i, url: d.url, data: d.data });
+      downloads.push({ at: i, url: d.url, field: d.field, data: d.data });
     } else {
       out[i] = { id, echo: echoOf(raw, id), ...d };
     }
   }
   if (downloads.length === 0) return out;
-  await mapLimit(downloads, FETCH_CONCURRENCY, async ({ at, url, data }) => Object.assign(out[at]!, await fetchOne(url, data, fetchUrl)));
+  await mapLimit(downloads, FETCH_CONCURRENCY, async ({ at, url, field, data }) => Object.assign(out[at]!, await fetchOne(url, field, data, fetchUrl)));
   return out;
 }

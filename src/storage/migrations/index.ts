@@ -4,6 +4,7 @@ import * as m002 from './002_training_data.js';
 import * as m003 from './003_change_notifications.js';
 import * as m004 from './004_app_default_workflow.js';
 import * as m005 from './005_annotations_geo.js';
+import * as m006 from './006_concept_language.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '003_change_notifications': m003,
   '004_app_default_workflow': m004,
   '005_annotations_geo': m005,
+  '006_concept_language': m006,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

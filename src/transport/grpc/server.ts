@@ -5,6 +5,7 @@ import { Code } from '../../domain/status-codes.js';
 import type { ClarifaiProtos, RpcInfo } from '../../proto/load.js';
 import type protobuf from 'protobufjs';
 import { fieldEncoder, messageCodec, type MessageCodec } from '../../proto/message-codec.js';
+import type { CallMeta } from '../../service/call-observer.js';
 import type { MaybePromise } from '../../service/context.js';
 import { responseOf, type DispatchResult, type Dispatcher } from '../../service/dispatcher.js';
 import { sealedMemo } from '../../service/sealed.js';
@@ -43,11 +44,32 @@ function authorizationOf(call: { metadata: grpc.Metadata }): string | undefined 
   return typeof v === 'string' ? v : v?.toString();
 }
 
+function metadataString(metadata: grpc.Metadata, key: string): string | undefined {
+  const v = metadata.get(key)[0];
+  return typeof v === 'string' ? v : v?.toString();
+}
+
+/** The transport and the request-id hints of a gRPC call (x-request-id, Clarifai's x-clarifai-request-id-prefix metadata). */
+function metaOf(metadata: grpc.Metadata): CallMeta {
+  return { transport: 'grpc', requestId: metadataString(metadata, 'x-request-id'), prefix: metadataString(metadata, 'x-clarifai-request-id-prefix') };
+}
+
 function answer(dispatcher: Dispatcher, rpc: RpcInfo, request: unknown, metadata: grpc.Metadata): MaybePromise<DispatchResult> {
   if (request instanceof DecodeFailure) {
-    return dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${rpc.requestType.name} message could not be decoded: ${request.message}`));
+    return dispatcher.refuse(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${rpc.requestType.name} message could not be decoded: ${request.message}`), metaOf(metadata));
   }
-  return dispatcher.call(rpc.name, request as Record<string, unknown>, authorizationOf({ metadata }));
+  return dispatcher.call(rpc.name, request as Record<string, unknown>, authorizationOf({ metadata }), metaOf(metadata));
+}
+
+/** The gRPC status a dispatch result travels with: API errors are in-band (OK); a transient outage is UNAVAILABLE, which clients retry. */
+export const grpcStatusFor = (r: { retryable: boolean }): grpc.status => (r.retryable ? grpc.status.UNAVAILABLE : grpc.status.OK);
+
+/** Trailing metadata carrying the call's req_id (as REST's response headers do). */
+function trailerOf(reqId: string): grpc.Metadata {
+  const md = new grpc.Metadata();
+  md.set('x-clarifai-request-id', reqId);
+  md.set('x-request-id', reqId);
+  return md;
 }
 
 /**
@@ -83,7 +105,11 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
     };
     if (!method.requestStream && !method.responseStream) {
       impl[rpc.name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const done = (r: DispatchResult): void => (r.retryable ? callback({ code: grpc.status.UNAVAILABLE, details: String(r.status.details) }) : callback(null, new Answer(r)));
+        const done = (r: DispatchResult): void => {
+          const trailer = trailerOf(r.status.req_id);
+          if (grpcStatusFor(r) === grpc.status.UNAVAILABLE) callback({ code: grpc.status.UNAVAILABLE, details: String(r.status.details), metadata: trailer });
+          else callback(null, new Answer(r), trailer);
+        };
         const fail = (e: unknown): void => callback({ code: grpc.status.INTERNAL, details: (e as Error).message });
         try {
           const r = answer(dispatcher, rpc, call.request, call.metadata);

@@ -29,6 +29,9 @@ const bodyJson = sealedMemo((body) => JSON.stringify(body));
 /** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
 export function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
   if (r.retryAfterSeconds !== undefined) reply.header('retry-after', String(r.retryAfterSeconds));
+  // The req_id as Clarifai's API sends it, and under the name proxies and tracing tools look for.
+  const reqId = r.status.req_id;
+  reply.header('x-clarifai-request-id', reqId).header('x-request-id', reqId);
   const body = bodyJson(r.body);
   const status = JSON.stringify(r.status);
   return sendText(reply, r.code, body.length <= 2 ? `{"status":${status}}` : `{"status":${status},${body.slice(1)}`);

@@ -5,6 +5,7 @@ import { Code } from '../../domain/status-codes.js';
 import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
 import type { Dispatcher } from '../../service/dispatcher.js';
+import { metaOf } from './request-meta.js';
 import { OnDemandRoutes, splitRoutes, type RouterConfig, type RouteSpec } from './on-demand-routes.js';
 import { sendResult } from './replies.js';
 import { routePath } from './route-paths.js';
@@ -49,9 +50,9 @@ function rpcRoutes(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>): RouteSpec<R
           route.fields.forEach((f, i) => setPath(request, f.split('.'), params[`p${i}`]));
         } catch (e) {
           if (!(e instanceof JsonCodecError)) throw e;
-          return sendResult(reply, dispatcher.failure(rpc, translateCodecError(rpc, e)));
+          return sendResult(reply, dispatcher.refuse(rpc, translateCodecError(rpc, e), metaOf(req)));
         }
-        const r = dispatcher.call(rpc.name, request, req.headers.authorization);
+        const r = dispatcher.call(rpc.name, request, req.headers.authorization, metaOf(req));
         return r instanceof Promise ? r.then((done) => sendResult(reply, done)) : sendResult(reply, r);
       };
       routes.push({ method: binding.method, url: route.url, value: { rpc, handler } });

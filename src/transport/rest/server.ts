@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
+import type { HostedReader } from '../../service/hosted-images.js';
+import { registerHostedImages } from './hosted-route.js';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
 import { JsonCodecError } from '../../proto/json-codec.js';
@@ -9,6 +11,7 @@ import { statusOf } from '../../service/status.js';
 import { clientErrorHandler } from './framework-errors.js';
 import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
+import { metaOf } from './request-meta.js';
 import { RouteTable } from './rpc-routes.js';
 import type { ReadinessCheck } from '../../ports/readiness.js';
 import { registerProbes } from './probes.js';
@@ -35,6 +38,10 @@ export interface RestOptions {
   corsOrigins?: CorsOrigins;
   /** The OpenAPI document of the implemented RPCs, for /openapi.json and Swagger UI at /docs. */
   apiDocument?: ApiDocument;
+  /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
+  hostedImages?: HostedReader;
+  /** Answers GET /metrics (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
   version?: string;
 }
@@ -66,10 +73,18 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   });
   parseEveryBodyAsJson(app);
   registerConsole(app);
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req, reply) => {
+      const m = await metrics();
+      return reply.header('content-type', m.contentType).send(m.body);
+    });
+  }
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
   if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
+  if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
@@ -101,7 +116,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       // On an API route the error body is that RPC's response, with its always-present lists ("models": []),
       // also for a body refused before any handler ran (not JSON, over the limit).
       const rpc = table.rpcOf(req);
-      if (rpc) return sendResult(reply, dispatcher.failure(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), reqId));
+      if (rpc) return sendResult(reply, dispatcher.refuse(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details), metaOf(req)));
       return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, details, reqId) });
     }
     app.log.error({ err, reqId }, 'unhandled REST error');

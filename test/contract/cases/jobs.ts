@@ -30,6 +30,25 @@ export function jobCases(h: Harness): void {
     assert.equal(await s.jobs.claim('w3', [], 1000, 10), undefined);
   });
 
+  it('stats: jobs counted by kind and state, inputs by status code (what /metrics reports)', async () => {
+    const { s, v } = await setup();
+    const k = uniq('stats');
+    const before = await s.stats!();
+    await s.jobs.enqueue(job(v, { kind: k }));
+    await s.jobs.enqueue(job(v, { kind: k }));
+    await s.jobs.enqueue(job(v, { kind: k }));
+    const claimed = await s.jobs.claim('w1', [k], 1000, 10);
+    await s.jobs.finish(claimed!.id, 'w1', 'failed', 'boom', 20);
+    await s.jobs.claim('w1', [k], 1000, 10);
+    const after = await s.stats!();
+    const mine = after.jobs.filter((j) => j.kind === k).sort((x, y) => x.state.localeCompare(y.state));
+    assert.deepEqual(mine, [{ kind: k, state: 'failed', count: 1 }, { kind: k, state: 'queued', count: 1 }, { kind: k, state: 'running', count: 1 }]);
+    assert.ok(after.inputs.every((i) => Number.isInteger(i.statusCode) && i.count > 0));
+    assert.equal(before.jobs.some((j) => j.kind === k), false);
+    if (s.dialect === 'postgres') assert.ok(after.pool && after.pool.total >= 1 && after.pool.waiting >= 0);
+    else assert.equal(after.pool, undefined);
+  });
+
   it('jobs: an expired lease is retaken; the old worker then loses heartbeat, lock and finish', async () => {
     const { s, v } = await setup();
     const k = uniq('train');
@@ -41,6 +60,7 @@ export function jobCases(h: Harness): void {
     const retaken = await s.jobs.claim('w2', [k], 3000, 1501);
     assert.equal(retaken?.attempts, 2);
     assert.equal(retaken?.leaseOwner, 'w2');
+    assert.equal(retaken?.lastError, 'lease expired: w1', 'the claim records whose lease it took over');
     assert.equal(await s.jobs.heartbeat(j.id, 'w1', 5000, 1600), 'lost');
     assert.equal(await s.jobs.lockRunning(j.id, 'w1'), undefined);
     assert.equal(await s.jobs.finish(j.id, 'w1', 'succeeded', '', 1600), false);

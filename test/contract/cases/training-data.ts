@@ -143,10 +143,12 @@ export function trainingDataCases(h: Harness): void {
     await s.concepts.ensure(a.userId, a.id, ['Alpha', 'beta', 'beta', 'gamma_1'], 5);
     await s.concepts.ensure(a.userId, a.id, ['beta'], 6);
     assert.equal((await s.concepts.get(a.userId, a.id, 'Alpha'))?.name, 'A');
-    assert.deepEqual(await s.concepts.get(a.userId, a.id, 'beta'), { userId: a.userId, appId: a.id, id: 'beta', name: 'beta', createdAt: 5, modifiedAt: 5 });
+    assert.deepEqual(await s.concepts.get(a.userId, a.id, 'beta'), { userId: a.userId, appId: a.id, id: 'beta', name: 'beta', language: 'en', createdAt: 5, modifiedAt: 5 });
+    await s.concepts.create([{ userId: a.userId, appId: a.id, id: 'chat', name: 'Chat', language: 'fr', createdAt: 1, modifiedAt: 1 }]);
+    assert.equal((await s.concepts.get(a.userId, a.id, 'chat'))?.language, 'fr', 'a given language round-trips (migration 006)');
     await assert.rejects(s.concepts.create([{ userId: a.userId, appId: a.id, id: 'beta', name: 'B', createdAt: 7, modifiedAt: 7 }]), DuplicateKeyError);
-    assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE)).map((c) => c.id), ['Alpha', 'beta', 'gamma_1']);
-    assert.deepEqual((await s.concepts.list(a.userId, a.id, { page: 2, perPage: 2 })).map((c) => c.id), ['gamma_1']);
+    assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE)).map((c) => c.id), ['Alpha', 'beta', 'chat', 'gamma_1']);
+    assert.deepEqual((await s.concepts.list(a.userId, a.id, { page: 2, perPage: 2 })).map((c) => c.id), ['chat', 'gamma_1']);
     assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE, 'ALP')).map((c) => c.id), ['Alpha']);
     assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE, '_')).map((c) => c.id), ['gamma_1'], 'LIKE wildcards match literally');
   });
