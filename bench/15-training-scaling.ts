@@ -51,7 +51,7 @@ export const scalingBench: Bench = {
       ratio: overall, target: 'exponent ≤ 1.0', verdict: overall <= 1.0 ? 'pass' : 'MISS',
       notes: [
         `growth exponent (slope of log time on log n) ${overall.toFixed(2)} overall; per step ${steps.join(', ')}`,
-        `L-BFGS iterations (medians) ${it.join(' / ')}: a bigger set is no harder to fit, so time grows with the rows per pass`,
+        `L-BFGS iterations (medians) ${it.join(' / ')}; the time per iteration grows with the rows per pass`,
         `${rounds} run(s) per size, each its own process (node dist/ml/classifier/bench-run.js --n N), fit only; medians`,
       ],
       data: Object.fromEntries(sizes.map((n) => [n, fits.get(n)])),

@@ -22,15 +22,6 @@ import { rpcTable } from '../service/rpc-table.js';
 import { openStore, type OpenOptions } from '../storage/open-store.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
 import { buildRestServer } from '../transport/rest/server.js';
-import { addHealthService } from '../transport/grpc/health.js';
-import { addReflectionService } from '../transport/grpc/reflection.js';
-import { parseCorsOrigins } from '../config/cors-origins.js';
-import { routeGrpcLogs } from './grpc-logs.js';
-import { openApiDocument } from '../transport/rest/openapi/document.js';
-import { packageVersion } from './version.js';
-import { ReadinessProbe } from './readiness.js';
-import { withinGrace } from './shutdown.js';
-import { listenError } from './startup-error.js';
 import type { Job } from '../domain/entities.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import type { WorkerOptions } from '../jobs/worker.js';
@@ -42,6 +33,15 @@ import { allOf, requestLog, type TransportStatus } from '../observe/request-log.
 import { AnswerCache } from '../service/answer-cache.js';
 import { grpcStatusFor } from '../transport/grpc/server.js';
 import { httpStatusFor } from '../transport/rest/http-status.js';
+import { addHealthService } from '../transport/grpc/health.js';
+import { addReflectionService } from '../transport/grpc/reflection.js';
+import { parseCorsOrigins } from '../config/cors-origins.js';
+import { routeGrpcLogs } from './grpc-logs.js';
+import { openApiDocument } from '../transport/rest/openapi/document.js';
+import { packageVersion } from './version.js';
+import { ReadinessProbe } from './readiness.js';
+import { withinGrace } from './shutdown.js';
+import { listenError } from './startup-error.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
@@ -139,7 +139,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
     let hostedBase = cfg.publicUrl?.replace(/\/+$/, '');
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers, hostedBase: () => hostedBase });
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers, hostedBase: () => hostedBase, embedders });
     const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const observer = allOf([requestLog(log, transportStatus), metrics]);
@@ -169,19 +169,25 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       pressure.stop();
       throw listenError(e, 'gRPC', cfg.host, cfg.grpcPort);
     }
-    let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
-    let listening = false;
     try {
       await rest.listen({ host: cfg.host, port: cfg.httpPort });
-      listening = true;
-      hostedBase ??= publicBaseOf(tls ? 'https' : 'http', cfg.host, (rest.server.address() as AddressInfo).port);
+    } catch (e) {
+      health.stop();
+      pressure.stop();
+      grpcServer.forceShutdown();
+      await rest.close();
+      throw listenError(e, 'REST', cfg.host, cfg.httpPort);
+    }
+    hostedBase ??= publicBaseOf(tls ? 'https' : 'http', cfg.host, (rest.server.address() as AddressInfo).port);
+    let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+    try {
       if (scrape && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, scrape);
     } catch (e) {
       health.stop();
       pressure.stop();
       grpcServer.forceShutdown();
       await rest.close();
-      throw listening ? e : listenError(e, 'REST', cfg.host, cfg.httpPort);
+      throw listenError(e, 'metrics', cfg.host, cfg.metricsPort ?? 0);
     }
     if (cfg.worker) inputProcessor.start();
     if (cfg.worker) jobWorker.start();

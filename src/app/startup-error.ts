@@ -18,8 +18,8 @@ const isAddressInUse = (e: unknown): boolean => {
  * A listen error as the operator should read it: a port taken by another process names the setting
  * that moves it; anything else is passed on unchanged.
  */
-export function listenError(e: unknown, what: 'REST' | 'gRPC', host: string, port: number): unknown {
+export function listenError(e: unknown, what: 'REST' | 'gRPC' | 'metrics', host: string, port: number): unknown {
   if (!isAddressInUse(e)) return e;
-  const setting = what === 'REST' ? 'MODELKEEP_HTTP_PORT (--http-port)' : 'MODELKEEP_GRPC_PORT (--grpc-port)';
+  const setting = what === 'REST' ? 'MODELKEEP_HTTP_PORT (--http-port)' : what === 'gRPC' ? 'MODELKEEP_GRPC_PORT (--grpc-port)' : 'MODELKEEP_METRICS_PORT (--metrics-port)';
   return new StartupError(`The ${what} port ${port} on ${host} is already in use by another process: stop it, or choose another port with ${setting}.`);
 }

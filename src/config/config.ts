@@ -41,14 +41,14 @@ export interface Config {
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
   maxInFlight: number;
+  /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
+  publicUrl: string | undefined;
   /** Origins whose browser pages may call REST (CORS): a list, `*` for any; undefined = CORS off. */
   corsOrigins: string | undefined;
   /** How long a stopping process lets requests in flight finish before it closes their connections. */
   shutdownGraceMs: number;
   /** Said once at start (an unknown MODELKEEP_* variable); not a setting. */
   warnings: readonly string[];
-  /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
-  publicUrl: string | undefined;
   /** Shed new calls (10030) while the event loop's delay over the last half second exceeds this; 0 = off. */
   shedLoopDelayMs: number;
   /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
@@ -94,9 +94,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'fetchDeny', env: 'MODELKEEP_FETCH_DENY', flag: 'fetch-deny', kind: 'string', help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)' },
   { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
+  { key: 'publicUrl', env: 'MODELKEEP_PUBLIC_URL', flag: 'public-url', kind: 'string', help: "base URL clients reach the REST port at, for uploaded images' image.url (default http(s)://<host>:<http port>)" },
   { key: 'corsOrigins', env: 'MODELKEEP_CORS_ORIGINS', flag: 'cors-origins', kind: 'string', help: 'origins whose browser pages may call REST: comma list (https://app.example.com) or * (default: CORS off)' },
   { key: 'shutdownGraceMs', env: 'MODELKEEP_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms', kind: 'int', min: 0, help: 'ms a stopping server lets requests in flight finish (default 10000)' },
-  { key: 'publicUrl', env: 'MODELKEEP_PUBLIC_URL', flag: 'public-url', kind: 'string', help: "base URL clients reach the REST port at, for uploaded images' image.url (default http(s)://<host>:<http port>)" },
   { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
   { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
   { key: 'logFormat', env: 'MODELKEEP_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['json', 'pretty'], help: 'json or pretty (default: pretty on a terminal, json otherwise)' },
@@ -135,9 +135,9 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   fetchDeny: undefined,
   rateLimit: undefined,
   maxInFlight: 1000,
+  publicUrl: undefined,
   corsOrigins: undefined,
   shutdownGraceMs: 10_000,
-  publicUrl: undefined,
   shedLoopDelayMs: 0,
   shedRssMb: 0,
   logFormat: undefined,

@@ -115,6 +115,8 @@ export interface VersionRepo {
   list(query: VersionListQuery): Promise<ModelVersion[]>;
   /** Every version of the app's models that keeps an evaluation (metrics set), newest version first, with its model's id and type. */
   listEvaluated(userId: string, appId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion }[]>;
+  /** The version of the app's models whose evaluation has this id (GetEvaluation), found in SQL without reading the others. */
+  findEvaluated(userId: string, appId: string, evaluationId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion } | undefined>;
   /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
   latestOf(modelPks: string[], opts?: { trainedOnly?: boolean }): Promise<Map<string, ModelVersion>>;
 }
@@ -177,12 +179,12 @@ export interface Store extends Repos {
   /** Changes to the data, for caches of answers (see ChangeClock). */
   readonly changes: ChangeClock;
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Job and input counts (and pool use) for /metrics; optional so that test doubles need not have it. */
+  stats?(): Promise<StoreStats>;
   /**
    * Readiness: resolves when the database answers now and its schema carries this build's latest
    * migration; rejects with an Error whose message says which of the two is wrong.
    */
   probe(): Promise<void>;
-  /** Job and input counts (and pool use) for /metrics; optional so that test doubles need not have it. */
-  stats?(): Promise<StoreStats>;
   close(): Promise<void>;
 }

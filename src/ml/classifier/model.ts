@@ -34,6 +34,10 @@ function split(model: LinearModel): { w: Float64Array; b: Float64Array } {
 /** The largest float32 below 1: a score rounded to float32 (the API's type) never reads 1.0. */
 const ONE_BELOW = 1 - 2 ** -24;
 
+/** Pseudo-observations of the evidence bound (ADR 0024): a hundredth of one, because a whole one
+ *  (Laplace) cost the small acceptance sets more calibration than the bound is worth there. */
+export const PSEUDO = 0.01;
+
 /**
  * Scores m rows of x (m × d): softmax probabilities (each row sums to 1) when the model is
  * mutually exclusive, else per-concept sigmoid probabilities, both bounded away from 0 and 1 by
@@ -46,11 +50,12 @@ export function predict(model: LinearModel, x: Float32Array, m: number): Float32
   const we = new Float64Array(k * d);
   const be = new Float64Array(k);
   effectiveWeights(w, b, model.mean, model.scale, k, d, we, be);
-  // Laplace's rule of succession (ADR 0024): after n examples no outcome is more certain than
-  // (n + 1) / (n + outcomes), so an input unlike every training example (where a linear model's
-  // logits run off to ±∞) is never scored exactly 1 or 0. Shifts a score by at most outcomes / n.
+  // The rule of succession with PSEUDO pseudo-observations spread evenly over the outcomes (ADR 0024):
+  // after n examples no outcome is more certain than (n + PSEUDO/outcomes) / (n + PSEUDO), so an
+  // input unlike every training example (where a linear model's logits run off to ±∞) is never
+  // scored exactly 1 or 0. Shifts a score by at most PSEUDO / (n + PSEUDO).
   const n = model.trainedOn;
-  const outcomes = model.mutuallyExclusive ? k : 2;
+  const prior = PSEUDO / (model.mutuallyExclusive ? k : 2);
   const out = new Float32Array(m * k);
   const block = 256; // rows per kernel call, so scratch stays small whatever m is
   const z = new Float64Array(block * k);
@@ -63,7 +68,7 @@ export function predict(model: LinearModel, x: Float32Array, m: number): Float32
       if (model.mutuallyExclusive) softmaxInPlace(z, p * k, k);
       else for (let c = 0; c < k; c++) z[p * k + c] = sigmoid(z[p * k + c]!);
     }
-    for (let i = 0; i < count * k; i++) out[from * k + i] = Math.min(ONE_BELOW, (n * z[i]! + 1) / (n + outcomes));
+    for (let i = 0; i < count * k; i++) out[from * k + i] = Math.min(ONE_BELOW, (n * z[i]! + prior) / (n + PSEUDO));
   }
   return out;
 }

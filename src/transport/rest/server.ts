@@ -32,16 +32,16 @@ export interface RestOptions {
   implemented?: (rpcName: string) => boolean;
   /** PEM certificate and key (file contents): serve HTTPS instead of HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
+  hostedImages?: HostedReader;
+  /** Answers GET /metrics (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Answers /readyz (and /livez beside it); without it neither route exists. */
   readiness?: ReadinessCheck;
   /** Origins allowed to call from a browser (CORS); undefined = CORS off. */
   corsOrigins?: CorsOrigins;
   /** The OpenAPI document of the implemented RPCs, for /openapi.json and Swagger UI at /docs. */
   apiDocument?: ApiDocument;
-  /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
-  hostedImages?: HostedReader;
-  /** Answers GET /metrics (Prometheus text) when given. */
-  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
   version?: string;
 }
@@ -81,10 +81,10 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     });
   }
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
+  if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
   if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
-  if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
