@@ -33,10 +33,18 @@ import { allOf, requestLog, type TransportStatus } from '../observe/request-log.
 import { AnswerCache } from '../service/answer-cache.js';
 import { grpcStatusFor } from '../transport/grpc/server.js';
 import { httpStatusFor } from '../transport/rest/http-status.js';
+import { addHealthService } from '../transport/grpc/health.js';
+import { addReflectionService } from '../transport/grpc/reflection.js';
+import { parseCorsOrigins } from '../config/cors-origins.js';
+import { routeGrpcLogs } from './grpc-logs.js';
+import { openApiDocument } from '../transport/rest/openapi/document.js';
+import { packageVersion } from './version.js';
+import { ReadinessProbe } from './readiness.js';
+import { withinGrace } from './shutdown.js';
+import { listenError } from './startup-error.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
-import { packageVersion } from './version.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
@@ -106,6 +114,8 @@ function cacheLookups(metrics: Metrics | undefined, log: Logger): (hit: boolean,
 export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? processLogger(cfg);
+  for (const w of cfg.warnings) log.warn(w);
+  routeGrpcLogs(log);
   let ready = false;
   const protos = loadClarifaiProtos();
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
@@ -137,32 +147,55 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const scrape = metrics ? () => metrics.scrape() : undefined;
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;
+    const readiness = new ReadinessProbe(store);
+    // PostgreSQL: start hearing other processes' writes now, so the first /readyz need not wait for it.
+    store.changes.token();
     const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
-    const rest = buildRestServer(dispatcher, protos.rpcs.values(), { bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(), metrics: onRestPort, hostedImages: hostedImageReader(store, dispatcher) });
-    await rest.listen({ host: cfg.host, port: cfg.httpPort });
+    const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
+      bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(),
+      metrics: onRestPort, hostedImages: hostedImageReader(store, dispatcher),
+      readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: packageVersion() }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
+    });
+    const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
+    const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
+    const health = addHealthService(grpcServer, () => readiness.check());
+    addReflectionService(grpcServer, protos.root);
+    // gRPC binds first: a taken port then fails before anything has logged that it listens.
+    let grpcPort: number;
+    try {
+      grpcPort = await bindGrpc(grpcServer, cfg.host, cfg.grpcPort, grpcCredentials(grpcOpts));
+    } catch (e) {
+      health.stop();
+      pressure.stop();
+      throw listenError(e, 'gRPC', cfg.host, cfg.grpcPort);
+    }
+    try {
+      await rest.listen({ host: cfg.host, port: cfg.httpPort });
+    } catch (e) {
+      health.stop();
+      pressure.stop();
+      grpcServer.forceShutdown();
+      await rest.close();
+      throw listenError(e, 'REST', cfg.host, cfg.httpPort);
+    }
     hostedBase ??= publicBaseOf(tls ? 'https' : 'http', cfg.host, (rest.server.address() as AddressInfo).port);
     let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
     try {
       if (scrape && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, scrape);
     } catch (e) {
+      health.stop();
+      pressure.stop();
+      grpcServer.forceShutdown();
       await rest.close();
-      throw e;
-    }
-    const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
-    const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
-    let grpcPort: number;
-    try {
-      grpcPort = await bindGrpc(grpcServer, cfg.host, cfg.grpcPort, grpcCredentials(grpcOpts));
-    } catch (e) {
-      await rest.close();
-      await metricsServer?.close();
-      throw e;
+      throw listenError(e, 'metrics', cfg.host, cfg.metricsPort ?? 0);
     }
     if (cfg.worker) inputProcessor.start();
     if (cfg.worker) jobWorker.start();
     ready = true;
+    readiness.serving();
+    void health.refresh();
     const httpPort = (rest.server.address() as AddressInfo).port;
-    let stopped = false;
+    let stopping: Promise<void> | undefined;
     return {
       httpPort,
       grpcPort,
@@ -171,20 +204,27 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       store,
       bootstrap,
       log,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
+      stop: () => (stopping ??= (async () => {
         ready = false;
-        await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
-        await rest.close();
+        readiness.stopping();
+        health.stop();
+        // Both servers stop accepting at once and let the calls in flight finish; the worker hands its
+        // jobs back meanwhile. The store closes last: requests still being answered need it.
+        const drained = Promise.all([new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve())), rest.close()]);
+        const background = Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+        if (!(await withinGrace(drained, cfg.shutdownGraceMs))) {
+          log.warn({ graceMs: cfg.shutdownGraceMs }, 'requests still in flight after MODELKEEP_SHUTDOWN_GRACE_MS; closing their connections');
+          grpcServer.forceShutdown();
+          rest.server.closeAllConnections();
+          await drained.catch(() => undefined);
+        }
         await metricsServer?.close();
-        await inputProcessor.stop();
-        await jobWorker.stop();
+        await background;
         await fetchAgent.close();
         pressure.stop();
         await store.close();
         log.flush();
-      },
+      })()),
     };
   } catch (e) {
     await store.close();
@@ -209,6 +249,7 @@ export interface RunningWorker {
 export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise<RunningWorker> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? processLogger(cfg);
+  for (const w of cfg.warnings) log.warn(w);
   if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
   const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
   const types = new ModelTypeRegistry(defaultModelTypes());

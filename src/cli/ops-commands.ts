@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { Logger } from 'pino';
+import { stopOnSignals } from '../app/shutdown.js';
+import { StartupError } from '../app/startup-error.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import type { ArchiveFlags } from './archive-flags.js';
 import { CliError, UsageError } from './errors.js';
@@ -23,25 +24,19 @@ function configOf(cmd: Command): Config {
   }
 }
 
-/** SIGINT / SIGTERM stop the process gracefully (exit 0), or exit 1 if stopping fails. */
-function stopOnSignals(running: { log: Logger; stop(): Promise<void> }, message: string): void {
-  const shutdown = (signal: string) => {
-    running.log.info({ signal }, message);
-    running.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        running.log.error({ err: e }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+/** A start stopped by the configuration (a taken port): its one sentence, and its exit code (2). */
+async function starting<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    if (e instanceof StartupError) throw new CliError(`modelkeep: ${e.message}`, e.exitCode);
+    throw e;
+  }
 }
 
 async function serve(cfg: Config): Promise<void> {
   const { startModelkeep } = await import('../app/compose.js');
-  const running = await startModelkeep(cfg);
+  const running = await starting(() => startModelkeep(cfg));
   const { log } = running;
   if (running.bootstrap.generated) {
     const { userId, pat } = running.bootstrap.generated;
@@ -54,7 +49,7 @@ async function serve(cfg: Config): Promise<void> {
 
 async function worker(cfg: Config): Promise<void> {
   const { startWorker } = await import('../app/compose.js');
-  const running = await startWorker(cfg);
+  const running = await starting(() => startWorker(cfg));
   const { log } = running;
   log.info({ worker: running.workerId, database: redactUrl(cfg.databaseUrl), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs }, 'modelkeep worker is ready');
   stopOnSignals(running, 'stopping: handing running jobs back to the queue');

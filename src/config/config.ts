@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import { parseCidrList } from '../processing/fetch-policy.js';
+import { parseCorsOrigins } from './cors-origins.js';
+import { unknownEnvWarnings } from './unknown-env.js';
 
 /** Every setting modelkeep reads, loaded once at boot and passed down (nothing else reads process.env). */
 export interface Config {
@@ -41,6 +43,12 @@ export interface Config {
   maxInFlight: number;
   /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
   publicUrl: string | undefined;
+  /** Origins whose browser pages may call REST (CORS): a list, `*` for any; undefined = CORS off. */
+  corsOrigins: string | undefined;
+  /** How long a stopping process lets requests in flight finish before it closes their connections. */
+  shutdownGraceMs: number;
+  /** Said once at start (an unknown MODELKEEP_* variable); not a setting. */
+  warnings: readonly string[];
   /** Shed new calls (10030) while the event loop's delay over the last half second exceeds this; 0 = off. */
   shedLoopDelayMs: number;
   /** Shed new calls (10030) while the process's RSS exceeds this many MiB; 0 = off. */
@@ -87,6 +95,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'rateLimit', env: 'MODELKEEP_RATE_LIMIT', flag: 'rate-limit', kind: 'string', help: 'per-key requests per second, optionally /burst ("20" or "20/50"); over it: 11005, HTTP 429 (default off)' },
   { key: 'maxInFlight', env: 'MODELKEEP_MAX_IN_FLIGHT', flag: 'max-in-flight', kind: 'int', min: 1, help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)' },
   { key: 'publicUrl', env: 'MODELKEEP_PUBLIC_URL', flag: 'public-url', kind: 'string', help: "base URL clients reach the REST port at, for uploaded images' image.url (default http(s)://<host>:<http port>)" },
+  { key: 'corsOrigins', env: 'MODELKEEP_CORS_ORIGINS', flag: 'cors-origins', kind: 'string', help: 'origins whose browser pages may call REST: comma list (https://app.example.com) or * (default: CORS off)' },
+  { key: 'shutdownGraceMs', env: 'MODELKEEP_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms', kind: 'int', min: 0, help: 'ms a stopping server lets requests in flight finish (default 10000)' },
   { key: 'shedLoopDelayMs', env: 'MODELKEEP_SHED_LOOP_DELAY_MS', flag: 'shed-loop-delay-ms', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the event loop was held up longer than this in the last 0.5 s (default 0 = off)' },
   { key: 'shedRssMb', env: 'MODELKEEP_SHED_RSS_MB', flag: 'shed-rss-mb', kind: 'int', min: 0, help: 'new calls get 10030 / HTTP 503 while the process uses more memory than this, in MiB (default 0 = off)' },
   { key: 'logFormat', env: 'MODELKEEP_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['json', 'pretty'], help: 'json or pretty (default: pretty on a terminal, json otherwise)' },
@@ -102,7 +112,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | undefined } = {
+export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl: string | undefined } = {
   host: '127.0.0.1',
   httpPort: 8080,
   grpcPort: 18080,
@@ -126,6 +136,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl'> & { databaseUrl: string | und
   rateLimit: undefined,
   maxInFlight: 1000,
   publicUrl: undefined,
+  corsOrigins: undefined,
+  shutdownGraceMs: 10_000,
   shedLoopDelayMs: 0,
   shedRssMb: 0,
   logFormat: undefined,
@@ -189,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
     if (v !== undefined) out[s.key] = v;
   }
   const cfg = out as unknown as Config;
+  cfg.warnings = unknownEnvWarnings(env, SETTINGS.map((s) => s.env));
   if (!cfg.databaseUrl) cfg.databaseUrl = `sqlite:${path.join(cfg.dataDir, 'modelkeep.db')}`;
   else if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(cfg.databaseUrl)) problems.push(`MODELKEEP_DATABASE_URL / --database-url: must start with sqlite: or postgres:// (got ${JSON.stringify(cfg.databaseUrl)})`);
   if (Boolean(cfg.httpTlsCert) !== Boolean(cfg.httpTlsKey)) problems.push('MODELKEEP_HTTP_TLS_CERT and MODELKEEP_HTTP_TLS_KEY must be set together');
@@ -209,6 +222,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
       parseRateLimit(cfg.rateLimit);
     } catch (e) {
       problems.push(`MODELKEEP_RATE_LIMIT: ${(e as Error).message}`);
+    }
+  }
+  if (cfg.corsOrigins !== undefined) {
+    try {
+      parseCorsOrigins(cfg.corsOrigins);
+    } catch (e) {
+      problems.push(`MODELKEEP_CORS_ORIGINS: ${(e as Error).message}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

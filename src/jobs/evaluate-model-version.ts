@@ -53,6 +53,12 @@ export function evaluateModelVersionHandler(opts: EvalHandlerOptions): JobHandle
       if (!v || (v.metrics && v.metrics.id !== job.payload.evaluation_id)) return;
       await tx.versions.updateTraining(v.pk, { metrics: { ...baseOf(v, job), status: evalStatus(evaluationFailureCode(code), details) } });
     },
+    async recordHandBack(tx: Repos, job) {
+      const v = await tx.versions.getByPk(job.versionPk);
+      if (!v || (v.metrics && v.metrics.id !== job.payload.evaluation_id)) return;
+      const details = 'The evaluation was interrupted because its worker shut down; it restarts from the beginning when a worker takes the job.';
+      await tx.versions.updateTraining(v.pk, { metrics: { ...baseOf(v, job), status: evalStatus(Code.MODEL_QUEUED_FOR_EVALUATION, details) } });
+    },
   };
 }
 

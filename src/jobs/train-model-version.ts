@@ -20,6 +20,9 @@ export interface TrainHandlerOptions {
   progressEveryMs?: number;
 }
 
+/** A version whose worker stopped mid-training: what its 21103 says. */
+export const HANDED_BACK_DETAILS = 'Training was interrupted because its worker shut down; it restarts from the beginning when a worker takes the job.';
+
 export const DEFAULT_TRAINING_TIMEOUT_MS = 60 * 60 * 1000;
 
 function timeoutMs(v: ModelVersion, fallback: number): number {
@@ -44,6 +47,13 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
       const log = new TrainLog(v.trainLog, () => now);
       log.add(`failed: ${code} ${describe(code)} ${details}`);
       await tx.versions.updateTraining(v.pk, { status: { code, details, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
+    },
+    async recordHandBack(tx, job, now) {
+      const v = await tx.versions.getByPk(job.versionPk);
+      if (!v) return;
+      const log = new TrainLog(v.trainLog, () => now);
+      log.add(`attempt ${job.attempts}: stopped because its worker shut down; back in the queue`);
+      await tx.versions.updateTraining(v.pk, { status: { code: Code.MODEL_QUEUED_FOR_TRAINING, details: HANDED_BACK_DETAILS, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
     },
   };
 }

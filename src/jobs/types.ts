@@ -46,6 +46,12 @@ export interface JobHandler {
   /** Records a terminal failure (retries exhausted, or an Outcome) on the job's subject, inside `tx`. */
   recordFailure(tx: Repos, job: Job, code: number, details: string, now: number): Promise<void>;
   /**
+   * The job goes back to the queue because its worker is stopping: puts its subject back in the
+   * queued state (inside `tx`, with the job's own hand-back), so nobody reads "training 23%" from a
+   * job no process runs.
+   */
+  recordHandBack?(tx: Repos, job: Job, now: number): Promise<void>;
+  /**
    * How the worker words failures that are not the job's own (retries used up, its worker lost too
    * often): the status code, what failed ("Training"), and what to do next. Default: training's.
    */

@@ -155,7 +155,7 @@ export class Worker {
     } catch (err) {
       if (err instanceof Stopped) {
         log.info({ reason: err.message }, 'job stopped');
-        if (this.stopping) await this.release(job, log);
+        if (this.stopping) await this.release(handler, job, log);
       }
       else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details, log, started);
       else await this.retryOrFail(handler, job, err, log, started);
@@ -166,11 +166,13 @@ export class Worker {
   }
 
   /** Re-queues a job this worker still holds (a no-op for one that was cancelled meanwhile). */
-  private async release(job: Job, log: Logger): Promise<void> {
+  private async release(handler: JobHandler, job: Job, log: Logger): Promise<void> {
     try {
       let handedBack = false;
       await this.store.transaction(async (tx) => {
-        if (await tx.jobs.lockRunning(job.id, this.id)) handedBack = await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
+        if (!(await tx.jobs.lockRunning(job.id, this.id))) return;
+        await handler.recordHandBack?.(tx, job, this.clock.now());
+        handedBack = await tx.jobs.finish(job.id, this.id, 'queued', 'its worker was stopped', this.clock.now());
       });
       if (handedBack) log.info({ worker: this.id, attempt: job.attempts }, 'job handed back to the queue');
     } catch (err) {

@@ -179,5 +179,10 @@ export interface Store extends Repos {
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Job and input counts (and pool use) for /metrics; optional so that test doubles need not have it. */
   stats?(): Promise<StoreStats>;
+  /**
+   * Readiness: resolves when the database answers now and its schema carries this build's latest
+   * migration; rejects with an Error whose message says which of the two is wrong.
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }

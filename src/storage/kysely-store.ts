@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Repos, Store, StoreStats } from '../ports/store.js';
 import { annotationRepo } from './annotations.repo.js';
 import { storeStats } from './store-stats.js';
@@ -10,6 +10,7 @@ import type { Backend } from './backend.js';
 import { hotQueries, type Ctx, type HotQueries } from './context.js';
 import { jobRepo } from './jobs.repo.js';
 import { keyRepo } from './keys.repo.js';
+import { migrations } from './migrations/index.js';
 import { modelRepo } from './models.repo.js';
 import type { DB } from './schema.js';
 import { userRepo } from './users.repo.js';
@@ -151,7 +152,21 @@ export class KyselyStore implements Store {
     return this.#backend.migrate();
   }
 
+  async probe(): Promise<void> {
+    let newest: string | undefined;
+    try {
+      // Kysely's bookkeeping table: the same query reaches the database and reads the schema's version.
+      const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(this.#backend.db);
+      newest = rows[0]?.name;
+    } catch (e) {
+      throw new Error(`the database does not answer: ${(e as Error).message}`);
+    }
+    if (newest !== LATEST_MIGRATION) throw new Error(`the database schema is at migration ${newest ?? '(none)'}, this build needs ${LATEST_MIGRATION}: run modelkeep migrate`);
+  }
+
   close(): Promise<void> {
     return this.#backend.close();
   }
 }
+
+const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1);

@@ -13,6 +13,11 @@ import { parseEveryBodyAsJson } from './json-body.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';
 import { RouteTable } from './rpc-routes.js';
+import type { ReadinessCheck } from '../../ports/readiness.js';
+import { registerProbes } from './probes.js';
+import type { CorsOrigins } from '../../config/cors-origins.js';
+import { registerCors } from './cors.js';
+import { registerApiDocs, type ApiDocument } from './api-docs.js';
 import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
@@ -31,6 +36,12 @@ export interface RestOptions {
   hostedImages?: HostedReader;
   /** Answers GET /metrics (Prometheus text) when given. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Answers /readyz (and /livez beside it); without it neither route exists. */
+  readiness?: ReadinessCheck;
+  /** Origins allowed to call from a browser (CORS); undefined = CORS off. */
+  corsOrigins?: CorsOrigins;
+  /** The OpenAPI document of the implemented RPCs, for /openapi.json and Swagger UI at /docs. */
+  apiDocument?: ApiDocument;
   /** modelkeep's version, shown by /healthz (`modelkeep whoami` prints it). */
   version?: string;
 }
@@ -71,6 +82,9 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
   }
   app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
+  if (opts.readiness) registerProbes(app, opts.readiness);
+  if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
+  if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
   const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });

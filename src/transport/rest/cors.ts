@@ -1,0 +1,18 @@
+import cors from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
+import type { CorsOrigins } from '../../config/cors-origins.js';
+
+/**
+ * CORS for browser apps calling REST (@fastify/cors), on only when origins are configured: a page
+ * of another origin may then send `Authorization: Key …`, and preflights are answered (204) for every
+ * path, API or not. Headers a client reads back (the request id, Retry-After on 429 / 503) are exposed.
+ */
+export function registerCors(app: FastifyInstance, origins: CorsOrigins): void {
+  void app.register(cors, {
+    origin: origins,
+    methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-clarifai-request-id-prefix'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+  });
+}
