@@ -139,7 +139,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
     let hostedBase = cfg.publicUrl?.replace(/\/+$/, '');
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers, hostedBase: () => hostedBase });
+    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers, hostedBase: () => hostedBase, embedders });
     const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const observer = allOf([requestLog(log, transportStatus), metrics]);

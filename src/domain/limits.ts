@@ -27,6 +27,12 @@ export const MAX_LABELS_PER_INPUT = 128;
 export const MAX_SEARCH_TEXT_CHARS = 256;
 
 /**
+ * The text a search ranks by (PostInputsSearches ranks[].annotation.data.text.raw). Clarifai documents no
+ * number; 2,048 characters is a long paragraph, and bounds the embedding work one search asks for.
+ */
+export const MAX_SEARCH_QUERY_TEXT_CHARS = 2048;
+
+/**
  * A name (model, app, concept). Clarifai documents no number; 512 characters is what PostConcepts
  * already enforced for concept names, now the one limit for every name.
  */

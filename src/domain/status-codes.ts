@@ -49,6 +49,8 @@ export const Code = {
   INPUT_INVALID_REQUEST: 39999,
   CONCEPTS_INVALID_REQUEST: 40003,
   PREDICT_INVALID_REQUEST: 40001,
+  SEARCH_INVALID_REQUEST: 40002,
+  SEARCH_BY_NOT_FULLY_INDEXED_INPUT: 43004,
   DATABASE_DUPLICATE_KEY: 40010,
   DATASET_VERSION_PENDING: 64005,
   DATASET_VERSION_IN_PROGRESS: 64010,
@@ -108,6 +110,8 @@ const DESCRIPTIONS: Record<number, string> = {
   // Clarifai's own text (python-grpc test_concept_crud.py asserts it), though the name says CONCEPTS_.
   40003: 'Invalid request',
   40001: 'Invalid request',
+  40002: 'Invalid search request',
+  43004: 'Search by not fully indexed input',
   40010: 'Object has a duplicate ID; another object with same ID already exist.',
   64005: 'Dataset version is pending to be processed',
   64010: 'Dataset version is being processed',

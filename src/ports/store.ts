@@ -115,6 +115,8 @@ export interface VersionRepo {
   list(query: VersionListQuery): Promise<ModelVersion[]>;
   /** Every version of the app's models that keeps an evaluation (metrics set), newest version first, with its model's id and type. */
   listEvaluated(userId: string, appId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion }[]>;
+  /** The version of the app's models whose evaluation has this id (GetEvaluation), found in SQL without reading the others. */
+  findEvaluated(userId: string, appId: string, evaluationId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion } | undefined>;
   /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
   latestOf(modelPks: string[], opts?: { trainedOnly?: boolean }): Promise<Map<string, ModelVersion>>;
 }

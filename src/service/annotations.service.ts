@@ -6,7 +6,7 @@ import { checkCount } from '../domain/limits.js';
 import { parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { asJson, typedRpcs, type CallContext } from './context.js';
 import { findInput, findInputs } from './inputs.service.js';
 import { annotationToApi } from './mappers/annotation.mapper.js';
 import { pageOf } from './paging.js';
@@ -16,15 +16,15 @@ const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.
 const notFound = (inputId: string, id: string, ctx: CallContext): ApiError =>
   new ApiError(Code.CONN_DOES_NOT_EXIST, `Input '${inputId}' has no annotation '${id}' in ${where(ctx)}. ListAnnotations with input_ids shows its annotations.`);
 
-function batch(list: unknown, rpc: string): ApiObject[] {
-  const items = Array.isArray(list) ? (list as ApiObject[]) : [];
+function batch<T extends object>(list: T[] | undefined, rpc: string): T[] {
+  const items = list ?? [];
   if (items.length === 0) throw badAnnotation(`${rpc} needs at least one annotation in "annotations".`);
   // Clarifai documents "from 1 up to 128 annotations in a single API call" (docs: annotate/annotations).
   checkCount(items.length, rpc, 'annotations', Code.ANNOTATION_INVALID_ARGUMENT);
   return items;
 }
 
-const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).filter((s) => s !== '') : []);
+const stringList = (v: string[] | undefined): string[] => (v ?? []).filter((s) => s !== '');
 
 /** The concept -> annotation id map of an input's labels, leaving one annotation out. */
 function heldBy(annotations: Annotation[], except?: Annotation): Map<string, string> {
@@ -46,14 +46,14 @@ async function annotationsOf(tx: Repos, ctx: CallContext, input: Input): Promise
  * are one store of labels with the input's `data.concepts`: what is written here is what GetInput
  * shows and what training and dataset versions read, and PatchInputs changes them in turn.
  */
-export function annotationRpcs(store: Store): Record<string, RpcImpl> {
+export function annotationRpcs(store: Store) {
   const owner = (ctx: CallContext): string => ctx.app!.userId;
 
-  return {
+  return typedRpcs({
     PostAnnotations: {
       access: 'app-write',
       async handle(ctx, req) {
-        const asked = batch(req.annotations, 'PostAnnotations').map((raw, i) => parseNewAnnotation(raw, i, owner(ctx)));
+        const asked = batch(req.annotations, 'PostAnnotations').map((raw, i) => parseNewAnnotation(asJson(raw), i, owner(ctx)));
         const made = await store.transaction(async (tx) => {
           const out: { pk: string; inputPk: string }[] = new Array(asked.length);
           for (const [i, a] of byInput(asked)) {
@@ -87,9 +87,9 @@ export function annotationRpcs(store: Store): Record<string, RpcImpl> {
         // Every annotation here is the app owner's, complete (24150), and none is written by a model,
         // a workflow or a task: those filters select nothing (or everything) rather than being ignored.
         const users = stringList(req.user_ids);
-        const statuses = Array.isArray(req.statuses) ? (req.statuses as ApiObject[]).map((s) => Number(s.code ?? 0)) : [];
+        const statuses = (req.statuses ?? []).map((st) => Number(st.code ?? 0));
         const none = (users.length > 0 && !users.includes(owner(ctx))) || stringList(req.model_version_ids).length > 0 || stringList(req.workflow_version_ids).length > 0
-          || (statuses.length > 0 && !statuses.includes(Code.ANNOTATION_SUCCESS)) || String(req.task_id ?? '') !== '';
+          || (statuses.length > 0 && !statuses.includes(Code.ANNOTATION_SUCCESS)) || (req.task_id ?? '') !== '';
         if (none) return { annotations: [] };
         const list = await store.annotations.list({
           userId: ctx.app!.userId, appId: ctx.app!.id, page, ...(ids.length > 0 ? { ids } : {}), ...(inputIds.length > 0 ? { inputIds } : {}),
@@ -100,7 +100,7 @@ export function annotationRpcs(store: Store): Record<string, RpcImpl> {
     GetAnnotation: {
       access: 'app-read',
       async handle(ctx, req) {
-        const id = String(req.annotation_id ?? '');
+        const id = req.annotation_id ?? '';
         if (!id) throw badAnnotation('annotation_id is required.');
         const input = await findInput(store, ctx, req.input_id);
         const found = (await annotationsOf(store, ctx, input)).find((a) => a.id === id);
@@ -111,8 +111,8 @@ export function annotationRpcs(store: Store): Record<string, RpcImpl> {
     PatchAnnotations: {
       access: 'app-write',
       async handle(ctx, req) {
-        const action = parsePatchAction(req.action as string | undefined);
-        const asked = batch(req.annotations, 'PatchAnnotations').map((raw, i) => parseAnnotationPatch(raw, i, owner(ctx)));
+        const action = parsePatchAction(req.action);
+        const asked = batch(req.annotations, 'PatchAnnotations').map((raw, i) => parseAnnotationPatch(asJson(raw), i, owner(ctx)));
         const seen = new Set<string>();
         for (const [i, p] of asked.entries()) {
           const key = `${p.inputId}\u0000${p.id}`;
@@ -148,7 +148,7 @@ export function annotationRpcs(store: Store): Record<string, RpcImpl> {
     DeleteAnnotation: {
       access: 'app-write',
       async handle(ctx, req) {
-        const id = String(req.annotation_id ?? '');
+        const id = req.annotation_id ?? '';
         if (!id) throw badAnnotation('annotation_id is required.');
         await store.transaction(async (tx) => {
           const input = await findInput(tx, ctx, req.input_id, true);
@@ -187,7 +187,7 @@ export function annotationRpcs(store: Store): Record<string, RpcImpl> {
         return {};
       },
     },
-  };
+  });
 }
 
 const inputLevelRefusal = (inputId: string, id: string): ApiError =>

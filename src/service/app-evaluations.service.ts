@@ -5,7 +5,7 @@ import { checkCount } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { typedRpcs, type ApiObject, type CallContext } from './context.js';
 import { evalParamsOf } from './eval-params.js';
 import { fieldsOf, metricsToApi } from './mappers/metrics.mapper.js';
 import { evaluationStarter } from './model-evaluations.service.js';
@@ -55,15 +55,15 @@ function toApi(e: Evaluated, fields: ReadonlySet<string> = new Set()): ApiObject
  * version they evaluate. Usually held out on a dataset (ground_truth_dataset or
  * eval_info.params.dataset_id, decision 0020), which is how versions are compared.
  */
-export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: (job?: Job) => void = () => {}): Record<string, RpcImpl> {
+export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQueued: (job?: Job) => void = () => {}) {
   const { start, versionOf } = evaluationStarter(store, plugins, onJobQueued);
   const all = (ctx: CallContext): Promise<Evaluated[]> => store.versions.listEvaluated(ctx.app!.userId, ctx.app!.id);
 
-  return {
+  return typedRpcs({
     PostEvaluations: {
       access: 'app-write',
       async handle(ctx, req) {
-        const list = (req.eval_metrics ?? []) as ApiObject[];
+        const list = req.eval_metrics ?? [];
         if (list.length === 0) throw invalidRequest('PostEvaluations needs the evaluation in eval_metrics, e.g. {"eval_metrics": [{"model": {"id": "m", "model_version": {"id": "v"}}, "ground_truth_dataset": {"id": "test-set"}}]}.');
         checkCount(list.length, 'PostEvaluations', 'eval_metrics', Code.MODEL_INVALID_REQUEST);
         // Everything checked before anything is queued, so a bad entry queues nothing.
@@ -71,9 +71,8 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
           const path = `eval_metrics[${i}]`;
           const extra = Object.keys(raw).filter((k) => !['id', 'model', 'eval_info', 'ground_truth_dataset'].includes(k));
           if (extra.length > 0) throw invalidArgument(`${path}.${extra[0]} cannot be set: an evaluation takes its id, model (with model_version), ground_truth_dataset and eval_info; the rest is computed.`);
-          const model = isJsonObject(raw.model) ? raw.model : {};
-          const modelId = str(model.id);
-          const versionId = isJsonObject(model.model_version) ? str(model.model_version.id) : '';
+          const modelId = raw.model?.id ?? '';
+          const versionId = raw.model?.model_version?.id ?? '';
           if (!modelId || !versionId) throw invalidRequest(`${path}.model.id and ${path}.model.model_version.id are required: name the trained version to evaluate.`);
           evalParamsOf(raw.eval_info, `${path}.eval_info`, raw.ground_truth_dataset, `${path}.ground_truth_dataset`);
           const vreq = { model_id: modelId, version_id: versionId };
@@ -82,7 +81,7 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
         }));
         const out: ApiObject[] = [];
         for (const a of asked) {
-          const { model, version } = await start(ctx, a.vreq, { evalId: str(a.raw.id), evalInfo: a.raw.eval_info, where: `${a.path}.eval_info`, groundTruth: a.raw.ground_truth_dataset, gtWhere: `${a.path}.ground_truth_dataset`, idWhere: `${a.path}.id` });
+          const { model, version } = await start(ctx, a.vreq, { evalId: a.raw.id ?? '', evalInfo: a.raw.eval_info, where: `${a.path}.eval_info`, groundTruth: a.raw.ground_truth_dataset, gtWhere: `${a.path}.ground_truth_dataset`, idWhere: `${a.path}.id` });
           out.push(toApi({ modelId: model.id, modelTypeId: model.modelTypeId, version }));
         }
         return { eval_metrics: out };
@@ -92,12 +91,13 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
       access: 'app-read',
       async handle(ctx, req) {
         const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
-        const sortKey = Object.keys(SORTS).find((k) => req[k] === true) ?? 'sort_by_created_at';
+        const flags = req as Record<string, unknown>;
+        const sortKey = Object.keys(SORTS).find((k) => flags[k] === true) ?? 'sort_by_created_at';
         if (req.sort_by_mean_avg_precision === true) throw invalidArgument('sort_by_mean_avg_precision is not supported: it is a detection metric, and modelkeep evaluates concept classifiers; sort by roc_auc, f1, precision, recall, created_at, model_id or a dataset id.');
-        const types = str(req.model_type_id);
-        const evalSets = new Set(((req.eval_dataset_ids ?? []) as string[]).map(String));
-        const trainSets = new Set(((req.train_dataset_ids ?? []) as string[]).map(String));
-        const concepts = ((req.concept_ids ?? []) as string[]).map(String);
+        const types = req.model_type_id ?? '';
+        const evalSets = new Set(req.eval_dataset_ids ?? []);
+        const trainSets = new Set(req.train_dataset_ids ?? []);
+        const concepts = req.concept_ids ?? [];
         checkCount(evalSets.size, 'ListEvaluations', 'eval_dataset_ids', Code.MODEL_INVALID_REQUEST);
         checkCount(trainSets.size, 'ListEvaluations', 'train_dataset_ids', Code.MODEL_INVALID_REQUEST);
         checkCount(concepts.length, 'ListEvaluations', 'concept_ids', Code.MODEL_INVALID_REQUEST);
@@ -121,12 +121,12 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
     GetEvaluation: {
       access: 'app-read',
       async handle(ctx, req) {
-        const id = str(req.evaluation_id);
+        const id = req.evaluation_id ?? '';
         if (!id) throw invalidRequest('evaluation_id is required.');
-        const found = (await all(ctx)).find((e) => e.version.metrics?.id === id);
+        const found = await store.versions.findEvaluated(ctx.app!.userId, ctx.app!.id, id);
         if (!found) throw resourceNotFound(`Evaluation '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}' (a version keeps only its latest evaluation; ListEvaluations lists them).`);
         return { eval_metrics: toApi(found, fieldsOf(req.fields)) };
       },
     },
-  };
+  });
 }

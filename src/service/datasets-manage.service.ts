@@ -6,7 +6,7 @@ import { checkCount } from '../domain/limits.js';
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import type { ApiObject, CallContext, RpcImpl } from './context.js';
+import { typedRpcs, type CallContext } from './context.js';
 import { bad, checkText, findDataset, metadataOf, notFound, refuse } from './datasets.service.js';
 import { findInputs } from './inputs.service.js';
 import { datasetToApi, datasetVersionToApi, inputToApi } from './mappers/input.mapper.js';
@@ -24,7 +24,7 @@ function idList(raw: unknown, rpc: string, field: string): string[] {
 }
 
 /** Entries of a Patch* request: each names its id once. */
-function patchEntries(list: ApiObject[], rpc: string, field: string): ApiObject[] {
+function patchEntries<T extends { id?: string }>(list: T[], rpc: string, field: string): T[] {
   if (list.length === 0) throw bad(`${rpc} needs at least one entry in "${field}".`);
   checkCount(list.length, rpc, field, Code.CONN_BAD_REQUEST_FORMAT);
   list.forEach((raw, i) => {
@@ -36,7 +36,7 @@ function patchEntries(list: ApiObject[], rpc: string, field: string): ApiObject[
 }
 
 /** The fields of `raw` that the view has, as a patch (absent / null fields are not part of it). */
-function patchOf(raw: ApiObject, fields: string[], path: string): JsonObject {
+function patchOf(raw: { description?: string; notes?: string; metadata?: JsonObject }, fields: ('description' | 'notes' | 'metadata')[], path: string): JsonObject {
   const p: JsonObject = {};
   for (const f of fields) {
     const v = raw[f];
@@ -68,13 +68,13 @@ async function findVersions(repos: Repos, ctx: CallContext, datasetPk: string, d
  * description, notes and metadata; a version's description and metadata (its frozen inputs and
  * labels never change). Deletes are all or nothing: an unknown id fails the call before anything goes.
  */
-export function datasetManageRpcs(store: Store, hostedBase: () => string | undefined = () => undefined): Record<string, RpcImpl> {
-  return {
+export function datasetManageRpcs(store: Store, hostedBase: () => string | undefined = () => undefined) {
+  return typedRpcs({
     PatchDatasets: {
       access: 'app-write',
       async handle(ctx, req) {
-        const action = parsePatchAction(req.action as string | undefined);
-        const list = patchEntries((req.datasets ?? []) as ApiObject[], 'PatchDatasets', 'datasets');
+        const action = parsePatchAction(req.action);
+        const list = patchEntries(req.datasets ?? [], 'PatchDatasets', 'datasets');
         list.forEach((raw, i) => refuse(raw, ['default_annotation_filter', 'default_processing_info', 'version', 'image', 'bookmark_origin'], `datasets[${i}]`, 'PatchDatasets changes description, notes and metadata.'));
         // Rows are locked in id order, so concurrent patches of overlapping datasets cannot deadlock.
         const order = [...list.entries()].sort(([, a], [, b]) => (String(a.id) < String(b.id) ? -1 : 1));
@@ -111,7 +111,7 @@ export function datasetManageRpcs(store: Store, hostedBase: () => string | undef
       access: 'app-read',
       async handle(ctx, req) {
         const d = await findDataset(store, ctx, req.dataset_id);
-        const inputId = String(req.input_id ?? '');
+        const inputId = req.input_id ?? '';
         if (!inputId) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'input_id is required.');
         const [input] = await findInputs(store, ctx, [inputId]);
         const [member] = await store.datasets.members(d.pk, [input!.pk]);
@@ -137,8 +137,8 @@ export function datasetManageRpcs(store: Store, hostedBase: () => string | undef
     PatchDatasetVersions: {
       access: 'app-write',
       async handle(ctx, req) {
-        const action = parsePatchAction(req.action as string | undefined);
-        const list = patchEntries((req.dataset_versions ?? []) as ApiObject[], 'PatchDatasetVersions', 'dataset_versions');
+        const action = parsePatchAction(req.action);
+        const list = patchEntries(req.dataset_versions ?? [], 'PatchDatasetVersions', 'dataset_versions');
         list.forEach((raw, i) => refuse(raw, ['annotation_filter_config', 'model_predict_config', 'embed_model_version_ids', 'export_info'], `dataset_versions[${i}]`, 'a version\'s inputs and labels are frozen; PatchDatasetVersions changes description and metadata.'));
         const out = await store.transaction(async (tx) => {
           const d = await findDataset(tx, ctx, req.dataset_id, true);
@@ -169,5 +169,5 @@ export function datasetManageRpcs(store: Store, hostedBase: () => string | undef
         return {};
       },
     },
-  };
+  });
 }

@@ -20,6 +20,9 @@ import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
 import type { UrlFetcher } from './predict/fetch-url.js';
 import { predictRpcs } from './predict/predict.service.js';
+import { searchRpcs } from './search/search.service.js';
+import { SearchIndex } from './search/search-index.js';
+import type { Embedder } from '../ml/embedders/embedder.js';
 import { trainLogRpcs } from './train-logs.service.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 
@@ -41,6 +44,8 @@ export interface ServiceDeps {
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
   strict2023: boolean;
+  /** The base embedders whose stored vectors search ranks by (none: searches that rank are refused). */
+  embedders?: ReadonlyMap<string, Embedder>;
   /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
   hostedBase?: () => string | undefined;
 }
@@ -64,6 +69,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...datasetManageRpcs(d.store, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
+    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };
   return new Map(Object.entries(all));
 }

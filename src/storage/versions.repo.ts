@@ -54,12 +54,21 @@ export function versionRepo(ctx: Ctx): VersionRepo {
   const { db, hot, dialect } = ctx;
   const one = (rows: Selectable<ModelVersionsTable>[]) => (rows[0] ? versionFromRow(rows[0]) : undefined);
 
+  /** Versions of the app's models that keep an evaluation, with their model's id and type. */
+  const evaluated = (userId: string, appId: string) =>
+    db.selectFrom('model_versions as v').innerJoin('models as m', 'm.pk', 'v.model_pk').selectAll('v').select(['m.id as model_id', 'm.model_type_id as model_type_id'])
+      .where('m.user_id', '=', userId).where('m.app_id', '=', appId).where('v.metrics', 'is not', null);
+
   return {
     async listEvaluated(userId, appId) {
-      const rows = await db.selectFrom('model_versions as v').innerJoin('models as m', 'm.pk', 'v.model_pk').selectAll('v').select(['m.id as model_id', 'm.model_type_id as model_type_id'])
-        .where('m.user_id', '=', userId).where('m.app_id', '=', appId).where('v.metrics', 'is not', null)
-        .orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').execute();
+      const rows = await evaluated(userId, appId).orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').execute();
       return rows.map((r) => ({ modelId: r.model_id, modelTypeId: r.model_type_id, version: versionFromRow(r) }));
+    },
+
+    async findEvaluated(userId, appId, evaluationId) {
+      const id = dialect === 'postgres' ? sql<string>`(v.metrics::jsonb ->> 'id')` : sql<string>`json_extract(v.metrics, '$.id')`;
+      const r = await evaluated(userId, appId).where(id, '=', evaluationId).orderBy('v.created_at', 'desc').executeTakeFirst();
+      return r && { modelId: r.model_id, modelTypeId: r.model_type_id, version: versionFromRow(r) };
     },
 
     async create(version: ModelVersion) {

@@ -226,10 +226,14 @@ describe('modelkeep CLI', () => {
     await ok(['context', 'delete', 'second']);
     assert.deepEqual((await json<{ name: string }[]>(['context', 'list'])).map((c) => c.name), ['local']);
     assert.equal(statSync(cfgFile()).mode & 0o777, 0o600, 'still 0600 after rewrites');
-    const ids = (await ok(['inputs', 'upload', '-', '-q'], {}, { input: 'to delete 1\nto delete 2\n' })).stdout.trim().split('\n');
+    // 130 lines: two PostInputs batches (at most 128 each) on the way in, two DeleteInputs on the way out.
+    const lines = Array.from({ length: 130 }, (_, i) => `to delete ${i}`).join('\n');
+    const ids = (await ok(['inputs', 'upload', '-', '-q', '--no-wait'], {}, { input: lines })).stdout.trim().split('\n');
+    assert.equal(new Set(ids).size, 130);
     assert.equal((await mk(['inputs', 'delete', ...ids])).code, 2, 'a delete needs --yes');
     await ok(['inputs', 'delete', ...ids, '--yes']);
     assert.equal((await mk(['inputs', 'get', ids[0]!])).code, 1);
+    assert.equal((await mk(['inputs', 'get', ids[129]!])).code, 1);
     const script = (await ok(['completion', 'bash'])).stdout;
     const file = path.join(dir, 'completion.bash');
     writeFileSync(file, script);

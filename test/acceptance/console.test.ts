@@ -24,6 +24,7 @@ describe('web console in Chromium', { skip }, () => {
   let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let origin: string;
+  let trainedVersionPath = '';
 
   before(async () => {
     // The console as `npm run build` makes it (a couple of seconds), so the test never runs a stale build.
@@ -78,6 +79,12 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Create app' }).click();
     await page.getByRole('link', { name: 'pets' }).waitFor();
     await shot(page, '02-apps');
+    // Following a link by keyboard moves focus to the new page's content.
+    await page.getByRole('link', { name: 'pets' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/apps\/pets$/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await page.goBack();
     await a11y('the apps page');
   });
 
@@ -106,8 +113,12 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Upload 1 input(s)' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.input-card').length === 14, undefined, WAIT);
     await page.waitForFunction(() => [...document.querySelectorAll('.input-card .chip')].every((c) => c.textContent === 'processed'), undefined, WAIT);
-    // The image's card shows its size once processed (the API does not echo the bytes back).
+    // The image's card shows its size, and its thumbnail from the hosted bytes (fetched with the key).
     await page.getByText('image 48×32').waitFor(WAIT);
+    const thumb = page.locator('.input-card img.thumb');
+    await thumb.waitFor(WAIT);
+    await page.waitForFunction(() => (document.querySelector('.input-card img.thumb') as HTMLImageElement | null)?.naturalWidth === 48, undefined, WAIT);
+    assert.match((await thumb.getAttribute('src')) ?? '', /^blob:/);
 
     const card = page.locator('.input-card', { hasText: CATS[0] });
     await card.getByPlaceholder('add label').fill('sleepy');
@@ -123,7 +134,7 @@ describe('web console in Chromium', { skip }, () => {
   it('creates a model, then a version from the generated form, and watches it train with the loss curve', async () => {
     await page.goto(`${origin}/console/apps/pets`);
     await page.getByLabel('Model id').fill('pets-clf');
-    await page.getByLabel('Model type', { exact: true }).last().selectOption('text-classifier');
+    await page.getByLabel('Type of the new model').selectOption('text-classifier');
     await page.getByRole('button', { name: 'Create model' }).click();
     await page.waitForURL(/\/console\/apps\/pets\/models\/pets-clf$/);
     // PatchModels from the model page: the edit survives a reload; bad metadata JSON cannot be sent.
@@ -151,6 +162,7 @@ describe('web console in Chromium', { skip }, () => {
     await a11y('the new-version form');
     await page.getByRole('button', { name: 'Create version' }).click();
     await page.waitForURL(/\/versions\/[0-9a-f]{32}$/);
+    trainedVersionPath = new URL(page.url()).pathname;
     await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'trained', undefined, WAIT);
     await page.locator('.chart canvas').first().waitFor();
     assert.match(await page.locator('pre.log').innerText(), /epoch \d+\/\d+ loss/);
@@ -234,11 +246,11 @@ describe('web console in Chromium', { skip }, () => {
 
   it('lists models filtered by type (in the URL), with the latest version’s chip', async () => {
     await page.goto(`${origin}/console/apps/pets`);
-    await page.getByLabel('Model type', { exact: true }).first().selectOption('text-classifier');
+    await page.getByLabel('Model type', { exact: true }).selectOption('text-classifier');
     await page.waitForURL(/type=text-classifier/);
     const row = page.locator('table.list tbody tr', { hasText: 'pets-clf' });
     await row.locator('.chip').waitFor();
-    await page.getByLabel('Model type', { exact: true }).first().selectOption('clusterer');
+    await page.getByLabel('Model type', { exact: true }).selectOption('clusterer');
     await page.waitForURL(/type=clusterer/);
     await page.getByText('No models match.').waitFor();
     await shot(page, '09-models-filtered');
@@ -250,11 +262,22 @@ describe('web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Create dataset' }).click();
     await page.getByRole('heading', { name: 'pets-train' }).waitFor();
     await a11y('the datasets page');
+    // Evaluating on the (empty) dataset is refused or fails with a status the page shows with its code.
+    await page.goto(`${origin}${trainedVersionPath}/evaluation`);
+    await page.getByLabel('Evaluate on').selectOption('pets-train');
+    assert.match((await page.locator('details.curl pre').textContent()) ?? '', /"dataset_id": "pets-train"/);
+    await page.getByRole('button', { name: 'Evaluate again' }).click();
+    await page.waitForFunction(() => /pets-train/.test(document.querySelector('.card')?.textContent ?? ''), undefined, WAIT);
+    await shot(page, '10-evaluation-on-dataset');
+    assert.match(await page.locator('.card').first().innerText(), /\b213\d\d /);
+    // The last evaluation failed: the version is trained, no longer "evaluated".
+    await page.waitForFunction(() => document.querySelector('h1 .chip')?.textContent === 'trained', undefined, WAIT);
   });
 
   it('is readable on a phone (390×844) without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [name, url] of [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs']] as const) {
+    const pages = [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs'], ['version', trainedVersionPath], ['evaluation', `${trainedVersionPath}/evaluation`], ['keys', '/console/keys']] as const;
+    for (const [name, url] of pages) {
       await page.goto(`${origin}${url}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');

@@ -103,9 +103,10 @@ describe('job and input processing: log lines and metrics', () => {
     assert.deepEqual(steps, [...steps].sort((a, b) => a - b), 'progress lines ascend');
     assert.ok(steps.every((p) => p % 10 === 0 && p >= 10 && p <= 90));
 
-    // No input is labelled "unseen": training fails with a code and details that say so.
+    // No input is labelled with either concept: training fails with a code and details that say so.
+    // (One unseen concept beside a labelled one trains: Clarifai counts any labelled input; issue 11 item 7.)
     const failReq = 'train-request-2';
-    const failing = await postVersion(uai, 'tc', failReq, ['unseen', 'positive']);
+    const failing = await postVersion(uai, 'tc', failReq, ['unseen', 'never-seen']);
     const code = await waitVersion(uai, 'tc', failing, (c) => c !== 21103 && c !== 21101);
     assert.notEqual(code, 21100);
     await sleep(50);

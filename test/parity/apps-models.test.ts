@@ -31,7 +31,7 @@ paritySuite('apps, keys, models and model versions (the 2023-01-20 flow)', (case
     });
 
   cases('GetModel of an unknown model answers 21200 "Model does not exist"',
-    'clarifai-nodejs tests/client/app.integration.test.ts (model with a bad id)', async (api) => {
+    'clarifai-nodejs tests/client/app.integration.test.ts at a851c71, as read for decision 0011 (model with a bad id)', async (api) => {
       const appId = (await api.ok('PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: api.id('app') }] })).apps[0].id;
       const b = await api.call('GetModel', { user_app_id: { user_id: 'me', app_id: appId }, model_id: 'no-such-model' });
       assert.equal(b.status.code, 21200);
@@ -40,7 +40,7 @@ paritySuite('apps, keys, models and model versions (the 2023-01-20 flow)', (case
     });
 
   cases('DeleteApp of an unknown app answers 11101 "Resource does not exist"',
-    'clarifai-nodejs tests/client/app.integration.test.ts (deleteApp of an unknown app)', async (api) => {
+    'clarifai-nodejs tests/client/app.integration.test.ts at a851c71, as read for decision 0011 (deleteApp of an unknown app)', async (api) => {
       const b = await api.call('DeleteApp', { user_app_id: { user_id: 'me', app_id: api.id('never-created') } });
       assert.equal(b.status.code, 11101);
       assert.equal(b.status.description, 'Resource does not exist');
@@ -79,5 +79,26 @@ paritySuite('apps, keys, models and model versions (the 2023-01-20 flow)', (case
       const out = await api.ok('PostModelOutputs', { user_app_id: SYSTEM, model_id: 'general-text-embedding', inputs: [{ data: { text: { raw: 'hello world' } } }] });
       assert.ok(out.outputs[0].data.embeddings[0].vector.length > 0);
       assert.equal(out.outputs[0].status.code, 10000);
+    });
+
+  cases('PostModelsSearches on clarifai/main with name "*general*" finds models, each with "general" in its name',
+    'clarifai-python-grpc tests/client/test_model_search.py test_search_public_models', async (api) => {
+      const r = await api.ok('PostModelsSearches', { user_app_id: SYSTEM, model_query: { name: '*general*' } });
+      assert.ok(r.models.length > 0);
+      for (const m of r.models) assert.match(String(m.name).toLowerCase(), /general/);
+    });
+
+  cases('create, get, list and delete a dataset: it names its app and user; once deleted it reads 11101',
+    'clarifai-nodejs tests/client/app.integration.test.ts "should create / get / list / delete dataset"', async (api) => {
+      const appId = (await api.ok('PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: api.id('ci_test_app') }] })).apps[0].id;
+      const uai = { user_id: 'me', app_id: appId };
+      const datasetId = api.id('ci_test_dataset');
+      const created = (await api.ok('PostDatasets', { user_app_id: uai, datasets: [{ id: datasetId }] })).datasets[0];
+      assert.deepEqual([created.id, created.app_id, created.user_id], [datasetId, appId, 'tester']);
+      const got = (await api.ok('GetDataset', { user_app_id: uai, dataset_id: datasetId })).dataset;
+      assert.deepEqual([got.id, got.app_id, got.user_id], [datasetId, appId, 'tester']);
+      assert.ok((await api.ok('ListDatasets', { user_app_id: uai })).datasets.length > 0);
+      await api.ok('DeleteDatasets', { user_app_id: uai, dataset_ids: [datasetId] });
+      assert.equal((await api.call('GetDataset', { user_app_id: uai, dataset_id: datasetId })).status.code, 11101);
     });
 });

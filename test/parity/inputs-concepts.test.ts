@@ -112,4 +112,16 @@ paritySuite('inputs and concepts', (cases) => {
       await api.ok('PatchInputs', { user_app_id: uai, action: 'remove', inputs: [{ id: 'in2', data: { concepts: [{ id: 'fruit' }] } }] });
       assert.deepEqual(await labels('in2'), [['animal', 1]]);
     });
+
+  cases('PatchConcepts overwrite renames an app concept; patching a concept the app does not have (a public one) is 11101 "Resource does not exist"',
+    'clarifai-python-grpc tests/client/test_concept_crud.py test_concept_post_get_patch, test_patching_public_concept_fails', async (api) => {
+      const uai = await newApp(api);
+      const id = api.id('concept');
+      await api.ok('PostConcepts', { user_app_id: uai, concepts: [{ id, name: 'first name' }] });
+      await api.ok('PatchConcepts', { user_app_id: uai, action: 'overwrite', concepts: [{ id, name: 'some new concept name' }] });
+      assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: id })).concept.name, 'some new concept name');
+      const pub = await api.call('PatchConcepts', { user_app_id: uai, action: 'overwrite', concepts: [{ id: 'ai_98Xb0K3q', name: "this new name won't be applied" }] });
+      assert.equal(pub.status.code, 11101);
+      assert.equal(pub.status.description, 'Resource does not exist');
+    });
 });

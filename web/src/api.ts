@@ -83,6 +83,20 @@ export class Api {
     }
     return json as T & { status: Status };
   }
+  /** Bytes behind the key (hosted image bytes): a blob, or the ApiFailure the server answered. */
+  async blob(path: string): Promise<Blob> {
+    const res = await fetch(this.origin + path, { headers: { authorization: `Key ${this.pat}` } });
+    if (res.ok) return res.blob();
+    let json: unknown = null;
+    try {
+      json = await res.json();
+    } catch {
+      json = null;
+    }
+    const failure = failureOf(res.status, json) ?? new ApiFailure(0, `HTTP ${res.status}`, '', res.status, '');
+    if (failure.signsOut) this.onAuthLost(failure);
+    throw failure;
+  }
   get<T>(path: string) {
     return this.call<T>('GET', path);
   }
@@ -95,4 +109,20 @@ export class Api {
   delete<T>(path: string, body?: unknown) {
     return this.call<T>('DELETE', path, body);
   }
+}
+
+/**
+ * The same-origin path of an input's hosted image bytes (image.hosted: prefix / size / suffix). The
+ * console talks to its own origin only, so the server's public base (MODELKEEP_PUBLIC_URL) is dropped.
+ */
+export function hostedImagePath(hosted: { prefix?: string; suffix?: string; sizes?: string[] } | undefined): string | undefined {
+  if (!hosted?.prefix || !hosted.suffix) return undefined;
+  const size = hosted.sizes?.[0] ?? 'orig';
+  let prefix = hosted.prefix;
+  try {
+    prefix = new URL(prefix).pathname;
+  } catch {
+    // already a path
+  }
+  return `${prefix.replace(/\/+$/, '')}/${size}/${hosted.suffix.replace(/^\/+/, '')}`;
 }

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, ApiFailure } from './api.js';
 import { ApiContext } from './context.js';
 import { hrefOf, parseRoute, type Route } from './routes.js';
@@ -95,6 +95,15 @@ export function App(): JSX.Element {
   useEffect(() => {
     document.title = pat ? `${titleOf(route)} — modelkeep` : 'Sign in — modelkeep';
   }, [loc, pat]);
+  // A new page (not a changed filter) moves keyboard and screen-reader focus to its content, as a
+  // full page load would; the first render leaves focus where the browser put it.
+  const path = loc.split('?')[0]!;
+  const lastPath = useRef(path);
+  useEffect(() => {
+    if (lastPath.current === path) return;
+    lastPath.current = path;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
 
   if (!api) {
     return (

@@ -6,7 +6,7 @@ import { ApiCallError } from '../client/api.js';
 import type { Input, InputCounts } from '../client/messages.js';
 import { clientCommand, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
-import { CliError } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 import { shortTime, statusText, type Printer } from '../output.js';
 import { Progress } from '../progress.js';
 import { batches, contentId, readSources, toApiInput, type UploadItem } from './upload-sources.js';
@@ -109,8 +109,14 @@ async function upload(api: Api, out: Printer, sources: string[], o: UploadFlags)
   bar.start(todo.length, 0, { failed: 0 });
   const queue = batches(todo, MAX_ITEMS_PER_CALL, MAX_BATCH_BYTES);
   let done = 0;
+  // Ctrl-C: the batches in flight finish, no new one starts, and the message says how to resume.
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
   const worker = async (): Promise<void> => {
-    for (let b = queue.shift(); b; b = queue.shift()) {
+    for (let b = interrupted ? undefined : queue.shift(); b; b = interrupted ? undefined : queue.shift()) {
       try {
         const r = await api.post<{ inputs: Input[] }>(api.appPath('/inputs'), { inputs: b.map(toApiInput) }, 'uploading inputs');
         r.inputs.forEach((inp, i) => uploaded.push({ id: inp.id, source: b[i]?.source ?? inp.id }));
@@ -124,8 +130,15 @@ async function upload(api: Api, out: Printer, sources: string[], o: UploadFlags)
       bar.update(done, { failed: failures.length });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(o.parallel, Math.max(1, queue.length)) }, worker));
-  bar.stop();
+  try {
+    await Promise.all(Array.from({ length: Math.min(o.parallel, Math.max(1, queue.length)) }, worker));
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    bar.stop();
+  }
+  if (interrupted) {
+    throw new CliError(`stopped: ${uploaded.length} of ${todo.length} inputs uploaded${failures.length ? `, ${failures.length} failed` : ''}. Run the same command with --skip-existing to upload the rest${o.skipExisting ? '' : ' (inputs uploaded without it get new ids, so they would be uploaded again)'}.`, EXIT.interrupted);
+  }
   let processed = 0;
   if (o.wait && uploaded.length) processed = await waitProcessed(api, out, uploaded, failures, o.interval);
   const summary = { uploaded: uploaded.length, skipped, failed: failures.length, processed, inputs: uploaded, failures };

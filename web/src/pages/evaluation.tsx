@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { BinaryMetrics, EvalMetrics, ModelVersion } from '../api-types.js';
+import type { BinaryMetrics, Dataset, EvalMetrics, ModelVersion } from '../api-types.js';
 import { confusionGrid } from '../confusion.js';
 import { useApi } from '../context.js';
 import { isFailure, isInFlight } from '../version-status.js';
@@ -18,12 +18,18 @@ export function EvaluationPanel({ base, mv, onChanged }: { base: string; mv: Mod
   const m: EvalMetrics | undefined = metrics.data?.model_version.metrics;
   const running = isInFlight(m?.status);
   usePolling(metrics.reload, running, 1000);
+  // The version's chip (trained / evaluating / evaluated) follows every change of the evaluation's status.
   useEffect(() => {
-    if (!running && m?.status) onChanged();
-  }, [running]);
+    if (m?.status) onChanged();
+  }, [m?.status?.code]);
+  // k-fold on all labelled inputs, or held out: the trained version scored on a dataset's inputs.
+  const appBase = base.replace(/\/models\/.*$/, '');
+  const datasets = useLoad(() => api.get<{ datasets: Dataset[] }>(`${appBase}/datasets?per_page=100`), [appBase]);
+  const [on, setOn] = useState('');
+  const body = on ? { eval_info: { params: { dataset_id: on } } } : {};
   const run = useAction();
   const start = async () => {
-    if (await run.run(() => api.post(`${base}/metrics`, {}))) metrics.reload();
+    if (await run.run(() => api.post(`${base}/metrics`, body))) metrics.reload();
   };
   const trained = mv.status?.code === 21100;
   const grid = confusionGrid(m?.confusion_matrix);
@@ -41,13 +47,24 @@ export function EvaluationPanel({ base, mv, onChanged }: { base: string; mv: Mod
             'Loading…'
           )}
         </p>
+        <div class="field">
+          <label for="eval-on">Evaluate on</label>
+          <select id="eval-on" value={on} onChange={(e) => setOn(e.currentTarget.value)}>
+            <option value="">k-fold cross-validation on the labelled inputs</option>
+            {(datasets.data?.datasets ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                held-out dataset {d.id}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="button" onClick={start} disabled={!trained || running || run.busy}>
           {m?.status?.code === 21300 ? 'Evaluate again' : 'Run evaluation'}
         </button>
         {!trained && <p class="muted">Only a trained version can be evaluated.</p>}
         <ErrorBox error={run.error} />
         <ErrorBox error={metrics.error} />
-        <Curl method="POST" path={`${base}/metrics`} body={{}} />
+        <Curl method="POST" path={`${base}/metrics`} body={body} />
       </div>
       {m?.summary && (
         <div class="card">

@@ -8,6 +8,7 @@ import { batches, conceptsOf, linesOf } from '../upload.js';
 import { inputChip } from '../version-status.js';
 import { Chip, Curl, ErrorBox, Field, Pager, useAction, useLoad } from '../ui/common.js';
 import { usePolling } from '../ui/polling.js';
+import { Thumb } from '../ui/thumb.js';
 
 const PER_PAGE = 24;
 const STATUSES: Record<string, string> = { '': 'Any status', '30000': 'Processed', '30001': 'Pending', '30003': 'Processing', '30002': 'Failed' };
@@ -126,10 +127,11 @@ function InputCard({ input: i, onLabel }: { input: Input; onLabel: (id: string, 
         {text !== undefined ? (
           <p class="snippet">{text.length > 140 ? `${text.slice(0, 140)}…` : text}</p>
         ) : image ? (
-          <p class="image-placeholder">
-            image{image.image_info?.width ? ` ${image.image_info.width}×${image.image_info.height}` : ''}
-            {image.url ? <small>{image.url}</small> : null}
-          </p>
+          <div class="image-placeholder">
+            <Thumb hosted={image.hosted} alt={`Image input ${i.id}`} />
+            <span>image{image.image_info?.width ? ` ${image.image_info.width}×${image.image_info.height}` : ''}</span>
+            {image.url && !image.hosted ? <small>{image.url}</small> : null}
+          </div>
         ) : (
           <p class="muted">no data</p>
         )}

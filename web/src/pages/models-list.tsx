@@ -108,7 +108,7 @@ export function ModelsList({ app }: { app: string }): JSX.Element {
         <Field label="Model id" id="new-model-id">
           <input id="new-model-id" required value={newId} onInput={(e) => setNewId(e.currentTarget.value)} />
         </Field>
-        <Field label="Model type" id="new-model-type">
+        <Field label="Type of the new model" id="new-model-type">
           <select id="new-model-type" value={newType} onChange={(e) => setNewType(e.currentTarget.value)}>
             <option value="">Server default</option>
             {creatable.map((t) => (

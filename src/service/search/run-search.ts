@@ -1,0 +1,95 @@
+import { ApiError } from '../../domain/errors.js';
+import type { Input, InputKind } from '../../domain/inputs.js';
+import { shown } from '../../domain/limits.js';
+import { matchesAll, rankRows } from '../../domain/search-match.js';
+import type { RankTarget, SearchPlan } from '../../domain/search-query.js';
+import { Code, type StatusCode } from '../../domain/status-codes.js';
+import { embedSettled, type EmbedInput, type Embedder } from '../../ml/embedders/embedder.js';
+import type { Page, Store } from '../../ports/store.js';
+import type { CallContext } from '../context.js';
+import { InputFetchError, type UrlFetcher } from '../predict/fetch-url.js';
+import type { SearchIndex } from './search-index.js';
+
+export interface SearchDeps {
+  store: Store;
+  /** The base embedders input processing stores vectors of (one per input kind). */
+  embedders: ReadonlyMap<string, Embedder>;
+  fetchUrl: UrlFetcher;
+  /** The app's inputs and vectors, reused between writes. */
+  index: SearchIndex;
+}
+
+export interface SearchHit {
+  input: Input;
+  score: number;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Hits over all pages. */
+  total: number;
+}
+
+const embedderFor = (embedders: ReadonlyMap<string, Embedder>, kind: InputKind): Embedder => {
+  for (const e of embedders.values()) if (e.kind === kind) return e;
+  throw new ApiError(Code.SEARCH_INVALID_REQUEST, `This server has no ${kind} embedder, so it cannot rank by ${kind} similarity.`);
+};
+
+/** The query vector and the embedder whose stored vectors it is compared with. */
+async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, path: string): Promise<{ embedderId: string; vector: Float32Array }> {
+  if (target.by === 'input') {
+    const [input] = await d.store.inputs.getMany(ctx.app!.userId, ctx.app!.id, [target.inputId]);
+    if (!input) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `${path}.input_id: input '${shown(target.inputId)}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'.`);
+    const e = embedderFor(d.embedders, input.kind);
+    const vector = (await d.store.embeddings.getMany([input.pk], e.id)).get(input.pk);
+    if (!vector) {
+      throw new ApiError(Code.SEARCH_BY_NOT_FULLY_INDEXED_INPUT, `${path}.input_id: input '${shown(input.id)}' has no embedding yet (status ${input.status.code}); search by it once GetInput shows status 30000.`);
+    }
+    return { embedderId: e.id, vector };
+  }
+  let payload: EmbedInput;
+  let kind: InputKind = 'image';
+  if (target.by === 'text') {
+    kind = 'text';
+    payload = { text: target.text };
+  } else if (target.by === 'image-bytes') {
+    const bytes = Buffer.from(target.base64, 'base64');
+    if (bytes.length === 0) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data.image.base64 decodes to no bytes; send the image file's bytes, base64-encoded.`);
+    payload = { imageBytes: bytes };
+  } else {
+    try {
+      payload = { imageBytes: await d.fetchUrl(target.url) };
+    } catch (e) {
+      if (e instanceof InputFetchError) throw new ApiError(e.code as StatusCode, `${path}.data.image.url: ${e.details}`);
+      throw e;
+    }
+  }
+  const e = embedderFor(d.embedders, kind);
+  const [outcome] = await embedSettled(e, [payload]);
+  if (!outcome) throw new Error(`${e.id} returned no result`);
+  if (!outcome.ok) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data: the query could not be embedded: ${outcome.error.reason}`);
+  return { embedderId: e.id, vector: outcome.vector };
+}
+
+/**
+ * Runs one plan over the app. Filters select; a rank orders the selection by exact cosine over the
+ * stored vectors of one embedder (inputs without one — other kind, not processed yet — cannot be
+ * scored and are left out). Without a rank every selected input scores 1, newest first.
+ */
+export async function runSearch(d: SearchDeps, ctx: CallContext, plan: SearchPlan, page: Page, rankPath: string): Promise<SearchResult> {
+  // The query is embedded before the scan: a bad query image fails fast, whatever the app's size.
+  const q = plan.rank ? await queryVector(d, ctx, plan.rank, rankPath) : undefined;
+  const snap = await d.index.snapshot(ctx, q && { id: q.embedderId, dim: q.vector.length });
+  const selected = snap.inputs.filter((i) => matchesAll(i, plan.filters));
+  let ordered: SearchHit[];
+  if (!q || !snap.vectors) {
+    ordered = plan.minValue <= 1 ? selected.map((input) => ({ input, score: 1 })) : [];
+  } else {
+    const { rowOf, matrix } = snap.vectors;
+    const scored = selected.filter((i) => rowOf.has(i.pk));
+    const rows = scored.map((i) => rowOf.get(i.pk)!);
+    ordered = rankRows(matrix, rows, q.vector, (r) => scored[r]!.id, plan.minValue).map((s) => ({ input: scored[s.index]!, score: s.score }));
+  }
+  const start = (page.page - 1) * page.perPage;
+  return { hits: ordered.slice(start, start + page.perPage), total: ordered.length };
+}
