@@ -1,6 +1,6 @@
 // The input processor's claim at a deep queue (decision 0034), in-process:
 //   node --import tsx bench/input-claim.ts [queued] [database-url]
-// Seeds `queued` pending text inputs (default 10,000) in one app plus 5 in another, into a fresh
+// Seeds `queued` pending text inputs (default 10,000) in one app, 128 per create (timed), plus 5 in another, into a fresh
 // SQLite file (or a fresh schema of the PostgreSQL URL given), then times 50 claims of 8 inputs in
 // the 'local' lane (what one processor round asks for) and prints the median and p90, and where the
 // small app's inputs came out. Wall milliseconds on a shared machine: compare runs made together.
@@ -29,10 +29,14 @@ const input = (appId: string, n: number): NewInput => ({
   pk: newId(), userId: 'bench', appId, id: `${appId}-${n}`, kind: 'text', text: `text ${n}`, imageUrl: null, imageBytes: null,
   metadata: {}, concepts: [], datasetIds: [], createdAt: t0 + n,
 });
-for (let from = 0; from < queued; from += 1000) {
-  const chunk = Array.from({ length: Math.min(1000, queued - from) }, (_, i) => input('big', from + i));
+const creates: number[] = [];
+for (let from = 0; from < queued; from += 128) {
+  const chunk = Array.from({ length: Math.min(128, queued - from) }, (_, i) => input('big', from + i));
+  const s = performance.now();
   await store.inputs.create(chunk, chunk.map(() => []));
+  creates.push(performance.now() - s);
 }
+creates.sort((a, b) => a - b);
 const small = Array.from({ length: 5 }, (_, i) => input('small', queued + i));
 await store.inputs.create(small, small.map(() => []));
 
@@ -48,7 +52,7 @@ for (let r = 0; r < 50; r++) {
 }
 times.sort((a, b) => a - b);
 const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(2);
-console.log(`${pgBase ? 'postgres' : 'sqlite'}: ${queued} queued: claim of 8: median ${q(0.5)} ms, p90 ${q(0.9)} ms; the small app's 5 inputs were claimed at positions ${smallAt.length ? smallAt.join(', ') : 'none of the first 400'}`);
+console.log(`${pgBase ? 'postgres' : 'sqlite'}: ${queued} queued: create of 128: median ${creates[creates.length >> 1]!.toFixed(2)} ms; claim of 8: median ${q(0.5)} ms, p90 ${q(0.9)} ms; the small app's 5 inputs were claimed at positions ${smallAt.length ? smallAt.join(', ') : 'none of the first 400'}`);
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 if (pgBase) {
