@@ -11,14 +11,22 @@ import { bytesToBuffer, vectorToBytes } from './training-rows.js';
  * The turn after which an app's new inputs queue (decision 0034): after the app's own last input and
  * after the queue's head (the lowest pending turn, less one; the highest turn of all when nothing is
  * pending), so a new app's inputs are claimed next while a busy app's go behind its own backlog.
- * Three index lookups, read in the inserting transaction. Two concurrent inserts may read the same
- * value and share turns: ties go oldest first, so that only orders them, never loses one.
+ * Index lookups on (status_code, turn) and (user_id, app_id, turn), read in the inserting transaction.
+ * Two concurrent inserts may read the same value and share turns: ties go oldest first, so that only
+ * orders them, never loses one.
  */
 export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): Promise<number> {
+  const maxIn = async (status: number): Promise<number | undefined> => {
+    const r = await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).where('status_code', '=', status).executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+  };
   const head = await db.selectFrom('inputs').select((eb) => eb.fn.min('turn').as('t')).where('status_code', '=', Code.INPUT_PENDING).executeTakeFirst();
-  const queue = head?.t === null || head?.t === undefined
-    ? Number((await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).executeTakeFirst())?.t ?? 0)
-    : Number(head.t) - 1;
+  let queue = head?.t === null || head?.t === undefined ? undefined : Number(head.t) - 1;
+  // Nothing pending: the last turn handed out, by status so the status index answers each.
+  if (queue === undefined) {
+    queue = 0;
+    for (const s of [Code.INPUT_IN_PROGRESS, Code.INPUT_SUCCESS, Code.INPUT_FAILED]) queue = Math.max(queue, (await maxIn(s)) ?? 0);
+  }
   const own = await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
   return Math.max(queue, Number(own?.t ?? 0));
 }

@@ -11,7 +11,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The claim (pending first by turn) and the queue's head; replaces the oldest-first claim index.
   await db.schema.dropIndex('inputs_status_created_idx').execute();
   await db.schema.createIndex('inputs_status_turn_idx').on('inputs').columns(['status_code', 'turn', 'created_at', 'pk']).execute();
-  // An app's last turn, and the last turn of all (when nothing is pending).
+  // An app's last turn. (No index on turn alone: planners then walk it from processed rows' turns up.)
   await db.schema.createIndex('inputs_app_turn_idx').on('inputs').columns(['user_id', 'app_id', 'turn']).execute();
-  await db.schema.createIndex('inputs_turn_idx').on('inputs').column('turn').execute();
 }
