@@ -5,7 +5,7 @@ import * as m003 from './003_change_notifications.js';
 import * as m004 from './004_app_default_workflow.js';
 import * as m005 from './005_annotations_geo.js';
 import * as m006 from './006_concept_language.js';
-import * as m010 from './010_input_turns.js';
+import * as m007 from './007_input_turns.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -18,7 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '004_app_default_workflow': m004,
   '005_annotations_geo': m005,
   '006_concept_language': m006,
-  '010_input_turns': m010,
+  '007_input_turns': m007,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */
