@@ -5,6 +5,7 @@ import * as m003 from './003_change_notifications.js';
 import * as m004 from './004_app_default_workflow.js';
 import * as m005 from './005_annotations_geo.js';
 import * as m006 from './006_concept_language.js';
+import * as m009 from './009_workflows.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '004_app_default_workflow': m004,
   '005_annotations_geo': m005,
   '006_concept_language': m006,
+  '009_workflows': m009,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

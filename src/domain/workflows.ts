@@ -1,0 +1,23 @@
+import type { JsonObject } from './json.js';
+
+/** One node of a workflow graph: a model, optionally pinned to one of its versions (decision 0033). */
+export interface WorkflowNode {
+  id: string;
+  modelId: string;
+  /** '' = not pinned: runs use the model's newest TRAINED version. */
+  versionId: string;
+  /** Ids of the nodes whose outputs feed this node; none = the node reads the workflow's input. */
+  inputs: string[];
+  suppressOutput: boolean;
+}
+
+export interface Workflow {
+  userId: string;
+  appId: string;
+  id: string;
+  description: string;
+  metadata: JsonObject;
+  nodes: WorkflowNode[];
+  createdAt: number;
+  modifiedAt: number;
+}
