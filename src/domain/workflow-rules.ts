@@ -36,7 +36,16 @@ function parseNode(raw: unknown, path: string): WorkflowNode {
     if (!from) throw badWorkflow(`${path}.node_inputs[${j}].node_id is required: the id of another node of this workflow.`);
     inputs.push(from);
   }
-  return { id, modelId, versionId: str(mv?.id), inputs, suppressOutput: raw.suppress_output === true };
+  const node: WorkflowNode = { id, modelId, versionId: str(mv?.id), inputs, suppressOutput: raw.suppress_output === true };
+  const oi = raw.output_info_override;
+  if (oi !== undefined && !isJsonObject(oi)) throw badWorkflow(`${path}.output_info_override must be an object with output_config and/or params.`);
+  if (oi) {
+    const picked: JsonObject = {};
+    if (isJsonObject(oi.output_config)) picked.output_config = oi.output_config;
+    if (isJsonObject(oi.params)) picked.params = oi.params;
+    if (Object.keys(picked).length > 0) node.outputInfo = picked;
+  }
+  return node;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface WorkflowNode {
   /** Ids of the nodes whose outputs feed this node; none = the node reads the workflow's input. */
   inputs: string[];
   suppressOutput: boolean;
+  /** `output_info_override` (output_config and params only), validated for the model's type; applied on every run. */
+  outputInfo?: JsonObject;
 }
 
 export interface Workflow {
