@@ -19,7 +19,7 @@ import { asJson, typedRpcs, type CallContext } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
 import { findModel, findVersion, versionFor } from './models.service.js';
-import { refuseIfPinned } from './workflows.service.js';
+import { refuseIfPinned } from './workflow-pins.js';
 import { pageOf } from './paging.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
 

@@ -5,7 +5,7 @@ import { validateOutputInfoOverride } from '../domain/model-types/version-config
 import { parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import { isPredictable } from '../domain/version-lifecycle.js';
-import { badGraph, badWorkflow, parseWorkflow, pinsOf, typeMismatch, type ParsedWorkflow } from '../domain/workflow-rules.js';
+import { badGraph, badWorkflow, parseWorkflow, typeMismatch, type ParsedWorkflow } from '../domain/workflow-rules.js';
 import type { Workflow, WorkflowNode } from '../domain/workflows.js';
 import type { Model } from '../domain/entities.js';
 import type * as api from '../gen/api.js';
@@ -98,14 +98,6 @@ function batch(list: api.Workflow[] | undefined, rpc: string, requireNodes: bool
     seen.add(p.id);
   }
   return parsed;
-}
-
-/** The workflows of an app that pin a version, for refusing its deletion (decision 0033). */
-export async function refuseIfPinned(tx: Repos, model: Model, versionId: string): Promise<void> {
-  const pinning = (await tx.workflows.all(model.userId, model.appId)).filter((w) => pinsOf(w.nodes, model.id, versionId).length > 0);
-  if (pinning.length === 0) return;
-  const names = pinning.map((w) => `'${w.id}' (node ${pinsOf(w.nodes, model.id, versionId).map((n) => `'${n.id}'`).join(', ')})`).join(', ');
-  throw new ApiError(Code.MODEL_INVALID_REQUEST, `Version '${versionId}' of model '${model.id}' is pinned by workflow ${names}; PatchWorkflows those nodes to another version (or unpin them) or DeleteWorkflow first, then delete the version.`);
 }
 
 /** Workflows (decision 0033): graphs of model nodes, each model optionally pinned to a version. */

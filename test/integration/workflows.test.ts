@@ -128,7 +128,7 @@ describeBoth('Workflows: CRUD, graph rules, runs, pinned versions', (h) => {
     assert.match(s.details!, /128/);
   });
 
-  it('a version a workflow pins cannot be deleted; the refusal names the workflow and node', async () => {
+  it('a version a workflow pins, or a model it uses, cannot be deleted; the refusal names the workflow and node', async () => {
     await newModel(api, uai, { id: 'thr-pin', model_type_id: 'concept-thresholder' });
     const v = (await newVersion(api, uai, 'thr-pin', { output_info: { data: { concepts: [{ id: 'cat', value: 0.5 }] } } })).id;
     const wf = uid('pins');
@@ -136,6 +136,12 @@ describeBoth('Workflows: CRUD, graph rules, runs, pinned versions', (h) => {
     const s = await api.fails('DeleteModelVersion', { user_app_id: uai, model_id: 'thr-pin', version_id: v }, 21203, 400);
     assert.match(s.details!, new RegExp(`pinned by workflow '${wf}' \\(node 'keeper'\\)`));
     await api.ok('GetModelVersion', { user_app_id: uai, model_id: 'thr-pin', version_id: v });
+    // Deleting the model (which takes its versions) is refused the same way, by id and by delete_all.
+    const m = await api.fails('DeleteModel', { user_app_id: uai, model_id: 'thr-pin' }, 21203, 400);
+    assert.match(m.details!, new RegExp(`Workflow '${wf}' \\(node 'keeper': model 'thr-pin'\\) uses the model`));
+    await api.fails('DeleteModels', { user_app_id: uai, ids: ['thr-pin'] }, 21203, 400);
+    await api.fails('DeleteModels', { user_app_id: uai, delete_all: true }, 21203, 400);
+    await api.ok('GetModel', { user_app_id: uai, model_id: 'thr-pin' });
     await api.ok('DeleteWorkflow', { user_app_id: uai, workflow_id: wf });
     await api.ok('DeleteModelVersion', { user_app_id: uai, model_id: 'thr-pin', version_id: v });
   });
