@@ -1,5 +1,6 @@
 // `data.geo` on inputs (issue 11 item 5): one geo point per input, stored and patched like metadata.
-// Geo search (geo_limit, geo_box) is not served, so those fields are refused rather than dropped.
+// geo_limit / geo_box belong to search filters (PostInputsSearches, decision 0032); on an input they
+// mean nothing, so they are refused rather than dropped.
 import { ApiError } from './errors.js';
 import type { GeoPoint } from './inputs.js';
 import { isJsonObject } from './json.js';
@@ -20,7 +21,7 @@ export function parseGeo(raw: unknown, path: string): GeoPoint | null {
   for (const k of Object.keys(raw)) {
     if (k === 'geo_point') continue;
     if (raw[k] === undefined || raw[k] === null) continue;
-    if (k === 'geo_limit' || k === 'geo_box') throw bad(`${path}.${k} is not supported: ${k} belongs to geo search, which modelkeep does not serve; an input carries data.geo.geo_point only.`);
+    if (k === 'geo_limit' || k === 'geo_box') throw bad(`${path}.${k} is not supported: ${k} belongs to geo search filters (PostInputsSearches); an input carries data.geo.geo_point only.`);
     throw bad(`${path}.${k} is not a field of Geo; an input carries data.geo.geo_point {longitude, latitude}.`);
   }
   const p = raw.geo_point;

@@ -27,6 +27,9 @@ describe('search matching', () => {
     assert.equal(f([{ id: 'cat', positive: true }]), false);
     assert.equal(f([{ id: 'dog', positive: true }, { id: 'bird', positive: true }]), false, 'conditions of one filter are ANDed');
     assert.equal(f([{ id: 'bird', positive: true }], true), true, 'negate flips the filter');
+    const oneAnnotation = [{ id: 'cat', name: 'cat', value: 0 }];
+    assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'dog', positive: true }] }, oneAnnotation), false, 'given labels replace the input\'s');
+    assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'cat', positive: false }] }, oneAnnotation), true);
   });
 
   it('metadata keys are ORed; type, dataset, id and status select', () => {
@@ -42,6 +45,18 @@ describe('search matching', () => {
     assert.equal(matchesFilter(i, { negate: false, concepts: [], inputIds: ['y'] }), false);
     assert.equal(matchesFilter(i, { negate: false, concepts: [], statusCode: 30000 }), false);
     assert.equal(matchesFilter(i, { negate: false, concepts: [], statusCode: 30001 }), true);
+  });
+
+  it('geo: within a great-circle distance, inside a box; no geo point never matches', () => {
+    const at = (longitude: number, latitude: number) => input({ geo: { longitude, latitude } });
+    const km = (v: number) => v / 6371;
+    const near = { negate: false, concepts: [], geo: { within: 'radius' as const, longitude: 43, latitude: 56, radians: km(1000) } };
+    assert.equal(matchesFilter(at(44, 55), near), true, 'about 130 km away');
+    assert.equal(matchesFilter(at(43, 66), near), false, 'about 1,112 km north');
+    assert.equal(matchesFilter(input({}), near), false);
+    const box = { negate: false, concepts: [], geo: { within: 'box' as const, minLon: 43, maxLon: 45, minLat: 54, maxLat: 56 } };
+    assert.equal(matchesFilter(at(44, 55), box), true);
+    assert.equal(matchesFilter(at(46, 55), box), false);
   });
 
   it('score is (1 + cosine) / 2: identical 1, orthogonal 0.5, opposite 0', () => {

@@ -46,6 +46,15 @@ describe('search query parsing', () => {
     assert.equal(one({}, { min_value: 0.7 }).minValue, 0.7);
   });
 
+  it('geo filters: a point with a limit (in radians), or a box of two corners in any order', () => {
+    const [radius, box] = one({ filters: [
+      ann({ geo: { geo_point: { longitude: 43, latitude: 56 }, geo_limit: { type: 'withinRadians', value: 0.5 } } }),
+      ann({ geo: { geo_box: [{ geo_point: { longitude: 45, latitude: 54 } }, { geo_point: { longitude: 43, latitude: 56 } }] } }),
+    ] }).filters;
+    assert.deepEqual(radius!.geo, { within: 'radius', longitude: 43, latitude: 56, radians: 0.5 });
+    assert.deepEqual(box!.geo, { within: 'box', minLon: 43, maxLon: 45, minLat: 54, maxLat: 56 });
+  });
+
   it('legacy PostSearches ands: input is a filter, output.input a rank', () => {
     const plan = parseQuery({ ands: [{ input: { data: { concepts: [{ id: 'c', value: 1 }] } } }, { output: { input: { data: { image: { url: 'https://x/a.jpg' } } } } }] }, 'query');
     assert.deepEqual(plan.filters, [{ negate: false, concepts: [{ id: 'c', positive: true }] }]);
@@ -58,7 +67,10 @@ describe('search query parsing', () => {
     ['two searches', () => parseSearches([{}, {}]), /one search per call/],
     ['saved search', () => parseSearches([{ save: true }]), /saved searches/],
     ['unknown algorithm', () => one({}, { algorithm: 'ann' }), /algorithm 'ann'/],
-    ['geo filter', () => one({ filters: [ann({ geo: { geo_point: { latitude: 1 } } })] }), /filters\[0\]\.annotation\.data\.geo is not supported/],
+    ['geo point without a limit type', () => one({ filters: [ann({ geo: { geo_point: { latitude: 1 } } })] }), /geo_limit\.type must be one of/],
+    ['geo box of one point', () => one({ filters: [ann({ geo: { geo_box: [{ geo_point: { latitude: 1 } }] } })] }), /a box is two opposite corners/],
+    ['geo latitude 91', () => one({ filters: [ann({ geo: { geo_point: { latitude: 91 }, geo_limit: { type: 'withinKilometers', value: 1 } } })] }), /latitude must be/],
+    ['unknown data field', () => one({ filters: [ann({ regions: [{ id: 'r' }] })] }), /filters\[0\]\.annotation\.data\.regions is not supported/],
     ['time range', () => one({ filters: [{ last_updated_time_range: { start_time: 'x' } }] }), /last_updated_time_range is not supported/],
     ['worker filter', () => one({ filters: [{ annotation: { worker: { model: {} } } }] }), /annotation\.worker is not supported/],
     ['concept value 0.5', () => one({ filters: [ann({ concepts: [{ id: 'c', value: 0.5 }] })] }), /value is 0\.5/],

@@ -26,7 +26,16 @@ export interface InputFilter {
   datasetIds?: string[];
   inputIds?: string[];
   statusCode?: number;
+  geo?: GeoCondition;
 }
+
+/** `data.geo` of a filter: within a distance of a point, or inside a box of two corners. */
+export type GeoCondition =
+  | { within: 'radius'; longitude: number; latitude: number; radians: number }
+  | { within: 'box'; minLon: number; maxLon: number; minLat: number; maxLat: number };
+
+/** GeoLimit.type -> radians per unit (Earth radius 6,371 km, as great-circle distances). */
+const GEO_UNITS: Record<string, number> = { withinMiles: 1.609344 / 6371, withinKilometers: 1 / 6371, withinRadians: 1, withinDegrees: Math.PI / 180 };
 
 export type RankTarget =
   | { by: 'text'; text: string }
@@ -60,7 +69,39 @@ const asRaw = (v: unknown, path: string): Raw => {
   return v as Raw;
 };
 
-const FILTER_DATA_HINT = 'filter on data.concepts, data.metadata, data.image {} or data.text {} (input type).';
+const FILTER_DATA_HINT = 'filter on data.concepts, data.metadata, data.geo, data.image {} or data.text {} (input type).';
+
+function geoPoint(raw: unknown, path: string): { longitude: number; latitude: number } {
+  const p = asRaw(raw ?? {}, path);
+  only(p, ['longitude', 'latitude'], path, 'a geo point has longitude and latitude in degrees.');
+  const coord = (k: 'longitude' | 'latitude', max: number): number => {
+    const v = p[k] ?? 0;
+    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > max) throw bad(`${path}.${k} must be a number of degrees from -${max} to ${max}.`);
+    return v;
+  };
+  return { longitude: coord('longitude', 180), latitude: coord('latitude', 90) };
+}
+
+/** `data.geo`: geo_point with geo_limit {type, value}, or geo_box of two geo_points (any two opposite corners). */
+function geoCondition(raw: unknown, path: string): GeoCondition {
+  const g = asRaw(raw, path);
+  only(g, ['geo_point', 'geo_limit', 'geo_box'], path, 'filter by geo_point with geo_limit, or by geo_box.');
+  if (sent(g.geo_box)) {
+    if (sent(g.geo_point) || sent(g.geo_limit)) throw bad(`${path} has geo_box and geo_point / geo_limit; send one of them.`);
+    const box = Array.isArray(g.geo_box) ? g.geo_box : [];
+    if (box.length !== 2) throw bad(`${path}.geo_box has ${box.length} points; a box is two opposite corners.`);
+    const [a, b] = box.map((c, i) => geoPoint(asRaw(c, `${path}.geo_box[${i}]`).geo_point, `${path}.geo_box[${i}].geo_point`));
+    return { within: 'box', minLon: Math.min(a!.longitude, b!.longitude), maxLon: Math.max(a!.longitude, b!.longitude), minLat: Math.min(a!.latitude, b!.latitude), maxLat: Math.max(a!.latitude, b!.latitude) };
+  }
+  const center = geoPoint(g.geo_point, `${path}.geo_point`);
+  const limit = asRaw(g.geo_limit ?? {}, `${path}.geo_limit`);
+  only(limit, ['type', 'value'], `${path}.geo_limit`, 'a geo limit has type and value.');
+  const unit = GEO_UNITS[String(limit.type ?? '')];
+  if (unit === undefined) throw bad(`${path}.geo_limit.type must be one of ${Object.keys(GEO_UNITS).join(', ')}.`);
+  const value = limit.value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw bad(`${path}.geo_limit.value must be a positive distance.`);
+  return { within: 'radius', ...center, radians: value * unit };
+}
 
 function conceptConditions(raw: unknown, path: string): ConceptCondition[] {
   if (!sent(raw)) return [];
@@ -81,8 +122,9 @@ function conceptConditions(raw: unknown, path: string): ConceptCondition[] {
 
 /** `data` of a filter (Annotation.data or Input.data): concepts, metadata, input type. */
 function dataConditions(data: Raw, path: string, f: InputFilter): void {
-  only(data, ['concepts', 'metadata', 'image', 'text'], path, FILTER_DATA_HINT);
+  only(data, ['concepts', 'metadata', 'image', 'text', 'geo'], path, FILTER_DATA_HINT);
   f.concepts.push(...conceptConditions(data.concepts, `${path}.concepts`));
+  if (sent(data.geo)) f.geo = geoCondition(data.geo, `${path}.geo`);
   if (sent(data.metadata)) {
     const m = asRaw(data.metadata, `${path}.metadata`);
     if (Object.keys(m).length > 0) f.metadata = m as JsonObject;

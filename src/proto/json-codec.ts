@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { JsonCodecError } from './codec-error.js';
-import { assertSafeKey, assertWellFormed, checkJson } from './json-guard.js';
+import { assertSafeKey, assertWellFormed, checkJson, MAX_JSON_DEPTH } from './json-guard.js';
 import { parseTimestamp } from './wkt-wrappers.js';
 
 export { JsonCodecError };
@@ -226,7 +226,13 @@ export function decodeQuery(type: protobuf.Type, query: Record<string, unknown>)
  */
 export function setPath(target: Record<string, unknown>, parts: string[], v: unknown, make: () => Record<string, unknown> = () => ({})): void {
   let o = target;
-  for (let i = 0; i < parts.length; i++) assertSafeKey(parts[i]!, parts.slice(0, i + 1).join('.'));
+  // A key of thousands of dots (a.a.a…) would nest deeper than any message and overflow the stack later.
+  if (parts.length > MAX_JSON_DEPTH) throw new JsonCodecError(`${parts.slice(0, 3).join('.')}…`, `the key has ${parts.length} dot-separated parts; fields nest at most ${MAX_JSON_DEPTH} levels`);
+  let at = '';
+  for (const part of parts) {
+    at = at ? `${at}.${part}` : part;
+    assertSafeKey(part, at);
+  }
   for (let i = 0; i < parts.length - 1; i++) {
     const k = parts[i]!;
     const next = o[k];

@@ -47,7 +47,8 @@ async function datasetPksFor(tx: Repos, ctx: CallContext, inputs: NewInput[]): P
 }
 
 function refuseUnsupported(req: api.PostInputsRequest): void {
-  if (req.inputs_add_job_id) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'inputs_add_job_id (bulk add jobs) is not supported by modelkeep; send up to 128 inputs per PostInputs call.');
+  // inputs_add_job_id is accepted and not tracked: the clarifai-nodejs SDK's Input.uploadInputs sets a
+  // fresh uuid on every PostInputs (and never reads the job back); GetInputsAddJob answers 10040.
   if (req.input_id_conflict_resolution) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'input_id_conflict_resolution is not supported by modelkeep: an input id that is already taken is refused with 40010.');
 }
 

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
 import { App, Input, User } from 'clarifai-nodejs';
-import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
-import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
 import { restClient } from '../helpers/clients.js';
 import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
 
 /**
  * The official `clarifai-nodejs` SDK's labelling helpers against a real modelkeep process:
- * `Input.getTextInput` (with `geoInfo`, `labels` and `datasetId`), sent with the official gRPC client
- * (the SDK's own `uploadInputs` always sets `inputs_add_job_id`, which modelkeep refuses today),
+ * `Input.getTextInput` (with `geoInfo`, `labels` and `datasetId`) sent by `Input.uploadInputs` (which
+ * sets `inputs_add_job_id` on every call: accepted, not tracked),
  * `Input.uploadAnnotations` (PostAnnotations; it returns the annotations to retry, so an empty
  * list is success) and `App.deleteDataset` (DeleteDatasets). What the server kept is read back
  * over REST.
@@ -46,13 +43,8 @@ describe('clarifai-nodejs SDK: inputs with geo, annotations, datasets', { timeou
     const point = { longitude: 13.4, latitude: 52.52 };
     const geoInfo = Object.assign([point], point) as unknown as typeof point;
     const proto = Input.getTextInput({ inputId: 'sdk-t1', rawText: 'a dog in the park', datasetId: 'sdk-ds', geoInfo, labels: ['dog'] });
-    const client = new V2Client(`127.0.0.1:${server!.grpcPort}`, grpc.credentials.createInsecure());
-    const md = new grpc.Metadata();
-    md.set('authorization', `Key ${PAT}`);
-    const req = new service_pb.PostInputsRequest().setUserAppId(new resources_pb.UserAppIDSet().setUserId(USER).setAppId(APP)).setInputsList([proto]);
-    const posted = await new Promise<service_pb.MultiInputResponse>((resolve, reject) => client.postInputs(req, md, (err, res) => (err ? reject(err) : resolve(res))));
-    client.close();
-    assert.equal(posted.getStatus()?.getCode(), 10000, posted.getStatus()?.getDetails());
+    const jobId = await input.uploadInputs({ inputs: [proto], showLog: false });
+    assert.match(jobId, /^[0-9a-f-]{36}$/);
     const retry = await input.uploadAnnotations({ showLog: false, batchAnnot: [new Annotation().setInputId('sdk-t1').setData(new Data().setConceptsList([new Concept().setId('park').setValue(1)]))] });
     assert.deepEqual(retry, [], 'nothing to retry: PostAnnotations succeeded');
 

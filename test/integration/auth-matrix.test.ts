@@ -33,7 +33,7 @@ const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-re
   PatchDatasetVersions: 'app-write', DeleteDatasetVersions: 'app-write', ListModelInputs: 'app-read',
   PostAnnotations: 'app-write', ListAnnotations: 'app-read', GetAnnotation: 'app-read', PatchAnnotations: 'app-write', DeleteAnnotation: 'app-write',
   DeleteAnnotations: 'app-write', PostEvaluations: 'app-write', ListEvaluations: 'app-read', GetEvaluation: 'app-read',
-  PostInputsSearches: 'app-read', PostSearches: 'app-read',
+  PostInputsSearches: 'app-read', PostSearches: 'app-read', PostAnnotationsSearches: 'app-read',
 };
 
 const AUTH_ERRORS = new Set([11102, 11008, 11007]);

@@ -115,4 +115,11 @@ describeBoth('request limits', (h) => {
     assert.match(s.details ?? '', /^id \(the concept id filter\) is 3000 characters; the limit is 256/);
     assert.deepEqual((await api.ok('ListConcepts', { user_app_id: uai, id: 'z'.repeat(256) })).concepts ?? [], []);
   });
+
+  it('a query key of 3,000 dot-separated parts -> 11100 naming the limit, not a stack overflow (98004; found by the fuzz suite)', async () => {
+    const r = await h.rest.raw('GET', `/v2/users/me/apps?${'a.'.repeat(2999)}a=1`);
+    assert.equal(r.http, 400);
+    assert.equal(r.body.status.code, 11100);
+    assert.match(r.body.status.details, /^a\.a\.a…: the key has 3000 dot-separated parts; fields nest at most 32 levels/);
+  });
 });

@@ -36,7 +36,7 @@ describeBoth('Search over inputs: PostInputsSearches and PostSearches', (h) => {
       user_app_id: uai,
       inputs: [
         textInput('t1', TEXTS.t1!, [['dog', 1]], { data: { text: { raw: TEXTS.t1 }, concepts: [{ id: 'dog', value: 1 }], metadata: { source: { site: 'a', n: 1 }, lang: 'en' } } }),
-        textInput('t2', TEXTS.t2!, [['dog', 1], ['cat', 0]]),
+        textInput('t2', TEXTS.t2!, [['dog', 1], ['cat', 0]], { data: { text: { raw: TEXTS.t2 }, concepts: [{ id: 'dog', value: 1 }, { id: 'cat', value: 0 }], geo: { geo_point: { longitude: 44, latitude: 55 } } } }),
         textInput('t3', TEXTS.t3!, [['finance', 1]], { dataset_ids: ['news'] }),
         textInput('t4', TEXTS.t4!, [['dog', 1], ['cat', 1]]),
         textInput('t5', TEXTS.t5!, [['finance', 1]], { dataset_ids: ['news'], data: { text: { raw: TEXTS.t5 }, concepts: [{ id: 'finance', value: 1 }], metadata: { source: { site: 'b' } } } }),
@@ -65,6 +65,13 @@ describeBoth('Search over inputs: PostInputsSearches and PostSearches', (h) => {
     assert.equal((await search({ filters: [{ input: { status: { code: 30000 } } }] })).hits.length, 6);
     assert.deepEqual(hitIds(await search({ filters: [{ input: { dataset_ids: ['news'] } }, { annotation: { data: { metadata: { source: { site: 'b' } } } } }] })), ['t5']);
     assert.deepEqual(hitIds(await search({ filters: [{ annotation: { data: { image: {} } } }] })), [], 'no image inputs');
+  });
+
+  it('filters by geo: a point with a limit, a box (the shapes of Clarifai\'s python-grpc tests)', async () => {
+    const geo = (g: object) => search({ filters: [{ annotation: { data: { geo: g } } }] });
+    assert.deepEqual(hitIds(await geo({ geo_point: { longitude: 43, latitude: 56 }, geo_limit: { type: 'withinKilometers', value: 1000 } })), ['t2']);
+    assert.deepEqual(hitIds(await geo({ geo_point: { longitude: 43, latitude: 66 }, geo_limit: { type: 'withinKilometers', value: 1000 } })), []);
+    assert.deepEqual(hitIds(await geo({ geo_box: [{ geo_point: { longitude: 43, latitude: 54 } }, { geo_point: { longitude: 45, latitude: 56 } }] })), ['t2']);
   });
 
   it('ranks by text: the hits and scores equal a brute-force cosine over the same embeddings', async () => {
@@ -102,6 +109,19 @@ describeBoth('Search over inputs: PostInputsSearches and PostSearches', (h) => {
     assert.deepEqual(ids(viaSearches.hits.map((x: { input: object }) => x.input)), ['t1']);
   });
 
+  it('PostAnnotationsSearches: a hit is one annotation, and all filters must hold for that annotation', async () => {
+    await api.ok('PostAnnotations', { user_app_id: uai, annotations: [{ input_id: 't3', data: { concepts: [{ id: 'palm', value: 1 }] } }, { input_id: 't3', data: { concepts: [{ id: 'water', value: 1 }] } }] });
+    const asearch = (filters: object[]) => api.ok('PostAnnotationsSearches', { user_app_id: uai, searches: [{ query: { filters } }], pagination: { page: 1, per_page: 1000 } });
+    const concept = (id: string) => ({ annotation: { data: { concepts: [{ id, value: 1 }] } } });
+    const palm = await asearch([concept('palm')]);
+    assert.deepEqual(palm.hits.map((x: { input: { id: string }; annotation: { data: { concepts: { id: string }[] } } }) => [x.input.id, x.annotation.data.concepts.map((c) => c.id)]), [['t3', ['palm']]]);
+    assert.equal((await asearch([concept('palm'), concept('water')])).hits?.length ?? 0, 0, 'no single annotation has both');
+    assert.deepEqual(hitIds(await search({ filters: [concept('palm'), concept('water')] })), ['t3'], 'an input search looks at all of the input\'s labels');
+    const finance = await asearch([concept('finance'), { input: { dataset_ids: ['news'] } }]);
+    assert.deepEqual(finance.hits.map((x: { input: { id: string }; annotation: { input_level: boolean } }) => [x.input.id, x.annotation.input_level]).sort(), [['t3', true], ['t5', true]]);
+    await api.fails('PostAnnotationsSearches', { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { input_id: 't1' } }] } }] }, 40002, 400);
+  });
+
   it('a write is seen by the next search (the reused snapshot follows the ChangeClock)', async () => {
     const dogs = () => search({ filters: [{ annotation: { data: { concepts: [{ id: 'dog', value: 1 }] } } }] });
     const ranked = () => search({ ranks: [{ annotation: { data: { text: { raw: 'fresh bread' } } } }] });
@@ -117,8 +137,8 @@ describeBoth('Search over inputs: PostInputsSearches and PostSearches', (h) => {
   });
 
   it('refuses what it cannot answer with a precise status', async () => {
-    const s = await api.fails('PostInputsSearches', { user_app_id: uai, searches: [{ query: { filters: [{ annotation: { data: { geo: { geo_point: { latitude: 5, longitude: 5 }, geo_limit: { type: 'withinKilometers', value: 1 } } } } }] } }] }, 40002, 400);
-    assert.match(s.details ?? '', /searches\[0\]\.query\.filters\[0\]\.annotation\.data\.geo is not supported/);
+    const s = await api.fails('PostInputsSearches', { user_app_id: uai, searches: [{ query: { filters: [{ annotation: { data: { geo: { geo_point: { latitude: 5, longitude: 5 }, geo_limit: { type: 'withinParsecs', value: 1 } } } } }] } }] }, 40002, 400);
+    assert.match(s.details ?? '', /searches\[0\]\.query\.filters\[0\]\.annotation\.data\.geo\.geo_limit\.type must be one of/);
     const r = await api.fails('PostInputsSearches', { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { data: { concepts: [{ id: 'dog', value: 1 }] } } }] } }] }, 40002, 400);
     assert.match(r.details ?? '', /predicted concepts/);
     await api.fails('PostInputsSearches', { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { data: { text: { raw: 'x'.repeat(3000) } } } }] } }] }, 40002, 400);

@@ -1,5 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
-import type { Input, InputKind } from '../../domain/inputs.js';
+import type { Annotation, Input, InputKind } from '../../domain/inputs.js';
 import { shown } from '../../domain/limits.js';
 import { matchesAll, rankRows } from '../../domain/search-match.js';
 import type { RankTarget, SearchPlan } from '../../domain/search-query.js';
@@ -92,4 +92,31 @@ export async function runSearch(d: SearchDeps, ctx: CallContext, plan: SearchPla
   }
   const start = (page.page - 1) * page.perPage;
   return { hits: ordered.slice(start, start + page.perPage), total: ordered.length };
+}
+
+export interface AnnotationHit {
+  input: Input;
+  annotation: Annotation;
+}
+
+/**
+ * PostAnnotationsSearches: the same filters, but a hit is one annotation, and every filter's concept
+ * conditions must hold for that one annotation (Clarifai's python-grpc test: a palm-box annotation and
+ * a water-box annotation on one image answer no hit for "palm AND water"). Input-level conditions
+ * (metadata, type, dataset, id, status) look at the annotation's input. Newest input first, then the
+ * input's annotations in their order (input-level first). Every hit scores 1.
+ */
+export async function runAnnotationSearch(d: SearchDeps, ctx: CallContext, plan: SearchPlan, page: Page): Promise<{ hits: AnnotationHit[]; total: number }> {
+  const { inputs } = await d.index.snapshot(ctx);
+  const byPk = new Map(inputs.map((i) => [i.pk, i]));
+  const matched: AnnotationHit[] = [];
+  for (let from = 0; from < inputs.length; from += 1000) {
+    const annotations = await d.store.annotations.ofInputs(ctx.app!.userId, ctx.app!.id, inputs.slice(from, from + 1000).map((i) => i.pk));
+    for (const a of annotations) {
+      const input = byPk.get(a.inputPk);
+      if (input && matchesAll(input, plan.filters, a.concepts)) matched.push({ input, annotation: a });
+    }
+  }
+  const start = (page.page - 1) * page.perPage;
+  return { hits: plan.minValue <= 1 ? matched.slice(start, start + page.perPage) : [], total: matched.length };
 }

@@ -5,7 +5,8 @@ import type * as api from '../../gen/api.js';
 import { typedRpcs, type CallContext } from '../context.js';
 import { inputToApi } from '../mappers/input.mapper.js';
 import { pageOf } from '../paging.js';
-import { runSearch, type SearchDeps } from './run-search.js';
+import { runAnnotationSearch, runSearch, type SearchDeps } from './run-search.js';
+import { annotationToApi } from '../mappers/annotation.mapper.js';
 
 async function answer(d: SearchDeps, ctx: CallContext, plan: SearchPlan, pagination: api.Pagination | undefined, rankPath: string, onlyCount = false): Promise<api.MultiSearchResponse> {
   const page = pageOf(pagination ?? {}, Code.SEARCH_INVALID_REQUEST);
@@ -28,6 +29,20 @@ export function searchRpcs(d: SearchDeps) {
       async handle(ctx, req) {
         const plan = parseSearches(req.searches);
         return { ...(await answer(d, ctx, plan, req.pagination, 'searches[0].query.ranks[0].annotation', req.only_count === true)), searches: req.searches };
+      },
+    },
+    /** Filters only: ranking is by input (PostInputsSearches). Hits carry the matched annotation. */
+    PostAnnotationsSearches: {
+      access: 'app-read',
+      async handle(ctx, req) {
+        const plan = parseSearches(req.searches);
+        if (plan.rank) throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'searches[0].query.ranks: PostAnnotationsSearches takes filters only in modelkeep; rank by similarity with PostInputsSearches.');
+        const page = pageOf(req.pagination ?? {}, Code.SEARCH_INVALID_REQUEST);
+        const { hits } = await runAnnotationSearch(d, ctx, plan, page);
+        return {
+          id: ctx.reqId, searches: req.searches,
+          hits: hits.map((h) => ({ score: 1, input: inputToApi(h.input), annotation: annotationToApi(h.annotation), user_id: ctx.app!.userId, app_id: ctx.app!.id })),
+        };
       },
     },
     /** The older endpoint: `query` (filters / ranks or the deprecated `ands`) or, in newer clients, `searches`. */
