@@ -42,6 +42,9 @@ describe('workflow graph rules', () => {
     refused(() => parseWorkflow({ id: 'w', metadata: [1] }, 0, false), Code.WORKFLOW_INVALID_ARGUMENT, /metadata must be a JSON object/);
     refused(() => parseWorkflow({ id: 'w', nodes: Array.from({ length: 21 }, (_, i) => ({ id: `n${i}`, model: { id: 'm' } })) }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /at most 20/);
     refused(() => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm' }, node_inputs: [{ node_id: 'a' }] }] }, 2, true), Code.WORKFLOW_INVALID_GRAPH, /^workflows\[2\]: /);
+    refused(() => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm', app_id: 'main' } }] }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /names app_id without user_id/);
+    const other = parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm', user_id: 'clarifai', app_id: 'main' } }] }, 0, true);
+    assert.deepEqual(other.nodes?.[0]?.modelApp, { userId: 'clarifai', appId: 'main' });
     // A patch may leave nodes out.
     assert.deepEqual(parseWorkflow({ id: 'w', description: 'd' }, 0, false), { id: 'w', description: 'd' });
   });
@@ -58,5 +61,7 @@ describe('workflow graph rules', () => {
     const nodes = [n('a', [], 'm', 'v1'), n('b', [], 'm', ''), n('c', [], 'other', 'v1'), n('d', [], 'm', 'v1')];
     assert.deepEqual(pinsOf(nodes, 'm', 'v1').map((x) => x.id), ['a', 'd']);
     assert.deepEqual(pinsOf(nodes, 'm', 'v2'), []);
+    // A node on another app's model 'm' is no pin of this app's 'm'.
+    assert.deepEqual(pinsOf([{ ...n('x', [], 'm', 'v1'), modelApp: { userId: 'clarifai', appId: 'main' } }], 'm', 'v1'), []);
   });
 });

@@ -37,6 +37,10 @@ function parseNode(raw: unknown, path: string): WorkflowNode {
     inputs.push(from);
   }
   const node: WorkflowNode = { id, modelId, versionId: str(mv?.id), inputs, suppressOutput: raw.suppress_output === true };
+  const userId = str(model?.user_id);
+  const appId = str(model?.app_id);
+  if ((userId === '') !== (appId === '')) throw badWorkflow(`${path}.model names ${userId ? 'user_id' : 'app_id'} without ${userId ? 'app_id' : 'user_id'}: send both for a model of another app (e.g. "user_id": "clarifai", "app_id": "main"), or neither for this app's.`);
+  if (userId) node.modelApp = { userId, appId };
   const oi = raw.output_info_override;
   if (oi !== undefined && !isJsonObject(oi)) throw badWorkflow(`${path}.output_info_override must be an object with output_config and/or params.`);
   if (oi) {
@@ -122,7 +126,12 @@ export function typeMismatch(parentOutputs: readonly string[], childInputs: read
   return `it takes ${childInputs.join(', ') || 'nothing'} but its input produces ${parentOutputs.join(', ') || 'nothing'}`;
 }
 
-/** Workflow nodes that pin version `versionId` of model `modelId`. */
+/** Workflow nodes that use model `modelId` of the workflow's own app. */
+export function usesOf(nodes: readonly WorkflowNode[], modelId: string): WorkflowNode[] {
+  return nodes.filter((n) => n.modelId === modelId && !n.modelApp);
+}
+
+/** Workflow nodes that pin version `versionId` of model `modelId` of the workflow's own app. */
 export function pinsOf(nodes: readonly WorkflowNode[], modelId: string, versionId: string): WorkflowNode[] {
-  return nodes.filter((n) => n.modelId === modelId && n.versionId === versionId);
+  return usesOf(nodes, modelId).filter((n) => n.versionId === versionId);
 }

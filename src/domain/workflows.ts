@@ -4,6 +4,8 @@ import type { JsonObject } from './json.js';
 export interface WorkflowNode {
   id: string;
   modelId: string;
+  /** The model's app when it is not the workflow's (e.g. clarifai/main's embedders); absent = the workflow's app. */
+  modelApp?: { userId: string; appId: string };
   /** '' = not pinned: runs use the model's newest TRAINED version. */
   versionId: string;
   /** Ids of the nodes whose outputs feed this node; none = the node reads the workflow's input. */

@@ -183,7 +183,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         await store.transaction(async (tx) => {
           const pks = req.delete_all ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id) : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
           // delete_all with workflows in the app: refused too, naming them (decision 0033).
-          const used = req.delete_all ? (await tx.workflows.all(ctx.app!.userId, ctx.app!.id)).flatMap((w) => w.nodes.map((n) => n.modelId)) : ids;
+          const used = req.delete_all ? (await tx.workflows.all(ctx.app!.userId, ctx.app!.id)).flatMap((w) => w.nodes.filter((n) => !n.modelApp).map((n) => n.modelId)) : ids;
           const models = (await Promise.all([...new Set(used)].map((id) => tx.models.get(ctx.app!.userId, ctx.app!.id, id)))).filter((m): m is Model => m !== undefined);
           await refuseIfUsed(tx, ctx.app!.userId, ctx.app!.id, models);
           await tx.models.delete(pks);

@@ -1,7 +1,7 @@
 import { ApiError } from '../domain/errors.js';
 import type { Model } from '../domain/entities.js';
 import { Code } from '../domain/status-codes.js';
-import { pinsOf } from '../domain/workflow-rules.js';
+import { pinsOf, usesOf } from '../domain/workflow-rules.js';
 import type { Repos } from '../ports/store.js';
 
 /**
@@ -22,7 +22,7 @@ export async function refuseIfUsed(tx: Repos, userId: string, appId: string, mod
   if (models.length === 0) return;
   const ids = new Set(models.map((m) => m.id));
   const users = (await tx.workflows.all(userId, appId))
-    .map((w) => ({ w, nodes: w.nodes.filter((n) => ids.has(n.modelId)) }))
+    .map((w) => ({ w, nodes: w.nodes.filter((n) => usesOf([n], n.modelId).length > 0 && ids.has(n.modelId)) }))
     .filter((x) => x.nodes.length > 0);
   if (users.length === 0) return;
   const names = users.map(({ w, nodes }) => `'${w.id}' (${nodes.map((n) => `node '${n.id}': model '${n.modelId}'`).join(', ')})`).join(', ');

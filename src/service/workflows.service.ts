@@ -10,6 +10,7 @@ import type { Workflow, WorkflowNode } from '../domain/workflows.js';
 import type { Model } from '../domain/entities.js';
 import type * as api from '../gen/api.js';
 import type { Repos, Store } from '../ports/store.js';
+import type { AppResolver } from './app-resolver.js';
 import { typedRpcs, type CallContext } from './context.js';
 import { ts } from './mappers/time.js';
 import { findModel, findVersion } from './models.service.js';
@@ -27,6 +28,33 @@ export async function findWorkflow(repos: Repos, ctx: CallContext, id: string | 
   return w;
 }
 
+/**
+ * The call context a node's model is read in: the workflow's app, or the app the node names (read
+ * access checked as for any call: the caller's own apps, or public ones such as clarifai/main).
+ */
+export async function nodeContext(apps: AppResolver, ctx: CallContext, node: WorkflowNode): Promise<CallContext> {
+  if (!node.modelApp) return ctx;
+  const app = await apps.resolve(ctx.caller, node.modelApp.userId, node.modelApp.appId, 'app-read', ctx.now);
+  return { ...ctx, app };
+}
+
+type NodeContexts = Map<string, CallContext>;
+const appKey = (n: WorkflowNode): string => (n.modelApp ? `${n.modelApp.userId}/${n.modelApp.appId}` : '');
+
+/** The apps a batch's nodes name, resolved before its transaction (the resolver reads outside it). */
+async function resolveApps(apps: AppResolver, ctx: CallContext, batch: ParsedWorkflow[]): Promise<NodeContexts> {
+  const out: NodeContexts = new Map([['', ctx]]);
+  for (const [i, p] of batch.entries()) {
+    for (const [j, n] of (p.nodes ?? []).entries()) {
+      if (out.has(appKey(n))) continue;
+      out.set(appKey(n), await nodeContext(apps, ctx, n).catch((e: unknown) => {
+        throw atNode(e, `workflows[${i}].nodes[${j}] ('${n.id}')`);
+      }));
+    }
+  }
+  return out;
+}
+
 /** A domain error about one node, re-said with the node's place in the request. */
 const atNode = (e: unknown, path: string): unknown => (e instanceof ApiError ? new ApiError(e.code, `${path}: ${e.details}`) : e);
 
@@ -36,14 +64,18 @@ const atNode = (e: unknown, path: string): unknown => (e instanceof ApiError ? n
  * pinned version exists and is TRAINED, an output_info_override fits the model's type, and each
  * node_input's model produces what the node takes. Returns the nodes with overrides normalised.
  */
-async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctx: CallContext, nodes: WorkflowNode[], path: string): Promise<WorkflowNode[]> {
+async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctxs: NodeContexts, ctx: CallContext, nodes: WorkflowNode[], path: string): Promise<WorkflowNode[]> {
   const models = new Map<string, Model>();
   const out: WorkflowNode[] = [];
-  for (const [j, n] of nodes.entries()) {
-    const at = `${path}.nodes[${j}] ('${n.id}')`;
+  const key = (n: WorkflowNode): string => `${n.modelApp?.userId ?? ''}/${n.modelApp?.appId ?? ''}/${n.modelId}`;
+  for (const [j, raw] of nodes.entries()) {
+    const at = `${path}.nodes[${j}] ('${raw.id}')`;
+    // Naming the workflow's own app is the same as naming none.
+    const n: WorkflowNode = { ...raw };
+    if (n.modelApp && n.modelApp.userId === ctx.app!.userId && n.modelApp.appId === ctx.app!.id) delete n.modelApp;
     try {
-      const model = models.get(n.modelId) ?? (await findModel(tx, ctx, n.modelId, true));
-      models.set(n.modelId, model);
+      const model = models.get(key(n)) ?? (await findModel(tx, ctxs.get(appKey(n)) ?? ctx, n.modelId, true));
+      models.set(key(n), model);
       if (n.versionId) {
         const v = await findVersion(tx, model, n.versionId, 'model.model_version.id');
         if (!isPredictable(v.status.code)) {
@@ -51,7 +83,7 @@ async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctx: CallContext,
         }
       }
       const type = types.get(model.modelTypeId);
-      const next: WorkflowNode = { ...n };
+      const next = n;
       if (n.outputInfo) {
         if (!type) throw badWorkflow(`model '${model.id}' is a ${model.modelTypeId}, which takes no output_info_override here.`);
         next.outputInfo = validateOutputInfoOverride(type, n.outputInfo);
@@ -61,11 +93,11 @@ async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctx: CallContext,
       throw atNode(e, at);
     }
   }
-  for (const [j, n] of nodes.entries()) {
-    const child = types.get(models.get(n.modelId)!.modelTypeId);
+  for (const [j, n] of out.entries()) {
+    const child = types.get(models.get(key(n))!.modelTypeId);
     for (const from of n.inputs) {
-      const parentNode = nodes.find((p) => p.id === from)!;
-      const parent = types.get(models.get(parentNode.modelId)!.modelTypeId);
+      const parentNode = out.find((p) => p.id === from)!;
+      const parent = types.get(models.get(key(parentNode))!.modelTypeId);
       const why = typeMismatch(parent?.outputFields ?? [], child?.inputFields ?? []);
       if (why) throw badGraph(`${path}.nodes[${j}] ('${n.id}', model '${n.modelId}') cannot read node '${from}' (model '${parentNode.modelId}'): ${why}.`);
     }
@@ -75,8 +107,9 @@ async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctx: CallContext,
 
 export function workflowToApi(w: Workflow): api.Workflow {
   const nodes: api.WorkflowNode[] = w.nodes.map((n) => {
-    const model: api.Model = { id: n.modelId, app_id: w.appId, user_id: w.userId };
-    if (n.versionId) model.model_version = { id: n.versionId, app_id: w.appId, user_id: w.userId };
+    const owner = n.modelApp ?? w;
+    const model: api.Model = { id: n.modelId, app_id: owner.appId, user_id: owner.userId };
+    if (n.versionId) model.model_version = { id: n.versionId, app_id: owner.appId, user_id: owner.userId };
     const node: api.WorkflowNode = { id: n.id, model, node_inputs: n.inputs.map((node_id) => ({ node_id })) };
     if (n.suppressOutput) node.suppress_output = true;
     if (n.outputInfo) node.output_info_override = n.outputInfo as api.OutputInfo;
@@ -101,16 +134,17 @@ function batch(list: api.Workflow[] | undefined, rpc: string, requireNodes: bool
 }
 
 /** Workflows (decision 0033): graphs of model nodes, each model optionally pinned to a version. */
-export function workflowRpcs(store: Store, types: ModelTypeRegistry) {
+export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppResolver) {
   return typedRpcs({
     PostWorkflows: {
       access: 'app-write',
       async handle(ctx, req) {
         const asked = batch(req.workflows, 'PostWorkflows', true);
+        const ctxs = await resolveApps(apps, ctx, asked);
         const made = await store.transaction(async (tx) => {
           const out: Workflow[] = [];
           for (const [i, p] of asked.entries()) {
-            const nodes = await checkNodes(tx, types, ctx, p.nodes!, `workflows[${i}]`);
+            const nodes = await checkNodes(tx, types, ctxs, ctx, p.nodes!, `workflows[${i}]`);
             const w: Workflow = { userId: ctx.app!.userId, appId: ctx.app!.id, id: p.id, description: p.description ?? '', metadata: p.metadata ?? {}, nodes, createdAt: ctx.now, modifiedAt: ctx.now };
             await tx.workflows.create(w).catch((e: unknown) => {
               throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `workflows[${i}].id '${p.id}' is taken in ${where(ctx)}; choose another id or PatchWorkflows the existing one.`) : e;
@@ -142,6 +176,7 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry) {
         const action = parsePatchAction(req.action);
         if (action === 'remove') throw badWorkflow("PatchWorkflows supports action 'merge' or 'overwrite'; to drop nodes, send the nodes to keep.");
         const asked = batch(req.workflows, 'PatchWorkflows', false);
+        const ctxs = await resolveApps(apps, ctx, asked);
         const done = await store.transaction(async (tx) => {
           const out: Workflow[] = [];
           for (const [i, p] of asked.entries()) {
@@ -149,7 +184,7 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry) {
             const w: Workflow = { ...old, modifiedAt: ctx.now };
             if (p.description !== undefined) w.description = p.description;
             if (p.metadata !== undefined) w.metadata = p.metadata;
-            if (p.nodes) w.nodes = await checkNodes(tx, types, ctx, p.nodes, `workflows[${i}]`);
+            if (p.nodes) w.nodes = await checkNodes(tx, types, ctxs, ctx, p.nodes, `workflows[${i}]`);
             if (!(await tx.workflows.update(w))) throw workflowNotFound(p.id, ctx);
             out.push(w);
           }

@@ -128,6 +128,24 @@ describeBoth('Workflows: CRUD, graph rules, runs, pinned versions', (h) => {
     assert.match(s.details!, /128/);
   });
 
+  it('a node may use a model of a public app (clarifai/main\'s text embedder); the run answers what PostModelOutputs there answers', async () => {
+    const wf = uid('main');
+    const embed = { id: 'embed', model: { id: 'general-text-embedding', user_id: 'clarifai', app_id: 'main' } };
+    await api.ok('PostWorkflows', { user_app_id: uai, workflows: [{ id: wf, nodes: [embed] }] });
+    const got = (await api.ok('GetWorkflow', { user_app_id: uai, workflow_id: wf })).workflow;
+    assert.deepEqual([got.nodes[0].model.user_id, got.nodes[0].model.app_id], ['clarifai', 'main']);
+    const inputs = [{ id: 't1', data: { text: { raw: 'a cat on a mat' } } }];
+    const run = await api.ok('PostWorkflowResults', { user_app_id: uai, workflow_id: wf, inputs });
+    const direct = await api.ok('PostModelOutputs', { user_app_id: { user_id: 'clarifai', app_id: 'main' }, model_id: 'general-text-embedding', inputs });
+    const out = run.results[0].outputs[0];
+    assert.equal(out.model.id, 'general-text-embedding');
+    assert.equal(out.data.embeddings[0].vector.length, 2048);
+    assert.deepEqual(out.data.embeddings[0].vector, direct.outputs[0].data.embeddings[0].vector);
+    // Half an app reference, or an app the caller cannot see, is refused.
+    await api.fails('PostWorkflows', { user_app_id: uai, workflows: [{ id: uid('half'), nodes: [{ id: 'e', model: { id: 'general-text-embedding', app_id: 'main' } }] }] }, 22104, 400);
+    await api.fails('PostWorkflows', { user_app_id: uai, workflows: [{ id: uid('hidden'), nodes: [{ id: 'e', model: { id: 'x', user_id: 'someone-else', app_id: 'private' } }] }] }, 11101, 404);
+  });
+
   it('a version a workflow pins, or a model it uses, cannot be deleted; the refusal names the workflow and node', async () => {
     await newModel(api, uai, { id: 'thr-pin', model_type_id: 'concept-thresholder' });
     const v = (await newVersion(api, uai, 'thr-pin', { output_info: { data: { concepts: [{ id: 'cat', value: 0.5 }] } } })).id;

@@ -10,7 +10,8 @@ import { typedRpcs, type ApiObject, type CallContext } from '../context.js';
 import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
 import { statusOf } from '../status.js';
-import { findWorkflow, workflowToApi } from '../workflows.service.js';
+import type { AppResolver } from '../app-resolver.js';
+import { findWorkflow, nodeContext, workflowToApi } from '../workflows.service.js';
 import { outputStatus } from './output.mapper.js';
 import { predictRpcs, type PredictDeps } from './predict.service.js';
 
@@ -42,16 +43,19 @@ const ok = (o: ApiObject | undefined): boolean => (o?.status as { code?: number 
  * classifier sees the classifier's concepts); where an input node failed for an input, the node
  * does not run for it and its output says which node failed.
  */
-export function workflowRunRpcs(deps: PredictDeps) {
+export function workflowRunRpcs(deps: PredictDeps, apps: AppResolver) {
   const predict = predictRpcs(deps).PostModelOutputs;
 
-  async function runNode(ctx: CallContext, req: api.PostWorkflowResultsRequest, node: WorkflowNode, inputs: ApiObject[], requestConfig: JsonObject): Promise<ApiObject[]> {
+  async function runNode(callCtx: CallContext, req: api.PostWorkflowResultsRequest, node: WorkflowNode, inputs: ApiObject[], requestConfig: JsonObject): Promise<ApiObject[]> {
+    const ctx = await nodeContext(apps, callCtx, node).catch((e: unknown) => {
+      throw e instanceof ApiError ? new ApiError(e.code, `Workflow node '${node.id}': ${e.details}`) : e;
+    });
     const model = await findModel(deps.store, ctx, node.modelId).catch((e: unknown) => {
       throw e instanceof ApiError ? new ApiError(e.code, `Workflow node '${node.id}': ${e.details}`) : e;
     });
     const type = deps.types.get(model.modelTypeId);
     const outputInfo = outputInfoFor(node, requestConfig, type?.conceptsField !== undefined);
-    const modelReq: ApiObject = { user_app_id: req.user_app_id, model_id: node.modelId, version_id: node.versionId, inputs };
+    const modelReq: ApiObject = { user_app_id: { user_id: ctx.app!.userId, app_id: ctx.app!.id }, model_id: node.modelId, version_id: node.versionId, inputs };
     if (outputInfo) modelReq.model = { model_version: { output_info: outputInfo } };
     try {
       const res = await predict.handle(ctx, modelReq);
