@@ -66,4 +66,26 @@ describe('app archive', () => {
     assert.equal(copy?.name, 'Pets');
     assert.deepEqual(copy?.metadata, { k: 1 });
   });
+
+  it("imported pending inputs take turns in this store's queue, not the source's (decision 0034)", async () => {
+    const input = (appId: string, n: number, userId = 'alice') => ({
+      pk: `${appId}-pk${n}`, userId, appId, id: `${appId}-${n}`, kind: 'text' as const, text: 't', imageUrl: null, imageBytes: null, metadata: {}, concepts: [], datasetIds: [], createdAt: 100 + n,
+    });
+    const mkApp = (id: string) => store.apps.create({ userId: 'alice', id, name: id, description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: {}, createdAt: 2, modifiedAt: 3 });
+    await mkApp('queued');
+    // Another app has 300 queued; the archived inputs sat far back in their source's queue.
+    await mkApp('busy');
+    for (let b = 0; b < 3; b++) {
+      const batch = Array.from({ length: 100 }, (_, i) => input('busy', b * 100 + i));
+      await store.inputs.create(batch, batch.map(() => []));
+    }
+    await store.inputs.create([input('queued', 1), input('queued', 2)], [[], []]);
+    await store.db.updateTable('inputs').set({ turn: 10_000 }).where('app_id', '=', 'queued').execute();
+    const out: string[] = [];
+    await exportApp(store, 'alice', 'queued', async (l) => void out.push(l), 0);
+    await store.apps.delete('alice', 'queued');
+    await importApp(store, iter(out), { userId: 'alice', appId: 'moved' });
+    const first = (await store.inputs.claim('w', 4, 1000, 10)).map((c) => c.id);
+    assert.deepEqual(first.filter((id) => id.startsWith('queued-')), ['queued-1', 'queued-2'], `claimed first: ${first.join(', ')}`);
+  });
 });

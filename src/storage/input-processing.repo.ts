@@ -2,8 +2,34 @@ import { sql } from 'kysely';
 import type { InputKind, InputLabel } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
 import type { InputRepo, TrainingRow } from '../ports/inputs-store.js';
+import type { Kysely } from 'kysely';
 import { count, inList, type Ctx } from './context.js';
+import type { DB } from './schema.js';
 import { bytesToBuffer, vectorToBytes } from './training-rows.js';
+
+/**
+ * The turn after which an app's new inputs queue (decision 0034): after the app's own last input and
+ * after the queue's head (the lowest pending turn, less one; the highest turn of all when nothing is
+ * pending), so a new app's inputs are claimed next while a busy app's go behind its own backlog.
+ * Index lookups on (status_code, turn) and (user_id, app_id, turn), read in the inserting transaction.
+ * Two concurrent inserts may read the same value and share turns: ties go oldest first, so that only
+ * orders them, never loses one.
+ */
+export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): Promise<number> {
+  const maxIn = async (status: number): Promise<number | undefined> => {
+    const r = await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).where('status_code', '=', status).executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+  };
+  const head = await db.selectFrom('inputs').select((eb) => eb.fn.min('turn').as('t')).where('status_code', '=', Code.INPUT_PENDING).executeTakeFirst();
+  let queue = head?.t === null || head?.t === undefined ? undefined : Number(head.t) - 1;
+  // Nothing pending: the last turn handed out, by status so the status index answers each.
+  if (queue === undefined) {
+    queue = 0;
+    for (const s of [Code.INPUT_IN_PROGRESS, Code.INPUT_SUCCESS, Code.INPUT_FAILED]) queue = Math.max(queue, (await maxIn(s)) ?? 0);
+  }
+  const own = await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
+  return Math.max(queue, Number(own?.t ?? 0));
+}
 
 type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows'>;
 
@@ -17,8 +43,9 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
   return {
     /**
      * One statement on both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming.
-     * Oldest first. (A round-robin over apps needs a window over the claimable rows, which PostgreSQL
-     * cannot combine with FOR UPDATE SKIP LOCKED without concurrent claimers under-claiming: left open.)
+     * By turn, then oldest first: apps take turns (lastTurn). The turn is fixed at insert, so the claim
+     * needs no window over the claimable rows, which PostgreSQL cannot combine with FOR UPDATE SKIP
+     * LOCKED without concurrent claimers under-claiming.
      */
     async claim(workerId, limit, leaseUntil, now, lane = 'any') {
       let next = db
@@ -30,6 +57,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
             eb.and([eb('status_code', '=', Code.INPUT_IN_PROGRESS), eb('lease_expires_at', '<', now)]),
           ]),
         )
+        .orderBy('turn', 'asc')
         .orderBy('created_at', 'asc')
         .orderBy('pk', 'asc')
         .limit(limit);
@@ -40,10 +68,10 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .updateTable('inputs')
         .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
         .where('pk', 'in', next)
-        .returning(['pk', 'id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at'])
+        .returning(['pk', 'id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
         .execute();
-      // RETURNING order is unspecified: hand them out oldest first.
-      rows.sort((a, b) => a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
+      // RETURNING order is unspecified: hand them out in the claim's order.
+      rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
       return rows.map((r) => ({
         pk: r.pk, id: r.id, kind: r.kind as InputKind, text: r.text_raw,
         imageUrl: r.kind === 'image' ? r.image_url : null, textUrl: r.kind === 'text' ? r.image_url : null, attempts: r.attempts,

@@ -6,7 +6,7 @@ import { Code } from '../domain/status-codes.js';
 import type { InputRepo } from '../ports/inputs-store.js';
 import type { DialectName } from './backend.js';
 import { count, inList, limitOffset, type Ctx } from './context.js';
-import { inputProcessingRepo } from './input-processing.repo.js';
+import { inputProcessingRepo, lastTurn } from './input-processing.repo.js';
 import type { DB } from './schema.js';
 import type { InputsTable } from './schema-training.js';
 import { bytesToBuffer, inputFromRow, labelRows } from './training-rows.js';
@@ -57,11 +57,20 @@ export function inputRepo(ctx: Ctx): InputRepo {
     async create(inputs: NewInput[], datasetPks: string[][]) {
       if (inputs.length === 0) return;
       await ctx.atomic(async (tx) => {
+        // Each app's inputs take that app's next turns, oldest first (decision 0034).
+        const last = new Map<string, number>();
+        const turnOf = new Map<string, number>();
+        for (const i of [...inputs].sort((a, b) => a.createdAt - b.createdAt)) {
+          const app = JSON.stringify([i.userId, i.appId]);
+          const t = (last.get(app) ?? (await lastTurn(tx, i.userId, i.appId))) + 1;
+          last.set(app, t);
+          turnOf.set(i.pk, t);
+        }
         const rows = inputs.map((i) => ({
           pk: i.pk, user_id: i.userId, app_id: i.appId, id: i.id, kind: i.kind, text_raw: i.text, image_url: i.imageUrl ?? i.textUrl ?? null, image_info: null, // image_url: the data's URL, whichever kind
           metadata: JSON.stringify(i.metadata), status_code: Code.INPUT_PENDING, status_details: '', attempts: 0, lease_owner: null,
           lease_expires_at: null, created_at: i.createdAt, modified_at: i.createdAt,
-          annotation_id: i.annotationId ?? newId(), geo: i.geo ? JSON.stringify(i.geo) : null,
+          annotation_id: i.annotationId ?? newId(), geo: i.geo ? JSON.stringify(i.geo) : null, turn: turnOf.get(i.pk)!,
         }));
         const res = await tx.insertInto('inputs').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) < rows.length) {

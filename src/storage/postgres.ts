@@ -89,7 +89,7 @@ async function migratePostgres(db: Kysely<DB>, schema: string | undefined): Prom
           return await migrateToLatest(conn, current);
         } catch (e) {
           const code = (e as { cause?: { code?: unknown } }).cause?.code;
-          if (code !== '3F000' || attempt >= 5 || String((e as Error).message).includes(`"${current}"`)) throw e;
+          if (code !== '3F000' || attempt >= 10 || String((e as Error).message).includes(`"${current}"`)) throw e;
           await new Promise((r) => setTimeout(r, 50 * attempt));
         }
       }

@@ -34,6 +34,8 @@ export interface InputsTable {
   annotation_id: string | null;
   /** JSON {longitude, latitude} (migration 005); NULL when the input has no geo point. */
   geo: string | null;
+  /** Place in the processing queue (migration 007, decision 0034): set by inputs.create, 0 for older rows. */
+  turn: ColumnType<number, number | undefined, number>;
 }
 
 export interface InputLabelsTable {

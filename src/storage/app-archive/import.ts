@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
+import { lastTurn } from '../input-processing.repo.js';
+import type { DB } from '../schema.js';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
 import { ARCHIVE_FORMAT, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveError, decodeValue, type ArchiveFooter, type ArchiveHeader, type Namespace, type Row, type TableSpec } from './format.js';
@@ -45,6 +47,8 @@ export async function importApp(store: KyselyStore, lines: AsyncIterable<string>
       await trx.insertInto(pending.table).values(pending.rows).execute();
       pending = undefined;
     };
+    // The source's queue places mean nothing here: the app's inputs take turns in this queue (decision 0034).
+    let turn: number | undefined;
     let lineNo = 0;
     for await (const raw of lines) {
       lineNo++;
@@ -71,6 +75,7 @@ export async function importApp(store: KyselyStore, lines: AsyncIterable<string>
       const spec = specs.get(String(doc.table));
       if (!spec || typeof doc.row !== 'object' || doc.row === null) throw new ArchiveError(`line ${lineNo}: unknown table '${String(doc.table)}'`);
       const row = rewriteRow(spec, doc.row as Row, to!, mapOf, freshKey, lineNo);
+      if (spec.name === 'inputs') row.turn = turn = (turn ?? (await lastTurn(trx as unknown as Kysely<DB>, to!.userId, to!.appId))) + 1;
       counts[spec.name] = (counts[spec.name] ?? 0) + 1;
       if (pending && pending.table !== spec.name) await flush();
       pending ??= { table: spec.name, rows: [], bytes: 0 };

@@ -5,6 +5,7 @@ import * as m003 from './003_change_notifications.js';
 import * as m004 from './004_app_default_workflow.js';
 import * as m005 from './005_annotations_geo.js';
 import * as m006 from './006_concept_language.js';
+import * as m007 from './007_input_turns.js';
 import * as m009 from './009_workflows.js';
 
 /**
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '004_app_default_workflow': m004,
   '005_annotations_geo': m005,
   '006_concept_language': m006,
+  '007_input_turns': m007,
   '009_workflows': m009,
 };
 

@@ -78,6 +78,57 @@ export function trainingDataCases(h: Harness): void {
     assert.deepEqual((await s.inputs.claim('w', 10, 1000, 10, 'fetch')).map((c) => [c.id, c.imageUrl]), [[url.id, 'http://x/slow.png']]);
   });
 
+  it('inputs.claim: apps take turns — a 500-input backlog of one app does not hold another app\'s 5 behind it', async () => {
+    const { s, mk } = await setup();
+    const other = await setup(s);
+    while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
+    const backlog = Array.from({ length: 500 }, (_, n) => mk({ id: `a${n}`, createdAt: 1000 + n }));
+    for (let n = 0; n < 500; n += 100) await s.inputs.create(backlog.slice(n, n + 100), backlog.slice(n, n + 100).map(() => []));
+    const few = Array.from({ length: 5 }, (_, n) => other.mk({ id: `b${n}`, createdAt: 5000 + n }));
+    await s.inputs.create(few, few.map(() => []));
+    const first = (await s.inputs.claim('w', 10, 1000, 10, 'local')).map((c) => c.id);
+    assert.deepEqual(first, ['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4'], 'one of each app in turn, each app oldest first');
+    // Midway through the backlog a third app's input is claimed next, not after a5..a499.
+    assert.deepEqual((await s.inputs.claim('w', 3, 1000, 10)).map((c) => c.id), ['a5', 'a6', 'a7']);
+    const late = await setup(s);
+    await s.inputs.create([late.mk({ id: 'c0', createdAt: 9000 })], [[]]);
+    assert.deepEqual((await s.inputs.claim('w', 2, 1000, 10)).map((c) => c.id), ['a8', 'c0']);
+    // The busy app's own new inputs queue behind its backlog.
+    await s.inputs.create([mk({ id: 'a-new', createdAt: 9001 })], [[]]);
+    const rest = [];
+    for (let got = await s.inputs.claim('w', 100, 1000, 10); got.length > 0; got = await s.inputs.claim('w', 100, 1000, 10)) rest.push(...got.map((c) => c.id));
+    assert.deepEqual([rest.length, rest[0], rest.at(-2), rest.at(-1)], [492, 'a9', 'a499', 'a-new']);
+  });
+
+  it('inputs.claim: with nothing pending, an app that was busy and a new one start level', async () => {
+    const { s, mk } = await setup();
+    const other = await setup(s);
+    while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
+    const done = Array.from({ length: 50 }, (_, n) => mk({ createdAt: n }));
+    await s.inputs.create(done, done.map(() => []));
+    while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
+    await s.inputs.create([other.mk({ id: 'b0', createdAt: 100 }), other.mk({ id: 'b1', createdAt: 101 })], [[], []]);
+    await s.inputs.create([mk({ id: 'a0', createdAt: 102 }), mk({ id: 'a1', createdAt: 103 })], [[], []]);
+    assert.deepEqual((await s.inputs.claim('w', 4, 1000, 10)).map((c) => c.id), ['b0', 'a0', 'b1', 'a1']);
+  });
+
+  it('inputs.claim: concurrent claimers over two apps\' queues take every input once, and the small app\'s first', async () => {
+    const { s, mk } = await setup();
+    const other = await setup(s);
+    while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
+    const big = Array.from({ length: 60 }, (_, n) => mk({ createdAt: n }));
+    await s.inputs.create(big, big.map(() => []));
+    const small = Array.from({ length: 4 }, (_, n) => other.mk({ createdAt: 100 + n }));
+    await s.inputs.create(small, small.map(() => []));
+    const claims = await Promise.all(Array.from({ length: 4 }, (_, i) => s.inputs.claim(`w${i}`, 4, 1000, 10)));
+    const ids = claims.flat().map((c) => c.id);
+    assert.equal(new Set(ids).size, 16, 'no input handed out twice, none missed');
+    for (const x of small) assert.ok(ids.includes(x.id), `${x.id} was among the first 16 claimed`);
+    const after = [];
+    for (let got = await s.inputs.claim('w', 100, 1000, 10); got.length > 0; got = await s.inputs.claim('w', 100, 1000, 10)) after.push(...got);
+    assert.equal(after.length + ids.length, 64);
+  });
+
   it('inputs.finish: success stores exact float32 vectors and fetched bytes; failure keeps details; both end the lease', async () => {
     const { s, mk } = await setup();
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);

@@ -1,0 +1,63 @@
+// The input processor's claim at a deep queue (decision 0034), in-process:
+//   node --import tsx bench/input-claim.ts [queued] [database-url]
+// Seeds `queued` pending text inputs (default 10,000) in one app, 128 per create (timed), plus 5 in another, into a fresh
+// SQLite file (or a fresh schema of the PostgreSQL URL given), then times 50 claims of 8 inputs in
+// the 'local' lane (what one processor round asks for) and prints the median and p90, and where the
+// small app's inputs came out. Wall milliseconds on a shared machine: compare runs made together.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { Visibility } from '../src/domain/entities.js';
+import { newId } from '../src/domain/ids.js';
+import type { NewInput } from '../src/domain/inputs.js';
+import { openStore } from '../src/storage/open-store.js';
+
+const queued = Number(process.argv[2] ?? 10_000);
+const pgBase = process.argv[3];
+const dir = mkdtempSync(path.join(tmpdir(), 'input-claim-'));
+const schema = `bench_claim_${randomBytes(4).toString('hex')}`;
+const url = pgBase ? `${pgBase}${pgBase.includes('?') ? '&' : '?'}schema=${schema}` : `sqlite:${path.join(dir, 'modelkeep.db')}`;
+const store = await openStore(url);
+const t0 = Date.UTC(2025, 0, 1);
+await store.users.create({ id: 'bench', createdAt: t0 });
+const app = (id: string) => ({ userId: 'bench', id, name: id, description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 });
+await store.apps.create(app('big'));
+await store.apps.create(app('small'));
+const input = (appId: string, n: number): NewInput => ({
+  pk: newId(), userId: 'bench', appId, id: `${appId}-${n}`, kind: 'text', text: `text ${n}`, imageUrl: null, imageBytes: null,
+  metadata: {}, concepts: [], datasetIds: [], createdAt: t0 + n,
+});
+const creates: number[] = [];
+for (let from = 0; from < queued; from += 128) {
+  const chunk = Array.from({ length: Math.min(128, queued - from) }, (_, i) => input('big', from + i));
+  const s = performance.now();
+  await store.inputs.create(chunk, chunk.map(() => []));
+  creates.push(performance.now() - s);
+}
+creates.sort((a, b) => a - b);
+const small = Array.from({ length: 5 }, (_, i) => input('small', queued + i));
+await store.inputs.create(small, small.map(() => []));
+
+const times: number[] = [];
+const smallAt: number[] = [];
+let claimedSoFar = 0;
+for (let r = 0; r < 50; r++) {
+  const s = performance.now();
+  const got = await store.inputs.claim('bench', 8, t0 + 1e12, t0 + 1e6, 'local');
+  times.push(performance.now() - s);
+  got.forEach((c, i) => { if (c.id.startsWith('small-')) smallAt.push(claimedSoFar + i + 1); });
+  claimedSoFar += got.length;
+}
+times.sort((a, b) => a - b);
+const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(2);
+console.log(`${pgBase ? 'postgres' : 'sqlite'}: ${queued} queued: create of 128: median ${creates[creates.length >> 1]!.toFixed(2)} ms; claim of 8: median ${q(0.5)} ms, p90 ${q(0.9)} ms; the small app's 5 inputs were claimed at positions ${smallAt.length ? smallAt.join(', ') : 'none of the first 400'}`);
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+if (pgBase) {
+  const c = new pg.Client({ connectionString: pgBase });
+  await c.connect();
+  await c.query(`drop schema if exists "${schema}" cascade`);
+  await c.end();
+}
