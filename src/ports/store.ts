@@ -2,6 +2,7 @@ import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from 
 import type { JsonObject } from '../domain/json.js';
 import type { ChangeClock } from './changes.js';
 import type { ArtifactStore } from './artifacts.js';
+import type { Workflow } from '../domain/workflows.js';
 import type { AnnotationRepo, ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
 /** Offset paging as Clarifai defines it: page starts at 1. */
@@ -146,7 +147,23 @@ export interface JobRepo {
   lockRunning(jobId: string, workerId: string): Promise<Job | undefined>;
 }
 
+/** Workflows of an app (decision 0033); the graph is stored and returned whole. */
+export interface WorkflowRepo {
+  get(userId: string, appId: string, id: string): Promise<Workflow | undefined>;
+  /** Throws DuplicateKeyError('workflow', id). */
+  create(workflow: Workflow): Promise<void>;
+  /** Writes description, metadata, nodes and modified_at of an existing workflow. Returns false when it is gone. */
+  update(workflow: Workflow): Promise<boolean>;
+  /** Oldest first (ties by id), so pages stay put while workflows are added. */
+  list(userId: string, appId: string, page: Page): Promise<Workflow[]>;
+  /** Every workflow of the app (the pin check on version deletes: apps hold few workflows). */
+  all(userId: string, appId: string): Promise<Workflow[]>;
+  /** Deletes these ids (or every workflow of the app when ids is undefined); returns how many. */
+  delete(userId: string, appId: string, ids?: string[]): Promise<number>;
+}
+
 export interface Repos {
+  workflows: WorkflowRepo;
   users: UserRepo;
   keys: KeyRepo;
   apps: AppRepo;

@@ -19,6 +19,7 @@ import { asJson, typedRpcs, type CallContext } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
 import { findModel, findVersion, versionFor } from './models.service.js';
+import { refuseIfPinned } from './workflow-pins.js';
 import { pageOf } from './paging.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
 
@@ -154,6 +155,9 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
       async handle(ctx, req) {
         const { version } = await getVersion(ctx, req);
         await store.transaction(async (tx) => {
+          // Locks the model (the order PostWorkflows uses) so a pin written meanwhile is seen here.
+          const model = await findModel(tx, ctx, req.model_id, true);
+          await refuseIfPinned(tx, model, version.id);
           await tx.jobs.cancelForVersion(version.pk, ctx.now);
           await tx.versions.delete(version.pk);
         });

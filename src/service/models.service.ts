@@ -14,6 +14,7 @@ import { modelToApi } from './mappers/model.mapper.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
 import { PageBoundaries } from './page-boundaries.js';
+import { refuseIfUsed } from './workflow-pins.js';
 
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
 
@@ -166,6 +167,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
       async handle(ctx, req) {
         await store.transaction(async (tx) => {
           const m = await findModel(tx, ctx, req.model_id, true);
+          await refuseIfUsed(tx, m.userId, m.appId, [m]);
           await tx.models.delete([m.pk]);
         });
         return {};
@@ -180,6 +182,10 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         checkCount(ids.length, 'DeleteModels', 'ids', Code.MODEL_INVALID_REQUEST);
         await store.transaction(async (tx) => {
           const pks = req.delete_all ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id) : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
+          // delete_all with workflows in the app: refused too, naming them (decision 0033).
+          const used = req.delete_all ? (await tx.workflows.all(ctx.app!.userId, ctx.app!.id)).flatMap((w) => w.nodes.filter((n) => !n.modelApp).map((n) => n.modelId)) : ids;
+          const models = (await Promise.all([...new Set(used)].map((id) => tx.models.get(ctx.app!.userId, ctx.app!.id, id)))).filter((m): m is Model => m !== undefined);
+          await refuseIfUsed(tx, ctx.app!.userId, ctx.app!.id, models);
           await tx.models.delete(pks);
         });
         return {};

@@ -20,10 +20,12 @@ import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
 import type { UrlFetcher } from './predict/fetch-url.js';
 import { predictRpcs } from './predict/predict.service.js';
+import { workflowRunRpcs } from './predict/workflow-run.js';
 import { searchRpcs } from './search/search.service.js';
 import { SearchIndex } from './search/search-index.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import { trainLogRpcs } from './train-logs.service.js';
+import { workflowRpcs } from './workflows.service.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 
 export interface ServiceDeps {
@@ -69,6 +71,8 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...datasetManageRpcs(d.store, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
+    ...workflowRpcs(d.store, d.types, d.apps),
+    ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),
     ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };
   return new Map(Object.entries(all));

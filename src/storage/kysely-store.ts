@@ -15,6 +15,7 @@ import { modelRepo } from './models.repo.js';
 import type { DB } from './schema.js';
 import { userRepo } from './users.repo.js';
 import { versionRepo } from './versions.repo.js';
+import { workflowRepo } from './workflows.repo.js';
 
 /**
  * Repos bound to one handle, each built on first use and kept: a transaction builds only the repos it
@@ -35,6 +36,7 @@ class LazyRepos implements Repos {
   #concepts?: Repos['concepts'];
   #datasets?: Repos['datasets'];
   #artifacts?: Repos['artifacts'];
+  #workflows?: Repos['workflows'];
 
   constructor(ctx: Ctx) {
     this.#ctx = ctx;
@@ -76,6 +78,9 @@ class LazyRepos implements Repos {
   get artifacts(): Repos['artifacts'] {
     return (this.#artifacts ??= artifactRepo(this.#ctx));
   }
+  get workflows(): Repos['workflows'] {
+    return (this.#workflows ??= workflowRepo(this.#ctx));
+  }
 }
 
 /**
@@ -97,6 +102,7 @@ export class KyselyStore implements Store {
   readonly concepts: Repos['concepts'];
   readonly datasets: Repos['datasets'];
   readonly artifacts: Repos['artifacts'];
+  readonly workflows: Repos['workflows'];
   readonly #backend: Backend;
   readonly #hot: HotQueries;
 
@@ -124,6 +130,7 @@ export class KyselyStore implements Store {
     this.concepts = root.concepts;
     this.datasets = root.datasets;
     this.artifacts = root.artifacts;
+    this.workflows = root.workflows;
   }
 
   /** The root Kysely handle, for diagnostics and tests (EXPLAIN); application code uses the repos. */

@@ -116,7 +116,22 @@ export interface JobsTable {
   updated_at: number;
 }
 
+/** Migration 009: one row per workflow, its graph as JSON (decision 0033). */
+export interface WorkflowsTable {
+  user_id: string;
+  app_id: string;
+  id: string;
+  description: string;
+  /** JSON object */
+  metadata: string;
+  /** JSON WorkflowNode[] (domain shape) */
+  nodes: string;
+  created_at: number;
+  modified_at: number;
+}
+
 export interface DB extends TrainingDataTables {
+  workflows: WorkflowsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   apps: AppsTable;

@@ -19,6 +19,7 @@ import { postgresCases, postgresChangeCases } from './cases/postgres-only.js';
 import { trainingDataCases } from './cases/training-data.js';
 import { transactionCases } from './cases/transactions.js';
 import { versionCases } from './cases/versions.js';
+import { workflowCases } from './cases/workflows.js';
 import { freshPostgres, freshSqlite, PG_BASE_URL, PG_SKIP, type TestDatabase } from './databases.js';
 import { snapshotPostgres, snapshotSqlite } from './schema-snapshot.js';
 
@@ -41,6 +42,7 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   jobCases(h);
   describe('Training data', () => trainingDataCases(h));
   describe('Annotations, dataset writes, trained-on inputs', () => annotationCases(h));
+  describe('Workflows', () => workflowCases(h));
   transactionCases(h);
   planCases(h);
   changeCases(h);

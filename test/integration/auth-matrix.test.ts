@@ -22,6 +22,8 @@ const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-re
   PostModelVersionMetrics: 'app-write', GetModelVersionMetrics: 'app-read',
   PostModelVersionEvaluations: 'app-write', ListModelVersionEvaluations: 'app-read', GetModelVersionEvaluation: 'app-read',
   PostModelOutputs: 'app-read', ListLogEntries: 'app-read',
+  PostWorkflows: 'app-write', GetWorkflow: 'app-read', ListWorkflows: 'app-read', PatchWorkflows: 'app-write', DeleteWorkflow: 'app-write',
+  DeleteWorkflows: 'app-write', PostWorkflowResults: 'app-read',
   PostInputs: 'app-write', GetInput: 'app-read', ListInputs: 'app-read', PatchInputs: 'app-write', DeleteInput: 'app-write',
   DeleteInputs: 'app-write', GetInputCount: 'app-read',
   PostConcepts: 'app-write', GetConcept: 'app-read', ListConcepts: 'app-read',

@@ -57,7 +57,7 @@ describe('MODELKEEP_CORS_ORIGINS lists origins', () => {
     assert.equal(other.headers.get('access-control-allow-origin'), null);
     await other.arrayBuffer();
     // An RPC modelkeep does not implement (its route is matched on demand) still carries the header.
-    const unimplemented = await fetch(`${base}/v2/users/me/apps/cors-app/workflows`, { headers: { origin: ORIGIN, authorization: `Key ${TEST_PAT}` } });
+    const unimplemented = await fetch(`${base}/v2/users/me/apps/cors-app/modules`, { headers: { origin: ORIGIN, authorization: `Key ${TEST_PAT}` } });
     assert.equal(unimplemented.status, 501);
     assert.equal(unimplemented.headers.get('access-control-allow-origin'), ORIGIN);
     await unimplemented.arrayBuffer();

@@ -62,8 +62,8 @@ describe('framework and HTTP parser errors answer a Clarifai status', () => {
 
   it('a path parameter over the router limit -> 11100, HTTP 414 (on a route registered at start and on one matched on demand)', async () => {
     expectStatus(await send(request(`GET /v2/users/me/apps/${'a'.repeat(1200)} HTTP/1.1`)), 11100, 414, /path segment .* too long: ids in paths are at most 128 characters/);
-    // Workflows are not implemented: their routes are matched on demand (on-demand-routes.ts).
-    expectStatus(await send(request(`GET /v2/users/me/apps/x/workflows/${'w'.repeat(1200)} HTTP/1.1`)), 11100, 414, /too long/);
+    // Modules are not implemented: their routes are matched on demand (on-demand-routes.ts).
+    expectStatus(await send(request(`GET /v2/users/me/apps/x/modules/${'w'.repeat(1200)} HTTP/1.1`)), 11100, 414, /too long/);
   });
 
   it('headers over the HTTP parser limit -> 11100, HTTP 431', async () => {

@@ -103,8 +103,8 @@ describeBoth('RPCs modelkeep does not implement', (h) => {
   });
 
   for (const [rpc, req] of [
-    ['PostWorkflows', { workflows: [{ id: 'wf' }] }],
-    ['ListWorkflows', {}],
+    ['PostModules', { modules: [{ id: 'mod' }] }],
+    ['ListModules', {}],
   ] as const) {
     it(`${rpc} answers 10040 NOT_IMPLEMENTED (HTTP 501) with a normal response body`, async () => {
       const r = await api.call(rpc, { user_app_id: uai, ...req });
@@ -114,7 +114,7 @@ describeBoth('RPCs modelkeep does not implement', (h) => {
       assert.match(r.body.status.req_id, /^[0-9a-f]{32}$/);
       if (api.transport() === 'rest') {
         assert.equal(r.http, 501);
-        assert.deepEqual(r.body.workflows, [], 'list fields present in the error body');
+        assert.deepEqual(r.body.modules, [], 'list fields present in the error body');
       }
     });
   }

@@ -215,6 +215,6 @@ describe('REST conventions', () => {
     await expectHttp('GetModel', 'GET', `/v2/users/${TEST_USER}/apps/nope/models/plain`, undefined, 11101, 404);
     await expectHttp('GetModel', 'GET', `${base}/models/absent`, undefined, 21200, 404);
     await expectHttp('PostModels', 'POST', `${base}/models`, { model: { id: 'plain' } }, 40010, 409);
-    await expectHttp('ListWorkflows', 'GET', `${base}/workflows`, undefined, 10040, 501);
+    await expectHttp('ListModules', 'GET', `${base}/modules`, undefined, 10040, 501);
   });
 });

@@ -48,6 +48,7 @@ export const ARCHIVE_TABLES: readonly TableSpec[] = [
   { name: 'input_blobs', key: ['input_pk'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, page: 20 },
   { name: 'input_embeddings', key: ['input_pk', 'embedder_id'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, page: 100 },
   { name: 'model_version_inputs', key: ['version_pk', 'input_pk'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, refs: { version_pk: 'version', input_pk: 'input' } },
+  { name: 'workflows', key: ['user_id', 'app_id', 'id'] },
   { name: 'datasets', key: ['pk'], own: { column: 'pk', ns: 'dataset' } },
   { name: 'dataset_inputs', key: ['dataset_pk', 'input_pk'], via: { column: 'dataset_pk', parent: 'datasets', parentKey: 'pk' }, refs: { dataset_pk: 'dataset', input_pk: 'input' } },
   { name: 'dataset_versions', key: ['pk'], own: { column: 'pk', ns: 'datasetVersion' }, refs: { dataset_pk: 'dataset' } },
