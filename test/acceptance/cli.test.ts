@@ -214,6 +214,32 @@ describe('modelkeep CLI', () => {
     assert.doesNotMatch(r.stdout + r.stderr, ESC);
   });
 
+  it('evaluate --dataset [--dataset-version] --wait scores a held-out dataset; an unknown dataset is a clear error', async () => {
+    const pos = (await ok(['inputs', 'upload', '-', '--concepts', 'positive', '-q'], {}, { input: 'what a wonderful day\nI love this so much\n' })).stdout.trim().split('\n');
+    const neg = (await ok(['inputs', 'upload', '-', '--concepts', 'negative', '-q'], {}, { input: 'awful, I hate it\nterrible and sad\nthe worst thing ever\n' })).stdout.trim().split('\n');
+    await ok(['datasets', 'create', 'heldout']);
+    await ok(['datasets', 'add-inputs', 'heldout', ...pos, ...neg]);
+    await ok(['dataset-versions', 'create', 'heldout', '--id', 'frozen']);
+    const r = await ok(['evaluate', 'sentiment', version, '--dataset', 'heldout', '--dataset-version', 'frozen', '--wait']);
+    assert.match(r.stdout, /^Held-out evaluation on 5 labelled inputs of dataset 'heldout'/m);
+    assert.match(r.stdout, /^macro_avg_f1_score\s+[01]\.\d{3}$/m);
+    assert.match(r.stdout, /^positive\s+2\s+3\s/m, 'per concept: 2 positives, 3 negatives in the held-out set');
+    assert.match(r.stdout, /Confusion matrix \(rows: actual, columns: predicted\)\n/);
+    assert.doesNotMatch(r.stdout + r.stderr, ESC);
+    const j = await json<{ model_version: { metrics: { status: { code: number }; ground_truth_dataset?: { id: string } } } }>(['evaluate', 'sentiment', version, '--dataset', 'heldout', '--wait']);
+    assert.equal(j.model_version.metrics.status.code, 21300);
+    const missing = await mk(['evaluate', 'sentiment', version, '--dataset', 'no-such-set', '--wait']);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stderr, /11101/);
+    assert.match(missing.stderr, /no dataset no-such-set in this app; see what there is: modelkeep datasets list/);
+    const noVersion = await mk(['evaluate', 'sentiment', version, '--dataset', 'heldout', '--dataset-version', 'nope', '--wait']);
+    assert.equal(noVersion.code, 1, noVersion.stderr);
+    assert.match(noVersion.stderr, /modelkeep dataset-versions list heldout/);
+    const usage = await mk(['evaluate', 'sentiment', version, '--dataset-version', 'frozen']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--dataset-version needs --dataset/);
+  });
+
   it('contexts: use, set-app, delete; inputs delete; shell completion', async () => {
     await ok(['login', '--url', server.restBase, '--pat', '-', '--name', 'second'], {}, { input: `${PAT}\n` });
     assert.equal((await json<{ context: string; app: null }>(['whoami'])).context, 'second');
