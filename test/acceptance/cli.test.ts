@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runClient } from '../helpers/cli-client.js';
 import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
@@ -15,6 +15,7 @@ import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/
 const PAT = 'cli-test-pat-0123456789abcdef';
 const USER = 'clitester';
 const ESC = /\x1b\[/;
+const hasZsh = spawnSync('zsh', ['--version']).status === 0;
 
 let server: ServerProcess;
 let dir: string;
@@ -266,6 +267,20 @@ describe('modelkeep CLI', () => {
     const complete = (words: string) => runClientShell(`source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _modelkeep_complete; echo "\${COMPREPLY[*]}"`);
     assert.equal(await complete('modelkeep vers'), 'versions');
     assert.equal(await complete('modelkeep versions create --wa'), '--wait');
+    assert.match(await complete('modelkeep inputs ""'), /^upload list get delete status/);
+  });
+
+  it('completion zsh is valid zsh, registers itself in a bare zsh and completes', { skip: !hasZsh && 'zsh is not installed' }, async () => {
+    const file = path.join(dir, 'completion.zsh');
+    writeFileSync(file, (await ok(['completion', 'zsh'])).stdout);
+    const zsh = async (script: string): Promise<string> => (await promisify(execFile)('zsh', ['-f', '-c', script], { env: { ...process.env, HOME: dir } })).stdout.trim();
+    await promisify(execFile)('zsh', ['-n', file]);
+    // As zsh's bashcompinit calls it: COMP_WORDS is a 1-based zsh array and COMP_CWORD = CURRENT - 1.
+    const complete = (words: string) => zsh(`source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); p="$PATH"; _modelkeep_complete; [[ "$PATH" == "$p" ]] || echo PATH-changed; echo "\${COMPREPLY[*]}"`);
+    assert.equal(await zsh(`source ${file}; echo "\${_comps[modelkeep]}"`), '_bash_complete -o default -F _modelkeep_complete');
+    // zsh's compgen leaves matching the typed prefix to compadd, so the reply is every word that may follow.
+    assert.match(await complete('modelkeep versions cr'), /^list get create .*--help$/);
+    assert.match(await complete('modelkeep evaluate pets 3f0c --da'), / --dataset --dataset-version /);
     assert.match(await complete('modelkeep inputs ""'), /^upload list get delete status/);
   });
 

@@ -31,14 +31,17 @@ export function completionTable(program: Command): Map<string, string[]> {
 
 export function completionScript(program: Command, shell: 'bash' | 'zsh'): string {
   const cases = [...completionTable(program)].map(([path, words]) => `    "${path}") words="${words.join(' ')}" ;;`).join('\n');
+  // One body for both shells (zsh runs it through bashcompinit), so only syntax both read the same way:
+  // a[@]:i:n slices are 0-based in both (a[i] is 1-based in zsh); an offset or length starting with a
+  // letter is a zsh modifier, hence $i and $((…)); "path" is zsh's array tied to PATH, hence cmdpath.
   const body = `_modelkeep_complete() {
-  local cur path w words
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  path=""
-  for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case "$w" in -*) ;; *) if _modelkeep_words "\${path:+$path }$w" >/dev/null; then path="\${path:+$path }$w"; fi ;; esac
+  local cur cmdpath w words
+  cur="\${COMP_WORDS[@]:$COMP_CWORD:1}"
+  cmdpath=""
+  for w in "\${COMP_WORDS[@]:1:$((COMP_CWORD - 1))}"; do
+    case "$w" in -*) ;; *) if _modelkeep_words "\${cmdpath:+$cmdpath }$w" >/dev/null; then cmdpath="\${cmdpath:+$cmdpath }$w"; fi ;; esac
   done
-  words=$(_modelkeep_words "$path")
+  words=$(_modelkeep_words "$cmdpath")
   COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }
 _modelkeep_words() {
@@ -50,5 +53,5 @@ ${cases}
   echo "$words"
 }
 `;
-  return shell === 'bash' ? `# modelkeep bash completion\n${body}complete -o default -F _modelkeep_complete modelkeep\n` : `# modelkeep zsh completion\nautoload -U +X bashcompinit && bashcompinit\n${body}complete -o default -F _modelkeep_complete modelkeep\n`;
+  return shell === 'bash' ? `# modelkeep bash completion\n${body}complete -o default -F _modelkeep_complete modelkeep\n` : `# modelkeep zsh completion\n(( $+functions[compdef] )) || { autoload -U compinit && compinit; }\nautoload -U +X bashcompinit && bashcompinit\n${body}complete -o default -F _modelkeep_complete modelkeep\n`;
 }
