@@ -152,7 +152,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     store.changes.token();
     const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
-      bodyLimitBytes: cfg.bodyLimitBytes, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(),
+      bodyLimitBytes: cfg.bodyLimitBytes, requestTimeoutMs: cfg.httpRequestTimeoutMs, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(),
       metrics: onRestPort, hostedImages: hostedImageReader(store, dispatcher),
       readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: packageVersion() }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
     });

@@ -20,6 +20,8 @@ export interface Config {
   bootstrapPat: string | undefined;
   /** Largest accepted REST body / gRPC message, bytes. */
   bodyLimitBytes: number;
+  /** A REST request (headers and body) must arrive in full within this many ms, else 408 with a Clarifai status. */
+  httpRequestTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Run the training worker inside `serve` (off with --no-worker). */
   worker: boolean;
@@ -84,6 +86,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'grpcTlsKey', env: 'MODELKEEP_GRPC_TLS_KEY', flag: 'grpc-tls-key', kind: 'string', help: 'PEM private key file for the certificate' },
   { key: 'bootstrapUser', env: 'MODELKEEP_BOOTSTRAP_USER', flag: 'bootstrap-user', kind: 'string', help: 'make sure this user exists at start' },
   { key: 'bootstrapPat', env: 'MODELKEEP_BOOTSTRAP_PAT', flag: 'bootstrap-pat', kind: 'string', help: "make sure the bootstrap user has this personal access token" },
+  { key: 'httpRequestTimeoutMs', env: 'MODELKEEP_HTTP_REQUEST_TIMEOUT_MS', flag: 'http-request-timeout-ms', kind: 'int', min: 100, help: 'ms a REST request may take to arrive in full before it is answered 408 (default 120000)' },
   { key: 'bodyLimitBytes', env: 'MODELKEEP_BODY_LIMIT_BYTES', flag: 'body-limit-bytes', kind: 'int', min: 1024, help: 'largest request body in bytes (default 33554432)' },
   { key: 'logLevel', env: 'MODELKEEP_LOG_LEVEL', flag: 'log-level', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], help: 'log level (default info)' },
   { key: 'worker', env: 'MODELKEEP_WORKER', flag: 'worker', kind: 'bool', help: 'run the training worker in this process (default true; --no-worker)' },
@@ -125,6 +128,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   bootstrapUser: undefined,
   bootstrapPat: undefined,
   bodyLimitBytes: 32 * 1024 * 1024,
+  httpRequestTimeoutMs: 120_000,
   logLevel: 'info',
   worker: true,
   workerConcurrency: 1,
