@@ -5,12 +5,12 @@ import Database from 'better-sqlite3';
 import type { RpcInfo } from '../../src/proto/load.js';
 import { messageCodec } from '../../src/proto/message-codec.js';
 import { addUserWithPat } from '../helpers/access.js';
-import { testProtos, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, testProtos } from '../helpers/clients.js';
 import { startTestServer, TEST_BACKEND, TEST_PAT, TEST_USER, type TestServer } from '../helpers/server.js';
 import { HOSTILE_SEGMENTS, hostileQuery, mutateObject, mutateText } from './mutate.js';
 import { Rng } from './rng.js';
-import { implementedRpcs, rawGrpcClient, type RawGrpc } from './targets.js';
-import { message, type Fixture } from './values.js';
+import { implementedRpcs, type RawGrpc, rawGrpcClient } from './targets.js';
+import { type Fixture, message } from './values.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -49,9 +49,17 @@ const BATCH = 50;
 const STALL_MS = 15_000;
 const AUTH_VARIANTS = [undefined, '', 'Key', 'Key wrong', 'key ' + TEST_PAT, 'Bearer x', `Key ${'k'.repeat(3000)}`];
 const ODD_METHODS = ['PUT', 'HEAD', 'OPTIONS', 'PROPFIND', 'BREW', 'DELETE', 'PATCH', 'POST', 'GET'];
-const ODD_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', ''];
+const ODD_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/xml',
+  '',
+];
 
-const prototypeNames = (): string[] => [...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Array.prototype).map((n) => `[].${n}`)].sort();
+const prototypeNames = (): string[] =>
+  [...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Array.prototype).map((n) => `[].${n}`)].sort();
 
 const take = (obj: ApiObject, dotted: string): unknown => {
   const parts = dotted.split('.');
@@ -129,7 +137,12 @@ class Run {
     const fail = (what: string): void => void this.failures.push({ index, transport: 'rest', rpc: rpc.name, what, sent });
     let res: Response;
     try {
-      res = await fetch(`http://127.0.0.1:${this.server.httpPort}${target}`, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body), signal: AbortSignal.timeout(STALL_MS) });
+      res = await fetch(`http://127.0.0.1:${this.server.httpPort}${target}`, {
+        method,
+        headers,
+        body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+        signal: AbortSignal.timeout(STALL_MS),
+      });
     } catch (e) {
       return fail(`no answer: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}`);
     }
@@ -144,7 +157,8 @@ class Run {
     const code = parsed.status?.code;
     this.count('rest', code);
     if (typeof code !== 'number') return fail(`HTTP ${res.status} without a Clarifai status: ${summary(text)}`);
-    if (res.status >= 500 && !(res.status === 501 && code === 10040)) fail(`HTTP ${res.status}, status ${code}: ${summary(String(parsed.status?.details ?? parsed.status?.description))}`);
+    if (res.status >= 500 && !(res.status === 501 && code === 10040))
+      fail(`HTTP ${res.status}, status ${code}: ${summary(String(parsed.status?.details ?? parsed.status?.description))}`);
   }
 
   /** One gRPC case: the request encoded by our codec when it can be, else (or sometimes) broken bytes. */
@@ -173,7 +187,14 @@ class Run {
       const code = body.status?.code;
       if (typeof code !== 'number') this.failures.push({ index, transport: 'grpc', rpc: rpc.name, what: 'answer without a status', sent });
       // 98xxx are Clarifai's internal errors: what REST answers with a 5xx.
-      else if (code >= 98000) this.failures.push({ index, transport: 'grpc', rpc: rpc.name, what: `internal error ${code}: ${String(body.status.details ?? body.status.description)}`, sent });
+      else if (code >= 98000)
+        this.failures.push({
+          index,
+          transport: 'grpc',
+          rpc: rpc.name,
+          what: `internal error ${code}: ${String(body.status.details ?? body.status.description)}`,
+          sent,
+        });
     } catch (e) {
       const err = e as { code?: number; details?: string; message: string };
       this.failures.push({ index, transport: 'grpc', rpc: rpc.name, what: `gRPC status ${err.code}: ${err.details ?? err.message}`, sent });
@@ -193,7 +214,9 @@ class Run {
 /** REST call with a token, answered body (for fixture set-up and the canary). */
 async function rest(server: TestServer, token: string, method: string, url: string, body?: unknown): Promise<ApiObject> {
   const res = await fetch(`http://127.0.0.1:${server.httpPort}${url}`, {
-    method, headers: { authorization: `Key ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { authorization: `Key ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   return (await res.json()) as ApiObject;
 }
@@ -203,8 +226,15 @@ async function ensureFixture(server: TestServer, appId: string): Promise<string[
   const base = `/v2/users/me/apps/${appId}`;
   await rest(server, TEST_PAT, 'POST', '/v2/users/me/apps', { apps: [{ id: appId }] });
   await rest(server, TEST_PAT, 'POST', `${base}/concepts`, { concepts: [{ id: 'c1' }, { id: 'c2' }] });
-  await rest(server, TEST_PAT, 'POST', `${base}/models`, { models: [{ id: 'm1', model_type_id: 'embedding-classifier' }, { id: 'm2', model_type_id: 'concept-thresholder' }] });
-  const v = await rest(server, TEST_PAT, 'POST', `${base}/models/m1/versions`, { model_versions: [{ output_info: { data: { concepts: [{ id: 'c1' }, { id: 'c2' }] } } }] });
+  await rest(server, TEST_PAT, 'POST', `${base}/models`, {
+    models: [
+      { id: 'm1', model_type_id: 'embedding-classifier' },
+      { id: 'm2', model_type_id: 'concept-thresholder' },
+    ],
+  });
+  const v = await rest(server, TEST_PAT, 'POST', `${base}/models/m1/versions`, {
+    model_versions: [{ output_info: { data: { concepts: [{ id: 'c1' }, { id: 'c2' }] } } }],
+  });
   await rest(server, TEST_PAT, 'POST', `${base}/inputs`, { inputs: [{ id: 'i1', data: { text: { raw: 'hello' }, concepts: [{ id: 'c1', value: 1 }] } }] });
   await rest(server, TEST_PAT, 'POST', `${base}/datasets`, { datasets: [{ id: 'ds1' }] });
   const versionId = v.model?.model_version?.id as string | undefined;
@@ -218,7 +248,10 @@ async function canaryAnswers(server: TestServer, token: string): Promise<string[
   };
   const grpc = rawGrpcClient(server.grpcPort);
   try {
-    const getModel = messageCodec(testProtos().type('clarifai.api.GetModelRequest')).encode({ user_app_id: { user_id: 'canary', app_id: 'capp' }, model_id: 'cm' });
+    const getModel = messageCodec(testProtos().type('clarifai.api.GetModelRequest')).encode({
+      user_app_id: { user_id: 'canary', app_id: 'capp' },
+      model_id: 'cm',
+    });
     return [
       strip(await rest(server, token, 'GET', '/v2/users/canary/apps/capp/models/cm')),
       strip(await rest(server, token, 'GET', '/v2/users/canary/apps/capp/models')),
@@ -247,7 +280,10 @@ function integrityOf(dbFile: string): string {
  */
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const dir = mkdtempSync(path.join(tmpdir(), 'modelkeep-fuzz-'));
-  const server = await startTestServer({ MODELKEEP_WORKER: 'false', MODELKEEP_FETCH_ALLOW: '192.0.2.0/24' /* TEST-NET-1: nothing; loopback is refused again */ }, dir);
+  const server = await startTestServer(
+    { MODELKEEP_WORKER: 'false', MODELKEEP_FETCH_ALLOW: '192.0.2.0/24' /* TEST-NET-1: nothing; loopback is refused again */ },
+    dir,
+  );
   const before = prototypeNames();
   let run: Run | undefined;
   let closed = false;
@@ -259,7 +295,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   try {
     const canary = await addUserWithPat(server, 'canary');
     await rest(server, canary, 'POST', '/v2/users/canary/apps', { apps: [{ id: 'capp' }] });
-    await rest(server, canary, 'POST', '/v2/users/canary/apps/capp/models', { models: [{ id: 'cm', model_type_id: 'embedding-classifier', metadata: { owner: 'canary' } }] });
+    await rest(server, canary, 'POST', '/v2/users/canary/apps/capp/models', {
+      models: [{ id: 'cm', model_type_id: 'embedding-classifier', metadata: { owner: 'canary' } }],
+    });
     const canaryBaseline = await canaryAnswers(server, canary);
     const appId = 'fz';
     const fx: Fixture = { userId: TEST_USER, appId, ids: await ensureFixture(server, appId) };
@@ -290,7 +328,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const after = prototypeNames();
     const sorted = [...run.healthz].sort((a, b) => a - b);
     const report: Omit<FuzzReport, 'integrity'> = {
-      seed: opts.seed, requests: indexes.length, implemented: targets.length, failures: run.failures, canaryChanges,
+      seed: opts.seed,
+      requests: indexes.length,
+      implemented: targets.length,
+      failures: run.failures,
+      canaryChanges,
       polluted: after.filter((n) => !before.includes(n)),
       healthzMaxMs: Math.round(sorted[sorted.length - 1] ?? 0),
       healthzP99Ms: Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0),

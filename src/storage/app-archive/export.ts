@@ -1,7 +1,17 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
-import { ARCHIVE_FORMAT, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveError, encodeValue, type ArchiveFooter, type ArchiveHeader, type Row, type TableSpec } from './format.js';
+import {
+  ARCHIVE_FORMAT,
+  ARCHIVE_TABLES,
+  ARCHIVE_VERSION,
+  ArchiveError,
+  type ArchiveFooter,
+  type ArchiveHeader,
+  encodeValue,
+  type Row,
+  type TableSpec,
+} from './format.js';
 
 function scopeOf(spec: TableSpec, userId: string, appId: string): { from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
   const t = sql.table(spec.name);
@@ -22,7 +32,13 @@ function scopeOf(spec: TableSpec, userId: string, appId: string): { from: RawBui
  * mode does not block writers), paging each table by its primary key so memory stays flat.
  * Throws ArchiveError when the app does not exist.
  */
-export async function exportApp(store: KyselyStore, userId: string, appId: string, sink: (line: string) => Promise<void>, now = Date.now()): Promise<ArchiveFooter> {
+export async function exportApp(
+  store: KyselyStore,
+  userId: string,
+  appId: string,
+  sink: (line: string) => Promise<void>,
+  now = Date.now(),
+): Promise<ArchiveFooter> {
   const db = store.db as unknown as Kysely<any>;
   return db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'postgres' ? 'begin isolation level repeatable read read only' : 'begin').execute(conn);
@@ -66,4 +82,3 @@ export async function exportApp(store: KyselyStore, userId: string, appId: strin
     }
   });
 }
-

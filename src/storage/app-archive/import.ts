@@ -2,10 +2,21 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
 import { lastTurn } from '../input-processing.repo.js';
-import type { DB } from '../schema.js';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
-import { ARCHIVE_FORMAT, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveError, decodeValue, type ArchiveFooter, type ArchiveHeader, type Namespace, type Row, type TableSpec } from './format.js';
+import type { DB } from '../schema.js';
+import {
+  ARCHIVE_FORMAT,
+  ARCHIVE_TABLES,
+  ARCHIVE_VERSION,
+  ArchiveError,
+  type ArchiveFooter,
+  type ArchiveHeader,
+  decodeValue,
+  type Namespace,
+  type Row,
+  type TableSpec,
+} from './format.js';
 
 export interface ImportTarget {
   userId: string;
@@ -87,7 +98,8 @@ export async function importApp(store: KyselyStore, lines: AsyncIterable<string>
     if (!header) throw new ArchiveError('the archive is empty');
     if (!footer) throw new ArchiveError('the archive is truncated: no end marker (nothing was imported)');
     for (const [table, n] of Object.entries(footer.rows ?? {})) {
-      if ((counts[table] ?? 0) !== n) throw new ArchiveError(`the archive is damaged: ${table} has ${counts[table] ?? 0} rows, the end marker says ${n} (nothing was imported)`);
+      if ((counts[table] ?? 0) !== n)
+        throw new ArchiveError(`the archive is damaged: ${table} has ${counts[table] ?? 0} rows, the end marker says ${n} (nothing was imported)`);
     }
     return { source: { userId: header.app.user_id, appId: header.app.app_id }, target: to!, rows: footer.rows, createdUser };
   });
@@ -95,7 +107,8 @@ export async function importApp(store: KyselyStore, lines: AsyncIterable<string>
 
 function checkHeader(doc: Record<string, unknown>): ArchiveHeader {
   if (doc.format !== ARCHIVE_FORMAT) throw new ArchiveError(`not a modelkeep app archive (first line has format ${JSON.stringify(doc.format)})`);
-  if (doc.version !== ARCHIVE_VERSION) throw new ArchiveError(`archive version ${String(doc.version)} is not supported by this modelkeep (it reads version ${ARCHIVE_VERSION})`);
+  if (doc.version !== ARCHIVE_VERSION)
+    throw new ArchiveError(`archive version ${String(doc.version)} is not supported by this modelkeep (it reads version ${ARCHIVE_VERSION})`);
   const h = doc as unknown as ArchiveHeader;
   const unknown = (h.migrations ?? []).filter((m) => !(m in migrations));
   if (unknown.length > 0) throw new ArchiveError(`the archive comes from a newer modelkeep (schema ${unknown.join(', ')}); upgrade this one first`);
@@ -164,4 +177,3 @@ function rewritePayload(text: string, mapOf: (ns: Namespace) => Map<string, stri
   }
   return JSON.stringify(payload);
 }
-

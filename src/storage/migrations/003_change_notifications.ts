@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { columnHelpers } from './columns.js';
 
 /** The channel every modelkeep table notifies on commit; the payload is the table's schema. */
@@ -18,9 +18,23 @@ export async function notifyOnChange(db: Kysely<any>, table: string): Promise<vo
 
 /** Existing tables at the time of this migration; later migrations call notifyOnChange themselves. */
 const TABLES = [
-  'users', 'apps', 'api_keys', 'models', 'model_versions', 'model_version_concepts', 'jobs',
-  'concepts', 'inputs', 'input_labels', 'input_blobs', 'input_embeddings', 'datasets', 'dataset_inputs',
-  'dataset_versions', 'dataset_version_inputs', 'artifacts',
+  'users',
+  'apps',
+  'api_keys',
+  'models',
+  'model_versions',
+  'model_version_concepts',
+  'jobs',
+  'concepts',
+  'inputs',
+  'input_labels',
+  'input_blobs',
+  'input_embeddings',
+  'datasets',
+  'dataset_inputs',
+  'dataset_versions',
+  'dataset_version_inputs',
+  'artifacts',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

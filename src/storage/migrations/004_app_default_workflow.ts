@@ -8,5 +8,8 @@ import { columnHelpers } from './columns.js';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const { text } = columnHelpers(db);
-  await db.schema.alterTable('apps').addColumn('default_workflow_id', 'text', (c) => text(c).defaultTo('')).execute();
+  await db.schema
+    .alterTable('apps')
+    .addColumn('default_workflow_id', 'text', (c) => text(c).defaultTo(''))
+    .execute();
 }

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import { columnHelpers } from './columns.js';
+import { type Kysely, sql } from 'kysely';
 import { notifyOnChange } from './003_change_notifications.js';
+import { columnHelpers } from './columns.js';
 
 /**
  * Annotations and geo (decision 0019).

@@ -8,5 +8,8 @@ import { columnHelpers } from './columns.js';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const { text } = columnHelpers(db);
-  await db.schema.alterTable('concepts').addColumn('language', 'text', (c) => text(c).defaultTo('en')).execute();
+  await db.schema
+    .alterTable('concepts')
+    .addColumn('language', 'text', (c) => text(c).defaultTo('en'))
+    .execute();
 }

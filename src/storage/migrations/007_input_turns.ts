@@ -7,7 +7,10 @@ import type { Kysely } from 'kysely';
  * before this migration are 0: they are claimed first, oldest first, as they would have been.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('inputs').addColumn('turn', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('inputs')
+    .addColumn('turn', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
   // The claim (pending first by turn) and the queue's head; replaces the oldest-first claim index.
   await db.schema.dropIndex('inputs_status_created_idx').execute();
   await db.schema.createIndex('inputs_status_turn_idx').on('inputs').columns(['status_code', 'turn', 'created_at', 'pk']).execute();

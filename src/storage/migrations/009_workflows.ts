@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { columnHelpers } from './columns.js';
 import { notifyOnChange } from './003_change_notifications.js';
+import { columnHelpers } from './columns.js';
 
 /**
  * `workflows` (decision 0033): a graph of model nodes per app. The graph is one JSON document

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_training_data.js';
 import * as m003 from './003_change_notifications.js';

@@ -1,8 +1,8 @@
+import { createRequire } from 'node:module';
 import type * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
-import { createRequire } from 'node:module';
-import protobuf from 'protobufjs';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
 
