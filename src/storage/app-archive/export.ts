@@ -1,6 +1,7 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
+import type { UntypedDb } from '../untyped-db.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_TABLES,
@@ -39,7 +40,7 @@ export async function exportApp(
   sink: (line: string) => Promise<void>,
   now = Date.now(),
 ): Promise<ArchiveFooter> {
-  const db = store.db as unknown as Kysely<any>;
+  const db = store.db as unknown as UntypedDb;
   return db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'postgres' ? 'begin isolation level repeatable read read only' : 'begin').execute(conn);
     try {

@@ -5,6 +5,7 @@ import { lastTurn } from '../input-processing.repo.js';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
 import type { DB } from '../schema.js';
+import type { UntypedDb } from '../untyped-db.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_TABLES,
@@ -40,7 +41,7 @@ export interface ImportResult {
  */
 export async function importApp(store: KyselyStore, lines: AsyncIterable<string>, target?: ImportTarget, now = Date.now()): Promise<ImportResult> {
   const specs = new Map(ARCHIVE_TABLES.map((s) => [s.name, s]));
-  const db = store.db as unknown as Kysely<any>;
+  const db = store.db as unknown as UntypedDb;
   return db.transaction().execute(async (trx) => {
     let header: ArchiveHeader | undefined;
     let footer: ArchiveFooter | undefined;
@@ -116,7 +117,7 @@ function checkHeader(doc: Record<string, unknown>): ArchiveHeader {
 }
 
 /** The target user is created when missing; the target app must not exist. Returns whether the user was created. */
-async function prepareTarget(trx: Kysely<any>, to: ImportTarget, now: number): Promise<boolean> {
+async function prepareTarget(trx: UntypedDb, to: ImportTarget, now: number): Promise<boolean> {
   const app = await trx.selectFrom('apps').select('id').where('user_id', '=', to.userId).where('id', '=', to.appId).executeTakeFirst();
   if (app) throw new ArchiveError(`app ${to.userId}/${to.appId} already exists; delete it or import under another name with --as <user>/<app>`);
   const user = await trx.selectFrom('users').select('id').where('id', '=', to.userId).executeTakeFirst();

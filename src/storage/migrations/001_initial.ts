@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /**
@@ -8,7 +8,7 @@ import { columnHelpers } from './columns.js';
  * everything under it in one statement, and on PostgreSQL a version inserted while its model is
  * being deleted cannot survive as an orphan.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text, textNull, req } = columnHelpers(db);
 
   await db.schema

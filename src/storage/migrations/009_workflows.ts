@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { notifyOnChange } from './003_change_notifications.js';
 import { columnHelpers } from './columns.js';
 
@@ -8,7 +8,7 @@ import { columnHelpers } from './columns.js';
  * and written whole, validated by the domain before it is stored, and never queried by parts except
  * "which workflows pin this version", which scans the app's few workflows.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text, req } = columnHelpers(db);
   await db.schema
     .createTable('workflows')

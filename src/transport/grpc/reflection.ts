@@ -6,6 +6,7 @@ import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
 
+// biome-ignore lint/suspicious/noExplicitAny: handlers are forwarded with their arguments untouched; grpc-js's UntypedHandleCall union cannot be spread-called.
 type Impl = Record<string, (...args: any[]) => unknown>;
 
 /** Each service definition's implementation as ReflectionService would register it, keyed by its first method's path. */
