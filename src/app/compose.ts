@@ -166,6 +166,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
       bodyLimitBytes: cfg.bodyLimitBytes,
+      requestTimeoutMs: cfg.httpRequestTimeoutMs,
       log,
       ready: () => ready,
       implemented: (rpc) => impls.has(rpc),

@@ -20,6 +20,8 @@ export interface Config {
   bootstrapPat: string | undefined;
   /** Largest accepted REST body / gRPC message, bytes. */
   bodyLimitBytes: number;
+  /** A REST request (headers and body) must arrive in full within this many ms, else 408 with a Clarifai status. */
+  httpRequestTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Run the training worker inside `serve` (off with --no-worker). */
   worker: boolean;
@@ -95,6 +97,14 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'bootstrap-pat',
     kind: 'string',
     help: 'make sure the bootstrap user has this personal access token',
+  },
+  {
+    key: 'httpRequestTimeoutMs',
+    env: 'MODELKEEP_HTTP_REQUEST_TIMEOUT_MS',
+    flag: 'http-request-timeout-ms',
+    kind: 'int',
+    min: 100,
+    help: 'ms a REST request may take to arrive in full before it is answered 408 (default 120000)',
   },
   {
     key: 'bodyLimitBytes',
@@ -249,6 +259,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   bootstrapUser: undefined,
   bootstrapPat: undefined,
   bodyLimitBytes: 32 * 1024 * 1024,
+  httpRequestTimeoutMs: 120_000,
   logLevel: 'info',
   worker: true,
   workerConcurrency: 1,

@@ -6,6 +6,7 @@ import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
 import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
+import { assertSuccess, officialUnary } from '../helpers/official-grpc.js';
 
 /**
  * The unmodified official client `clarifai-nodejs-grpc` against a real modelkeep process, following
@@ -38,14 +39,7 @@ const {
 } = service_pb;
 const { UserAppIDSet, App, Input, Data, Text, Concept, Annotation, Geo, GeoPoint, Dataset } = resources_pb;
 
-type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
-function unary<Req, Res>(fn: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: Callback<Res>) => unknown, req: Req): Promise<Res> {
-  const md = new grpc.Metadata();
-  md.set('authorization', `Key ${PAT}`);
-  return new Promise((resolve, reject) => {
-    fn(req, md, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res)));
-  });
-}
+const unary = officialUnary(PAT);
 
 describe('clarifai-nodejs-grpc: annotations, concepts, geo and datasets', { timeout: 300_000 }, () => {
   const dataDir = tempDir();
@@ -53,8 +47,7 @@ describe('clarifai-nodejs-grpc: annotations, concepts, geo and datasets', { time
   let client: V2Client;
   const appId = 'anno-app';
   const uai = () => new UserAppIDSet().setUserId('me').setAppId(appId);
-  const ok = (res: { getStatus(): { getCode(): number; getDescription(): string; getDetails(): string } | undefined }) =>
-    assert.equal(res.getStatus()?.getCode(), 10000, `${res.getStatus()?.getDescription()}: ${res.getStatus()?.getDetails()}`);
+  const ok = assertSuccess;
 
   before(async () => {
     server = await startServer({

@@ -6,6 +6,7 @@ import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
 import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
+import { assertSuccess, officialUnary } from '../helpers/official-grpc.js';
 
 /**
  * The unmodified official low-level client `clarifai-nodejs-grpc` searching a real modelkeep process
@@ -26,14 +27,7 @@ const { Struct } = pkgRequire('google-protobuf/google/protobuf/struct_pb.js') as
 const { PostAppsRequest, PostInputsRequest, GetInputRequest, PostInputsSearchesRequest, Pagination } = service_pb;
 const { UserAppIDSet, App, Input, Data, Text, Concept, Annotation, Filter, Query, Rank, Search } = resources_pb;
 
-type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
-function unary<Req, Res>(fn: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: Callback<Res>) => unknown, req: Req): Promise<Res> {
-  const md = new grpc.Metadata();
-  md.set('authorization', `Key ${PAT}`);
-  return new Promise((resolve, reject) => {
-    fn(req, md, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res)));
-  });
-}
+const unary = officialUnary(PAT);
 
 describe('clarifai-nodejs-grpc: PostInputsSearches', { timeout: 300_000 }, () => {
   const dataDir = tempDir();
@@ -41,8 +35,7 @@ describe('clarifai-nodejs-grpc: PostInputsSearches', { timeout: 300_000 }, () =>
   let client: V2Client;
   const appId = 'search-app';
   const uai = () => new UserAppIDSet().setUserId('me').setAppId(appId);
-  const ok = (res: { getStatus(): { getCode(): number; getDescription(): string; getDetails(): string } | undefined }) =>
-    assert.equal(res.getStatus()?.getCode(), 10000, `${res.getStatus()?.getDescription()}: ${res.getStatus()?.getDetails()}`);
+  const ok = assertSuccess;
   const search = async (query: InstanceType<typeof Query>, page = 1, perPage = 1000) => {
     const res = await unary(
       client.postInputsSearches.bind(client),

@@ -109,3 +109,32 @@ describe('framework and HTTP parser errors answer a Clarifai status', () => {
     assert.equal(a.body.status.code, 10000);
   });
 });
+
+describe('MODELKEEP_HTTP_REQUEST_TIMEOUT_MS: a request that never arrives in full', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ MODELKEEP_HTTP_REQUEST_TIMEOUT_MS: '400' });
+  });
+  after(async () => server?.close());
+
+  it('a body shorter than its Content-Length is answered 408 with a Clarifai status soon after the limit (was never answered)', async () => {
+    const started = Date.now();
+    const text = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const socket = net.connect(server.httpPort, '127.0.0.1', () => {
+        socket.write(
+          `POST /v2/users/me/apps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Key ${TEST_PAT}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"apps":`,
+        );
+      });
+      const timer = setTimeout(() => socket.destroy(new Error('no answer within 10 s')), 10_000);
+      socket.on('data', (d) => chunks.push(d));
+      socket.on('error', (e) => (clearTimeout(timer), reject(e)));
+      socket.on('close', () => (clearTimeout(timer), resolve(Buffer.concat(chunks).toString('utf8'))));
+    });
+    assert.match(text, /^HTTP\/1\.1 408 /);
+    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { status: { code: number; details: string } };
+    assert.equal(body.status.code, 11100);
+    assert.match(body.status.details, /not received in full in time/);
+    assert.ok(Date.now() - started >= 400, 'not before the limit');
+  });
+});

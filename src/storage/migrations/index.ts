@@ -7,7 +7,7 @@ import * as m004 from './004_app_default_workflow.js';
 import * as m005 from './005_annotations_geo.js';
 import * as m006 from './006_concept_language.js';
 import * as m007 from './007_input_turns.js';
-import * as m009 from './009_workflows.js';
+import * as m008 from './008_workflows.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -21,7 +21,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '005_annotations_geo': m005,
   '006_concept_language': m006,
   '007_input_turns': m007,
-  '009_workflows': m009,
+  '008_workflows': m008,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

@@ -22,6 +22,8 @@ import { RouteTable } from './rpc-routes.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
+  /** Node's requestTimeout: a request not received in full by then answers 408 (framework-errors.ts). */
+  requestTimeoutMs?: number;
   log: FastifyBaseLogger;
   /** Answers /healthz with 200 only once this returns true. */
   ready: () => boolean;
@@ -46,6 +48,12 @@ export interface RestOptions {
   version?: string;
 }
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+const timeouts = (timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) => ({
+  connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(timeoutMs / 4))),
+  headersTimeout: Math.min(60_000, timeoutMs),
+});
+
 const noSchemas = (): never => {
   throw new Error('modelkeep routes declare no JSON schemas');
 };
@@ -57,7 +65,11 @@ const noSchemas = (): never => {
 export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>, opts: RestOptions): FastifyInstance {
   const app = Fastify({
     // Typed as the HTTP instance either way: nothing here depends on the server's kind.
-    ...(opts.tls ? ({ https: opts.tls } as object) : {}),
+    // Node checks request timeouts every connectionsCheckingInterval (30 s by default): check often enough
+    // that a client announcing more body than it sends is answered near the limit, not up to 30 s later.
+    // Node only enforces a requestTimeout shorter than headersTimeout (60 s) if headersTimeout is lowered too.
+    ...(opts.tls ? ({ https: { ...opts.tls, ...timeouts(opts.requestTimeoutMs) } } as object) : { http: timeouts(opts.requestTimeoutMs) }),
+    requestTimeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     bodyLimit: opts.bodyLimitBytes,
     loggerInstance: opts.log,
     // Per-request log lines cost more than the request itself on the hot paths.

@@ -7,7 +7,7 @@ import { type Harness, scene } from './harness.js';
 
 const PAGE = { page: 1, perPage: 100 };
 
-/** WorkflowRepo (migration 009, decision 0033): the graph round-trips whole; duplicates, paging, deletes, app cascade. */
+/** WorkflowRepo (migration 008, decision 0033): the graph round-trips whole; duplicates, paging, deletes, app cascade. */
 export function workflowCases(h: Harness): void {
   const wf = (userId: string, appId: string, over: Partial<Workflow> = {}): Workflow => ({
     userId,
