@@ -3,10 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appPath, appWithModel } from './lib/fixtures.js';
-import { autocannon, h2load, loadNotes, showLoad, type LoadResult } from './lib/load.js';
+import { autocannon, h2load, type LoadResult, loadNotes, showLoad } from './lib/load.js';
 import { profileSubject, profileText } from './lib/profile.js';
-import { alternate, fmtInt, fmtMs, median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
-import { AUTH, startBare, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
+import { alternate, type Bench, type BenchContext, fmtInt, fmtMs, median, type Row, verdict } from './lib/runner.js';
+import { AUTH, type RunningServer, startBare, startModelkeep, tempDir } from './lib/servers.js';
 
 export const REST_CONNECTIONS = 64;
 export const GET_APP = 'bench-app';
@@ -22,9 +22,19 @@ export interface GetModelSubject {
 }
 
 /** Starts modelkeep (`serve --no-worker` unless told) and creates the app and the model through the API. */
-export async function startGetModelSubject(ctx: BenchContext, opts: { databaseUrl?: string; worker?: boolean; name?: string; dataDir?: string; args?: string[]; stdoutFd?: number } = {}): Promise<GetModelSubject> {
+export async function startGetModelSubject(
+  ctx: BenchContext,
+  opts: { databaseUrl?: string; worker?: boolean; name?: string; dataDir?: string; args?: string[]; stdoutFd?: number } = {},
+): Promise<GetModelSubject> {
   const dataDir = opts.dataDir ?? tempDir('get');
-  const server = await startModelkeep({ dataDir, databaseUrl: opts.databaseUrl, worker: opts.worker ?? false, name: opts.name, args: opts.args, stdoutFd: opts.stdoutFd });
+  const server = await startModelkeep({
+    dataDir,
+    databaseUrl: opts.databaseUrl,
+    worker: opts.worker ?? false,
+    name: opts.name,
+    args: opts.args,
+    stdoutFd: opts.stdoutFd,
+  });
   await appWithModel(server.base, GET_APP, GET_MODEL);
   const res = await fetch(server.base + GET_PATH, { headers: { authorization: AUTH } });
   const body = await res.text();
@@ -42,7 +52,16 @@ export async function startGetModelSubject(ctx: BenchContext, opts: { databaseUr
  */
 export function getModelLoad(server: RunningServer, seconds: number, connections = REST_CONNECTIONS): Promise<LoadResult> {
   if (connections === REST_CONNECTIONS) {
-    return h2load({ url: server.base + GET_PATH, h1: true, clients: connections, streams: 1, seconds, headers: { authorization: AUTH }, serverPid: server.pid, latency: true });
+    return h2load({
+      url: server.base + GET_PATH,
+      h1: true,
+      clients: connections,
+      streams: 1,
+      seconds,
+      headers: { authorization: AUTH },
+      serverPid: server.pid,
+      latency: true,
+    });
   }
   return autocannon({ url: server.base + GET_PATH, connections, seconds, headers: { authorization: AUTH }, serverPid: server.pid });
 }
@@ -67,21 +86,37 @@ export const restGetBench: Bench = {
       const notes = [...loadNotes('bare Fastify', r.baseline), ...loadNotes('modelkeep', r.subject)];
       const rows: Row[] = [
         {
-          id: '1', what: 'REST GetModel req/s (PAT, 64 conns)',
-          baseline: `${fmtInt(r.baselineMedian)} req/s`, subject: `${fmtInt(r.subjectMedian)} req/s`,
-          ratio: r.median, spread: r.spread, target: '≥ 0.60', verdict: verdict(r.median, '>=', 0.6), notes,
+          id: '1',
+          what: 'REST GetModel req/s (PAT, 64 conns)',
+          baseline: `${fmtInt(r.baselineMedian)} req/s`,
+          subject: `${fmtInt(r.subjectMedian)} req/s`,
+          ratio: r.median,
+          spread: r.spread,
+          target: '≥ 0.60',
+          verdict: verdict(r.median, '>=', 0.6),
+          notes,
           data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
         },
         {
-          id: '1 p99', what: 'REST GetModel p99 latency',
-          baseline: fmtMs(median(r.baseline.map((b) => b.p99Ms))), subject: fmtMs(median(r.subject.map((s) => s.p99Ms))),
-          ratio: p99, spread: [Math.min(...p99Ratios), Math.max(...p99Ratios)], target: '≤ 2.0', verdict: verdict(p99, '<=', 2), notes: [],
+          id: '1 p99',
+          what: 'REST GetModel p99 latency',
+          baseline: fmtMs(median(r.baseline.map((b) => b.p99Ms))),
+          subject: fmtMs(median(r.subject.map((s) => s.p99Ms))),
+          ratio: p99,
+          spread: [Math.min(...p99Ratios), Math.max(...p99Ratios)],
+          target: '≤ 2.0',
+          verdict: verdict(p99, '<=', 2),
+          notes: [],
           data: { ratios: p99Ratios },
         },
       ];
       ctx.shared.set('rest.rps', r.subjectMedian);
       if (ctx.profile) {
-        const frames = await profileSubject(path.join(ctx.tmp, 'prof-rest'), (nodeArgs) => startModelkeep({ dataDir: subject.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (s) => getModelLoad(s, ctx.roundSeconds * 3));
+        const frames = await profileSubject(
+          path.join(ctx.tmp, 'prof-rest'),
+          (nodeArgs) => startModelkeep({ dataDir: subject.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }),
+          (s) => getModelLoad(s, ctx.roundSeconds * 3),
+        );
         rows[0]!.notes.push('cpu profile of modelkeep under the same load (self time):', ...profileText(frames));
       }
       return rows;

@@ -3,12 +3,12 @@
 // GetModel's rate (on this machine that should be well over 1,000 versions/s); afterwards every
 // acknowledged version is readable and none is lost.
 import path from 'node:path';
-import { GET_APP, getModelLoad, startGetModelSubject, type GetModelSubject } from './01-rest-get.js';
-import { allVersions, api, appPath, CLASSIFIER_VERSION, THRESHOLDER_VERSION, type Json } from './lib/fixtures.js';
-import { autocannon, loadNotes, showLoad, type LoadResult } from './lib/load.js';
+import { GET_APP, type GetModelSubject, getModelLoad, startGetModelSubject } from './01-rest-get.js';
+import { allVersions, api, appPath, CLASSIFIER_VERSION, type Json, THRESHOLDER_VERSION } from './lib/fixtures.js';
+import { autocannon, type LoadResult, loadNotes, showLoad } from './lib/load.js';
 import { profileSubject, profileText } from './lib/profile.js';
-import { alternate, fmtInt, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
-import { AUTH, startModelkeep, type RunningServer } from './lib/servers.js';
+import { alternate, type Bench, type BenchContext, fmtInt, type Row, verdict } from './lib/runner.js';
+import { AUTH, type RunningServer, startModelkeep } from './lib/servers.js';
 
 export const VERSION_CLIENTS = 16;
 export const THRESHOLDER_MODEL = 'ct';
@@ -26,7 +26,11 @@ export async function startVersionsSubject(ctx: BenchContext, opts: { databaseUr
 
 export function postVersionsLoad(server: RunningServer, modelId: string, seconds: number): Promise<LoadResult> {
   return autocannon({
-    url: server.base + versionsPath(modelId), method: 'POST', connections: VERSION_CLIENTS, seconds, serverPid: server.pid,
+    url: server.base + versionsPath(modelId),
+    method: 'POST',
+    connections: VERSION_CLIENTS,
+    seconds,
+    serverPid: server.pid,
     headers: { authorization: AUTH, 'content-type': 'application/json' },
     body: JSON.stringify(modelId === THRESHOLDER_MODEL ? THRESHOLDER_VERSION : CLASSIFIER_VERSION),
   });
@@ -67,7 +71,8 @@ export async function verifyVersions(server: RunningServer, modelId: string, run
   );
   for (const id of ids) {
     const r = await api(server.base, 'GET', `${versionsPath(modelId)}/${id}`);
-    if (r.model_version?.id !== id || r.model_version?.status?.code !== code) problems.push(`version ${id} reads back as ${JSON.stringify(r.model_version?.status)}`);
+    if (r.model_version?.id !== id || r.model_version?.status?.code !== code)
+      problems.push(`version ${id} reads back as ${JSON.stringify(r.model_version?.status)}`);
   }
   const versions = await allVersions(server.base, GET_APP, modelId);
   const listed = versions.length;
@@ -100,19 +105,29 @@ export const postVersionsBench: Bench = {
       const check = await verifyVersions(s.server, THRESHOLDER_MODEL, r.subject, 21100);
       ctx.shared.set('versions.rate', r.subjectMedian);
       const row: Row = {
-        id: '4', what: `PostModelVersions (non-trainable) vs GetModel, ${VERSION_CLIENTS} clients, SQLite`,
-        baseline: `${fmtInt(r.baselineMedian)} GetModel/s`, subject: `${fmtInt(r.subjectMedian)} versions/s`,
-        ratio: r.median, spread: r.spread, target: '≥ 0.25 (and > 1,000/s)',
+        id: '4',
+        what: `PostModelVersions (non-trainable) vs GetModel, ${VERSION_CLIENTS} clients, SQLite`,
+        baseline: `${fmtInt(r.baselineMedian)} GetModel/s`,
+        subject: `${fmtInt(r.subjectMedian)} versions/s`,
+        ratio: r.median,
+        spread: r.spread,
+        target: '≥ 0.25 (and > 1,000/s)',
         verdict: check.problems.length > 0 ? 'error' : verdict(r.median, '>=', 0.25),
         notes: [
-          ...loadNotes('GetModel', r.baseline), ...loadNotes('PostModelVersions', r.subject),
+          ...loadNotes('GetModel', r.baseline),
+          ...loadNotes('PostModelVersions', r.subject),
           `${fmtInt(check.acknowledged)} versions acknowledged, ${fmtInt(check.listed)} listed afterwards (all 21100), ${check.checkedIds} read back by id${check.problems.length ? `; PROBLEMS: ${check.problems.join('; ')}` : '; none lost'}`,
         ],
         data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios, check: { ...check, versions: undefined } },
       };
-      if (!ctx.smoke && r.subjectMedian < 1000) row.notes.push(`MISS: ${fmtInt(r.subjectMedian)} versions/s is under the 1,000/s the issue expects on this machine`);
+      if (!ctx.smoke && r.subjectMedian < 1000)
+        row.notes.push(`MISS: ${fmtInt(r.subjectMedian)} versions/s is under the 1,000/s the issue expects on this machine`);
       if (ctx.profile) {
-        const frames = await profileSubject(path.join(ctx.tmp, 'prof-versions'), (nodeArgs) => startModelkeep({ dataDir: s.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (srv) => postVersionsLoad(srv, THRESHOLDER_MODEL, ctx.roundSeconds * 3));
+        const frames = await profileSubject(
+          path.join(ctx.tmp, 'prof-versions'),
+          (nodeArgs) => startModelkeep({ dataDir: s.dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }),
+          (srv) => postVersionsLoad(srv, THRESHOLDER_MODEL, ctx.roundSeconds * 3),
+        );
         row.notes.push('cpu profile of modelkeep under PostModelVersions load (self time):', ...profileText(frames));
       }
       return [row];

@@ -2,11 +2,11 @@
 // job are written in one transaction), against #4 (the non-trainable type) in the same run.
 // `serve --no-worker`, so the queued jobs stay queued and can be counted. Target: ≥ 0.7 of #4.
 import path from 'node:path';
+import { openStore } from '../src/storage/open-store.js';
 import { GET_APP } from './01-rest-get.js';
 import { CLASSIFIER_MODEL, postVersionsLoad, startVersionsSubject, THRESHOLDER_MODEL, VERSION_CLIENTS, verifyVersions } from './04-post-versions.js';
 import { loadNotes, showLoad } from './lib/load.js';
-import { openStore } from '../src/storage/open-store.js';
-import { alternate, fmtInt, verdict, type Bench, type Row } from './lib/runner.js';
+import { alternate, type Bench, fmtInt, type Row, verdict } from './lib/runner.js';
 import { BENCH_USER } from './lib/servers.js';
 
 export const postTrainableBench: Bench = {
@@ -17,7 +17,9 @@ export const postTrainableBench: Bench = {
     const s = await startVersionsSubject(ctx);
     let stopped = false;
     try {
-      ctx.progress(`${VERSION_CLIENTS} connections, ${ctx.roundSeconds} s rounds: concept-thresholder (baseline) vs embedding-classifier (subject), --no-worker`);
+      ctx.progress(
+        `${VERSION_CLIENTS} connections, ${ctx.roundSeconds} s rounds: concept-thresholder (baseline) vs embedding-classifier (subject), --no-worker`,
+      );
       const r = await alternate(ctx, 'trainable', {
         baseline: () => postVersionsLoad(s.server, THRESHOLDER_MODEL, ctx.roundSeconds),
         subject: () => postVersionsLoad(s.server, CLASSIFIER_MODEL, ctx.roundSeconds),
@@ -44,12 +46,17 @@ export const postTrainableBench: Bench = {
       }
       if (withoutJob > 0) check.problems.push(`${withoutJob} versions do not have exactly one queued job`);
       const row: Row = {
-        id: '5', what: `PostModelVersions trainable (version + job) vs non-trainable, ${VERSION_CLIENTS} clients`,
-        baseline: `${fmtInt(r.baselineMedian)} versions/s`, subject: `${fmtInt(r.subjectMedian)} versions/s`,
-        ratio: r.median, spread: r.spread, target: '≥ 0.7',
+        id: '5',
+        what: `PostModelVersions trainable (version + job) vs non-trainable, ${VERSION_CLIENTS} clients`,
+        baseline: `${fmtInt(r.baselineMedian)} versions/s`,
+        subject: `${fmtInt(r.subjectMedian)} versions/s`,
+        ratio: r.median,
+        spread: r.spread,
+        target: '≥ 0.7',
         verdict: check.problems.length > 0 ? 'error' : verdict(r.median, '>=', 0.7),
         notes: [
-          ...loadNotes('concept-thresholder', r.baseline), ...loadNotes('embedding-classifier', r.subject),
+          ...loadNotes('concept-thresholder', r.baseline),
+          ...loadNotes('embedding-classifier', r.subject),
           `${fmtInt(check.acknowledged)} versions acknowledged, ${fmtInt(check.listed)} listed (all 21103), each with one queued job${check.problems.length ? `; PROBLEMS: ${check.problems.join('; ')}` : '; none lost'}`,
         ],
         data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios, check: { ...check, versions: undefined } },

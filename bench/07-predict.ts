@@ -5,11 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { api, appPath, type Json } from './lib/fixtures.js';
-import { autocannon, loadNotes, type LoadResult } from './lib/load.js';
+import { autocannon, type LoadResult, loadNotes } from './lib/load.js';
 import { REPO_ROOT, run, sleep } from './lib/proc.js';
 import { profileSubject, profileText } from './lib/profile.js';
-import { alternate, fmtInt, fmtMiB, fmtMs, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
-import { AUTH, BENCH_USER, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
+import { alternate, type Bench, type BenchContext, fmtInt, fmtMiB, fmtMs, type Row, verdict } from './lib/runner.js';
+import { AUTH, BENCH_USER, type RunningServer, startModelkeep, tempDir } from './lib/servers.js';
 
 const APP = 'predict-app';
 const MODEL = 'topics';
@@ -17,7 +17,9 @@ const BATCH = 128;
 const INPROCESS = path.join(REPO_ROOT, 'bench', 'baselines', 'inprocess-predict.mjs');
 
 const TOPICS: Record<string, string[]> = {
-  sports: 'match goal team coach league score player season stadium referee penalty striker defender tournament final champion kick pass sprint medal'.split(' '),
+  sports: 'match goal team coach league score player season stadium referee penalty striker defender tournament final champion kick pass sprint medal'.split(
+    ' ',
+  ),
   food: 'recipe oven garlic pasta sauce bake flavor dinner kitchen salad spice chef butter roast soup bread cheese dessert taste grill'.split(' '),
   tech: 'software server database compiler laptop network cloud code kernel browser api chip memory cache deploy debug app latency protocol byte'.split(' '),
   travel: 'flight hotel passport beach museum luggage tour island train ticket map journey airport visa cruise hostel mountain guide border trip'.split(' '),
@@ -27,13 +29,15 @@ const COMMON = 'the a of and to in is it that was for on with as this very reall
 /** Deterministic texts: 6–14 words of a topic mixed with common words (seeded LCG). */
 export function topicTexts(count: number, seed: number): { text: string; concept: string }[] {
   let s = seed >>> 0;
-  const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const names = Object.keys(TOPICS);
   return Array.from({ length: count }, (_, i) => {
     const concept = names[i % names.length]!;
     const words = TOPICS[concept]!;
     const n = 6 + Math.floor(rnd() * 9);
-    const text = Array.from({ length: n }, () => (rnd() < 0.35 ? COMMON[Math.floor(rnd() * COMMON.length)] : words[Math.floor(rnd() * words.length)])).join(' ');
+    const text = Array.from({ length: n }, () => (rnd() < 0.35 ? COMMON[Math.floor(rnd() * COMMON.length)] : words[Math.floor(rnd() * words.length)])).join(
+      ' ',
+    );
     return { text, concept };
   });
 }
@@ -54,7 +58,9 @@ async function trainTopics(ctx: BenchContext, server: RunningServer, trainCount:
   await api(base, 'POST', `/v2/users/${BENCH_USER}/apps`, { apps: [{ id: APP }] });
   const train = topicTexts(trainCount, 7);
   for (let from = 0; from < train.length; from += BATCH) {
-    const inputs = train.slice(from, from + BATCH).map((t, i) => ({ id: `in-${from + i}`, data: { text: { raw: t.text }, concepts: [{ id: t.concept, value: 1 }] } }));
+    const inputs = train
+      .slice(from, from + BATCH)
+      .map((t, i) => ({ id: `in-${from + i}`, data: { text: { raw: t.text }, concepts: [{ id: t.concept, value: 1 }] } }));
     await api(base, 'POST', `${appPath(APP)}/inputs`, { inputs });
   }
   await waitFor('input processing', 120_000, async () => {
@@ -65,7 +71,12 @@ async function trainTopics(ctx: BenchContext, server: RunningServer, trainCount:
   ctx.progress(`${train.length} labelled texts uploaded and embedded; training a text-classifier version`);
   await api(base, 'POST', `${appPath(APP)}/models`, { model: { id: MODEL, model_type_id: 'text-classifier' } });
   const created = await api(base, 'POST', `${appPath(APP)}/models/${MODEL}/versions`, {
-    model_versions: [{ output_info: { data: { concepts: Object.keys(TOPICS).map((id) => ({ id })) }, output_config: { concepts_mutually_exclusive: true } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 3 } } }],
+    model_versions: [
+      {
+        output_info: { data: { concepts: Object.keys(TOPICS).map((id) => ({ id })) }, output_config: { concepts_mutually_exclusive: true } },
+        train_info: { params: { template: 'modelkeep_text_logreg', seed: 3 } },
+      },
+    ],
   });
   const versionId = created.model.model_version.id as string;
   const t0 = performance.now();
@@ -80,7 +91,15 @@ async function trainTopics(ctx: BenchContext, server: RunningServer, trainCount:
 }
 
 function predictLoad(server: RunningServer, body: string, seconds: number): Promise<LoadResult> {
-  return autocannon({ url: `${server.base}${appPath(APP)}/models/${MODEL}/outputs`, method: 'POST', connections: 1, seconds, body, serverPid: server.pid, headers: { authorization: AUTH, 'content-type': 'application/json' } });
+  return autocannon({
+    url: `${server.base}${appPath(APP)}/models/${MODEL}/outputs`,
+    method: 'POST',
+    connections: 1,
+    seconds,
+    body,
+    serverPid: server.pid,
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+  });
 }
 
 interface InProcess {
@@ -106,25 +125,55 @@ export const predictBench: Bench = {
       // Check one answer: 128 outputs, each with the 4 concepts; and its accuracy on the held-out texts.
       const answer = await api(server.base, 'POST', `${appPath(APP)}/models/${MODEL}/outputs`, JSON.parse(body) as Json);
       const outputs = answer.outputs as Json[];
-      if (outputs.length !== BATCH || outputs.some((o) => o.status.code !== 10000 || (o.data?.concepts ?? []).length !== 4)) throw new Error(`PostModelOutputs answered ${JSON.stringify(answer).slice(0, 400)}`);
+      if (outputs.length !== BATCH || outputs.some((o) => o.status.code !== 10000 || (o.data?.concepts ?? []).length !== 4))
+        throw new Error(`PostModelOutputs answered ${JSON.stringify(answer).slice(0, 400)}`);
       const correct = outputs.filter((o, i) => (o.data.concepts as Json[])[0]!.id === held[i]!.concept).length;
-      ctx.progress(`PostModelOutputs answers 128 outputs (held-out top-1 accuracy ${((correct / BATCH) * 100).toFixed(1)}%); rounds of ${ctx.roundSeconds} s, one call at a time`);
+      ctx.progress(
+        `PostModelOutputs answers 128 outputs (held-out top-1 accuracy ${((correct / BATCH) * 100).toFixed(1)}%); rounds of ${ctx.roundSeconds} s, one call at a time`,
+      );
       const db = `sqlite:${path.join(dataDir, 'modelkeep.db')}`;
       const r = await alternate<LoadResult | InProcess>(ctx, 'predict', {
-        baseline: async () => JSON.parse((await run(process.execPath, [INPROCESS, '--db', db, '--user', BENCH_USER, '--app', APP, '--model', MODEL, '--texts', textsFile, '--seconds', String(ctx.roundSeconds)])).stdout.trim()) as InProcess,
+        baseline: async () =>
+          JSON.parse(
+            (
+              await run(process.execPath, [
+                INPROCESS,
+                '--db',
+                db,
+                '--user',
+                BENCH_USER,
+                '--app',
+                APP,
+                '--model',
+                MODEL,
+                '--texts',
+                textsFile,
+                '--seconds',
+                String(ctx.roundSeconds),
+              ])
+            ).stdout.trim(),
+          ) as InProcess,
         subject: () => predictLoad(server, body, ctx.roundSeconds),
         // ms per call of 128 inputs
         value: (m) => ('ms_per_call' in m ? m.ms_per_call : 1000 / m.rps),
-        show: (m) => ('ms_per_call' in m ? `${fmtMs(m.ms_per_call)} per 128 texts (${m.calls} calls, in-process)` : `${fmtMs(1000 / m.rps)} per call, p99 ${fmtMs(m.p99Ms)} (server ${m.serverCores.toFixed(2)} core)${m.bad ? ` ${m.bad} bad` : ''}`),
+        show: (m) =>
+          'ms_per_call' in m
+            ? `${fmtMs(m.ms_per_call)} per 128 texts (${m.calls} calls, in-process)`
+            : `${fmtMs(1000 / m.rps)} per call, p99 ${fmtMs(m.p99Ms)} (server ${m.serverCores.toFixed(2)} core)${m.bad ? ` ${m.bad} bad` : ''}`,
       });
       const subj = r.subject as LoadResult[];
       const peak = Math.max(...subj.map((m) => m.serverPeakRss));
       ctx.shared.set('predict.peakRss', peak);
       const rows: Row[] = [
         {
-          id: '7', what: 'PostModelOutputs, 128 texts, trained text-classifier (1 call at a time)',
-          baseline: `${fmtMs(r.baselineMedian)} in-process`, subject: `${fmtMs(r.subjectMedian)} per call`,
-          ratio: r.median, spread: r.spread, target: '≤ 1.25', verdict: subj.some((m) => m.bad > 0) ? 'error' : verdict(r.median, '<=', 1.25),
+          id: '7',
+          what: 'PostModelOutputs, 128 texts, trained text-classifier (1 call at a time)',
+          baseline: `${fmtMs(r.baselineMedian)} in-process`,
+          subject: `${fmtMs(r.subjectMedian)} per call`,
+          ratio: r.median,
+          spread: r.spread,
+          target: '≤ 1.25',
+          verdict: subj.some((m) => m.bad > 0) ? 'error' : verdict(r.median, '<=', 1.25),
           notes: [
             ...loadNotes('PostModelOutputs', subj),
             `request ${fmtInt(body.length)} bytes, response ${fmtInt(subj[0]!.bytesPerReq)} bytes per call (each of the 128 outputs carries the model, the input and 4 concepts, as Clarifai's do)`,
@@ -133,11 +182,21 @@ export const predictBench: Bench = {
           data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
         },
         {
-          id: '9 peak #7', what: 'peak RSS of modelkeep during #7 (worker on)', baseline: '–', subject: fmtMiB(peak), target: '– (reported)', verdict: 'info', notes: ['sampled from /proc every 100 ms during the PostModelOutputs rounds'],
+          id: '9 peak #7',
+          what: 'peak RSS of modelkeep during #7 (worker on)',
+          baseline: '–',
+          subject: fmtMiB(peak),
+          target: '– (reported)',
+          verdict: 'info',
+          notes: ['sampled from /proc every 100 ms during the PostModelOutputs rounds'],
         },
       ];
       if (ctx.profile) {
-        const frames = await profileSubject(path.join(ctx.tmp, 'prof-predict'), (nodeArgs) => startModelkeep({ dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }), (srv) => predictLoad(srv, body, ctx.roundSeconds * 3));
+        const frames = await profileSubject(
+          path.join(ctx.tmp, 'prof-predict'),
+          (nodeArgs) => startModelkeep({ dataDir, worker: false, nodeArgs, name: 'modelkeep --cpu-prof' }),
+          (srv) => predictLoad(srv, body, ctx.roundSeconds * 3),
+        );
         rows[0]!.notes.push('cpu profile of modelkeep under PostModelOutputs (self time):', ...profileText(frames));
       }
       return rows;

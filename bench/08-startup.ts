@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { seedStore } from './lib/fixtures.js';
 import { profileSubject, profileText } from './lib/profile.js';
-import { alternate, fmtMs, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
-import { startBare, startModelkeep, tempDir, type RunningServer } from './lib/servers.js';
+import { alternate, type Bench, type BenchContext, fmtMs, type Row, verdict } from './lib/runner.js';
+import { type RunningServer, startBare, startModelkeep, tempDir } from './lib/servers.js';
 
 /** A data dir with the bench user, one app of 1k models, and one completed start behind it (PAT, system app). */
 export async function existingDataDir(ctx: BenchContext): Promise<string> {
@@ -38,15 +38,24 @@ export const startupBench: Bench = {
       show: (ms) => `${fmtMs(ms)} to /healthz 200`,
     });
     const row: Row = {
-        id: '8', what: 'start-up to /healthz 200, existing data dir with 1k models',
-        baseline: `${fmtMs(r.baselineMedian)} (bare)`, subject: fmtMs(r.subjectMedian),
-        ratio: r.median, spread: r.spread, target: '≤ 1.5', verdict: verdict(r.median, '<=', 1.5),
-        notes: [`${rounds} rounds; both polled on /healthz every 5 ms from spawn; modelkeep as \`node dist/cli/main.js serve\` (worker on, the default)`],
-        data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
+      id: '8',
+      what: 'start-up to /healthz 200, existing data dir with 1k models',
+      baseline: `${fmtMs(r.baselineMedian)} (bare)`,
+      subject: fmtMs(r.subjectMedian),
+      ratio: r.median,
+      spread: r.spread,
+      target: '≤ 1.5',
+      verdict: verdict(r.median, '<=', 1.5),
+      notes: [`${rounds} rounds; both polled on /healthz every 5 ms from spawn; modelkeep as \`node dist/cli/main.js serve\` (worker on, the default)`],
+      data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
     };
     if (ctx.profile) {
       // Start to /healthz 200, then stop at once: the profile is the start-up (and the shutdown).
-      const prof = await profileSubject(path.join(ctx.tmp, 'prof-startup'), (nodeArgs) => startModelkeep({ dataDir, nodeArgs, name: 'modelkeep --cpu-prof' }), async () => undefined);
+      const prof = await profileSubject(
+        path.join(ctx.tmp, 'prof-startup'),
+        (nodeArgs) => startModelkeep({ dataDir, nodeArgs, name: 'modelkeep --cpu-prof' }),
+        async () => undefined,
+      );
       row.notes.push('cpu profile of one modelkeep start-up:', ...profileText(prof));
     }
     return [row];

@@ -2,11 +2,11 @@
 // a fresh schema (`?schema=bench_…`, created by the store's migration, dropped at the end).
 // Target: ≥ 0.5 of SQLite for #1; the others are reported (#3 also against its own 1.3 target).
 import pg from 'pg';
-import { getModelLoad, type GetModelSubject } from './01-rest-get.js';
+import { type GetModelSubject, getModelLoad } from './01-rest-get.js';
 import { bigCount, checkListAnswers, listRows, seedListApps } from './03-list-models.js';
 import { postVersionsLoad, startVersionsSubject, THRESHOLDER_MODEL, verifyVersions } from './04-post-versions.js';
 import { loadNotes, showLoad } from './lib/load.js';
-import { alternate, fmtInt, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
+import { alternate, type Bench, type BenchContext, fmtInt, type Row, verdict } from './lib/runner.js';
 
 /** Undefined when PostgreSQL answers `select 1` at `url`, else why not. */
 export async function pgReachable(url: string): Promise<string | undefined> {
@@ -62,10 +62,16 @@ export const postgresBench: Bench = {
         show: (m) => showLoad(m),
       });
       rows.push({
-        id: '10 #1', what: 'REST GetModel req/s, PostgreSQL vs SQLite (64 conns)',
-        baseline: `${fmtInt(r1.baselineMedian)} req/s (SQLite)`, subject: `${fmtInt(r1.subjectMedian)} req/s`,
-        ratio: r1.median, spread: r1.spread, target: '≥ 0.5', verdict: verdict(r1.median, '>=', 0.5),
-        notes: [...loadNotes('SQLite', r1.baseline), ...loadNotes('PostgreSQL', r1.subject)], data: r1,
+        id: '10 #1',
+        what: 'REST GetModel req/s, PostgreSQL vs SQLite (64 conns)',
+        baseline: `${fmtInt(r1.baselineMedian)} req/s (SQLite)`,
+        subject: `${fmtInt(r1.subjectMedian)} req/s`,
+        ratio: r1.median,
+        spread: r1.spread,
+        target: '≥ 0.5',
+        verdict: verdict(r1.median, '>=', 0.5),
+        notes: [...loadNotes('SQLite', r1.baseline), ...loadNotes('PostgreSQL', r1.subject)],
+        data: r1,
       });
 
       const r4 = await alternate(ctx, 'pg #4', {
@@ -76,10 +82,19 @@ export const postgresBench: Bench = {
       });
       const check = await verifyVersions(b.server, THRESHOLDER_MODEL, r4.subject, 21100);
       rows.push({
-        id: '10 #4', what: 'PostModelVersions (non-trainable) versions/s, PostgreSQL vs SQLite',
-        baseline: `${fmtInt(r4.baselineMedian)} versions/s (SQLite)`, subject: `${fmtInt(r4.subjectMedian)} versions/s`,
-        ratio: r4.median, spread: r4.spread, target: '– (reported)', verdict: check.problems.length ? 'error' : 'info',
-        notes: [...loadNotes('SQLite', r4.baseline), ...loadNotes('PostgreSQL', r4.subject), `PostgreSQL: ${fmtInt(check.acknowledged)} acknowledged, ${fmtInt(check.listed)} listed${check.problems.length ? `; PROBLEMS: ${check.problems.join('; ')}` : '; none lost'}`],
+        id: '10 #4',
+        what: 'PostModelVersions (non-trainable) versions/s, PostgreSQL vs SQLite',
+        baseline: `${fmtInt(r4.baselineMedian)} versions/s (SQLite)`,
+        subject: `${fmtInt(r4.subjectMedian)} versions/s`,
+        ratio: r4.median,
+        spread: r4.spread,
+        target: '– (reported)',
+        verdict: check.problems.length ? 'error' : 'info',
+        notes: [
+          ...loadNotes('SQLite', r4.baseline),
+          ...loadNotes('PostgreSQL', r4.subject),
+          `PostgreSQL: ${fmtInt(check.acknowledged)} acknowledged, ${fmtInt(check.listed)} listed${check.problems.length ? `; PROBLEMS: ${check.problems.join('; ')}` : '; none lost'}`,
+        ],
         data: { ...r4, check: { ...check, versions: undefined } },
       });
       await a.server.stop();
@@ -91,7 +106,8 @@ export const postgresBench: Bench = {
       await checkListAnswers(ctx, b.server);
       ctx.progress(`seeded ${fmtInt(1000 + bigCount(ctx))} models into PostgreSQL in ${seedSeconds.toFixed(1)} s`);
       const listed = await listRows(ctx, { server: b.server, dataDir: b.dataDir, seedSeconds }, 'PostgreSQL', '10 #');
-      for (const row of listed) row.notes.push(`seeding PostgreSQL through the store's repos (4 transactions of 5,000 at a time) took ${seedSeconds.toFixed(1)} s`);
+      for (const row of listed)
+        row.notes.push(`seeding PostgreSQL through the store's repos (4 transactions of 5,000 at a time) took ${seedSeconds.toFixed(1)} s`);
       rows.push(...listed);
       return rows;
     } finally {

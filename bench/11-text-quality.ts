@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import type { Bench, Row } from './lib/runner.js';
 import { baselineLogisticRegression, modelkeepTextClassifier } from './lib/spam-classifiers.js';
 import { DATASET_PACKAGE, datasetVersion, type Label, type SideResult } from './lib/spam-corpus.js';
-import { prepareSpamFeatures, sharedSpamFeatures, type SpamFeatures } from './lib/spam-features.js';
+import { prepareSpamFeatures, type SpamFeatures, sharedSpamFeatures } from './lib/spam-features.js';
 
 export interface QualityResult {
   bench: 'text-quality';
@@ -65,7 +65,9 @@ export interface QualityResult {
 }
 
 /** Both sides on the split's features (`features`: already embedded, e.g. shared with row "6 real"; else made here). */
-export async function runTextQuality(opts: { seed?: number; learningRate?: number; progress?: (msg: string) => void; features?: SpamFeatures } = {}): Promise<QualityResult> {
+export async function runTextQuality(
+  opts: { seed?: number; learningRate?: number; progress?: (msg: string) => void; features?: SpamFeatures } = {},
+): Promise<QualityResult> {
   const progress = opts.progress ?? (() => {});
   const started = performance.now();
   const f = opts.features ?? (await prepareSpamFeatures({ ...(opts.seed === undefined ? {} : { seed: opts.seed }), progress }));
@@ -74,7 +76,9 @@ export async function runTextQuality(opts: { seed?: number; learningRate?: numbe
   const subject = await modelkeepTextClassifier(train, trainVectors, test, opts.learningRate === undefined ? {} : { learningRate: opts.learningRate });
   progress(`modelkeep text-classifier: accuracy ${(subject.accuracy * 100).toFixed(2)}%, trained in ${subject.train_seconds.toFixed(1)} s`);
   const baseline = baselineLogisticRegression(train, trainVectors, test, testVectors);
-  progress(`plain logistic regression (L-BFGS, C=1): accuracy ${(baseline.accuracy * 100).toFixed(2)}%, ${baseline.iterations} iterations${baseline.converged ? '' : ' (not converged)'}, ${baseline.train_seconds.toFixed(1)} s`);
+  progress(
+    `plain logistic regression (L-BFGS, C=1): accuracy ${(baseline.accuracy * 100).toFixed(2)}%, ${baseline.iterations} iterations${baseline.converged ? '' : ' (not converged)'}, ${baseline.train_seconds.toFixed(1)} s`,
+  );
 
   const count = (l: Label) => test.filter((t) => t.label === l).length;
   return {
@@ -89,7 +93,15 @@ export async function runTextQuality(opts: { seed?: number; learningRate?: numbe
     test_class_counts: { ham: count('ham'), spam: count('spam') },
     features: `${f.embedderId} (${f.dim}-d hashed n-grams), identical for both sides`,
     modelkeep: { accuracy: subject.accuracy, train_seconds: subject.train_seconds, confusion: subject.confusion, settings: subject.settings },
-    baseline: { accuracy: baseline.accuracy, train_seconds: baseline.train_seconds, confusion: baseline.confusion, what: 'plain logistic regression, C=1, L-BFGS to convergence (reference implementation)', iterations: baseline.iterations, converged: baseline.converged, gradient: baseline.gradient },
+    baseline: {
+      accuracy: baseline.accuracy,
+      train_seconds: baseline.train_seconds,
+      confusion: baseline.confusion,
+      what: 'plain logistic regression, C=1, L-BFGS to convergence (reference implementation)',
+      iterations: baseline.iterations,
+      converged: baseline.converged,
+      gradient: baseline.gradient,
+    },
     diff_points: (subject.accuracy - baseline.accuracy) * 100,
     seconds: (performance.now() - started) / 1000,
   };

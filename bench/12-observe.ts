@@ -4,10 +4,10 @@
 import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadClarifaiProtos } from '../src/proto/load.js';
-import { GET_APP, GET_MODEL, getModelLoad, startGetModelSubject, type GetModelSubject } from './01-rest-get.js';
+import { GET_APP, GET_MODEL, type GetModelSubject, getModelLoad, startGetModelSubject } from './01-rest-get.js';
 import { grpcGetLoad, rawGetModel } from './02-grpc-get.js';
 import { grpcFrame, loadNotes, showLoad } from './lib/load.js';
-import { alternate, fmtInt, median, verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
+import { alternate, type Bench, type BenchContext, fmtInt, median, type Row, verdict } from './lib/runner.js';
 import { BENCH_USER } from './lib/servers.js';
 
 const OFF = ['--log-level', 'warn', '--no-metrics'];
@@ -39,7 +39,9 @@ export const observeBench: Bench = {
       const { file, expect } = await grpcRequest(ctx, subject);
       // Each server's own answer size (timestamps and ids differ by a byte or so between the two data sets).
       const offExpect = (await grpcRequest(ctx, off)).expect;
-      ctx.progress(`off: ${OFF.join(' ')}; on: ${ON.join(' ')} (stdout to a file); REST h2load --h1 64 connections, gRPC h2load 1×64 streams, ${ctx.roundSeconds} s rounds`);
+      ctx.progress(
+        `off: ${OFF.join(' ')}; on: ${ON.join(' ')} (stdout to a file); REST h2load --h1 64 connections, gRPC h2load 1×64 streams, ${ctx.roundSeconds} s rounds`,
+      );
       const rest = await alternate(ctx, 'observe rest', {
         baseline: () => getModelLoad(off.server, ctx.roundSeconds),
         subject: () => getModelLoad(subject.server, ctx.roundSeconds),
@@ -55,14 +57,22 @@ export const observeBench: Bench = {
       const logged = statSync(logFile).size;
       const calls = [...rest.subject, ...grpc.subject].reduce((n, m) => n + m.total, 0);
       const metrics = await (await fetch(`${subject.server.base}/metrics`)).text();
-      const counted = [...metrics.matchAll(/^modelkeep_requests_total\{rpc="GetModel",transport="(rest|grpc)",code="10000"\} (\d+)/gm)].reduce((n, m) => n + Number(m[2]), 0);
+      const counted = [...metrics.matchAll(/^modelkeep_requests_total\{rpc="GetModel",transport="(rest|grpc)",code="10000"\} (\d+)/gm)].reduce(
+        (n, m) => n + Number(m[2]),
+        0,
+      );
       const common = [
         `request log: ${(logged / 1024 / 1024).toFixed(1)} MiB written for ${fmtInt(calls)} measured calls (${calls ? Math.round(logged / calls) : 0} bytes a line); /metrics counted ${fmtInt(counted)} successful GetModel calls`,
       ];
       const row = (id: string, what: string, r: typeof rest, unit: string): Row => ({
-        id, what,
-        baseline: `${fmtInt(r.baselineMedian)} ${unit} off`, subject: `${fmtInt(r.subjectMedian)} ${unit} on`,
-        ratio: r.median, spread: r.spread, target: '≥ 0.95', verdict: verdict(r.median, '>=', 0.95),
+        id,
+        what,
+        baseline: `${fmtInt(r.baselineMedian)} ${unit} off`,
+        subject: `${fmtInt(r.subjectMedian)} ${unit} on`,
+        ratio: r.median,
+        spread: r.spread,
+        target: '≥ 0.95',
+        verdict: verdict(r.median, '>=', 0.95),
         notes: [...loadNotes('off', r.baseline), ...loadNotes('on', r.subject), ...common],
         data: { baseline: r.baseline, subject: r.subject, ratios: r.ratios },
       });
@@ -73,9 +83,16 @@ export const observeBench: Bench = {
         const ratios = r.subject.map((m, i) => perCall(m) / perCall(r.baseline[i]!));
         const med = median(ratios);
         return {
-          id, what,
-          baseline: `${median(r.baseline.map(perCall)).toFixed(1)} µs off`, subject: `${median(r.subject.map(perCall)).toFixed(1)} µs on`,
-          ratio: med, spread: [Math.min(...ratios), Math.max(...ratios)], target: '≤ 1.05', verdict: verdict(med, '<=', 1.05), notes: [], data: { ratios },
+          id,
+          what,
+          baseline: `${median(r.baseline.map(perCall)).toFixed(1)} µs off`,
+          subject: `${median(r.subject.map(perCall)).toFixed(1)} µs on`,
+          ratio: med,
+          spread: [Math.min(...ratios), Math.max(...ratios)],
+          target: '≤ 1.05',
+          verdict: verdict(med, '<=', 1.05),
+          notes: [],
+          data: { ratios },
         };
       };
       const rows = [

@@ -20,13 +20,13 @@ import path from 'node:path';
 import { writeDataset } from '../src/ml/classifier/bench-data.js';
 import { encodeNpy } from '../src/ml/classifier/npy.js';
 import { createRng } from '../src/ml/classifier/rng.js';
-import { builtInEmbedders, IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../src/ml/embedders/registry.js';
 import type { EmbedInput } from '../src/ml/embedders/embedder.js';
+import { builtInEmbedders, IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../src/ml/embedders/registry.js';
 import { drawSet, HELD_OUT_PER_CLASS, KINDS, TRAIN_PER_CLASS } from '../test/acceptance/pattern-images.js';
 import { CONCEPTS, heldOutSentences, trainingSentences } from '../test/acceptance/text-topics.js';
 import { REPO_ROOT, run } from './lib/proc.js';
-import { verdict, type Bench, type BenchContext, type Row } from './lib/runner.js';
-import { runSklearn, SKLEARN_HINT, sklearnMissing, type SklearnRecipe } from './lib/sklearn.js';
+import { type Bench, type BenchContext, type Row, verdict } from './lib/runner.js';
+import { runSklearn, SKLEARN_HINT, type SklearnRecipe, sklearnMissing } from './lib/sklearn.js';
 import { prepareSpamFeatures, sharedSpamFeatures, writeSpamDataset } from './lib/spam-features.js';
 
 const SUBJECT = path.join(REPO_ROOT, 'dist', 'ml', 'classifier', 'bench-run.js');
@@ -54,25 +54,52 @@ async function compare(ctx: BenchContext, id: string, setName: string, dir: stri
   ctx.progress(`${id}: ${subjectNote}`);
   const what = `held-out calibration (Brier, ECE 10 bins), ${setName}`;
   if (missing) {
-    return { id, what, baseline: 'skipped (no sklearn)', subject: subjectText, target: 'each ≤ sklearn', verdict: 'skipped', notes: [`baseline SKIPPED: ${missing}; install it with ${SKLEARN_HINT}`, subjectNote], data: { subject: s } };
+    return {
+      id,
+      what,
+      baseline: 'skipped (no sklearn)',
+      subject: subjectText,
+      target: 'each ≤ sklearn',
+      verdict: 'skipped',
+      notes: [`baseline SKIPPED: ${missing}; install it with ${SKLEARN_HINT}`, subjectNote],
+      data: { subject: s },
+    };
   }
   const sk = await runSklearn(dir);
   const best = (key: 'brier' | 'ece'): SklearnRecipe => sk.recipes.reduce((a, b) => (b[key] < a[key] ? b : a));
-  const bb = best('brier'), be = best('ece');
-  const notes = sk.recipes.map((r) => `sklearn ${r.recipe} (${r.n_iter} lbfgs iterations${r.converged ? '' : ', NOT converged'}): accuracy ${pct(r.accuracy)}, Brier ${f4(r.brier)}, ECE ${f4(r.ece)}, ${r.saturated} held-out scores exactly 0 or 1`);
+  const bb = best('brier'),
+    be = best('ece');
+  const notes = sk.recipes.map(
+    (r) =>
+      `sklearn ${r.recipe} (${r.n_iter} lbfgs iterations${r.converged ? '' : ', NOT converged'}): accuracy ${pct(r.accuracy)}, Brier ${f4(r.brier)}, ECE ${f4(r.ece)}, ${r.saturated} held-out scores exactly 0 or 1`,
+  );
   for (const n of notes) ctx.progress(`${id}: ${n}`);
   const ratio = Math.max(s.brier / bb.brier, s.ece / be.ece);
   return {
-    id, what,
+    id,
+    what,
     baseline: `Brier ${f4(bb.brier)} (sklearn ${bb.recipe}), ECE ${f4(be.ece)} (sklearn ${be.recipe})`,
-    subject: subjectText, ratio, target: 'each ≤ sklearn (≤ 1.0)', verdict: verdict(ratio, '<=', 1.0),
-    notes: [subjectNote, ...notes, `ratio = max(Brier ratio ${f4(s.brier / bb.brier)}, ECE ratio ${f4(s.ece / be.ece)}); both sides deterministic, one run each; Brier = mean Σ_c (p_c − [y = c])²`],
+    subject: subjectText,
+    ratio,
+    target: 'each ≤ sklearn (≤ 1.0)',
+    verdict: verdict(ratio, '<=', 1.0),
+    notes: [
+      subjectNote,
+      ...notes,
+      `ratio = max(Brier ratio ${f4(s.brier / bb.brier)}, ECE ratio ${f4(s.ece / be.ece)}); both sides deterministic, one run each; Brier = mean Σ_c (p_c − [y = c])²`,
+    ],
     data: { subject: s, sklearn: sk },
   };
 }
 
 /** Embeds training then held-out inputs and writes the X.npy / y.npy / meta.json the two sides read. */
-async function writeEmbedded(dir: string, embedderId: string, train: { input: EmbedInput; y: number }[], test: { input: EmbedInput; y: number }[], k: number): Promise<void> {
+async function writeEmbedded(
+  dir: string,
+  embedderId: string,
+  train: { input: EmbedInput; y: number }[],
+  test: { input: EmbedInput; y: number }[],
+  k: number,
+): Promise<void> {
   const embedder = builtInEmbedders().get(embedderId)!;
   const all = [...train, ...test];
   const vectors = await embedder.embed(all.map((r) => r.input));
@@ -80,7 +107,13 @@ async function writeEmbedded(dir: string, embedderId: string, train: { input: Em
   vectors.forEach((v, i) => x.set(v, i * embedder.dim));
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'X.npy'), encodeNpy(x, [all.length, embedder.dim]));
-  writeFileSync(path.join(dir, 'y.npy'), encodeNpy(Int32Array.from(all, (r) => r.y), [all.length]));
+  writeFileSync(
+    path.join(dir, 'y.npy'),
+    encodeNpy(
+      Int32Array.from(all, (r) => r.y),
+      [all.length],
+    ),
+  );
   writeFileSync(path.join(dir, 'meta.json'), `${JSON.stringify({ n: all.length, d: embedder.dim, k, trainCount: train.length })}\n`);
 }
 
@@ -97,19 +130,49 @@ export const calibrationBench: Bench = {
     writeSpamDataset(spamDir, spam);
     const textDir = path.join(ctx.tmp, 'cal-text');
     const topic = (c: string): number => (CONCEPTS as readonly string[]).indexOf(c);
-    await writeEmbedded(textDir, TEXT_EMBEDDER_ID, trainingSentences(20, 2024).map((t) => ({ input: { text: t.text }, y: topic(t.concept) })), heldOutSentences().map((t) => ({ input: { text: t.text }, y: topic(t.concept) })), CONCEPTS.length);
+    await writeEmbedded(
+      textDir,
+      TEXT_EMBEDDER_ID,
+      trainingSentences(20, 2024).map((t) => ({ input: { text: t.text }, y: topic(t.concept) })),
+      heldOutSentences().map((t) => ({ input: { text: t.text }, y: topic(t.concept) })),
+      CONCEPTS.length,
+    );
     const imageDir = path.join(ctx.tmp, 'cal-image');
     const rng = createRng(4); // the acceptance test's seed: the same images
     const kind = (k: string): number => (KINDS as readonly string[]).indexOf(k);
     const trainImages = await drawSet(ctx.smoke ? 4 : TRAIN_PER_CLASS, rng);
     const heldOutImages = await drawSet(ctx.smoke ? 2 : HELD_OUT_PER_CLASS, rng);
-    await writeEmbedded(imageDir, IMAGE_EMBEDDER_ID, trainImages.map((t) => ({ input: { imageBytes: t.png }, y: kind(t.kind) })), heldOutImages.map((t) => ({ input: { imageBytes: t.png }, y: kind(t.kind) })), KINDS.length);
+    await writeEmbedded(
+      imageDir,
+      IMAGE_EMBEDDER_ID,
+      trainImages.map((t) => ({ input: { imageBytes: t.png }, y: kind(t.kind) })),
+      heldOutImages.map((t) => ({ input: { imageBytes: t.png }, y: kind(t.kind) })),
+      KINDS.length,
+    );
     ctx.progress('embedded the text and image acceptance sets');
     return [
       await compare(ctx, 'cal text', `text acceptance set, 60 train / 15 held out × 2,048-d, 3 topics`, textDir, missing),
-      await compare(ctx, 'cal image', `image acceptance set, ${trainImages.length} train / ${heldOutImages.length} held out × MobileNetV2 features, 3 patterns`, imageDir, missing),
-      await compare(ctx, 'cal synth', `${synth.n.toLocaleString('en-US')} × ${synth.d.toLocaleString('en-US')}-d, ${synth.k} concepts (synthetic, seed ${synth.seed})`, synthDir, missing),
-      await compare(ctx, 'cal spam', `SpamAssassin ${spam.train.length.toLocaleString('en-US')} train / ${spam.test.length.toLocaleString('en-US')} held out × ${spam.dim.toLocaleString('en-US')}-d`, spamDir, missing),
+      await compare(
+        ctx,
+        'cal image',
+        `image acceptance set, ${trainImages.length} train / ${heldOutImages.length} held out × MobileNetV2 features, 3 patterns`,
+        imageDir,
+        missing,
+      ),
+      await compare(
+        ctx,
+        'cal synth',
+        `${synth.n.toLocaleString('en-US')} × ${synth.d.toLocaleString('en-US')}-d, ${synth.k} concepts (synthetic, seed ${synth.seed})`,
+        synthDir,
+        missing,
+      ),
+      await compare(
+        ctx,
+        'cal spam',
+        `SpamAssassin ${spam.train.length.toLocaleString('en-US')} train / ${spam.test.length.toLocaleString('en-US')} held out × ${spam.dim.toLocaleString('en-US')}-d`,
+        spamDir,
+        missing,
+      ),
     ];
   },
 };

@@ -40,10 +40,14 @@ for (let round = 0; round < 2; round++) {
 console.log(`rss after image inference: ${mb()}`);
 
 const text = new HashingTextEmbedder();
-const sentences = Array.from({ length: 20_000 }, (_, i) => ({ text: `Review ${i}: the delivery was quick and the product works exactly as described, would buy again.` }));
+const sentences = Array.from({ length: 20_000 }, (_, i) => ({
+  text: `Review ${i}: the delivery was quick and the product works exactly as described, would buy again.`,
+}));
 await text.embed(sentences.slice(0, 1000));
 // In slices, dropping the vectors: 20k × 2048 floats kept would be 164 MB of output, not embedder cost.
 const [, textMs, textCpu] = await time(async () => {
   for (let i = 0; i < sentences.length; i += 500) await text.embed(sentences.slice(i, i + 500));
 });
-console.log(`text: ${Math.round(sentences.length / (textMs / 1000))} texts/s (cpu-bound: ${Math.round(sentences.length / (textCpu / 1000))}) (18 words each), rss ${mb()}`);
+console.log(
+  `text: ${Math.round(sentences.length / (textMs / 1000))} texts/s (cpu-bound: ${Math.round(sentences.length / (textCpu / 1000))}) (18 words each), rss ${mb()}`,
+);

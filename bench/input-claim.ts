@@ -22,23 +22,50 @@ const url = pgBase ? `${pgBase}${pgBase.includes('?') ? '&' : '?'}schema=${schem
 const store = await openStore(url);
 const t0 = Date.UTC(2025, 0, 1);
 await store.users.create({ id: 'bench', createdAt: t0 });
-const app = (id: string) => ({ userId: 'bench', id, name: id, description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 });
+const app = (id: string) => ({
+  userId: 'bench',
+  id,
+  name: id,
+  description: '',
+  defaultLanguage: 'en',
+  defaultWorkflowId: '',
+  visibility: Visibility.PRIVATE,
+  metadata: {},
+  createdAt: t0,
+  modifiedAt: t0,
+});
 await store.apps.create(app('big'));
 await store.apps.create(app('small'));
 const input = (appId: string, n: number): NewInput => ({
-  pk: newId(), userId: 'bench', appId, id: `${appId}-${n}`, kind: 'text', text: `text ${n}`, imageUrl: null, imageBytes: null,
-  metadata: {}, concepts: [], datasetIds: [], createdAt: t0 + n,
+  pk: newId(),
+  userId: 'bench',
+  appId,
+  id: `${appId}-${n}`,
+  kind: 'text',
+  text: `text ${n}`,
+  imageUrl: null,
+  imageBytes: null,
+  metadata: {},
+  concepts: [],
+  datasetIds: [],
+  createdAt: t0 + n,
 });
 const creates: number[] = [];
 for (let from = 0; from < queued; from += 128) {
   const chunk = Array.from({ length: Math.min(128, queued - from) }, (_, i) => input('big', from + i));
   const s = performance.now();
-  await store.inputs.create(chunk, chunk.map(() => []));
+  await store.inputs.create(
+    chunk,
+    chunk.map(() => []),
+  );
   creates.push(performance.now() - s);
 }
 creates.sort((a, b) => a - b);
 const small = Array.from({ length: 5 }, (_, i) => input('small', queued + i));
-await store.inputs.create(small, small.map(() => []));
+await store.inputs.create(
+  small,
+  small.map(() => []),
+);
 
 const times: number[] = [];
 const smallAt: number[] = [];
@@ -47,12 +74,16 @@ for (let r = 0; r < 50; r++) {
   const s = performance.now();
   const got = await store.inputs.claim('bench', 8, t0 + 1e12, t0 + 1e6, 'local');
   times.push(performance.now() - s);
-  got.forEach((c, i) => { if (c.id.startsWith('small-')) smallAt.push(claimedSoFar + i + 1); });
+  got.forEach((c, i) => {
+    if (c.id.startsWith('small-')) smallAt.push(claimedSoFar + i + 1);
+  });
   claimedSoFar += got.length;
 }
 times.sort((a, b) => a - b);
 const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(2);
-console.log(`${pgBase ? 'postgres' : 'sqlite'}: ${queued} queued: create of 128: median ${creates[creates.length >> 1]!.toFixed(2)} ms; claim of 8: median ${q(0.5)} ms, p90 ${q(0.9)} ms; the small app's 5 inputs were claimed at positions ${smallAt.length ? smallAt.join(', ') : 'none of the first 400'}`);
+console.log(
+  `${pgBase ? 'postgres' : 'sqlite'}: ${queued} queued: create of 128: median ${creates[creates.length >> 1]!.toFixed(2)} ms; claim of 8: median ${q(0.5)} ms, p90 ${q(0.9)} ms; the small app's 5 inputs were claimed at positions ${smallAt.length ? smallAt.join(', ') : 'none of the first 400'}`,
+);
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 if (pgBase) {

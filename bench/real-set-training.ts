@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { table, type BenchContext } from './lib/runner.js';
+import { type BenchContext, table } from './lib/runner.js';
 import { sklearnMissing } from './lib/sklearn.js';
 import { realSetTrainingRows } from './lib/spam-training-vs-sklearn.js';
 
@@ -13,10 +13,26 @@ const tmp = path.join(tmpdir(), `modelkeep-real6-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 const started = performance.now();
 const ctx: BenchContext = {
-  smoke, rounds: smoke ? 1 : 5, roundSeconds: 4, profile: false, pgUrl: undefined, tmp,
-  progress: (m) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${m}\n`), shared: new Map(),
+  smoke,
+  rounds: smoke ? 1 : 5,
+  roundSeconds: 4,
+  profile: false,
+  pgUrl: undefined,
+  tmp,
+  progress: (m) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${m}\n`),
+  shared: new Map(),
 };
-ctx.progress(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
+ctx.progress(
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')} on ${os.cpus().length} cores`,
+);
 const rows = await realSetTrainingRows(ctx, await sklearnMissing());
 process.stdout.write(`${table(rows, true)}\n\n${rows.flatMap((r) => r.notes.map((n) => `- **${r.id}**: ${n}`)).join('\n')}\n`);
-ctx.progress(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at the end`);
+ctx.progress(
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')} at the end`,
+);

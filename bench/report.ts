@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './lib/proc.js';
-import { table, type Row } from './lib/runner.js';
+import { type Row, table } from './lib/runner.js';
 
 process.stdout.on('error', () => process.exit(0)); // e.g. piped into head
 const dir = path.join(REPO_ROOT, 'bench', 'results');
@@ -17,7 +17,17 @@ if (!file) {
   process.stderr.write('no results yet: run npm run bench\n');
   process.exit(1);
 }
-const r = JSON.parse(readFileSync(file, 'utf8')) as { date: string; commit: string; dirty: boolean; only: string[] | null; seconds: number; rounds: number; roundSeconds: number; machine: Record<string, unknown>; rows: Row[] };
+const r = JSON.parse(readFileSync(file, 'utf8')) as {
+  date: string;
+  commit: string;
+  dirty: boolean;
+  only: string[] | null;
+  seconds: number;
+  rounds: number;
+  roundSeconds: number;
+  machine: Record<string, unknown>;
+  rows: Row[];
+};
 const m = r.machine;
 process.stdout.write(
   `Run of ${r.date} at commit ${r.commit}${r.dirty ? ' (with uncommitted changes)' : ''}${r.only ? ` (only ${r.only.join(', ')})` : ''}: ${Math.round(r.seconds)} s, ${r.rounds} alternating rounds of ${r.roundSeconds} s; ` +

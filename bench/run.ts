@@ -19,16 +19,31 @@ import { trainBench } from './06-train-classifier.js';
 import { predictBench } from './07-predict.js';
 import { startupBench } from './08-startup.js';
 import { memoryBench } from './09-memory.js';
-import { postgresBench, pgReachable } from './10-postgres.js';
+import { pgReachable, postgresBench } from './10-postgres.js';
 import { textQualityBench } from './11-text-quality.js';
+import { observeBench } from './12-observe.js';
 import { scalingBench } from './15-training-scaling.js';
 import { calibrationBench } from './calibration.js';
-import { observeBench } from './12-observe.js';
 import { REPO_ROOT, run } from './lib/proc.js';
+import { type Bench, type BenchContext, gitDirty, gitShortCommit, machine, type Row, table, writeResults } from './lib/runner.js';
 import { removeTempDirs } from './lib/servers.js';
-import { gitDirty, gitShortCommit, machine, table, writeResults, type Bench, type BenchContext, type Row } from './lib/runner.js';
 
-const BENCHES: Bench[] = [restGetBench, grpcGetBench, listModelsBench, postVersionsBench, postTrainableBench, trainBench, textQualityBench, calibrationBench, scalingBench, predictBench, startupBench, memoryBench, postgresBench, observeBench];
+const BENCHES: Bench[] = [
+  restGetBench,
+  grpcGetBench,
+  listModelsBench,
+  postVersionsBench,
+  postTrainableBench,
+  trainBench,
+  textQualityBench,
+  calibrationBench,
+  scalingBench,
+  predictBench,
+  startupBench,
+  memoryBench,
+  postgresBench,
+  observeBench,
+];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -66,7 +81,10 @@ async function main(): Promise<number> {
     process.stdout.write(`usage: npm run bench -- [--only ${BENCHES.map((b) => b.id).join(',')}] [--smoke] [--profile] [--no-build] [--pg URL]\n`);
     return 0;
   }
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = only?.filter((id) => !BENCHES.some((b) => b.id === id)) ?? [];
   if (unknown.length > 0) {
     process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.id).join(', ')}\n`);
@@ -114,8 +132,13 @@ async function main(): Promise<number> {
     progress,
     shared: new Map(),
   };
-  if (loadAtStart[0]! > os.cpus().length) progress(`note: load average ${loadAtStart.map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} cores — other work is running; the ratios (alternating rounds) hold up better than the absolute figures`);
-  progress(`${selected.length} benchmark(s): ${selected.map((b) => `${b.id} (${b.rows})`).join(', ')}; ${smoke ? 'smoke mode: 1 round of ~1 s each, no verdicts' : `${ctx.rounds} alternating rounds of ${ctx.roundSeconds} s`}`);
+  if (loadAtStart[0]! > os.cpus().length)
+    progress(
+      `note: load average ${loadAtStart.map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} cores — other work is running; the ratios (alternating rounds) hold up better than the absolute figures`,
+    );
+  progress(
+    `${selected.length} benchmark(s): ${selected.map((b) => `${b.id} (${b.rows})`).join(', ')}; ${smoke ? 'smoke mode: 1 round of ~1 s each, no verdicts' : `${ctx.rounds} alternating rounds of ${ctx.roundSeconds} s`}`,
+  );
 
   const rows: Row[] = [];
   const errors: string[] = [];
@@ -125,7 +148,15 @@ async function main(): Promise<number> {
     progress(`start: ${b.title} (${b.rows})`);
     try {
       if (b.id === 'postgres' && !ctx.pgUrl) {
-        rows.push({ id: '10', what: 'PostgreSQL variants of #1, #3, #4', baseline: '–', subject: '–', target: '≥ 0.5 for #1', verdict: 'skipped', notes: [pgNote ?? 'no PostgreSQL'] });
+        rows.push({
+          id: '10',
+          what: 'PostgreSQL variants of #1, #3, #4',
+          baseline: '–',
+          subject: '–',
+          target: '≥ 0.5 for #1',
+          verdict: 'skipped',
+          notes: [pgNote ?? 'no PostgreSQL'],
+        });
         progress(`skipped: ${pgNote}`);
         continue;
       }
@@ -136,7 +167,15 @@ async function main(): Promise<number> {
     } catch (e) {
       const msg = (e as Error).stack ?? String(e);
       errors.push(`${b.id}: ${msg}`);
-      rows.push({ id: b.rows.replace(/#/g, ''), what: b.title, baseline: '–', subject: '–', target: '–', verdict: 'error', notes: [msg.split('\n').slice(0, 6).join(' | ')] });
+      rows.push({
+        id: b.rows.replace(/#/g, ''),
+        what: b.title,
+        baseline: '–',
+        subject: '–',
+        target: '–',
+        verdict: 'error',
+        notes: [msg.split('\n').slice(0, 6).join(' | ')],
+      });
       progress(`FAILED: ${msg}`);
     }
   }
@@ -148,7 +187,19 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${table(rows)}\n\n`);
   for (const r of rows) for (const n of r.notes) process.stdout.write(`  #${r.id}: ${n}\n`);
   const file = writeResults(
-    { date: new Date().toISOString(), commit: gitShortCommit(), dirty: gitDirty(), smoke, only: only ?? null, seconds, rounds: ctx.rounds, roundSeconds: ctx.roundSeconds, machine: { ...machine(), loadavgAtStart: loadAtStart }, rows, errors },
+    {
+      date: new Date().toISOString(),
+      commit: gitShortCommit(),
+      dirty: gitDirty(),
+      smoke,
+      only: only ?? null,
+      seconds,
+      rounds: ctx.rounds,
+      roundSeconds: ctx.roundSeconds,
+      machine: { ...machine(), loadavgAtStart: loadAtStart },
+      rows,
+      errors,
+    },
     smoke,
   );
   process.stdout.write(`\n${rows.length} rows in ${seconds.toFixed(0)} s; results in ${path.relative(REPO_ROOT, file)}\n`);

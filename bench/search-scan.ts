@@ -20,7 +20,18 @@ const count = Number(process.argv[2] ?? 10_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'search-scan-'));
 const store = await openStore(`sqlite:${path.join(dir, 'modelkeep.db')}`);
 const t0 = Date.UTC(2025, 0, 1);
-const app = { userId: 'bench', id: 'search', name: 'search', description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 };
+const app = {
+  userId: 'bench',
+  id: 'search',
+  name: 'search',
+  description: '',
+  defaultLanguage: 'en',
+  defaultWorkflowId: '',
+  visibility: Visibility.PRIVATE,
+  metadata: {},
+  createdAt: t0,
+  modifiedAt: t0,
+};
 await store.users.create({ id: 'bench', createdAt: t0 });
 await store.apps.create(app);
 const embedder = new HashingTextEmbedder();
@@ -29,21 +40,46 @@ const seedStart = performance.now();
 for (let from = 0; from < count; from += 1000) {
   const chunk = texts.slice(from, from + 1000);
   const inputs = chunk.map((t, i) => ({
-    pk: newId(), userId: 'bench', appId: 'search', id: `in-${from + i}`, kind: 'text' as const, text: t.text, imageUrl: null, imageBytes: null,
-    metadata: { n: from + i }, concepts: [{ id: t.concept, value: 1 }], datasetIds: [], createdAt: t0 + from + i,
+    pk: newId(),
+    userId: 'bench',
+    appId: 'search',
+    id: `in-${from + i}`,
+    kind: 'text' as const,
+    text: t.text,
+    imageUrl: null,
+    imageBytes: null,
+    metadata: { n: from + i },
+    concepts: [{ id: t.concept, value: 1 }],
+    datasetIds: [],
+    createdAt: t0 + from + i,
   }));
   const vectors = await embedder.embed(chunk.map((t) => ({ text: t.text })));
   await store.transaction(async (tx) => {
     await tx.concepts.ensure('bench', 'search', [...new Set(chunk.map((t) => t.concept))], t0);
-    await tx.inputs.create(inputs, inputs.map(() => []));
+    await tx.inputs.create(
+      inputs,
+      inputs.map(() => []),
+    );
     const claimed = await tx.inputs.claim('bench', 1000, t0 + 1e9, t0, 'local');
     const byId = new Map(inputs.map((inp, i) => [inp.pk, vectors[i]!]));
-    for (const c of claimed) await tx.inputs.finish(c.pk, 'bench', { ok: true, embeddings: [{ embedderId: TEXT_EMBEDDER_ID, vector: byId.get(c.pk)! }], imageInfo: null, fetchedBytes: null }, t0);
+    for (const c of claimed)
+      await tx.inputs.finish(
+        c.pk,
+        'bench',
+        { ok: true, embeddings: [{ embedderId: TEXT_EMBEDDER_ID, vector: byId.get(c.pk)! }], imageInfo: null, fetchedBytes: null },
+        t0,
+      );
   });
 }
 console.log(`seeded ${count} text inputs with embeddings in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-const ctx = { reqId: 'r', now: t0, userId: 'bench', app, caller: { userId: 'bench', keyId: 'k', keyKind: 'pat', scopes: [], appIds: [] } } as unknown as CallContext;
+const ctx = {
+  reqId: 'r',
+  now: t0,
+  userId: 'bench',
+  app,
+  caller: { userId: 'bench', keyId: 'k', keyKind: 'pat', scopes: [], appIds: [] },
+} as unknown as CallContext;
 const deps = { store, embedders: new Map([[TEXT_EMBEDDER_ID, embedder]]), fetchUrl: async () => new Uint8Array(), index: new SearchIndex(store) };
 const page = { page: 1, perPage: 20 };
 const median = async (label: string, fn: () => Promise<unknown>): Promise<number> => {
@@ -61,8 +97,12 @@ const median = async (label: string, fn: () => Promise<unknown>): Promise<number
   return m;
 };
 const get = await median('inputs.get (one input, the cheap read)', () => store.inputs.get('bench', 'search', 'in-5'));
-const filt = await median('filter-only search (concept = food)', () => runSearch(deps, ctx, parseSearches([{ query: { filters: [{ annotation: { data: { concepts: [{ id: 'food', value: 1 }] } } }] } }]), page, 'r'));
-const rank = await median('text-ranked search (all inputs)', () => runSearch(deps, ctx, parseSearches([{ query: { ranks: [{ annotation: { data: { text: { raw: 'pasta sauce recipe' } } } }] } }]), page, 'r'));
+const filt = await median('filter-only search (concept = food)', () =>
+  runSearch(deps, ctx, parseSearches([{ query: { filters: [{ annotation: { data: { concepts: [{ id: 'food', value: 1 }] } } }] } }]), page, 'r'),
+);
+const rank = await median('text-ranked search (all inputs)', () =>
+  runSearch(deps, ctx, parseSearches([{ query: { ranks: [{ annotation: { data: { text: { raw: 'pasta sauce recipe' } } } }] } }]), page, 'r'),
+);
 console.log(`ratios to inputs.get: filter ${(filt / get).toFixed(0)}x, ranked ${(rank / get).toFixed(0)}x`);
 await store.close();
 rmSync(dir, { recursive: true, force: true });

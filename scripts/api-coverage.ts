@@ -1,15 +1,24 @@
 // Regenerates docs/api-coverage.md from the protos and the RPC table: `npx tsx scripts/api-coverage.ts`.
 import { writeFileSync } from 'node:fs';
 import { defaultModelTypes, ModelTypeRegistry } from '../src/domain/model-types/catalog.js';
+import { PluginRegistry } from '../src/plugins/registry.js';
 import type { Store } from '../src/ports/store.js';
 import { loadClarifaiProtos } from '../src/proto/load.js';
 import type { AppResolver } from '../src/service/app-resolver.js';
 import type { Authenticator } from '../src/service/auth.service.js';
 import { rpcTable } from '../src/service/rpc-table.js';
-import { PluginRegistry } from '../src/plugins/registry.js';
 
 const protos = loadClarifaiProtos();
-const impls = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false, fetchUrl: () => Promise.reject(new Error('not used here')) });
+const impls = rpcTable({
+  store: {} as Store,
+  types: new ModelTypeRegistry(defaultModelTypes()),
+  auth: {} as Authenticator,
+  apps: {} as AppResolver,
+  validScopes: new Set(),
+  plugins: new PluginRegistry([]),
+  strict2023: false,
+  fetchUrl: () => Promise.reject(new Error('not used here')),
+});
 const rows = [...impls.keys()].map((name) => {
   const rpc = protos.rpcs.get(name)!;
   const paths = rpc.http.map((b) => `\`${b.method} ${b.template.replace('/v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}', '…')}\``).join('<br>');

@@ -8,7 +8,9 @@ const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.r
 const only = values.only?.split(',').map(Number);
 const started = Date.now();
 const report = await runFuzz({
-  seed, requests: Number(values.requests), ...(only ? { only } : {}),
+  seed,
+  requests: Number(values.requests),
+  ...(only ? { only } : {}),
   progress: (done, total) => process.stderr.write(`\r${done}/${total} cases, ${Math.round((Date.now() - started) / 1000)} s`),
 });
 process.stderr.write('\n');

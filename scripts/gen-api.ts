@@ -1,6 +1,6 @@
 // Regenerates src/gen/api.ts from the protos the server loads (npm run gen).
 // Usage: node --import tsx scripts/gen-api.ts [--check]   (--check: exit 1 when the file is stale)
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatedApiTypes } from './gen/current.js';

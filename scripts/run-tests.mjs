@@ -64,7 +64,8 @@ const record = async (label, list, env, concurrency) => {
   summary.push(`${status === 0 ? 'passed ' : 'FAILED '} ${label}`);
 };
 const skip = (label, list) => {
-  if (list.length > 0) summary.push(`SKIPPED ${label}: MODELKEEP_TEST_DATABASE_URL is not set (e.g. MODELKEEP_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)`);
+  if (list.length > 0)
+    summary.push(`SKIPPED ${label}: MODELKEEP_TEST_DATABASE_URL is not set (e.g. MODELKEEP_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)`);
 };
 
 if (!pgUrl) console.log('note: MODELKEEP_TEST_DATABASE_URL is not set; PostgreSQL suites are skipped (SQLite suites run).');

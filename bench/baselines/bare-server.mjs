@@ -38,7 +38,10 @@ root.resolvePath = (origin, target) => {
   }
   return path.resolve(path.dirname(origin), target);
 };
-root.loadSync(PROTO_FILES.map((f) => path.join(pkgRoot, 'proto/clarifai/api', f)), { keepCase: true });
+root.loadSync(
+  PROTO_FILES.map((f) => path.join(pkgRoot, 'proto/clarifai/api', f)),
+  { keepCase: true },
+);
 root.resolveAll();
 const service = root.lookupService('clarifai.api.V2');
 

@@ -11,7 +11,14 @@ import { builtInEmbedders, TEXT_EMBEDDER_ID } from '../../dist/ml/embedders/regi
 import { openStore } from '../../dist/storage/open-store.js';
 
 const { values } = parseArgs({
-  options: { db: { type: 'string' }, user: { type: 'string' }, app: { type: 'string' }, model: { type: 'string' }, texts: { type: 'string' }, seconds: { type: 'string', default: '4' } },
+  options: {
+    db: { type: 'string' },
+    user: { type: 'string' },
+    app: { type: 'string' },
+    model: { type: 'string' },
+    texts: { type: 'string' },
+    seconds: { type: 'string', default: '4' },
+  },
 });
 const texts = JSON.parse(readFileSync(values.texts, 'utf8'));
 

@@ -1,9 +1,9 @@
 // Data for the benchmarks: bulk rows through the store's own repos (openStore, transactions of a
 // few thousand), everything else through the public API of a running server.
-import { Visibility, type Model } from '../../src/domain/entities.js';
+import { type Model, Visibility } from '../../src/domain/entities.js';
 import { newId } from '../../src/domain/ids.js';
-import { openStore } from '../../src/storage/open-store.js';
 import type { Store } from '../../src/ports/store.js';
+import { openStore } from '../../src/storage/open-store.js';
 import { AUTH, BENCH_USER } from './servers.js';
 
 export type Json = Record<string, any>;
@@ -12,7 +12,12 @@ export type Json = Record<string, any>;
 export async function api(base: string, method: string, urlPath: string, body?: Json, expect = 200): Promise<Json> {
   const headers: Record<string, string> = { authorization: AUTH };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(base + urlPath, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
   const text = await res.text();
   if (res.status !== expect) throw new Error(`${method} ${urlPath} answered HTTP ${res.status} (wanted ${expect}): ${text.slice(0, 500)}`);
   return text ? (JSON.parse(text) as Json) : {};
@@ -32,7 +37,11 @@ export interface SeedApp {
  * per transaction (PostgreSQL: 4 transactions at once). Timestamps are distinct and increasing so
  * every sort has one order.
  */
-export async function seedStore(databaseUrl: string, apps: SeedApp[], opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<void> {
+export async function seedStore(
+  databaseUrl: string,
+  apps: SeedApp[],
+  opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<void> {
   const store: Store = await openStore(databaseUrl);
   try {
     const t0 = Date.UTC(2025, 0, 1);
@@ -42,7 +51,18 @@ export async function seedStore(databaseUrl: string, apps: SeedApp[], opts: { ba
     const batch = opts.batch ?? 5000;
     const chunks: { a: SeedApp; from: number; to: number }[] = [];
     for (const a of apps) {
-      await store.apps.create({ userId: BENCH_USER, id: a.id, name: a.id, description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: Visibility.PRIVATE, metadata: {}, createdAt: t0, modifiedAt: t0 });
+      await store.apps.create({
+        userId: BENCH_USER,
+        id: a.id,
+        name: a.id,
+        description: '',
+        defaultLanguage: 'en',
+        defaultWorkflowId: '',
+        visibility: Visibility.PRIVATE,
+        metadata: {},
+        createdAt: t0,
+        modifiedAt: t0,
+      });
       for (let from = 0; from < a.models; from += batch) chunks.push({ a, from, to: Math.min(a.models, from + batch) });
     }
     // SQLite has one writer: one transaction at a time. PostgreSQL takes a few at once (the pool has 10 connections).
@@ -68,16 +88,47 @@ export async function seedStore(databaseUrl: string, apps: SeedApp[], opts: { ba
 function seedModel(a: SeedApp, i: number, t0: number): Model {
   const id = `m${String(i).padStart(6, '0')}`;
   return {
-    pk: newId(), userId: BENCH_USER, appId: a.id, id, name: `model ${id}`, modelTypeId: a.modelTypeId ?? 'embedding-classifier',
-    description: `seeded model ${i}`, notes: '', metadata: {}, visibility: Visibility.PRIVATE, toolkits: [], useCases: [], languages: [],
-    checkConsents: [], presets: null, defaultEvalInfo: null, workflowRecommended: null, createdAt: t0 + i * 1000, modifiedAt: t0 + i * 1000,
+    pk: newId(),
+    userId: BENCH_USER,
+    appId: a.id,
+    id,
+    name: `model ${id}`,
+    modelTypeId: a.modelTypeId ?? 'embedding-classifier',
+    description: `seeded model ${i}`,
+    notes: '',
+    metadata: {},
+    visibility: Visibility.PRIVATE,
+    toolkits: [],
+    useCases: [],
+    languages: [],
+    checkConsents: [],
+    presets: null,
+    defaultEvalInfo: null,
+    workflowRecommended: null,
+    createdAt: t0 + i * 1000,
+    modifiedAt: t0 + i * 1000,
   };
 }
 
 /** A concept-thresholder version: trained at once (21100), no job. */
-export const THRESHOLDER_VERSION = { model_versions: [{ output_info: { data: { concepts: [{ id: 'cat', value: 0.75 }, { id: 'dog', value: 0.25 }] } } }] };
+export const THRESHOLDER_VERSION = {
+  model_versions: [
+    {
+      output_info: {
+        data: {
+          concepts: [
+            { id: 'cat', value: 0.75 },
+            { id: 'dog', value: 0.25 },
+          ],
+        },
+      },
+    },
+  ],
+};
 /** An embedding-classifier version: queued for training (21103) with its job in the same transaction. */
-export const CLASSIFIER_VERSION = { model_versions: [{ output_info: { data: { concepts: [{ id: 'cat' }, { id: 'dog' }] }, output_config: { concepts_mutually_exclusive: true } } }] };
+export const CLASSIFIER_VERSION = {
+  model_versions: [{ output_info: { data: { concepts: [{ id: 'cat' }, { id: 'dog' }] }, output_config: { concepts_mutually_exclusive: true } } }],
+};
 
 /** Through the API: an app, and a model of `type` with one version (the realistic GetModel target). */
 export async function appWithModel(base: string, appId: string, modelId: string, type = 'concept-thresholder'): Promise<void> {

@@ -36,8 +36,13 @@ export interface LogRegModel {
  * backtracking (Armijo) line search. A reference, not a fast trainer.
  */
 export function fitLogisticRegression(x: Float32Array, n: number, d: number, y: Int32Array, k: number, opts: LbfgsOptions = {}): LogRegModel {
-  const c = opts.c ?? 1, maxIter = opts.maxIter ?? 1000, gtol = opts.gtol ?? 1e-4, ftol = opts.ftol ?? 64 * Number.EPSILON, mem = opts.m ?? 10;
-  const invN = 1 / n, l2 = 1 / (c * n);
+  const c = opts.c ?? 1,
+    maxIter = opts.maxIter ?? 1000,
+    gtol = opts.gtol ?? 1e-4,
+    ftol = opts.ftol ?? 64 * Number.EPSILON,
+    mem = opts.m ?? 10;
+  const invN = 1 / n,
+    l2 = 1 / (c * n);
   const p = k * (d + 1);
   const z = new Float64Array(k);
   const objective = (w: Float64Array, g: Float64Array): number => {
@@ -88,7 +93,9 @@ export function fitLogisticRegression(x: Float32Array, n: number, d: number, y: 
   let w = new Float64Array(p);
   let g = new Float64Array(p);
   let f = objective(w, g);
-  const sHist: Float64Array[] = [], yHist: Float64Array[] = [], rhoHist: number[] = [];
+  const sHist: Float64Array[] = [],
+    yHist: Float64Array[] = [],
+    rhoHist: number[] = [];
   const dir = new Float64Array(p);
   const alpha = new Float64Array(mem);
   let iterations = 0;
@@ -127,27 +134,43 @@ export function fitLogisticRegression(x: Float32Array, n: number, d: number, y: 
     }
     iterations++;
     if (!(fNew < f)) break; // no progress possible
-    const s = new Float64Array(p), yv = new Float64Array(p);
-    for (let i = 0; i < p; i++) { s[i] = wNew[i]! - w[i]!; yv[i] = gNew[i]! - g[i]!; }
+    const s = new Float64Array(p),
+      yv = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      s[i] = wNew[i]! - w[i]!;
+      yv[i] = gNew[i]! - g[i]!;
+    }
     const sy = dot(s, yv);
     if (sy > 1e-10) {
-      sHist.push(s); yHist.push(yv); rhoHist.push(1 / sy);
-      if (sHist.length > mem) { sHist.shift(); yHist.shift(); rhoHist.shift(); }
+      sHist.push(s);
+      yHist.push(yv);
+      rhoHist.push(1 / sy);
+      if (sHist.length > mem) {
+        sHist.shift();
+        yHist.shift();
+        rhoHist.shift();
+      }
     }
     const decrease = (f - fNew) / Math.max(Math.abs(f), Math.abs(fNew), 1);
-    w = wNew; g = gNew; f = fNew;
+    w = wNew;
+    g = gNew;
+    f = fNew;
     converged = maxAbs(g) <= gtol || decrease <= ftol;
   }
   return { k, d, w, iterations, converged, gradient: maxAbs(g) };
 }
 
 export function predictLogisticRegression(m: LogRegModel, v: Float32Array): number {
-  let best = 0, bestScore = -Infinity;
+  let best = 0,
+    bestScore = -Infinity;
   for (let cl = 0; cl < m.k; cl++) {
     const o = cl * (m.d + 1);
     let s = m.w[o + m.d]!;
     for (let j = 0; j < m.d; j++) s += m.w[o + j]! * v[j]!;
-    if (s > bestScore) { bestScore = s; best = cl; }
+    if (s > bestScore) {
+      bestScore = s;
+      best = cl;
+    }
   }
   return best;
 }

@@ -56,8 +56,14 @@ export async function autocannon(l: HttpLoad): Promise<LoadResult> {
   const cpu = sampler.stop();
   if (exit.code !== 0) throw new Error(`autocannon failed (${JSON.stringify(exit)}): ${child.err().slice(-2000)}`);
   const r = JSON.parse(child.out().trim().split('\n').pop()!) as {
-    duration: number; errors: number; timeouts: number; non2xx: number; '2xx': number;
-    latency: { p50: number; p99: number }; requests: { total: number }; throughput: { total: number };
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+    latency: { p50: number; p99: number };
+    requests: { total: number };
+    throughput: { total: number };
   };
   const total = r.requests.total;
   const serverCores = cpu.server?.cores ?? 0;
@@ -137,7 +143,11 @@ export async function h2load(l: H2Load): Promise<LoadResult> {
   let p50Ms = Number.NaN;
   let p99Ms = Number.NaN;
   if (logFile) {
-    const durations = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((line) => Number(line.split('\t')[2]) / 1000).sort((a, b) => a - b);
+    const durations = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number(line.split('\t')[2]) / 1000)
+      .sort((a, b) => a - b);
     rmSync(logFile, { force: true });
     if (durations.length > 0) {
       p50Ms = durations[Math.floor(0.5 * (durations.length - 1))]!;
@@ -146,7 +156,19 @@ export async function h2load(l: H2Load): Promise<LoadResult> {
   }
   const serverCores = cpu.server?.cores ?? 0;
   const clientCores = cpu.client?.cores ?? 0;
-  return { rps: done / seconds, total: done, bad, p50Ms, p99Ms, bytesPerReq, seconds, serverCores, clientCores, serverPeakRss: cpu.server?.peakRss ?? 0, clientBound: cpuVerdict(serverCores, clientCores) };
+  return {
+    rps: done / seconds,
+    total: done,
+    bad,
+    p50Ms,
+    p99Ms,
+    bytesPerReq,
+    seconds,
+    serverCores,
+    clientCores,
+    serverPeakRss: cpu.server?.peakRss ?? 0,
+    clientBound: cpuVerdict(serverCores, clientCores),
+  };
 }
 
 /** The gRPC wire frame of one message: 0 (not compressed), length as u32 big-endian, bytes. */
@@ -166,9 +188,14 @@ export function showLoad(r: LoadResult, unit = 'req/s'): string {
 /** Notes for a row: median CPU of both sides, and a flag when a round measured the generator. */
 export function loadNotes(label: string, rs: LoadResult[]): string[] {
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
-  const notes = [`${label}: server ${med(rs.map((r) => r.serverCores)).toFixed(2)} core, load generator ${med(rs.map((r) => r.clientCores)).toFixed(2)} core (median of rounds)`];
+  const notes = [
+    `${label}: server ${med(rs.map((r) => r.serverCores)).toFixed(2)} core, load generator ${med(rs.map((r) => r.clientCores)).toFixed(2)} core (median of rounds)`,
+  ];
   const bound = rs.filter((r) => r.clientBound).length;
-  if (bound > 0) notes.push(`FLAG ${label}: in ${bound}/${rs.length} rounds the server used < 0.85 core while the load generator used > 0.85 — that figure measures the generator, not the server`);
+  if (bound > 0)
+    notes.push(
+      `FLAG ${label}: in ${bound}/${rs.length} rounds the server used < 0.85 core while the load generator used > 0.85 — that figure measures the generator, not the server`,
+    );
   const bad = rs.reduce((s, r) => s + r.bad, 0);
   if (bad > 0) notes.push(`${label}: ${bad} requests failed or had an unexpected answer`);
   return notes;

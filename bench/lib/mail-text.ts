@@ -14,7 +14,8 @@ const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>'
 /** RFC 2047 encoded words in a header (=?charset?Q?…?= / =?charset?B?…?=), bytes read as Latin-1. */
 const decodeWords = (s: string): string =>
   s.replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_, enc: string, text: string) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : decodeQuotedPrintable(text.replace(/_/g, ' ')));
+    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+  );
 
 /** Headers (folded lines unfolded) and body of one MIME entity. */
 function entity(raw: string): { header(name: string): string; body: string } {
@@ -23,13 +24,18 @@ function entity(raw: string): { header(name: string): string; body: string } {
   const body = cut ? raw.slice(cut.index + cut[0].length) : '';
   const lines = head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
   return {
-    header: (name) => lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim() ?? '',
+    header: (name) =>
+      lines
+        .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+        ?.slice(name.length + 1)
+        .trim() ?? '',
     body,
   };
 }
 
 const stripHtml = (s: string): string =>
-  s.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+  s
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(#\d+|[a-z]+);/gi, (m, e: string) => (e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : (ENTITIES[e.toLowerCase()] ?? m)));
@@ -46,7 +52,12 @@ function textParts(e: { header(name: string): string; body: string }, depth = 0)
   }
   if (!type.startsWith('text/')) return [];
   const encoding = e.header('content-transfer-encoding').toLowerCase();
-  let text = encoding === 'base64' ? Buffer.from(e.body.replace(/\s+/g, ''), 'base64').toString('latin1') : encoding === 'quoted-printable' ? decodeQuotedPrintable(e.body) : e.body;
+  let text =
+    encoding === 'base64'
+      ? Buffer.from(e.body.replace(/\s+/g, ''), 'base64').toString('latin1')
+      : encoding === 'quoted-printable'
+        ? decodeQuotedPrintable(e.body)
+        : e.body;
   if (type.startsWith('text/html')) text = stripHtml(text);
   return [text];
 }

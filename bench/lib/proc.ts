@@ -1,6 +1,6 @@
 // Child processes and what /proc says about them: CPU time, RSS. Every process a benchmark starts
 // goes through `spawnTracked`, so an interrupted run never leaves a server or load generator behind.
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,14 +155,20 @@ export function spawnTracked(cmd: string, args: string[], opts: SpawnOptions & {
 }
 
 /** Runs a command to completion; rejects with its output when it exits non-zero. */
-export async function run(cmd: string, args: string[], opts: SpawnOptions & { timeoutMs?: number; okCodes?: number[] } = {}): Promise<{ stdout: string; stderr: string; code: number | null }> {
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: SpawnOptions & { timeoutMs?: number; okCodes?: number[] } = {},
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const child = spawnTracked(cmd, args, opts);
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
   const exit = await child.exited;
   clearTimeout(timer);
   const ok = opts.okCodes ?? [0];
   if (exit.code === null || !ok.includes(exit.code)) {
-    throw new Error(`${cmd} ${args.join(' ')} exited with ${JSON.stringify(exit)}\n--- stdout ---\n${child.out().slice(-4000)}\n--- stderr ---\n${child.err().slice(-4000)}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited with ${JSON.stringify(exit)}\n--- stdout ---\n${child.out().slice(-4000)}\n--- stderr ---\n${child.err().slice(-4000)}`,
+    );
   }
   return { stdout: child.out(), stderr: child.err(), code: exit.code };
 }

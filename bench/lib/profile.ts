@@ -69,13 +69,21 @@ export function readProfile(dir: string, n = 15): Profile {
     });
   }
   const top = (m: Map<string, { fn: string; where: string; us: number }>): Frame[] =>
-    [...m.values()].sort((a, b) => b.us - a.us).slice(0, n).map((e) => ({ fn: e.fn, where: e.where, share: busyUs ? e.us / busyUs : 0 }));
+    [...m.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, n)
+      .map((e) => ({ fn: e.fn, where: e.where, share: busyUs ? e.us / busyUs : 0 }));
   return { self: top(self), own: top(own), busyMs: busyUs / 1000 };
 }
 
 export function profileText(p: Profile): string[] {
   const line = (f: Frame): string => `${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}  ${f.where}`;
-  return [`busy ${(p.busyMs / 1000).toFixed(1)} s of CPU samples; self time:`, ...p.self.map(line), 'inclusive time of modelkeep functions (dist/):', ...p.own.map(line)];
+  return [
+    `busy ${(p.busyMs / 1000).toFixed(1)} s of CPU samples; self time:`,
+    ...p.self.map(line),
+    'inclusive time of modelkeep functions (dist/):',
+    ...p.own.map(line),
+  ];
 }
 
 /**

@@ -105,7 +105,8 @@ export async function alternate<T>(
 // --- formatting
 export const fmtRatio = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? '–' : r.toFixed(2));
 export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-export const fmtMs = (n: number): string => (!Number.isFinite(n) ? '–' : n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`);
+export const fmtMs = (n: number): string =>
+  !Number.isFinite(n) ? '–' : n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 export const fmtMiB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 export const fmtCores = (c: number): string => `${c.toFixed(2)} core`;
 
@@ -151,7 +152,14 @@ export function gitDirty(): boolean {
 }
 
 export function machine(): Record<string, unknown> {
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, kernel: os.release(), loadavg: os.loadavg() };
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    kernel: os.release(),
+    loadavg: os.loadavg(),
+  };
 }
 
 export function writeResults(payload: Record<string, unknown>, smoke: boolean): string {

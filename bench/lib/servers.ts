@@ -87,13 +87,20 @@ export async function startModelkeep(opts: ModelkeepOptions): Promise<RunningSer
     ...(opts.nodeArgs ?? []),
     CLI,
     'serve',
-    '--host', '127.0.0.1',
-    '--http-port', String(httpPort),
-    '--grpc-port', String(grpcPort),
-    '--data-dir', opts.dataDir,
-    '--bootstrap-user', BENCH_USER,
-    '--bootstrap-pat', BENCH_PAT,
-    '--log-level', 'warn',
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    String(httpPort),
+    '--grpc-port',
+    String(grpcPort),
+    '--data-dir',
+    opts.dataDir,
+    '--bootstrap-user',
+    BENCH_USER,
+    '--bootstrap-pat',
+    BENCH_PAT,
+    '--log-level',
+    'warn',
     ...(opts.databaseUrl ? ['--database-url', opts.databaseUrl] : []),
     ...(opts.worker === false ? ['--no-worker'] : []),
     ...(opts.args ?? []),
@@ -132,7 +139,10 @@ async function launch(name: string, args: string[], httpPort: number, grpcPort: 
       await child.terminate(2000);
       throw new Error(`${name}: /healthz did not answer 200 within ${timeoutMs} ms\n${child.err().slice(-3000)}`);
     }
-    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await sleep(5);
   }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, run, spawnTracked } from './proc.js';
-import { alternate, median, type BenchContext } from './runner.js';
+import { alternate, type BenchContext, median } from './runner.js';
 
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 export const SKLEARN_SCRIPT = path.join(REPO_ROOT, 'bench', 'sklearn_baseline.py');
@@ -116,7 +116,11 @@ export async function alternateWithSklearn<S extends SubjectFit>(ctx: BenchConte
     value: (m) => ('run' in m ? m.seconds : m.train_seconds),
     show: (m) =>
       'run' in m
-        ? m.run.recipes.map((x) => `${x.recipe} ${x.train_seconds.toFixed(2)} s, ${x.n_iter} iterations${x.converged ? '' : ' (NOT converged)'}, accuracy ${pct(x.accuracy)}`).join('; ')
+        ? m.run.recipes
+            .map(
+              (x) => `${x.recipe} ${x.train_seconds.toFixed(2)} s, ${x.n_iter} iterations${x.converged ? '' : ' (NOT converged)'}, accuracy ${pct(x.accuracy)}`,
+            )
+            .join('; ')
         : `${m.train_seconds.toFixed(2)} s, accuracy ${pct(m.accuracy)}`,
   });
   const base = r.baseline as BaselineRound[];
@@ -125,7 +129,11 @@ export async function alternateWithSklearn<S extends SubjectFit>(ctx: BenchConte
   const accB = median(accBest.map((x) => x.accuracy));
   const accS = median(subj.map((m) => m.accuracy));
   return {
-    r, base, subj, accB, accS,
+    r,
+    base,
+    subj,
+    accB,
+    accS,
     diff: (accS - accB) * 100,
     timeRecipes: [...new Set(base.map((b) => b.recipe))].join('/'),
     accRecipes: [...new Set(accBest.map((x) => x.recipe))].join('/'),

@@ -15,16 +15,26 @@ import { builtInPlugins } from '../../src/plugins/index.js';
 import type { ArtifactStore } from '../../src/ports/artifacts.js';
 import type { LabelledExample, TrainingDataSource } from '../../src/ports/training-data.js';
 import { fitLogisticRegression, predictLogisticRegression } from './lbfgs-logreg.js';
-import { CLASSES, score, type Label, type LabelledText, type SideResult } from './spam-corpus.js';
+import { CLASSES, type Label, type LabelledText, type SideResult, score } from './spam-corpus.js';
 
 /**
  * The subject: the server's text-classifier plugin, trained on the training texts' embeddings (as
  * input processing stores them) with the settings PostModelVersions stores for the template.
  */
-export async function modelkeepTextClassifier(train: LabelledText[], trainVectors: Float32Array[], test: LabelledText[], opts: { seed?: number; learningRate?: number } = {}): Promise<SideResult & { cpu_seconds: number; settings: Record<string, unknown>; log: string[] }> {
+export async function modelkeepTextClassifier(
+  train: LabelledText[],
+  trainVectors: Float32Array[],
+  test: LabelledText[],
+  opts: { seed?: number; learningRate?: number } = {},
+): Promise<SideResult & { cpu_seconds: number; settings: Record<string, unknown>; log: string[] }> {
   const types = new ModelTypeRegistry(defaultModelTypes());
   const type = types.get('text-classifier')!;
-  const examples: LabelledExample[] = train.map((t, i) => ({ inputId: `in${String(i).padStart(6, '0')}`, vector: trainVectors[i]!, positives: [t.label], negatives: [] }));
+  const examples: LabelledExample[] = train.map((t, i) => ({
+    inputId: `in${String(i).padStart(6, '0')}`,
+    vector: trainVectors[i]!,
+    positives: [t.label],
+    negatives: [],
+  }));
   const data: TrainingDataSource = { collect: async () => ({ examples, pending: 0, failed: 0 }) };
   const blobs = new Map<string, Uint8Array>();
   const artifacts: ArtifactStore = { put: async (pk, bytes) => void blobs.set(pk, bytes), get: async (pk) => blobs.get(pk) };
@@ -41,11 +51,24 @@ export async function modelkeepTextClassifier(train: LabelledText[], trainVector
   });
   const now = Date.now();
   const version: ModelVersion = {
-    pk: 'bench-version', modelPk: 'bench-model', id: 'bench', userId: 'bench', appId: 'bench',
+    pk: 'bench-version',
+    modelPk: 'bench-model',
+    id: 'bench',
+    userId: 'bench',
+    appId: 'bench',
     status: { code: 21103, details: '', percentCompleted: 0 },
     concepts: CLASSES.map((c) => ({ id: c, name: c, value: 1 })),
-    totalInputCount: 0, description: '', license: '', visibility: 10, metadata: {},
-    ...config, trainLog: '', metrics: null, createdAt: now, modifiedAt: now, completedAt: null,
+    totalInputCount: 0,
+    description: '',
+    license: '',
+    visibility: 10,
+    metadata: {},
+    ...config,
+    trainLog: '',
+    metrics: null,
+    createdAt: now,
+    modifiedAt: now,
+    completedAt: null,
   };
   const log: string[] = [];
   const t0 = performance.now();
@@ -66,10 +89,22 @@ export async function modelkeepTextClassifier(train: LabelledText[], trainVector
       predicted.push(best.id as Label);
     }
   }
-  return { ...score(predicted, test), train_seconds: trainSeconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, settings: config.trainInfo.params as Record<string, unknown>, log };
+  return {
+    ...score(predicted, test),
+    train_seconds: trainSeconds,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    settings: config.trainInfo.params as Record<string, unknown>,
+    log,
+  };
 }
 
-export function baselineLogisticRegression(train: LabelledText[], trainVectors: Float32Array[], test: LabelledText[], testVectors: Float32Array[], c = 1): SideResult & { iterations: number; converged: boolean; gradient: number; c: number } {
+export function baselineLogisticRegression(
+  train: LabelledText[],
+  trainVectors: Float32Array[],
+  test: LabelledText[],
+  testVectors: Float32Array[],
+  c = 1,
+): SideResult & { iterations: number; converged: boolean; gradient: number; c: number } {
   const d = trainVectors[0]!.length;
   const x = new Float32Array(train.length * d);
   trainVectors.forEach((v, i) => x.set(v, i * d));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { encodeNpy } from '../../src/ml/classifier/npy.js';
 import { builtInEmbedders, TEXT_EMBEDDER_ID } from '../../src/ml/embedders/registry.js';
 import type { BenchContext } from './runner.js';
-import { CLASSES, labelledTexts, loadCorpus, split, type LabelledText } from './spam-corpus.js';
+import { CLASSES, type LabelledText, labelledTexts, loadCorpus, split } from './spam-corpus.js';
 
 export interface SpamFeatures {
   seed: number;
@@ -47,7 +47,18 @@ export async function prepareSpamFeatures(opts: { seed?: number; progress?: (msg
   const trainVectors = await embedder.embed(train.map((t) => ({ text: t.text })));
   const testVectors = await embedder.embed(test.map((t) => ({ text: t.text })));
   progress(`embedded ${train.length + test.length} texts with ${TEXT_EMBEDDER_ID} (${embedder.dim}-d) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { seed, nMessages: emails.length, duplicates, train, test, trainVectors, testVectors, embedderId: TEXT_EMBEDDER_ID, dim: embedder.dim, ...(subsample ? { subsample } : {}) };
+  return {
+    seed,
+    nMessages: emails.length,
+    duplicates,
+    train,
+    test,
+    trainVectors,
+    testVectors,
+    embedderId: TEXT_EMBEDDER_ID,
+    dim: embedder.dim,
+    ...(subsample ? { subsample } : {}),
+  };
 }
 
 /** The full split's features, embedded once per bench run (#11 and row "6 real" share them). */
@@ -79,7 +90,14 @@ export function writeSpamDataset(dir: string, f: SpamFeatures): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'X.npy'), encodeNpy(x, [n, f.dim]));
   writeFileSync(path.join(dir, 'y.npy'), encodeNpy(y, [n]));
-  const meta = { n, d: f.dim, k: CLASSES.length, classes: CLASSES, seed: f.seed, trainCount: f.train.length,
-    split: 'first trainCount rows train, remaining rows test (stratified seeded split of bench/lib/spam-corpus.ts)' };
+  const meta = {
+    n,
+    d: f.dim,
+    k: CLASSES.length,
+    classes: CLASSES,
+    seed: f.seed,
+    trainCount: f.train.length,
+    split: 'first trainCount rows train, remaining rows test (stratified seeded split of bench/lib/spam-corpus.ts)',
+  };
   writeFileSync(path.join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
 }

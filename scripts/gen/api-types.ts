@@ -30,9 +30,21 @@ const WKT: Record<string, string> = {
 
 /** Proto scalars: 64-bit integers as decimal strings, bytes as base64 (both codecs agree). */
 const SCALAR: Record<string, string> = {
-  double: 'number', float: 'number', int32: 'number', uint32: 'number', sint32: 'number', fixed32: 'number', sfixed32: 'number',
-  int64: 'string', uint64: 'string', sint64: 'string', fixed64: 'string', sfixed64: 'string',
-  bool: 'boolean', string: 'string', bytes: 'string',
+  double: 'number',
+  float: 'number',
+  int32: 'number',
+  uint32: 'number',
+  sint32: 'number',
+  fixed32: 'number',
+  sfixed32: 'number',
+  int64: 'string',
+  uint64: 'string',
+  sint64: 'string',
+  fixed64: 'string',
+  sfixed64: 'string',
+  bool: 'boolean',
+  string: 'string',
+  bytes: 'string',
 };
 
 type Named = protobuf.Type | protobuf.Enum;
@@ -100,7 +112,10 @@ const key = (k: string): string => (IDENT.test(k) ? k : JSON.stringify(k));
 function doc(comment: string | null | undefined, indent: string): string {
   const text = (comment ?? '').trim();
   if (!text) return '';
-  const lines = text.replace(/\*\//g, '*\\/').split('\n').map((l) => l.trimEnd());
+  const lines = text
+    .replace(/\*\//g, '*\\/')
+    .split('\n')
+    .map((l) => l.trimEnd());
   if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
   return `${indent}/**\n${lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)).join('\n')}\n${indent} */\n`;
 }

@@ -25,7 +25,17 @@ export async function bootstrapUsers(store: Store, opts: { user: string | undefi
         }
         if (!existing) {
           const { id } = newToken();
-          await tx.keys.create({ id, userId: opts.user, kind: 'pat', tokenHash: hash, description: 'bootstrap PAT (MODELKEEP_BOOTSTRAP_PAT)', scopes: ['All'], appIds: [], createdAt: now, expiresAt: null });
+          await tx.keys.create({
+            id,
+            userId: opts.user,
+            kind: 'pat',
+            tokenHash: hash,
+            description: 'bootstrap PAT (MODELKEEP_BOOTSTRAP_PAT)',
+            scopes: ['All'],
+            appIds: [],
+            createdAt: now,
+            expiresAt: null,
+          });
         }
       }
       return {};
@@ -33,7 +43,17 @@ export async function bootstrapUsers(store: Store, opts: { user: string | undefi
     if ((await tx.users.count()) > 0) return {};
     const { id, token } = newToken();
     await tx.users.create({ id: 'admin', createdAt: now });
-    await tx.keys.create({ id, userId: 'admin', kind: 'pat', tokenHash: hashToken(token), description: 'generated at first start', scopes: ['All'], appIds: [], createdAt: now, expiresAt: null });
+    await tx.keys.create({
+      id,
+      userId: 'admin',
+      kind: 'pat',
+      tokenHash: hashToken(token),
+      description: 'generated at first start',
+      scopes: ['All'],
+      appIds: [],
+      createdAt: now,
+      expiresAt: null,
+    });
     return { generated: { userId: 'admin', pat: token } };
   });
 }

@@ -2,49 +2,48 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { parseCorsOrigins } from '../config/cors-origins.js';
+import type { Job } from '../domain/entities.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
+import type { WorkerOptions } from '../jobs/worker.js';
 import { builtInEmbedders } from '../ml/embedders/registry.js';
-import { systemClock, type Clock } from '../ports/clock.js';
+import { instrumentEmbedders } from '../observe/embedders.js';
+import { buildLogger } from '../observe/logger.js';
+import { Metrics } from '../observe/metrics.js';
+import { serveMetrics } from '../observe/metrics-server.js';
+import { allOf, requestLog, type TransportStatus } from '../observe/request-log.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { fetchPolicy } from '../processing/fetch-policy.js';
 import { GuardedFetch } from '../processing/guarded-fetch.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
-import { Admission } from '../service/admission.js';
 import { LoadPressure } from '../runtime/load-pressure.js';
+import { Admission } from '../service/admission.js';
+import { AnswerCache } from '../service/answer-cache.js';
 import { AppResolver } from '../service/app-resolver.js';
 import { Authenticator } from '../service/auth.service.js';
 import { Dispatcher } from '../service/dispatcher.js';
 import { hostedImageReader } from '../service/hosted-images.js';
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { rpcTable } from '../service/rpc-table.js';
-import { openStore, type OpenOptions } from '../storage/open-store.js';
-import { bindGrpc, buildGrpcServer, grpcCredentials } from '../transport/grpc/server.js';
-import { buildRestServer } from '../transport/rest/server.js';
-import type { Job } from '../domain/entities.js';
-import { TRAIN_JOB } from '../domain/job-kinds.js';
-import type { WorkerOptions } from '../jobs/worker.js';
-import { instrumentEmbedders } from '../observe/embedders.js';
-import { buildLogger } from '../observe/logger.js';
-import { Metrics } from '../observe/metrics.js';
-import { serveMetrics } from '../observe/metrics-server.js';
-import { allOf, requestLog, type TransportStatus } from '../observe/request-log.js';
-import { AnswerCache } from '../service/answer-cache.js';
-import { grpcStatusFor } from '../transport/grpc/server.js';
-import { httpStatusFor } from '../transport/rest/http-status.js';
+import { type OpenOptions, openStore } from '../storage/open-store.js';
 import { addHealthService } from '../transport/grpc/health.js';
 import { addReflectionService } from '../transport/grpc/reflection.js';
-import { parseCorsOrigins } from '../config/cors-origins.js';
-import { routeGrpcLogs } from './grpc-logs.js';
+import { bindGrpc, buildGrpcServer, grpcCredentials, grpcStatusFor } from '../transport/grpc/server.js';
+import { httpStatusFor } from '../transport/rest/http-status.js';
 import { openApiDocument } from '../transport/rest/openapi/document.js';
-import { packageVersion } from './version.js';
+import { buildRestServer } from '../transport/rest/server.js';
+import { type BootstrapResult, bootstrapUsers } from './bootstrap.js';
+import { routeGrpcLogs } from './grpc-logs.js';
 import { ReadinessProbe } from './readiness.js';
 import { withinGrace } from './shutdown.js';
 import { listenError } from './startup-error.js';
-import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins } from './training.js';
+import { packageVersion } from './version.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
 function storeOptions(cfg: Config, log: Logger): OpenOptions {
@@ -139,7 +138,21 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
     let hostedBase = cfg.publicUrl?.replace(/\/+$/, '');
-    const impls = rpcTable({ store, types, auth, apps, validScopes, onInputsAdded: () => inputProcessor.notify(), onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()), plugins, strict2023: cfg.strict2023, fetchUrl: httpFetcher(fetchAgent), answers, hostedBase: () => hostedBase, embedders });
+    const impls = rpcTable({
+      store,
+      types,
+      auth,
+      apps,
+      validScopes,
+      onInputsAdded: () => inputProcessor.notify(),
+      onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()),
+      plugins,
+      strict2023: cfg.strict2023,
+      fetchUrl: httpFetcher(fetchAgent),
+      answers,
+      hostedBase: () => hostedBase,
+      embedders,
+    });
     const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const observer = allOf([requestLog(log, transportStatus), metrics]);
@@ -152,9 +165,22 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     store.changes.token();
     const onRestPort = cfg.metricsPort === undefined ? scrape : undefined;
     const rest = buildRestServer(dispatcher, protos.rpcs.values(), {
-      bodyLimitBytes: cfg.bodyLimitBytes, requestTimeoutMs: cfg.httpRequestTimeoutMs, log, ready: () => ready, implemented: (rpc) => impls.has(rpc), tls, version: packageVersion(),
-      metrics: onRestPort, hostedImages: hostedImageReader(store, dispatcher),
-      readiness: () => readiness.check(), apiDocument: () => openApiDocument([...protos.rpcs.values()].filter((r) => impls.has(r.name)), { version: packageVersion() }), corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
+      bodyLimitBytes: cfg.bodyLimitBytes,
+      requestTimeoutMs: cfg.httpRequestTimeoutMs,
+      log,
+      ready: () => ready,
+      implemented: (rpc) => impls.has(rpc),
+      tls,
+      version: packageVersion(),
+      metrics: onRestPort,
+      hostedImages: hostedImageReader(store, dispatcher),
+      readiness: () => readiness.check(),
+      apiDocument: () =>
+        openApiDocument(
+          [...protos.rpcs.values()].filter((r) => impls.has(r.name)),
+          { version: packageVersion() },
+        ),
+      corsOrigins: cfg.corsOrigins === undefined ? undefined : parseCorsOrigins(cfg.corsOrigins),
     });
     const grpcOpts = { maxMessageBytes: cfg.bodyLimitBytes, tlsCertFile: cfg.grpcTlsCert, tlsKeyFile: cfg.grpcTlsKey };
     const grpcServer = buildGrpcServer(dispatcher, protos, grpcOpts);
@@ -204,27 +230,28 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       store,
       bootstrap,
       log,
-      stop: () => (stopping ??= (async () => {
-        ready = false;
-        readiness.stopping();
-        health.stop();
-        // Both servers stop accepting at once and let the calls in flight finish; the worker hands its
-        // jobs back meanwhile. The store closes last: requests still being answered need it.
-        const drained = Promise.all([new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve())), rest.close()]);
-        const background = Promise.all([inputProcessor.stop(), jobWorker.stop()]);
-        if (!(await withinGrace(drained, cfg.shutdownGraceMs))) {
-          log.warn({ graceMs: cfg.shutdownGraceMs }, 'requests still in flight after MODELKEEP_SHUTDOWN_GRACE_MS; closing their connections');
-          grpcServer.forceShutdown();
-          rest.server.closeAllConnections();
-          await drained.catch(() => undefined);
-        }
-        await metricsServer?.close();
-        await background;
-        await fetchAgent.close();
-        pressure.stop();
-        await store.close();
-        log.flush();
-      })()),
+      stop: () =>
+        (stopping ??= (async () => {
+          ready = false;
+          readiness.stopping();
+          health.stop();
+          // Both servers stop accepting at once and let the calls in flight finish; the worker hands its
+          // jobs back meanwhile. The store closes last: requests still being answered need it.
+          const drained = Promise.all([new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve())), rest.close()]);
+          const background = Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+          if (!(await withinGrace(drained, cfg.shutdownGraceMs))) {
+            log.warn({ graceMs: cfg.shutdownGraceMs }, 'requests still in flight after MODELKEEP_SHUTDOWN_GRACE_MS; closing their connections');
+            grpcServer.forceShutdown();
+            rest.server.closeAllConnections();
+            await drained.catch(() => undefined);
+          }
+          await metricsServer?.close();
+          await background;
+          await fetchAgent.close();
+          pressure.stop();
+          await store.close();
+          log.flush();
+        })()),
     };
   } catch (e) {
     await store.close();

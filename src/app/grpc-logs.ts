@@ -1,5 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
 import { format } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
 /**

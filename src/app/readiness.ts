@@ -42,7 +42,8 @@ export class ReadinessProbe {
       clearTimeout(timer);
     }
     // token() is undefined only while changes by other processes cannot be heard (PostgreSQL listener down).
-    if (this.store.changes.token() === undefined) return { ready: false, reason: 'the PostgreSQL change listener is not connected (reconnecting): changes made by other processes cannot be heard yet' };
+    if (this.store.changes.token() === undefined)
+      return { ready: false, reason: 'the PostgreSQL change listener is not connected (reconnecting): changes made by other processes cannot be heard yet' };
     return { ready: true };
   }
 }

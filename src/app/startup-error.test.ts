@@ -4,9 +4,17 @@ import { listenError, StartupError } from './startup-error.js';
 
 it('a taken port becomes one sentence naming the setting to change', () => {
   const cases: Array<[unknown, 'REST' | 'gRPC', RegExp]> = [
-    [Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080'), { code: 'EADDRINUSE' }), 'REST', /^The REST port 8080 on 127\.0\.0\.1 is already in use by another process: stop it, or choose another port with MODELKEEP_HTTP_PORT \(--http-port\)\.$/],
+    [
+      Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080'), { code: 'EADDRINUSE' }),
+      'REST',
+      /^The REST port 8080 on 127\.0\.0\.1 is already in use by another process: stop it, or choose another port with MODELKEEP_HTTP_PORT \(--http-port\)\.$/,
+    ],
     // grpc-js reports it inside its own message, without a code
-    [new Error('No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:8080]'), 'gRPC', /MODELKEEP_GRPC_PORT \(--grpc-port\)\.$/],
+    [
+      new Error('No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:8080]'),
+      'gRPC',
+      /MODELKEEP_GRPC_PORT \(--grpc-port\)\.$/,
+    ],
   ];
   for (const [err, what, want] of cases) {
     const e = listenError(err, what, '127.0.0.1', 8080);

@@ -3,7 +3,10 @@
  * `message` (one sentence, no stack) and exits with `exitCode` (2, as for invalid settings).
  */
 export class StartupError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'StartupError';
   }
@@ -20,6 +23,7 @@ const isAddressInUse = (e: unknown): boolean => {
  */
 export function listenError(e: unknown, what: 'REST' | 'gRPC' | 'metrics', host: string, port: number): unknown {
   if (!isAddressInUse(e)) return e;
-  const setting = what === 'REST' ? 'MODELKEEP_HTTP_PORT (--http-port)' : what === 'gRPC' ? 'MODELKEEP_GRPC_PORT (--grpc-port)' : 'MODELKEEP_METRICS_PORT (--metrics-port)';
+  const setting =
+    what === 'REST' ? 'MODELKEEP_HTTP_PORT (--http-port)' : what === 'gRPC' ? 'MODELKEEP_GRPC_PORT (--grpc-port)' : 'MODELKEEP_METRICS_PORT (--metrics-port)';
   return new StartupError(`The ${what} port ${port} on ${host} is already in use by another process: stop it, or choose another port with ${setting}.`);
 }

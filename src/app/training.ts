@@ -20,11 +20,26 @@ export function buildPlugins(store: Store, types: ModelTypeRegistry, embedders: 
 }
 
 /** `pollMs`: how often the worker looks for jobs other processes queued (its own wake it at once, see notify()). */
-export function buildJobWorker(store: Store, plugins: PluginRegistry, types: ModelTypeRegistry, cfg: Config, clock: Clock, log: Logger, pollMs = DEFAULT_WORKER_OPTIONS.pollMs, onFinished?: WorkerOptions['onFinished']): Worker {
+export function buildJobWorker(
+  store: Store,
+  plugins: PluginRegistry,
+  types: ModelTypeRegistry,
+  cfg: Config,
+  clock: Clock,
+  log: Logger,
+  pollMs = DEFAULT_WORKER_OPTIONS.pollMs,
+  onFinished?: WorkerOptions['onFinished'],
+): Worker {
   const handlers = [
     trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS }),
     evaluateModelVersionHandler({ plugins, types, timeoutMs: DEFAULT_EVALUATION_TIMEOUT_MS }),
   ];
   // The worker's own defaults (worker.ts) under what the configuration sets: one place for each value.
-  return new Worker(store, handlers, clock, log, { ...DEFAULT_WORKER_OPTIONS, leaseMs: cfg.jobLeaseMs, concurrency: cfg.workerConcurrency, pollMs, onFinished });
+  return new Worker(store, handlers, clock, log, {
+    ...DEFAULT_WORKER_OPTIONS,
+    leaseMs: cfg.jobLeaseMs,
+    concurrency: cfg.workerConcurrency,
+    pollMs,
+    onFinished,
+  });
 }

@@ -1,9 +1,9 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline as pipelineCallback, type Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Config } from '../config/config.js';
 import { isValidId } from '../domain/ids.js';
@@ -16,7 +16,8 @@ export class UsageError extends Error {}
 
 function appRef(value: string | undefined, flag: string): { userId: string; appId: string } {
   const parts = (value ?? '').split('/');
-  if (parts.length !== 2 || !isValidId(parts[0]!) || !isValidId(parts[1]!)) throw new UsageError(`--${flag} must be <user>/<app> (got ${JSON.stringify(value ?? '')})`);
+  if (parts.length !== 2 || !isValidId(parts[0]!) || !isValidId(parts[1]!))
+    throw new UsageError(`--${flag} must be <user>/<app> (got ${JSON.stringify(value ?? '')})`);
   return { userId: parts[0]!, appId: parts[1]! };
 }
 
@@ -69,9 +70,14 @@ export async function importCommand(cfg: Config, flags: ArchiveFlags, print: (s:
     const file = createReadStream(flags.in);
     // pipeline() passes a read error or corrupt gzip data on to the last stream, whose iteration then throws.
     const input = gz ? pipelineCallback(file, createGunzip(), () => undefined) : file;
-    const r = await importApp(store, counted(linesOf(input), () => file.bytesRead, progress), target);
+    const r = await importApp(
+      store,
+      counted(linesOf(input), () => file.bytesRead, progress),
+      target,
+    );
     print(`imported ${r.source.userId}/${r.source.appId} as ${r.target.userId}/${r.target.appId}: ${summary(r.rows)}\n`);
-    if (r.createdUser) print(`user '${r.target.userId}' did not exist and was created without keys: give it a PAT with MODELKEEP_BOOTSTRAP_USER / MODELKEEP_BOOTSTRAP_PAT\n`);
+    if (r.createdUser)
+      print(`user '${r.target.userId}' did not exist and was created without keys: give it a PAT with MODELKEEP_BOOTSTRAP_USER / MODELKEEP_BOOTSTRAP_PAT\n`);
   } finally {
     await store.close();
   }

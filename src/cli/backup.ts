@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { sqliteFile } from '../storage/open-store.js';
-import { backupSqlite, BackupError, restoreSqlite } from '../storage/sqlite-backup.js';
+import { BackupError, backupSqlite, restoreSqlite } from '../storage/sqlite-backup.js';
 import type { ArchiveFlags } from './archive-flags.js';
 
 export { BackupError };

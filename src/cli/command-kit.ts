@@ -1,9 +1,9 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { Api } from './client/api.js';
+import { type Connection, type ConnectionFlags, resolveConnection } from './client/connection.js';
 import { configPath, readConfigFile } from './client/contexts.js';
-import { resolveConnection, type Connection, type ConnectionFlags } from './client/connection.js';
 import { UsageError } from './errors.js';
-import { Printer, type OutputFlags } from './output.js';
+import { type OutputFlags, Printer } from './output.js';
 
 /** What a client command's action gets: the REST client, the printer, and where it connected. */
 export interface ClientContext {
@@ -49,7 +49,13 @@ export function clientCommand<O extends object = Record<string, unknown>>(
 }
 
 /** "a,b , c" -> ["a","b","c"] (commander option parser for lists). */
-export const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+export const list = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** Repeatable `key=value` (commander option parser); values read as JSON when they parse (numbers, booleans). */
 export function keyValue(value: string, previous: Record<string, unknown> = {}): Record<string, unknown> {

@@ -3,7 +3,10 @@
  * 0 ok, 1 the server refused or could not be reached, 2 a usage mistake, 130 interrupted.
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
     this.name = 'CliError';
   }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../app/version.js';
 import { registerClientCommands } from './commands/index.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { registerOpsCommands } from './ops-commands.js';
-import { packageVersion } from '../app/version.js';
 
 /**
  * `modelkeep`: the server's own commands (serve, worker, migrate, export, import, backup, restore)

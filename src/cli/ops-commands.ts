@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { stopOnSignals } from '../app/shutdown.js';
 import { StartupError } from '../app/startup-error.js';
-import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import type { ArchiveFlags } from './archive-flags.js';
 import { CliError, UsageError } from './errors.js';
 import { addSettingOptions, settingFlags } from './settings-options.js';
@@ -41,9 +41,14 @@ async function serve(cfg: Config): Promise<void> {
   if (running.bootstrap.generated) {
     const { userId, pat } = running.bootstrap.generated;
     // Printed once on purpose: only the token's hash is stored. On stderr: stdout is the JSON log stream.
-    process.stderr.write(`\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}",\nor save it for the CLI: modelkeep login --url http://${cfg.host}:${running.httpPort} --pat ${pat}\n\n`);
+    process.stderr.write(
+      `\nCreated user '${userId}' with personal access token:\n\n    ${pat}\n\nKeep it: it is not shown again. Use it as "Authorization: Key ${pat}",\nor save it for the CLI: modelkeep login --url http://${cfg.host}:${running.httpPort} --pat ${pat}\n\n`,
+    );
   }
-  log.info({ rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: redactUrl(cfg.databaseUrl) }, 'modelkeep is ready');
+  log.info(
+    { rest: `http://${cfg.host}:${running.httpPort}`, grpc: `${cfg.host}:${running.grpcPort}`, database: redactUrl(cfg.databaseUrl) },
+    'modelkeep is ready',
+  );
   stopOnSignals(running, 'stopping');
 }
 
@@ -51,7 +56,10 @@ async function worker(cfg: Config): Promise<void> {
   const { startWorker } = await import('../app/compose.js');
   const running = await starting(() => startWorker(cfg));
   const { log } = running;
-  log.info({ worker: running.workerId, database: redactUrl(cfg.databaseUrl), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs }, 'modelkeep worker is ready');
+  log.info(
+    { worker: running.workerId, database: redactUrl(cfg.databaseUrl), concurrency: cfg.workerConcurrency, leaseMs: cfg.jobLeaseMs },
+    'modelkeep worker is ready',
+  );
   stopOnSignals(running, 'stopping: handing running jobs back to the queue');
 }
 
@@ -60,7 +68,10 @@ const write = (t: string): void => {
 };
 
 /** Rows and bytes of an export / import as a live line on a terminal; nothing extra on a pipe (the last line says it all). */
-async function withArchiveProgress<T>(verb: string, run: (progress: (rows: number, bytes: number) => void, print: (t: string) => void) => Promise<T>): Promise<T> {
+async function withArchiveProgress<T>(
+  verb: string,
+  run: (progress: (rows: number, bytes: number) => void, print: (t: string) => void) => Promise<T>,
+): Promise<T> {
   const { Progress } = await import('./progress.js');
   const bar = new Progress(process.stderr, `${verb} {rows} lines | {mb} MB`, () => '');
   let shown = 0;
@@ -68,12 +79,15 @@ async function withArchiveProgress<T>(verb: string, run: (progress: (rows: numbe
   const held: string[] = [];
   bar.start(0, 0, { rows: 0, mb: '0.0' });
   try {
-    return await run((rows, bytes) => {
-      // Redrawing is throttled by cli-progress; skip building payloads for every row of a large app.
-      if (rows - shown < 50 && rows > 1) return;
-      shown = rows;
-      bar.update(0, { rows, mb: (bytes / 1e6).toFixed(1) });
-    }, (t) => held.push(t));
+    return await run(
+      (rows, bytes) => {
+        // Redrawing is throttled by cli-progress; skip building payloads for every row of a large app.
+        if (rows - shown < 50 && rows > 1) return;
+        shown = rows;
+        bar.update(0, { rows, mb: (bytes / 1e6).toFixed(1) });
+      },
+      (t) => held.push(t),
+    );
   } finally {
     bar.stop();
     for (const t of held) write(t);
@@ -103,7 +117,10 @@ export function registerOpsCommands(program: Command): void {
     program
       .command('serve', { isDefault: true })
       .description('start the REST and gRPC servers (and the training worker); the default command')
-      .addHelpText('after', '\nExamples:\n  modelkeep serve --http-port 8080 --data-dir ./data\n  MODELKEEP_DATABASE_URL=postgres://… modelkeep serve --no-worker'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  modelkeep serve --http-port 8080 --data-dir ./data\n  MODELKEEP_DATABASE_URL=postgres://… modelkeep serve --no-worker',
+      ),
   ).action(async (_o, cmd: Command) => serve(configOf(cmd)));
   addSettingOptions(
     program
@@ -126,10 +143,12 @@ export function registerOpsCommands(program: Command): void {
       .option('--app <user/app>', 'the app to export')
       .option('--out <file>', 'the file to write (written to <file>.partial, renamed when complete)')
       .addHelpText('after', '\nExample:\n  modelkeep export --app admin/pets --out pets.jsonl.gz'),
-  ).action(async (_o, cmd: Command) => archiveAction('export', cmd, async (cfg, f) => {
-    const { exportCommand } = await import('./archive.js');
-    await withArchiveProgress('exporting', (p, print) => exportCommand(cfg, f, print, p));
-  }));
+  ).action(async (_o, cmd: Command) =>
+    archiveAction('export', cmd, async (cfg, f) => {
+      const { exportCommand } = await import('./archive.js');
+      await withArchiveProgress('exporting', (p, print) => exportCommand(cfg, f, print, p));
+    }),
+  );
   addSettingOptions(
     program
       .command('import')
@@ -137,10 +156,12 @@ export function registerOpsCommands(program: Command): void {
       .option('--in <file>', 'the export file (gzipped or plain JSON Lines)')
       .option('--as <user/app>', 'import under another user / app id')
       .addHelpText('after', '\nExample:\n  modelkeep import --in pets.jsonl.gz --as admin/pets-copy'),
-  ).action(async (_o, cmd: Command) => archiveAction('import', cmd, async (cfg, f) => {
-    const { importCommand } = await import('./archive.js');
-    await withArchiveProgress('importing', (p, print) => importCommand(cfg, f, print, p));
-  }));
+  ).action(async (_o, cmd: Command) =>
+    archiveAction('import', cmd, async (cfg, f) => {
+      const { importCommand } = await import('./archive.js');
+      await withArchiveProgress('importing', (p, print) => importCommand(cfg, f, print, p));
+    }),
+  );
   addSettingOptions(
     program
       .command('backup')
@@ -148,9 +169,6 @@ export function registerOpsCommands(program: Command): void {
       .option('--out <file>', 'the backup file to write'),
   ).action(async (_o, cmd: Command) => archiveAction('backup', cmd, async (cfg, f) => (await import('./backup.js')).backupCommand(cfg, f, write)));
   addSettingOptions(
-    program
-      .command('restore')
-      .description('put a backup in place of the database (servers stopped)')
-      .option('--in <file>', 'the backup to restore'),
+    program.command('restore').description('put a backup in place of the database (servers stopped)').option('--in <file>', 'the backup to restore'),
   ).action(async (_o, cmd: Command) => archiveAction('restore', cmd, async (cfg, f) => (await import('./backup.js')).restoreCommand(cfg, f, write)));
 }

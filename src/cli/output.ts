@@ -57,7 +57,12 @@ export class Printer {
 
   /** Two columns, field and value: one record. */
   record(pairs: readonly (readonly [string, Cell])[]): void {
-    this.line(renderTable([], pairs.filter(([, v]) => v !== undefined && v !== '')));
+    this.line(
+      renderTable(
+        [],
+        pairs.filter(([, v]) => v !== undefined && v !== ''),
+      ),
+    );
   }
 }
 
@@ -68,7 +73,23 @@ export class Printer {
 export function renderTable(head: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const t = new Table({
     ...(head.length ? { head: [...head] } : {}),
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
   for (const r of rows) t.push(r.map(cell));

@@ -26,7 +26,10 @@ export class Progress {
     if (!this.enabled) return;
     this.total = total;
     if (this.live) {
-      this.bar = new cliProgress.SingleBar({ format: this.format, stream: this.stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, barsize: 30, etaBuffer: 20, fps: 10 }, cliProgress.Presets.shades_classic);
+      this.bar = new cliProgress.SingleBar(
+        { format: this.format, stream: this.stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, barsize: 30, etaBuffer: 20, fps: 10 },
+        cliProgress.Presets.shades_classic,
+      );
       this.bar.start(total, value, payload);
     } else this.print(value, total, payload);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Command } from 'commander';
 import { describe, it } from 'node:test';
+import { Command } from 'commander';
 import { addSettingOptions, closest, settingFlags } from './settings-options.js';
 
 const parse = (args: string[]) => {

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { SETTINGS } from '../config/config.js';
 import { UsageError } from './errors.js';
 
@@ -38,7 +38,10 @@ export function settingFlags(cmd: Command): Record<string, string | boolean | un
     const tok = rest[i]!;
     if (!tok.startsWith('--')) {
       // `modelkeep modles` lands here (serve is the default command): answer as for an unknown command.
-      const near = closest(tok, (cmd.parent?.commands ?? []).map((c) => c.name()));
+      const near = closest(
+        tok,
+        (cmd.parent?.commands ?? []).map((c) => c.name()),
+      );
       if (i === 0 && near) throw new UsageError(`unknown command '${tok}'. Did you mean ${near}?`);
       throw new UsageError(`unexpected argument ${JSON.stringify(tok)}; \`modelkeep help\` lists the commands, \`modelkeep ${cmd.name()} --help\` the options`);
     }

@@ -8,7 +8,10 @@ export type CorsOrigins = '*' | string[];
  */
 export function parseCorsOrigins(raw: string): CorsOrigins {
   if (raw.trim() === '*') return '*';
-  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (list.length === 0) throw new Error('empty: give * or a comma list of origins such as https://app.example.com');
   for (const o of list) {
     let u: URL | undefined;

@@ -27,6 +27,22 @@ it('names the closest known setting for each unknown MODELKEEP_ variable', () =>
   }
 });
 
-it('says nothing about known settings, other variables, the client commands\' variables, or the test and bench ones', () => {
-  assert.deepEqual(unknownEnvWarnings({ MODELKEEP_HTTP_PORT: '1', PATH: '/bin', MODELKEEP_TEST_DATABASE_URL: 'x', MODELKEEP_BENCH_DATABASE_URL: 'y', MODELKEEP_PAT: 'p', MODELKEEP_URL: 'u', MODELKEEP_APP: 'a', MODELKEEP_CONTEXT: 'c', MODELKEEP_CONFIG: 'f' }, KNOWN), []);
+it("says nothing about known settings, other variables, the client commands' variables, or the test and bench ones", () => {
+  assert.deepEqual(
+    unknownEnvWarnings(
+      {
+        MODELKEEP_HTTP_PORT: '1',
+        PATH: '/bin',
+        MODELKEEP_TEST_DATABASE_URL: 'x',
+        MODELKEEP_BENCH_DATABASE_URL: 'y',
+        MODELKEEP_PAT: 'p',
+        MODELKEEP_URL: 'u',
+        MODELKEEP_APP: 'a',
+        MODELKEEP_CONTEXT: 'c',
+        MODELKEEP_CONFIG: 'f',
+      },
+      KNOWN,
+    ),
+    [],
+  );
 });

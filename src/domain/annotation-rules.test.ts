@@ -15,7 +15,30 @@ const refusal = (f: () => unknown): { code: number; details: string } => {
 
 describe('annotation rules', () => {
   it('parseNewAnnotation: input_id, optional id, concept labels; embed_model_version_id is accepted', () => {
-    assert.deepEqual(parseNewAnnotation({ input_id: 'i', data: { concepts: [{ id: 'a', value: 1 }, { id: 'b', value: 0 }] }, embed_model_version_id: 'e' }, 0, 'me'), { inputId: 'i', id: '', labels: [{ id: 'a', value: 1 }, { id: 'b', value: 0 }] });
+    assert.deepEqual(
+      parseNewAnnotation(
+        {
+          input_id: 'i',
+          data: {
+            concepts: [
+              { id: 'a', value: 1 },
+              { id: 'b', value: 0 },
+            ],
+          },
+          embed_model_version_id: 'e',
+        },
+        0,
+        'me',
+      ),
+      {
+        inputId: 'i',
+        id: '',
+        labels: [
+          { id: 'a', value: 1 },
+          { id: 'b', value: 0 },
+        ],
+      },
+    );
     assert.equal(parseNewAnnotation({ input_id: 'i', id: 'x1', user_id: 'me', data: { concepts: [{ id: 'a', value: 1 }] } }, 0, 'me').id, 'x1');
   });
 
@@ -23,13 +46,33 @@ describe('annotation rules', () => {
     ['no input', { data: { concepts: [{ id: 'a', value: 1 }] } }, /annotations\[0\]\.input_id is required/],
     ['no concepts', { input_id: 'i', data: {} }, /data\.concepts is empty/],
     ['a region', { input_id: 'i', data: { regions: [{}] } }, /data\.regions is not supported/],
-    ['metadata', { input_id: 'i', data: { metadata: { k: 1 }, concepts: [{ id: 'a', value: 1 }] } }, /data\.metadata is not kept on annotations: .*PatchInputs/],
-    ['annotation_info', { input_id: 'i', annotation_info: { split: 'train' }, data: { concepts: [{ id: 'a', value: 1 }] } }, /annotation_info is not supported/],
+    [
+      'metadata',
+      { input_id: 'i', data: { metadata: { k: 1 }, concepts: [{ id: 'a', value: 1 }] } },
+      /data\.metadata is not kept on annotations: .*PatchInputs/,
+    ],
+    [
+      'annotation_info',
+      { input_id: 'i', annotation_info: { split: 'train' }, data: { concepts: [{ id: 'a', value: 1 }] } },
+      /annotation_info is not supported/,
+    ],
     ['input_level', { input_id: 'i', input_level: true, data: { concepts: [{ id: 'a', value: 1 }] } }, /input_level cannot be set/],
     ['another user', { input_id: 'i', user_id: 'eve', data: { concepts: [{ id: 'a', value: 1 }] } }, /is not the app owner 'me'/],
     ['a bad value', { input_id: 'i', data: { concepts: [{ id: 'a', value: 0.5 }] } }, /value is 0\.5; use 1 .* or 0/],
     ['a bad id', { input_id: 'i', id: 'no spaces', data: { concepts: [{ id: 'a', value: 1 }] } }, /id 'no spaces' is invalid/],
-    ['a concept twice', { input_id: 'i', data: { concepts: [{ id: 'a', value: 1 }, { id: 'a', value: 0 }] } }, /names concept 'a' twice/],
+    [
+      'a concept twice',
+      {
+        input_id: 'i',
+        data: {
+          concepts: [
+            { id: 'a', value: 1 },
+            { id: 'a', value: 0 },
+          ],
+        },
+      },
+      /names concept 'a' twice/,
+    ],
   ];
   for (const [name, raw, re] of cases) {
     it(`parseNewAnnotation refuses ${name} with 24155`, () => {
@@ -41,9 +84,27 @@ describe('annotation rules', () => {
 
   it('parseAnnotationPatch needs the id; applyAnnotationPatch merges / removes / overwrites by concept id', () => {
     assert.match(refusal(() => parseAnnotationPatch({ input_id: 'i', data: { concepts: [] } }, 2, 'me')).details, /annotations\[2\]\.id is required/);
-    const cur = [{ id: 'a', value: 1 }, { id: 'b', value: 0 }];
+    const cur = [
+      { id: 'a', value: 1 },
+      { id: 'b', value: 0 },
+    ];
     const p = (concepts: unknown[]) => parseAnnotationPatch({ id: 'x', input_id: 'i', data: { concepts } }, 0, 'me');
-    assert.deepEqual(applyAnnotationPatch(cur, p([{ id: 'b', value: 1 }, { id: 'c', value: 1 }]), 'merge', 'p'), [{ id: 'a', value: 1 }, { id: 'b', value: 1 }, { id: 'c', value: 1 }]);
+    assert.deepEqual(
+      applyAnnotationPatch(
+        cur,
+        p([
+          { id: 'b', value: 1 },
+          { id: 'c', value: 1 },
+        ]),
+        'merge',
+        'p',
+      ),
+      [
+        { id: 'a', value: 1 },
+        { id: 'b', value: 1 },
+        { id: 'c', value: 1 },
+      ],
+    );
     assert.deepEqual(applyAnnotationPatch(cur, p([{ id: 'a' }]), 'remove', 'p'), [{ id: 'b', value: 0 }]);
     assert.deepEqual(applyAnnotationPatch(cur, p([{ id: 'z', value: 1 }]), 'overwrite', 'p'), [{ id: 'z', value: 1 }]);
     assert.deepEqual(applyAnnotationPatch(cur, parseAnnotationPatch({ id: 'x', input_id: 'i' }, 0, 'me'), 'overwrite', 'p'), []);
@@ -53,6 +114,19 @@ describe('annotation rules', () => {
   it('checkNotHeld names the annotation that already holds a concept', () => {
     const held = new Map([['cat', 'ann-1']]);
     checkNotHeld([{ id: 'dog', value: 1 }], held, 'i', 'p');
-    assert.match(refusal(() => checkNotHeld([{ id: 'dog', value: 1 }, { id: 'cat', value: 0 }], held, 'in-7', 'annotations[3]')).details, /annotations\[3\]: concept 'cat' already labels input 'in-7' in annotation 'ann-1'/);
+    assert.match(
+      refusal(() =>
+        checkNotHeld(
+          [
+            { id: 'dog', value: 1 },
+            { id: 'cat', value: 0 },
+          ],
+          held,
+          'in-7',
+          'annotations[3]',
+        ),
+      ).details,
+      /annotations\[3\]: concept 'cat' already labels input 'in-7' in annotation 'ann-1'/,
+    );
   });
 });

@@ -34,13 +34,22 @@ function check(raw: Raw, path: string, ownerId: string): { inputId: string; data
   for (const f of REFUSED) {
     if (present(raw[f])) throw badAnnotation(`${path}.${f} is not supported by modelkeep: annotations carry concept labels (data.concepts) of a whole input.`);
   }
-  if (raw.input_level === true) throw badAnnotation(`${path}.input_level cannot be set: every input has exactly one input-level annotation, made with the input (ListAnnotations shows its id).`);
-  if (present(raw.user_id) && raw.user_id !== ownerId) throw badAnnotation(`${path}.user_id '${String(raw.user_id).slice(0, 140)}' is not the app owner '${ownerId}': annotations are written by the app's owner.`);
+  if (raw.input_level === true)
+    throw badAnnotation(
+      `${path}.input_level cannot be set: every input has exactly one input-level annotation, made with the input (ListAnnotations shows its id).`,
+    );
+  if (present(raw.user_id) && raw.user_id !== ownerId)
+    throw badAnnotation(
+      `${path}.user_id '${String(raw.user_id).slice(0, 140)}' is not the app owner '${ownerId}': annotations are written by the app's owner.`,
+    );
   const data = isJsonObject(raw.data) ? (raw.data as Raw) : {};
   for (const [k, v] of Object.entries(data)) {
     if (k === 'concepts' || !present(v)) continue;
-    if (k === 'metadata' || k === 'geo') throw badAnnotation(`${path}.data.${k} is not kept on annotations: it belongs to the input; change it with PatchInputs.`);
-    throw badAnnotation(`${path}.data.${k} is not supported by modelkeep: annotations label a whole input with data.concepts (regions, frames and masks are not served).`);
+    if (k === 'metadata' || k === 'geo')
+      throw badAnnotation(`${path}.data.${k} is not kept on annotations: it belongs to the input; change it with PatchInputs.`);
+    throw badAnnotation(
+      `${path}.data.${k} is not supported by modelkeep: annotations label a whole input with data.concepts (regions, frames and masks are not served).`,
+    );
   }
   return { inputId, data };
 }
@@ -57,9 +66,11 @@ export function parseNewAnnotation(raw: Raw, i: number, ownerId: string): NewAnn
   const path = `annotations[${i}]`;
   const { inputId, data } = check(raw, path, ownerId);
   const id = String(raw.id ?? '');
-  if (id && !isValidId(id)) throw badAnnotation(`${path}.id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
+  if (id && !isValidId(id))
+    throw badAnnotation(`${path}.id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
   const labels = labelsOf(data.concepts, `${path}.data.concepts`);
-  if (labels.length === 0) throw badAnnotation(`${path}.data.concepts is empty: an annotation labels its input with at least one concept ({"id": "cat", "value": 1}).`);
+  if (labels.length === 0)
+    throw badAnnotation(`${path}.data.concepts is empty: an annotation labels its input with at least one concept ({"id": "cat", "value": 1}).`);
   return { inputId, id, labels };
 }
 
@@ -98,7 +109,9 @@ export function checkNotHeld(labels: InputLabel[], heldBy: ReadonlyMap<string, s
   for (const l of labels) {
     const other = heldBy.get(l.id);
     if (other !== undefined) {
-      throw badAnnotation(`${path}: concept '${l.id}' already labels input '${inputId}' in annotation '${other}'; an input carries each concept once. Change that annotation with PatchAnnotations instead.`);
+      throw badAnnotation(
+        `${path}: concept '${l.id}' already labels input '${inputId}' in annotation '${other}'; an input carries each concept once. Change that annotation with PatchAnnotations instead.`,
+      );
     }
   }
 }

@@ -6,7 +6,10 @@ import { Code, type StatusCode } from './status-codes.js';
  * that tell the caller what to do. Transports map the code to HTTP / gRPC in one table each.
  */
 export class ApiError extends Error {
-  constructor(readonly code: StatusCode, readonly details: string) {
+  constructor(
+    readonly code: StatusCode,
+    readonly details: string,
+  ) {
     super(details);
     this.name = 'ApiError';
   }
@@ -32,7 +35,10 @@ export const duplicateKey = (details: string): ApiError => new ApiError(Code.DAT
 
 /** Raised by stores when a unique constraint is violated; the service turns it into 40010 with context. */
 export class DuplicateKeyError extends Error {
-  constructor(readonly entity: string, readonly key: string) {
+  constructor(
+    readonly entity: string,
+    readonly key: string,
+  ) {
     super(`${entity} '${key}' already exists`);
     this.name = 'DuplicateKeyError';
   }
@@ -40,7 +46,10 @@ export class DuplicateKeyError extends Error {
 
 /** Raised by stores for transient failures (database busy, connection lost); callers may retry. */
 export class RetryableStoreError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'RetryableStoreError';
   }

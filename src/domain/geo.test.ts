@@ -4,7 +4,10 @@ import { ApiError } from './errors.js';
 import { parseGeo } from './geo.js';
 
 const refused = (raw: unknown, re: RegExp) =>
-  assert.throws(() => parseGeo(raw, 'inputs[0].data.geo'), (e: unknown) => e instanceof ApiError && e.code === 30104 && re.test(e.details));
+  assert.throws(
+    () => parseGeo(raw, 'inputs[0].data.geo'),
+    (e: unknown) => e instanceof ApiError && e.code === 30104 && re.test(e.details),
+  );
 
 it('parseGeo reads a point; absent, null, {} and an empty geo_point-less object are "no geo"', () => {
   assert.deepEqual(parseGeo({ geo_point: { longitude: -122.4194, latitude: 37.7749 } }, 'g'), { longitude: -122.4194, latitude: 37.7749 });

@@ -21,7 +21,8 @@ export function parseGeo(raw: unknown, path: string): GeoPoint | null {
   for (const k of Object.keys(raw)) {
     if (k === 'geo_point') continue;
     if (raw[k] === undefined || raw[k] === null) continue;
-    if (k === 'geo_limit' || k === 'geo_box') throw bad(`${path}.${k} is not supported: ${k} belongs to geo search filters (PostInputsSearches); an input carries data.geo.geo_point only.`);
+    if (k === 'geo_limit' || k === 'geo_box')
+      throw bad(`${path}.${k} is not supported: ${k} belongs to geo search filters (PostInputsSearches); an input carries data.geo.geo_point only.`);
     throw bad(`${path}.${k} is not a field of Geo; an input carries data.geo.geo_point {longitude, latitude}.`);
   }
   const p = raw.geo_point;
@@ -38,4 +39,6 @@ export function parseGeo(raw: unknown, path: string): GeoPoint | null {
 }
 
 /** A point as API JSON (both coordinates always printed: cl_show_if_empty). */
-export const geoToApi = (g: GeoPoint): { geo_point: { longitude: number; latitude: number } } => ({ geo_point: { longitude: g.longitude, latitude: g.latitude } });
+export const geoToApi = (g: GeoPoint): { geo_point: { longitude: number; latitude: number } } => ({
+  geo_point: { longitude: g.longitude, latitude: g.latitude },
+});

@@ -9,7 +9,6 @@ import { checkCount, MAX_LABELS_PER_INPUT } from './limits.js';
 import { applyPatch, type PatchAction } from './patch.js';
 import { Code } from './status-codes.js';
 
-
 const bad = (details: string): ApiError => new ApiError(Code.INPUT_INVALID_ARGUMENT, details);
 
 type Raw = Record<string, unknown>;
@@ -45,7 +44,8 @@ export function parseLabels(raw: unknown, path: string): InputLabel[] {
   return raw.map((c, i) => {
     const id = String(obj(c).id ?? '');
     if (!id) throw bad(`${path}[${i}].id is required: label inputs with concept ids (a concept is created with name = id if it does not exist).`);
-    if (!isValidId(id)) throw bad(`${path}[${i}].id '${id.slice(0, 140)}' is not a valid concept id (1-128 letters, digits, '_' or '-', starting with a letter or digit).`);
+    if (!isValidId(id))
+      throw bad(`${path}[${i}].id '${id.slice(0, 140)}' is not a valid concept id (1-128 letters, digits, '_' or '-', starting with a letter or digit).`);
     if (seen.has(id)) throw bad(`${path} names concept '${id}' twice.`);
     seen.add(id);
     const value = Number(obj(c).value ?? 0);
@@ -69,7 +69,10 @@ function parseDataUrl(url: string, path: string, instead: string): string {
     throw new ApiError(Code.INPUT_INVALID_URL, `${path} '${url.slice(0, 200)}' is not a URL; send an http(s) URL or the data itself in ${instead}.`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new ApiError(Code.INPUT_INVALID_URL, `${path} uses ${u.protocol.replace(':', '')}; only http and https URLs are fetched. Send the data itself in ${instead}.`);
+    throw new ApiError(
+      Code.INPUT_INVALID_URL,
+      `${path} uses ${u.protocol.replace(':', '')}; only http and https URLs are fetched. Send the data itself in ${instead}.`,
+    );
   }
   return u.toString();
 }
@@ -79,14 +82,27 @@ export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId
   const path = `inputs[${i}]`;
   if (raw.settings !== undefined && raw.settings !== null) throw bad(`${path}.settings is not supported by modelkeep; leave it out.`);
   const id = raw.id ? String(raw.id) : newId();
-  if (!isValidId(id)) throw bad(`${path}.id '${id.slice(0, 140)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`);
+  if (!isValidId(id))
+    throw bad(
+      `${path}.id '${id.slice(0, 140)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`,
+    );
   const data = obj(raw.data);
-  rejectUnknown(data, DATA_FIELDS, `${path}.data`, 'inputs carry data.text.raw, data.text.url, data.image.base64 or data.image.url, with data.concepts, data.metadata and data.geo.');
+  rejectUnknown(
+    data,
+    DATA_FIELDS,
+    `${path}.data`,
+    'inputs carry data.text.raw, data.text.url, data.image.base64 or data.image.url, with data.concepts, data.metadata and data.geo.',
+  );
   const image = data.image === undefined || data.image === null ? undefined : obj(data.image);
   const text = data.text === undefined || data.text === null ? undefined : obj(data.text);
   if (image) rejectUnknown(image, IMAGE_FIELDS, `${path}.data.image`, 'send the image as data.image.url or data.image.base64.');
   if (text) rejectUnknown(text, TEXT_FIELDS, `${path}.data.text`, 'send the text in data.text.raw or its http(s) address in data.text.url.');
-  const kinds = [image?.url ? 'data.image.url' : '', image?.base64 ? 'data.image.base64' : '', text?.raw ? 'data.text.raw' : '', text?.url ? 'data.text.url' : ''].filter(Boolean);
+  const kinds = [
+    image?.url ? 'data.image.url' : '',
+    image?.base64 ? 'data.image.base64' : '',
+    text?.raw ? 'data.text.raw' : '',
+    text?.url ? 'data.text.url' : '',
+  ].filter(Boolean);
   if (kinds.length === 0) throw bad(`${path} has no data: send one of data.text.raw, data.text.url, data.image.base64 or data.image.url.`);
   if (kinds.length > 1) throw bad(`${path} has ${kinds.join(' and ')}; an input carries exactly one of them.`);
   let imageBytes: Uint8Array | null = null;
@@ -97,7 +113,10 @@ export function parseNewInput(raw: Raw, i: number, base: { userId: string; appId
   const datasetIds = Array.isArray(raw.dataset_ids) ? raw.dataset_ids.map(String) : [];
   for (const d of datasetIds) if (!isValidId(d)) throw bad(`${path}.dataset_ids: '${d.slice(0, 140)}' is not a valid dataset id.`);
   return {
-    pk: newId(), userId: base.userId, appId: base.appId, id,
+    pk: newId(),
+    userId: base.userId,
+    appId: base.appId,
+    id,
     kind: text ? 'text' : 'image',
     text: text?.raw ? String(text.raw) : null,
     imageUrl: image?.url ? parseDataUrl(String(image.url), `${path}.data.image.url`, 'data.image.base64') : null,
@@ -140,14 +159,17 @@ export function patchAnnotations(
   const data = obj(rawData);
   for (const [k, v] of Object.entries(data)) {
     if (!PATCHABLE_DATA.has(k) && v !== undefined && v !== null) {
-      throw bad(`${path}.data.${k} cannot be patched: an input's data is immutable. Only data.concepts, data.metadata and data.geo change; delete and re-add the input to change its data.`);
+      throw bad(
+        `${path}.data.${k} cannot be patched: an input's data is immutable. Only data.concepts, data.metadata and data.geo change; delete and re-add the input to change its data.`,
+      );
     }
   }
   const patch: JsonObject = {};
   if (Array.isArray(data.concepts)) patch.concepts = labelPatch(data.concepts);
   if (data.metadata !== undefined && data.metadata !== null) patch.metadata = parseMetadata(data.metadata, `${path}.data.metadata`);
   if (data.geo !== undefined && data.geo !== null) {
-    if (!isJsonObject(data.geo) && data.geo !== true) throw bad(`${path}.data.geo must be an object like {"geo_point": {"longitude": -122.4, "latitude": 37.8}}.`);
+    if (!isJsonObject(data.geo) && data.geo !== true)
+      throw bad(`${path}.data.geo must be an object like {"geo_point": {"longitude": -122.4, "latitude": 37.8}}.`);
     // Geo is a typed message, not a Struct: a client can only name it, not mark its fields `true`.
     // So with remove, naming data.geo at all drops the point (an input has one point, nothing smaller to remove).
     patch.geo = action === 'remove' ? true : data.geo;

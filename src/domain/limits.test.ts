@@ -28,7 +28,10 @@ describe('request limits', () => {
       assert.equal(r !== undefined, refused, `${count} of ${limit ?? MAX_ITEMS_PER_CALL}`);
       if (r) {
         assert.equal(r.code, 21203);
-        assert.equal(r.details, `DeleteModels takes at most ${limit ?? 128} ids per call; got ${count}. Split the request into calls of at most ${limit ?? 128}.`);
+        assert.equal(
+          r.details,
+          `DeleteModels takes at most ${limit ?? 128} ids per call; got ${count}. Split the request into calls of at most ${limit ?? 128}.`,
+        );
       }
     }
   });

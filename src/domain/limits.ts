@@ -54,7 +54,8 @@ export function checkLength(value: string, field: string, limit: number, code: S
  * per call; got 129".
  */
 export function checkCount(count: number, rpc: string, field: string, code: StatusCode, limit = MAX_ITEMS_PER_CALL): void {
-  if (count > limit) throw new ApiError(code, `${rpc} takes at most ${limit} ${field} per call; got ${count}. Split the request into calls of at most ${limit}.`);
+  if (count > limit)
+    throw new ApiError(code, `${rpc} takes at most ${limit} ${field} per call; got ${count}. Split the request into calls of at most ${limit}.`);
 }
 
 /** A request string quoted in `details`: at most 140 characters (an id is 128), so no answer echoes a huge input. */

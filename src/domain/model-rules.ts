@@ -1,5 +1,5 @@
-import { invalidArgument, invalidRequest, type ApiError } from './errors.js';
 import { Visibility } from './entities.js';
+import { type ApiError, invalidArgument, invalidRequest } from './errors.js';
 import { isJsonObject, type JsonValue } from './json.js';
 
 import { checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTES_BYTES } from './limits.js';
@@ -32,7 +32,16 @@ export function versionFieldOnModel(rpc: 'PostModels' | 'PatchModels', field: st
 }
 
 /** The version fields that older clients send on a Model (JSON names, removed from the current protos). */
-export const LEGACY_MODEL_VERSION_FIELDS = new Set(['output_info', 'input_info', 'train_info', 'import_info', 'outputInfo', 'inputInfo', 'trainInfo', 'importInfo']);
+export const LEGACY_MODEL_VERSION_FIELDS = new Set([
+  'output_info',
+  'input_info',
+  'train_info',
+  'import_info',
+  'outputInfo',
+  'inputInfo',
+  'trainInfo',
+  'importInfo',
+]);
 
 export function checkVisibility(gettable: number | undefined, field: string): void {
   if (gettable && !VISIBILITIES.has(gettable)) {

@@ -1,6 +1,6 @@
 import { invalidArgument } from './errors.js';
-import { hasContent } from './model-rules.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { hasContent } from './model-rules.js';
 
 /**
  * Prediction-time output configuration (reference §6.2): which concepts a concept-producing model
@@ -81,7 +81,9 @@ export function effectiveOutputConfig(stored: Layer, override: Layer, legacy?: L
   const selRaw = get('select_concepts');
   const max = maxRaw ?? 0;
   if (!isMaxConcepts(max)) {
-    throw invalidArgument(`max_concepts ${JSON.stringify(maxRaw)} is out of range: use 1 to ${MAX_MAX_CONCEPTS} (0 or absent means the default of ${DEFAULT_MAX_CONCEPTS}).`);
+    throw invalidArgument(
+      `max_concepts ${JSON.stringify(maxRaw)} is out of range: use 1 to ${MAX_MAX_CONCEPTS} (0 or absent means the default of ${DEFAULT_MAX_CONCEPTS}).`,
+    );
   }
   const minValue = minRaw ?? 0;
   if (!isMinValue(minValue)) {
@@ -117,21 +119,28 @@ export function checkSelection(selectors: readonly ConceptSelector[], concepts: 
   if (selectors.length === 0) return [];
   const unmatched = selectors.filter((s) => !concepts.some((c) => matches(s, c)));
   if (unmatched.length === selectors.length) {
-    const known = concepts.slice(0, 20).map((c) => c.id).join(', ');
-    throw invalidArgument(`select_concepts matches none of the model version's concepts (${unmatched.map(describeSelector).join(', ')}); its concepts are: ${known}${concepts.length > 20 ? ', …' : ''}.`);
+    const known = concepts
+      .slice(0, 20)
+      .map((c) => c.id)
+      .join(', ');
+    throw invalidArgument(
+      `select_concepts matches none of the model version's concepts (${unmatched.map(describeSelector).join(', ')}); its concepts are: ${known}${concepts.length > 20 ? ', …' : ''}.`,
+    );
   }
   return unmatched.map(describeSelector);
 }
 
 /** select → min_value (value ≥ min) → sort by value, highest first (ties by id) → max_concepts. */
 export function applyOutputConfig(concepts: readonly ScoredConcept[], cfg: OutputConfig): ScoredConcept[] {
-  return concepts
-    .filter((c) => cfg.selectConcepts.length === 0 || cfg.selectConcepts.some((s) => matches(s, c)))
-    // Compared at float32 precision: over gRPC min_value arrives as a float (0.98 → 0.98000002), and
-    // REST and gRPC must keep the same concepts.
-    .filter((c) => Math.fround(c.value) >= Math.fround(cfg.minValue))
-    .sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .slice(0, cfg.maxConcepts);
+  return (
+    concepts
+      .filter((c) => cfg.selectConcepts.length === 0 || cfg.selectConcepts.some((s) => matches(s, c)))
+      // Compared at float32 precision: over gRPC min_value arrives as a float (0.98 → 0.98000002), and
+      // REST and gRPC must keep the same concepts.
+      .filter((c) => Math.fround(c.value) >= Math.fround(cfg.minValue))
+      .sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, cfg.maxConcepts)
+  );
 }
 
 /**

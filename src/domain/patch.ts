@@ -107,7 +107,12 @@ function removeFrom(t: JsonObject, p: JsonObject): void {
       const ids = new Set(v.map(idOf).filter((id): id is Id => id !== undefined));
       const extra = v.filter((e) => idOf(e) === undefined);
       if (!Array.isArray(cur) && extra.length === 0) continue;
-      const kept = Array.isArray(cur) ? cur.filter((e) => { const id = idOf(e); return id === undefined || !ids.has(id); }) : [];
+      const kept = Array.isArray(cur)
+        ? cur.filter((e) => {
+            const id = idOf(e);
+            return id === undefined || !ids.has(id);
+          })
+        : [];
       mergeList(kept, extra);
       t[k] = kept;
     } else {

@@ -4,8 +4,24 @@ import type { Input } from './inputs.js';
 import { containsJson, matchesFilter, rankRows, scoreOfCosine } from './search-match.js';
 
 const input = (over: Partial<Input>): Input => ({
-  pk: 'p', userId: 'u', appId: 'a', id: 'i', kind: 'text', text: 't', imageUrl: null, textUrl: null, imageInfo: null, metadata: {}, geo: null,
-  annotationId: 'an', concepts: [], datasetIds: [], status: { code: 30000, details: '' }, createdAt: 1, modifiedAt: 1, ...over,
+  pk: 'p',
+  userId: 'u',
+  appId: 'a',
+  id: 'i',
+  kind: 'text',
+  text: 't',
+  imageUrl: null,
+  textUrl: null,
+  imageInfo: null,
+  metadata: {},
+  geo: null,
+  annotationId: 'an',
+  concepts: [],
+  datasetIds: [],
+  status: { code: 30000, details: '' },
+  createdAt: 1,
+  modifiedAt: 1,
+  ...over,
 });
 
 describe('search matching', () => {
@@ -18,17 +34,29 @@ describe('search matching', () => {
   });
 
   it('concept conditions: positive needs a value-1 label, negative a value-0 label; by id or name', () => {
-    const i = input({ concepts: [{ id: 'dog', name: 'Dog', value: 1 }, { id: 'cat', name: 'cat', value: 0 }] });
+    const i = input({
+      concepts: [
+        { id: 'dog', name: 'Dog', value: 1 },
+        { id: 'cat', name: 'cat', value: 0 },
+      ],
+    });
     const f = (concepts: { id?: string; name?: string; positive: boolean }[], negate = false) => matchesFilter(i, { negate, concepts });
     assert.equal(f([{ id: 'dog', positive: true }]), true);
     assert.equal(f([{ name: 'Dog', positive: true }]), true);
     assert.equal(f([{ id: 'dog', positive: false }]), false);
     assert.equal(f([{ id: 'cat', positive: false }]), true);
     assert.equal(f([{ id: 'cat', positive: true }]), false);
-    assert.equal(f([{ id: 'dog', positive: true }, { id: 'bird', positive: true }]), false, 'conditions of one filter are ANDed');
+    assert.equal(
+      f([
+        { id: 'dog', positive: true },
+        { id: 'bird', positive: true },
+      ]),
+      false,
+      'conditions of one filter are ANDed',
+    );
     assert.equal(f([{ id: 'bird', positive: true }], true), true, 'negate flips the filter');
     const oneAnnotation = [{ id: 'cat', name: 'cat', value: 0 }];
-    assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'dog', positive: true }] }, oneAnnotation), false, 'given labels replace the input\'s');
+    assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'dog', positive: true }] }, oneAnnotation), false, "given labels replace the input's");
     assert.equal(matchesFilter(i, { negate: false, concepts: [{ id: 'cat', positive: false }] }, oneAnnotation), true);
   });
 
@@ -83,7 +111,10 @@ describe('search matching', () => {
     const got = rankRows(matrix, all, q, key);
     const cos = (v: Float32Array) => v.reduce((s, x, j) => s + x * q[j]!, 0);
     const want = vecs.map((v, i) => ({ i, c: cos(v) })).sort((a, b) => b.c - a.c || a.i - b.i);
-    assert.deepEqual(got.map((s) => s.index), want.map((w) => w.i));
+    assert.deepEqual(
+      got.map((s) => s.index),
+      want.map((w) => w.i),
+    );
     for (const [n, s] of got.entries()) assert.ok(Math.abs(s.score - (1 + want[n]!.c) / 2) < 1e-6);
     const ti = got.findIndex((s) => s.index === 7);
     assert.equal(got[ti + 1]!.index, 300, 'the tie follows its twin by key');
@@ -91,6 +122,9 @@ describe('search matching', () => {
     // A subset of rows ranks like the full ranking restricted to it; `index` points into the subset.
     const subset = [299, 5, 120, 7];
     const sub = rankRows(matrix, subset, q, (i) => key(subset[i]!));
-    assert.deepEqual(sub.map((s) => subset[s.index]), got.map((s) => s.index).filter((i) => subset.includes(i)));
+    assert.deepEqual(
+      sub.map((s) => subset[s.index]),
+      got.map((s) => s.index).filter((i) => subset.includes(i)),
+    );
   });
 });

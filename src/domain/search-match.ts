@@ -14,7 +14,7 @@ export function containsJson(have: JsonValue | undefined, want: JsonValue): bool
 }
 
 function hasConcept(labels: readonly NamedLabel[], c: ConceptCondition): boolean {
-  return labels.some((l) => (c.id === undefined || l.id === c.id) && (c.name === undefined || l.name === c.name) && (l.value > 0) === c.positive);
+  return labels.some((l) => (c.id === undefined || l.id === c.id) && (c.name === undefined || l.name === c.name) && l.value > 0 === c.positive);
 }
 
 const RAD = Math.PI / 180;

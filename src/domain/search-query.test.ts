@@ -19,7 +19,12 @@ describe('search query parsing', () => {
   it('filters: concepts by id or name (1 positive, 0 negative), metadata, type, datasets, ids, status, negate', () => {
     const plan = one({
       filters: [
-        ann({ concepts: [{ id: 'dog', value: 1 }, { name: 'Cat', value: 0 }] }),
+        ann({
+          concepts: [
+            { id: 'dog', value: 1 },
+            { name: 'Cat', value: 0 },
+          ],
+        }),
         { negate: true, ...ann({ metadata: { k: { inner: 'v' } } }) },
         ann({ image: {} }),
         { input: { dataset_ids: ['d1', 'd2'], id: 'x', status: { code: 30000 } } },
@@ -27,7 +32,13 @@ describe('search query parsing', () => {
       ],
     });
     assert.deepEqual(plan.filters, [
-      { negate: false, concepts: [{ id: 'dog', positive: true }, { name: 'Cat', positive: false }] },
+      {
+        negate: false,
+        concepts: [
+          { id: 'dog', positive: true },
+          { name: 'Cat', positive: false },
+        ],
+      },
       { negate: true, concepts: [], metadata: { k: { inner: 'v' } } },
       { negate: false, concepts: [], kind: 'image' },
       { negate: false, concepts: [], datasetIds: ['d1', 'd2'], inputIds: ['x'], statusCode: 30000 },
@@ -47,16 +58,21 @@ describe('search query parsing', () => {
   });
 
   it('geo filters: a point with a limit (in radians), or a box of two corners in any order', () => {
-    const [radius, box] = one({ filters: [
-      ann({ geo: { geo_point: { longitude: 43, latitude: 56 }, geo_limit: { type: 'withinRadians', value: 0.5 } } }),
-      ann({ geo: { geo_box: [{ geo_point: { longitude: 45, latitude: 54 } }, { geo_point: { longitude: 43, latitude: 56 } }] } }),
-    ] }).filters;
+    const [radius, box] = one({
+      filters: [
+        ann({ geo: { geo_point: { longitude: 43, latitude: 56 }, geo_limit: { type: 'withinRadians', value: 0.5 } } }),
+        ann({ geo: { geo_box: [{ geo_point: { longitude: 45, latitude: 54 } }, { geo_point: { longitude: 43, latitude: 56 } }] } }),
+      ],
+    }).filters;
     assert.deepEqual(radius!.geo, { within: 'radius', longitude: 43, latitude: 56, radians: 0.5 });
     assert.deepEqual(box!.geo, { within: 'box', minLon: 43, maxLon: 45, minLat: 54, maxLat: 56 });
   });
 
   it('legacy PostSearches ands: input is a filter, output.input a rank', () => {
-    const plan = parseQuery({ ands: [{ input: { data: { concepts: [{ id: 'c', value: 1 }] } } }, { output: { input: { data: { image: { url: 'https://x/a.jpg' } } } } }] }, 'query');
+    const plan = parseQuery(
+      { ands: [{ input: { data: { concepts: [{ id: 'c', value: 1 }] } } }, { output: { input: { data: { image: { url: 'https://x/a.jpg' } } } } }] },
+      'query',
+    );
     assert.deepEqual(plan.filters, [{ negate: false, concepts: [{ id: 'c', positive: true }] }]);
     assert.deepEqual(plan.rank, { by: 'image-url', url: 'https://x/a.jpg' });
   });
@@ -69,7 +85,11 @@ describe('search query parsing', () => {
     ['unknown algorithm', () => one({}, { algorithm: 'ann' }), /algorithm 'ann'/],
     ['geo point without a limit type', () => one({ filters: [ann({ geo: { geo_point: { latitude: 1 } } })] }), /geo_limit\.type must be one of/],
     ['geo box of one point', () => one({ filters: [ann({ geo: { geo_box: [{ geo_point: { latitude: 1 } }] } })] }), /a box is two opposite corners/],
-    ['geo latitude 91', () => one({ filters: [ann({ geo: { geo_point: { latitude: 91 }, geo_limit: { type: 'withinKilometers', value: 1 } } })] }), /latitude must be/],
+    [
+      'geo latitude 91',
+      () => one({ filters: [ann({ geo: { geo_point: { latitude: 91 }, geo_limit: { type: 'withinKilometers', value: 1 } } })] }),
+      /latitude must be/,
+    ],
     ['unknown data field', () => one({ filters: [ann({ regions: [{ id: 'r' }] })] }), /filters\[0\]\.annotation\.data\.regions is not supported/],
     ['time range', () => one({ filters: [{ last_updated_time_range: { start_time: 'x' } }] }), /last_updated_time_range is not supported/],
     ['worker filter', () => one({ filters: [{ annotation: { worker: { model: {} } } }] }), /annotation\.worker is not supported/],

@@ -55,8 +55,7 @@ type Raw = Record<string, unknown>;
 const bad = (details: string): ApiError => new ApiError(Code.SEARCH_INVALID_REQUEST, details);
 
 /** A field counts as sent unless it is proto3's default (absent, '', 0, false, []); {} is sent (type filters use it). */
-const sent = (v: unknown): boolean =>
-  v !== undefined && v !== null && v !== '' && v !== 0 && v !== false && !(Array.isArray(v) && v.length === 0);
+const sent = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && v !== 0 && v !== false && !(Array.isArray(v) && v.length === 0);
 
 function only(o: Raw, allowed: readonly string[], path: string, hint: string): void {
   for (const [k, v] of Object.entries(o)) {
@@ -91,7 +90,13 @@ function geoCondition(raw: unknown, path: string): GeoCondition {
     const box = Array.isArray(g.geo_box) ? g.geo_box : [];
     if (box.length !== 2) throw bad(`${path}.geo_box has ${box.length} points; a box is two opposite corners.`);
     const [a, b] = box.map((c, i) => geoPoint(asRaw(c, `${path}.geo_box[${i}]`).geo_point, `${path}.geo_box[${i}].geo_point`));
-    return { within: 'box', minLon: Math.min(a!.longitude, b!.longitude), maxLon: Math.max(a!.longitude, b!.longitude), minLat: Math.min(a!.latitude, b!.latitude), maxLat: Math.max(a!.latitude, b!.latitude) };
+    return {
+      within: 'box',
+      minLon: Math.min(a!.longitude, b!.longitude),
+      maxLon: Math.max(a!.longitude, b!.longitude),
+      minLat: Math.min(a!.latitude, b!.latitude),
+      maxLat: Math.max(a!.latitude, b!.latitude),
+    };
   }
   const center = geoPoint(g.geo_point, `${path}.geo_point`);
   const limit = asRaw(g.geo_limit ?? {}, `${path}.geo_limit`);
@@ -133,7 +138,8 @@ function dataConditions(data: Raw, path: string, f: InputFilter): void {
   for (const kind of ['image', 'text'] as const) {
     if (!sent(data[kind])) continue;
     const o = asRaw(data[kind], `${path}.${kind}`);
-    if (Object.values(o).some(sent)) throw bad(`${path}.${kind} must be empty ({}) in a filter: it selects ${kind} inputs. To rank by similarity, send it in ranks.`);
+    if (Object.values(o).some(sent))
+      throw bad(`${path}.${kind} must be empty ({}) in a filter: it selects ${kind} inputs. To rank by similarity, send it in ranks.`);
     kinds.push(kind);
   }
   if (kinds.length > 1) throw bad(`${path} has both image and text; an input is one or the other. Send two searches or no type filter.`);
@@ -172,7 +178,10 @@ function parseFilter(raw: unknown, path: string): InputFilter {
 }
 
 function parseRankData(data: Raw, path: string): RankTarget {
-  if (sent(data.concepts)) throw bad(`${path}.concepts: ranking by predicted concepts is not supported by modelkeep (it stores no predictions per input); to find inputs labelled with a concept, send it in filters.`);
+  if (sent(data.concepts))
+    throw bad(
+      `${path}.concepts: ranking by predicted concepts is not supported by modelkeep (it stores no predictions per input); to find inputs labelled with a concept, send it in filters.`,
+    );
   only(data, ['image', 'text'], path, 'rank by data.text.raw, data.image.url, data.image.base64 or input_id.');
   const image = sent(data.image) ? asRaw(data.image, `${path}.image`) : undefined;
   const text = sent(data.text) ? asRaw(data.text, `${path}.text`) : undefined;
@@ -233,11 +242,16 @@ function addLegacyAnds(plan: SearchPlan, ands: unknown[], path: string): void {
     if (sent(a.output)) {
       if (a.negate === true) throw bad(`${p}.negate: negated ranks are not supported by modelkeep.`);
       const o = asRaw(a.output, `${p}.output`);
-      if (sent(o.data)) throw bad(`${p}.output.data: ranking by predicted concepts is not supported by modelkeep (it stores no predictions per input); filter on input.data.concepts instead.`);
+      if (sent(o.data))
+        throw bad(
+          `${p}.output.data: ranking by predicted concepts is not supported by modelkeep (it stores no predictions per input); filter on input.data.concepts instead.`,
+        );
       only(o, ['input'], `${p}.output`, 'rank by output.input.data.image.url, .base64, .text.raw or output.input.id.');
       const input = asRaw(o.input ?? {}, `${p}.output.input`);
       only(input, ['id', 'data'], `${p}.output.input`, 'rank by output.input.id or output.input.data.');
-      const target = sent(input.id) ? { by: 'input' as const, inputId: String(input.id) } : parseRankData(asRaw(input.data ?? {}, `${p}.output.input.data`), `${p}.output.input.data`);
+      const target = sent(input.id)
+        ? { by: 'input' as const, inputId: String(input.id) }
+        : parseRankData(asRaw(input.data ?? {}, `${p}.output.input.data`), `${p}.output.input.data`);
       if (plan.rank) throw bad(`${p}.output: the query already ranks by one target; modelkeep ranks by one similarity target per search.`);
       plan.rank = target;
     }
@@ -253,7 +267,9 @@ export function parseSearches(searches: unknown[] | undefined, path = 'searches'
   only(s, ['query', 'min_value', 'algorithm', 'id'], `${path}[0]`, 'a search has query and min_value (saved searches are not served).');
   const algorithm = sent(s.algorithm) ? String(s.algorithm) : '';
   if (algorithm && algorithm !== 'brute_force' && algorithm !== 'nearest_neighbor') {
-    throw bad(`${path}[0].algorithm '${algorithm.slice(0, 40)}' is not supported; modelkeep's search is exact (brute_force), which nearest_neighbor also gets.`);
+    throw bad(
+      `${path}[0].algorithm '${algorithm.slice(0, 40)}' is not supported; modelkeep's search is exact (brute_force), which nearest_neighbor also gets.`,
+    );
   }
   return parseQuery(s.query, `${path}[0].query`, Number(s.min_value ?? 0));
 }

@@ -89,7 +89,8 @@ const DESCRIPTIONS: Record<number, string> = {
   21106: 'Model training failed',
   21110: 'Model training had no data.',
   21111: 'Model training had no positive examples.',
-  21112: 'Model training was with concepts_mutually_exclusive but with a single class. Try adding more concepts or setting concepts_mutually_exclusive = false.',
+  21112:
+    'Model training was with concepts_mutually_exclusive but with a single class. Try adding more concepts or setting concepts_mutually_exclusive = false.',
   21113: 'Training took longer than expected.',
   21117: 'Model training had insufficient labelled data.',
   21118: 'Model training had invalid parameters.',

@@ -20,7 +20,9 @@ export const systemModelVersionId = (modelId: string): string =>
  */
 export function baseEmbedModelRef(embedder: { id: string; kind: 'text' | 'image' }): JsonObject {
   return {
-    id: embedder.id, app_id: SYSTEM_APP_ID, user_id: SYSTEM_USER_ID,
+    id: embedder.id,
+    app_id: SYSTEM_APP_ID,
+    user_id: SYSTEM_USER_ID,
     model_type_id: embedder.kind === 'image' ? 'visual-embedder' : 'text-embedder',
     model_version: { id: systemModelVersionId(embedder.id) },
   };

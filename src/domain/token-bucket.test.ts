@@ -10,13 +10,17 @@ describe('parseRateLimit', () => {
     ['0.5', { perSecond: 0.5, burst: 1 }],
   ];
   for (const [raw, want] of ok) it(`"${raw}"`, () => assert.deepEqual(parseRateLimit(raw), want));
-  for (const raw of ['', '0', '-1', 'fast', '10/0', '10/', '1e3']) it(`refuses "${raw}"`, () => assert.throws(() => parseRateLimit(raw), /e\.g\. "20" or "20\/50"/));
+  for (const raw of ['', '0', '-1', 'fast', '10/0', '10/', '1e3'])
+    it(`refuses "${raw}"`, () => assert.throws(() => parseRateLimit(raw), /e\.g\. "20" or "20\/50"/));
 });
 
 describe('TokenBuckets', () => {
   it('allows the burst at once, then one request per 1/rate seconds; Retry-After rounds up', () => {
     const t = new TokenBuckets({ perSecond: 2, burst: 3 });
-    assert.deepEqual([0, 0, 0, 0].map(() => t.take('k', 1000)), [0, 0, 0, 1]);
+    assert.deepEqual(
+      [0, 0, 0, 0].map(() => t.take('k', 1000)),
+      [0, 0, 0, 1],
+    );
     assert.equal(t.take('k', 1400), 1, '0.8 tokens after 0.4 s');
     assert.equal(t.take('k', 1500), 0, 'one token after 0.5 s');
     assert.equal(t.take('k', 1500), 1);
@@ -28,7 +32,10 @@ describe('TokenBuckets', () => {
     assert.equal(t.take('a', 0), 0);
     assert.equal(t.take('a', 0), 1);
     assert.equal(t.take('b', 0), 0);
-    assert.deepEqual([0, 0, 0].map(() => t.take('a', 3_600_000)), [0, 0, 1]);
+    assert.deepEqual(
+      [0, 0, 0].map(() => t.take('a', 3_600_000)),
+      [0, 0, 1],
+    );
   });
 
   it('a slow rate answers how many seconds to wait', () => {

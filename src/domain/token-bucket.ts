@@ -12,7 +12,8 @@ export function parseRateLimit(raw: string): RateLimit {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(\d+)\s*)?$/.exec(raw);
   const perSecond = m ? Number(m[1]) : NaN;
   const burst = m?.[2] !== undefined ? Number(m[2]) : Math.max(1, Math.ceil(perSecond));
-  if (!m || !(perSecond > 0) || !(burst >= 1)) throw new Error(`expected requests per second with an optional burst, e.g. "20" or "20/50" (got ${JSON.stringify(raw)})`);
+  if (!m || !(perSecond > 0) || !(burst >= 1))
+    throw new Error(`expected requests per second with an optional burst, e.g. "20" or "20/50" (got ${JSON.stringify(raw)})`);
   return { perSecond, burst };
 }
 

@@ -3,7 +3,15 @@ import { describe, it } from 'node:test';
 import { Outcome, Stopped } from './outcome.js';
 import { Code } from './status-codes.js';
 import {
-  EVALUATION_EVENTS, EVALUATION_QUEUED, evaluationFailureCode, initialStatus, isEvaluable, isInFlight, isPredictable, TRAINING_EVENTS, type JobEvent,
+  EVALUATION_EVENTS,
+  EVALUATION_QUEUED,
+  evaluationFailureCode,
+  initialStatus,
+  isEvaluable,
+  isInFlight,
+  isPredictable,
+  type JobEvent,
+  TRAINING_EVENTS,
 } from './version-lifecycle.js';
 
 describe('initial status per model type', () => {

@@ -6,7 +6,8 @@ import { orderNodes, parseWorkflow, pinsOf, typeMismatch } from './workflow-rule
 import type { WorkflowNode } from './workflows.js';
 
 const n = (id: string, inputs: string[] = [], modelId = 'm', versionId = ''): WorkflowNode => ({ id, modelId, versionId, inputs, suppressOutput: false });
-const refused = (fn: () => unknown, code: number, re: RegExp) => assert.throws(fn, (e: unknown) => e instanceof ApiError && e.code === code && re.test(e.details));
+const refused = (fn: () => unknown, code: number, re: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof ApiError && e.code === code && re.test(e.details));
 
 describe('workflow graph rules', () => {
   it('orders nodes after their inputs, whatever order they are listed in', () => {
@@ -24,25 +25,48 @@ describe('workflow graph rules', () => {
   for (const [name, nodes, re] of cases) it(`refuses a graph with a ${name} (22107)`, () => refused(() => orderNodes(nodes), Code.WORKFLOW_INVALID_GRAPH, re));
 
   it('parses API nodes: pinned version, node_inputs, suppress_output, output_info_override', () => {
-    const p = parseWorkflow({ id: 'w', nodes: [
-      { id: 'e', model: { id: 'emb', model_version: { id: 'v1' } }, suppress_output: true },
-      { id: 'c', model: { id: 'cls' }, node_inputs: [{ node_id: 'e' }], output_info_override: { output_config: { max_concepts: 2 }, ignored: 1 } },
-    ] }, 0, true);
+    const p = parseWorkflow(
+      {
+        id: 'w',
+        nodes: [
+          { id: 'e', model: { id: 'emb', model_version: { id: 'v1' } }, suppress_output: true },
+          { id: 'c', model: { id: 'cls' }, node_inputs: [{ node_id: 'e' }], output_info_override: { output_config: { max_concepts: 2 }, ignored: 1 } },
+        ],
+      },
+      0,
+      true,
+    );
     assert.deepEqual(p.nodes, [
       { id: 'e', modelId: 'emb', versionId: 'v1', inputs: [], suppressOutput: true },
       { id: 'c', modelId: 'cls', versionId: '', inputs: ['e'], suppressOutput: false, outputInfo: { output_config: { max_concepts: 2 } } },
     ]);
   });
 
-  it('refuses malformed workflows (22104) and prefixes graph errors with the workflow\'s place', () => {
+  it("refuses malformed workflows (22104) and prefixes graph errors with the workflow's place", () => {
     refused(() => parseWorkflow({ id: 'bad id!', nodes: [] }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /workflows\[0\]\.id 'bad id!' is invalid/);
     refused(() => parseWorkflow({ id: 'w', nodes: [] }, 1, true), Code.WORKFLOW_INVALID_ARGUMENT, /workflows\[1\]\.nodes is empty/);
     refused(() => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: {} }] }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /nodes\[0\]\.model\.id is required/);
-    refused(() => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm' }, node_inputs: [{}] }] }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /node_inputs\[0\]\.node_id is required/);
+    refused(
+      () => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm' }, node_inputs: [{}] }] }, 0, true),
+      Code.WORKFLOW_INVALID_ARGUMENT,
+      /node_inputs\[0\]\.node_id is required/,
+    );
     refused(() => parseWorkflow({ id: 'w', metadata: [1] }, 0, false), Code.WORKFLOW_INVALID_ARGUMENT, /metadata must be a JSON object/);
-    refused(() => parseWorkflow({ id: 'w', nodes: Array.from({ length: 21 }, (_, i) => ({ id: `n${i}`, model: { id: 'm' } })) }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /at most 20/);
-    refused(() => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm' }, node_inputs: [{ node_id: 'a' }] }] }, 2, true), Code.WORKFLOW_INVALID_GRAPH, /^workflows\[2\]: /);
-    refused(() => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm', app_id: 'main' } }] }, 0, true), Code.WORKFLOW_INVALID_ARGUMENT, /names app_id without user_id/);
+    refused(
+      () => parseWorkflow({ id: 'w', nodes: Array.from({ length: 21 }, (_, i) => ({ id: `n${i}`, model: { id: 'm' } })) }, 0, true),
+      Code.WORKFLOW_INVALID_ARGUMENT,
+      /at most 20/,
+    );
+    refused(
+      () => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm' }, node_inputs: [{ node_id: 'a' }] }] }, 2, true),
+      Code.WORKFLOW_INVALID_GRAPH,
+      /^workflows\[2\]: /,
+    );
+    refused(
+      () => parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm', app_id: 'main' } }] }, 0, true),
+      Code.WORKFLOW_INVALID_ARGUMENT,
+      /names app_id without user_id/,
+    );
     const other = parseWorkflow({ id: 'w', nodes: [{ id: 'a', model: { id: 'm', user_id: 'clarifai', app_id: 'main' } }] }, 0, true);
     assert.deepEqual(other.nodes?.[0]?.modelApp, { userId: 'clarifai', appId: 'main' });
     // A patch may leave nodes out.
@@ -59,7 +83,10 @@ describe('workflow graph rules', () => {
 
   it('finds the nodes pinning a version', () => {
     const nodes = [n('a', [], 'm', 'v1'), n('b', [], 'm', ''), n('c', [], 'other', 'v1'), n('d', [], 'm', 'v1')];
-    assert.deepEqual(pinsOf(nodes, 'm', 'v1').map((x) => x.id), ['a', 'd']);
+    assert.deepEqual(
+      pinsOf(nodes, 'm', 'v1').map((x) => x.id),
+      ['a', 'd'],
+    );
     assert.deepEqual(pinsOf(nodes, 'm', 'v2'), []);
     // A node on another app's model 'm' is no pin of this app's 'm'.
     assert.deepEqual(pinsOf([{ ...n('x', [], 'm', 'v1'), modelApp: { userId: 'clarifai', appId: 'main' } }], 'm', 'v1'), []);

@@ -24,7 +24,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 function parseNode(raw: unknown, path: string): WorkflowNode {
   if (!isJsonObject(raw)) throw badWorkflow(`${path} must be an object with "id" and "model".`);
   const id = str(raw.id);
-  if (!isValidId(id)) throw badWorkflow(`${path}.id '${shown(id)}' is invalid: node ids are 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
+  if (!isValidId(id))
+    throw badWorkflow(`${path}.id '${shown(id)}' is invalid: node ids are 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
   const model = isJsonObject(raw.model) ? raw.model : undefined;
   const modelId = str(model?.id);
   if (!modelId) throw badWorkflow(`${path}.model.id is required: the id of a model of this app.`);
@@ -39,7 +40,10 @@ function parseNode(raw: unknown, path: string): WorkflowNode {
   const node: WorkflowNode = { id, modelId, versionId: str(mv?.id), inputs, suppressOutput: raw.suppress_output === true };
   const userId = str(model?.user_id);
   const appId = str(model?.app_id);
-  if ((userId === '') !== (appId === '')) throw badWorkflow(`${path}.model names ${userId ? 'user_id' : 'app_id'} without ${userId ? 'app_id' : 'user_id'}: send both for a model of another app (e.g. "user_id": "clarifai", "app_id": "main"), or neither for this app's.`);
+  if ((userId === '') !== (appId === ''))
+    throw badWorkflow(
+      `${path}.model names ${userId ? 'user_id' : 'app_id'} without ${userId ? 'app_id' : 'user_id'}: send both for a model of another app (e.g. "user_id": "clarifai", "app_id": "main"), or neither for this app's.`,
+    );
   if (userId) node.modelApp = { userId, appId };
   const oi = raw.output_info_override;
   if (oi !== undefined && !isJsonObject(oi)) throw badWorkflow(`${path}.output_info_override must be an object with output_config and/or params.`);
@@ -65,7 +69,8 @@ export function orderNodes(nodes: WorkflowNode[]): WorkflowNode[] {
   for (const [i, n] of nodes.entries()) {
     for (const from of n.inputs) {
       if (from === n.id) throw badGraph(`nodes[${i}] ('${n.id}') lists itself in node_inputs; a node can only read other nodes' outputs.`);
-      if (!byId.has(from)) throw badGraph(`nodes[${i}] ('${n.id}') has node_input '${from}', which is no node of this workflow (nodes: ${[...byId.keys()].join(', ')}).`);
+      if (!byId.has(from))
+        throw badGraph(`nodes[${i}] ('${n.id}') has node_input '${from}', which is no node of this workflow (nodes: ${[...byId.keys()].join(', ')}).`);
     }
   }
   // Depth-first topological sort; a node met again while on the stack closes a cycle.
@@ -89,7 +94,10 @@ export function parseWorkflow(raw: unknown, i: number, requireNodes: boolean): P
   const path = `workflows[${i}]`;
   if (!isJsonObject(raw)) throw badWorkflow(`${path} must be an object.`);
   const id = str(raw.id);
-  if (!isValidId(id)) throw badWorkflow(`${path}.id '${shown(id)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`);
+  if (!isValidId(id))
+    throw badWorkflow(
+      `${path}.id '${shown(id)}' is invalid: ids are 1-128 characters, start with a letter or digit, and contain only letters, digits, '_' and '-'.`,
+    );
   const out: ParsedWorkflow = { id };
   if (raw.description !== undefined) {
     out.description = str(raw.description);

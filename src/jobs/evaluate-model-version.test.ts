@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, silentLog, storeWithApp, TOPICS, testPlugins } from '../../test/helpers/training.js';
 import type { App, ModelVersion } from '../domain/entities.js';
 import { ApiError } from '../domain/errors.js';
+import { EVAL_JOB } from '../domain/job-kinds.js';
 import type { JsonObject } from '../domain/json.js';
 import { Code } from '../domain/status-codes.js';
 import { createRng } from '../ml/classifier/rng.js';
 import { systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
-import { EVAL_JOB } from '../domain/job-kinds.js';
 import { evaluationRpcs } from '../service/model-evaluations.service.js';
 import { versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
-import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, silentLog, testPlugins, TOPICS, storeWithApp } from '../../test/helpers/training.js';
 import { evaluateModelVersionHandler } from './evaluate-model-version.js';
 import { trainModelVersionHandler } from './train-model-version.js';
 import { Worker } from './worker.js';
@@ -91,7 +91,11 @@ describe('evaluate-model-version', () => {
   test('21303 → 21301 → 21300 with a high macro AUC, per-concept metrics and a confusion matrix', async () => {
     const data = new FakeTrainingData();
     data.examples = await labelledTexts(TOPICS);
-    const { modelId, v } = await trained(data, 'text-classifier', textVersion(['sports', 'cooking'], { concepts_mutually_exclusive: true }, { num_epochs: 400, batch_size: 1 }));
+    const { modelId, v } = await trained(
+      data,
+      'text-classifier',
+      textVersion(['sports', 'cooking'], { concepts_mutually_exclusive: true }, { num_epochs: 400, batch_size: 1 }),
+    );
     const queued = await postMetrics(data, modelId, v.id);
     assert.equal((queued.status as JsonObject).code, Code.MODEL_QUEUED_FOR_EVALUATION);
     assert.match(String(queued.id), /^[0-9a-f]{32}$/);
@@ -116,12 +120,25 @@ describe('evaluate-model-version', () => {
     assert.ok(summary.macro_avg_f1_score! > 0.9, `F1 ${summary.macro_avg_f1_score}`);
     for (const k of ['macro_std_roc_auc', 'macro_std_f1_score', 'macro_avg_precision', 'macro_avg_recall']) assert.equal(typeof summary[k], 'number', k);
     const binary = m.binary_metrics as JsonObject[];
-    assert.deepEqual(binary.map((b) => [(b.concept as JsonObject).id, b.num_pos, b.num_neg, b.num_tot]), [['sports', 8, 8, 16], ['cooking', 8, 8, 16]]);
+    assert.deepEqual(
+      binary.map((b) => [(b.concept as JsonObject).id, b.num_pos, b.num_neg, b.num_tot]),
+      [
+        ['sports', 8, 8, 16],
+        ['cooking', 8, 8, 16],
+      ],
+    );
     const cm = m.confusion_matrix as { matrix: JsonObject[]; concept_ids: string[] };
-    assert.equal(cm.matrix.reduce((s, e) => s + Number(e.value), 0), 16, 'one count per labelled input');
+    assert.equal(
+      cm.matrix.reduce((s, e) => s + Number(e.value), 0),
+      16,
+      'one count per labelled input',
+    );
     assert.deepEqual([...cm.concept_ids].sort(), ['cooking', 'sports']);
     assert.equal((m.test_set as JsonObject[]).length, 16);
-    assert.deepEqual((m.label_counts as { positive_label_counts: JsonObject[] }).positive_label_counts.map((c) => c.count), [8, 8]);
+    assert.deepEqual(
+      (m.label_counts as { positive_label_counts: JsonObject[] }).positive_label_counts.map((c) => c.count),
+      [8, 8],
+    );
     const [finished] = (await store.jobs.getForVersion(v.pk)).filter((j) => j.kind === EVAL_JOB);
     assert.equal(finished?.state, 'succeeded');
 
@@ -142,7 +159,11 @@ describe('evaluate-model-version', () => {
       vector[0] = vector[0]! + (sports ? 1 : -1);
       return { inputId: `in${String(i).padStart(5, '0')}`, vector, positives: [sports ? 'sports' : 'cooking'], negatives: [] };
     });
-    const { modelId, v } = await trained(data, 'text-classifier', textVersion(['sports', 'cooking'], { concepts_mutually_exclusive: true }, { l2_regularization: 0.0001 }));
+    const { modelId, v } = await trained(
+      data,
+      'text-classifier',
+      textVersion(['sports', 'cooking'], { concepts_mutually_exclusive: true }, { l2_regularization: 0.0001 }),
+    );
     await postMetrics(data, modelId, v.id);
     data.hold();
     const done = await withWorker(data, async () => {
@@ -151,7 +172,11 @@ describe('evaluate-model-version', () => {
       const percents = new Set<number>();
       return until(v.pk, (x) => {
         if (evalCode(x) === Code.MODEL_EVALUATING) percents.add(Number((x.metrics!.status as JsonObject).percent_completed));
-        if (evalDone(x)) assert.ok([...percents].some((p) => p > 5 && p < 100), `percent_completed moved: ${[...percents]}`);
+        if (evalDone(x))
+          assert.ok(
+            [...percents].some((p) => p > 5 && p < 100),
+            `percent_completed moved: ${[...percents]}`,
+          );
         return evalDone(x);
       });
     });
@@ -176,7 +201,13 @@ describe('evaluate-model-version', () => {
     assert.equal(evalCode(done), Code.MODEL_EVALUATED, JSON.stringify(done.metrics?.status));
     assert.match(String((done.metrics!.status as JsonObject).details), /^7-fold cross-validation on 14 labelled inputs \(seed 2\)/);
     assert.ok(Number((done.metrics!.summary as JsonObject).macro_avg_roc_auc) > 0.95);
-    assert.deepEqual((done.metrics!.binary_metrics as JsonObject[]).map((b) => [b.num_pos, b.num_neg]), [[7, 7], [7, 7]]);
+    assert.deepEqual(
+      (done.metrics!.binary_metrics as JsonObject[]).map((b) => [b.num_pos, b.num_neg]),
+      [
+        [7, 7],
+        [7, 7],
+      ],
+    );
   });
 
   // python-grpc test_model_train.py evaluates a one-concept model trained on two inputs and waits for 21300.
@@ -188,7 +219,10 @@ describe('evaluate-model-version', () => {
     const doneA = await withWorker(one, () => until(a.v.pk, evalDone));
     assert.equal(evalCode(doneA), Code.MODEL_EVALUATED, JSON.stringify(doneA.metrics?.status));
     assert.match(String((doneA.metrics!.status as JsonObject).details), /^5-fold cross-validation on 16 labelled inputs/);
-    assert.deepEqual((doneA.metrics!.binary_metrics as JsonObject[]).map((b) => [b.num_pos, b.num_neg]), [[8, 8]]);
+    assert.deepEqual(
+      (doneA.metrics!.binary_metrics as JsonObject[]).map((b) => [b.num_pos, b.num_neg]),
+      [[8, 8]],
+    );
 
     const few = new FakeTrainingData();
     few.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 2), negative: SENTIMENT.negative.slice(0, 1) });
@@ -196,7 +230,10 @@ describe('evaluate-model-version', () => {
     await postMetrics(few, b.modelId, b.v.id);
     const doneB = await withWorker(few, () => until(b.v.pk, evalDone));
     assert.equal(evalCode(doneB), Code.MODEL_EVALUATED, JSON.stringify(doneB.metrics?.status));
-    assert.match(String((doneB.metrics!.status as JsonObject).details), /^Leave-one-out cross-validation \(3 folds, fewer than the 5 asked: there are only 3 labelled inputs\) on 3 labelled inputs/);
+    assert.match(
+      String((doneB.metrics!.status as JsonObject).details),
+      /^Leave-one-out cross-validation \(3 folds, fewer than the 5 asked: there are only 3 labelled inputs\) on 3 labelled inputs/,
+    );
     assert.equal((doneB.metrics!.test_set as JsonObject[]).length, 3);
   });
 
@@ -208,7 +245,10 @@ describe('evaluate-model-version', () => {
     await postMetrics(none, a.modelId, a.v.id);
     const failedA = await withWorker(none, () => until(a.v.pk, evalDone));
     assert.equal(evalCode(failedA), Code.MODEL_EVALUATION_NEED_LABELS);
-    assert.match(String((failedA.metrics!.status as JsonObject).details), /no input is labelled \(value 1 or 0\) with any of the version's concepts \(positive\).*label inputs/);
+    assert.match(
+      String((failedA.metrics!.status as JsonObject).details),
+      /no input is labelled \(value 1 or 0\) with any of the version's concepts \(positive\).*label inputs/,
+    );
 
     const single = new FakeTrainingData();
     single.examples = await labelledTexts({ positive: SENTIMENT.positive.slice(0, 1) });
@@ -245,7 +285,8 @@ describe('evaluate-model-version', () => {
     assert.equal(second.id, first.id);
     assert.equal((await store.jobs.getForVersion(v.pk)).filter((j) => j.kind === EVAL_JOB).length, 1);
     await assert.rejects(
-      async () => rpcs(data).PostModelVersionEvaluations!.handle(ownerContext(app), { model_id: modelId, model_version_id: v.id, eval_metrics: [{ id: 'other' }] }),
+      async () =>
+        rpcs(data).PostModelVersionEvaluations!.handle(ownerContext(app), { model_id: modelId, model_version_id: v.id, eval_metrics: [{ id: 'other' }] }),
       (e: unknown) => e instanceof ApiError && e.code === Code.MODEL_INVALID_REQUEST && /still being evaluated/.test(e.details),
     );
     data.fail = new Error('disk on fire');
@@ -267,14 +308,33 @@ describe('evaluate-model-version', () => {
 
     const opId = `m${++n}`;
     await api.PostModels!.handle(ownerContext(app), { model: { id: opId, model_type_id: 'concept-thresholder' } });
-    const op = await api.PostModelVersions!.handle(ownerContext(app), { model_id: opId, model_versions: [{ output_info: { data: { concepts: [{ id: 'a' }] } } }] });
+    const op = await api.PostModelVersions!.handle(ownerContext(app), {
+      model_id: opId,
+      model_versions: [{ output_info: { data: { concepts: [{ id: 'a' }] } } }],
+    });
     const opVid = (op.model as { model_version: { id: string } }).model_version.id;
-    await refused(postMetrics(data, opId, opVid), Code.MODEL_INVALID_ARGUMENT, /concept-thresholder; only concept classifiers can be evaluated \(embedding-classifier, text-classifier, visual-classifier\)/);
+    await refused(
+      postMetrics(data, opId, opVid),
+      Code.MODEL_INVALID_ARGUMENT,
+      /concept-thresholder; only concept classifiers can be evaluated \(embedding-classifier, text-classifier, visual-classifier\)/,
+    );
 
-    await refused(postMetrics(data, modelId, vid, { eval_info: { params: { num_folds: 1 } } }), Code.MODEL_INVALID_ARGUMENT, /num_folds 1 must be a whole number from 2 to 10/);
+    await refused(
+      postMetrics(data, modelId, vid, { eval_info: { params: { num_folds: 1 } } }),
+      Code.MODEL_INVALID_ARGUMENT,
+      /num_folds 1 must be a whole number from 2 to 10/,
+    );
     // A dataset evaluation (decision 0020) names an existing dataset.
-    await refused(postMetrics(data, modelId, vid, { eval_info: { params: { dataset_id: 'x' } } }), Code.CONN_DOES_NOT_EXIST, /Dataset 'x' \(eval_info.params.dataset_id\) does not exist/);
-    await refused(postMetrics(data, modelId, vid, { eval_info: { params: { split: 'x' } } }), Code.MODEL_INVALID_ARGUMENT, /eval_info.params.split is not supported/);
+    await refused(
+      postMetrics(data, modelId, vid, { eval_info: { params: { dataset_id: 'x' } } }),
+      Code.CONN_DOES_NOT_EXIST,
+      /Dataset 'x' \(eval_info.params.dataset_id\) does not exist/,
+    );
+    await refused(
+      postMetrics(data, modelId, vid, { eval_info: { params: { split: 'x' } } }),
+      Code.MODEL_INVALID_ARGUMENT,
+      /eval_info.params.split is not supported/,
+    );
     await refused(postMetrics(data, modelId, vid, { test_search: { query: { filters: [] } } }), Code.MODEL_INVALID_ARGUMENT, /test_search is not supported/);
   });
 });

@@ -1,9 +1,9 @@
 import type { Job, ModelVersion } from '../domain/entities.js';
-import { Outcome, Stopped } from '../domain/outcome.js';
 import { evalStatus } from '../domain/eval-status.js';
 import { EVAL_JOB } from '../domain/job-kinds.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { Code } from '../domain/status-codes.js';
 import { EVALUATION_EVENTS, evaluationFailureCode } from '../domain/version-lifecycle.js';
 import { classificationMetrics } from '../ml/evaluation/metrics.js';
@@ -30,7 +30,9 @@ export const DEFAULT_EVALUATION_TIMEOUT_MS = 60 * 60 * 1000;
 function baseOf(v: ModelVersion, job: Job): JsonObject {
   const m = v.metrics ?? {};
   return {
-    id: String(m.id ?? job.payload.evaluation_id ?? ''), user_id: v.userId, app_id: v.appId,
+    id: String(m.id ?? job.payload.evaluation_id ?? ''),
+    user_id: v.userId,
+    app_id: v.appId,
     eval_info: m.eval_info ?? { params: { num_folds: Number(job.payload.num_folds ?? DEFAULT_FOLDS) } },
     ...(m.ground_truth_dataset ? { ground_truth_dataset: m.ground_truth_dataset } : {}),
   };
@@ -100,7 +102,10 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
     const datasetId = String(job.payload.dataset_id ?? '');
     const datasetVersionId = String(job.payload.dataset_version_id ?? '');
     result = await plugin.evaluate({
-      version, type, numFolds: Number(job.payload.num_folds ?? DEFAULT_FOLDS), progress,
+      version,
+      type,
+      numFolds: Number(job.payload.num_folds ?? DEFAULT_FOLDS),
+      progress,
       ...(datasetId ? { heldOut: { datasetId, ...(datasetVersionId ? { datasetVersionId } : {}) } } : {}),
       shouldStop: () => stopped || ctx.signal.aborted,
       timeLeftMs: () => opts.timeoutMs - (ctx.now() - started),
@@ -113,13 +118,21 @@ async function runEvaluation(opts: EvalHandlerOptions, ctx: JobRunContext): Prom
   await inFlight;
   if (stopped) throw new Stopped('the job was cancelled or taken over');
   await ctx.checkpoint();
-  const metrics = classificationMetrics({ scores: result.scores, labels: result.labels, n: result.n, k: result.k, mutuallyExclusive: result.mutuallyExclusive });
+  const metrics = classificationMetrics({
+    scores: result.scores,
+    labels: result.labels,
+    n: result.n,
+    k: result.k,
+    mutuallyExclusive: result.mutuallyExclusive,
+  });
   const seconds = ((ctx.now() - started) / 1000).toFixed(1);
   const held = result.heldOut;
   const details = held
     ? `Held-out evaluation on ${metrics.labelledRows} labelled inputs of dataset '${held.datasetId}'${held.datasetVersionId ? ` version '${held.datasetVersionId}'` : ''}, scored by the trained version, in ${seconds} s.`
     : evaluationMethodText(result, metrics, seconds);
   await ctx.commit('succeeded', '', async (tx) => {
-    await tx.versions.updateTraining(pk, { metrics: { ...base, status: evalStatus(EVALUATION_EVENTS.succeeded, details), ...evaluationToApi(result, metrics, version) } });
+    await tx.versions.updateTraining(pk, {
+      metrics: { ...base, status: evalStatus(EVALUATION_EVENTS.succeeded, details), ...evaluationToApi(result, metrics, version) },
+    });
   });
 }

@@ -21,17 +21,28 @@ export function evaluationToApi(result: EvaluationResult, m: ClassificationMetri
     return { id: result.conceptIds[c]!, name: vc?.name || result.conceptIds[c]!, app_id: version.appId };
   };
   const { k } = result;
-  const binary = m.perConcept.map((p, c): JsonObject => ({
-    num_pos: p.numPos, num_neg: p.numNeg, num_tot: p.numTot,
-    roc_auc: round(p.rocAuc ?? 0), f1: round(p.f1),
-    concept: concept(c),
-    roc_curve: { fpr: roundAll(p.rocCurve.fpr), tpr: roundAll(p.rocCurve.tpr), thresholds: roundAll(p.rocCurve.thresholds) },
-    precision_recall_curve: { recall: roundAll(p.prCurve.recall), precision: roundAll(p.prCurve.precision), thresholds: roundAll(p.prCurve.thresholds) },
-    ...(p.avgPrecision !== undefined ? { avg_precision: round(p.avgPrecision) } : {}),
-  }));
+  const binary = m.perConcept.map(
+    (p, c): JsonObject => ({
+      num_pos: p.numPos,
+      num_neg: p.numNeg,
+      num_tot: p.numTot,
+      roc_auc: round(p.rocAuc ?? 0),
+      f1: round(p.f1),
+      concept: concept(c),
+      roc_curve: { fpr: roundAll(p.rocCurve.fpr), tpr: roundAll(p.rocCurve.tpr), thresholds: roundAll(p.rocCurve.thresholds) },
+      precision_recall_curve: { recall: roundAll(p.prCurve.recall), precision: roundAll(p.prCurve.precision), thresholds: roundAll(p.prCurve.thresholds) },
+      ...(p.avgPrecision !== undefined ? { avg_precision: round(p.avgPrecision) } : {}),
+    }),
+  );
   const ids = result.conceptIds;
   const matrix = (cells: ClassificationMetrics['confusion']): JsonObject[] =>
-    cells.map((e) => ({ predicted: ids[e.predicted]!, actual: ids[e.actual]!, value: e.count, predicted_concept: concept(e.predicted), actual_concept: concept(e.actual) }));
+    cells.map((e) => ({
+      predicted: ids[e.predicted]!,
+      actual: ids[e.actual]!,
+      value: e.count,
+      predicted_concept: concept(e.predicted),
+      actual_concept: concept(e.actual),
+    }));
   const testSet: JsonObject[] = [];
   for (let r = 0; r < result.n && testSet.length < TEST_SET_LIMIT; r++) {
     const truth: JsonObject[] = [];
@@ -47,9 +58,12 @@ export function evaluationToApi(result: EvaluationResult, m: ClassificationMetri
   }
   return {
     summary: {
-      macro_avg_roc_auc: round(m.summary.macroAvgRocAuc), macro_std_roc_auc: round(m.summary.macroStdRocAuc),
-      macro_avg_f1_score: round(m.summary.macroAvgF1), macro_std_f1_score: round(m.summary.macroStdF1),
-      macro_avg_precision: round(m.summary.macroAvgPrecision), macro_avg_recall: round(m.summary.macroAvgRecall),
+      macro_avg_roc_auc: round(m.summary.macroAvgRocAuc),
+      macro_std_roc_auc: round(m.summary.macroStdRocAuc),
+      macro_avg_f1_score: round(m.summary.macroAvgF1),
+      macro_std_f1_score: round(m.summary.macroStdF1),
+      macro_avg_precision: round(m.summary.macroAvgPrecision),
+      macro_avg_recall: round(m.summary.macroAvgRecall),
     },
     confusion_matrix: { matrix: matrix(m.confusion), concept_ids: m.confusionOrder.map((c) => ids[c]!) },
     cooccurrence_matrix: {
@@ -72,8 +86,7 @@ export function evaluationMethodText(result: EvaluationResult, m: Classification
     ? `Leave-one-out cross-validation (${result.numFolds} folds${result.numFolds < result.requestedFolds ? `, fewer than the ${result.requestedFolds} asked: there are only ${result.numFolds} labelled inputs` : ''})`
     : `${result.numFolds}-fold cross-validation`;
   const noAuc = m.perConcept.map((p, c) => (p.rocAuc === undefined ? result.conceptIds[c]! : '')).filter(Boolean);
-  const left = noAuc.length > 0
-    ? ` ROC AUC is left out for ${noAuc.join(', ')}: ${noAuc.length > 1 ? 'they have' : 'it has'} no positive or no negative inputs.`
-    : '';
+  const left =
+    noAuc.length > 0 ? ` ROC AUC is left out for ${noAuc.join(', ')}: ${noAuc.length > 1 ? 'they have' : 'it has'} no positive or no negative inputs.` : '';
   return `${how} on ${m.labelledRows} labelled inputs (seed ${result.seed}) in ${seconds} s.${left}`;
 }

@@ -11,7 +11,10 @@ const TIME_CHARS = 24; // "2024-01-02T03:04:05.678Z"
 export class TrainLog {
   private lines: string[];
 
-  constructor(previous: string, private readonly now: () => number) {
+  constructor(
+    previous: string,
+    private readonly now: () => number,
+  ) {
     this.lines = logLines(previous);
   }
 

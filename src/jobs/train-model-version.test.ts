@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, storeWithApp, testPlugins, trainingWorker } from '../../test/helpers/training.js';
 import type { App, ModelVersion } from '../domain/entities.js';
-import { Code } from '../domain/status-codes.js';
-import type { Store } from '../ports/store.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
+import { Code } from '../domain/status-codes.js';
+import { createRng } from '../ml/classifier/rng.js';
+import type { Store } from '../ports/store.js';
+import type { LabelledExample } from '../ports/training-data.js';
 import { versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
-import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, testPlugins, trainingWorker, storeWithApp } from '../../test/helpers/training.js';
 import type { Worker } from './worker.js';
-import { createRng } from '../ml/classifier/rng.js';
-import type { LabelledExample } from '../ports/training-data.js';
 
 /**
  * n text-embedding-sized vectors labelled by a noisy linear rule: the solver needs many passes over
@@ -87,12 +87,19 @@ describe('train-model-version: success', () => {
       assert.match(training.trainLog, /attempt 1: training started/);
       data.release();
       const percents = new Set<number>();
-      const done = await until(v.pk, (x) => {
-        if (x.status.code === Code.MODEL_TRAINING) percents.add(x.status.percentCompleted);
-        return terminal(x);
-      }, 120_000);
+      const done = await until(
+        v.pk,
+        (x) => {
+          if (x.status.code === Code.MODEL_TRAINING) percents.add(x.status.percentCompleted);
+          return terminal(x);
+        },
+        120_000,
+      );
       assert.equal(done.status.code, Code.MODEL_TRAINED, done.status.details);
-      assert.ok([...percents].some((p) => p > 5 && p < 100), `percent_completed moved: ${[...percents].join(',')}`);
+      assert.ok(
+        [...percents].some((p) => p > 5 && p < 100),
+        `percent_completed moved: ${[...percents].join(',')}`,
+      );
       assert.equal(done.totalInputCount, 3000);
       assert.ok(done.completedAt && done.completedAt >= done.createdAt);
       assert.match(done.trainLog, /data: 3000 processed inputs/);
@@ -129,7 +136,15 @@ describe('train-model-version: success', () => {
     const { plugins } = testPlugins(store, data);
     const model = (await store.models.get('u1', 'a1', `m${n}`))!;
     const trained = (await store.versions.getByPk(v.pk))!;
-    const out = await plugins.get('text-classifier')!.predict({ model, version: trained, params: {}, inputs: [{ text: 'great product, love it', data: {} }, { text: 'awful, broke and disappointed', data: {} }] });
+    const out = await plugins.get('text-classifier')!.predict({
+      model,
+      version: trained,
+      params: {},
+      inputs: [
+        { text: 'great product, love it', data: {} },
+        { text: 'awful, broke and disappointed', data: {} },
+      ],
+    });
     const top = out.map((o) => (o.ok ? [...o.data.concepts!].sort((x, y) => y.value - x.value)[0]!.id : 'error'));
     assert.deepEqual(top, ['positive', 'negative']);
     const sum = out[0]!.ok ? out[0]!.data.concepts!.reduce((s, c) => s + c.value, 0) : 0;
@@ -159,7 +174,9 @@ describe('train-model-version: trains on whatever Clarifai trains on, and says w
     assert.match(done.status.details, /^No positive examples for neutral: it scores low on every input/);
     assert.match(done.trainLog, /warning: No positive examples for neutral/);
     const { plugins } = testPlugins(store, data);
-    const out = await plugins.get('text-classifier')!.predict({ model: {} as never, version: done, params: {}, inputs: [{ text: 'great quality, love it', data: {} }] });
+    const out = await plugins
+      .get('text-classifier')!
+      .predict({ model: {} as never, version: done, params: {}, inputs: [{ text: 'great quality, love it', data: {} }] });
     const neutral = out[0]!.ok ? out[0]!.data.concepts!.find((c) => c.id === 'neutral')!.value : 1;
     assert.ok(neutral < 0.5, `neutral scores low: ${neutral}`);
   });
@@ -177,14 +194,53 @@ describe('train-model-version: trains on whatever Clarifai trains on, and says w
 describe('train-model-version: failures end in a specific code with actionable details', () => {
   const cases: { name: string; type?: string; version: Record<string, unknown>; data?: (d: FakeTrainingData) => Promise<void>; code: number; re: RegExp }[] = [
     { name: '21110 no data', version: textVersion(), code: Code.MODEL_TRAINING_NO_DATA, re: /PostInputs/ },
-    { name: '21111 concept without positives (fail_on_missing_positive_examples)', version: textVersion({}, { fail_on_missing_positive_examples: true }, ['positive', 'negative', 'neutral']), data: async (d) => void (d.examples = await labelledTexts(SENTIMENT)), code: Code.MODEL_TRAINING_NO_POSITIVES, re: /neutral/ },
-    { name: '21112 mutually exclusive with one concept', version: textVersion({}, { concepts_mutually_exclusive: true }, ['positive']), code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, re: /at least two concepts/ },
-    { name: '21118 invalid params (unknown base model)', type: 'embedding-classifier', version: { output_info: { data: { concepts: [{ id: 'positive' }] } }, input_info: { base_embed_model: { id: 'no-such-embedder' } } }, code: Code.MODEL_TRAINING_INVALID_PARAMS, re: /no-such-embedder.*general-text-embedding/ },
-    { name: '21118 invalid params (unknown dataset)', version: textVersion({ dataset_id: 'nope' }), data: async (d) => void (d.fail = new (await import('../domain/errors.js')).ApiError(Code.MODEL_INVALID_ARGUMENT, "Dataset 'nope' does not exist")), code: Code.MODEL_TRAINING_INVALID_PARAMS, re: /Dataset 'nope'/ },
+    {
+      name: '21111 concept without positives (fail_on_missing_positive_examples)',
+      version: textVersion({}, { fail_on_missing_positive_examples: true }, ['positive', 'negative', 'neutral']),
+      data: async (d) => void (d.examples = await labelledTexts(SENTIMENT)),
+      code: Code.MODEL_TRAINING_NO_POSITIVES,
+      re: /neutral/,
+    },
+    {
+      name: '21112 mutually exclusive with one concept',
+      version: textVersion({}, { concepts_mutually_exclusive: true }, ['positive']),
+      code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS,
+      re: /at least two concepts/,
+    },
+    {
+      name: '21118 invalid params (unknown base model)',
+      type: 'embedding-classifier',
+      version: { output_info: { data: { concepts: [{ id: 'positive' }] } }, input_info: { base_embed_model: { id: 'no-such-embedder' } } },
+      code: Code.MODEL_TRAINING_INVALID_PARAMS,
+      re: /no-such-embedder.*general-text-embedding/,
+    },
+    {
+      name: '21118 invalid params (unknown dataset)',
+      version: textVersion({ dataset_id: 'nope' }),
+      data: async (d) => void (d.fail = new (await import('../domain/errors.js')).ApiError(Code.MODEL_INVALID_ARGUMENT, "Dataset 'nope' does not exist")),
+      code: Code.MODEL_TRAINING_INVALID_PARAMS,
+      re: /Dataset 'nope'/,
+    },
     // 320 examples × 1,000 epochs at batch 1: ~20 s of training even on a fast idle machine, against a 1 s limit.
     // The limit counts from the start of the attempt: data that takes longer than it to arrive leaves no time to train.
-    { name: '21113 timeout', version: textVersion({}, { training_timeout: 1 }), data: async (d) => { d.examples = await labelledTexts(SENTIMENT); d.hold(); setTimeout(() => d.release(), 1_300); }, code: Code.MODEL_TRAINING_TIMED_OUT, re: /training_timeout/ },
-    { name: '21106 otherwise (after the retries)', version: textVersion(), data: async (d) => void (d.fail = new Error('disk on fire')), code: Code.MODEL_TRAINING_FAILED, re: /after 3 attempts: disk on fire/ },
+    {
+      name: '21113 timeout',
+      version: textVersion({}, { training_timeout: 1 }),
+      data: async (d) => {
+        d.examples = await labelledTexts(SENTIMENT);
+        d.hold();
+        setTimeout(() => d.release(), 1_300);
+      },
+      code: Code.MODEL_TRAINING_TIMED_OUT,
+      re: /training_timeout/,
+    },
+    {
+      name: '21106 otherwise (after the retries)',
+      version: textVersion(),
+      data: async (d) => void (d.fail = new Error('disk on fire')),
+      code: Code.MODEL_TRAINING_FAILED,
+      re: /after 3 attempts: disk on fire/,
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {

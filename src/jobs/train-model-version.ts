@@ -1,14 +1,14 @@
 import type { ModelVersion } from '../domain/entities.js';
-import { Outcome, Stopped } from '../domain/outcome.js';
+import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { isJsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { Code, describe } from '../domain/status-codes.js';
 import { TRAINING_EVENTS } from '../domain/version-lifecycle.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { TrainResult } from '../plugins/types.js';
-import { TRAIN_JOB } from '../domain/job-kinds.js';
-import { TrainLog } from './train-log.js';
 import { percentOf, progressStep } from './progress.js';
+import { TrainLog } from './train-log.js';
 import type { JobHandler, JobRunContext, JobSummary } from './types.js';
 
 export interface TrainHandlerOptions {
@@ -53,7 +53,11 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
       if (!v) return;
       const log = new TrainLog(v.trainLog, () => now);
       log.add(`attempt ${job.attempts}: stopped because its worker shut down; back in the queue`);
-      await tx.versions.updateTraining(v.pk, { status: { code: Code.MODEL_QUEUED_FOR_TRAINING, details: HANDED_BACK_DETAILS, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
+      await tx.versions.updateTraining(v.pk, {
+        status: { code: Code.MODEL_QUEUED_FOR_TRAINING, details: HANDED_BACK_DETAILS, percentCompleted: 0 },
+        trainLog: log.text(),
+        modifiedAt: now,
+      });
     },
   };
 }
@@ -74,7 +78,11 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   const status = (details: string, percentCompleted: number) => ({ code: TRAINING_EVENTS.progress, details, percentCompleted });
   log.add(`attempt ${job.attempts}: training started by ${ctx.workerId}`);
   await ctx.update(async (tx) => {
-    await tx.versions.updateTraining(pk, { status: { code: TRAINING_EVENTS.started, details: 'Training started.', percentCompleted: 1 }, trainLog: log.text(), modifiedAt: ctx.now() });
+    await tx.versions.updateTraining(pk, {
+      status: { code: TRAINING_EVENTS.started, details: 'Training started.', percentCompleted: 1 },
+      trainLog: log.text(),
+      modifiedAt: ctx.now(),
+    });
   });
 
   // Progress arrives synchronously from the trainer; writes are throttled, one at a time, and a
@@ -105,7 +113,9 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
   let result: TrainResult;
   try {
     result = await plugin.train({
-      version, type, progress,
+      version,
+      type,
+      progress,
       log: (line) => log.add(line),
       shouldStop: () => stopped || ctx.signal.aborted,
       timeLeftMs: () => limitMs - (ctx.now() - started),
@@ -129,7 +139,10 @@ async function runTraining(opts: TrainHandlerOptions, ctx: JobRunContext): Promi
     if (result.inputIds) await tx.inputs.recordTrainedOn(pk, version.userId, version.appId, result.inputIds);
     await tx.versions.updateTraining(pk, {
       status: { code: TRAINING_EVENTS.succeeded, details: result.details ?? '', percentCompleted: 0 },
-      totalInputCount: result.totalInputCount, completedAt: now, trainLog: log.text(), modifiedAt: now,
+      totalInputCount: result.totalInputCount,
+      completedAt: now,
+      trainLog: log.text(),
+      modifiedAt: now,
       ...(result.inputInfo ? { inputInfo: result.inputInfo } : {}),
     });
   });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { capturedLogger } from '../../test/helpers/observe.js';
+import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, storeWithApp, testPlugins, trainingWorker } from '../../test/helpers/training.js';
 import type { App, ModelVersion } from '../domain/entities.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
 import { versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
-import { capturedLogger } from '../../test/helpers/observe.js';
-import { FakeTrainingData, labelledTexts, ownerContext, SENTIMENT, storeWithApp, testPlugins, trainingWorker } from '../../test/helpers/training.js';
 
 // Issue 13 item 1: the worker's lines for a job taken over from a dead worker, and for a job it
 // hands back when stopped — each with the req_id of the request that queued the job.
@@ -27,7 +27,9 @@ async function queued(): Promise<ModelVersion> {
   await modelRpcs(store, types).PostModels!.handle(ctx, { model: { id: modelId, model_type_id: 'text-classifier' } });
   const res = await versionRpcs(store, types).PostModelVersions!.handle(ctx, {
     model_id: modelId,
-    model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 7 } } }],
+    model_versions: [
+      { output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 7 } } },
+    ],
   });
   const id = (res.model as { model_version: { id: string } }).model_version.id;
   const model = (await store.models.get('u1', 'a1', modelId))!;

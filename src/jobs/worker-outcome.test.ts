@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
+import { FakeTrainingData, ownerContext, storeWithApp, testPlugins } from '../../test/helpers/training.js';
 import type { App } from '../domain/entities.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { Outcome, Stopped } from '../domain/outcome.js';
@@ -10,7 +11,6 @@ import { systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { versionRpcs } from '../service/model-versions.service.js';
 import { modelRpcs } from '../service/models.service.js';
-import { FakeTrainingData, ownerContext, storeWithApp, testPlugins } from '../../test/helpers/training.js';
 import type { JobHandler } from './types.js';
 import { Worker } from './worker.js';
 
@@ -44,7 +44,9 @@ function scripted(attempt: (n: number) => Error | undefined, seen: number[]): Jo
       seen.push(ctx.job.attempts);
       const e = attempt(ctx.job.attempts);
       if (e) throw e;
-      await ctx.commit('succeeded', '', (tx) => tx.versions.updateTraining(ctx.job.versionPk, { status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 } }).then(() => undefined));
+      await ctx.commit('succeeded', '', (tx) =>
+        tx.versions.updateTraining(ctx.job.versionPk, { status: { code: TRAINING_EVENTS.succeeded, details: '', percentCompleted: 0 } }).then(() => undefined),
+      );
     },
     async recordFailure(tx, job, code, details) {
       await tx.versions.updateTraining(job.versionPk, { status: { code, details, percentCompleted: 0 } });
@@ -72,21 +74,32 @@ describe('the worker and the one Outcome', () => {
   test('an Outcome ends the job at once with its own code (no retry)', async () => {
     const seen: number[] = [];
     const pk = await queuedVersion();
-    const code = await runUntilSettled(scripted(() => new Outcome(Code.MODEL_TRAINING_NO_POSITIVES, 'add positives'), seen), pk);
+    const code = await runUntilSettled(
+      scripted(() => new Outcome(Code.MODEL_TRAINING_NO_POSITIVES, 'add positives'), seen),
+      pk,
+    );
     assert.equal(code, Code.MODEL_TRAINING_NO_POSITIVES);
     assert.deepEqual(seen, [1]);
   });
   test('a retryable Outcome runs the job again instead of ending it', async () => {
     const seen: number[] = [];
     const pk = await queuedVersion();
-    const code = await runUntilSettled(scripted((a) => (a === 1 ? new Outcome(Code.MODEL_TRAINING_FAILED, 'flaky', true) : undefined), seen), pk);
+    const code = await runUntilSettled(
+      scripted((a) => (a === 1 ? new Outcome(Code.MODEL_TRAINING_FAILED, 'flaky', true) : undefined), seen),
+      pk,
+    );
     assert.equal(code, Code.MODEL_TRAINED);
     assert.deepEqual(seen, [1, 2]);
   });
   test('Stopped writes nothing', async () => {
     const seen: number[] = [];
     const pk = await queuedVersion();
-    const w = new Worker(store, [scripted(() => new Stopped('taken over'), seen)], systemClock, pino({ level: 'silent' }), { leaseMs: 5_000, pollMs: 10, concurrency: 1, maxAttempts: 3 });
+    const w = new Worker(store, [scripted(() => new Stopped('taken over'), seen)], systemClock, pino({ level: 'silent' }), {
+      leaseMs: 5_000,
+      pollMs: 10,
+      concurrency: 1,
+      maxAttempts: 3,
+    });
     w.start();
     while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
     await w.stop();

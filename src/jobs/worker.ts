@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { Outcome, Stopped } from '../domain/outcome.js';
 import type { Job } from '../domain/entities.js';
 import { newId } from '../domain/ids.js';
 import { LEASE_EXPIRED } from '../domain/job-kinds.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { Code } from '../domain/status-codes.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repos, Store } from '../ports/store.js';
@@ -49,7 +49,13 @@ export class Worker {
   private readonly bell = new Doorbell();
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly store: Store, handlers: JobHandler[], private readonly clock: Clock, private readonly log: Logger, private readonly opts: WorkerOptions = DEFAULT_WORKER_OPTIONS) {
+  constructor(
+    private readonly store: Store,
+    handlers: JobHandler[],
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly opts: WorkerOptions = DEFAULT_WORKER_OPTIONS,
+  ) {
     this.id = opts.workerId ?? `worker-${process.pid}-${newId().slice(0, 8)}`;
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
   }
@@ -91,10 +97,12 @@ export class Worker {
         // execute() ends its own errors; what still escapes (the database gone while recording an
         // outcome) must not become an unhandled rejection that kills the process: the lease expires
         // and the job is retaken.
-        const p = this.execute(job).catch((err: unknown) => this.log.error({ err, job: job.id }, 'could not record a job outcome; its lease will expire and it will be retaken')).finally(() => {
-          this.running.delete(p);
-          this.bell.ring();
-        });
+        const p = this.execute(job)
+          .catch((err: unknown) => this.log.error({ err, job: job.id }, 'could not record a job outcome; its lease will expire and it will be retaken'))
+          .finally(() => {
+            this.running.delete(p);
+            this.bell.ring();
+          });
         this.running.add(p);
         continue;
       }
@@ -106,11 +114,19 @@ export class Worker {
     const handler = this.handlers.get(job.kind)!;
     const log = this.log.child(jobFields(job));
     const started = this.clock.now();
-    if (job.lastError.startsWith(LEASE_EXPIRED)) log.warn({ worker: this.id, attempt: job.attempts, previous_worker: job.lastError.slice(LEASE_EXPIRED.length) }, 'job retaken after a lost lease');
+    if (job.lastError.startsWith(LEASE_EXPIRED))
+      log.warn({ worker: this.id, attempt: job.attempts, previous_worker: job.lastError.slice(LEASE_EXPIRED.length) }, 'job retaken after a lost lease');
     else log.info({ worker: this.id, attempt: job.attempts }, 'job claimed');
     if (job.attempts > this.opts.maxAttempts) {
       const g = handler.genericFailure ?? TRAINING_FAILURE;
-      await this.fail(handler, job, g.code, `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. ${g.retry}`, log, started);
+      await this.fail(
+        handler,
+        job,
+        g.code,
+        `The job was interrupted ${job.attempts - 1} times (its worker stopped or crashed) and was given up. ${g.retry}`,
+        log,
+        started,
+      );
       return;
     }
     const abort = new AbortController();
@@ -156,8 +172,7 @@ export class Worker {
       if (err instanceof Stopped) {
         log.info({ reason: err.message }, 'job stopped');
         if (this.stopping) await this.release(handler, job, log);
-      }
-      else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details, log, started);
+      } else if (err instanceof Outcome && !err.retryable) await this.fail(handler, job, err.code, err.details, log, started);
       else await this.retryOrFail(handler, job, err, log, started);
     } finally {
       clearInterval(timer);

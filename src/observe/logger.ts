@@ -1,4 +1,4 @@
-import { destination, pino, type Logger } from 'pino';
+import { destination, type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 
 export type LogFormat = 'json' | 'pretty';
@@ -21,6 +21,10 @@ export const logFormatFor = (asked: LogFormat | undefined, isTty: boolean): LogF
  */
 export function buildLogger(opts: LoggerOptions): Logger {
   const format = logFormatFor(opts.format, opts.isTty);
-  if (format === 'pretty') return pino({ level: opts.level }, pretty({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1, sync: true }));
+  if (format === 'pretty')
+    return pino(
+      { level: opts.level },
+      pretty({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1, sync: true }),
+    );
   return pino({ level: opts.level }, destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 200 }));
 }

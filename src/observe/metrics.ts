@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Code } from '../domain/status-codes.js';
 import type { StoreStats } from '../ports/store.js';
 import type { CallObserver, CallOutcome } from '../service/call-observer.js';
@@ -37,19 +37,45 @@ export class Metrics implements CallObserver {
     collectDefaultMetrics({ register: this.registry });
     const requests = this.#requests;
     new Counter({
-      name: 'modelkeep_requests_total', help: 'API calls answered, by RPC, transport and Clarifai status code (answers from the cache included).', labelNames: ['rpc', 'transport', 'code'], registers,
+      name: 'modelkeep_requests_total',
+      help: 'API calls answered, by RPC, transport and Clarifai status code (answers from the cache included).',
+      labelNames: ['rpc', 'transport', 'code'],
+      registers,
       collect() {
         this.reset();
         for (const s of requests.counts()) this.inc(s.labels, s.count);
       },
     });
-    this.registry.registerMetric(requests.histogram('modelkeep_request_duration_seconds', 'Time from dispatch to answer, by RPC, transport and Clarifai status code.'));
-    this.#cache = new Counter({ name: 'modelkeep_answer_cache_total', help: 'Lookups in the answer cache of the read RPCs, by result (hit or miss).', labelNames: ['result'], registers });
+    this.registry.registerMetric(
+      requests.histogram('modelkeep_request_duration_seconds', 'Time from dispatch to answer, by RPC, transport and Clarifai status code.'),
+    );
+    this.#cache = new Counter({
+      name: 'modelkeep_answer_cache_total',
+      help: 'Lookups in the answer cache of the read RPCs, by result (hit or miss).',
+      labelNames: ['result'],
+      registers,
+    });
     this.#cacheHit = this.#cache.labels('hit');
     this.#cacheMiss = this.#cache.labels('miss');
-    this.#embedCalls = new Counter({ name: 'modelkeep_embedder_calls_total', help: 'Embedder calls (one per batch of inputs), by embedder and outcome.', labelNames: ['embedder', 'outcome'], registers });
-    this.#embedSeconds = new Counter({ name: 'modelkeep_embedder_seconds_total', help: 'Seconds spent in embedder calls, by embedder.', labelNames: ['embedder'], registers });
-    this.#training = new Histogram({ name: 'modelkeep_training_duration_seconds', help: 'Duration of training attempts run by this process, by model type and outcome (succeeded, failed).', labelNames: ['model_type', 'outcome'], buckets: TRAINING_BUCKETS, registers });
+    this.#embedCalls = new Counter({
+      name: 'modelkeep_embedder_calls_total',
+      help: 'Embedder calls (one per batch of inputs), by embedder and outcome.',
+      labelNames: ['embedder', 'outcome'],
+      registers,
+    });
+    this.#embedSeconds = new Counter({
+      name: 'modelkeep_embedder_seconds_total',
+      help: 'Seconds spent in embedder calls, by embedder.',
+      labelNames: ['embedder'],
+      registers,
+    });
+    this.#training = new Histogram({
+      name: 'modelkeep_training_duration_seconds',
+      help: 'Duration of training attempts run by this process, by model type and outcome (succeeded, failed).',
+      labelNames: ['model_type', 'outcome'],
+      buckets: TRAINING_BUCKETS,
+      registers,
+    });
     if (stats) databaseGauges(registers, stats);
   }
 
@@ -87,21 +113,30 @@ function databaseGauges(registers: Registry[], stats: () => Promise<StoreStats>)
       .catch(() => undefined) // database down: the gauges go absent for this scrape, the scrape still answers
       .finally(() => setImmediate(() => (pending = undefined))));
   new Gauge({
-    name: 'modelkeep_jobs', help: 'Jobs in the database, by kind and state (queued, running, succeeded, failed, cancelled).', labelNames: ['kind', 'state'], registers,
+    name: 'modelkeep_jobs',
+    help: 'Jobs in the database, by kind and state (queued, running, succeeded, failed, cancelled).',
+    labelNames: ['kind', 'state'],
+    registers,
     async collect() {
       this.reset();
       for (const j of (await read())?.jobs ?? []) this.labels(j.kind, j.state).set(j.count);
     },
   });
   new Gauge({
-    name: 'modelkeep_inputs', help: 'Inputs in the database, by processing status (pending 30001, processing 30003, failed 30002, processed 30000).', labelNames: ['status'], registers,
+    name: 'modelkeep_inputs',
+    help: 'Inputs in the database, by processing status (pending 30001, processing 30003, failed 30002, processed 30000).',
+    labelNames: ['status'],
+    registers,
     async collect() {
       this.reset();
       for (const i of (await read())?.inputs ?? []) this.labels(INPUT_STATUS[i.statusCode] ?? String(i.statusCode)).set(i.count);
     },
   });
   new Gauge({
-    name: 'modelkeep_db_pool_connections', help: "PostgreSQL connections of this process's pool, by state (in_use, idle), and callers waiting for one (waiting).", labelNames: ['state'], registers,
+    name: 'modelkeep_db_pool_connections',
+    help: "PostgreSQL connections of this process's pool, by state (in_use, idle), and callers waiting for one (waiting).",
+    labelNames: ['state'],
+    registers,
     async collect() {
       this.reset();
       const pool = (await read())?.pool;

@@ -3,7 +3,16 @@ import { it } from 'node:test';
 import { Registry } from 'prom-client';
 import { RequestStats } from './request-stats.js';
 
-const call = (ms: number, code = 10000) => ({ rpc: 'GetModel', transport: 'rest' as const, code, retryable: false, reqId: 'r', userId: undefined, appId: undefined, durationMs: ms });
+const call = (ms: number, code = 10000) => ({
+  rpc: 'GetModel',
+  transport: 'rest' as const,
+  code,
+  retryable: false,
+  reqId: 'r',
+  userId: undefined,
+  appId: undefined,
+  durationMs: ms,
+});
 
 it('request histogram: cumulative buckets, +Inf, sum and count per series, written by the prom-client registry', async () => {
   const stats = new RequestStats([0.001, 0.01]);
@@ -22,8 +31,15 @@ it('request histogram: cumulative buckets, +Inf, sum and count per series, writt
     't_seconds_bucket{rpc="GetModel",transport="rest",code="21200",le="0.001"} 0',
     't_seconds_bucket{rpc="GetModel",transport="rest",code="21200",le="0.01"} 1',
     't_seconds_count{rpc="GetModel",transport="rest",code="21200"} 1',
-  ]) assert.ok(lines.includes(want), `${want} in\n${text}`);
+  ])
+    assert.ok(lines.includes(want), `${want} in\n${text}`);
   const sum = lines.find((l) => l.startsWith('t_seconds_sum{rpc="GetModel",transport="rest",code="10000"}'));
   assert.ok(Math.abs(Number(sum?.split(' ')[1]) - 0.0565) < 1e-12);
-  assert.deepEqual(stats.counts().map((c) => [c.labels.code, c.count]), [['10000', 4], ['21200', 1]]);
+  assert.deepEqual(
+    stats.counts().map((c) => [c.labels.code, c.count]),
+    [
+      ['10000', 4],
+      ['21200', 1],
+    ],
+  );
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { l2normalise } from '../ml/embedders/embedder.js';
 import { createRng } from '../ml/classifier/rng.js';
+import { l2normalise } from '../ml/embedders/embedder.js';
 import { deserializeCentroids, kmeans, nearest, serializeCentroids } from './clusterer.js';
 
 /** Three tight groups around orthogonal directions in 8-d. */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { Outcome, Stopped } from '../domain/outcome.js';
 import { ApiError } from '../domain/errors.js';
 import { isJsonObject } from '../domain/json.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import { Code } from '../domain/status-codes.js';
 import { createRng } from '../ml/classifier/rng.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
@@ -32,7 +32,8 @@ export function serializeCentroids(m: Centroids): Uint8Array {
 export function deserializeCentroids(bytes: Uint8Array): Centroids {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 12 || v.getUint32(0, true) !== MAGIC) throw new Error('not a modelkeep clusterer artifact');
-  const k = v.getUint32(4, true), d = v.getUint32(8, true);
+  const k = v.getUint32(4, true),
+    d = v.getUint32(8, true);
   const c = new Float32Array(k * d);
   for (let i = 0; i < c.length; i++) c[i] = v.getFloat32(12 + 4 * i, true);
   return { k, d, c };
@@ -45,7 +46,8 @@ const sim = (c: Float32Array, j: number, d: number, x: Float32Array): number => 
 };
 
 export function nearest(m: Centroids, x: Float32Array): { index: number; similarity: number } {
-  let best = 0, bestSim = -Infinity;
+  let best = 0,
+    bestSim = -Infinity;
   for (let j = 0; j < m.k; j++) {
     const s = sim(m.c, j, m.d, x);
     if (s > bestSim) [best, bestSim] = [j, s];
@@ -65,7 +67,8 @@ export async function kmeans(points: Float32Array[], k: number, iterations: numb
   const dist = points.map((p) => 1 - sim(c, 0, d, p));
   for (let j = 1; j < k; j++) {
     const total = dist.reduce((s, x) => s + Math.max(x, 0), 0);
-    let r = rng.next() * total, pick = 0;
+    let r = rng.next() * total,
+      pick = 0;
     while (pick < points.length - 1 && (r -= Math.max(dist[pick]!, 0)) > 0) pick++;
     c.set(points[pick]!, j * d);
     points.forEach((p, i) => (dist[i] = Math.min(dist[i]!, 1 - sim(c, j, d, p))));
@@ -111,10 +114,18 @@ export function clustererPlugin(deps: { embedders: ReadonlyMap<string, Embedder>
       const k = typeof p.num_clusters === 'number' ? p.num_clusters : 10;
       const iterations = typeof p.max_iterations === 'number' ? p.max_iterations : 100;
       const seed = typeof p.seed === 'number' && p.seed >= 0 ? p.seed : randomInt(1, 2 ** 31);
-      const datasetId = String(p.dataset_id ?? ''), datasetVersionId = String(p.dataset_version_id ?? '');
+      const datasetId = String(p.dataset_id ?? ''),
+        datasetVersionId = String(p.dataset_version_id ?? '');
       let sel;
       try {
-        sel = await deps.trainingData.collect({ userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds: [], ...(datasetId ? { datasetId } : {}), ...(datasetVersionId ? { datasetVersionId } : {}) });
+        sel = await deps.trainingData.collect({
+          userId: version.userId,
+          appId: version.appId,
+          embedderId: embedder.id,
+          conceptIds: [],
+          ...(datasetId ? { datasetId } : {}),
+          ...(datasetVersionId ? { datasetVersionId } : {}),
+        });
       } catch (e) {
         if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
@@ -122,12 +133,24 @@ export function clustererPlugin(deps: { embedders: ReadonlyMap<string, Embedder>
       const used = sel.examples.filter((e) => e.vector.length === embedder.dim).sort((a, b) => (a.inputId < b.inputId ? -1 : 1));
       const points = used.map((e) => e.vector);
       call.log(`data: ${points.length} processed inputs with ${embedder.id} embeddings${sel.pending ? `; ${sel.pending} still processing (not used)` : ''}`);
-      if (points.length === 0) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, `no processed input has a ${embedder.id} embedding; add inputs (PostInputs), wait until they are processed, then create a new version.`);
-      if (points.length < k) throw new Outcome(Code.MODEL_TRAINING_INSUFFICIENT_DATA, `${points.length} inputs cannot form ${k} clusters; add inputs or lower train_info.params.num_clusters.`);
+      if (points.length === 0)
+        throw new Outcome(
+          Code.MODEL_TRAINING_NO_DATA,
+          `no processed input has a ${embedder.id} embedding; add inputs (PostInputs), wait until they are processed, then create a new version.`,
+        );
+      if (points.length < k)
+        throw new Outcome(
+          Code.MODEL_TRAINING_INSUFFICIENT_DATA,
+          `${points.length} inputs cannot form ${k} clusters; add inputs or lower train_info.params.num_clusters.`,
+        );
       call.log(`k-means: num_clusters=${k} max_iterations=${iterations} seed=${seed}`);
       const model = await kmeans(points, k, iterations, seed, (i) => {
         if (call.shouldStop()) throw new Stopped();
-        if (call.timeLeftMs() <= 0) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, 'clustering did not finish within the time limit (output_config.training_timeout); lower max_iterations or raise the timeout.');
+        if (call.timeLeftMs() <= 0)
+          throw new Outcome(
+            Code.MODEL_TRAINING_TIMED_OUT,
+            'clustering did not finish within the time limit (output_config.training_timeout); lower max_iterations or raise the timeout.',
+          );
         call.progress(i / iterations);
       });
       return { artifact: serializeCentroids(model), totalInputCount: points.length, inputIds: used.map((e) => e.inputId) };

@@ -1,5 +1,5 @@
-import { ApiError } from '../domain/errors.js';
 import type { Model } from '../domain/entities.js';
+import { ApiError } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import { embedEach } from './embedding.js';
@@ -15,7 +15,10 @@ export function embedderModelPlugin(typeId: 'visual-embedder' | 'text-embedder',
     const e = embedders.get(m.id);
     if (!e || e.kind !== kind) {
       const ids = [...embedders.values()].filter((x) => x.kind === kind).map((x) => x.id);
-      throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${m.id}' (${typeId}) has no built-in weights on this server; the ${typeId} models are ${ids.join(', ')} in app clarifai/main.`);
+      throw new ApiError(
+        Code.MODEL_INVALID_ARGUMENT,
+        `Model '${m.id}' (${typeId}) has no built-in weights on this server; the ${typeId} models are ${ids.join(', ')} in app clarifai/main.`,
+      );
     }
     return e;
   };

@@ -1,12 +1,12 @@
-import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
-import { ApiError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/entities.js';
-import { DEFAULT_BASE_EMBED_MODEL } from '../domain/model-types/catalog.js';
+import { ApiError } from '../domain/errors.js';
 import { isJsonObject } from '../domain/json.js';
-import { Code } from '../domain/status-codes.js';
-import { embedSettled, type Embedder } from '../ml/embedders/embedder.js';
-import type { TrainingSelection } from '../ports/training-data.js';
+import { DEFAULT_BASE_EMBED_MODEL } from '../domain/model-types/catalog.js';
 import { Outcome } from '../domain/outcome.js';
+import { Code } from '../domain/status-codes.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
+import { type Embedder, embedSettled } from '../ml/embedders/embedder.js';
+import type { TrainingSelection } from '../ports/training-data.js';
 import type { InputKind, PredictInput, PredictOutcome } from './types.js';
 
 /** Owner of the built-in embedders (the read-only `clarifai/main` app). */
@@ -17,7 +17,11 @@ export const SYSTEM_EMBEDDER_OWNER = { user_id: SYSTEM_USER_ID, app_id: SYSTEM_A
  * `fallback`. Returns a problem text instead when the reference names no built-in embedder, so
  * training can report 21118 and prediction 21202 with the same words.
  */
-export function baseEmbedder(version: ModelVersion, embedders: ReadonlyMap<string, Embedder>, fallback = String(DEFAULT_BASE_EMBED_MODEL.id)): Embedder | string {
+export function baseEmbedder(
+  version: ModelVersion,
+  embedders: ReadonlyMap<string, Embedder>,
+  fallback = String(DEFAULT_BASE_EMBED_MODEL.id),
+): Embedder | string {
   const ref = version.inputInfo.base_embed_model;
   const id = isJsonObject(ref) && typeof ref.id === 'string' && ref.id ? ref.id : fallback;
   const owner = isJsonObject(ref) ? { user: ref.user_id, app: ref.app_id } : {};
@@ -41,8 +45,11 @@ export const kindOf = (e: Embedder): InputKind => e.kind;
  * Embeds decoded inputs, each getting its vector or its own 30002 status (an undecodable image,
  * a text model given no text). Failures that are not an input's fault are thrown.
  */
-export async function embedEach(embedder: Embedder, inputs: readonly PredictInput[]): Promise<(Float32Array | PredictOutcome & { ok: false })[]> {
-  const outcomes = await embedSettled(embedder, inputs.map((i) => ({ ...(i.text !== undefined ? { text: i.text } : {}), ...(i.imageBytes ? { imageBytes: i.imageBytes } : {}) })));
+export async function embedEach(embedder: Embedder, inputs: readonly PredictInput[]): Promise<(Float32Array | (PredictOutcome & { ok: false }))[]> {
+  const outcomes = await embedSettled(
+    embedder,
+    inputs.map((i) => ({ ...(i.text !== undefined ? { text: i.text } : {}), ...(i.imageBytes ? { imageBytes: i.imageBytes } : {}) })),
+  );
   return outcomes.map((o) => (o.ok ? o.vector : { ok: false as const, code: Code.INPUT_FAILED, details: o.error.message.replace(/^input \d+: /, '') }));
 }
 
@@ -63,8 +70,10 @@ export function chosenByData(sel: TrainingSelection, conceptIds: readonly string
   const kinds = sel.kinds ?? { text: 0, image: 0 };
   const ids = embedderIdsByKind(embedders);
   if (kinds.text > 0 && kinds.image > 0) {
-    throw new Outcome(Code.MODEL_INVALID_ARGUMENT,
-      `input_info.base_embed_model is not set and the inputs labelled with ${conceptIds.join(', ')} are both text (${kinds.text}) and images (${kinds.image}); create a new version naming the base model, e.g. "input_info": {"base_embed_model": {"id": "${ids.text}", "app_id": "${SYSTEM_EMBEDDER_OWNER.app_id}", "user_id": "${SYSTEM_EMBEDDER_OWNER.user_id}"}} (or ${ids.image}), or train from a dataset holding one kind (train_info.params.dataset_id).`);
+    throw new Outcome(
+      Code.MODEL_INVALID_ARGUMENT,
+      `input_info.base_embed_model is not set and the inputs labelled with ${conceptIds.join(', ')} are both text (${kinds.text}) and images (${kinds.image}); create a new version naming the base model, e.g. "input_info": {"base_embed_model": {"id": "${ids.text}", "app_id": "${SYSTEM_EMBEDDER_OWNER.app_id}", "user_id": "${SYSTEM_EMBEDDER_OWNER.user_id}"}} (or ${ids.image}), or train from a dataset holding one kind (train_info.params.dataset_id).`,
+    );
   }
   const e = embedders.get(sel.embedderId || ids.text);
   if (!e) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, 'no built-in embedder is available for the training inputs');
@@ -81,7 +90,9 @@ export function kindMismatch(sel: TrainingSelection, embedder: Embedder, fixedTy
   const other = embedder.kind === 'image' ? 'text' : 'image';
   const n = kinds[other];
   if (n === 0) return undefined;
-  const what = fixedType ? `model type ${fixedType} works on ${kindWord(embedder.kind, 2)} (${embedder.id})` : `this version's base model is ${embedder.id}, which embeds ${kindWord(embedder.kind, 2)}`;
+  const what = fixedType
+    ? `model type ${fixedType} works on ${kindWord(embedder.kind, 2)} (${embedder.id})`
+    : `this version's base model is ${embedder.id}, which embeds ${kindWord(embedder.kind, 2)}`;
   const fix = fixedType
     ? `use a ${embedder.kind === 'image' ? 'text-classifier' : 'visual-classifier'} for them, or label ${kindWord(embedder.kind, 2)} inputs`
     : `create a new version with input_info.base_embed_model {"id": "${embedder.kind === 'image' ? 'general-text-embedding' : 'general-image-embedding'}"}, or leave it out and the inputs' kind decides`;

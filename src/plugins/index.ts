@@ -1,6 +1,6 @@
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../ml/embedders/registry.js';
-import { classifierPlugin, type ClassifierDeps } from './classifier/plugin.js';
+import { type ClassifierDeps, classifierPlugin } from './classifier/plugin.js';
 import { clustererPlugin } from './clusterer.js';
 import { embedderModelPlugin } from './embedder-model.js';
 import { conceptThresholderPlugin } from './operators/concept-thresholder.js';

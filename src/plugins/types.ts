@@ -1,7 +1,7 @@
 import type { Model, ModelVersion } from '../domain/entities.js';
-import { Outcome, Stopped } from '../domain/outcome.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ModelTypeDef } from '../domain/model-types/types.js';
+import { Outcome, Stopped } from '../domain/outcome.js';
 import type { ScoredConcept } from '../domain/output-config.js';
 
 /**
@@ -67,8 +67,6 @@ export interface TrainResult {
   inputIds?: string[];
 }
 
-
-
 export interface HeldOutDataset {
   datasetId: string;
   datasetVersionId?: string;
@@ -112,7 +110,6 @@ export interface EvaluationResult {
   /** Set when the scores come from the trained version on this dataset, not from folds. */
   heldOut?: HeldOutDataset;
 }
-
 
 export interface ModelPlugin {
   readonly typeId: string;

@@ -1,15 +1,4 @@
-import type {
-  Concept,
-  Annotation,
-  Dataset,
-  DatasetVersion,
-  GeoPoint,
-  Input,
-  InputKind,
-  InputLabel,
-  NewInput,
-  SnapshotInput,
-} from '../domain/inputs.js';
+import type { Annotation, Concept, Dataset, DatasetVersion, GeoPoint, Input, InputKind, InputLabel, NewInput, SnapshotInput } from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Page } from './store.js';
 
@@ -38,7 +27,13 @@ export interface ClaimedInput {
 
 /** The outcome the processor writes for a claimed input. */
 export type ProcessingResult =
-  | { ok: true; embeddings: { embedderId: string; vector: Float32Array }[]; imageInfo: JsonObject | null; fetchedBytes: Uint8Array | null; fetchedText?: string }
+  | {
+      ok: true;
+      embeddings: { embedderId: string; vector: Float32Array }[];
+      imageInfo: JsonObject | null;
+      fetchedBytes: Uint8Array | null;
+      fetchedText?: string;
+    }
   | { ok: false; details: string };
 
 /** What training needs to know about an input, without its data. */

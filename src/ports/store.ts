@@ -1,8 +1,8 @@
 import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
-import type { ChangeClock } from './changes.js';
-import type { ArtifactStore } from './artifacts.js';
 import type { Workflow } from '../domain/workflows.js';
+import type { ArtifactStore } from './artifacts.js';
+import type { ChangeClock } from './changes.js';
 import type { AnnotationRepo, ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 
 /** Offset paging as Clarifai defines it: page starts at 1. */

@@ -30,7 +30,9 @@ describe('refusalOf: the URL-fetch address policy', () => {
   }
 
   it("refuses the server's own interface addresses", () => {
-    const own = Object.values(networkInterfaces()).flatMap((l) => l ?? []).find((i) => !i.internal);
+    const own = Object.values(networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .find((i) => !i.internal);
     if (own) assert.match(refusalOf(own.address, none) ?? '', /an address of this server|linkLocal/);
   });
 

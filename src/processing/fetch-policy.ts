@@ -55,7 +55,8 @@ const inList = (a: ipaddr.IPv4 | ipaddr.IPv6, list: readonly Cidr[]): boolean =>
 
 let ownAddresses: Set<string> | undefined;
 /** This machine's interface addresses (read once: a fetch must not pay for it). */
-const own = (): Set<string> => (ownAddresses ??= new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((i) => normalise(i.address).toString()))));
+const own = (): Set<string> =>
+  (ownAddresses ??= new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((i) => normalise(i.address).toString()))));
 
 /** Why `address` may not be fetched under `policy`, or undefined when it may. */
 export function refusalOf(address: string, policy: FetchPolicy): string | undefined {
@@ -72,4 +73,3 @@ export function refusalOf(address: string, policy: FetchPolicy): string | undefi
   if (own().has(a.toString())) return `${a.toString()} is an address of this server, which it does not fetch from (MODELKEEP_FETCH_ALLOW opens a range)`;
   return undefined;
 }
-

@@ -36,14 +36,16 @@ export async function fetchBytes(url: string, field: string, opts: FetchOptions)
   const isText = field.startsWith('data.text');
   const what = isText ? 'the text' : 'the image';
   const instead = isText ? 'send the text in data.text.raw' : 'send the bytes in data.image.base64';
-  const tooBig = (): FetchError => new FetchError(`${field} ${url} is larger than the ${opts.maxBytes}-byte limit; send a smaller ${isText ? 'text' : 'image'}.`);
+  const tooBig = (): FetchError =>
+    new FetchError(`${field} ${url} is larger than the ${opts.maxBytes}-byte limit; send a smaller ${isText ? 'text' : 'image'}.`);
   let res: Awaited<ReturnType<GuardedFetch['fetch']>>;
   try {
     res = await opts.client.fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow' });
   } catch (err) {
     const refused = refusalIn(err);
     if (refused) throw new FetchError(`${field} ${url} was not fetched: ${refused.reason}.`);
-    if ((err as Error).name === 'TimeoutError') throw new FetchError(`${field} ${url} did not answer within ${seconds} s; check that the server is up, or ${instead}.`);
+    if ((err as Error).name === 'TimeoutError')
+      throw new FetchError(`${field} ${url} did not answer within ${seconds} s; check that the server is up, or ${instead}.`);
     throw new FetchError(`${field} ${url} could not be fetched (${causeOf(err)}); check the URL is reachable from the modelkeep server, or ${instead}.`);
   }
   if (!res.ok) {
@@ -65,7 +67,8 @@ export async function fetchBytes(url: string, field: string, opts: FetchOptions)
     }
   } catch (err) {
     if (err instanceof FetchError) throw err;
-    if ((err as Error).name === 'TimeoutError') throw new FetchError(`${field} ${url} did not finish sending within ${seconds} s; send a smaller ${isText ? 'text' : 'image'}, or ${instead}.`);
+    if ((err as Error).name === 'TimeoutError')
+      throw new FetchError(`${field} ${url} did not finish sending within ${seconds} s; send a smaller ${isText ? 'text' : 'image'}, or ${instead}.`);
     throw new FetchError(`${field} ${url} broke off while sending (${causeOf(err)}); try again or ${instead}.`);
   }
   if (size === 0) throw new FetchError(`${field} ${url} answered with an empty body; it must answer with ${what}.`);

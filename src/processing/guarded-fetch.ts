@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Agent, fetch as undiciFetch } from 'undici';
-import { refusalOf, type FetchPolicy } from './fetch-policy.js';
+import { type FetchPolicy, refusalOf } from './fetch-policy.js';
 
 /** A connection the policy refused; `fetch` reports it as its `cause`. */
 export class FetchRefused extends Error {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NewInput } from '../domain/inputs.js';
-import { EmbedInputError, type EmbedInput, type Embedder } from '../ml/embedders/embedder.js';
+import { type Embedder, type EmbedInput, EmbedInputError } from '../ml/embedders/embedder.js';
 import type { KyselyStore } from '../storage/kysely-store.js';
 import { openKyselyStore } from '../storage/open-store.js';
 import { fetchPolicy } from './fetch-policy.js';
@@ -13,7 +13,9 @@ import { InputProcessor } from './input-processor.js';
 
 /** A text embedder that refuses 'bad' (the input's fault) and throws on 'flaky' (ours). */
 const fakeText: Embedder = {
-  id: 'fake-text', dim: 2, kind: 'text',
+  id: 'fake-text',
+  dim: 2,
+  kind: 'text',
   async embed(batch: EmbedInput[]) {
     return batch.map((b, i) => {
       if (b.text === 'bad') throw new EmbedInputError('text is unusable', i);
@@ -29,10 +31,29 @@ describe('InputProcessor', () => {
   let now = 1_000;
   const clock = { now: () => now };
   const log = { warn: () => undefined, info: () => undefined };
-  const processor = (opts = {}) => new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, new GuardedFetch(fetchPolicy()), { leaseMs: 100, maxAttempts: 3, pollMs: 60_000, ...opts });
+  const processor = (opts = {}) =>
+    new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, new GuardedFetch(fetchPolicy()), {
+      leaseMs: 100,
+      maxAttempts: 3,
+      pollMs: 60_000,
+      ...opts,
+    });
   let seq = 0;
   const add = async (text: string): Promise<NewInput> => {
-    const i: NewInput = { pk: `pk${++seq}`, userId: 'u', appId: 'a', id: `in${seq}`, kind: 'text', text, imageUrl: null, imageBytes: null, metadata: {}, concepts: [], datasetIds: [], createdAt: seq };
+    const i: NewInput = {
+      pk: `pk${++seq}`,
+      userId: 'u',
+      appId: 'a',
+      id: `in${seq}`,
+      kind: 'text',
+      text,
+      imageUrl: null,
+      imageBytes: null,
+      metadata: {},
+      concepts: [],
+      datasetIds: [],
+      createdAt: seq,
+    };
     await store.inputs.create([i], [[]]);
     return i;
   };
@@ -41,7 +62,18 @@ describe('InputProcessor', () => {
   before(async () => {
     store = await openKyselyStore(`sqlite:${path.join(dir, 'p.db')}`);
     await store.users.create({ id: 'u', createdAt: 1 });
-    await store.apps.create({ userId: 'u', id: 'a', name: 'a', description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: {}, createdAt: 1, modifiedAt: 1 });
+    await store.apps.create({
+      userId: 'u',
+      id: 'a',
+      name: 'a',
+      description: '',
+      defaultLanguage: 'en',
+      defaultWorkflowId: '',
+      visibility: 10,
+      metadata: {},
+      createdAt: 1,
+      modifiedAt: 1,
+    });
   });
   after(async () => {
     await store.close();

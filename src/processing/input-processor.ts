@@ -1,11 +1,11 @@
 import { newId } from '../domain/ids.js';
-import { embedSettled, type EmbedInput, type Embedder } from '../ml/embedders/embedder.js';
+import { type Embedder, type EmbedInput, embedSettled } from '../ml/embedders/embedder.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedInput, ProcessingResult } from '../ports/inputs-store.js';
 import type { Store } from '../ports/store.js';
 import { Doorbell } from '../runtime/doorbell.js';
-import type { GuardedFetch } from './guarded-fetch.js';
 import { FetchError, fetchBytes } from './fetch-url.js';
+import type { GuardedFetch } from './guarded-fetch.js';
 import { imageInfoOf } from './image-info.js';
 
 export interface InputProcessorOptions {
@@ -24,7 +24,13 @@ export interface InputProcessorOptions {
 }
 
 export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
-  batchSize: 8, fetchConcurrency: 8, leaseMs: 120_000, pollMs: 1000, maxAttempts: 3, fetchTimeoutMs: 15_000, maxImageBytes: 20 * 1024 * 1024,
+  batchSize: 8,
+  fetchConcurrency: 8,
+  leaseMs: 120_000,
+  pollMs: 1000,
+  maxAttempts: 3,
+  fetchTimeoutMs: 15_000,
+  maxImageBytes: 20 * 1024 * 1024,
 };
 
 export interface ProcessorLog {
@@ -101,7 +107,18 @@ export class InputProcessor {
     if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input));
     else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input)))));
     const count = (f: Finish): number => ends.filter((e) => e === f).length;
-    this.log.info({ lane, worker: this.id, claimed: batch.length, processed: count('processed'), failed: count('failed'), retry: count('retry'), ms: this.clock.now() - now }, 'input batch processed');
+    this.log.info(
+      {
+        lane,
+        worker: this.id,
+        claimed: batch.length,
+        processed: count('processed'),
+        failed: count('failed'),
+        retry: count('retry'),
+        ms: this.clock.now() - now,
+      },
+      'input batch processed',
+    );
     return batch.length;
   }
 
@@ -135,7 +152,10 @@ export class InputProcessor {
    */
   private async process(c: ClaimedInput): Promise<ProcessingResult | undefined> {
     if (c.attempts > this.opts.maxAttempts) {
-      return { ok: false, details: `Processing was interrupted ${c.attempts - 1} times (the server stopped while processing this input); delete it and add it again.` };
+      return {
+        ok: false,
+        details: `Processing was interrupted ${c.attempts - 1} times (the server stopped while processing this input); delete it and add it again.`,
+      };
     }
     try {
       return await this.compute(c);
@@ -143,7 +163,10 @@ export class InputProcessor {
       if (err instanceof FetchError) return { ok: false, details: err.message };
       const message = err instanceof Error ? err.message : String(err);
       if (c.attempts >= this.opts.maxAttempts) {
-        return { ok: false, details: `Processing failed ${c.attempts} times; last error: ${message}. Delete the input and add it again, or check the server log.` };
+        return {
+          ok: false,
+          details: `Processing failed ${c.attempts} times; last error: ${message}. Delete the input and add it again, or check the server log.`,
+        };
       }
       this.log.warn({ err, input: c.id, attempt: c.attempts }, 'input processor: processing failed; retried when its lease expires');
       return undefined;
@@ -156,15 +179,24 @@ export class InputProcessor {
     let fetchedText: string | undefined;
     let text = c.text;
     if (c.kind === 'text' && text === null && c.textUrl) {
-      const served = await fetchBytes(c.textUrl, 'data.text.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher });
+      const served = await fetchBytes(c.textUrl, 'data.text.url', {
+        timeoutMs: this.opts.fetchTimeoutMs,
+        maxBytes: this.opts.maxImageBytes,
+        client: this.fetcher,
+      });
       const decoded = utf8(served);
-      if (decoded === undefined) return { ok: false, details: `data.text.url ${c.textUrl} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` };
+      if (decoded === undefined)
+        return { ok: false, details: `data.text.url ${c.textUrl} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` };
       text = fetchedText = decoded;
     }
     if (c.kind === 'image') {
       bytes = (await this.store.inputs.imageBytes(c.pk)) ?? null;
       if (!bytes && c.imageUrl) {
-        fetched = await fetchBytes(c.imageUrl, 'data.image.url', { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher });
+        fetched = await fetchBytes(c.imageUrl, 'data.image.url', {
+          timeoutMs: this.opts.fetchTimeoutMs,
+          maxBytes: this.opts.maxImageBytes,
+          client: this.fetcher,
+        });
         bytes = fetched;
       }
       if (!bytes) return { ok: false, details: 'The input has no image bytes (neither data.image.base64 nor a fetchable data.image.url); add it again.' };

@@ -43,7 +43,13 @@ describe('decodeJsonBody: messages', () => {
 
   it('keeps the cl_default_float default unless the value is given (0 included)', () => {
     const out = decodeJsonBody(T('PostConceptsRequest'), { concepts: [{ id: 'a' }, { id: 'b', value: 0 }, { id: 'c', value: '0.25' }] });
-    assert.deepEqual(out, { concepts: [{ id: 'a', value: 1 }, { id: 'b', value: 0 }, { id: 'c', value: 0.25 }] });
+    assert.deepEqual(out, {
+      concepts: [
+        { id: 'a', value: 1 },
+        { id: 'b', value: 0 },
+        { id: 'c', value: 0.25 },
+      ],
+    });
   });
 
   it('does not share the decoded objects with the JSON it read', () => {
@@ -54,30 +60,63 @@ describe('decodeJsonBody: messages', () => {
   });
 
   it('names the path of an unknown field, in lists and nested messages', () => {
-    assert.deepEqual(failure(() => decodeJsonBody(T('PostModelOutputsRequest'), { inputs: [{ data: { text: { raw: 'a' } } }, { data: { txt: { raw: 'b' } } }] })), {
-      path: 'inputs[1].data.txt',
-      reason: 'unknown field "txt" in Data',
-    });
-    assert.deepEqual(failure(() => decodeJsonBody(T('PostModelOutputsRequest'), { modle: {} })), { path: 'modle', reason: 'unknown field "modle" in PostModelOutputsRequest' });
+    assert.deepEqual(
+      failure(() => decodeJsonBody(T('PostModelOutputsRequest'), { inputs: [{ data: { text: { raw: 'a' } } }, { data: { txt: { raw: 'b' } } }] })),
+      {
+        path: 'inputs[1].data.txt',
+        reason: 'unknown field "txt" in Data',
+      },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(T('PostModelOutputsRequest'), { modle: {} })),
+      { path: 'modle', reason: 'unknown field "modle" in PostModelOutputsRequest' },
+    );
   });
 
   it('refuses wrong JSON types with the path and what was expected', () => {
     const req = T('PostModelOutputsRequest');
-    assert.deepEqual(failure(() => decodeJsonBody(req, [])), { path: '', reason: 'expected an object (PostModelOutputsRequest), got array' });
-    assert.deepEqual(failure(() => decodeJsonBody(req, { inputs: {} })), { path: 'inputs', reason: 'expected an array, got object' });
-    assert.deepEqual(failure(() => decodeJsonBody(req, { inputs: [null] })), { path: 'inputs[0]', reason: 'null is not allowed in a list' });
-    assert.deepEqual(failure(() => decodeJsonBody(req, { inputs: ['x'] })), { path: 'inputs[0]', reason: 'expected an object (Input), got string' });
-    assert.deepEqual(failure(() => decodeJsonBody(req, { inputs: [{ data: { text: { raw: 5 } } }] })), { path: 'inputs[0].data.text.raw', reason: 'expected a string, got number' });
-    assert.deepEqual(failure(() => decodeJsonBody(req, { model_id: true })), { path: 'model_id', reason: 'expected a string, got boolean' });
-    assert.deepEqual(failure(() => decodeJsonBody(req, { inputs: [{ data: { concepts: [{ id: 'a', value: 'high' }] } }] })), { path: 'inputs[0].data.concepts[0].value', reason: 'expected a number, got "high"' });
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, [])),
+      { path: '', reason: 'expected an object (PostModelOutputsRequest), got array' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, { inputs: {} })),
+      { path: 'inputs', reason: 'expected an array, got object' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, { inputs: [null] })),
+      { path: 'inputs[0]', reason: 'null is not allowed in a list' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, { inputs: ['x'] })),
+      { path: 'inputs[0]', reason: 'expected an object (Input), got string' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, { inputs: [{ data: { text: { raw: 5 } } }] })),
+      { path: 'inputs[0].data.text.raw', reason: 'expected a string, got number' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, { model_id: true })),
+      { path: 'model_id', reason: 'expected a string, got boolean' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(req, { inputs: [{ data: { concepts: [{ id: 'a', value: 'high' }] } }] })),
+      { path: 'inputs[0].data.concepts[0].value', reason: 'expected a number, got "high"' },
+    );
   });
 
   it('names the JSON path as sent (camelCase stays camelCase in the path)', () => {
-    assert.deepEqual(failure(() => decodeJsonBody(T('PostModelOutputsRequest'), { userAppId: { userId: 3 } })), { path: 'userAppId.userId', reason: 'expected a string, got number' });
+    assert.deepEqual(
+      failure(() => decodeJsonBody(T('PostModelOutputsRequest'), { userAppId: { userId: 3 } })),
+      { path: 'userAppId.userId', reason: 'expected a string, got number' },
+    );
   });
 
   it('starts paths at the given prefix', () => {
-    assert.deepEqual(failure(() => decodeJsonBody(T('Input'), { data: { nope: 1 } }, 'inputs[7]')), { path: 'inputs[7].data.nope', reason: 'unknown field "nope" in Data' });
+    assert.deepEqual(
+      failure(() => decodeJsonBody(T('Input'), { data: { nope: 1 } }, 'inputs[7]')),
+      { path: 'inputs[7].data.nope', reason: 'unknown field "nope" in Data' },
+    );
   });
 });
 
@@ -89,7 +128,10 @@ describe('decodeJsonBody: scalars, enums and well-known types', () => {
     assert.deepEqual(decodeJsonBody(t, { apps: [{ id: 'a', visibility: { gettable: '50' } }] }), { apps: [{ id: 'a', visibility: { gettable: 50 } }] });
     assert.equal(failure(() => decodeJsonBody(t, { apps: [{ visibility: { gettable: 20 } }] })).reason, '20 is not a value of Gettable');
     assert.equal(failure(() => decodeJsonBody(t, { apps: [{ visibility: { gettable: 'OPEN' } }] })).reason, '"OPEN" is not a value of Gettable');
-    assert.equal(failure(() => decodeJsonBody(t, { apps: [{ visibility: { gettable: true } }] })).reason, 'expected an enum name or number of Gettable, got boolean');
+    assert.equal(
+      failure(() => decodeJsonBody(t, { apps: [{ visibility: { gettable: true } }] })).reason,
+      'expected an enum name or number of Gettable, got boolean',
+    );
   });
 
   it('integers: numbers or digit strings, in range; int64 as strings', () => {
@@ -104,9 +146,14 @@ describe('decodeJsonBody: scalars, enums and well-known types', () => {
 
   it('bools, bytes and floats', () => {
     const t = T('PostModelOutputsRequest');
-    assert.deepEqual(decodeJsonBody(t, { inputs: [{ data: { image: { base64: 'aGk=', allow_duplicate_url: true } } }] }), { inputs: [{ data: { image: { base64: 'aGk=', allow_duplicate_url: true } } }] });
+    assert.deepEqual(decodeJsonBody(t, { inputs: [{ data: { image: { base64: 'aGk=', allow_duplicate_url: true } } }] }), {
+      inputs: [{ data: { image: { base64: 'aGk=', allow_duplicate_url: true } } }],
+    });
     assert.equal(failure(() => decodeJsonBody(t, { inputs: [{ data: { image: { base64: 'not base64!' } } }] })).reason, 'expected base64-encoded bytes');
-    assert.equal(failure(() => decodeJsonBody(t, { inputs: [{ data: { image: { allow_duplicate_url: 'yes' } } }] })).reason, 'expected true or false, got "yes"');
+    assert.equal(
+      failure(() => decodeJsonBody(t, { inputs: [{ data: { image: { allow_duplicate_url: 'yes' } } }] })).reason,
+      'expected true or false, got "yes"',
+    );
     assert.equal(failure(() => decodeJsonBody(t, { inputs: [{ data: { concepts: [{ value: Infinity }] } }] })).reason, 'expected a number, got null');
   });
 
@@ -116,7 +163,9 @@ describe('decodeJsonBody: scalars, enums and well-known types', () => {
     assert.deepEqual(decodeJsonBody(t, { inputs: [{ data: { metadata: meta } }] }), { inputs: [{ data: { metadata: meta } }] });
     assert.equal(failure(() => decodeJsonBody(t, { inputs: [{ data: { metadata: [1] } }] })).reason, 'expected a JSON object, got array');
     const v = T('PostModelVersionsRequest');
-    assert.deepEqual(decodeJsonBody(v, { model_versions: [{ output_info: { params: { x: 1 } } }] }), { model_versions: [{ output_info: { params: { x: 1 } } }] });
+    assert.deepEqual(decodeJsonBody(v, { model_versions: [{ output_info: { params: { x: 1 } } }] }), {
+      model_versions: [{ output_info: { params: { x: 1 } } }],
+    });
     const inputs = T('PostInputsRequest');
     assert.deepEqual(decodeJsonBody(inputs, { inputs: [{ created_at: '2024-01-02T03:04:05Z' }] }), { inputs: [{ created_at: '2024-01-02T03:04:05Z' }] });
     assert.equal(failure(() => decodeJsonBody(inputs, { inputs: [{ created_at: 'yesterday' }] })).reason, '"yesterday" is not an RFC 3339 timestamp');
@@ -132,20 +181,35 @@ describe('decodeJsonBody: scalars, enums and well-known types', () => {
   it('map fields: an object of values', () => {
     const t = T('Image');
     assert.deepEqual(decodeJsonBody(t, { hosted_image_info: { small: { width: 3 } } }), { hosted_image_info: { small: { width: 3 } } });
-    assert.deepEqual(failure(() => decodeJsonBody(t, { hosted_image_info: [] })), { path: 'hosted_image_info', reason: 'expected an object, got array' });
-    assert.deepEqual(failure(() => decodeJsonBody(t, { hosted_image_info: { small: { wide: 3 } } })), { path: 'hosted_image_info.small.wide', reason: 'unknown field "wide" in ImageInfo' });
+    assert.deepEqual(
+      failure(() => decodeJsonBody(t, { hosted_image_info: [] })),
+      { path: 'hosted_image_info', reason: 'expected an object, got array' },
+    );
+    assert.deepEqual(
+      failure(() => decodeJsonBody(t, { hosted_image_info: { small: { wide: 3 } } })),
+      { path: 'hosted_image_info.small.wide', reason: 'unknown field "wide" in ImageInfo' },
+    );
   });
 
   it('only one member of a oneof', () => {
     const t = T('Worker');
     assert.deepEqual(decodeJsonBody(t, { model: { id: 'm' } }), { model: { id: 'm' } });
-    assert.deepEqual(failure(() => decodeJsonBody(t, { model: { id: 'm' }, workflow: { id: 'w' } })), { path: 'workflow', reason: 'only one of user, model, workflow may be set (also got model)' });
+    assert.deepEqual(
+      failure(() => decodeJsonBody(t, { model: { id: 'm' }, workflow: { id: 'w' } })),
+      { path: 'workflow', reason: 'only one of user, model, workflow may be set (also got model)' },
+    );
   });
 });
 
 describe('decodeQuery', () => {
   it('nests dotted keys, coerces strings, and wraps single values of lists', () => {
-    const out = decodeQuery(T('ListModelsRequest'), { 'user_app_id.user_id': 'u', page: '2', sort_ascending: 'true', model_type_id: 'text-classifier', 'additional_fields': 'stars' });
+    const out = decodeQuery(T('ListModelsRequest'), {
+      'user_app_id.user_id': 'u',
+      page: '2',
+      sort_ascending: 'true',
+      model_type_id: 'text-classifier',
+      additional_fields: 'stars',
+    });
     assert.deepEqual(out, { user_app_id: { user_id: 'u' }, page: 2, sort_ascending: true, model_type_id: 'text-classifier', additional_fields: ['stars'] });
     assert.deepEqual(decodeQuery(T('ListModelsRequest'), { sort_ascending: '' }), { sort_ascending: false });
     assert.equal(failure(() => decodeQuery(T('ListModelsRequest'), { per_pag: '10' })).path, 'per_pag');
@@ -178,7 +242,9 @@ describe('prototype keys never reach a prototype', () => {
     assert.equal(body('{"__proto__":{"status":"x"}}').path, '__proto__');
     assert.equal(body('{"model":{"id":"m","metadata":{"__proto__":{"status":"x"}}}}').path, 'model.metadata.__proto__');
     assert.equal(body('{"model":{"id":"m","metadata":{"a":[{"constructor":{"prototype":1}}]}}}').path, 'model.metadata.a[0].constructor');
-    const value = failure(() => decodeJsonBody(T('SingleModelTypeResponse'), JSON.parse('{"model_type":{"model_type_fields":[{"default_value":{"__proto__":1}}]}}')));
+    const value = failure(() =>
+      decodeJsonBody(T('SingleModelTypeResponse'), JSON.parse('{"model_type":{"model_type_fields":[{"default_value":{"__proto__":1}}]}}')),
+    );
     assert.equal(value.path, 'model_type.model_type_fields[0].default_value.__proto__');
     const map = failure(() => decodeJsonBody(T('Image'), JSON.parse('{"hosted_image_info":{"__proto__":{"width":1}}}')));
     assert.equal(map.path, 'hosted_image_info.__proto__');

@@ -7,7 +7,11 @@ export { JsonCodecError };
 
 export type DecodeMode = 'body' | 'query';
 
-const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+const WRAPPERS = new Set(
+  ['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map(
+    (n) => `.google.protobuf.${n}`,
+  ),
+);
 
 /** How a field's JSON value is read: worked out once per field, not per value. */
 type FieldKind = 'scalar' | 'enum' | 'message' | 'struct' | 'value' | 'list' | 'timestamp' | 'duration' | 'wrapper';
@@ -155,7 +159,11 @@ function fieldValue(info: FieldInfo, v: unknown, path: string, mode: DecodeMode)
       return v;
     case 'timestamp':
       if (typeof v !== 'string') fail(path, 'expected an RFC 3339 timestamp string');
-      try { parseTimestamp(v); } catch { fail(path, `"${v}" is not an RFC 3339 timestamp`); }
+      try {
+        parseTimestamp(v);
+      } catch {
+        fail(path, `"${v}" is not an RFC 3339 timestamp`);
+      }
       return v;
     case 'duration': {
       const m = typeof v === 'string' ? /^(-?\d+)(?:\.(\d{1,9}))?s$/.exec(v) : null;
@@ -227,7 +235,11 @@ export function decodeQuery(type: protobuf.Type, query: Record<string, unknown>)
 export function setPath(target: Record<string, unknown>, parts: string[], v: unknown, make: () => Record<string, unknown> = () => ({})): void {
   let o = target;
   // A key of thousands of dots (a.a.a…) would nest deeper than any message and overflow the stack later.
-  if (parts.length > MAX_JSON_DEPTH) throw new JsonCodecError(`${parts.slice(0, 3).join('.')}…`, `the key has ${parts.length} dot-separated parts; fields nest at most ${MAX_JSON_DEPTH} levels`);
+  if (parts.length > MAX_JSON_DEPTH)
+    throw new JsonCodecError(
+      `${parts.slice(0, 3).join('.')}…`,
+      `the key has ${parts.length} dot-separated parts; fields nest at most ${MAX_JSON_DEPTH} levels`,
+    );
   let at = '';
   for (const part of parts) {
     at = at ? `${at}.${part}` : part;

@@ -49,7 +49,11 @@ function bindingsOf(rule: Record<string, unknown> | undefined): HttpBinding[] {
   for (const verb of HTTP_VERBS) {
     const template = rule[verb];
     if (typeof template === 'string') {
-      out.push({ method: verb.toUpperCase() as HttpBinding['method'], template, body: typeof rule.body === 'string' && rule.body !== '' ? rule.body : undefined });
+      out.push({
+        method: verb.toUpperCase() as HttpBinding['method'],
+        template,
+        body: typeof rule.body === 'string' && rule.body !== '' ? rule.body : undefined,
+      });
     }
   }
   for (const [k, v] of Object.entries(rule)) {
@@ -96,7 +100,10 @@ export function loadClarifaiProtos(opts: { comments?: boolean } = {}): ClarifaiP
     }
     return path.resolve(path.dirname(origin), target);
   };
-  root.loadSync(PROTO_FILES.map((f) => path.join(pkgRoot, 'proto/clarifai/api', f)), { keepCase: true, alternateCommentMode: opts.comments === true });
+  root.loadSync(
+    PROTO_FILES.map((f) => path.join(pkgRoot, 'proto/clarifai/api', f)),
+    { keepCase: true, alternateCommentMode: opts.comments === true },
+  );
   root.resolveAll();
   const service = root.lookupService('clarifai.api.V2');
   const rpcs = new Map<string, RpcInfo>();

@@ -23,7 +23,10 @@ describe('messageCodec: google.protobuf.Value fields', () => {
       },
     });
     const fields = (out.model_type as { model_type_fields: Array<{ path: string; default_value: unknown }> }).model_type_fields;
-    assert.deepEqual(fields.map((f) => f.default_value), [20, 'Automatic', false, { id: 'x' }, []]);
+    assert.deepEqual(
+      fields.map((f) => f.default_value),
+      [20, 'Automatic', false, { id: 'x' }, []],
+    );
   });
 
   it('reaches Value fields nested in recursive messages (ModelTypeField -> enum option -> ModelTypeField)', () => {

@@ -34,7 +34,11 @@ export function fieldEncoder(type: protobuf.Type, fieldName: string): (value: Re
 
 const TIMESTAMP = '.google.protobuf.Timestamp';
 /** Well-known types whose API form is not an object; the generated fromObject only accepts objects there. */
-const SCALAR_WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+const SCALAR_WRAPPERS = new Set(
+  ['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map(
+    (n) => `.google.protobuf.${n}`,
+  ),
+);
 /** google.protobuf.Value may hold a bare string / number / bool (e.g. ModelTypeField.default_value). */
 const VALUE = '.google.protobuf.Value';
 /** Their wrappers take whole plain JSON: never descend into them. */

@@ -23,7 +23,7 @@ export class BoxedScalar {
   constructor(readonly value: unknown) {}
 }
 
-const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const own = (o: object, k: string): boolean => Object.hasOwn(o, k);
 
 /**
  * Sets `o[k] = v` as an own property even for k = "__proto__" (an assignment would set o's prototype
@@ -57,7 +57,11 @@ function listToPlain(l: Msg): Json[] {
 
 /** Builds messages with `create` (not `fromObject`) so nested values never re-enter the wrappers. */
 class WktBuilder {
-  constructor(private readonly struct: protobuf.Type, private readonly value: protobuf.Type, private readonly list: protobuf.Type) {}
+  constructor(
+    private readonly struct: protobuf.Type,
+    private readonly value: protobuf.Type,
+    private readonly list: protobuf.Type,
+  ) {}
   static of(t: protobuf.Type): WktBuilder {
     const r = t.root;
     return new WktBuilder(r.lookupType('google.protobuf.Struct'), r.lookupType('google.protobuf.Value'), r.lookupType('google.protobuf.ListValue'));
@@ -96,7 +100,9 @@ export function parseTimestamp(s: string): { seconds: number; nanos: number } {
 export function formatTimestamp(seconds: number, nanos: number): string {
   const base = new Date(seconds * 1000).toISOString().slice(0, 19);
   if (!nanos) return `${base}Z`;
-  return `${base}.${String(nanos).padStart(9, '0').replace(/0{1,6}$/, (z) => (z.length >= 6 ? '' : z.length >= 3 ? z.slice(3) : z))}Z`;
+  return `${base}.${String(nanos)
+    .padStart(9, '0')
+    .replace(/0{1,6}$/, (z) => (z.length >= 6 ? '' : z.length >= 3 ? z.slice(3) : z))}Z`;
 }
 
 const timestamp: Wrapper = {

@@ -6,12 +6,24 @@ describe('BoundedMap', () => {
   it('drops the oldest entry when a new key comes in full', () => {
     const m = new BoundedMap<string, number>(2);
     m.set('a', 1).set('b', 2).set('c', 3);
-    assert.deepEqual([...m], [['b', 2], ['c', 3]]);
+    assert.deepEqual(
+      [...m],
+      [
+        ['b', 2],
+        ['c', 3],
+      ],
+    );
   });
   it('setting a present key replaces it without dropping another', () => {
     const m = new BoundedMap<string, number>(2);
     m.set('a', 1).set('b', 2).set('a', 9);
-    assert.deepEqual([...m], [['b', 2], ['a', 9]]);
+    assert.deepEqual(
+      [...m],
+      [
+        ['b', 2],
+        ['a', 9],
+      ],
+    );
   });
   it('without lru a read does not save an entry', () => {
     const m = new BoundedMap<string, number>(2);
@@ -25,7 +37,10 @@ describe('BoundedMap', () => {
     m.set('a', 1).set('b', 2);
     m.get('a');
     m.set('c', 3);
-    assert.deepEqual([...m].map(([k]) => k), ['a', 'c']);
+    assert.deepEqual(
+      [...m].map(([k]) => k),
+      ['a', 'c'],
+    );
   });
   it('delete, clear and size', () => {
     const m = new BoundedMap<string, number>(3);

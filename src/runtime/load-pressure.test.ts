@@ -7,7 +7,12 @@ describe('pressureReason', () => {
     ['both limits off', { loopDelayMs: 9000, rssMb: 9000 }, { maxLoopDelayMs: 0, maxRssMb: 0 }, undefined],
     ['under both', { loopDelayMs: 40, rssMb: 300 }, { maxLoopDelayMs: 1000, maxRssMb: 2048 }, undefined],
     ['at the delay limit is not over it', { loopDelayMs: 1000, rssMb: 0 }, { maxLoopDelayMs: 1000, maxRssMb: 0 }, undefined],
-    ['loop held up', { loopDelayMs: 1500.4, rssMb: 100 }, { maxLoopDelayMs: 1000, maxRssMb: 2048 }, /event loop was held up 1500 ms \(MODELKEEP_SHED_LOOP_DELAY_MS is 1000\)/],
+    [
+      'loop held up',
+      { loopDelayMs: 1500.4, rssMb: 100 },
+      { maxLoopDelayMs: 1000, maxRssMb: 2048 },
+      /event loop was held up 1500 ms \(MODELKEEP_SHED_LOOP_DELAY_MS is 1000\)/,
+    ],
     ['memory', { loopDelayMs: 10, rssMb: 3000 }, { maxLoopDelayMs: 1000, maxRssMb: 2048 }, /holds 3000 MiB of memory \(MODELKEEP_SHED_RSS_MB is 2048\)/],
     ['the loop is named first', { loopDelayMs: 2000, rssMb: 3000 }, { maxLoopDelayMs: 1000, maxRssMb: 2048 }, /event loop/],
   ];

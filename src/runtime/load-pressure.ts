@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface PressureLimits {
   /** Shed when the event loop's worst delay of the last window exceeds this (ms); 0 = never. */
@@ -36,7 +36,10 @@ export class LoadPressure {
   private readonly histogram: IntervalHistogram | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly limits: PressureLimits, windowMs = 500) {
+  constructor(
+    private readonly limits: PressureLimits,
+    windowMs = 500,
+  ) {
     if (limits.maxLoopDelayMs <= 0 && limits.maxRssMb <= 0) return;
     this.histogram = monitorEventLoopDelay({ resolution: 10 });
     this.histogram.enable();

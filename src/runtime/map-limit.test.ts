@@ -21,9 +21,12 @@ describe('mapLimit', () => {
     assert.deepEqual(await mapLimit([1, 2], 0, async (x) => x * 2), [2, 4]);
   });
   it('rejects with the first failure', async () => {
-    await assert.rejects(mapLimit([1, 2, 3], 2, async (x) => {
-      if (x === 2) throw new Error('two');
-      return x;
-    }), /two/);
+    await assert.rejects(
+      mapLimit([1, 2, 3], 2, async (x) => {
+        if (x === 2) throw new Error('two');
+        return x;
+      }),
+      /two/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { RetryLater } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
-import { TokenBuckets, type RateLimit } from '../domain/token-bucket.js';
+import { type RateLimit, TokenBuckets } from '../domain/token-bucket.js';
 import type { Caller } from './context.js';
 
 export interface AdmissionOptions {
@@ -29,7 +29,11 @@ export class Admission {
   /** Throws RetryLater when the process is full. Cheap: one comparison. */
   checkLoad(): void {
     if (this.inFlight >= this.opts.maxInFlight) {
-      throw new RetryLater(Code.TRY_AGAIN, `The server is busy (${this.inFlight} calls in progress, MODELKEEP_MAX_IN_FLIGHT is ${this.opts.maxInFlight}); retry in a moment.`, 1);
+      throw new RetryLater(
+        Code.TRY_AGAIN,
+        `The server is busy (${this.inFlight} calls in progress, MODELKEEP_MAX_IN_FLIGHT is ${this.opts.maxInFlight}); retry in a moment.`,
+        1,
+      );
     }
     const pressed = this.opts.pressure?.reason();
     if (pressed) throw new RetryLater(Code.TRY_AGAIN, `The server is overloaded: ${pressed}; retry in a moment.`, 1);
@@ -41,7 +45,11 @@ export class Admission {
     const wait = this.buckets.take(caller.keyId, nowMs);
     if (wait > 0) {
       const { perSecond, burst } = this.buckets.limit;
-      throw new RetryLater(Code.CONN_THROTTLED, `This key is over its rate limit of ${perSecond} requests per second (bursts of ${burst}, MODELKEEP_RATE_LIMIT); retry after ${wait} s.`, wait);
+      throw new RetryLater(
+        Code.CONN_THROTTLED,
+        `This key is over its rate limit of ${perSecond} requests per second (bursts of ${burst}, MODELKEEP_RATE_LIMIT); retry after ${wait} s.`,
+        wait,
+      );
     }
   }
 

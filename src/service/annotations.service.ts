@@ -6,7 +6,7 @@ import { checkCount } from '../domain/limits.js';
 import { parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import { asJson, typedRpcs, type CallContext } from './context.js';
+import { asJson, type CallContext, typedRpcs } from './context.js';
 import { findInput, findInputs } from './inputs.service.js';
 import { annotationToApi } from './mappers/annotation.mapper.js';
 import { pageOf } from './paging.js';
@@ -14,7 +14,10 @@ import { pageOf } from './paging.js';
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
 
 const notFound = (inputId: string, id: string, ctx: CallContext): ApiError =>
-  new ApiError(Code.CONN_DOES_NOT_EXIST, `Input '${inputId}' has no annotation '${id}' in ${where(ctx)}. ListAnnotations with input_ids shows its annotations.`);
+  new ApiError(
+    Code.CONN_DOES_NOT_EXIST,
+    `Input '${inputId}' has no annotation '${id}' in ${where(ctx)}. ListAnnotations with input_ids shows its annotations.`,
+  );
 
 function batch<T extends object>(list: T[] | undefined, rpc: string): T[] {
   const items = list ?? [];
@@ -34,7 +37,8 @@ function heldBy(annotations: Annotation[], except?: Annotation): Map<string, str
 }
 
 /** Entries processed in input id order, so concurrent writes to overlapping inputs lock rows in one order. */
-const byInput = <T extends { inputId: string }>(xs: T[]): [number, T][] => [...xs.entries()].sort(([, a], [, b]) => (a.inputId < b.inputId ? -1 : a.inputId > b.inputId ? 1 : 0));
+const byInput = <T extends { inputId: string }>(xs: T[]): [number, T][] =>
+  [...xs.entries()].sort(([, a], [, b]) => (a.inputId < b.inputId ? -1 : a.inputId > b.inputId ? 1 : 0));
 
 async function annotationsOf(tx: Repos, ctx: CallContext, input: Input): Promise<Annotation[]> {
   return tx.annotations.ofInputs(ctx.app!.userId, ctx.app!.id, [input.pk]);
@@ -62,8 +66,14 @@ export function annotationRpcs(store: Store) {
             const path = `annotations[${i}]`;
             checkNotHeld(a.labels, heldBy(existing), a.inputId, path);
             const id = a.id || newId();
-            if (existing.some((e) => e.id === id)) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `${path}.id '${id}' is taken: input '${a.inputId}' already has an annotation with that id.`);
-            await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, a.labels.map((l) => l.id), ctx.now);
+            if (existing.some((e) => e.id === id))
+              throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `${path}.id '${id}' is taken: input '${a.inputId}' already has an annotation with that id.`);
+            await tx.concepts.ensure(
+              ctx.app!.userId,
+              ctx.app!.id,
+              a.labels.map((l) => l.id),
+              ctx.now,
+            );
             const pk = newId();
             await tx.annotations.create({ pk, inputPk: input.pk, id, labels: a.labels, now: ctx.now }).catch((e: unknown) => {
               throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `${path}.id '${id}' is taken on input '${a.inputId}'.`) : e;
@@ -88,11 +98,19 @@ export function annotationRpcs(store: Store) {
         // a workflow or a task: those filters select nothing (or everything) rather than being ignored.
         const users = stringList(req.user_ids);
         const statuses = (req.statuses ?? []).map((st) => Number(st.code ?? 0));
-        const none = (users.length > 0 && !users.includes(owner(ctx))) || stringList(req.model_version_ids).length > 0 || stringList(req.workflow_version_ids).length > 0
-          || (statuses.length > 0 && !statuses.includes(Code.ANNOTATION_SUCCESS)) || (req.task_id ?? '') !== '';
+        const none =
+          (users.length > 0 && !users.includes(owner(ctx))) ||
+          stringList(req.model_version_ids).length > 0 ||
+          stringList(req.workflow_version_ids).length > 0 ||
+          (statuses.length > 0 && !statuses.includes(Code.ANNOTATION_SUCCESS)) ||
+          (req.task_id ?? '') !== '';
         if (none) return { annotations: [] };
         const list = await store.annotations.list({
-          userId: ctx.app!.userId, appId: ctx.app!.id, page, ...(ids.length > 0 ? { ids } : {}), ...(inputIds.length > 0 ? { inputIds } : {}),
+          userId: ctx.app!.userId,
+          appId: ctx.app!.id,
+          page,
+          ...(ids.length > 0 ? { ids } : {}),
+          ...(inputIds.length > 0 ? { inputIds } : {}),
         });
         return { annotations: list.map(annotationToApi) };
       },
@@ -116,7 +134,8 @@ export function annotationRpcs(store: Store) {
         const seen = new Set<string>();
         for (const [i, p] of asked.entries()) {
           const key = `${p.inputId}\u0000${p.id}`;
-          if (seen.has(key)) throw badAnnotation(`annotations[${i}] names annotation '${p.id}' of input '${p.inputId}' a second time; send one entry per annotation.`);
+          if (seen.has(key))
+            throw badAnnotation(`annotations[${i}] names annotation '${p.id}' of input '${p.inputId}' a second time; send one entry per annotation.`);
           seen.add(key);
         }
         const deleteIfEmpty = req.delete_if_empty_data === true;
@@ -130,7 +149,12 @@ export function annotationRpcs(store: Store) {
             const path = `annotations[${i}]`;
             const labels = applyAnnotationPatch(target.concepts, p, action, path);
             checkNotHeld(labels, heldBy(existing, target), p.inputId, path);
-            await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, labels.map((l) => l.id), ctx.now);
+            await tx.concepts.ensure(
+              ctx.app!.userId,
+              ctx.app!.id,
+              labels.map((l) => l.id),
+              ctx.now,
+            );
             if (deleteIfEmpty && labels.length === 0 && !target.inputLevel) {
               await tx.annotations.delete([target.pk]);
               out[i] = { inputPk: input.pk, pk: target.pk, deleted: { ...target, concepts: [], modifiedAt: ctx.now } };
@@ -165,23 +189,34 @@ export function annotationRpcs(store: Store) {
       async handle(ctx, req) {
         const ids = stringList(req.ids);
         const inputIds = stringList(req.input_ids);
-        if (inputIds.length === 0) throw badAnnotation('DeleteAnnotations needs input_ids: with ids, the input of each annotation (parallel lists); alone, every input whose added annotations to delete.');
-        if (ids.length > 0 && ids.length !== inputIds.length) throw badAnnotation(`DeleteAnnotations got ${ids.length} ids and ${inputIds.length} input_ids; send one input id per annotation id (parallel lists), or input_ids alone.`);
+        if (inputIds.length === 0)
+          throw badAnnotation(
+            'DeleteAnnotations needs input_ids: with ids, the input of each annotation (parallel lists); alone, every input whose added annotations to delete.',
+          );
+        if (ids.length > 0 && ids.length !== inputIds.length)
+          throw badAnnotation(
+            `DeleteAnnotations got ${ids.length} ids and ${inputIds.length} input_ids; send one input id per annotation id (parallel lists), or input_ids alone.`,
+          );
         checkCount(inputIds.length, 'DeleteAnnotations', 'input_ids', Code.ANNOTATION_INVALID_ARGUMENT);
         // All or nothing: an unknown input or annotation fails the call before anything is deleted.
         await store.transaction(async (tx) => {
           const inputs = await findInputs(tx, ctx, [...new Set(inputIds)]);
-          const all = await tx.annotations.ofInputs(ctx.app!.userId, ctx.app!.id, inputs.map((i) => i.pk));
-          const pks = ids.length === 0
-            // Input ids alone: every annotation of those inputs except the input-level ones, which go
-            // only with their input (Clarifai docs, "Delete all annotations by input IDs").
-            ? all.filter((a) => !a.inputLevel).map((a) => a.pk)
-            : ids.map((id, n) => {
-              const a = all.find((x) => x.inputId === inputIds[n] && x.id === id);
-              if (!a) throw notFound(inputIds[n]!, id, ctx);
-              if (a.inputLevel) throw inputLevelRefusal(a.inputId, id);
-              return a.pk;
-            });
+          const all = await tx.annotations.ofInputs(
+            ctx.app!.userId,
+            ctx.app!.id,
+            inputs.map((i) => i.pk),
+          );
+          const pks =
+            ids.length === 0
+              ? // Input ids alone: every annotation of those inputs except the input-level ones, which go
+                // only with their input (Clarifai docs, "Delete all annotations by input IDs").
+                all.filter((a) => !a.inputLevel).map((a) => a.pk)
+              : ids.map((id, n) => {
+                  const a = all.find((x) => x.inputId === inputIds[n] && x.id === id);
+                  if (!a) throw notFound(inputIds[n]!, id, ctx);
+                  if (a.inputLevel) throw inputLevelRefusal(a.inputId, id);
+                  return a.pk;
+                });
           await tx.annotations.delete([...new Set(pks)]);
         });
         return {};
@@ -191,4 +226,6 @@ export function annotationRpcs(store: Store) {
 }
 
 const inputLevelRefusal = (inputId: string, id: string): ApiError =>
-  badAnnotation(`Annotation '${id}' is the input-level annotation of input '${inputId}': it goes only with its input (DeleteInputs). To clear its labels, PatchAnnotations it with action "overwrite" and no concepts.`);
+  badAnnotation(
+    `Annotation '${id}' is the input-level annotation of input '${inputId}': it goes only with its input (DeleteInputs). To clear its labels, PatchAnnotations it with action "overwrite" and no concepts.`,
+  );

@@ -4,7 +4,6 @@ import { FakeChangeClock as FakeClock } from '../../test/helpers/fake-change-clo
 import { AnswerCache } from './answer-cache.js';
 import { sealedMemo } from './sealed.js';
 
-
 function counting(body: () => Record<string, unknown> = () => ({ model: { id: 'm' } })) {
   let loads = 0;
   return {
@@ -88,7 +87,7 @@ describe('AnswerCache', () => {
     const cache = new AnswerCache(new FakeClock());
     const body = await cache.get('k', 0, async () => ({ model: { id: 'm', tags: ['a'] } }));
     assert.throws(() => {
-      ((body.model as { tags: string[] }).tags).push('b');
+      (body.model as { tags: string[] }).tags.push('b');
     }, TypeError);
     let encodes = 0;
     const enc = sealedMemo((b) => {

@@ -1,11 +1,11 @@
-import { invalidArgument, invalidRequest, resourceNotFound } from '../domain/errors.js';
 import type { Job, ModelVersion } from '../domain/entities.js';
+import { invalidArgument, invalidRequest, resourceNotFound } from '../domain/errors.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { checkCount } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
-import { typedRpcs, type ApiObject, type CallContext } from './context.js';
+import { type ApiObject, type CallContext, typedRpcs } from './context.js';
 import { evalParamsOf } from './eval-params.js';
 import { fieldsOf, metricsToApi } from './mappers/metrics.mapper.js';
 import { evaluationStarter } from './model-evaluations.service.js';
@@ -64,24 +64,40 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
       access: 'app-write',
       async handle(ctx, req) {
         const list = req.eval_metrics ?? [];
-        if (list.length === 0) throw invalidRequest('PostEvaluations needs the evaluation in eval_metrics, e.g. {"eval_metrics": [{"model": {"id": "m", "model_version": {"id": "v"}}, "ground_truth_dataset": {"id": "test-set"}}]}.');
+        if (list.length === 0)
+          throw invalidRequest(
+            'PostEvaluations needs the evaluation in eval_metrics, e.g. {"eval_metrics": [{"model": {"id": "m", "model_version": {"id": "v"}}, "ground_truth_dataset": {"id": "test-set"}}]}.',
+          );
         checkCount(list.length, 'PostEvaluations', 'eval_metrics', Code.MODEL_INVALID_REQUEST);
         // Everything checked before anything is queued, so a bad entry queues nothing.
-        const asked = await Promise.all(list.map(async (raw, i) => {
-          const path = `eval_metrics[${i}]`;
-          const extra = Object.keys(raw).filter((k) => !['id', 'model', 'eval_info', 'ground_truth_dataset'].includes(k));
-          if (extra.length > 0) throw invalidArgument(`${path}.${extra[0]} cannot be set: an evaluation takes its id, model (with model_version), ground_truth_dataset and eval_info; the rest is computed.`);
-          const modelId = raw.model?.id ?? '';
-          const versionId = raw.model?.model_version?.id ?? '';
-          if (!modelId || !versionId) throw invalidRequest(`${path}.model.id and ${path}.model.model_version.id are required: name the trained version to evaluate.`);
-          evalParamsOf(raw.eval_info, `${path}.eval_info`, raw.ground_truth_dataset, `${path}.ground_truth_dataset`);
-          const vreq = { model_id: modelId, version_id: versionId };
-          await versionOf(ctx, vreq);
-          return { raw, path, vreq };
-        }));
+        const asked = await Promise.all(
+          list.map(async (raw, i) => {
+            const path = `eval_metrics[${i}]`;
+            const extra = Object.keys(raw).filter((k) => !['id', 'model', 'eval_info', 'ground_truth_dataset'].includes(k));
+            if (extra.length > 0)
+              throw invalidArgument(
+                `${path}.${extra[0]} cannot be set: an evaluation takes its id, model (with model_version), ground_truth_dataset and eval_info; the rest is computed.`,
+              );
+            const modelId = raw.model?.id ?? '';
+            const versionId = raw.model?.model_version?.id ?? '';
+            if (!modelId || !versionId)
+              throw invalidRequest(`${path}.model.id and ${path}.model.model_version.id are required: name the trained version to evaluate.`);
+            evalParamsOf(raw.eval_info, `${path}.eval_info`, raw.ground_truth_dataset, `${path}.ground_truth_dataset`);
+            const vreq = { model_id: modelId, version_id: versionId };
+            await versionOf(ctx, vreq);
+            return { raw, path, vreq };
+          }),
+        );
         const out: ApiObject[] = [];
         for (const a of asked) {
-          const { model, version } = await start(ctx, a.vreq, { evalId: a.raw.id ?? '', evalInfo: a.raw.eval_info, where: `${a.path}.eval_info`, groundTruth: a.raw.ground_truth_dataset, gtWhere: `${a.path}.ground_truth_dataset`, idWhere: `${a.path}.id` });
+          const { model, version } = await start(ctx, a.vreq, {
+            evalId: a.raw.id ?? '',
+            evalInfo: a.raw.eval_info,
+            where: `${a.path}.eval_info`,
+            groundTruth: a.raw.ground_truth_dataset,
+            gtWhere: `${a.path}.ground_truth_dataset`,
+            idWhere: `${a.path}.id`,
+          });
           out.push(toApi({ modelId: model.id, modelTypeId: model.modelTypeId, version }));
         }
         return { eval_metrics: out };
@@ -93,7 +109,10 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
         const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
         const flags = req as Record<string, unknown>;
         const sortKey = Object.keys(SORTS).find((k) => flags[k] === true) ?? 'sort_by_created_at';
-        if (req.sort_by_mean_avg_precision === true) throw invalidArgument('sort_by_mean_avg_precision is not supported: it is a detection metric, and modelkeep evaluates concept classifiers; sort by roc_auc, f1, precision, recall, created_at, model_id or a dataset id.');
+        if (req.sort_by_mean_avg_precision === true)
+          throw invalidArgument(
+            'sort_by_mean_avg_precision is not supported: it is a detection metric, and modelkeep evaluates concept classifiers; sort by roc_auc, f1, precision, recall, created_at, model_id or a dataset id.',
+          );
         const types = req.model_type_id ?? '';
         const evalSets = new Set(req.eval_dataset_ids ?? []);
         const trainSets = new Set(req.train_dataset_ids ?? []);
@@ -101,17 +120,20 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
         checkCount(evalSets.size, 'ListEvaluations', 'eval_dataset_ids', Code.MODEL_INVALID_REQUEST);
         checkCount(trainSets.size, 'ListEvaluations', 'train_dataset_ids', Code.MODEL_INVALID_REQUEST);
         checkCount(concepts.length, 'ListEvaluations', 'concept_ids', Code.MODEL_INVALID_REQUEST);
-        const kept = (await all(ctx)).filter((e) =>
-          (req.show_failed_metrics === true || !failed(e))
-          && (!types || e.modelTypeId === types)
-          && (evalSets.size === 0 || evalSets.has(evalDataset(e)))
-          && (trainSets.size === 0 || trainSets.has(trainDataset(e)))
-          && concepts.every((c) => e.version.concepts.some((vc) => vc.id === c)));
+        const kept = (await all(ctx)).filter(
+          (e) =>
+            (req.show_failed_metrics === true || !failed(e)) &&
+            (!types || e.modelTypeId === types) &&
+            (evalSets.size === 0 || evalSets.has(evalDataset(e))) &&
+            (trainSets.size === 0 || trainSets.has(trainDataset(e))) &&
+            concepts.every((c) => e.version.concepts.some((vc) => vc.id === c)),
+        );
         const key = SORTS[sortKey]!;
         // Newest first by default (as every list here); sort_ascending turns any order around.
         const descending = req.sort_ascending !== true;
         kept.sort((a, b) => {
-          const x = key(a), y = key(b);
+          const x = key(a),
+            y = key(b);
           const c = x < y ? -1 : x > y ? 1 : a.version.pk < b.version.pk ? -1 : 1;
           return descending ? -c : c;
         });
@@ -124,7 +146,10 @@ export function appEvaluationRpcs(store: Store, plugins: PluginRegistry, onJobQu
         const id = req.evaluation_id ?? '';
         if (!id) throw invalidRequest('evaluation_id is required.');
         const found = await store.versions.findEvaluated(ctx.app!.userId, ctx.app!.id, id);
-        if (!found) throw resourceNotFound(`Evaluation '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}' (a version keeps only its latest evaluation; ListEvaluations lists them).`);
+        if (!found)
+          throw resourceNotFound(
+            `Evaluation '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}' (a version keeps only its latest evaluation; ListEvaluations lists them).`,
+          );
         return { eval_metrics: toApi(found, fieldsOf(req.fields)) };
       },
     },

@@ -1,9 +1,9 @@
-import { ApiError } from '../domain/errors.js';
-import { BoundedMap } from '../runtime/bounded-map.js';
 import type { App } from '../domain/entities.js';
 import { Visibility } from '../domain/entities.js';
+import { ApiError } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
 import type { AppRepo } from '../ports/store.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import type { Access, Caller, MaybePromise } from './context.js';
 
 /** Clarifai's reserved owner of the shared read-only models (filled by the built-in models). */
@@ -16,7 +16,10 @@ export { SYSTEM_USER_ID } from '../domain/system-app.js';
 export class AppResolver {
   private readonly cache = new BoundedMap<string, { app: App | null; until: number }>(10_000);
 
-  constructor(private readonly apps: AppRepo, private readonly ttlMs = 5000) {}
+  constructor(
+    private readonly apps: AppRepo,
+    private readonly ttlMs = 5000,
+  ) {}
 
   /** The app, access-checked; synchronous when its lookup is cached. */
   resolve(caller: Caller, userId: string, appId: string, access: Access, now: number): MaybePromise<App> {
@@ -49,7 +52,10 @@ function check(app: App | null, caller: Caller, userId: string, appId: string, a
   const ownApp = app.userId === caller.userId && (caller.keyKind === 'pat' || caller.appIds.includes(appId));
   if (ownApp) return app;
   if (app.userId === caller.userId) {
-    throw new ApiError(Code.CONN_KEY_INVALID, `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`);
+    throw new ApiError(
+      Code.CONN_KEY_INVALID,
+      `This API key belongs to app '${caller.appIds.join(',')}', not '${appId}'. Use a key of that app or a personal access token.`,
+    );
   }
   // Another user's app that is not public: indistinguishable from one that does not exist.
   if (app.visibility !== Visibility.PUBLIC) throw appNotFound(userId, appId);

@@ -1,13 +1,13 @@
-import { checkCount, checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS } from '../domain/limits.js';
+import { type App, Visibility } from '../domain/entities.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
-import { Visibility, type App } from '../domain/entities.js';
 import { assertValidId, isValidId, newId } from '../domain/ids.js';
 import { isJsonObject } from '../domain/json.js';
+import { checkCount, checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
+import type * as api from '../gen/api.js';
 import type { Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
-import type * as api from '../gen/api.js';
 import { typedRpcs } from './context.js';
 import { appToApi } from './mappers/app.mapper.js';
 import { pageOf } from './paging.js';
@@ -20,12 +20,14 @@ function appFromRequest(raw: api.App, userId: string, now: number): App {
   const id = raw.id || newId();
   assertValidId(id, 'app id');
   const defaultWorkflowId = raw.default_workflow_id ?? '';
-  if (defaultWorkflowId && !isValidId(defaultWorkflowId)) throw badApp(`apps[].default_workflow_id '${defaultWorkflowId.slice(0, 140)}' is not a valid id (1-128 letters, digits, '_' or '-').`);
+  if (defaultWorkflowId && !isValidId(defaultWorkflowId))
+    throw badApp(`apps[].default_workflow_id '${defaultWorkflowId.slice(0, 140)}' is not a valid id (1-128 letters, digits, '_' or '-').`);
   const metadata = raw.metadata ?? {};
   if (!isJsonObject(metadata)) throw badApp('app metadata must be a JSON object.');
   const visibility: number = raw.visibility?.gettable || Visibility.PRIVATE;
   // REST's codec only lets enum values through; gRPC carries any number (e.g. 20), which must not be stored.
-  if (!(Object.values(Visibility) as number[]).includes(visibility)) throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
+  if (!(Object.values(Visibility) as number[]).includes(visibility))
+    throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
   const name = raw.name || id;
   const description = raw.description ?? '';
   checkLength(name, 'apps[].name', MAX_NAME_CHARS, Code.CONN_BAD_REQUEST_FORMAT);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BoundedMap } from '../runtime/bounded-map.js';
-import { ApiError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
+import { ApiError } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
 import type { KeyRepo } from '../ports/store.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
 import type { Caller, MaybePromise } from './context.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -18,7 +18,10 @@ const SCHEME = /^(\S+)(?:\s+(.*))?$/s;
  * malformed tokens answer alike, so a caller cannot tell "never existed" from "deleted".
  */
 const keyInvalid = (): ApiError =>
-  new ApiError(Code.CONN_KEY_INVALID, 'The API key or personal access token is unknown, malformed or was deleted. Check the token, or create a key with PostKeys or a personal access token.');
+  new ApiError(
+    Code.CONN_KEY_INVALID,
+    'The API key or personal access token is unknown, malformed or was deleted. Check the token, or create a key with PostKeys or a personal access token.',
+  );
 
 interface CacheEntry {
   key: ApiKey | null;
@@ -32,7 +35,8 @@ const toCaller = (key: ApiKey): Caller => Object.freeze({ userId: key.userId, ke
 function callerOf(entry: CacheEntry, now: number): Caller {
   const key = entry.key;
   if (!key || !entry.caller) throw keyInvalid();
-  if (key.expiresAt !== null && key.expiresAt <= now) throw new ApiError(Code.CONN_KEY_INVALID, `API key ${key.id} expired at ${new Date(key.expiresAt).toISOString()}.`);
+  if (key.expiresAt !== null && key.expiresAt <= now)
+    throw new ApiError(Code.CONN_KEY_INVALID, `API key ${key.id} expired at ${new Date(key.expiresAt).toISOString()}.`);
   return entry.caller;
 }
 
@@ -44,14 +48,21 @@ function callerOf(entry: CacheEntry, now: number): Caller {
 export class Authenticator {
   private readonly cache: BoundedMap<string, CacheEntry>;
 
-  constructor(private readonly keys: KeyRepo, private readonly ttlMs = 5000, maxEntries = 10_000) {
+  constructor(
+    private readonly keys: KeyRepo,
+    private readonly ttlMs = 5000,
+    maxEntries = 10_000,
+  ) {
     this.cache = new BoundedMap(maxEntries);
   }
 
   /** The caller of `Authorization: Key <token>`; synchronous when the key's lookup is cached. */
   authenticate(header: string | undefined, now: number): MaybePromise<Caller> {
     if (!header) {
-      throw new ApiError(Code.CONN_INVALID_REQUEST, 'Empty or malformed authorization header. Please provide an API key or personal access token as "Authorization: Key <token>".');
+      throw new ApiError(
+        Code.CONN_INVALID_REQUEST,
+        'Empty or malformed authorization header. Please provide an API key or personal access token as "Authorization: Key <token>".',
+      );
     }
     const trimmed = header.trim();
     const m = HEADER.exec(trimmed);

@@ -1,16 +1,16 @@
-import { checkCount, checkLength, MAX_NAME_CHARS, MAX_SEARCH_TEXT_CHARS } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId } from '../domain/ids.js';
 import { duplicateIds } from '../domain/input-rules.js';
-import { DEFAULT_CONCEPT_LANGUAGE, type Concept } from '../domain/inputs.js';
+import { type Concept, DEFAULT_CONCEPT_LANGUAGE } from '../domain/inputs.js';
+import { isJsonObject, type JsonObject } from '../domain/json.js';
+import { checkCount, checkLength, MAX_NAME_CHARS, MAX_SEARCH_TEXT_CHARS } from '../domain/limits.js';
+import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
-import type { Store } from '../ports/store.js';
 import type * as api from '../gen/api.js';
+import type { Store } from '../ports/store.js';
 import { typedRpcs } from './context.js';
 import { conceptResourceToApi } from './mappers/input.mapper.js';
 import { pageOf } from './paging.js';
-import { applyPatch, parsePatchAction } from '../domain/patch.js';
-import { isJsonObject, type JsonObject } from '../domain/json.js';
 
 const bad = (details: string): ApiError => new ApiError(Code.CONCEPTS_INVALID_REQUEST, details);
 
@@ -24,11 +24,15 @@ function newConcept(raw: api.Concept, i: number, base: { userId: string; appId: 
   const id = raw.id ?? '';
   if (!id) throw bad(`concepts[${i}].id is required.`);
   if (!isValidId(id)) throw bad(`concepts[${i}].id '${id.slice(0, 140)}' is invalid: 1-128 letters, digits, '_' or '-', starting with a letter or digit.`);
-  for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
+  for (const f of UNSUPPORTED)
+    if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; send id and name.`);
   const name = raw.name || id;
   checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);
   const language = String(raw.language ?? '') || DEFAULT_CONCEPT_LANGUAGE;
-  if (!LANGUAGE_TAG.test(language)) throw bad(`concepts[${i}].language '${language.slice(0, 140)}' is not a language code; send a code such as "en", "fr" or "zh-Hans", or leave it out for "${DEFAULT_CONCEPT_LANGUAGE}".`);
+  if (!LANGUAGE_TAG.test(language))
+    throw bad(
+      `concepts[${i}].language '${language.slice(0, 140)}' is not a language code; send a code such as "en", "fr" or "zh-Hans", or leave it out for "${DEFAULT_CONCEPT_LANGUAGE}".`,
+    );
   return { userId: base.userId, appId: base.appId, id, name, language, createdAt: base.now, modifiedAt: base.now };
 }
 
@@ -47,7 +51,9 @@ export function conceptRpcs(store: Store) {
         // "Invalid request", and "duplicate" in the details for a taken concept id (decision 0011).
         if (dups.length > 0) throw bad(`Duplicate concept id '${dups.join("', '")}': it appears more than once in this request.`);
         await store.concepts.create(concepts).catch((e: unknown) => {
-          throw e instanceof DuplicateKeyError ? bad(`Duplicate concept id '${e.key}': it already exists in app '${ctx.app!.userId}/${ctx.app!.id}'. Choose another id.`) : e;
+          throw e instanceof DuplicateKeyError
+            ? bad(`Duplicate concept id '${e.key}': it already exists in app '${ctx.app!.userId}/${ctx.app!.id}'. Choose another id.`)
+            : e;
         });
         return { concepts: concepts.map(conceptResourceToApi) };
       },
@@ -58,7 +64,11 @@ export function conceptRpcs(store: Store) {
         const id = req.concept_id ?? '';
         if (!id) throw bad('concept_id is required.');
         const c = await store.concepts.get(ctx.app!.userId, ctx.app!.id, id);
-        if (!c) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'. Create it with PostConcepts, or label an input with it.`);
+        if (!c)
+          throw new ApiError(
+            Code.CONN_DOES_NOT_EXIST,
+            `Concept '${id}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'. Create it with PostConcepts, or label an input with it.`,
+          );
         return { concept: conceptResourceToApi(c) };
       },
     },
@@ -72,7 +82,9 @@ export function conceptRpcs(store: Store) {
         const changes = list.map((raw, i) => {
           const id = raw.id ?? '';
           if (!id) throw bad(`concepts[${i}].id is required: PatchConcepts names the concepts to change.`);
-          for (const f of UNSUPPORTED) if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '') throw bad(`concepts[${i}].${f} is not supported by modelkeep; only a concept's name can be patched.`);
+          for (const f of UNSUPPORTED)
+            if (raw[f] !== undefined && raw[f] !== null && raw[f] !== '')
+              throw bad(`concepts[${i}].${f} is not supported by modelkeep; only a concept's name can be patched.`);
           const patch: JsonObject = raw.name ? { name: raw.name } : {};
           return { id, patch };
         });
@@ -84,7 +96,8 @@ export function conceptRpcs(store: Store) {
           for (const [i, c] of changes.entries()) {
             const cur = await tx.concepts.get(userId, appId, c.id);
             // 11101 as Clarifai answers a concept that is not in the app (python-grpc test_patching_public_concept_fails).
-            if (!cur) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${c.id}' does not exist in app '${userId}/${appId}'. Create it with PostConcepts first.`);
+            if (!cur)
+              throw new ApiError(Code.CONN_DOES_NOT_EXIST, `Concept '${c.id}' does not exist in app '${userId}/${appId}'. Create it with PostConcepts first.`);
             const next = applyPatch({ name: cur.name }, c.patch, action);
             const name = isJsonObject(next) && typeof next.name === 'string' && next.name !== '' ? next.name : c.id;
             checkLength(name, `concepts[${i}].name`, MAX_NAME_CHARS, Code.CONCEPTS_INVALID_REQUEST);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { asJson, typedRpcs, type CallContext } from './context.js';
+import { asJson, type CallContext, typedRpcs } from './context.js';
 
 // The type checks are the point (npm test type-checks first): an unused @ts-expect-error fails tsc.
 it('typedRpcs checks each handler against its RPC, then hands the table on untyped', async () => {

@@ -1,6 +1,6 @@
 import type { App, KeyKind } from '../domain/entities.js';
-import type { V2MethodName, V2Methods } from '../gen/api.js';
 import type { JsonObject } from '../domain/json.js';
+import type { V2MethodName, V2Methods } from '../gen/api.js';
 
 /** Who is calling, as established by authentication. */
 export interface Caller {

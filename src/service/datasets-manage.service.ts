@@ -6,7 +6,7 @@ import { checkCount } from '../domain/limits.js';
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import type { Repos, Store } from '../ports/store.js';
-import { typedRpcs, type CallContext } from './context.js';
+import { type CallContext, typedRpcs } from './context.js';
 import { bad, checkText, findDataset, metadataOf, notFound, refuse } from './datasets.service.js';
 import { findInputs } from './inputs.service.js';
 import { datasetToApi, datasetVersionToApi, inputToApi } from './mappers/input.mapper.js';
@@ -36,7 +36,11 @@ function patchEntries<T extends { id?: string }>(list: T[], rpc: string, field: 
 }
 
 /** The fields of `raw` that the view has, as a patch (absent / null fields are not part of it). */
-function patchOf(raw: { description?: string; notes?: string; metadata?: JsonObject }, fields: ('description' | 'notes' | 'metadata')[], path: string): JsonObject {
+function patchOf(
+  raw: { description?: string; notes?: string; metadata?: JsonObject },
+  fields: ('description' | 'notes' | 'metadata')[],
+  path: string,
+): JsonObject {
   const p: JsonObject = {};
   for (const f of fields) {
     const v = raw[f];
@@ -58,7 +62,10 @@ async function findVersions(repos: Repos, ctx: CallContext, datasetPk: string, d
     if (v) found.push(v);
     else missing.push(id);
   }
-  if (missing.length > 0) throw notFound(`Dataset '${datasetId}' has no version ${quoted(missing)} in app '${ctx.app!.userId}/${ctx.app!.id}'. ListDatasetVersions shows its versions.`);
+  if (missing.length > 0)
+    throw notFound(
+      `Dataset '${datasetId}' has no version ${quoted(missing)} in app '${ctx.app!.userId}/${ctx.app!.id}'. ListDatasetVersions shows its versions.`,
+    );
   return found;
 }
 
@@ -75,14 +82,25 @@ export function datasetManageRpcs(store: Store, hostedBase: () => string | undef
       async handle(ctx, req) {
         const action = parsePatchAction(req.action);
         const list = patchEntries(req.datasets ?? [], 'PatchDatasets', 'datasets');
-        list.forEach((raw, i) => refuse(raw, ['default_annotation_filter', 'default_processing_info', 'version', 'image', 'bookmark_origin'], `datasets[${i}]`, 'PatchDatasets changes description, notes and metadata.'));
+        list.forEach((raw, i) =>
+          refuse(
+            raw,
+            ['default_annotation_filter', 'default_processing_info', 'version', 'image', 'bookmark_origin'],
+            `datasets[${i}]`,
+            'PatchDatasets changes description, notes and metadata.',
+          ),
+        );
         // Rows are locked in id order, so concurrent patches of overlapping datasets cannot deadlock.
         const order = [...list.entries()].sort(([, a], [, b]) => (String(a.id) < String(b.id) ? -1 : 1));
         const out = await store.transaction(async (tx) => {
           const done = new Map<number, ReturnType<typeof datasetToApi>>();
           for (const [i, raw] of order) {
             const cur = await findDataset(tx, ctx, raw.id, true);
-            const next = applyPatch({ description: cur.description, notes: cur.notes, metadata: cur.metadata }, patchOf(raw, ['description', 'notes', 'metadata'], `datasets[${i}]`), action);
+            const next = applyPatch(
+              { description: cur.description, notes: cur.notes, metadata: cur.metadata },
+              patchOf(raw, ['description', 'notes', 'metadata'], `datasets[${i}]`),
+              action,
+            );
             const d = { ...cur, description: str(next.description), notes: str(next.notes), metadata: obj(next.metadata), modifiedAt: ctx.now };
             checkText(d.description, `datasets[${i}].description`);
             checkText(d.notes, `datasets[${i}].notes`, true);
@@ -126,10 +144,20 @@ export function datasetManageRpcs(store: Store, hostedBase: () => string | undef
         await store.transaction(async (tx) => {
           const d = await findDataset(tx, ctx, req.dataset_id);
           const inputs = await findInputs(tx, ctx, ids);
-          const members = new Set((await tx.datasets.members(d.pk, inputs.map((i) => i.pk))).map((m) => m.inputPk));
+          const members = new Set(
+            (
+              await tx.datasets.members(
+                d.pk,
+                inputs.map((i) => i.pk),
+              )
+            ).map((m) => m.inputPk),
+          );
           const outside = inputs.filter((i) => !members.has(i.pk)).map((i) => i.id);
           if (outside.length > 0) throw notFound(`Input ${quoted(outside)} is not in dataset '${d.id}'; nothing was removed.`);
-          await tx.datasets.removeInputs(d.pk, inputs.map((i) => i.pk));
+          await tx.datasets.removeInputs(
+            d.pk,
+            inputs.map((i) => i.pk),
+          );
         });
         return {};
       },
@@ -139,14 +167,25 @@ export function datasetManageRpcs(store: Store, hostedBase: () => string | undef
       async handle(ctx, req) {
         const action = parsePatchAction(req.action);
         const list = patchEntries(req.dataset_versions ?? [], 'PatchDatasetVersions', 'dataset_versions');
-        list.forEach((raw, i) => refuse(raw, ['annotation_filter_config', 'model_predict_config', 'embed_model_version_ids', 'export_info'], `dataset_versions[${i}]`, 'a version\'s inputs and labels are frozen; PatchDatasetVersions changes description and metadata.'));
+        list.forEach((raw, i) =>
+          refuse(
+            raw,
+            ['annotation_filter_config', 'model_predict_config', 'embed_model_version_ids', 'export_info'],
+            `dataset_versions[${i}]`,
+            "a version's inputs and labels are frozen; PatchDatasetVersions changes description and metadata.",
+          ),
+        );
         const out = await store.transaction(async (tx) => {
           const d = await findDataset(tx, ctx, req.dataset_id, true);
           const done: DatasetVersion[] = [];
           for (const [i, raw] of list.entries()) {
             const cur = await tx.datasets.getVersion(d.pk, String(raw.id));
             if (!cur) throw notFound(`Dataset '${d.id}' has no version '${String(raw.id)}'; nothing was changed.`);
-            const next = applyPatch({ description: cur.description, metadata: cur.metadata }, patchOf(raw, ['description', 'metadata'], `dataset_versions[${i}]`), action);
+            const next = applyPatch(
+              { description: cur.description, metadata: cur.metadata },
+              patchOf(raw, ['description', 'metadata'], `dataset_versions[${i}]`),
+              action,
+            );
             const v = { ...cur, description: str(next.description), metadata: obj(next.metadata), modifiedAt: ctx.now };
             checkText(v.description, `dataset_versions[${i}].description`);
             await tx.datasets.updateVersion(v);

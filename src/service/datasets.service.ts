@@ -1,14 +1,13 @@
-import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { isValidId, newId } from '../domain/ids.js';
 import { checkBatch, duplicateIds } from '../domain/input-rules.js';
 import type { Dataset, DatasetVersion, SnapshotInput } from '../domain/inputs.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
-import { MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/limits.js';
+import { checkCount, MAX_DESCRIPTION_CHARS, MAX_NOTES_BYTES } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
-import type { Repos, Store } from '../ports/store.js';
 import type * as api from '../gen/api.js';
-import { typedRpcs, type CallContext } from './context.js';
+import type { Repos, Store } from '../ports/store.js';
+import { type CallContext, typedRpcs } from './context.js';
 import { findInputs } from './inputs.service.js';
 import { datasetToApi, datasetVersionToApi, inputToApi } from './mappers/input.mapper.js';
 import { ts } from './mappers/time.js';
@@ -43,12 +42,27 @@ export function metadataOf(raw: { metadata?: JsonObject }, path: string): JsonOb
 
 function newDataset(raw: api.Dataset, i: number, ctx: CallContext): Dataset {
   const path = `datasets[${i}]`;
-  refuse(raw, ['default_annotation_filter', 'default_processing_info', 'version', 'image', 'bookmark_origin'], path, 'send id, description, notes and metadata.');
+  refuse(
+    raw,
+    ['default_annotation_filter', 'default_processing_info', 'version', 'image', 'bookmark_origin'],
+    path,
+    'send id, description, notes and metadata.',
+  );
   const description = raw.description ?? '';
   const notes = raw.notes ?? '';
   checkText(description, `${path}.description`);
   checkText(notes, `${path}.notes`, true);
-  return { pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id: idOf(raw, path), description, notes, metadata: metadataOf(raw, path), createdAt: ctx.now, modifiedAt: ctx.now };
+  return {
+    pk: newId(),
+    userId: ctx.app!.userId,
+    appId: ctx.app!.id,
+    id: idOf(raw, path),
+    description,
+    notes,
+    metadata: metadataOf(raw, path),
+    createdAt: ctx.now,
+    modifiedAt: ctx.now,
+  };
 }
 
 export async function findDataset(repos: Repos, ctx: CallContext, rawId: unknown, forUpdate = false): Promise<Dataset> {
@@ -67,9 +81,13 @@ async function snapshot(tx: Repos, ctx: CallContext, d: Dataset): Promise<{ inpu
   return { inputs, counts: { inputs: inputs.length, unlabeled: inputs.filter((s) => s.labels.length === 0).length, positiveTags } };
 }
 
-const duplicate = (what: string, ctx: CallContext) => (e: unknown): never => {
-  throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `${what} '${e.key}' already exists in app '${ctx.app!.id}'; choose another id.`) : e;
-};
+const duplicate =
+  (what: string, ctx: CallContext) =>
+  (e: unknown): never => {
+    throw e instanceof DuplicateKeyError
+      ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `${what} '${e.key}' already exists in app '${ctx.app!.id}'; choose another id.`)
+      : e;
+  };
 
 /** Datasets group inputs; a dataset version is a frozen snapshot of its inputs and their labels, for reproducible training. */
 /** `hostedBase`: the REST port's public URL, for the hosted image URLs of the inputs listed (hosted-images.ts). */
@@ -110,18 +128,30 @@ export function datasetRpcs(store: Store, hostedBase: () => string | undefined =
         refuse(req, ['search'], 'PostDatasetInputs', 'name the inputs in dataset_inputs[].input.id.');
         const list = req.dataset_inputs ?? [];
         checkBatch(list.length, 'PostDatasetInputs', 'dataset_inputs');
-        const ids = [...new Set(list.map((di, i) => {
-          const id = di.input?.id ?? '';
-          if (!id) throw new ApiError(Code.INPUT_INVALID_REQUEST, `dataset_inputs[${i}].input.id is required.`);
-          return id;
-        }))];
+        const ids = [
+          ...new Set(
+            list.map((di, i) => {
+              const id = di.input?.id ?? '';
+              if (!id) throw new ApiError(Code.INPUT_INVALID_REQUEST, `dataset_inputs[${i}].input.id is required.`);
+              return id;
+            }),
+          ),
+        ];
         const inputs = await store.transaction(async (tx) => {
           const d = await findDataset(tx, ctx, req.dataset_id);
           const found = await findInputs(tx, ctx, ids);
-          await tx.datasets.addInputs(d.pk, found.map((i) => i.pk), ctx.now);
+          await tx.datasets.addInputs(
+            d.pk,
+            found.map((i) => i.pk),
+            ctx.now,
+          );
           return found;
         });
-        const fresh = await findInputs(store, ctx, inputs.map((i) => i.id));
+        const fresh = await findInputs(
+          store,
+          ctx,
+          inputs.map((i) => i.id),
+        );
         return { dataset_inputs: fresh.map((i) => ({ created_at: ts(ctx.now), input: inputToApi(i, hostedBase()) })) };
       },
     },
@@ -131,7 +161,10 @@ export function datasetRpcs(store: Store, hostedBase: () => string | undefined =
         const d = await findDataset(store, ctx, req.dataset_id);
         const members = await store.datasets.listInputs(d.pk, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT));
         const byPk = new Map((await store.inputs.getByPks(members.map((m) => m.inputPk))).map((i) => [i.pk, i]));
-        const rows = members.flatMap((m) => { const i = byPk.get(m.inputPk); return i ? [{ created_at: ts(m.addedAt), input: inputToApi(i, hostedBase()) }] : []; });
+        const rows = members.flatMap((m) => {
+          const i = byPk.get(m.inputPk);
+          return i ? [{ created_at: ts(m.addedAt), input: inputToApi(i, hostedBase()) }] : [];
+        });
         return { dataset_inputs: rows };
       },
     },
@@ -146,13 +179,28 @@ export function datasetRpcs(store: Store, hostedBase: () => string | undefined =
           const out: DatasetVersion[] = [];
           for (const [i, raw] of list.entries()) {
             const path = `dataset_versions[${i}]`;
-            refuse(raw, ['annotation_filter_config', 'model_predict_config', 'embed_model_version_ids', 'export_info'], path, 'a version snapshots every input of the dataset with its labels.');
+            refuse(
+              raw,
+              ['annotation_filter_config', 'model_predict_config', 'embed_model_version_ids', 'export_info'],
+              path,
+              'a version snapshots every input of the dataset with its labels.',
+            );
             const description = raw.description ?? '';
             checkText(description, `${path}.description`);
             const { inputs, counts } = await snapshot(tx, ctx, d);
             const v: DatasetVersion = {
-              pk: newId(), datasetPk: d.pk, datasetId: d.id, userId: d.userId, appId: d.appId, id: idOf(raw, path), description,
-              metadata: metadataOf(raw, path), statusCode: Code.DATASET_VERSION_READY, counts, createdAt: ctx.now, modifiedAt: ctx.now,
+              pk: newId(),
+              datasetPk: d.pk,
+              datasetId: d.id,
+              userId: d.userId,
+              appId: d.appId,
+              id: idOf(raw, path),
+              description,
+              metadata: metadataOf(raw, path),
+              statusCode: Code.DATASET_VERSION_READY,
+              counts,
+              createdAt: ctx.now,
+              modifiedAt: ctx.now,
             };
             await tx.datasets.createVersion(v, inputs).catch(duplicate('Dataset version', ctx));
             out.push(v);

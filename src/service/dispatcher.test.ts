@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeChangeClock } from '../../test/helpers/fake-change-clock.js';
 import { Code } from '../domain/status-codes.js';
 import { loadClarifaiProtos } from '../proto/load.js';
-import { FakeChangeClock } from '../../test/helpers/fake-change-clock.js';
 import type { AppResolver } from './app-resolver.js';
 import type { Authenticator } from './auth.service.js';
 import type { Caller, RpcImpl } from './context.js';

@@ -11,7 +11,7 @@ import type { Authenticator } from './auth.service.js';
 import type { CallMeta, CallObserver, CallOutcome } from './call-observer.js';
 import type { ApiObject, CallContext, Caller, MaybePromise, RpcImpl } from './context.js';
 import { requestIdOf } from './request-id.js';
-import { mapError, okStatus, statusOf, type ApiStatus } from './status.js';
+import { type ApiStatus, mapError, okStatus, statusOf } from './status.js';
 
 /**
  * A response as its two parts: the status (fresh per call: it carries the req_id) and the rest of
@@ -103,7 +103,8 @@ export class Dispatcher {
 
   private run(rpcName: string, req: ApiObject, authorization: string | undefined, reqId: string, seen: Seen | undefined): MaybePromise<DispatchResult> {
     const rpc = this.deps.protos.rpcs.get(rpcName);
-    if (!rpc) return { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId), body: {}, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
+    if (!rpc)
+      return { status: statusOf(Code.CONN_DOES_NOT_EXIST, `Unknown method ${rpcName}.`, reqId), body: {}, code: Code.CONN_DOES_NOT_EXIST, retryable: false };
     const admission = this.deps.admission;
     try {
       admission?.checkLoad();
@@ -113,7 +114,8 @@ export class Dispatcher {
         if (seen && c) seen.userId = c.userId;
         admission?.checkRate(c, now);
         const impl = this.deps.impls.get(rpcName);
-        if (!impl || !c) throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
+        if (!impl || !c)
+          throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
         return then(this.context(rpc, impl, c, req, reqId, now), (ctx) => {
           if (seen) {
             seen.userId = ctx.userId;
@@ -138,7 +140,13 @@ export class Dispatcher {
    * for routes that are not RPCs — the hosted bytes of an uploaded image are guarded as GetInput.
    * Failures come back as that RPC's error response.
    */
-  async runAs<T>(asRpc: string, access: RpcImpl['access'], req: ApiObject, authorization: string | undefined, handle: (ctx: CallContext) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; result: DispatchResult }> {
+  async runAs<T>(
+    asRpc: string,
+    access: RpcImpl['access'],
+    req: ApiObject,
+    authorization: string | undefined,
+    handle: (ctx: CallContext) => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; result: DispatchResult }> {
     const rpc = this.deps.protos.rpcs.get(asRpc);
     if (!rpc) throw new Error(`runAs: unknown RPC ${asRpc}`);
     const reqId = newId();
@@ -169,7 +177,11 @@ export class Dispatcher {
     }
     if (caller.keyKind === 'app' && !caller.scopes.includes('All')) {
       const missing = rpc.scopes.filter((s) => !caller.scopes.includes(s));
-      if (missing.length > 0) throw new ApiError(Code.CONN_INSUFFICIENT_SCOPES, `This API key lacks the scopes ${rpc.name} needs: ${missing.join(', ')}. Create a key with them (or with scope All).`);
+      if (missing.length > 0)
+        throw new ApiError(
+          Code.CONN_INSUFFICIENT_SCOPES,
+          `This API key lacks the scopes ${rpc.name} needs: ${missing.join(', ')}. Create a key with them (or with scope All).`,
+        );
     }
     const uai = (req.user_app_id ?? {}) as { user_id?: string; app_id?: string };
     const userId = uai.user_id && uai.user_id !== 'me' ? uai.user_id : caller.userId;
@@ -183,12 +195,19 @@ export class Dispatcher {
     if (impl.access === 'user') {
       // 11101 as Clarifai answers a PAT used on another user's account (clarifai-python model_builder.py,
       // utils/config.py); no lookup is made, so it tells nothing about whether that user exists.
-      if (userId !== caller.userId) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `User '${userId}' does not exist or is not yours: you are '${caller.userId}'. Use user_id "me" or your own user id.`);
+      if (userId !== caller.userId)
+        throw new ApiError(
+          Code.CONN_DOES_NOT_EXIST,
+          `User '${userId}' does not exist or is not yours: you are '${caller.userId}'. Use user_id "me" or your own user id.`,
+        );
       return ctx;
     }
     if (!appId) {
       if (impl.access === 'user-or-app-read' && userId === caller.userId) return ctx;
-      throw new ApiError(Code.CONN_INVALID_REQUEST, 'This request needs an app: a personal access token must be used with user_app_id (user_id and app_id) or the /v2/users/{user_id}/apps/{app_id}/… path.');
+      throw new ApiError(
+        Code.CONN_INVALID_REQUEST,
+        'This request needs an app: a personal access token must be used with user_app_id (user_id and app_id) or the /v2/users/{user_id}/apps/{app_id}/… path.',
+      );
     }
     const app = this.deps.apps.resolve(caller, userId, appId, impl.access, now);
     if (app instanceof Promise) {

@@ -21,8 +21,14 @@ it('evalParamsOf: k-fold by default, a dataset (and version) from eval_info or g
 it('evalParamsOf refuses what cannot be honoured, naming the field', () => {
   refused(() => evalParamsOf({ params: { dataset_id: 'd', num_folds: 3 } }, 'eval_info'), /num_folds and dataset_id cannot be combined/);
   refused(() => evalParamsOf({ params: { dataset_version_id: 'v' } }, 'eval_info'), /dataset_version_id needs eval_info\.params\.dataset_id/);
-  refused(() => evalParamsOf({ params: { dataset_id: 'a' } }, 'eval_info', { id: 'b' }), /ground_truth_dataset\.id 'b' and eval_info\.params\.dataset_id 'a' name different datasets/);
-  refused(() => evalParamsOf({ params: { dataset_id: 'a', dataset_version_id: 'v1' } }, 'eval_info', { id: 'a', version: { id: 'v2' } }), /version\.id 'v2' and .*dataset_version_id 'v1' differ/);
+  refused(
+    () => evalParamsOf({ params: { dataset_id: 'a' } }, 'eval_info', { id: 'b' }),
+    /ground_truth_dataset\.id 'b' and eval_info\.params\.dataset_id 'a' name different datasets/,
+  );
+  refused(
+    () => evalParamsOf({ params: { dataset_id: 'a', dataset_version_id: 'v1' } }, 'eval_info', { id: 'a', version: { id: 'v2' } }),
+    /version\.id 'v2' and .*dataset_version_id 'v1' differ/,
+  );
   refused(() => evalParamsOf({ params: { split: 0.2 } }, 'eval_info'), /eval_info\.params\.split is not supported/);
   refused(() => evalParamsOf({ params: { num_folds: 11 } }, 'eval_info'), /num_folds 11 must be a whole number from 2 to 10/);
   refused(() => evalParamsOf({ other: 1 }, 'eval_info'), /eval_info\.other is not supported/);

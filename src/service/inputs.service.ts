@@ -1,12 +1,12 @@
-import { checkCount } from '../domain/limits.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { checkBatch, duplicateIds, parseNewInput, patchAnnotations } from '../domain/input-rules.js';
 import type { Input, NewInput } from '../domain/inputs.js';
+import { checkCount } from '../domain/limits.js';
 import { parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
-import type { Repos, Store } from '../ports/store.js';
 import type * as api from '../gen/api.js';
-import { asJson, typedRpcs, type CallContext } from './context.js';
+import type { Repos, Store } from '../ports/store.js';
+import { asJson, type CallContext, typedRpcs } from './context.js';
 import { inputCountsToApi, inputToApi } from './mappers/input.mapper.js';
 import { pageOf } from './paging.js';
 
@@ -42,14 +42,22 @@ async function datasetPksFor(tx: Repos, ctx: CallContext, inputs: NewInput[]): P
   const ids = [...new Set(inputs.flatMap((i) => i.datasetIds))];
   const found = new Map((await tx.datasets.getMany(ctx.app!.userId, ctx.app!.id, ids)).map((d) => [d.id, d.pk]));
   const missing = ids.filter((id) => !found.has(id));
-  if (missing.length > 0) throw new ApiError(Code.INPUT_INVALID_ARGUMENT, `dataset_ids: dataset ${quoted(missing)} does not exist in ${where(ctx)}; create it with PostDatasets first.`);
+  if (missing.length > 0)
+    throw new ApiError(
+      Code.INPUT_INVALID_ARGUMENT,
+      `dataset_ids: dataset ${quoted(missing)} does not exist in ${where(ctx)}; create it with PostDatasets first.`,
+    );
   return inputs.map((i) => i.datasetIds.map((id) => found.get(id)!));
 }
 
 function refuseUnsupported(req: api.PostInputsRequest): void {
   // inputs_add_job_id is accepted and not tracked: the clarifai-nodejs SDK's Input.uploadInputs sets a
   // fresh uuid on every PostInputs (and never reads the job back); GetInputsAddJob answers 10040.
-  if (req.input_id_conflict_resolution) throw new ApiError(Code.INPUT_INVALID_REQUEST, 'input_id_conflict_resolution is not supported by modelkeep: an input id that is already taken is refused with 40010.');
+  if (req.input_id_conflict_resolution)
+    throw new ApiError(
+      Code.INPUT_INVALID_REQUEST,
+      'input_id_conflict_resolution is not supported by modelkeep: an input id that is already taken is refused with 40010.',
+    );
 }
 
 /**
@@ -68,16 +76,35 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}, ho
         refuseUnsupported(req);
         const inputs = list.map((raw, i) => parseNewInput(asJson(raw), i, { userId: ctx.app!.userId, appId: ctx.app!.id, now: ctx.now }));
         const dups = duplicateIds(inputs.map((i) => i.id));
-        if (dups.length > 0) throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Input id ${quoted(dups)} appears more than once in this request; input ids are unique per app.`);
+        if (dups.length > 0)
+          throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Input id ${quoted(dups)} appears more than once in this request; input ids are unique per app.`);
         await store.transaction(async (tx) => {
           const datasetPks = await datasetPksFor(tx, ctx, inputs);
-          await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, inputs.flatMap((i) => i.concepts.map((c) => c.id)), ctx.now);
+          await tx.concepts.ensure(
+            ctx.app!.userId,
+            ctx.app!.id,
+            inputs.flatMap((i) => i.concepts.map((c) => c.id)),
+            ctx.now,
+          );
           await tx.inputs.create(inputs, datasetPks).catch((e: unknown) => {
-            throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Input id '${e.key}' already exists in ${where(ctx)}; choose another id or leave id empty for a generated one.`) : e;
+            throw e instanceof DuplicateKeyError
+              ? new ApiError(
+                  Code.DATABASE_DUPLICATE_KEY,
+                  `Input id '${e.key}' already exists in ${where(ctx)}; choose another id or leave id empty for a generated one.`,
+                )
+              : e;
           });
         });
         onInputsAdded();
-        return { inputs: (await findInputs(store, ctx, inputs.map((i) => i.id))).map(toApi) };
+        return {
+          inputs: (
+            await findInputs(
+              store,
+              ctx,
+              inputs.map((i) => i.id),
+            )
+          ).map(toApi),
+        };
       },
     },
     GetInput: {
@@ -93,8 +120,11 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}, ho
         checkCount(ids.length, 'ListInputs', 'ids', Code.INPUT_INVALID_REQUEST);
         const statusCode = req.status?.code ?? 0;
         const inputs = await store.inputs.list({
-          userId: ctx.app!.userId, appId: ctx.app!.id, page: pageOf(req, Code.INPUT_INVALID_REQUEST),
-          ...(ids.length > 0 ? { ids } : {}), ...(statusCode ? { statusCode } : {}),
+          userId: ctx.app!.userId,
+          appId: ctx.app!.id,
+          page: pageOf(req, Code.INPUT_INVALID_REQUEST),
+          ...(ids.length > 0 ? { ids } : {}),
+          ...(statusCode ? { statusCode } : {}),
         });
         return { inputs: inputs.map(toApi) };
       },
@@ -107,18 +137,25 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}, ho
         checkBatch(list.length, 'PatchInputs');
         const ids = list.map((raw, i) => {
           if (!raw.id) throw new ApiError(Code.INPUT_INVALID_REQUEST, `inputs[${i}].id is required: PatchInputs names the inputs to change.`);
-          if (raw.dataset_ids?.length) throw new ApiError(Code.INPUT_INVALID_ARGUMENT, `inputs[${i}].dataset_ids cannot be patched; add inputs to a dataset with PostDatasetInputs.`);
+          if (raw.dataset_ids?.length)
+            throw new ApiError(Code.INPUT_INVALID_ARGUMENT, `inputs[${i}].dataset_ids cannot be patched; add inputs to a dataset with PostDatasetInputs.`);
           return raw.id;
         });
         const dups = duplicateIds(ids);
-        if (dups.length > 0) throw new ApiError(Code.INPUT_INVALID_REQUEST, `Input ${quoted(dups)} appears more than once in this request; send one entry per input.`);
+        if (dups.length > 0)
+          throw new ApiError(Code.INPUT_INVALID_REQUEST, `Input ${quoted(dups)} appears more than once in this request; send one entry per input.`);
         // Rows are locked in id order, so concurrent patches of overlapping inputs cannot deadlock.
         const order = [...list.entries()].sort(([, a], [, b]) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
         await store.transaction(async (tx) => {
           for (const [i, raw] of order) {
             const cur = await findInput(tx, ctx, raw.id, true);
             const next = patchAnnotations(cur, raw.data ?? {}, action, `inputs[${i}]`);
-            await tx.concepts.ensure(ctx.app!.userId, ctx.app!.id, next.concepts.map((c) => c.id), ctx.now);
+            await tx.concepts.ensure(
+              ctx.app!.userId,
+              ctx.app!.id,
+              next.concepts.map((c) => c.id),
+              ctx.now,
+            );
             await tx.inputs.updateAnnotations(cur.pk, next.concepts, next.metadata, ctx.now, next.geo);
           }
         });

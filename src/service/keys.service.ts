@@ -1,14 +1,14 @@
-import { checkCount, checkLength, MAX_DESCRIPTION_CHARS } from '../domain/limits.js';
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
+import { ApiError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { checkCount, checkLength, MAX_DESCRIPTION_CHARS } from '../domain/limits.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
-import { hashToken, type Authenticator } from './auth.service.js';
+import { type Authenticator, hashToken } from './auth.service.js';
 import { typedRpcs } from './context.js';
-import { fromTs } from './mappers/time.js';
 import { keyToApi } from './mappers/key.mapper.js';
+import { fromTs } from './mappers/time.js';
 import { pageOf } from './paging.js';
 
 const bad = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
@@ -37,12 +37,19 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
           const isPat = k.type === 'personal_access_token' || (apps.length === 0 && !k.type);
           const scopes = k.scopes ?? [];
           const unknown = scopes.filter((s) => !validScopes.has(s));
-          if (unknown.length > 0) throw bad(`keys[${i}].scopes: unknown scope(s) ${unknown.join(', ')}. Scopes are named as in the protos (e.g. Models_Get, Models_Add, Models_Train, All).`);
+          if (unknown.length > 0)
+            throw bad(
+              `keys[${i}].scopes: unknown scope(s) ${unknown.join(', ')}. Scopes are named as in the protos (e.g. Models_Get, Models_Add, Models_Train, All).`,
+            );
           if (!isPat) {
             if (apps.length !== 1 || !apps[0]?.id) throw bad(`keys[${i}]: an app key needs exactly one app in "apps" (e.g. [{"id": "my-app"}]).`);
             // Another user's app is answered like a missing one (as in the app resolver): no probing.
             const foreign = Boolean(apps[0].user_id && apps[0].user_id !== 'me' && apps[0].user_id !== ctx.userId);
-            if (foreign || !(await store.apps.get(ctx.userId, apps[0].id))) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `keys[${i}]: app '${apps[0].id}' does not exist among your apps; keys can only be made for your own apps.`);
+            if (foreign || !(await store.apps.get(ctx.userId, apps[0].id)))
+              throw new ApiError(
+                Code.CONN_DOES_NOT_EXIST,
+                `keys[${i}]: app '${apps[0].id}' does not exist among your apps; keys can only be made for your own apps.`,
+              );
             if (scopes.length === 0) throw bad(`keys[${i}]: an app key needs at least one scope (e.g. ["All"] or ["Models_Get"]).`);
           }
           const expiresAt = typeof k.expires_at === 'string' ? fromTs(k.expires_at) : null;
@@ -50,7 +57,17 @@ export function keyRpcs(store: Store, auth: Authenticator, validScopes: Readonly
           const { id, token } = newToken();
           made.push({
             token,
-            key: { id, userId: ctx.userId, kind: isPat ? 'pat' : 'app', tokenHash: hashToken(token), description: k.description ?? '', scopes: isPat ? ['All'] : scopes, appIds: isPat ? [] : [apps[0]!.id!], createdAt: ctx.now, expiresAt },
+            key: {
+              id,
+              userId: ctx.userId,
+              kind: isPat ? 'pat' : 'app',
+              tokenHash: hashToken(token),
+              description: k.description ?? '',
+              scopes: isPat ? ['All'] : scopes,
+              appIds: isPat ? [] : [apps[0]!.id!],
+              createdAt: ctx.now,
+              expiresAt,
+            },
           });
         }
         await store.transaction(async (tx) => {

@@ -1,5 +1,5 @@
+import { type Model, Visibility } from '../domain/entities.js';
 import { invalidArgument } from '../domain/errors.js';
-import { Visibility, type Model } from '../domain/entities.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import { checkDescription, checkMetadata, checkName, checkNotes, checkVisibility, hasContent, rejectVersionFieldsOnModel } from '../domain/model-rules.js';
 import type * as api from '../gen/api.js';
@@ -8,7 +8,21 @@ import type * as api from '../gen/api.js';
  * The model-level fields PatchModels may change, in the API's JSON shape. PatchModels applies
  * merge / overwrite / remove to this view and writes the result back.
  */
-export const PATCHABLE_MODEL_FIELDS = ['name', 'display_name', 'description', 'notes', 'metadata', 'visibility', 'toolkits', 'use_cases', 'languages', 'check_consents', 'presets', 'default_eval_info', 'workflow_recommended'] as const;
+export const PATCHABLE_MODEL_FIELDS = [
+  'name',
+  'display_name',
+  'description',
+  'notes',
+  'metadata',
+  'visibility',
+  'toolkits',
+  'use_cases',
+  'languages',
+  'check_consents',
+  'presets',
+  'default_eval_info',
+  'workflow_recommended',
+] as const;
 
 /** Fields a request Model may carry that are not patchable but are accepted because clients echo them back. */
 const ECHOED = new Set(['id', 'model_type_id', 'created_at', 'modified_at', 'app_id', 'user_id', 'model_version', 'languages_full', 'output_info']);
@@ -64,7 +78,8 @@ export function applyView(m: Model, view: JsonObject, now: number): Model {
   checkMetadata(view.metadata);
   const gettable = ((view.visibility ?? {}) as { gettable?: number }).gettable;
   checkVisibility(gettable, 'model.visibility.gettable');
-  if (view.default_eval_info !== undefined && view.default_eval_info !== null && typeof view.default_eval_info !== 'object') throw invalidArgument('default_eval_info must be an object.');
+  if (view.default_eval_info !== undefined && view.default_eval_info !== null && typeof view.default_eval_info !== 'object')
+    throw invalidArgument('default_eval_info must be an object.');
   return {
     ...m,
     name: str('name') || m.id,

@@ -11,7 +11,12 @@ export function modelTypeRpcs(types: ModelTypeRegistry) {
       access: 'app-read',
       async handle(_ctx, req) {
         const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
-        return { model_types: types.all().slice((page - 1) * perPage, page * perPage).map(modelTypeToApi) };
+        return {
+          model_types: types
+            .all()
+            .slice((page - 1) * perPage, page * perPage)
+            .map(modelTypeToApi),
+        };
       },
     },
     GetModelType: {
@@ -19,7 +24,13 @@ export function modelTypeRpcs(types: ModelTypeRegistry) {
       async handle(_ctx, req) {
         const id = req.model_type_id ?? '';
         const t = types.get(id);
-        if (!t) throw resourceNotFound(`Model type '${id}' does not exist; ListModelTypes lists them: ${types.all().map((x) => x.id).join(', ')}.`);
+        if (!t)
+          throw resourceNotFound(
+            `Model type '${id}' does not exist; ListModelTypes lists them: ${types
+              .all()
+              .map((x) => x.id)
+              .join(', ')}.`,
+          );
         return { model_type: modelTypeToApi(t) };
       },
     },

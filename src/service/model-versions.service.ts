@@ -1,9 +1,9 @@
-import { checkCount } from '../domain/limits.js';
+import { type Job, type Model, type ModelVersion, Visibility } from '../domain/entities.js';
 import { ApiError, DuplicateKeyError, invalidRequest } from '../domain/errors.js';
-import { Visibility, type Job, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import type { JsonObject } from '../domain/json.js';
+import { checkCount } from '../domain/limits.js';
 import { checkDescription, checkMetadata, checkVisibility, requireOneVersion } from '../domain/model-rules.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import type { ModelTypeDef } from '../domain/model-types/types.js';
@@ -11,17 +11,17 @@ import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } fr
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import { initialStatus } from '../domain/version-lifecycle.js';
+import type * as api from '../gen/api.js';
 import type { Store, VersionSortField } from '../ports/store.js';
 import { AnswerCache } from './answer-cache.js';
-import { readKey } from './read-memo.js';
-import type * as api from '../gen/api.js';
-import { asJson, typedRpcs, type CallContext } from './context.js';
+import { asJson, type CallContext, typedRpcs } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from './mappers/version.mapper.js';
 import { findModel, findVersion, versionFor } from './models.service.js';
-import { refuseIfPinned } from './workflow-pins.js';
 import { pageOf } from './paging.js';
+import { readKey } from './read-memo.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
+import { refuseIfPinned } from './workflow-pins.js';
 
 /** Job kind that trains one model version (run by the worker). */
 
@@ -53,11 +53,24 @@ function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: api
   checkVisibility(gettable, 'model_versions[0].visibility.gettable');
   const initial = initialStatus(type);
   return {
-    pk: newId(), modelPk: model.pk, id, userId: model.userId, appId: model.appId,
+    pk: newId(),
+    modelPk: model.pk,
+    id,
+    userId: model.userId,
+    appId: model.appId,
     status: { code: initial.code, details: '', percentCompleted: 0 },
-    concepts, totalInputCount: 0, description, license: raw.license ?? '', visibility: gettable || Visibility.PRIVATE,
-    metadata: raw.metadata ?? {}, ...cfg, trainLog: '', metrics: null,
-    createdAt: ctx.now, modifiedAt: ctx.now, completedAt: initial.completed ? ctx.now : null,
+    concepts,
+    totalInputCount: 0,
+    description,
+    license: raw.license ?? '',
+    visibility: gettable || Visibility.PRIVATE,
+    metadata: raw.metadata ?? {},
+    ...cfg,
+    trainLog: '',
+    metrics: null,
+    createdAt: ctx.now,
+    modifiedAt: ctx.now,
+    completedAt: initial.completed ? ctx.now : null,
   };
 }
 
@@ -67,7 +80,19 @@ function trainJob(v: ModelVersion, modelTypeId: string, ctx: CallContext, evalIn
   // The req_id too, so every log line of the job names the request that queued it.
   const payload: JsonObject = { model_pk: v.modelPk, version_id: v.id, model_type_id: modelTypeId, req_id: ctx.reqId };
   if (evalInfo) payload.eval_info = asJson(evalInfo);
-  return { id: newId(), kind: TRAIN_JOB, versionPk: v.pk, state: 'queued', attempts: 0, payload, leaseOwner: null, leaseExpiresAt: null, lastError: '', createdAt: now, updatedAt: now };
+  return {
+    id: newId(),
+    kind: TRAIN_JOB,
+    versionPk: v.pk,
+    state: 'queued',
+    attempts: 0,
+    payload,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    lastError: '',
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Model versions: creation is the training trigger for trainable types; concepts never change afterwards. */
@@ -88,11 +113,18 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         const job = type.trainable ? trainJob(version, type.id, ctx, req.eval_info) : undefined;
         await store.transaction(async (tx) => {
           await tx.versions.create(version).catch((e: unknown) => {
-            throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`) : e;
+            throw e instanceof DuplicateKeyError
+              ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`)
+              : e;
           });
           if (job) await tx.jobs.enqueue(job);
           // Concepts are app resources: one a version names is created (name = id) if the app lacks it (reference §7.1).
-          await tx.concepts.ensure(model.userId, model.appId, version.concepts.map((c) => c.id), ctx.now);
+          await tx.concepts.ensure(
+            model.userId,
+            model.appId,
+            version.concepts.map((c) => c.id),
+            ctx.now,
+          );
         });
         // Committed: a worker in this process starts training now instead of at its next poll (others poll).
         if (job) onJobQueued(job);
@@ -116,8 +148,11 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         const conceptIds = req.concept_ids ?? [];
         checkCount(conceptIds.length, 'ListModelVersions', 'concept_ids', Code.MODEL_INVALID_REQUEST);
         const versions = await store.versions.list({
-          modelPk: model.pk, sort: { field, ascending: Boolean(req.sort_ascending) }, page: pageOf(req, Code.MODEL_INVALID_REQUEST),
-          ...(conceptIds.length > 0 ? { conceptIds } : {}), ...(req.trained_only ? { trainedOnly: true } : {}),
+          modelPk: model.pk,
+          sort: { field, ascending: Boolean(req.sort_ascending) },
+          page: pageOf(req, Code.MODEL_INVALID_REQUEST),
+          ...(conceptIds.length > 0 ? { conceptIds } : {}),
+          ...(req.trained_only ? { trainedOnly: true } : {}),
         });
         return { model_versions: versions.map((v) => versionToApi(v, model, { concepts: false })) };
       },

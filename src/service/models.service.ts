@@ -1,19 +1,19 @@
-import { checkCount, shown } from '../domain/limits.js';
+import { type Model, type ModelVersion, Visibility } from '../domain/entities.js';
 import { ApiError, DuplicateKeyError, invalidArgument, invalidRequest, modelNotFound } from '../domain/errors.js';
-import { Visibility, type Model, type ModelVersion } from '../domain/entities.js';
 import { assertValidId, newId } from '../domain/ids.js';
+import { checkCount, shown } from '../domain/limits.js';
 import { DEFAULT_MODEL_TYPE_ID, type ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { applyPatch, parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
+import type * as api from '../gen/api.js';
 import type { Repos, Store } from '../ports/store.js';
 import { AnswerCache } from './answer-cache.js';
-import { readKey } from './read-memo.js';
-import type * as api from '../gen/api.js';
-import { typedRpcs, type CallContext } from './context.js';
+import { type CallContext, typedRpcs } from './context.js';
 import { modelToApi } from './mappers/model.mapper.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
 import { PageBoundaries } from './page-boundaries.js';
+import { readKey } from './read-memo.js';
 import { refuseIfUsed } from './workflow-pins.js';
 
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
@@ -58,20 +58,43 @@ function newModel(ctx: CallContext, raw: api.Model, types: ModelTypeRegistry): M
   assertValidId(id, 'model.id');
   const typeId = raw.model_type_id || DEFAULT_MODEL_TYPE_ID;
   const type = types.get(typeId);
-  const creatable = types.all().filter((t) => t.creatable).map((t) => t.id);
+  const creatable = types
+    .all()
+    .filter((t) => t.creatable)
+    .map((t) => t.id);
   if (!type) throw invalidArgument(`model_type_id '${shown(typeId)}' is not a model type; creatable types: ${creatable.join(', ')}.`);
   if (!type.creatable) throw invalidArgument(`model type '${typeId}' cannot be created (it is built in); creatable types: ${creatable.join(', ')}.`);
   const base: Model = {
-    pk: newId(), userId: ctx.app!.userId, appId: ctx.app!.id, id, name: id, modelTypeId: typeId, description: '', notes: '', metadata: {},
-    visibility: Visibility.PRIVATE, toolkits: [], useCases: [], languages: [], checkConsents: [], presets: null, defaultEvalInfo: null,
-    workflowRecommended: null, createdAt: ctx.now, modifiedAt: ctx.now,
+    pk: newId(),
+    userId: ctx.app!.userId,
+    appId: ctx.app!.id,
+    id,
+    name: id,
+    modelTypeId: typeId,
+    description: '',
+    notes: '',
+    metadata: {},
+    visibility: Visibility.PRIVATE,
+    toolkits: [],
+    useCases: [],
+    languages: [],
+    checkConsents: [],
+    presets: null,
+    defaultEvalInfo: null,
+    workflowRecommended: null,
+    createdAt: ctx.now,
+    modifiedAt: ctx.now,
   };
   return applyView(base, { ...modelView(base), ...patchOf(raw, 'PostModels') }, ctx.now);
 }
 
-const duplicateModel = (id: string, ctx: CallContext) => (e: unknown): never => {
-  throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Model id '${id}' already exists in ${where(ctx)}; choose another id.`) : e;
-};
+const duplicateModel =
+  (id: string, ctx: CallContext) =>
+  (e: unknown): never => {
+    throw e instanceof DuplicateKeyError
+      ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Model id '${id}' already exists in ${where(ctx)}; choose another id.`)
+      : e;
+  };
 
 /** Models: model-level fields only. No RPC here creates or changes a version (2023-01-20). */
 export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new AnswerCache(store.changes), pages = new PageBoundaries(store.changes)) {
@@ -181,10 +204,16 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         if (!req.delete_all && ids.length === 0) throw invalidRequest('DeleteModels needs "ids" (the models to delete) or "delete_all": true.');
         checkCount(ids.length, 'DeleteModels', 'ids', Code.MODEL_INVALID_REQUEST);
         await store.transaction(async (tx) => {
-          const pks = req.delete_all ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id) : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
+          const pks = req.delete_all
+            ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id)
+            : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
           // delete_all with workflows in the app: refused too, naming them (decision 0033).
-          const used = req.delete_all ? (await tx.workflows.all(ctx.app!.userId, ctx.app!.id)).flatMap((w) => w.nodes.filter((n) => !n.modelApp).map((n) => n.modelId)) : ids;
-          const models = (await Promise.all([...new Set(used)].map((id) => tx.models.get(ctx.app!.userId, ctx.app!.id, id)))).filter((m): m is Model => m !== undefined);
+          const used = req.delete_all
+            ? (await tx.workflows.all(ctx.app!.userId, ctx.app!.id)).flatMap((w) => w.nodes.filter((n) => !n.modelApp).map((n) => n.modelId))
+            : ids;
+          const models = (await Promise.all([...new Set(used)].map((id) => tx.models.get(ctx.app!.userId, ctx.app!.id, id)))).filter(
+            (m): m is Model => m !== undefined,
+          );
           await refuseIfUsed(tx, ctx.app!.userId, ctx.app!.id, models);
           await tx.models.delete(pks);
         });

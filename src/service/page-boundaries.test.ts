@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Model } from '../domain/entities.js';
 import { FakeChangeClock as FakeClock } from '../../test/helpers/fake-change-clock.js';
+import type { Model } from '../domain/entities.js';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
 import { PageBoundaries } from './page-boundaries.js';
 
-
-const row = (i: number): Model => ({ id: `m${i}`, name: `n${i}`, createdAt: 1000 + i, modifiedAt: 2000 + i } as Model);
-const query = (page: number, field: ModelSortField = 'modified_at', perPage = 2): ModelListQuery => ({ userId: 'u', appId: 'a', sort: { field, ascending: false }, page: { page, perPage } });
+const row = (i: number): Model => ({ id: `m${i}`, name: `n${i}`, createdAt: 1000 + i, modifiedAt: 2000 + i }) as Model;
+const query = (page: number, field: ModelSortField = 'modified_at', perPage = 2): ModelListQuery => ({
+  userId: 'u',
+  appId: 'a',
+  sort: { field, ascending: false },
+  page: { page, perPage },
+});
 
 /** A store that answers full pages of 2 and records each query it got. */
 function recorder(rowsPerCall = 2) {
@@ -32,7 +36,10 @@ describe('PageBoundaries', () => {
     assert.equal(r.seen[0]!.after, undefined);
     assert.deepEqual(r.seen[1]!.after, { value: 2001, id: 'm1' });
     assert.deepEqual(r.seen[2]!.after, { value: 2003, id: 'm3' });
-    for (const [field, value, id] of [['name', 'n7', 'm7'], ['created_at', 1011, 'm11']] as const) {
+    for (const [field, value, id] of [
+      ['name', 'n7', 'm7'],
+      ['created_at', 1011, 'm11'],
+    ] as const) {
       await pages.list(query(1, field), r.run);
       await pages.list(query(2, field), r.run);
       assert.deepEqual(r.seen[r.seen.length - 1]!.after, { value, id });

@@ -1,7 +1,7 @@
 import type { Model } from '../domain/entities.js';
-import { BoundedMap } from '../runtime/bounded-map.js';
 import type { ChangeClock } from '../ports/changes.js';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
 
 type Boundary = NonNullable<ModelListQuery['after']>;
 
@@ -22,7 +22,10 @@ export class PageBoundaries {
   readonly #entries: BoundedMap<string, { token: number; after: Boundary }>;
   #token: number | undefined;
 
-  constructor(private readonly changes: ChangeClock, maxEntries = 10_000) {
+  constructor(
+    private readonly changes: ChangeClock,
+    maxEntries = 10_000,
+  ) {
     this.#entries = new BoundedMap(maxEntries);
   }
 

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { FakeChangeClock } from '../../test/helpers/fake-change-clock.js';
 import { ReadMemo } from './read-memo.js';
 
-
 describe('ReadMemo', () => {
   it('reuses a read while the token holds, reads again once it moves', async () => {
     const c = new FakeChangeClock();
@@ -32,7 +31,12 @@ describe('ReadMemo', () => {
   it('does not keep failed reads', async () => {
     const memo = new ReadMemo<number>(new FakeChangeClock());
     let reads = 0;
-    await assert.rejects(async () => memo.get('k', 0, async () => { reads++; throw new Error('missing'); }));
+    await assert.rejects(async () =>
+      memo.get('k', 0, async () => {
+        reads++;
+        throw new Error('missing');
+      }),
+    );
     assert.equal(await memo.get('k', 0, async () => ++reads), 2);
   });
 

@@ -1,11 +1,13 @@
 import type { Job } from '../domain/entities.js';
 import type { ModelTypeRegistry } from '../domain/model-types/catalog.js';
+import type { Embedder } from '../ml/embedders/embedder.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import type { Store } from '../ports/store.js';
-import type { AppResolver } from './app-resolver.js';
-import { AnswerCache } from './answer-cache.js';
 import { annotationRpcs } from './annotations.service.js';
-import { appRpcs } from './apps.service.js';
+import { AnswerCache } from './answer-cache.js';
 import { appEvaluationRpcs } from './app-evaluations.service.js';
+import type { AppResolver } from './app-resolver.js';
+import { appRpcs } from './apps.service.js';
 import type { Authenticator } from './auth.service.js';
 import { conceptRpcs } from './concepts.service.js';
 import type { RpcImpl } from './context.js';
@@ -13,9 +15,9 @@ import { datasetRpcs } from './datasets.service.js';
 import { datasetManageRpcs } from './datasets-manage.service.js';
 import { inputRpcs } from './inputs.service.js';
 import { keyRpcs } from './keys.service.js';
+import { evaluationRpcs } from './model-evaluations.service.js';
 import { modelInputRpcs } from './model-inputs.service.js';
 import { modelTypeRpcs } from './model-types.service.js';
-import { evaluationRpcs } from './model-evaluations.service.js';
 import { versionRpcs } from './model-versions.service.js';
 import { modelRpcs } from './models.service.js';
 import type { UrlFetcher } from './predict/fetch-url.js';
@@ -23,10 +25,8 @@ import { predictRpcs } from './predict/predict.service.js';
 import { workflowRunRpcs } from './predict/workflow-run.js';
 import { searchRpcs } from './search/search.service.js';
 import { SearchIndex } from './search/search-index.js';
-import type { Embedder } from '../ml/embedders/embedder.js';
 import { trainLogRpcs } from './train-logs.service.js';
 import { workflowRpcs } from './workflows.service.js';
-import type { PluginRegistry } from '../plugins/registry.js';
 
 export interface ServiceDeps {
   store: Store;

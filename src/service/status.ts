@@ -35,13 +35,35 @@ export interface MappedError {
 export function mapError(err: unknown, reqId: string): MappedError {
   // Shedding (10030) is transient like an unreachable database: gRPC clients retry UNAVAILABLE. A rate
   // limit (11005) is the caller's own doing: answered in-band.
-  if (err instanceof RetryLater) return { status: statusOf(err.code, err.details, reqId), retryable: err.code === Code.TRY_AGAIN, internal: false, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof RetryLater)
+    return {
+      status: statusOf(err.code, err.details, reqId),
+      retryable: err.code === Code.TRY_AGAIN,
+      internal: false,
+      retryAfterSeconds: err.retryAfterSeconds,
+    };
   if (err instanceof ApiError) return { status: statusOf(err.code, err.details, reqId), retryable: false, internal: false };
   if (err instanceof DuplicateKeyError) {
-    return { status: statusOf(Code.DATABASE_DUPLICATE_KEY, `${err.entity} '${err.key}' already exists; choose another id.`, reqId), retryable: false, internal: false };
+    return {
+      status: statusOf(Code.DATABASE_DUPLICATE_KEY, `${err.entity} '${err.key}' already exists; choose another id.`, reqId),
+      retryable: false,
+      internal: false,
+    };
   }
   if (err instanceof RetryableStoreError) {
-    return { status: statusOf(Code.TRY_AGAIN, `The database is temporarily unavailable (${err.message}); retry the request. (Only a write cut off while being committed may have been applied; repeating a create then answers 40010.) req_id ${reqId}.`, reqId), retryable: true, internal: false };
+    return {
+      status: statusOf(
+        Code.TRY_AGAIN,
+        `The database is temporarily unavailable (${err.message}); retry the request. (Only a write cut off while being committed may have been applied; repeating a create then answers 40010.) req_id ${reqId}.`,
+        reqId,
+      ),
+      retryable: true,
+      internal: false,
+    };
   }
-  return { status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId), retryable: false, internal: true };
+  return {
+    status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId),
+    retryable: false,
+    internal: true,
+  };
 }

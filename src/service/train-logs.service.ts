@@ -23,7 +23,11 @@ export function trainLogRpcs(store: Store) {
       access: 'app-read',
       async handle(ctx, req) {
         const logType = req.log_type ?? '';
-        if (!req.model_id) throw new ApiError(Code.NOT_IMPLEMENTED, `modelkeep keeps only the "${TRAINING_LOG_TYPE}" logs of model versions: call ListLogEntries with model_id, model_version_id and log_type "${TRAINING_LOG_TYPE}".`);
+        if (!req.model_id)
+          throw new ApiError(
+            Code.NOT_IMPLEMENTED,
+            `modelkeep keeps only the "${TRAINING_LOG_TYPE}" logs of model versions: call ListLogEntries with model_id, model_version_id and log_type "${TRAINING_LOG_TYPE}".`,
+          );
         if (logType !== TRAINING_LOG_TYPE) throw invalidArgument(`log_type '${logType}' is not kept for model versions; use "${TRAINING_LOG_TYPE}".`);
         const model = await findModel(store, ctx, req.model_id);
         const version = await findVersion(store, model, req.model_version_id, 'model_version_id');

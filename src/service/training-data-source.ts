@@ -31,9 +31,13 @@ export class StoreTrainingDataSource implements TrainingDataSource {
     const kinds = { text: labelled.filter((r) => r.kind === 'text').length, image: labelled.filter((r) => r.kind === 'image').length };
     const pending = rows.filter((r) => r.statusCode === Code.INPUT_PENDING || r.statusCode === Code.INPUT_IN_PROGRESS).length;
     const failed = rows.filter((r) => r.statusCode === Code.INPUT_FAILED).length;
-    const embedderId = typeof q.embedderId === 'string' ? q.embedderId : kinds.text > 0 && kinds.image > 0 ? '' : kinds.image > 0 ? q.embedderId.image : q.embedderId.text;
+    const embedderId =
+      typeof q.embedderId === 'string' ? q.embedderId : kinds.text > 0 && kinds.image > 0 ? '' : kinds.image > 0 ? q.embedderId.image : q.embedderId.text;
     if (!embedderId) return { examples: [], pending, failed, kinds, embedderId };
-    const vectors = await this.store.embeddings.getMany(ready.map((r) => r.pk), embedderId);
+    const vectors = await this.store.embeddings.getMany(
+      ready.map((r) => r.pk),
+      embedderId,
+    );
     const examples: LabelledExample[] = [];
     for (const r of ready) {
       const vector = vectors.get(r.pk);
@@ -59,13 +63,14 @@ export class StoreTrainingDataSource implements TrainingDataSource {
       const frozen = new Map((await this.store.datasets.versionInputs(version.pk)).map((s) => [s.inputPk, s.labels]));
       const current = await this.store.inputs.trainingRows({ userId, appId, conceptIds: [], inputPks: [...frozen.keys()] });
       const wanted = new Set(conceptIds);
-      return current
-        .map((r) => ({ ...r, labels: frozen.get(r.pk) ?? [] }))
-        .filter((r) => wanted.size === 0 || r.labels.some((l) => wanted.has(l.id)));
+      return current.map((r) => ({ ...r, labels: frozen.get(r.pk) ?? [] })).filter((r) => wanted.size === 0 || r.labels.some((l) => wanted.has(l.id)));
     }
     if (q.datasetId) {
       const d = await this.store.datasets.get(userId, appId, q.datasetId);
-      if (!d) throw invalidArgument(`Dataset '${q.datasetId}' does not exist in app '${userId}/${appId}'; check train_info.params.dataset_id (ListDatasets shows the app's datasets).`);
+      if (!d)
+        throw invalidArgument(
+          `Dataset '${q.datasetId}' does not exist in app '${userId}/${appId}'; check train_info.params.dataset_id (ListDatasets shows the app's datasets).`,
+        );
       return this.store.inputs.trainingRows({ userId, appId, conceptIds, datasetPk: d.pk });
     }
     return this.store.inputs.trainingRows({ userId, appId, conceptIds });
@@ -83,10 +88,14 @@ export class StoreTrainingDataSource implements TrainingDataSource {
       found = await this.store.datasets.findVersionInApp(userId, appId, versionId);
     }
     if (found.length === 0) {
-      throw invalidArgument(`Dataset version '${versionId}' does not exist${q.datasetId ? ` in dataset '${q.datasetId}'` : ` in app '${userId}/${appId}'`}; check train_info.params.dataset_version_id (ListDatasetVersions shows a dataset's versions).`);
+      throw invalidArgument(
+        `Dataset version '${versionId}' does not exist${q.datasetId ? ` in dataset '${q.datasetId}'` : ` in app '${userId}/${appId}'`}; check train_info.params.dataset_version_id (ListDatasetVersions shows a dataset's versions).`,
+      );
     }
     if (found.length > 1) {
-      throw invalidArgument(`Dataset version id '${versionId}' exists in several datasets (${found.map((v) => v.datasetId).join(', ')}); name the dataset too with train_info.params.dataset_id.`);
+      throw invalidArgument(
+        `Dataset version id '${versionId}' exists in several datasets (${found.map((v) => v.datasetId).join(', ')}); name the dataset too with train_info.params.dataset_id.`,
+      );
     }
     return found[0]!;
   }

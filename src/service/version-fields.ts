@@ -1,5 +1,5 @@
-import { invalidArgument } from '../domain/errors.js';
 import type { ModelVersion, VersionConcept } from '../domain/entities.js';
+import { invalidArgument } from '../domain/errors.js';
 import { assertValidId } from '../domain/ids.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { checkDescription, checkMetadata, checkVisibility, hasContent } from '../domain/model-rules.js';
@@ -7,7 +7,20 @@ import type * as api from '../gen/api.js';
 import { asJson } from './context.js';
 
 /** Server-managed fields: clients often echo a fetched version back, so these are ignored, not refused. */
-const OUTPUT_ONLY = new Set(['id', 'created_at', 'modified_at', 'completed_at', 'status', 'metrics', 'total_input_count', 'active_concept_count', 'app_id', 'user_id', 'train_log', 'model_id']);
+const OUTPUT_ONLY = new Set([
+  'id',
+  'created_at',
+  'modified_at',
+  'completed_at',
+  'status',
+  'metrics',
+  'total_input_count',
+  'active_concept_count',
+  'app_id',
+  'user_id',
+  'train_log',
+  'model_id',
+]);
 const SETTABLE = new Set(['description', 'metadata', 'license', 'visibility', 'output_info', 'input_info', 'train_info', 'import_info']);
 
 /** Refuses version fields modelkeep cannot honour instead of dropping them. */
@@ -22,7 +35,9 @@ export function rejectUnsupportedVersionFields(raw: api.ModelVersion, where: str
 /** `output_info.data.concepts` -> the version's fixed concept set (id required, name defaults to id, value to 1). */
 export function conceptsOf(outputInfo: api.OutputInfo | undefined, where: string): VersionConcept[] {
   const data = outputInfo?.data ?? {};
-  const other = Object.entries(data).filter(([k, v]) => k !== 'concepts' && hasContent(v)).map(([k]) => k);
+  const other = Object.entries(data)
+    .filter(([k, v]) => k !== 'concepts' && hasContent(v))
+    .map(([k]) => k);
   if (other.length > 0) throw invalidArgument(`${where}.output_info.data.${other[0]} is not accepted: output_info.data takes concepts only.`);
   const raw = data.concepts ?? [];
   return raw.map((c, i) => {
@@ -57,13 +72,21 @@ export function versionPatchOf(raw: api.ModelVersion, where: string): JsonObject
   rejectUnsupportedVersionFields(raw, where);
   const oi = raw.output_info ?? {};
   if (hasContent(oi.data?.concepts)) {
-    throw invalidArgument(`${where}.output_info.data.concepts cannot be patched: a version's concepts are fixed when it is created. Create a new version with PostModelVersions to change them.`);
+    throw invalidArgument(
+      `${where}.output_info.data.concepts cannot be patched: a version's concepts are fixed when it is created. Create a new version with PostModelVersions to change them.`,
+    );
   }
   for (const k of ['input_info', 'train_info', 'import_info'] as const) {
-    if (hasContent(raw[k])) throw invalidArgument(`${where}.${k} cannot be patched: it is fixed when the version is created. Create a new version with PostModelVersions to change it.`);
+    if (hasContent(raw[k]))
+      throw invalidArgument(
+        `${where}.${k} cannot be patched: it is fixed when the version is created. Create a new version with PostModelVersions to change it.`,
+      );
   }
-  const other = Object.entries(oi).filter(([k, v]) => !['output_config', 'params', 'data', 'message'].includes(k) && hasContent(v)).map(([k]) => k);
-  if (other.length > 0) throw invalidArgument(`${where}.output_info.${other[0]} cannot be patched; PatchModelVersions changes output_info.output_config and output_info.params.`);
+  const other = Object.entries(oi)
+    .filter(([k, v]) => !['output_config', 'params', 'data', 'message'].includes(k) && hasContent(v))
+    .map(([k]) => k);
+  if (other.length > 0)
+    throw invalidArgument(`${where}.output_info.${other[0]} cannot be patched; PatchModelVersions changes output_info.output_config and output_info.params.`);
   const out: JsonObject = {};
   if (raw.description !== undefined) out.description = raw.description;
   if (raw.license !== undefined) out.license = raw.license;

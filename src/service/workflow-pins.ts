@@ -1,5 +1,5 @@
-import { ApiError } from '../domain/errors.js';
 import type { Model } from '../domain/entities.js';
+import { ApiError } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
 import { pinsOf, usesOf } from '../domain/workflow-rules.js';
 import type { Repos } from '../ports/store.js';
@@ -13,8 +13,18 @@ import type { Repos } from '../ports/store.js';
 export async function refuseIfPinned(tx: Repos, model: Model, versionId: string): Promise<void> {
   const pinning = (await tx.workflows.all(model.userId, model.appId)).filter((w) => pinsOf(w.nodes, model.id, versionId).length > 0);
   if (pinning.length === 0) return;
-  const names = pinning.map((w) => `'${w.id}' (node ${pinsOf(w.nodes, model.id, versionId).map((n) => `'${n.id}'`).join(', ')})`).join(', ');
-  throw new ApiError(Code.MODEL_INVALID_REQUEST, `Version '${versionId}' of model '${model.id}' is pinned by workflow ${names}; PatchWorkflows those nodes to another version (or unpin them) or DeleteWorkflow first, then delete the version.`);
+  const names = pinning
+    .map(
+      (w) =>
+        `'${w.id}' (node ${pinsOf(w.nodes, model.id, versionId)
+          .map((n) => `'${n.id}'`)
+          .join(', ')})`,
+    )
+    .join(', ');
+  throw new ApiError(
+    Code.MODEL_INVALID_REQUEST,
+    `Version '${versionId}' of model '${model.id}' is pinned by workflow ${names}; PatchWorkflows those nodes to another version (or unpin them) or DeleteWorkflow first, then delete the version.`,
+  );
 }
 
 /** Refuses deleting models that a workflow of their app uses (pinned or not). */
@@ -26,5 +36,8 @@ export async function refuseIfUsed(tx: Repos, userId: string, appId: string, mod
     .filter((x) => x.nodes.length > 0);
   if (users.length === 0) return;
   const names = users.map(({ w, nodes }) => `'${w.id}' (${nodes.map((n) => `node '${n.id}': model '${n.modelId}'`).join(', ')})`).join(', ');
-  throw new ApiError(Code.MODEL_INVALID_REQUEST, `Workflow ${names} uses the model(s) to delete; PatchWorkflows or DeleteWorkflow first, then delete the model(s). Nothing was deleted.`);
+  throw new ApiError(
+    Code.MODEL_INVALID_REQUEST,
+    `Workflow ${names} uses the model(s) to delete; PatchWorkflows or DeleteWorkflow first, then delete the model(s). Nothing was deleted.`,
+  );
 }

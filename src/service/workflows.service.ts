@@ -1,3 +1,4 @@
+import type { Model } from '../domain/entities.js';
 import { ApiError, DuplicateKeyError } from '../domain/errors.js';
 import { checkCount } from '../domain/limits.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
@@ -5,13 +6,12 @@ import { validateOutputInfoOverride } from '../domain/model-types/version-config
 import { parsePatchAction } from '../domain/patch.js';
 import { Code } from '../domain/status-codes.js';
 import { isPredictable } from '../domain/version-lifecycle.js';
-import { badGraph, badWorkflow, parseWorkflow, typeMismatch, type ParsedWorkflow } from '../domain/workflow-rules.js';
+import { badGraph, badWorkflow, type ParsedWorkflow, parseWorkflow, typeMismatch } from '../domain/workflow-rules.js';
 import type { Workflow, WorkflowNode } from '../domain/workflows.js';
-import type { Model } from '../domain/entities.js';
 import type * as api from '../gen/api.js';
 import type { Repos, Store } from '../ports/store.js';
 import type { AppResolver } from './app-resolver.js';
-import { typedRpcs, type CallContext } from './context.js';
+import { type CallContext, typedRpcs } from './context.js';
 import { ts } from './mappers/time.js';
 import { findModel, findVersion } from './models.service.js';
 import { pageOf } from './paging.js';
@@ -47,9 +47,12 @@ async function resolveApps(apps: AppResolver, ctx: CallContext, batch: ParsedWor
   for (const [i, p] of batch.entries()) {
     for (const [j, n] of (p.nodes ?? []).entries()) {
       if (out.has(appKey(n))) continue;
-      out.set(appKey(n), await nodeContext(apps, ctx, n).catch((e: unknown) => {
-        throw atNode(e, `workflows[${i}].nodes[${j}] ('${n.id}')`);
-      }));
+      out.set(
+        appKey(n),
+        await nodeContext(apps, ctx, n).catch((e: unknown) => {
+          throw atNode(e, `workflows[${i}].nodes[${j}] ('${n.id}')`);
+        }),
+      );
     }
   }
   return out;
@@ -64,7 +67,14 @@ const atNode = (e: unknown, path: string): unknown => (e instanceof ApiError ? n
  * pinned version exists and is TRAINED, an output_info_override fits the model's type, and each
  * node_input's model produces what the node takes. Returns the nodes with overrides normalised.
  */
-async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctxs: NodeContexts, ctx: CallContext, nodes: WorkflowNode[], path: string): Promise<WorkflowNode[]> {
+async function checkNodes(
+  tx: Repos,
+  types: ModelTypeRegistry,
+  ctxs: NodeContexts,
+  ctx: CallContext,
+  nodes: WorkflowNode[],
+  path: string,
+): Promise<WorkflowNode[]> {
   const models = new Map<string, Model>();
   const out: WorkflowNode[] = [];
   const key = (n: WorkflowNode): string => `${n.modelApp?.userId ?? ''}/${n.modelApp?.appId ?? ''}/${n.modelId}`;
@@ -79,7 +89,10 @@ async function checkNodes(tx: Repos, types: ModelTypeRegistry, ctxs: NodeContext
       if (n.versionId) {
         const v = await findVersion(tx, model, n.versionId, 'model.model_version.id');
         if (!isPredictable(v.status.code)) {
-          throw new ApiError(Code.WORKFLOW_REQUIRE_TRAINED_MODEL, `version '${v.id}' of model '${model.id}' has status ${v.status.code}, not 21100 (trained): pin a trained version, or leave model.model_version.id empty to use the newest trained one at each run.`);
+          throw new ApiError(
+            Code.WORKFLOW_REQUIRE_TRAINED_MODEL,
+            `version '${v.id}' of model '${model.id}' has status ${v.status.code}, not 21100 (trained): pin a trained version, or leave model.model_version.id empty to use the newest trained one at each run.`,
+          );
         }
       }
       const type = types.get(model.modelTypeId);
@@ -115,7 +128,15 @@ export function workflowToApi(w: Workflow): api.Workflow {
     if (n.outputInfo) node.output_info_override = n.outputInfo as api.OutputInfo;
     return node;
   });
-  const out: api.Workflow = { id: w.id, app_id: w.appId, user_id: w.userId, created_at: ts(w.createdAt), modified_at: ts(w.modifiedAt), nodes, metadata: w.metadata };
+  const out: api.Workflow = {
+    id: w.id,
+    app_id: w.appId,
+    user_id: w.userId,
+    created_at: ts(w.createdAt),
+    modified_at: ts(w.modifiedAt),
+    nodes,
+    metadata: w.metadata,
+  };
   if (w.description) out.description = w.description;
   return out;
 }
@@ -145,9 +166,23 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
           const out: Workflow[] = [];
           for (const [i, p] of asked.entries()) {
             const nodes = await checkNodes(tx, types, ctxs, ctx, p.nodes!, `workflows[${i}]`);
-            const w: Workflow = { userId: ctx.app!.userId, appId: ctx.app!.id, id: p.id, description: p.description ?? '', metadata: p.metadata ?? {}, nodes, createdAt: ctx.now, modifiedAt: ctx.now };
+            const w: Workflow = {
+              userId: ctx.app!.userId,
+              appId: ctx.app!.id,
+              id: p.id,
+              description: p.description ?? '',
+              metadata: p.metadata ?? {},
+              nodes,
+              createdAt: ctx.now,
+              modifiedAt: ctx.now,
+            };
             await tx.workflows.create(w).catch((e: unknown) => {
-              throw e instanceof DuplicateKeyError ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `workflows[${i}].id '${p.id}' is taken in ${where(ctx)}; choose another id or PatchWorkflows the existing one.`) : e;
+              throw e instanceof DuplicateKeyError
+                ? new ApiError(
+                    Code.DATABASE_DUPLICATE_KEY,
+                    `workflows[${i}].id '${p.id}' is taken in ${where(ctx)}; choose another id or PatchWorkflows the existing one.`,
+                  )
+                : e;
             });
             out.push(w);
           }
@@ -216,7 +251,8 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
           const missing: string[] = [];
           for (const id of new Set(ids)) if (!(await tx.workflows.get(ctx.app!.userId, ctx.app!.id, id))) missing.push(id);
           // All or nothing: a typo must not leave half of the list deleted.
-          if (missing.length > 0) throw new ApiError(Code.WORKFLOW_DOES_NOT_EXIST, `No workflow ${missing.map((m) => `'${m}'`).join(', ')} in ${where(ctx)}; nothing was deleted.`);
+          if (missing.length > 0)
+            throw new ApiError(Code.WORKFLOW_DOES_NOT_EXIST, `No workflow ${missing.map((m) => `'${m}'`).join(', ')} in ${where(ctx)}; nothing was deleted.`);
           await tx.workflows.delete(ctx.app!.userId, ctx.app!.id, [...new Set(ids)]);
         });
         return {};

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { DuplicateKeyError } from '../domain/errors.js';
 import type { Annotation, NamedLabel } from '../domain/inputs.js';
 import type { AnnotationQuery, AnnotationRepo } from '../ports/inputs-store.js';
-import { count, inList, limitOffset, type Ctx } from './context.js';
+import { type Ctx, count, inList, limitOffset } from './context.js';
 import { labelRows } from './training-rows.js';
 
 interface AnnotationRow {
@@ -34,13 +34,29 @@ export function annotationRepo(ctx: Ctx): AnnotationRepo {
       return b;
     };
     let own = inputs().select([
-      'i.pk as pk', 'i.pk as input_pk', 'i.id as input_id', 'i.user_id as user_id', 'i.app_id as app_id',
-      sql<string>`coalesce(i.annotation_id, i.pk)`.as('id'), sql<number>`1`.as('input_level'), 'i.created_at as created_at', 'i.modified_at as modified_at',
+      'i.pk as pk',
+      'i.pk as input_pk',
+      'i.id as input_id',
+      'i.user_id as user_id',
+      'i.app_id as app_id',
+      sql<string>`coalesce(i.annotation_id, i.pk)`.as('id'),
+      sql<number>`1`.as('input_level'),
+      'i.created_at as created_at',
+      'i.modified_at as modified_at',
     ]);
-    let added = inputs().innerJoin('annotations as a', 'a.input_pk', 'i.pk').select([
-      'a.pk as pk', 'a.input_pk as input_pk', 'i.id as input_id', 'i.user_id as user_id', 'i.app_id as app_id',
-      'a.id as id', sql<number>`0`.as('input_level'), 'a.created_at as created_at', 'a.modified_at as modified_at',
-    ]);
+    let added = inputs()
+      .innerJoin('annotations as a', 'a.input_pk', 'i.pk')
+      .select([
+        'a.pk as pk',
+        'a.input_pk as input_pk',
+        'i.id as input_id',
+        'i.user_id as user_id',
+        'i.app_id as app_id',
+        'a.id as id',
+        sql<number>`0`.as('input_level'),
+        'a.created_at as created_at',
+        'a.modified_at as modified_at',
+      ]);
     if (q.ids) {
       own = own.where(inList(dialect, 'i.annotation_id', q.ids));
       added = added.where(inList(dialect, 'a.id', q.ids));
@@ -66,8 +82,16 @@ export function annotationRepo(ctx: Ctx): AnnotationRepo {
       byAnnotation.set(key, [...(byAnnotation.get(key) ?? []), { id: l.concept_id, name: l.name ?? l.concept_id, value: l.value }]);
     }
     return rows.map((r) => ({
-      pk: r.pk, inputPk: r.input_pk, inputId: r.input_id, userId: r.user_id, appId: r.app_id, id: r.id,
-      inputLevel: Number(r.input_level) === 1, concepts: byAnnotation.get(r.pk) ?? [], createdAt: Number(r.created_at), modifiedAt: Number(r.modified_at),
+      pk: r.pk,
+      inputPk: r.input_pk,
+      inputId: r.input_id,
+      userId: r.user_id,
+      appId: r.app_id,
+      id: r.id,
+      inputLevel: Number(r.input_level) === 1,
+      concepts: byAnnotation.get(r.pk) ?? [],
+      createdAt: Number(r.created_at),
+      modifiedAt: Number(r.modified_at),
     }));
   };
 
@@ -86,7 +110,11 @@ export function annotationRepo(ctx: Ctx): AnnotationRepo {
 
     async create(a) {
       await ctx.atomic(async (tx) => {
-        const res = await tx.insertInto('annotations').values({ pk: a.pk, input_pk: a.inputPk, id: a.id, created_at: a.now, modified_at: a.now }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        const res = await tx
+          .insertInto('annotations')
+          .values({ pk: a.pk, input_pk: a.inputPk, id: a.id, created_at: a.now, modified_at: a.now })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('annotation', a.id);
         await writeLabels(tx, a.inputPk, a.pk, a.labels, a.now);
       });
@@ -105,8 +133,14 @@ export function annotationRepo(ctx: Ctx): AnnotationRepo {
     async delete(pks) {
       if (pks.length === 0) return 0;
       return ctx.atomic(async (tx) => {
-        await tx.deleteFrom('input_labels').where(inList(dialect, 'annotation_pk', pks)).execute();
-        const res = await tx.deleteFrom('annotations').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+        await tx
+          .deleteFrom('input_labels')
+          .where(inList(dialect, 'annotation_pk', pks))
+          .execute();
+        const res = await tx
+          .deleteFrom('annotations')
+          .where(inList(dialect, 'pk', pks))
+          .executeTakeFirst();
         return count(res.numDeletedRows);
       });
     },
@@ -116,9 +150,16 @@ export function annotationRepo(ctx: Ctx): AnnotationRepo {
 /** Appends labels after the input's last position (the input's concepts list in the order they were added), and touches the input. */
 async function writeLabels(tx: Ctx['db'], inputPk: string, annotationPk: string | null, labels: { id: string; value: number }[], now: number): Promise<void> {
   if (labels.length > 0) {
-    const last = await tx.selectFrom('input_labels').select((eb) => eb.fn.max('position').as('p')).where('input_pk', '=', inputPk).executeTakeFirst();
+    const last = await tx
+      .selectFrom('input_labels')
+      .select((eb) => eb.fn.max('position').as('p'))
+      .where('input_pk', '=', inputPk)
+      .executeTakeFirst();
     const first = last?.p === null || last?.p === undefined ? 0 : Number(last.p) + 1;
-    await tx.insertInto('input_labels').values(labelRows(inputPk, labels, annotationPk, first)).execute();
+    await tx
+      .insertInto('input_labels')
+      .values(labelRows(inputPk, labels, annotationPk, first))
+      .execute();
   }
   await tx.updateTable('inputs').set({ modified_at: now }).where('pk', '=', inputPk).execute();
 }

@@ -19,7 +19,18 @@ describe('app archive', () => {
   before(async () => {
     store = await openKyselyStore(`sqlite:${path.join(dir, 'a.db')}`);
     await store.users.create({ id: 'alice', createdAt: 1 });
-    await store.apps.create({ userId: 'alice', id: 'pets', name: 'Pets', description: 'd', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: { k: 1 }, createdAt: 2, modifiedAt: 3 });
+    await store.apps.create({
+      userId: 'alice',
+      id: 'pets',
+      name: 'Pets',
+      description: 'd',
+      defaultLanguage: 'en',
+      defaultWorkflowId: '',
+      visibility: 10,
+      metadata: { k: 1 },
+      createdAt: 2,
+      modifiedAt: 3,
+    });
     await exportApp(store, 'alice', 'pets', async (l) => void lines.push(l), 0);
   });
   after(async () => {
@@ -37,7 +48,11 @@ describe('app archive', () => {
       for (const k of spec.key) assert.ok(cols.includes(k), `${spec.name}.${k}`);
       const pkCols = cols.filter((c) => c === 'pk' || c.endsWith('_pk'));
       const listed = [...Object.keys(spec.refs ?? {}), ...Object.keys(spec.nullableRefs ?? {}), ...(spec.own ? [spec.own.column] : [])];
-      assert.deepEqual(pkCols.filter((c) => !listed.includes(c)), [], `${spec.name}: internal key columns must be listed in own / refs`);
+      assert.deepEqual(
+        pkCols.filter((c) => !listed.includes(c)),
+        [],
+        `${spec.name}: internal key columns must be listed in own / refs`,
+      );
       assert.ok(spec.via || (cols.includes('user_id') && cols.includes(spec.name === 'apps' ? 'id' : 'app_id')), `${spec.name} is scoped to its app`);
     }
   });
@@ -46,12 +61,29 @@ describe('app archive', () => {
     const first = JSON.parse(lines[0]!);
     assert.equal(first.format, 'modelkeep-app-archive');
     assert.deepEqual(first.app, { user_id: 'alice', app_id: 'pets' });
-    assert.deepEqual(JSON.parse(lines[1]!), { table: 'apps', row: { user_id: 'alice', id: 'pets', name: 'Pets', description: 'd', default_language: 'en', default_workflow_id: '', visibility: 10, metadata: '{"k":1}', created_at: 2, modified_at: 3 } });
+    assert.deepEqual(JSON.parse(lines[1]!), {
+      table: 'apps',
+      row: {
+        user_id: 'alice',
+        id: 'pets',
+        name: 'Pets',
+        description: 'd',
+        default_language: 'en',
+        default_workflow_id: '',
+        visibility: 10,
+        metadata: '{"k":1}',
+        created_at: 2,
+        modified_at: 3,
+      },
+    });
     assert.equal(JSON.parse(lines.at(-1)!).rows.apps, 1);
   });
 
   it('refuses an app that does not exist, an existing target, a truncated or foreign file — writing nothing', async () => {
-    await assert.rejects(exportApp(store, 'alice', 'nope', async () => undefined), ArchiveError);
+    await assert.rejects(
+      exportApp(store, 'alice', 'nope', async () => undefined),
+      ArchiveError,
+    );
     await assert.rejects(importApp(store, iter(lines)), /already exists/);
     await assert.rejects(importApp(store, iter(lines.slice(0, -1)), { userId: 'bob', appId: 'x' }), /truncated/);
     await assert.rejects(importApp(store, iter(['{"format":"other"}'])), /not a modelkeep app archive/);
@@ -69,15 +101,41 @@ describe('app archive', () => {
 
   it("imported pending inputs take turns in this store's queue, not the source's (decision 0034)", async () => {
     const input = (appId: string, n: number, userId = 'alice') => ({
-      pk: `${appId}-pk${n}`, userId, appId, id: `${appId}-${n}`, kind: 'text' as const, text: 't', imageUrl: null, imageBytes: null, metadata: {}, concepts: [], datasetIds: [], createdAt: 100 + n,
+      pk: `${appId}-pk${n}`,
+      userId,
+      appId,
+      id: `${appId}-${n}`,
+      kind: 'text' as const,
+      text: 't',
+      imageUrl: null,
+      imageBytes: null,
+      metadata: {},
+      concepts: [],
+      datasetIds: [],
+      createdAt: 100 + n,
     });
-    const mkApp = (id: string) => store.apps.create({ userId: 'alice', id, name: id, description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: {}, createdAt: 2, modifiedAt: 3 });
+    const mkApp = (id: string) =>
+      store.apps.create({
+        userId: 'alice',
+        id,
+        name: id,
+        description: '',
+        defaultLanguage: 'en',
+        defaultWorkflowId: '',
+        visibility: 10,
+        metadata: {},
+        createdAt: 2,
+        modifiedAt: 3,
+      });
     await mkApp('queued');
     // Another app has 300 queued; the archived inputs sat far back in their source's queue.
     await mkApp('busy');
     for (let b = 0; b < 3; b++) {
       const batch = Array.from({ length: 100 }, (_, i) => input('busy', b * 100 + i));
-      await store.inputs.create(batch, batch.map(() => []));
+      await store.inputs.create(
+        batch,
+        batch.map(() => []),
+      );
     }
     await store.inputs.create([input('queued', 1), input('queued', 2)], [[], []]);
     await store.db.updateTable('inputs').set({ turn: 10_000 }).where('app_id', '=', 'queued').execute();
@@ -86,6 +144,10 @@ describe('app archive', () => {
     await store.apps.delete('alice', 'queued');
     await importApp(store, iter(out), { userId: 'alice', appId: 'moved' });
     const first = (await store.inputs.claim('w', 4, 1000, 10)).map((c) => c.id);
-    assert.deepEqual(first.filter((id) => id.startsWith('queued-')), ['queued-1', 'queued-2'], `claimed first: ${first.join(', ')}`);
+    assert.deepEqual(
+      first.filter((id) => id.startsWith('queued-')),
+      ['queued-1', 'queued-2'],
+      `claimed first: ${first.join(', ')}`,
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { DuplicateKeyError } from '../domain/errors.js';
 import type { App } from '../domain/entities.js';
+import { DuplicateKeyError } from '../domain/errors.js';
 import type { AppRepo } from '../ports/store.js';
-import { count, limitOffset, type Ctx } from './context.js';
+import { type Ctx, count, limitOffset } from './context.js';
 import { appFromRow, appToRow } from './rows.js';
 
 export function appRepo(ctx: Ctx): AppRepo {
@@ -13,21 +13,18 @@ export function appRepo(ctx: Ctx): AppRepo {
     },
 
     async create(app: App) {
-      const res = await db.insertInto('apps').values(appToRow(app)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const res = await db
+        .insertInto('apps')
+        .values(appToRow(app))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('app', app.id);
     },
 
     /** By id ascending: the primary key order, so no sort step. */
     async list(userId, page) {
       const { limit, offset } = limitOffset(page);
-      const rows = await db
-        .selectFrom('apps')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .offset(offset)
-        .execute();
+      const rows = await db.selectFrom('apps').selectAll().where('user_id', '=', userId).orderBy('id', 'asc').limit(limit).offset(offset).execute();
       return rows.map(appFromRow);
     },
 

@@ -27,6 +27,8 @@ export interface Backend {
 export type QueryLog = (sql: string, ms: number, failed: boolean) => void;
 
 /** Kysely's `log` option for a QueryLog (undefined when there is none: Kysely then times nothing). */
-export function kyselyLog(queryLog: QueryLog | undefined): ((e: { level: 'query' | 'error'; query: { sql: string }; queryDurationMillis: number }) => void) | undefined {
+export function kyselyLog(
+  queryLog: QueryLog | undefined,
+): ((e: { level: 'query' | 'error'; query: { sql: string }; queryDurationMillis: number }) => void) | undefined {
   return queryLog && ((e) => queryLog(e.query.sql, Math.round(e.queryDurationMillis * 1000) / 1000, e.level === 'error'));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import Database from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { isWriteQuery, ProcessChangeClock } from './change-clock.js';
 
 describe('isWriteQuery', () => {
@@ -45,10 +45,13 @@ describe('ProcessChangeClock', () => {
     assert.equal(new ProcessChangeClock(() => 1).published(), undefined);
     let fences = 0;
     let release: (() => void)[] = [];
-    const c = new ProcessChangeClock(() => 1, () => {
-      fences++;
-      return new Promise<void>((r) => release.push(r));
-    });
+    const c = new ProcessChangeClock(
+      () => 1,
+      () => {
+        fences++;
+        return new Promise<void>((r) => release.push(r));
+      },
+    );
     assert.equal(c.published(), undefined, 'no write yet');
     c.written();
     const a = c.published();

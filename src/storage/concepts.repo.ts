@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { DuplicateKeyError } from '../domain/errors.js';
-import type { ConceptRepo, EmbeddingRepo } from '../ports/inputs-store.js';
 import type { ArtifactStore } from '../ports/artifacts.js';
-import { count, inList, limitOffset, type Ctx } from './context.js';
+import type { ConceptRepo, EmbeddingRepo } from '../ports/inputs-store.js';
+import { type Ctx, count, inList, limitOffset } from './context.js';
 import { LIKE_ESCAPE, wildcardToLike } from './search.js';
 import { bytesToBuffer, conceptFromRow, conceptToRow, vectorFromBytes } from './training-rows.js';
 
@@ -17,7 +17,11 @@ export function conceptRepo(ctx: Ctx): ConceptRepo {
       const unique = [...new Set(ids)].sort();
       if (unique.length === 0) return;
       const rows = unique.map((id) => ({ user_id: userId, app_id: appId, id, name: id, created_at: now, modified_at: now }));
-      await db.insertInto('concepts').values(rows).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('concepts')
+        .values(rows)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
 
     /** Taken ids are looked up first so the error names them; the insert's count still catches a concurrent create. */
@@ -26,10 +30,19 @@ export function conceptRepo(ctx: Ctx): ConceptRepo {
       const first = concepts[0]!;
       const ids = concepts.map((c) => c.id);
       await ctx.atomic(async (tx) => {
-        const taken = await tx.selectFrom('concepts').select('id').where('user_id', '=', first.userId).where('app_id', '=', first.appId)
-          .where(inList(ctx.dialect, 'id', ids)).execute();
+        const taken = await tx
+          .selectFrom('concepts')
+          .select('id')
+          .where('user_id', '=', first.userId)
+          .where('app_id', '=', first.appId)
+          .where(inList(ctx.dialect, 'id', ids))
+          .execute();
         if (taken.length > 0) throw new DuplicateKeyError('concept', taken.map((t) => t.id).join("', '"));
-        const res = await tx.insertInto('concepts').values(concepts.map(conceptToRow)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        const res = await tx
+          .insertInto('concepts')
+          .values(concepts.map(conceptToRow))
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) < concepts.length) throw new DuplicateKeyError('concept', ids.join("', '"));
       });
     },
@@ -49,7 +62,13 @@ export function conceptRepo(ctx: Ctx): ConceptRepo {
     },
 
     async rename(userId, appId, id, name, now) {
-      const res = await db.updateTable('concepts').set({ name, modified_at: now }).where('user_id', '=', userId).where('app_id', '=', appId).where('id', '=', id).executeTakeFirst();
+      const res = await db
+        .updateTable('concepts')
+        .set({ name, modified_at: now })
+        .where('user_id', '=', userId)
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return count(res.numUpdatedRows) > 0;
     },
   };

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { Code } from '../domain/status-codes.js';
 import type { DialectName } from './backend.js';
 import { precompile } from './precompiled.js';
@@ -17,9 +17,25 @@ export interface Ctx {
 
 /** Models columns minus the denormalised ones (search_text can be as long as the notes). */
 export const MODEL_COLUMNS = [
-  'pk', 'user_id', 'app_id', 'id', 'name', 'model_type_id', 'description', 'notes', 'metadata', 'visibility',
-  'toolkits', 'use_cases', 'languages', 'check_consents', 'presets', 'default_eval_info', 'workflow_recommended',
-  'created_at', 'modified_at',
+  'pk',
+  'user_id',
+  'app_id',
+  'id',
+  'name',
+  'model_type_id',
+  'description',
+  'notes',
+  'metadata',
+  'visibility',
+  'toolkits',
+  'use_cases',
+  'languages',
+  'check_consents',
+  'presets',
+  'default_eval_info',
+  'workflow_recommended',
+  'created_at',
+  'modified_at',
 ] as const satisfies readonly (keyof ModelRow)[];
 
 export const TRAINED = Code.MODEL_TRAINED;
@@ -32,9 +48,7 @@ export function hotQueries(db: Kysely<DB>) {
   const newestFirst = (q: typeof versions) => q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1);
   return {
     keyByTokenHash: precompile(1, (h) => db.selectFrom('api_keys').selectAll().where('token_hash', '=', h)),
-    modelById: precompile(3, (u, a, m) =>
-      db.selectFrom('models').select(MODEL_COLUMNS).where('user_id', '=', u).where('app_id', '=', a).where('id', '=', m),
-    ),
+    modelById: precompile(3, (u, a, m) => db.selectFrom('models').select(MODEL_COLUMNS).where('user_id', '=', u).where('app_id', '=', a).where('id', '=', m)),
     versionById: precompile(2, (m, v) => versions.where('model_pk', '=', m).where('id', '=', v)),
     versionByPk: precompile(1, (pk) => versions.where('pk', '=', pk)),
     latest: precompile(1, (m) => newestFirst(versions.where('model_pk', '=', m))),

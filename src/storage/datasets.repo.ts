@@ -1,7 +1,7 @@
 import { DuplicateKeyError } from '../domain/errors.js';
 import type { InputLabel } from '../domain/inputs.js';
 import type { DatasetRepo } from '../ports/inputs-store.js';
-import { count, inList, limitOffset, type Ctx } from './context.js';
+import { type Ctx, count, inList, limitOffset } from './context.js';
 import { datasetFromRow, datasetToRow, datasetVersionFromRow, datasetVersionToRow } from './training-rows.js';
 
 /** Rows per INSERT when copying a snapshot: well under SQLite's bound-parameter limit. */
@@ -10,12 +10,15 @@ const SNAPSHOT_CHUNK = 500;
 export function datasetRepo(ctx: Ctx): DatasetRepo {
   const { db, dialect } = ctx;
   const datasets = (userId: string, appId: string) => db.selectFrom('datasets').selectAll().where('user_id', '=', userId).where('app_id', '=', appId);
-  const versions = () =>
-    db.selectFrom('dataset_versions as v').innerJoin('datasets as d', 'd.pk', 'v.dataset_pk').selectAll('v').select('d.id as dataset_id');
+  const versions = () => db.selectFrom('dataset_versions as v').innerJoin('datasets as d', 'd.pk', 'v.dataset_pk').selectAll('v').select('d.id as dataset_id');
 
   return {
     async create(d) {
-      const res = await db.insertInto('datasets').values(datasetToRow(d)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const res = await db
+        .insertInto('datasets')
+        .values(datasetToRow(d))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('dataset', d.id);
     },
 
@@ -26,19 +29,30 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
     },
 
     async update(d) {
-      await db.updateTable('datasets').set({ description: d.description, notes: d.notes, metadata: JSON.stringify(d.metadata), modified_at: d.modifiedAt }).where('pk', '=', d.pk).execute();
+      await db
+        .updateTable('datasets')
+        .set({ description: d.description, notes: d.notes, metadata: JSON.stringify(d.metadata), modified_at: d.modifiedAt })
+        .where('pk', '=', d.pk)
+        .execute();
     },
 
     /** Memberships, versions and their frozen inputs go by ON DELETE CASCADE. */
     async delete(pks) {
       if (pks.length === 0) return 0;
-      const res = await db.deleteFrom('datasets').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+      const res = await db
+        .deleteFrom('datasets')
+        .where(inList(dialect, 'pk', pks))
+        .executeTakeFirst();
       return count(res.numDeletedRows);
     },
 
     async getMany(userId, appId, ids) {
       if (ids.length === 0) return [];
-      return (await datasets(userId, appId).where(inList(dialect, 'id', ids)).execute()).map(datasetFromRow);
+      return (
+        await datasets(userId, appId)
+          .where(inList(dialect, 'id', ids))
+          .execute()
+      ).map(datasetFromRow);
     },
 
     /** Newest first, as Clarifai lists datasets by default. */
@@ -80,29 +94,49 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
 
     async members(datasetPk, inputPks) {
       if (inputPks.length === 0) return [];
-      const rows = await db.selectFrom('dataset_inputs').select(['input_pk', 'created_at']).where('dataset_pk', '=', datasetPk).where(inList(dialect, 'input_pk', inputPks)).execute();
+      const rows = await db
+        .selectFrom('dataset_inputs')
+        .select(['input_pk', 'created_at'])
+        .where('dataset_pk', '=', datasetPk)
+        .where(inList(dialect, 'input_pk', inputPks))
+        .execute();
       return rows.map((r) => ({ inputPk: r.input_pk, addedAt: r.created_at }));
     },
 
     async removeInputs(datasetPk, inputPks) {
       if (inputPks.length === 0) return 0;
-      const res = await db.deleteFrom('dataset_inputs').where('dataset_pk', '=', datasetPk).where(inList(dialect, 'input_pk', inputPks)).executeTakeFirst();
+      const res = await db
+        .deleteFrom('dataset_inputs')
+        .where('dataset_pk', '=', datasetPk)
+        .where(inList(dialect, 'input_pk', inputPks))
+        .executeTakeFirst();
       return count(res.numDeletedRows);
     },
 
     async updateVersion(v) {
-      await db.updateTable('dataset_versions').set({ description: v.description, metadata: JSON.stringify(v.metadata), modified_at: v.modifiedAt }).where('pk', '=', v.pk).execute();
+      await db
+        .updateTable('dataset_versions')
+        .set({ description: v.description, metadata: JSON.stringify(v.metadata), modified_at: v.modifiedAt })
+        .where('pk', '=', v.pk)
+        .execute();
     },
 
     async deleteVersions(pks) {
       if (pks.length === 0) return 0;
-      const res = await db.deleteFrom('dataset_versions').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+      const res = await db
+        .deleteFrom('dataset_versions')
+        .where(inList(dialect, 'pk', pks))
+        .executeTakeFirst();
       return count(res.numDeletedRows);
     },
 
     async createVersion(v, inputs) {
       await ctx.atomic(async (tx) => {
-        const res = await tx.insertInto('dataset_versions').values(datasetVersionToRow(v)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        const res = await tx
+          .insertInto('dataset_versions')
+          .values(datasetVersionToRow(v))
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('dataset version', v.id);
         for (let i = 0; i < inputs.length; i += SNAPSHOT_CHUNK) {
           const rows = inputs.slice(i, i + SNAPSHOT_CHUNK).map((s) => ({ version_pk: v.pk, input_pk: s.inputPk, labels: JSON.stringify(s.labels) }));
@@ -123,12 +157,23 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
 
     async listVersions(datasetPk, page) {
       const { limit, offset } = limitOffset(page);
-      const rows = await versions().where('v.dataset_pk', '=', datasetPk).orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').limit(limit).offset(offset).execute();
+      const rows = await versions()
+        .where('v.dataset_pk', '=', datasetPk)
+        .orderBy('v.created_at', 'desc')
+        .orderBy('v.id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
       return rows.map(datasetVersionFromRow);
     },
 
     async versionInputs(versionPk) {
-      const rows = await db.selectFrom('dataset_version_inputs').select(['input_pk', 'labels']).where('version_pk', '=', versionPk).orderBy('input_pk').execute();
+      const rows = await db
+        .selectFrom('dataset_version_inputs')
+        .select(['input_pk', 'labels'])
+        .where('version_pk', '=', versionPk)
+        .orderBy('input_pk')
+        .execute();
       return rows.map((r) => ({ inputPk: r.input_pk, labels: JSON.parse(r.labels) as InputLabel[] }));
     },
   };

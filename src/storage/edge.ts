@@ -1,12 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type {
-  CompiledQuery,
-  DatabaseConnection,
-  Dialect,
-  Driver,
-  QueryResult,
-  TransactionSettings,
-} from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { isWriteQuery } from './change-clock.js';
 
 /**
@@ -29,9 +22,7 @@ export class TxScope {
 
   assertOutside(): void {
     if (this.#als.getStore()?.active) {
-      throw new Error(
-        'store misuse: a query on the root store (or a nested transaction) ran inside transaction(fn); use the repos passed to fn',
-      );
+      throw new Error('store misuse: a query on the root store (or a nested transaction) ran inside transaction(fn); use the repos passed to fn');
     }
   }
 }

@@ -19,7 +19,15 @@ describe('storage error translation', () => {
   });
 
   it('PostgreSQL connection loss, shutdown, deadlock and serialization failures are retryable', () => {
-    for (const e of [err('ECONNREFUSED'), err('ECONNRESET'), err('57P01'), err('08006'), err('40001'), err('40P01'), new Error('Connection terminated unexpectedly')]) {
+    for (const e of [
+      err('ECONNREFUSED'),
+      err('ECONNRESET'),
+      err('57P01'),
+      err('08006'),
+      err('40001'),
+      err('40P01'),
+      new Error('Connection terminated unexpectedly'),
+    ]) {
       const t = translatePgError(e);
       assert.ok(t instanceof RetryableStoreError, String(e));
       assert.equal((t as RetryableStoreError).cause, e);

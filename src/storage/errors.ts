@@ -1,9 +1,7 @@
 import { RetryableStoreError } from '../domain/errors.js';
 
 const codeOf = (err: unknown): string =>
-  typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
-    ? (err as { code: string }).code
-    : '';
+  typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : '';
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 

@@ -1,9 +1,9 @@
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { InputKind, InputLabel } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
 import type { InputRepo, TrainingRow } from '../ports/inputs-store.js';
-import type { Kysely } from 'kysely';
-import { count, inList, type Ctx } from './context.js';
+import { type Ctx, count, inList } from './context.js';
 import type { DB } from './schema.js';
 import { bytesToBuffer, vectorToBytes } from './training-rows.js';
 
@@ -17,17 +17,30 @@ import { bytesToBuffer, vectorToBytes } from './training-rows.js';
  */
 export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): Promise<number> {
   const maxIn = async (status: number): Promise<number | undefined> => {
-    const r = await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).where('status_code', '=', status).executeTakeFirst();
+    const r = await db
+      .selectFrom('inputs')
+      .select((eb) => eb.fn.max('turn').as('t'))
+      .where('status_code', '=', status)
+      .executeTakeFirst();
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
   };
-  const head = await db.selectFrom('inputs').select((eb) => eb.fn.min('turn').as('t')).where('status_code', '=', Code.INPUT_PENDING).executeTakeFirst();
+  const head = await db
+    .selectFrom('inputs')
+    .select((eb) => eb.fn.min('turn').as('t'))
+    .where('status_code', '=', Code.INPUT_PENDING)
+    .executeTakeFirst();
   let queue = head?.t === null || head?.t === undefined ? undefined : Number(head.t) - 1;
   // Nothing pending: the last turn handed out, by status so the status index answers each.
   if (queue === undefined) {
     queue = 0;
     for (const s of [Code.INPUT_IN_PROGRESS, Code.INPUT_SUCCESS, Code.INPUT_FAILED]) queue = Math.max(queue, (await maxIn(s)) ?? 0);
   }
-  const own = await db.selectFrom('inputs').select((eb) => eb.fn.max('turn').as('t')).where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
+  const own = await db
+    .selectFrom('inputs')
+    .select((eb) => eb.fn.max('turn').as('t'))
+    .where('user_id', '=', userId)
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
   return Math.max(queue, Number(own?.t ?? 0));
 }
 
@@ -52,10 +65,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .selectFrom('inputs')
         .select('pk')
         .where((eb) =>
-          eb.or([
-            eb('status_code', '=', Code.INPUT_PENDING),
-            eb.and([eb('status_code', '=', Code.INPUT_IN_PROGRESS), eb('lease_expires_at', '<', now)]),
-          ]),
+          eb.or([eb('status_code', '=', Code.INPUT_PENDING), eb.and([eb('status_code', '=', Code.INPUT_IN_PROGRESS), eb('lease_expires_at', '<', now)])]),
         )
         .orderBy('turn', 'asc')
         .orderBy('created_at', 'asc')
@@ -73,8 +83,13 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
       // RETURNING order is unspecified: hand them out in the claim's order.
       rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
       return rows.map((r) => ({
-        pk: r.pk, id: r.id, kind: r.kind as InputKind, text: r.text_raw,
-        imageUrl: r.kind === 'image' ? r.image_url : null, textUrl: r.kind === 'text' ? r.image_url : null, attempts: r.attempts,
+        pk: r.pk,
+        id: r.id,
+        kind: r.kind as InputKind,
+        text: r.text_raw,
+        imageUrl: r.kind === 'image' ? r.image_url : null,
+        textUrl: r.kind === 'text' ? r.image_url : null,
+        attempts: r.attempts,
       }));
     },
 
@@ -100,7 +115,11 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         if (!result.ok) return true;
         if (result.fetchedBytes) {
           const bytes = bytesToBuffer(result.fetchedBytes);
-          await tx.insertInto('input_blobs').values({ input_pk: pk, bytes }).onConflict((oc) => oc.column('input_pk').doUpdateSet({ bytes })).execute();
+          await tx
+            .insertInto('input_blobs')
+            .values({ input_pk: pk, bytes })
+            .onConflict((oc) => oc.column('input_pk').doUpdateSet({ bytes }))
+            .execute();
         }
         for (const e of result.embeddings) {
           const row = { input_pk: pk, embedder_id: e.embedderId, dim: e.vector.length, vector: vectorToBytes(e.vector) };
@@ -121,14 +140,27 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
       }
       if (q.inputPks !== undefined) qb = qb.where(inList(dialect, 'pk', q.inputPks));
       if (q.conceptIds.length > 0) {
-        qb = qb.where('pk', 'in', db.selectFrom('input_labels').select('input_pk').where(inList(dialect, 'concept_id', q.conceptIds)));
+        qb = qb.where(
+          'pk',
+          'in',
+          db
+            .selectFrom('input_labels')
+            .select('input_pk')
+            .where(inList(dialect, 'concept_id', q.conceptIds)),
+        );
       }
       const rows = await qb.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
       if (rows.length === 0) return [];
       const labels = await db
         .selectFrom('input_labels')
         .select(['input_pk', 'concept_id', 'value'])
-        .where(inList(dialect, 'input_pk', rows.map((r) => r.pk)))
+        .where(
+          inList(
+            dialect,
+            'input_pk',
+            rows.map((r) => r.pk),
+          ),
+        )
         .orderBy('input_pk')
         .orderBy('position')
         .execute();

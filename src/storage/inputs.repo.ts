@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import { DuplicateKeyError } from '../domain/errors.js';
-import type { Input, NamedLabel, NewInput } from '../domain/inputs.js';
 import { newId } from '../domain/ids.js';
+import type { Input, NamedLabel, NewInput } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
 import type { InputRepo } from '../ports/inputs-store.js';
 import type { DialectName } from './backend.js';
-import { count, inList, limitOffset, type Ctx } from './context.js';
+import { type Ctx, count, inList, limitOffset } from './context.js';
 import { inputProcessingRepo, lastTurn } from './input-processing.repo.js';
 import type { DB } from './schema.js';
 import type { InputsTable } from './schema-training.js';
@@ -67,17 +67,53 @@ export function inputRepo(ctx: Ctx): InputRepo {
           turnOf.set(i.pk, t);
         }
         const rows = inputs.map((i) => ({
-          pk: i.pk, user_id: i.userId, app_id: i.appId, id: i.id, kind: i.kind, text_raw: i.text, image_url: i.imageUrl ?? i.textUrl ?? null, image_info: null, // image_url: the data's URL, whichever kind
-          metadata: JSON.stringify(i.metadata), status_code: Code.INPUT_PENDING, status_details: '', attempts: 0, lease_owner: null,
-          lease_expires_at: null, created_at: i.createdAt, modified_at: i.createdAt,
-          annotation_id: i.annotationId ?? newId(), geo: i.geo ? JSON.stringify(i.geo) : null, turn: turnOf.get(i.pk)!,
+          pk: i.pk,
+          user_id: i.userId,
+          app_id: i.appId,
+          id: i.id,
+          kind: i.kind,
+          text_raw: i.text,
+          image_url: i.imageUrl ?? i.textUrl ?? null,
+          image_info: null, // image_url: the data's URL, whichever kind
+          metadata: JSON.stringify(i.metadata),
+          status_code: Code.INPUT_PENDING,
+          status_details: '',
+          attempts: 0,
+          lease_owner: null,
+          lease_expires_at: null,
+          created_at: i.createdAt,
+          modified_at: i.createdAt,
+          annotation_id: i.annotationId ?? newId(),
+          geo: i.geo ? JSON.stringify(i.geo) : null,
+          turn: turnOf.get(i.pk)!,
         }));
-        const res = await tx.insertInto('inputs').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        const res = await tx
+          .insertInto('inputs')
+          .values(rows)
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) < rows.length) {
           const ours = new Set(rows.map((r) => r.pk));
-          const taken = await tx.selectFrom('inputs').select(['id', 'pk']).where('user_id', '=', inputs[0]!.userId).where('app_id', '=', inputs[0]!.appId)
-            .where(inList(dialect, 'id', inputs.map((i) => i.id))).execute();
-          throw new DuplicateKeyError('input', taken.filter((t) => !ours.has(t.pk)).map((t) => t.id).join("', '"));
+          const taken = await tx
+            .selectFrom('inputs')
+            .select(['id', 'pk'])
+            .where('user_id', '=', inputs[0]!.userId)
+            .where('app_id', '=', inputs[0]!.appId)
+            .where(
+              inList(
+                dialect,
+                'id',
+                inputs.map((i) => i.id),
+              ),
+            )
+            .execute();
+          throw new DuplicateKeyError(
+            'input',
+            taken
+              .filter((t) => !ours.has(t.pk))
+              .map((t) => t.id)
+              .join("', '"),
+          );
         }
         const labels = inputs.flatMap((i) => labelRows(i.pk, i.concepts));
         if (labels.length > 0) await tx.insertInto('input_labels').values(labels).execute();
@@ -96,12 +132,26 @@ export function inputRepo(ctx: Ctx): InputRepo {
 
     async getMany(userId, appId, ids) {
       if (ids.length === 0) return [];
-      return hydrateInputs(db, dialect, await inApp(userId, appId).where(inList(dialect, 'id', ids)).execute());
+      return hydrateInputs(
+        db,
+        dialect,
+        await inApp(userId, appId)
+          .where(inList(dialect, 'id', ids))
+          .execute(),
+      );
     },
 
     async getByPks(pks) {
       if (pks.length === 0) return [];
-      return hydrateInputs(db, dialect, await db.selectFrom('inputs').selectAll().where(inList(dialect, 'pk', pks)).execute());
+      return hydrateInputs(
+        db,
+        dialect,
+        await db
+          .selectFrom('inputs')
+          .selectAll()
+          .where(inList(dialect, 'pk', pks))
+          .execute(),
+      );
     },
 
     async list(q) {
@@ -116,8 +166,17 @@ export function inputRepo(ctx: Ctx): InputRepo {
     /** A label that stays keeps the annotation holding it; a new one goes to the input-level annotation. */
     async updateAnnotations(pk, concepts, metadata, now, geo) {
       await ctx.atomic(async (tx) => {
-        const held = new Map((await tx.selectFrom('input_labels').select(['concept_id', 'annotation_pk']).where('input_pk', '=', pk).execute()).map((r) => [r.concept_id, r.annotation_pk]));
-        await tx.updateTable('inputs').set({ metadata: JSON.stringify(metadata), modified_at: now, ...(geo !== undefined ? { geo: geo ? JSON.stringify(geo) : null } : {}) }).where('pk', '=', pk).execute();
+        const held = new Map(
+          (await tx.selectFrom('input_labels').select(['concept_id', 'annotation_pk']).where('input_pk', '=', pk).execute()).map((r) => [
+            r.concept_id,
+            r.annotation_pk,
+          ]),
+        );
+        await tx
+          .updateTable('inputs')
+          .set({ metadata: JSON.stringify(metadata), modified_at: now, ...(geo !== undefined ? { geo: geo ? JSON.stringify(geo) : null } : {}) })
+          .where('pk', '=', pk)
+          .execute();
         await tx.deleteFrom('input_labels').where('input_pk', '=', pk).execute();
         const rows = labelRows(pk, concepts).map((r) => ({ ...r, annotation_pk: held.get(r.concept_id) ?? null }));
         if (rows.length > 0) await tx.insertInto('input_labels').values(rows).execute();
@@ -127,7 +186,10 @@ export function inputRepo(ctx: Ctx): InputRepo {
     /** Blobs, labels, embeddings and dataset memberships go by ON DELETE CASCADE. */
     async delete(pks) {
       if (pks.length === 0) return 0;
-      const res = await db.deleteFrom('inputs').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+      const res = await db
+        .deleteFrom('inputs')
+        .where(inList(dialect, 'pk', pks))
+        .executeTakeFirst();
       return count(res.numDeletedRows);
     },
 
@@ -135,18 +197,32 @@ export function inputRepo(ctx: Ctx): InputRepo {
       await ctx.atomic(async (tx) => {
         await tx.deleteFrom('model_version_inputs').where('version_pk', '=', versionPk).execute();
         if (inputIds.length === 0) return;
-        await tx.insertInto('model_version_inputs')
+        await tx
+          .insertInto('model_version_inputs')
           .columns(['version_pk', 'input_pk'])
-          .expression((eb) => eb.selectFrom('inputs').select([eb.val(versionPk).as('version_pk'), 'pk']).where('user_id', '=', userId).where('app_id', '=', appId).where(inList(dialect, 'id', [...new Set(inputIds)])))
+          .expression((eb) =>
+            eb
+              .selectFrom('inputs')
+              .select([eb.val(versionPk).as('version_pk'), 'pk'])
+              .where('user_id', '=', userId)
+              .where('app_id', '=', appId)
+              .where(inList(dialect, 'id', [...new Set(inputIds)])),
+          )
           .execute();
       });
     },
 
     async trainedOn(versionPk, page) {
       const { limit, offset } = limitOffset(page);
-      const rows = await db.selectFrom('inputs').selectAll()
+      const rows = await db
+        .selectFrom('inputs')
+        .selectAll()
         .where('pk', 'in', db.selectFrom('model_version_inputs').select('input_pk').where('version_pk', '=', versionPk))
-        .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
       return hydrateInputs(db, dialect, rows);
     },
 

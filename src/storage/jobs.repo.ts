@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { DuplicateKeyError } from '../domain/errors.js';
 import type { Job } from '../domain/entities.js';
+import { DuplicateKeyError } from '../domain/errors.js';
 import { LEASE_EXPIRED } from '../domain/job-kinds.js';
 import type { JobRepo } from '../ports/store.js';
-import { count, inList, type Ctx } from './context.js';
+import { type Ctx, count, inList } from './context.js';
 import { jobFromRow, jobToRow } from './rows.js';
 
 /**
@@ -28,26 +28,22 @@ export function jobRepo(ctx: Ctx): JobRepo {
   const lockModelOf = async (where: { jobId: string } | { versionPk: string }): Promise<void> => {
     if (dialect !== 'postgres') return;
     let q = db.selectFrom('models').innerJoin('model_versions as v', 'v.model_pk', 'models.pk').select('models.pk');
-    q = 'jobId' in where
-      ? q.innerJoin('jobs as j', 'j.version_pk', 'v.pk').where('j.id', '=', where.jobId)
-      : q.where('v.pk', '=', where.versionPk);
+    q = 'jobId' in where ? q.innerJoin('jobs as j', 'j.version_pk', 'v.pk').where('j.id', '=', where.jobId) : q.where('v.pk', '=', where.versionPk);
     await q.forNoKeyUpdate('models').execute();
   };
 
   return {
     async enqueue(job: Job) {
-      const res = await db.insertInto('jobs').values(jobToRow(job)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const res = await db
+        .insertInto('jobs')
+        .values(jobToRow(job))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('job', job.id);
     },
 
     async getForVersion(versionPk) {
-      const rows = await db
-        .selectFrom('jobs')
-        .selectAll()
-        .where('version_pk', '=', versionPk)
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
+      const rows = await db.selectFrom('jobs').selectAll().where('version_pk', '=', versionPk).orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
       return rows.map(jobFromRow);
     },
 
@@ -73,9 +69,7 @@ export function jobRepo(ctx: Ctx): JobRepo {
         .selectFrom('jobs')
         .select('id')
         .where(inList(dialect, 'kind', kinds))
-        .where((eb) =>
-          eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]),
-        )
+        .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc')
         .limit(1);
@@ -83,7 +77,11 @@ export function jobRepo(ctx: Ctx): JobRepo {
       const r = await db
         .updateTable('jobs')
         .set({
-          state: 'running', lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1`, updated_at: now,
+          state: 'running',
+          lease_owner: workerId,
+          lease_expires_at: leaseUntil,
+          attempts: sql`attempts + 1`,
+          updated_at: now,
           // SET sees the row as it was: a job still 'running' here is one whose worker's lease expired.
           last_error: sql<string>`case when state = 'running' then ${LEASE_EXPIRED} || coalesce(lease_owner, '') else last_error end`,
         })

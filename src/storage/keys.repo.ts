@@ -1,7 +1,7 @@
-import { DuplicateKeyError } from '../domain/errors.js';
 import type { ApiKey } from '../domain/entities.js';
+import { DuplicateKeyError } from '../domain/errors.js';
 import type { KeyRepo } from '../ports/store.js';
-import { count, limitOffset, type Ctx } from './context.js';
+import { type Ctx, count, limitOffset } from './context.js';
 import { keyFromRow, keyToRow } from './rows.js';
 
 export function keyRepo(ctx: Ctx): KeyRepo {
@@ -22,7 +22,11 @@ export function keyRepo(ctx: Ctx): KeyRepo {
       if (key.kind === 'app' && key.appIds.length !== 1) {
         throw new TypeError(`app key '${key.id}' must be bound to exactly one app, got ${key.appIds.length}`);
       }
-      const res = await db.insertInto('api_keys').values(keyToRow(key)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const res = await db
+        .insertInto('api_keys')
+        .values(keyToRow(key))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('key', key.id);
     },
 

@@ -1,18 +1,18 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Repos, Store, StoreStats } from '../ports/store.js';
 import { annotationRepo } from './annotations.repo.js';
-import { storeStats } from './store-stats.js';
 import { appRepo } from './apps.repo.js';
+import type { Backend } from './backend.js';
 import { artifactRepo, conceptRepo, embeddingRepo } from './concepts.repo.js';
+import { type Ctx, type HotQueries, hotQueries } from './context.js';
 import { datasetRepo } from './datasets.repo.js';
 import { inputRepo } from './inputs.repo.js';
-import type { Backend } from './backend.js';
-import { hotQueries, type Ctx, type HotQueries } from './context.js';
 import { jobRepo } from './jobs.repo.js';
 import { keyRepo } from './keys.repo.js';
 import { migrations } from './migrations/index.js';
 import { modelRepo } from './models.repo.js';
 import type { DB } from './schema.js';
+import { storeStats } from './store-stats.js';
 import { userRepo } from './users.repo.js';
 import { versionRepo } from './versions.repo.js';
 import { workflowRepo } from './workflows.repo.js';
@@ -144,9 +144,7 @@ export class KyselyStore implements Store {
    * (or a nested transaction()) throw there, since on SQLite they would wait for fn forever.
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    return this.#backend.transaction((trx) =>
-      fn(new LazyRepos({ db: trx, dialect: this.dialect, inTx: true, hot: this.#hot, atomic: (g) => g(trx) })),
-    );
+    return this.#backend.transaction((trx) => fn(new LazyRepos({ db: trx, dialect: this.dialect, inTx: true, hot: this.#hot, atomic: (g) => g(trx) })));
   }
 
   async stats(): Promise<StoreStats> {
@@ -168,7 +166,8 @@ export class KyselyStore implements Store {
     } catch (e) {
       throw new Error(`the database does not answer: ${(e as Error).message}`);
     }
-    if (newest !== LATEST_MIGRATION) throw new Error(`the database schema is at migration ${newest ?? '(none)'}, this build needs ${LATEST_MIGRATION}: run modelkeep migrate`);
+    if (newest !== LATEST_MIGRATION)
+      throw new Error(`the database schema is at migration ${newest ?? '(none)'}, this build needs ${LATEST_MIGRATION}: run modelkeep migrate`);
   }
 
   close(): Promise<void> {

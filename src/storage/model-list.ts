@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { ModelListQuery, ModelSortField } from '../ports/store.js';
 import { limitOffset, MODEL_COLUMNS, TRAINED } from './context.js';
 import type { DB } from './schema.js';
@@ -51,11 +51,7 @@ export function modelListQuery(db: Kysely<DB>, q: ModelListQuery) {
   if (q.trainedOnly) {
     qb = qb.where((eb) =>
       eb.exists(
-        eb
-          .selectFrom('model_versions as v')
-          .select(sql.lit(1).as('one'))
-          .whereRef('v.model_pk', '=', 'models.pk')
-          .where('v.status_code', '=', TRAINED),
+        eb.selectFrom('model_versions as v').select(sql.lit(1).as('one')).whereRef('v.model_pk', '=', 'models.pk').where('v.status_code', '=', TRAINED),
       ),
     );
   }

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { DuplicateKeyError } from '../domain/errors.js';
 import type { Model } from '../domain/entities.js';
+import { DuplicateKeyError } from '../domain/errors.js';
 import type { ModelRepo } from '../ports/store.js';
-import { count, inList, MODEL_COLUMNS, type Ctx } from './context.js';
+import { type Ctx, count, inList, MODEL_COLUMNS } from './context.js';
 import { isUniqueViolation } from './errors.js';
 import { modelListQuery } from './model-list.js';
 import { modelFromRow, modelToRow } from './rows.js';
@@ -22,12 +22,7 @@ export function modelRepo(ctx: Ctx): ModelRepo {
      * SQLite: a plain read; the transaction's BEGIN IMMEDIATE already excludes other writers.
      */
     async getForUpdate(userId, appId, modelId) {
-      let qb = db
-        .selectFrom('models')
-        .select(MODEL_COLUMNS)
-        .where('user_id', '=', userId)
-        .where('app_id', '=', appId)
-        .where('id', '=', modelId);
+      let qb = db.selectFrom('models').select(MODEL_COLUMNS).where('user_id', '=', userId).where('app_id', '=', appId).where('id', '=', modelId);
       if (dialect === 'postgres') qb = qb.forNoKeyUpdate();
       const r = await qb.executeTakeFirst();
       return r && modelFromRow(r);
@@ -84,7 +79,10 @@ export function modelRepo(ctx: Ctx): ModelRepo {
     /** Versions, their concepts and jobs go by ON DELETE CASCADE in the same statement. */
     async delete(pks) {
       if (pks.length === 0) return 0;
-      const res = await db.deleteFrom('models').where(inList(dialect, 'pk', pks)).executeTakeFirst();
+      const res = await db
+        .deleteFrom('models')
+        .where(inList(dialect, 'pk', pks))
+        .executeTakeFirst();
       return count(res.numDeletedRows);
     },
 

@@ -120,7 +120,10 @@ export class PgChangeListener {
         // A connection that stopped answering (network cut without a reset) would drop notifications silently.
         if (pingPending) return down(new Error(`change listener connection did not answer within ${PING_MS} ms`));
         pingPending = true;
-        client.query('select 1').then(() => (pingPending = false), (e: Error) => down(e));
+        client.query('select 1').then(
+          () => (pingPending = false),
+          (e: Error) => down(e),
+        );
         this.#timer = setTimeout(ping, PING_MS).unref();
       };
       this.#timer = setTimeout(ping, PING_MS).unref();

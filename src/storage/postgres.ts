@@ -1,11 +1,11 @@
-import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { kyselyLog, type Backend, type QueryLog } from './backend.js';
+import pg from 'pg';
+import { type Backend, kyselyLog, type QueryLog } from './backend.js';
 import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
-import { listenerConfig, PgChangeListener } from './pg-change-listener.js';
 import { translatePgError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
+import { listenerConfig, PgChangeListener } from './pg-change-listener.js';
 import type { DB } from './schema.js';
 
 export interface PostgresOptions {
@@ -52,8 +52,14 @@ export function openPostgres(opts: PostgresOptions): Backend {
 
   const scope = new TxScope();
   const listener = new PgChangeListener(listenerConfig(connection), report);
-  const changes = new ProcessChangeClock(() => listener.seen(), () => listener.fence());
-  const db = new Kysely<DB>({ dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope, () => changes.written()), log: kyselyLog(opts.queryLog) });
+  const changes = new ProcessChangeClock(
+    () => listener.seen(),
+    () => listener.fence(),
+  );
+  const db = new Kysely<DB>({
+    dialect: edgeDialect(new PostgresDialect({ pool }), translatePgError, scope, () => changes.written()),
+    log: kyselyLog(opts.queryLog),
+  });
   return {
     dialect: 'postgres',
     db,

@@ -1,9 +1,10 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery } from 'kysely';
+import type { UntypedDb } from './untyped-db.js';
 
 /** A query built and compiled once; each run only swaps its parameter values. */
 export interface Precompiled<R> {
   readonly sql: string;
-  run(db: Kysely<any>, values: readonly unknown[]): Promise<R[]>;
+  run(db: UntypedDb, values: readonly unknown[]): Promise<R[]>;
 }
 
 /**

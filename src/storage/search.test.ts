@@ -4,10 +4,7 @@ import { searchText, wildcardToLike, wordPattern } from './search.js';
 
 describe('storage search helpers', () => {
   it('searchText: lower-cased letter/digit tokens, fields kept apart', () => {
-    assert.equal(
-      searchText({ id: 'General-Image_v2', name: 'Élan', description: 'a, b.', notes: '' }),
-      ' general image v2 | élan | a b |  ',
-    );
+    assert.equal(searchText({ id: 'General-Image_v2', name: 'Élan', description: 'a, b.', notes: '' }), ' general image v2 | élan | a b |  ');
   });
 
   it('wordPattern: a word with punctuation is the phrase of its tokens; none without letters', () => {

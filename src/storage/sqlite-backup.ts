@@ -36,7 +36,9 @@ export async function backupSqlite(file: string, out: string, progress: (pct: nu
   const db = openSqliteDatabase(file);
   try {
     if (!isModelkeepDatabase(db)) throw new BackupError(`${file} is not a modelkeep database.`);
-    await db.backup(out, { progress: ({ totalPages, remainingPages }) => (progress(totalPages ? Math.round((100 * (totalPages - remainingPages)) / totalPages) : 100), 256) });
+    await db.backup(out, {
+      progress: ({ totalPages, remainingPages }) => (progress(totalPages ? Math.round((100 * (totalPages - remainingPages)) / totalPages) : 100), 256),
+    });
   } finally {
     db.close();
   }
@@ -54,7 +56,9 @@ export function restoreSqlite(backup: string, file: string, now = Date.now()): {
   if (!existsSync(backup)) throw new BackupError(`there is no backup at ${backup}.`);
   checkIntegrity(backup);
   if (existsSync(`${file}-wal`) || existsSync(`${file}-shm`)) {
-    throw new BackupError(`${file} is in use (its -wal / -shm files exist): stop the server and every worker using it first. After an unclean stop, start and stop the server once.`);
+    throw new BackupError(
+      `${file} is in use (its -wal / -shm files exist): stop the server and every worker using it first. After an unclean stop, start and stop the server once.`,
+    );
   }
   let keptAs: string | undefined;
   if (existsSync(file)) {

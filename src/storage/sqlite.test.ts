@@ -42,7 +42,10 @@ describe('sqlite backend', () => {
     other.exec('begin immediate');
     try {
       await assert.rejects(store.users.create({ id: 'u', createdAt: 1 }), RetryableStoreError);
-      await assert.rejects(store.transaction(async (tx) => tx.users.get('u')), RetryableStoreError);
+      await assert.rejects(
+        store.transaction(async (tx) => tx.users.get('u')),
+        RetryableStoreError,
+      );
     } finally {
       other.exec('rollback');
       other.close();

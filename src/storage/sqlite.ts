@@ -1,25 +1,25 @@
 import { mkdirSync } from 'node:fs';
-import { BoundedMap } from '../runtime/bounded-map.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CompiledQuery,
-  Kysely,
-  sql,
-  SqliteDialect,
-  SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  Kysely,
   type SqliteDatabase,
+  SqliteDialect,
   type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
 } from 'kysely';
-import { kyselyLog, type Backend, type QueryLog } from './backend.js';
+import { BoundedMap } from '../runtime/bounded-map.js';
+import { type Backend, kyselyLog, type QueryLog } from './backend.js';
 import { ProcessChangeClock } from './change-clock.js';
 import { edgeDialect, TxScope } from './edge.js';
-import { WalIndexWatch } from './wal-index-watch.js';
 import { translateSqliteError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { DB } from './schema.js';
+import { WalIndexWatch } from './wal-index-watch.js';
 
 export interface SqliteOptions {
   /** Each statement and its duration (debug logs). */

@@ -8,8 +8,16 @@ import type { DB } from './schema.js';
  */
 export async function storeStats(db: Kysely<DB>): Promise<Omit<StoreStats, 'pool'>> {
   const [jobs, inputs] = await Promise.all([
-    db.selectFrom('jobs').select(['kind', 'state', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(['kind', 'state']).execute(),
-    db.selectFrom('inputs').select(['status_code', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy('status_code').execute(),
+    db
+      .selectFrom('jobs')
+      .select(['kind', 'state', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy(['kind', 'state'])
+      .execute(),
+    db
+      .selectFrom('inputs')
+      .select(['status_code', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('status_code')
+      .execute(),
   ]);
   return {
     jobs: jobs.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) })),

@@ -1,5 +1,15 @@
 import type { Insertable, Selectable } from 'kysely';
-import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type GeoPoint, type Input, type InputKind, type InputLabel, type NamedLabel } from '../domain/inputs.js';
+import {
+  type Concept,
+  type Dataset,
+  type DatasetVersion,
+  DEFAULT_CONCEPT_LANGUAGE,
+  type GeoPoint,
+  type Input,
+  type InputKind,
+  type InputLabel,
+  type NamedLabel,
+} from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ConceptsTable, DatasetsTable, DatasetVersionsTable, InputsTable } from './schema-training.js';
 

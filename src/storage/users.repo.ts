@@ -1,7 +1,7 @@
-import { DuplicateKeyError } from '../domain/errors.js';
 import type { User } from '../domain/entities.js';
+import { DuplicateKeyError } from '../domain/errors.js';
 import type { UserRepo } from '../ports/store.js';
-import { count, type Ctx } from './context.js';
+import { type Ctx, count } from './context.js';
 
 export function userRepo(ctx: Ctx): UserRepo {
   const { db } = ctx;
@@ -12,7 +12,10 @@ export function userRepo(ctx: Ctx): UserRepo {
     },
 
     async count() {
-      const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
 

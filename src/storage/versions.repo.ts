@@ -1,9 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import { DuplicateKeyError } from '../domain/errors.js';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ModelVersion } from '../domain/entities.js';
+import { DuplicateKeyError } from '../domain/errors.js';
 import type { VersionListQuery, VersionRepo, VersionSortField } from '../ports/store.js';
 import type { DialectName } from './backend.js';
-import { count, inList, limitOffset, TRAINED, type Ctx } from './context.js';
+import { type Ctx, count, inList, limitOffset, TRAINED } from './context.js';
 import { versionFromRow, versionMutableRow, versionToRow } from './rows.js';
 import type { DB, ModelVersionsTable } from './schema.js';
 
@@ -56,8 +56,14 @@ export function versionRepo(ctx: Ctx): VersionRepo {
 
   /** Versions of the app's models that keep an evaluation, with their model's id and type. */
   const evaluated = (userId: string, appId: string) =>
-    db.selectFrom('model_versions as v').innerJoin('models as m', 'm.pk', 'v.model_pk').selectAll('v').select(['m.id as model_id', 'm.model_type_id as model_type_id'])
-      .where('m.user_id', '=', userId).where('m.app_id', '=', appId).where('v.metrics', 'is not', null);
+    db
+      .selectFrom('model_versions as v')
+      .innerJoin('models as m', 'm.pk', 'v.model_pk')
+      .selectAll('v')
+      .select(['m.id as model_id', 'm.model_type_id as model_type_id'])
+      .where('m.user_id', '=', userId)
+      .where('m.app_id', '=', appId)
+      .where('v.metrics', 'is not', null);
 
   return {
     async listEvaluated(userId, appId) {
@@ -75,7 +81,11 @@ export function versionRepo(ctx: Ctx): VersionRepo {
       const row = versionToRow(version);
       await ctx.atomic(async (tx) => {
         await lockModel(tx, dialect, row.model_pk);
-        const res = await tx.insertInto('model_versions').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        const res = await tx
+          .insertInto('model_versions')
+          .values(row)
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('model version', version.id);
         if (version.concepts.length > 0) await insertConcepts(tx, dialect, row.pk, row.concepts);
         await recomputeNumInputs(tx, row.model_pk);

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { closeSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 
 /** WalIndexHdr is 48 bytes and sits twice at the start of the -shm file (https://sqlite.org/walformat.html). */
 const HEADER_BYTES = 96;

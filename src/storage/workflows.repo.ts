@@ -2,7 +2,7 @@ import { DuplicateKeyError } from '../domain/errors.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Workflow, WorkflowNode } from '../domain/workflows.js';
 import type { WorkflowRepo } from '../ports/store.js';
-import { count, inList, limitOffset, type Ctx } from './context.js';
+import { type Ctx, count, inList, limitOffset } from './context.js';
 import type { WorkflowsTable } from './schema.js';
 
 function fromRow(r: WorkflowsTable): Workflow {
@@ -42,7 +42,11 @@ export function workflowRepo(ctx: Ctx): WorkflowRepo {
 
     async create(w) {
       // ON CONFLICT DO NOTHING keeps a PostgreSQL transaction usable after a duplicate (storage README).
-      const res = await db.insertInto('workflows').values(toRow(w)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const res = await db
+        .insertInto('workflows')
+        .values(toRow(w))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('workflow', w.id);
     },
 

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freshPostgres, PG_SKIP, type TestDatabase } from '../contract/databases.js';
 import type { Harness } from '../helpers/both.js';
-import { restClient, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, restClient } from '../helpers/clients.js';
 import { pngBase64, textInput, waitForInput } from '../helpers/inputs.js';
 import { removeDir, runCli, tempDir } from '../helpers/modelkeep-process.js';
-import { apiOf, sleep, type Api } from '../helpers/models.js';
+import { type Api, apiOf, sleep } from '../helpers/models.js';
 import { startTestServer, TEST_USER, type TestServer } from '../helpers/server.js';
 import { SENTIMENT } from '../helpers/training.js';
-import { freshPostgres, PG_SKIP, type TestDatabase } from '../contract/databases.js';
 
 /**
  * `modelkeep export` / `modelkeep import` with the real CLI: an app with inputs (text and image
@@ -34,10 +34,15 @@ async function snapshot(api: Api, appId: string): Promise<ApiObject> {
     out[`model ${m.id}`] = { model: (await ok('GetModel', { model_id: m.id })).model, versions };
     for (const v of versions) {
       out[`version ${m.id}/${v.id}`] = (await ok('GetModelVersion', { model_id: m.id, version_id: v.id })).model_version;
-      if (v.train_log) out[`log ${m.id}/${v.id}`] = (await ok('ListLogEntries', { model_id: m.id, model_version_id: v.id, log_type: 'training', page: 1, per_page: 1000 })).log_entries;
+      if (v.train_log)
+        out[`log ${m.id}/${v.id}`] = (
+          await ok('ListLogEntries', { model_id: m.id, model_version_id: v.id, log_type: 'training', page: 1, per_page: 1000 })
+        ).log_entries;
       if (v.status.code === 21100 && m.model_type_id === 'text-classifier') {
         out[`trained on ${m.id}/${v.id}`] = (await ok('ListModelInputs', { model_id: m.id, version_id: v.id, per_page: 100 })).inputs;
-        out[`predict ${m.id}/${v.id}`] = (await ok('PostModelOutputs', { model_id: m.id, version_id: v.id, inputs: TEXTS.map((raw) => ({ data: { text: { raw } } })) })).outputs.map((o: ApiObject) => o.data);
+        out[`predict ${m.id}/${v.id}`] = (
+          await ok('PostModelOutputs', { model_id: m.id, version_id: v.id, inputs: TEXTS.map((raw) => ({ data: { text: { raw } } })) })
+        ).outputs.map((o: ApiObject) => o.data);
       }
     }
   }
@@ -52,9 +57,12 @@ async function snapshot(api: Api, appId: string): Promise<ApiObject> {
   for (const d of datasets) {
     const versions = (await ok('ListDatasetVersions', { dataset_id: d.id, per_page: 100 })).dataset_versions as ApiObject[];
     out[`dataset ${d.id}`] = { members: (await ok('ListDatasetInputs', { dataset_id: d.id, per_page: 100 })).dataset_inputs, versions };
-    for (const v of versions) out[`dataset version ${d.id}/${v.id}`] = (await ok('GetDatasetVersion', { dataset_id: d.id, dataset_version_id: v.id })).dataset_version;
+    for (const v of versions)
+      out[`dataset version ${d.id}/${v.id}`] = (await ok('GetDatasetVersion', { dataset_id: d.id, dataset_version_id: v.id })).dataset_version;
   }
-  const neutral = JSON.stringify(out, (k, v) => (k === 'req_id' ? undefined : v)).replaceAll(`"${appId}"`, '"<app>"').replaceAll(`/apps/${appId}/`, '/apps/<app>/')
+  const neutral = JSON.stringify(out, (k, v) => (k === 'req_id' ? undefined : v))
+    .replaceAll(`"${appId}"`, '"<app>"')
+    .replaceAll(`/apps/${appId}/`, '/apps/<app>/')
     // Hosted image URLs name the serving instance's port (MODELKEEP_PUBLIC_URL's default): not part of the app.
     .replace(/http:\/\/127\.0\.0\.1:\d+\/hosted/g, '<server>/hosted');
   return JSON.parse(neutral) as ApiObject;
@@ -74,7 +82,10 @@ async function hiddenData(server: TestServer, appId: string): Promise<ApiObject>
   for (const m of await s.models.list({ userId: TEST_USER, appId, sort: { field: 'name', ascending: true }, page: { page: 1, perPage: 100 } })) {
     for (const v of await s.versions.list({ modelPk: m.pk, sort: { field: 'created_at', ascending: true }, page: { page: 1, perPage: 100 } })) {
       const art = await s.artifacts.get(v.pk);
-      out[`${m.id}/${v.id}`] = { artifact: art && Buffer.from(art).toString('base64'), jobs: (await s.jobs.getForVersion(v.pk)).map((j) => [j.kind, j.state, j.attempts]) };
+      out[`${m.id}/${v.id}`] = {
+        artifact: art && Buffer.from(art).toString('base64'),
+        jobs: (await s.jobs.getForVersion(v.pk)).map((j) => [j.kind, j.state, j.attempts]),
+      };
     }
   }
   return out;
@@ -116,11 +127,27 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     source = await startTestServer({ MODELKEEP_DATABASE_URL: sqliteUrl }, dir);
     let api = apiFor(source);
     await api.ok('PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: APP, name: 'Zoo', description: 'animals', metadata: { team: 'ml' } }] });
-    await api.ok('PostConcepts', { user_app_id: uai, concepts: [{ id: 'positive', name: 'Positive' }, { id: 'negative', name: 'Negative' }] });
+    await api.ok('PostConcepts', {
+      user_app_id: uai,
+      concepts: [
+        { id: 'positive', name: 'Positive' },
+        { id: 'negative', name: 'Negative' },
+      ],
+    });
     await api.ok('PostDatasets', { user_app_id: uai, datasets: [{ id: 'reviews', description: 'labelled reviews' }] });
     const inputs = [
       ...SENTIMENT.positive.map((t, i) => textInput(`p${i}`, t, [['positive', 1]], { dataset_ids: ['reviews'] })),
-      ...SENTIMENT.negative.map((t, i) => textInput(`n${i}`, t, [['negative', 1], ['positive', 0]], { dataset_ids: ['reviews'] })),
+      ...SENTIMENT.negative.map((t, i) =>
+        textInput(
+          `n${i}`,
+          t,
+          [
+            ['negative', 1],
+            ['positive', 0],
+          ],
+          { dataset_ids: ['reviews'] },
+        ),
+      ),
       { id: 'red', data: { image: { base64: await pngBase64([220, 20, 20]) }, concepts: [{ id: 'red', value: 1 }], metadata: { shade: 'dark' } } },
       { id: 'broken', data: { image: { base64: Buffer.from('not an image').toString('base64') } } },
     ];
@@ -129,37 +156,79 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     await api.ok('PostDatasetVersions', { user_app_id: uai, dataset_id: 'reviews', dataset_versions: [{ id: 'r1', description: 'frozen' }] });
     // An added annotation and a geo point travel too (decision 0019).
     await api.ok('PostAnnotations', { user_app_id: uai, annotations: [{ input_id: 'p0', id: 'extra', data: { concepts: [{ id: 'praise', value: 1 }] } }] });
-    await api.ok('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'red', data: { geo: { geo_point: { longitude: 12.5, latitude: 41.9 } } } }] });
+    await api.ok('PatchInputs', {
+      user_app_id: uai,
+      action: 'merge',
+      inputs: [{ id: 'red', data: { geo: { geo_point: { longitude: 12.5, latitude: 41.9 } } } }],
+    });
 
-    await api.ok('PostModels', { user_app_id: uai, models: [{ id: 'sentiment', model_type_id: 'text-classifier', notes: 'reviews', metadata: { owner: 'ml' } }] });
-    const trained = (await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'sentiment', model_versions: [{ id: 'v1', output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 7, dataset_id: 'reviews', dataset_version_id: 'r1' } } }] })).model.model_version;
+    await api.ok('PostModels', {
+      user_app_id: uai,
+      models: [{ id: 'sentiment', model_type_id: 'text-classifier', notes: 'reviews', metadata: { owner: 'ml' } }],
+    });
+    const trained = (
+      await api.ok('PostModelVersions', {
+        user_app_id: uai,
+        model_id: 'sentiment',
+        model_versions: [
+          {
+            id: 'v1',
+            output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } },
+            train_info: { params: { template: 'modelkeep_text_logreg', seed: 7, dataset_id: 'reviews', dataset_version_id: 'r1' } },
+          },
+        ],
+      })
+    ).model.model_version;
     assert.equal((await waitVersion(api, 'sentiment', trained.id)).status.code, 21100);
-    const failed = (await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'sentiment', model_versions: [{ id: 'v2', output_info: { data: { concepts: [{ id: 'unseen' }] } }, train_info: { params: { template: 'modelkeep_text_logreg' } } }] })).model.model_version;
+    const failed = (
+      await api.ok('PostModelVersions', {
+        user_app_id: uai,
+        model_id: 'sentiment',
+        model_versions: [{ id: 'v2', output_info: { data: { concepts: [{ id: 'unseen' }] } }, train_info: { params: { template: 'modelkeep_text_logreg' } } }],
+      })
+    ).model.model_version;
     assert.notEqual((await waitVersion(api, 'sentiment', failed.id)).status.code, 21100, 'no data for "unseen": the version fails');
     await api.ok('PostModels', { user_app_id: uai, models: [{ id: 'thr', model_type_id: 'concept-thresholder' }] });
-    await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'thr', model_versions: [{ id: 't1', output_info: { data: { concepts: [{ id: 'positive', value: 0.7 }] } } }] });
+    await api.ok('PostModelVersions', {
+      user_app_id: uai,
+      model_id: 'thr',
+      model_versions: [{ id: 't1', output_info: { data: { concepts: [{ id: 'positive', value: 0.7 }] } } }],
+    });
 
     // A queued version: restart without a worker so it stays 21103 (with its job) through the export.
     await source.close();
     source = await startTestServer({ MODELKEEP_DATABASE_URL: sqliteUrl, MODELKEEP_WORKER: 'false' }, dir);
     api = apiFor(source);
     await api.ok('PostModels', { user_app_id: uai, models: [{ id: 'later', model_type_id: 'text-classifier' }] });
-    await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'later', model_versions: [{ id: 'q1', output_info: { data: { concepts: [{ id: 'positive' }] } }, train_info: { params: { template: 'modelkeep_text_logreg' } } }] });
+    await api.ok('PostModelVersions', {
+      user_app_id: uai,
+      model_id: 'later',
+      model_versions: [{ id: 'q1', output_info: { data: { concepts: [{ id: 'positive' }] } }, train_info: { params: { template: 'modelkeep_text_logreg' } } }],
+    });
     await api.ok('PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'sentiment', metadata: { patched: true } }] });
 
     expected = { api: await snapshot(api, APP), hidden: await hiddenData(source, APP) };
-    const codes = Object.entries(expected.api).filter(([k]) => k.startsWith('version ')).map(([, v]) => (v as ApiObject).status.code).sort();
+    const codes = Object.entries(expected.api)
+      .filter(([k]) => k.startsWith('version '))
+      .map(([, v]) => (v as ApiObject).status.code)
+      .sort();
     assert.deepEqual(codes.filter((c) => c === 21100).length, 2, 'two TRAINED versions');
     assert.ok(codes.includes(21103), 'a queued version');
     assert.ok(expected.hidden['sentiment/v1'].artifact, 'the trained version has an artifact');
     assert.ok(expected.hidden.red.bytes && Object.keys(expected.hidden.red.vectors).length > 0, 'the image input has bytes and an embedding');
     assert.equal(expected.api['input broken'].status.code, 30002);
-    assert.ok((expected.api.annotations as ApiObject[]).some((a) => a.id === 'extra'), 'the added annotation is listed');
+    assert.ok(
+      (expected.api.annotations as ApiObject[]).some((a) => a.id === 'extra'),
+      'the added annotation is listed',
+    );
     assert.equal((expected.api['trained on sentiment/v1'] as ApiObject[]).length, 16, 'the trained version lists its 16 inputs');
   });
 
   it('export (from the live SQLite) → import into PostgreSQL: every answer, byte and vector is the same', async () => {
-    const exp = await runCli(['export', '--app', `${TEST_USER}/${APP}`, '--out', archive], { MODELKEEP_DATABASE_URL: sqliteUrl, MODELKEEP_LOG_LEVEL: 'silent' });
+    const exp = await runCli(['export', '--app', `${TEST_USER}/${APP}`, '--out', archive], {
+      MODELKEEP_DATABASE_URL: sqliteUrl,
+      MODELKEEP_LOG_LEVEL: 'silent',
+    });
     assert.equal(exp.code, 0, exp.stderr);
     assert.match(exp.stdout, /exported tester\/zoo to .*: \d+ rows/);
     assert.ok(existsSync(archive) && !existsSync(`${archive}.partial`));
@@ -181,7 +250,10 @@ describe('modelkeep export / import: a whole app between SQLite and PostgreSQL',
     assert.deepEqual(await snapshot(apiFor(target!), 'zoo-copy'), expected.api);
     assert.deepEqual(await snapshot(apiFor(target!), APP), expected.api, 'the original is untouched');
 
-    const exp = await runCli(['export', '--app', `${TEST_USER}/zoo-copy`, '--out', archive2], { MODELKEEP_DATABASE_URL: pg!.url, MODELKEEP_LOG_LEVEL: 'silent' });
+    const exp = await runCli(['export', '--app', `${TEST_USER}/zoo-copy`, '--out', archive2], {
+      MODELKEEP_DATABASE_URL: pg!.url,
+      MODELKEEP_LOG_LEVEL: 'silent',
+    });
     assert.equal(exp.code, 0, exp.stderr);
     const back = await runCli(['import', '--in', archive2, '--as', `${TEST_USER}/${APP}`], { MODELKEEP_DATABASE_URL: backUrl, MODELKEEP_LOG_LEVEL: 'silent' });
     assert.equal(back.code, 0, back.stderr);

@@ -60,7 +60,10 @@ it('bad uses answer with what to do', { skip }, async () => {
     assert.match(noDb.stderr, /there is no database/);
     const noFile = await runCli(['restore', '--in', path.join(dir, 'missing.db')], env);
     assert.match(noFile.stderr, /there is no backup/);
-    const pg = await runCli(['backup', '--out', path.join(dir, 'x.db')], { MODELKEEP_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x', MODELKEEP_LOG_LEVEL: 'silent' });
+    const pg = await runCli(['backup', '--out', path.join(dir, 'x.db')], {
+      MODELKEEP_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x',
+      MODELKEEP_LOG_LEVEL: 'silent',
+    });
     assert.equal(pg.code, 1);
     assert.match(pg.stderr, /pg_dump --format=custom/);
   } finally {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { App, Input, User } from 'clarifai-nodejs';
 import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { restClient } from '../helpers/clients.js';
-import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * The official `clarifai-nodejs` SDK's labelling helpers against a real modelkeep process:
@@ -25,7 +25,9 @@ describe('clarifai-nodejs SDK: inputs with geo, annotations, datasets', { timeou
   let auth: { userId: string; appId: string; pat: string; base: string };
 
   before(async () => {
-    server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_WORKER: 'false' } });
+    server = await startServer({
+      env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_WORKER: 'false' },
+    });
     auth = { userId: USER, appId: APP, pat: PAT, base: `http://127.0.0.1:${server.grpcPort}` };
     await new User({ ...auth, appId: '' }).createApp({ appId: APP });
   });
@@ -45,7 +47,10 @@ describe('clarifai-nodejs SDK: inputs with geo, annotations, datasets', { timeou
     const proto = Input.getTextInput({ inputId: 'sdk-t1', rawText: 'a dog in the park', datasetId: 'sdk-ds', geoInfo, labels: ['dog'] });
     const jobId = await input.uploadInputs({ inputs: [proto], showLog: false });
     assert.match(jobId, /^[0-9a-f-]{36}$/);
-    const retry = await input.uploadAnnotations({ showLog: false, batchAnnot: [new Annotation().setInputId('sdk-t1').setData(new Data().setConceptsList([new Concept().setId('park').setValue(1)]))] });
+    const retry = await input.uploadAnnotations({
+      showLog: false,
+      batchAnnot: [new Annotation().setInputId('sdk-t1').setData(new Data().setConceptsList([new Concept().setId('park').setValue(1)]))],
+    });
     assert.deepEqual(retry, [], 'nothing to retry: PostAnnotations succeeded');
 
     const rest = restClient(server!.httpPort);

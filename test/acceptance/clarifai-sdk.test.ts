@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { App, Model, User } from 'clarifai-nodejs';
 import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
-import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * The official `clarifai-nodejs` SDK (0.4.0) pointed at a real modelkeep process with
@@ -65,7 +65,9 @@ describe('clarifai-nodejs SDK against modelkeep', { timeout: 300_000 }, () => {
     const model = new Model({ modelId: 'thresholds', authConfig: auth });
     const version = new ModelVersion()
       .setDescription('v1')
-      .setOutputInfo(new OutputInfo().setData(new Data().setConceptsList([new Concept().setId('cat').setValue(0.6), new Concept().setId('dog').setValue(0.8)])));
+      .setOutputInfo(
+        new OutputInfo().setData(new Data().setConceptsList([new Concept().setId('cat').setValue(0.6), new Concept().setId('dog').setValue(0.8)])),
+      );
     const res = await model.createVersion(version);
     const v = res?.modelVersion;
     assert.ok(v, 'the response carries the new version');
@@ -78,7 +80,10 @@ describe('clarifai-nodejs SDK against modelkeep', { timeout: 300_000 }, () => {
 
   it('App.listModels now lists the versioned model with its version', async () => {
     const models = await collect(new App({ authConfig: auth }).listModels());
-    assert.deepEqual(models.map((m) => m.id), ['thresholds']);
+    assert.deepEqual(
+      models.map((m) => m.id),
+      ['thresholds'],
+    );
     assert.equal(models[0]!.modelVersion?.id, versionId);
     assert.equal(models[0]!.modelTypeId, 'concept-thresholder');
     assert.equal(models[0]!.description, 'made by the SDK');

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runClient } from '../helpers/cli-client.js';
-import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * The CLI as a user runs it: real `modelkeep` processes against a real server process, through
@@ -32,7 +32,9 @@ const json = async <T = any>(args: string[]): Promise<T> => JSON.parse((await ok
 
 before(async () => {
   dir = tempDir('modelkeep-cli-');
-  server = await startServer({ env: { MODELKEEP_DATA_DIR: path.join(dir, 'data'), MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_LOG_LEVEL: 'info' } });
+  server = await startServer({
+    env: { MODELKEEP_DATA_DIR: path.join(dir, 'data'), MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_LOG_LEVEL: 'info' },
+  });
   env = { MODELKEEP_CONFIG: cfgFile() };
 });
 after(async () => {
@@ -76,7 +78,10 @@ describe('modelkeep CLI', () => {
     assert.equal(statSync(cfgFile()).mode & 0o777, 0o600);
     assert.equal(statSync(path.dirname(cfgFile())).mode & 0o777, 0o700);
     const list = await json<{ name: string; current: boolean; app: string }[]>(['context', 'list']);
-    assert.deepEqual(list.map((c) => [c.name, c.current, c.app]), [['local', true, `${USER}/pets`]]);
+    assert.deepEqual(
+      list.map((c) => [c.name, c.current, c.app]),
+      [['local', true, `${USER}/pets`]],
+    );
     assert.doesNotMatch(JSON.stringify(list), new RegExp(PAT), 'context list never shows the token');
     const me = await json<{ user: string; app: string; context: string; server_ok: boolean; server_version: string }>(['whoami']);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -122,9 +127,26 @@ describe('modelkeep CLI', () => {
 
   it('inputs upload: folders as concepts, stdin lines, manifests, --skip-existing, failures listed', async () => {
     const data = path.join(dir, 'reviews');
-    const pos = ['I love it', 'great quality, very happy', 'wonderful and delightful', 'excellent, would buy again', 'fantastic, works perfectly', 'superb, love love love'];
-    const neg = ['awful, broke in a day', 'terrible and disappointing', 'horrible, waste of money', 'bad quality, very sad', 'poor, it stopped working', 'dreadful, never again'];
-    for (const [concept, texts] of [['positive', pos], ['negative', neg]] as const) {
+    const pos = [
+      'I love it',
+      'great quality, very happy',
+      'wonderful and delightful',
+      'excellent, would buy again',
+      'fantastic, works perfectly',
+      'superb, love love love',
+    ];
+    const neg = [
+      'awful, broke in a day',
+      'terrible and disappointing',
+      'horrible, waste of money',
+      'bad quality, very sad',
+      'poor, it stopped working',
+      'dreadful, never again',
+    ];
+    for (const [concept, texts] of [
+      ['positive', pos],
+      ['negative', neg],
+    ] as const) {
       mkdirSync(path.join(data, concept), { recursive: true });
       texts.forEach((t, i) => writeFileSync(path.join(data, concept, `${i}.txt`), t));
     }
@@ -137,7 +159,10 @@ describe('modelkeep CLI', () => {
     const stdin = await ok(['inputs', 'upload', '-', '--concepts', 'positive', '-q'], {}, { input: 'just great\n\nreally lovely\n' });
     assert.equal(stdin.stdout.trim().split('\n').length, 2, 'the two ids');
     const manifest = path.join(dir, 'm.jsonl');
-    writeFileSync(manifest, `${JSON.stringify({ id: 'from-manifest', text: 'nice one', concepts: ['positive'], metadata: { src: 'jsonl' } })}\n${JSON.stringify({ url: 'http://127.0.0.1:1/x.jpg', concepts: ['negative'] })}\n`);
+    writeFileSync(
+      manifest,
+      `${JSON.stringify({ id: 'from-manifest', text: 'nice one', concepts: ['positive'], metadata: { src: 'jsonl' } })}\n${JSON.stringify({ url: 'http://127.0.0.1:1/x.jpg', concepts: ['negative'] })}\n`,
+    );
     const partly = await mk(['inputs', 'upload', manifest]);
     assert.equal(partly.code, 1, 'a failed input makes the upload exit 1');
     assert.match(partly.stdout, /uploaded 2 inputs, 1 processed, 1 failed/);
@@ -195,10 +220,21 @@ describe('modelkeep CLI', () => {
     assert.match(rows[0]!, /^INPUT\s+CONCEPT\s+VALUE$/);
     assert.match(rows[1]!, /^I love it, wonderful\s+positive\s+0\.\d{4}$/);
     assert.match(table.stdout, /^awful and terrible\s+negative\s+/m);
-    const top = await json<{ outputs: { data: { concepts: { id: string }[] } }[] }>(['predict', 'sentiment', 'great', '--max-concepts', '1', '--version', version]);
+    const top = await json<{ outputs: { data: { concepts: { id: string }[] } }[] }>([
+      'predict',
+      'sentiment',
+      'great',
+      '--max-concepts',
+      '1',
+      '--version',
+      version,
+    ]);
     assert.equal(top.outputs[0]!.data.concepts.length, 1);
     const sel = await json<{ outputs: { data: { concepts: { id: string }[] } }[] }>(['predict', 'sentiment', 'great', '--select', 'negative']);
-    assert.deepEqual(sel.outputs[0]!.data.concepts.map((c) => c.id), ['negative']);
+    assert.deepEqual(
+      sel.outputs[0]!.data.concepts.map((c) => c.id),
+      ['negative'],
+    );
     assert.equal((await ok(['predict', 'sentiment', 'so great, I love it', '-q'])).stdout.trim(), 'positive');
     const badMin = await mk(['predict', 'sentiment', 'x', '--min-value', '2']);
     assert.equal(badMin.code, 2);
@@ -211,13 +247,22 @@ describe('modelkeep CLI', () => {
     const r = await ok(['evaluate', 'sentiment', version, '--wait', '--folds', '3']);
     assert.match(r.stdout, /^macro_avg_f1_score\s+[01]\.\d{3}$/m);
     assert.match(r.stdout, /^positive\s+\d+\s+\d+\s/m);
-    assert.match(r.stdout, /Confusion matrix \(rows: actual, columns: predicted\)\n\s+positive\s+negative|Confusion matrix \(rows: actual, columns: predicted\)\n\s+negative\s+positive/);
+    assert.match(
+      r.stdout,
+      /Confusion matrix \(rows: actual, columns: predicted\)\n\s+positive\s+negative|Confusion matrix \(rows: actual, columns: predicted\)\n\s+negative\s+positive/,
+    );
     assert.doesNotMatch(r.stdout + r.stderr, ESC);
   });
 
   it('evaluate --dataset [--dataset-version] --wait scores a held-out dataset; an unknown dataset is a clear error', async () => {
-    const pos = (await ok(['inputs', 'upload', '-', '--concepts', 'positive', '-q'], {}, { input: 'what a wonderful day\nI love this so much\n' })).stdout.trim().split('\n');
-    const neg = (await ok(['inputs', 'upload', '-', '--concepts', 'negative', '-q'], {}, { input: 'awful, I hate it\nterrible and sad\nthe worst thing ever\n' })).stdout.trim().split('\n');
+    const pos = (await ok(['inputs', 'upload', '-', '--concepts', 'positive', '-q'], {}, { input: 'what a wonderful day\nI love this so much\n' })).stdout
+      .trim()
+      .split('\n');
+    const neg = (
+      await ok(['inputs', 'upload', '-', '--concepts', 'negative', '-q'], {}, { input: 'awful, I hate it\nterrible and sad\nthe worst thing ever\n' })
+    ).stdout
+      .trim()
+      .split('\n');
     await ok(['datasets', 'create', 'heldout']);
     await ok(['datasets', 'add-inputs', 'heldout', ...pos, ...neg]);
     await ok(['dataset-versions', 'create', 'heldout', '--id', 'frozen']);
@@ -227,7 +272,14 @@ describe('modelkeep CLI', () => {
     assert.match(r.stdout, /^positive\s+2\s+3\s/m, 'per concept: 2 positives, 3 negatives in the held-out set');
     assert.match(r.stdout, /Confusion matrix \(rows: actual, columns: predicted\)\n/);
     assert.doesNotMatch(r.stdout + r.stderr, ESC);
-    const j = await json<{ model_version: { metrics: { status: { code: number }; ground_truth_dataset?: { id: string } } } }>(['evaluate', 'sentiment', version, '--dataset', 'heldout', '--wait']);
+    const j = await json<{ model_version: { metrics: { status: { code: number }; ground_truth_dataset?: { id: string } } } }>([
+      'evaluate',
+      'sentiment',
+      version,
+      '--dataset',
+      'heldout',
+      '--wait',
+    ]);
     assert.equal(j.model_version.metrics.status.code, 21300);
     const missing = await mk(['evaluate', 'sentiment', version, '--dataset', 'no-such-set', '--wait']);
     assert.equal(missing.code, 1, missing.stderr);
@@ -251,7 +303,10 @@ describe('modelkeep CLI', () => {
     await ok(['models', 'list']);
     await ok(['context', 'use', 'local']);
     await ok(['context', 'delete', 'second']);
-    assert.deepEqual((await json<{ name: string }[]>(['context', 'list'])).map((c) => c.name), ['local']);
+    assert.deepEqual(
+      (await json<{ name: string }[]>(['context', 'list'])).map((c) => c.name),
+      ['local'],
+    );
     assert.equal(statSync(cfgFile()).mode & 0o777, 0o600, 'still 0600 after rewrites');
     // 130 lines: two PostInputs batches (at most 128 each) on the way in, two DeleteInputs on the way out.
     const lines = Array.from({ length: 130 }, (_, i) => `to delete ${i}`).join('\n');
@@ -264,7 +319,8 @@ describe('modelkeep CLI', () => {
     const script = (await ok(['completion', 'bash'])).stdout;
     const file = path.join(dir, 'completion.bash');
     writeFileSync(file, script);
-    const complete = (words: string) => runClientShell(`source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _modelkeep_complete; echo "\${COMPREPLY[*]}"`);
+    const complete = (words: string) =>
+      runClientShell(`source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _modelkeep_complete; echo "\${COMPREPLY[*]}"`);
     assert.equal(await complete('modelkeep vers'), 'versions');
     assert.equal(await complete('modelkeep versions create --wa'), '--wait');
     assert.match(await complete('modelkeep inputs ""'), /^upload list get delete status/);
@@ -273,10 +329,14 @@ describe('modelkeep CLI', () => {
   it('completion zsh is valid zsh, registers itself in a bare zsh and completes', { skip: !hasZsh && 'zsh is not installed' }, async () => {
     const file = path.join(dir, 'completion.zsh');
     writeFileSync(file, (await ok(['completion', 'zsh'])).stdout);
-    const zsh = async (script: string): Promise<string> => (await promisify(execFile)('zsh', ['-f', '-c', script], { env: { ...process.env, HOME: dir } })).stdout.trim();
+    const zsh = async (script: string): Promise<string> =>
+      (await promisify(execFile)('zsh', ['-f', '-c', script], { env: { ...process.env, HOME: dir } })).stdout.trim();
     await promisify(execFile)('zsh', ['-n', file]);
     // As zsh's bashcompinit calls it: COMP_WORDS is a 1-based zsh array and COMP_CWORD = CURRENT - 1.
-    const complete = (words: string) => zsh(`source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); p="$PATH"; _modelkeep_complete; [[ "$PATH" == "$p" ]] || echo PATH-changed; echo "\${COMPREPLY[*]}"`);
+    const complete = (words: string) =>
+      zsh(
+        `source ${file}; COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); p="$PATH"; _modelkeep_complete; [[ "$PATH" == "$p" ]] || echo PATH-changed; echo "\${COMPREPLY[*]}"`,
+      );
     assert.equal(await zsh(`source ${file}; echo "\${_comps[modelkeep]}"`), '_bash_complete -o default -F _modelkeep_complete');
     // zsh's compgen leaves matching the typed prefix to compadd, so the reply is every word that may follow.
     assert.match(await complete('modelkeep versions cr'), /^list get create .*--help$/);
@@ -287,7 +347,10 @@ describe('modelkeep CLI', () => {
   it('models, versions and datasets commands round-trip through the API', async () => {
     await ok(['models', 'patch', 'sentiment', '--description', 'reviews']);
     const listed = await json<{ models: { id: string; description: string }[] }>(['models', 'list', '--sort', 'name', '--asc']);
-    assert.deepEqual(listed.models.map((m) => m.id), ['nodata', 'sentiment']);
+    assert.deepEqual(
+      listed.models.map((m) => m.id),
+      ['nodata', 'sentiment'],
+    );
     assert.equal(listed.models[1]!.description, 'reviews');
     assert.deepEqual((await ok(['models', 'list', '--trained-only', '-q'])).stdout.trim(), 'sentiment');
     await ok(['versions', 'patch', 'sentiment', version, '--max-concepts', '1']);
@@ -315,7 +378,11 @@ describe('export / import progress', () => {
     const piped = await ok(['export', '--app', `${USER}/pets`, '--out', path.join(dir, 'b.jsonl.gz')], db);
     assert.equal(piped.stderr, '');
     assert.match(piped.stdout, /^exported [^\n]+\n$/);
-    const imported = await ok(['import', '--in', path.join(dir, 'b.jsonl.gz'), '--as', `${USER}/pets-copy`], { MODELKEEP_DATA_DIR: path.join(dir, 'data3'), MODELKEEP_LOG_LEVEL: 'silent' }, { tty: true });
+    const imported = await ok(
+      ['import', '--in', path.join(dir, 'b.jsonl.gz'), '--as', `${USER}/pets-copy`],
+      { MODELKEEP_DATA_DIR: path.join(dir, 'data3'), MODELKEEP_LOG_LEVEL: 'silent' },
+      { tty: true },
+    );
     assert.match(imported.stdout, /importing \d+ lines/);
     assert.match(imported.stdout, new RegExp(`imported ${USER}/pets as ${USER}/pets-copy`));
   });
@@ -325,7 +392,15 @@ describe('Ctrl-C while waiting', () => {
   let queueOnly: ServerProcess;
   before(async () => {
     // No worker: the version stays queued, so the wait is still running when Ctrl-C comes.
-    queueOnly = await startServer({ env: { MODELKEEP_DATA_DIR: path.join(dir, 'data2'), MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_LOG_LEVEL: 'info', MODELKEEP_WORKER: 'false' } });
+    queueOnly = await startServer({
+      env: {
+        MODELKEEP_DATA_DIR: path.join(dir, 'data2'),
+        MODELKEEP_BOOTSTRAP_USER: USER,
+        MODELKEEP_BOOTSTRAP_PAT: PAT,
+        MODELKEEP_LOG_LEVEL: 'info',
+        MODELKEEP_WORKER: 'false',
+      },
+    });
   });
   after(async () => queueOnly?.stop());
 
@@ -347,7 +422,18 @@ describe('Ctrl-C while waiting', () => {
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, new RegExp(`stopped waiting: version ${id} of m is still queued`));
     assert.match(r.stderr, new RegExp(`modelkeep versions delete m ${id} --yes`));
-    const v = await json<{ model_version: { status: { code: number } } }>(['versions', 'get', 'm', id, '--url', queueOnly.restBase, '--pat', PAT, '--app', `${USER}/q`]);
+    const v = await json<{ model_version: { status: { code: number } } }>([
+      'versions',
+      'get',
+      'm',
+      id,
+      '--url',
+      queueOnly.restBase,
+      '--pat',
+      PAT,
+      '--app',
+      `${USER}/q`,
+    ]);
     assert.equal(v.model_version.status.code, 21103, 'still queued: waiting stopped, the training was not cancelled');
   });
 });

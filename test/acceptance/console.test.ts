@@ -13,8 +13,22 @@ import { startTestServer, TEST_PAT, type TestServer } from '../helpers/server.js
  * TRAINED with the loss curve drawn, evaluate and see the matrix, predict, patch the version's
  * params and see predictions change, make a key, revoke it and see the console sign out.
  */
-const CATS = ['a cat asleep on the sofa', 'the cat purrs softly', 'my kitten chases a ball of yarn', 'a cat drinks milk', 'the kitty climbs the curtains', 'a fluffy cat meows at night'];
-const DOGS = ['a dog barks at the mailman', 'the puppy fetches the stick', 'my dog wags its tail', 'a dog runs in the park', 'the hound sniffs the trail', 'a big dog howls at the moon'];
+const CATS = [
+  'a cat asleep on the sofa',
+  'the cat purrs softly',
+  'my kitten chases a ball of yarn',
+  'a cat drinks milk',
+  'the kitty climbs the curtains',
+  'a fluffy cat meows at night',
+];
+const DOGS = [
+  'a dog barks at the mailman',
+  'the puppy fetches the stick',
+  'my dog wags its tail',
+  'a dog runs in the park',
+  'the hound sniffs the trail',
+  'a big dog howls at the moon',
+];
 const WAIT = { timeout: 60_000 };
 
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run does)`;
@@ -90,13 +104,18 @@ describe('web console in Chromium', { skip }, () => {
 
   it('uploads labelled texts and an image from the data page, shows them processed, labels and unlabels', async () => {
     await page.goto(`${origin}/console/apps/pets/inputs`);
-    for (const [texts, concept] of [[CATS, 'cat'], [DOGS, 'dog']] as const) {
+    for (const [texts, concept] of [
+      [CATS, 'cat'],
+      [DOGS, 'dog'],
+    ] as const) {
       await page.getByLabel('Texts (one input per line)').fill(texts.join('\n'));
       await page.getByLabel('Concepts for every input').fill(concept);
       await page.getByRole('button', { name: /^Upload \d+ input/ }).click();
       await page.waitForFunction(() => (document.querySelector('#upload-text') as HTMLTextAreaElement).value === '');
     }
-    const png = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+      .png()
+      .toBuffer();
     await page.locator('#upload-files').setInputFiles({ name: 'swatch.png', mimeType: 'image/png', buffer: png });
     await page.getByLabel('Concepts for every input').fill('photo');
     await page.getByRole('button', { name: 'Upload 1 input(s)' }).click();
@@ -177,7 +196,11 @@ describe('web console in Chromium', { skip }, () => {
     await matrix.waitFor(WAIT);
     assert.equal(await matrix.locator('tbody tr').count(), 2);
     assert.equal(await chipText(), 'evaluated');
-    await page.getByRole('img', { name: /^ROC curve of cat/ }).locator('canvas').first().waitFor();
+    await page
+      .getByRole('img', { name: /^ROC curve of cat/ })
+      .locator('canvas')
+      .first()
+      .waitFor();
     await shot(page, '06-evaluation');
     await a11y('the evaluation page');
   });
@@ -276,7 +299,14 @@ describe('web console in Chromium', { skip }, () => {
 
   it('is readable on a phone (390×844) without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    const pages = [['apps', '/console/'], ['model', '/console/apps/pets/models/pets-clf'], ['data', '/console/apps/pets/inputs'], ['version', trainedVersionPath], ['evaluation', `${trainedVersionPath}/evaluation`], ['keys', '/console/keys']] as const;
+    const pages = [
+      ['apps', '/console/'],
+      ['model', '/console/apps/pets/models/pets-clf'],
+      ['data', '/console/apps/pets/inputs'],
+      ['version', trainedVersionPath],
+      ['evaluation', `${trainedVersionPath}/evaluation`],
+      ['keys', '/console/keys'],
+    ] as const;
     for (const [name, url] of pages) {
       await page.goto(`${origin}${url}`);
       await page.locator('h1').first().waitFor();

@@ -39,7 +39,18 @@ async function flow(): Promise<Obj> {
   steps.postModelVersions = await call('PostModelVersions', {
     user_app_id: uai,
     model_id: 'pets',
-    model_versions: [{ output_info: { data: { concepts: [{ id: 'cat', value: 1 }, { id: 'dog', value: 1 }] } } }],
+    model_versions: [
+      {
+        output_info: {
+          data: {
+            concepts: [
+              { id: 'cat', value: 1 },
+              { id: 'dog', value: 1 },
+            ],
+          },
+        },
+      },
+    ],
   });
   const vid = steps.postModelVersions.model?.model_version?.id as string;
   steps.getModelVersion = await call('GetModelVersion', { user_app_id: uai, model_id: 'pets', version_id: vid });

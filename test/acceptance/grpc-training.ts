@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
+import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
-import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
-import { removeDir, sleep, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { removeDir, type ServerProcess, sleep, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * Shared by the "train, then predict" acceptance tests (text-classifier-accuracy, visual-classifier-accuracy):
@@ -19,7 +19,11 @@ export const PAT = 'acceptance-quality-pat-0123456789abcdef';
 // google-protobuf's Struct, from the same module instance the generated messages use (the package has no typings).
 const pkgRequire = createRequire(createRequire(import.meta.url).resolve('clarifai-nodejs-grpc'));
 export const { Struct } = pkgRequire('google-protobuf/google/protobuf/struct_pb.js') as { Struct: { fromJavaScript(o: Record<string, unknown>): never } };
-assert.equal(createRequire(import.meta.url).resolve('@grpc/grpc-js'), pkgRequire.resolve('@grpc/grpc-js'), 'one @grpc/grpc-js shared with clarifai-nodejs-grpc');
+assert.equal(
+  createRequire(import.meta.url).resolve('@grpc/grpc-js'),
+  pkgRequire.resolve('@grpc/grpc-js'),
+  'one @grpc/grpc-js shared with clarifai-nodejs-grpc',
+);
 
 export const pb = { ...service_pb, ...resources_pb };
 type Concept = InstanceType<typeof resources_pb.Concept>;
@@ -31,7 +35,11 @@ type Status = { getCode(): number; getDescription(): string; getDetails(): strin
 type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
 
 /** One unary call of the static client with `authorization: Key <PAT>` and a deadline. */
-export function unary<Req, Res>(fn: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: Callback<Res>) => unknown, req: Req, deadlineMs = 60_000): Promise<Res> {
+export function unary<Req, Res>(
+  fn: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: Callback<Res>) => unknown,
+  req: Req,
+  deadlineMs = 60_000,
+): Promise<Res> {
   const md = new grpc.Metadata();
   md.set('authorization', `Key ${PAT}`);
   return new Promise((resolve, reject) => {
@@ -68,7 +76,10 @@ export async function openSession(appId: string): Promise<Session> {
   const client = new V2Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
   const uai = () => new pb.UserAppIDSet().setUserId('me').setAppId(appId);
   const s: Session = {
-    server, client, appId, uai,
+    server,
+    client,
+    appId,
+    uai,
     async close() {
       client.close();
       await server!.stop();
@@ -76,7 +87,13 @@ export async function openSession(appId: string): Promise<Session> {
     },
   };
   try {
-    ok(await unary(client.postApps.bind(client), new pb.PostAppsRequest().setUserAppId(new pb.UserAppIDSet().setUserId('me')).setAppsList([new pb.App().setId(appId)])), 'PostApps');
+    ok(
+      await unary(
+        client.postApps.bind(client),
+        new pb.PostAppsRequest().setUserAppId(new pb.UserAppIDSet().setUserId('me')).setAppsList([new pb.App().setId(appId)]),
+      ),
+      'PostApps',
+    );
   } catch (e) {
     await s.close();
     throw e;
@@ -89,7 +106,10 @@ export async function openSession(appId: string): Promise<Session> {
  * `train_info.params.template`, with the default value of each of that template's own fields.
  */
 export async function templateParams(s: Session, modelTypeId: string): Promise<Record<string, unknown>> {
-  const res = ok(await unary(s.client.getModelType.bind(s.client), new pb.GetModelTypeRequest().setUserAppId(s.uai()).setModelTypeId(modelTypeId)), 'GetModelType');
+  const res = ok(
+    await unary(s.client.getModelType.bind(s.client), new pb.GetModelTypeRequest().setUserAppId(s.uai()).setModelTypeId(modelTypeId)),
+    'GetModelType',
+  );
   const type = res.getModelType()!;
   assert.equal(type.getId(), modelTypeId);
   assert.equal(type.getTrainable(), true, `${modelTypeId} is trainable`);
@@ -123,7 +143,10 @@ export async function waitForProcessed(s: Session, expected: number, timeoutMs: 
     const counts = ok(await unary(s.client.getInputCount.bind(s.client), new pb.GetInputCountRequest().setUserAppId(s.uai())), 'GetInputCount').getCounts()!;
     assert.equal(counts.getErrors(), 0, 'no input failed processing');
     if (counts.getProcessed() === expected && counts.getToProcess() === 0 && counts.getProcessing() === 0) return;
-    assert.ok(Date.now() < deadline, `inputs not processed in ${timeoutMs} ms: processed ${counts.getProcessed()}/${expected}, to_process ${counts.getToProcess()}, processing ${counts.getProcessing()}`);
+    assert.ok(
+      Date.now() < deadline,
+      `inputs not processed in ${timeoutMs} ms: processed ${counts.getProcessed()}/${expected}, to_process ${counts.getToProcess()}, processing ${counts.getProcessing()}`,
+    );
     await sleep(200);
   }
 }
@@ -133,7 +156,10 @@ export async function waitForTraining(s: Session, modelId: string, versionId: st
   const deadline = Date.now() + timeoutMs;
   const seen: number[] = [];
   for (;;) {
-    const res = ok(await unary(s.client.getModelVersion.bind(s.client), new pb.GetModelVersionRequest().setUserAppId(s.uai()).setModelId(modelId).setVersionId(versionId)), 'GetModelVersion');
+    const res = ok(
+      await unary(s.client.getModelVersion.bind(s.client), new pb.GetModelVersionRequest().setUserAppId(s.uai()).setModelId(modelId).setVersionId(versionId)),
+      'GetModelVersion',
+    );
     const v = res.getModelVersion()!;
     const code = v.getStatus()?.getCode() ?? 0;
     if (seen.at(-1) !== code) seen.push(code);
@@ -162,7 +188,12 @@ export function topOneAccuracy(outputs: Output[], expected: string[]): { accurac
   const misses: string[] = [];
   outputs.forEach((o, i) => {
     const top = conceptsOf(o)[0];
-    if (top?.getId() !== expected[i]) misses.push(`#${i}: expected ${expected[i]}, got ${conceptsOf(o).map((c) => `${c.getId()}=${c.getValue().toFixed(3)}`).join(' ')}`);
+    if (top?.getId() !== expected[i])
+      misses.push(
+        `#${i}: expected ${expected[i]}, got ${conceptsOf(o)
+          .map((c) => `${c.getId()}=${c.getValue().toFixed(3)}`)
+          .join(' ')}`,
+      );
   });
   return { accuracy: (outputs.length - misses.length) / outputs.length, misses };
 }
@@ -174,11 +205,18 @@ export function topOneAccuracy(outputs: Output[], expected: string[]): { accurac
  */
 export async function checkOverrides(s: Session, modelId: string, inputs: Input[], concepts: string[]): Promise<void> {
   const full = await predict(s, modelId, inputs);
-  const value = (o: Output, id: string): number => conceptsOf(o).find((c) => c.getId() === id)!.getValue();
+  const value = (o: Output, id: string): number =>
+    conceptsOf(o)
+      .find((c) => c.getId() === id)!
+      .getValue();
   for (const o of full) {
     assert.deepEqual([...idsOf(o)].sort(), [...concepts].sort(), 'every concept by default (max_concepts 20)');
     const values = conceptsOf(o).map((c) => c.getValue());
-    assert.deepEqual(values, [...values].sort((a, b) => b - a), 'sorted by value, highest first');
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => b - a),
+      'sorted by value, highest first',
+    );
     assert.ok(Math.abs(values.reduce((a, b) => a + b, 0) - 1) < 1e-3, 'mutually exclusive concepts: softmax values sum to 1');
   }
 
@@ -193,7 +231,9 @@ export async function checkOverrides(s: Session, modelId: string, inputs: Input[
   const thresholded = await predict(s, modelId, inputs, new pb.OutputConfig().setMinValue(min));
   let dropped = 0;
   thresholded.forEach((o, i) => {
-    const expected = conceptsOf(full[i]!).filter((c) => Math.fround(c.getValue()) >= min).map((c) => c.getId());
+    const expected = conceptsOf(full[i]!)
+      .filter((c) => Math.fround(c.getValue()) >= min)
+      .map((c) => c.getId());
     assert.deepEqual(idsOf(o), expected, `min_value ${min}, input ${i}`);
     for (const c of conceptsOf(o)) assert.ok(c.getValue() >= min - 1e-6);
     dropped += concepts.length - expected.length;
@@ -211,7 +251,12 @@ export async function checkOverrides(s: Session, modelId: string, inputs: Input[
   byName.forEach((o, i) => assert.deepEqual(idsOf(o), [b], `select_concepts [{name: ${b}}], input ${i}`));
 
   // Together: select two, keep the better one of them.
-  const both = await predict(s, modelId, inputs, new pb.OutputConfig().setSelectConceptsList([new pb.Concept().setId(a), new pb.Concept().setId(b)]).setMaxConcepts(1));
+  const both = await predict(
+    s,
+    modelId,
+    inputs,
+    new pb.OutputConfig().setSelectConceptsList([new pb.Concept().setId(a), new pb.Concept().setId(b)]).setMaxConcepts(1),
+  );
   both.forEach((o, i) => {
     const better = value(full[i]!, a) >= value(full[i]!, b) ? a : b;
     assert.deepEqual(idsOf(o), [better], `select_concepts [${a}, ${b}] + max_concepts 1, input ${i}`);

@@ -19,7 +19,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
   }
 }
 
-describe('real processes: log format and a worker\'s metrics port', () => {
+describe("real processes: log format and a worker's metrics port", () => {
   const dirs: string[] = [];
   after(() => dirs.forEach(removeDir));
 
@@ -27,19 +27,41 @@ describe('real processes: log format and a worker\'s metrics port', () => {
     const dir = tempDir();
     dirs.push(dir);
     const httpPort = await freePort();
-    const child = spawnNode(CLI, ['serve', '--log-format', 'pretty', '--no-worker'], cleanEnv({ MODELKEEP_HOST: '127.0.0.1', MODELKEEP_HTTP_PORT: String(httpPort), MODELKEEP_GRPC_PORT: '0', MODELKEEP_DATA_DIR: dir }));
+    const child = spawnNode(
+      CLI,
+      ['serve', '--log-format', 'pretty', '--no-worker'],
+      cleanEnv({ MODELKEEP_HOST: '127.0.0.1', MODELKEEP_HTTP_PORT: String(httpPort), MODELKEEP_GRPC_PORT: '0', MODELKEEP_DATA_DIR: dir }),
+    );
     try {
-      await until('ready line', () => (child.out().includes('modelkeep is ready') ? true : undefined), () => child.out() + child.err());
+      await until(
+        'ready line',
+        () => (child.out().includes('modelkeep is ready') ? true : undefined),
+        () => child.out() + child.err(),
+      );
       const pat = /personal access token:\s+(\S+)/.exec(child.err())?.[1];
       assert.ok(pat, `the PAT banner is on stderr:\n${child.err()}`);
       const res = await fetch(`http://127.0.0.1:${httpPort}/v2/users/me/apps`, { headers: { authorization: `Key ${pat}`, 'x-request-id': 'pretty-req-1' } });
       assert.equal(res.status, 200);
       assert.equal(((await res.json()) as { status: { req_id: string } }).status.req_id, 'pretty-req-1');
-      const line = await until('request line', () => child.out().split('\n').find((l) => l.includes('pretty-req-1')), () => child.out());
+      const line = await until(
+        'request line',
+        () =>
+          child
+            .out()
+            .split('\n')
+            .find((l) => l.includes('pretty-req-1')),
+        () => child.out(),
+      );
       // One line per request, as with JSON: level, message and the fields on it.
       assert.match(line, /INFO.*request.*"rpc":"ListApps".*"transport":"rest".*"code":10000.*"http_status":200/);
       assert.ok(!child.out().includes(pat), 'the PAT is not in the log stream');
-      assert.ok(child.out().split('\n').every((l) => !l.startsWith('{')), `no JSON lines with --log-format pretty:\n${child.out()}`);
+      assert.ok(
+        child
+          .out()
+          .split('\n')
+          .every((l) => !l.startsWith('{')),
+        `no JSON lines with --log-format pretty:\n${child.out()}`,
+      );
     } finally {
       child.kill('SIGTERM');
       await child.exited;
@@ -50,9 +72,17 @@ describe('real processes: log format and a worker\'s metrics port', () => {
     const dir = tempDir();
     dirs.push(dir);
     const port = await freePort();
-    const child = spawnNode(CLI, ['worker', '--metrics-port', String(port)], cleanEnv({ MODELKEEP_HOST: '127.0.0.1', MODELKEEP_DATA_DIR: dir, MODELKEEP_LOG_FORMAT: 'json' }));
+    const child = spawnNode(
+      CLI,
+      ['worker', '--metrics-port', String(port)],
+      cleanEnv({ MODELKEEP_HOST: '127.0.0.1', MODELKEEP_DATA_DIR: dir, MODELKEEP_LOG_FORMAT: 'json' }),
+    );
     try {
-      await until('worker ready', () => (child.out().includes('"modelkeep worker is ready"') ? true : undefined), () => child.out() + child.err());
+      await until(
+        'worker ready',
+        () => (child.out().includes('"modelkeep worker is ready"') ? true : undefined),
+        () => child.out() + child.err(),
+      );
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);
       assert.equal(res.status, 200);
       const text = await res.text();

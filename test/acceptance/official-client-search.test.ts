@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
-import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
-import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 import { assertSuccess, officialUnary } from '../helpers/official-grpc.js';
 
 /**
@@ -17,7 +17,11 @@ import { assertSuccess, officialUnary } from '../helpers/official-grpc.js';
 const USER = 'search-user';
 const PAT = 'acceptance-search-pat-0123456789abcdef';
 const pkgRequire = createRequire(createRequire(import.meta.url).resolve('clarifai-nodejs-grpc'));
-assert.equal(createRequire(import.meta.url).resolve('@grpc/grpc-js'), pkgRequire.resolve('@grpc/grpc-js'), 'one @grpc/grpc-js shared with clarifai-nodejs-grpc');
+assert.equal(
+  createRequire(import.meta.url).resolve('@grpc/grpc-js'),
+  pkgRequire.resolve('@grpc/grpc-js'),
+  'one @grpc/grpc-js shared with clarifai-nodejs-grpc',
+);
 const { Struct } = pkgRequire('google-protobuf/google/protobuf/struct_pb.js') as { Struct: { fromJavaScript(o: Record<string, unknown>): never } };
 
 const { PostAppsRequest, PostInputsRequest, GetInputRequest, PostInputsSearchesRequest, Pagination } = service_pb;
@@ -33,8 +37,13 @@ describe('clarifai-nodejs-grpc: PostInputsSearches', { timeout: 300_000 }, () =>
   const uai = () => new UserAppIDSet().setUserId('me').setAppId(appId);
   const ok = assertSuccess;
   const search = async (query: InstanceType<typeof Query>, page = 1, perPage = 1000) => {
-    const res = await unary(client.postInputsSearches.bind(client), new PostInputsSearchesRequest().setUserAppId(uai())
-      .setSearchesList([new Search().setQuery(query)]).setPagination(new Pagination().setPage(page).setPerPage(perPage)));
+    const res = await unary(
+      client.postInputsSearches.bind(client),
+      new PostInputsSearchesRequest()
+        .setUserAppId(uai())
+        .setSearchesList([new Search().setQuery(query)])
+        .setPagination(new Pagination().setPage(page).setPerPage(perPage)),
+    );
     ok(res);
     return res.getHitsList().map((h) => [h.getInput()!.getId(), h.getScore()] as const);
   };
@@ -44,7 +53,11 @@ describe('clarifai-nodejs-grpc: PostInputsSearches', { timeout: 300_000 }, () =>
     server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT } });
     client = new V2Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
     ok(await unary(client.postApps.bind(client), new PostAppsRequest().setUserAppId(new UserAppIDSet().setUserId('me')).setAppsList([new App().setId(appId)])));
-    const texts: [string, string, string][] = [['s1', 'a dog in the park', 'pets'], ['s2', 'bond markets and rates', 'money'], ['s3', 'my dog sleeps all day', 'pets']];
+    const texts: [string, string, string][] = [
+      ['s1', 'a dog in the park', 'pets'],
+      ['s2', 'bond markets and rates', 'money'],
+      ['s3', 'my dog sleeps all day', 'pets'],
+    ];
     const inputs = texts.map(([id, raw, concept]) => {
       const data = new Data().setText(new Text().setRaw(raw)).setConceptsList([new Concept().setId(concept).setValue(1)]);
       if (id === 's1') data.setMetadata(Struct.fromJavaScript({ 'some-key': 'some-value', 'another-key': { 'inner-key': 'inner-value' } }));
@@ -68,11 +81,20 @@ describe('clarifai-nodejs-grpc: PostInputsSearches', { timeout: 300_000 }, () =>
   });
 
   it('filters by a concept id and by a metadata sub-object; filter-only hits score 1', async () => {
-    const byConcept = await search(new Query().setFiltersList([new Filter().setAnnotation(new Annotation().setData(new Data().setConceptsList([new Concept().setId('pets').setValue(1)])))]));
+    const byConcept = await search(
+      new Query().setFiltersList([new Filter().setAnnotation(new Annotation().setData(new Data().setConceptsList([new Concept().setId('pets').setValue(1)])))]),
+    );
     assert.deepEqual(byConcept.map(([id]) => id).sort(), ['s1', 's3']);
     assert.ok(byConcept.every(([, score]) => score === 1));
-    const byMetadata = await search(new Query().setFiltersList([new Filter().setAnnotation(new Annotation().setData(new Data().setMetadata(Struct.fromJavaScript({ 'another-key': { 'inner-key': 'inner-value' } }))))]));
-    assert.deepEqual(byMetadata.map(([id]) => id), ['s1']);
+    const byMetadata = await search(
+      new Query().setFiltersList([
+        new Filter().setAnnotation(new Annotation().setData(new Data().setMetadata(Struct.fromJavaScript({ 'another-key': { 'inner-key': 'inner-value' } })))),
+      ]),
+    );
+    assert.deepEqual(
+      byMetadata.map(([id]) => id),
+      ['s1'],
+    );
   });
 
   it('ranks by a text, best first, and pages', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
-import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
-import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 import { assertSuccess, officialUnary } from '../helpers/official-grpc.js';
 
 /**
@@ -16,7 +16,15 @@ import { assertSuccess, officialUnary } from '../helpers/official-grpc.js';
 
 const USER = 'workflow-user';
 const PAT = 'acceptance-workflow-pat-0123456789abcdef';
-const { PostAppsRequest, PostModelsRequest, PostModelVersionsRequest, PostWorkflowsRequest, GetWorkflowRequest, PostWorkflowResultsRequest, PostModelOutputsRequest } = service_pb;
+const {
+  PostAppsRequest,
+  PostModelsRequest,
+  PostModelVersionsRequest,
+  PostWorkflowsRequest,
+  GetWorkflowRequest,
+  PostWorkflowResultsRequest,
+  PostModelOutputsRequest,
+} = service_pb;
 const { UserAppIDSet, App, Model, ModelVersion, OutputInfo, Input, Data, Text, Concept, Workflow, WorkflowNode, NodeInput } = resources_pb;
 
 const unary = officialUnary(PAT);
@@ -28,8 +36,10 @@ describe('clarifai-nodejs-grpc: PostWorkflows and PostWorkflowResults', { timeou
   const appId = 'workflow-app';
   const uai = () => new UserAppIDSet().setUserId('me').setAppId(appId);
   const ok = assertSuccess;
-  const thresholds = (...cs: [string, number][]) => new OutputInfo().setData(new Data().setConceptsList(cs.map(([id, v]) => new Concept().setId(id).setValue(v))));
-  const conceptInput = (id: string, ...cs: [string, number][]) => new Input().setId(id).setData(new Data().setConceptsList(cs.map(([c, v]) => new Concept().setId(c).setValue(v))));
+  const thresholds = (...cs: [string, number][]) =>
+    new OutputInfo().setData(new Data().setConceptsList(cs.map(([id, v]) => new Concept().setId(id).setValue(v))));
+  const conceptInput = (id: string, ...cs: [string, number][]) =>
+    new Input().setId(id).setData(new Data().setConceptsList(cs.map(([c, v]) => new Concept().setId(c).setValue(v))));
   let pinned = '';
 
   before(async () => {
@@ -37,12 +47,31 @@ describe('clarifai-nodejs-grpc: PostWorkflows and PostWorkflowResults', { timeou
     client = new V2Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
     ok(await unary(client.postApps.bind(client), new PostAppsRequest().setUserAppId(new UserAppIDSet().setUserId('me')).setAppsList([new App().setId(appId)])));
     for (const id of ['thr-a', 'thr-b']) {
-      ok(await unary(client.postModels.bind(client), new PostModelsRequest().setUserAppId(uai()).setModelsList([new Model().setId(id).setModelTypeId('concept-thresholder')])));
+      ok(
+        await unary(
+          client.postModels.bind(client),
+          new PostModelsRequest().setUserAppId(uai()).setModelsList([new Model().setId(id).setModelTypeId('concept-thresholder')]),
+        ),
+      );
     }
-    const a = await unary(client.postModelVersions.bind(client), new PostModelVersionsRequest().setUserAppId(uai()).setModelId('thr-a').setModelVersionsList([new ModelVersion().setOutputInfo(thresholds(['cat', 0.5], ['dog', 0.8]))]));
+    const a = await unary(
+      client.postModelVersions.bind(client),
+      new PostModelVersionsRequest()
+        .setUserAppId(uai())
+        .setModelId('thr-a')
+        .setModelVersionsList([new ModelVersion().setOutputInfo(thresholds(['cat', 0.5], ['dog', 0.8]))]),
+    );
     ok(a);
     pinned = a.getModel()!.getModelVersion()!.getId();
-    ok(await unary(client.postModelVersions.bind(client), new PostModelVersionsRequest().setUserAppId(uai()).setModelId('thr-b').setModelVersionsList([new ModelVersion().setOutputInfo(thresholds(['cat', 0.9]))])));
+    ok(
+      await unary(
+        client.postModelVersions.bind(client),
+        new PostModelVersionsRequest()
+          .setUserAppId(uai())
+          .setModelId('thr-b')
+          .setModelVersionsList([new ModelVersion().setOutputInfo(thresholds(['cat', 0.9]))]),
+      ),
+    );
   });
   after(async () => {
     client?.close();
@@ -52,22 +81,52 @@ describe('clarifai-nodejs-grpc: PostWorkflows and PostWorkflowResults', { timeou
 
   it('a chain of pinned and unpinned nodes answers what the models answer one after the other', async () => {
     const first = new WorkflowNode().setId('first').setModel(new Model().setId('thr-a').setModelVersion(new ModelVersion().setId(pinned)));
-    const second = new WorkflowNode().setId('second').setModel(new Model().setId('thr-b')).setNodeInputsList([new NodeInput().setNodeId('first')]);
-    ok(await unary(client.postWorkflows.bind(client), new PostWorkflowsRequest().setUserAppId(uai()).setWorkflowsList([new Workflow().setId('chain').setNodesList([first, second])])));
+    const second = new WorkflowNode()
+      .setId('second')
+      .setModel(new Model().setId('thr-b'))
+      .setNodeInputsList([new NodeInput().setNodeId('first')]);
+    ok(
+      await unary(
+        client.postWorkflows.bind(client),
+        new PostWorkflowsRequest().setUserAppId(uai()).setWorkflowsList([new Workflow().setId('chain').setNodesList([first, second])]),
+      ),
+    );
     const got = await unary(client.getWorkflow.bind(client), new GetWorkflowRequest().setUserAppId(uai()).setWorkflowId('chain'));
     ok(got);
-    assert.deepEqual(got.getWorkflow()!.getNodesList().map((n) => [n.getId(), n.getModel()!.getModelVersion()?.getId() ?? '', n.getNodeInputsList().map((x) => x.getNodeId())]), [['first', pinned, []], ['second', '', ['first']]]);
+    assert.deepEqual(
+      got
+        .getWorkflow()!
+        .getNodesList()
+        .map((n) => [n.getId(), n.getModel()!.getModelVersion()?.getId() ?? '', n.getNodeInputsList().map((x) => x.getNodeId())]),
+      [
+        ['first', pinned, []],
+        ['second', '', ['first']],
+      ],
+    );
 
     const inputs = [conceptInput('x', ['cat', 0.95], ['dog', 0.7], ['bird', 0.2])];
-    const run = await unary(client.postWorkflowResults.bind(client), new PostWorkflowResultsRequest().setUserAppId(uai()).setWorkflowId('chain').setInputsList(inputs));
+    const run = await unary(
+      client.postWorkflowResults.bind(client),
+      new PostWorkflowResultsRequest().setUserAppId(uai()).setWorkflowId('chain').setInputsList(inputs),
+    );
     ok(run);
     const [result] = run.getResultsList();
     assert.equal(result!.getInput()!.getId(), 'x');
-    const concepts = (o: { getData(): InstanceType<typeof Data> | undefined }) => o.getData()!.getConceptsList().map((c) => c.getId());
+    const concepts = (o: { getData(): InstanceType<typeof Data> | undefined }) =>
+      o
+        .getData()!
+        .getConceptsList()
+        .map((c) => c.getId());
     const outs = result!.getOutputsList();
-    assert.deepEqual(outs.map((o) => o.getModel()!.getId()), ['thr-a', 'thr-b']);
+    assert.deepEqual(
+      outs.map((o) => o.getModel()!.getId()),
+      ['thr-a', 'thr-b'],
+    );
 
-    const a = await unary(client.postModelOutputs.bind(client), new PostModelOutputsRequest().setUserAppId(uai()).setModelId('thr-a').setVersionId(pinned).setInputsList(inputs));
+    const a = await unary(
+      client.postModelOutputs.bind(client),
+      new PostModelOutputsRequest().setUserAppId(uai()).setModelId('thr-a').setVersionId(pinned).setInputsList(inputs),
+    );
     ok(a);
     const fed = new Input().setId('x').setData(new Data().setConceptsList(a.getOutputsList()[0]!.getData()!.getConceptsList()));
     const b = await unary(client.postModelOutputs.bind(client), new PostModelOutputsRequest().setUserAppId(uai()).setModelId('thr-b').setInputsList([fed]));
@@ -77,13 +136,27 @@ describe('clarifai-nodejs-grpc: PostWorkflows and PostWorkflowResults', { timeou
     assert.deepEqual(concepts(outs[1]!), ['cat', 'bird'], 'thr-a dropped dog 0.7; thr-b kept cat 0.95 (> 0.9) and bird (not listed)');
   });
 
-  it('a node on clarifai/main\'s text embedder embeds like PostModelOutputs there', async () => {
+  it("a node on clarifai/main's text embedder embeds like PostModelOutputs there", async () => {
     const embed = new WorkflowNode().setId('embed').setModel(new Model().setId('general-text-embedding').setUserId('clarifai').setAppId('main'));
-    ok(await unary(client.postWorkflows.bind(client), new PostWorkflowsRequest().setUserAppId(uai()).setWorkflowsList([new Workflow().setId('embed-text').setNodesList([embed])])));
+    ok(
+      await unary(
+        client.postWorkflows.bind(client),
+        new PostWorkflowsRequest().setUserAppId(uai()).setWorkflowsList([new Workflow().setId('embed-text').setNodesList([embed])]),
+      ),
+    );
     const inputs = [new Input().setId('t').setData(new Data().setText(new Text().setRaw('a dog in the park')))];
-    const run = await unary(client.postWorkflowResults.bind(client), new PostWorkflowResultsRequest().setUserAppId(uai()).setWorkflowId('embed-text').setInputsList(inputs));
+    const run = await unary(
+      client.postWorkflowResults.bind(client),
+      new PostWorkflowResultsRequest().setUserAppId(uai()).setWorkflowId('embed-text').setInputsList(inputs),
+    );
     ok(run);
-    const direct = await unary(client.postModelOutputs.bind(client), new PostModelOutputsRequest().setUserAppId(new UserAppIDSet().setUserId('clarifai').setAppId('main')).setModelId('general-text-embedding').setInputsList(inputs));
+    const direct = await unary(
+      client.postModelOutputs.bind(client),
+      new PostModelOutputsRequest()
+        .setUserAppId(new UserAppIDSet().setUserId('clarifai').setAppId('main'))
+        .setModelId('general-text-embedding')
+        .setInputsList(inputs),
+    );
     ok(direct);
     const vec = run.getResultsList()[0]!.getOutputsList()[0]!.getData()!.getEmbeddingsList()[0]!.getVectorList();
     assert.equal(vec.length, 2048);

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
 import { V2Client } from 'clarifai-nodejs-grpc/proto/clarifai/api/service_grpc_pb';
 import service_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/service_pb';
-import resources_pb from 'clarifai-nodejs-grpc/proto/clarifai/api/resources_pb';
-import { removeDir, runNode, cleanEnv, selfSignedCert, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { cleanEnv, removeDir, runNode, type ServerProcess, selfSignedCert, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * The unmodified official low-level client `clarifai-nodejs-grpc` against a real modelkeep process,
@@ -26,11 +26,23 @@ const pkgRequire = createRequire(createRequire(import.meta.url).resolve('clarifa
 const { Struct } = pkgRequire('google-protobuf/google/protobuf/struct_pb.js') as { Struct: { fromJavaScript(o: Record<string, unknown>): unknown } };
 
 // The static client must be built with the grpc-js instance it was generated against.
-assert.equal(createRequire(import.meta.url).resolve('@grpc/grpc-js'), pkgRequire.resolve('@grpc/grpc-js'), 'one @grpc/grpc-js shared with clarifai-nodejs-grpc');
+assert.equal(
+  createRequire(import.meta.url).resolve('@grpc/grpc-js'),
+  pkgRequire.resolve('@grpc/grpc-js'),
+  'one @grpc/grpc-js shared with clarifai-nodejs-grpc',
+);
 
 const {
-  PostAppsRequest, PostModelsRequest, PostModelVersionsRequest, GetModelVersionRequest, PatchModelsRequest,
-  PatchModelVersionsRequest, ListModelsRequest, GetModelRequest, DeleteModelRequest, ListAppsRequest,
+  PostAppsRequest,
+  PostModelsRequest,
+  PostModelVersionsRequest,
+  GetModelVersionRequest,
+  PatchModelsRequest,
+  PatchModelVersionsRequest,
+  ListModelsRequest,
+  GetModelRequest,
+  DeleteModelRequest,
+  ListAppsRequest,
 } = service_pb;
 const { UserAppIDSet, App, Model, ModelVersion, OutputInfo, Data, Concept, OutputConfig } = resources_pb;
 
@@ -54,7 +66,9 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
 
   before(async () => {
     // No worker: the flow inspects the queued (21103) version before anything trains it.
-    server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_WORKER: 'false' } });
+    server = await startServer({
+      env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_WORKER: 'false' },
+    });
     client = new V2Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
   });
   after(async () => {
@@ -64,14 +78,20 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
   });
 
   it('PostApps', async () => {
-    const res = await unary(client.postApps.bind(client), new PostAppsRequest().setUserAppId(new UserAppIDSet().setUserId('me')).setAppsList([new App().setId(appId)]));
+    const res = await unary(
+      client.postApps.bind(client),
+      new PostAppsRequest().setUserAppId(new UserAppIDSet().setUserId('me')).setAppsList([new App().setId(appId)]),
+    );
     assert.equal(res.getStatus()?.getCode(), 10000, res.getStatus()?.getDescription());
     assert.equal(res.getAppsList()[0]?.getId(), appId);
     assert.equal(res.getAppsList()[0]?.getUserId(), USER);
   });
 
   it('PostModels creates a model without a version', async () => {
-    const res = await unary(client.postModels.bind(client), new PostModelsRequest().setUserAppId(uai()).setModel(new Model().setId('pets').setNotes('my pets')));
+    const res = await unary(
+      client.postModels.bind(client),
+      new PostModelsRequest().setUserAppId(uai()).setModel(new Model().setId('pets').setNotes('my pets')),
+    );
     assert.equal(res.getStatus()?.getCode(), 10000, res.getStatus()?.getDescription());
     const model = res.getModel()!;
     assert.equal(model.getId(), 'pets');
@@ -84,8 +104,15 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
   it('PostModelVersions with concepts queues training (21103) with the concept set', async () => {
     const version = new ModelVersion()
       .setDescription('first')
-      .setOutputInfo(new OutputInfo().setData(new Data().setConceptsList([new Concept().setId('cat').setValue(1), new Concept().setId('dog').setValue(1)])).setOutputConfig(new OutputConfig().setConceptsMutuallyExclusive(true)));
-    const res = await unary(client.postModelVersions.bind(client), new PostModelVersionsRequest().setUserAppId(uai()).setModelId('pets').setModelVersionsList([version]));
+      .setOutputInfo(
+        new OutputInfo()
+          .setData(new Data().setConceptsList([new Concept().setId('cat').setValue(1), new Concept().setId('dog').setValue(1)]))
+          .setOutputConfig(new OutputConfig().setConceptsMutuallyExclusive(true)),
+      );
+    const res = await unary(
+      client.postModelVersions.bind(client),
+      new PostModelVersionsRequest().setUserAppId(uai()).setModelId('pets').setModelVersionsList([version]),
+    );
     assert.equal(res.getStatus()?.getCode(), 10000, res.getStatus()?.getDescription());
     const v = res.getModel()!.getModelVersion()!;
     versionId = v.getId();
@@ -108,7 +135,13 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
   });
 
   it('PatchModels merges the description and keeps the rest', async () => {
-    const res = await unary(client.patchModels.bind(client), new PatchModelsRequest().setUserAppId(uai()).setAction('merge').setModelsList([new Model().setId('pets').setDescription('Pets and more')]));
+    const res = await unary(
+      client.patchModels.bind(client),
+      new PatchModelsRequest()
+        .setUserAppId(uai())
+        .setAction('merge')
+        .setModelsList([new Model().setId('pets').setDescription('Pets and more')]),
+    );
     assert.equal(res.getStatus()?.getCode(), 10000, res.getStatus()?.getDescription());
     const m = res.getModelsList()[0]!;
     assert.equal(m.getDescription(), 'Pets and more');
@@ -116,8 +149,14 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
   });
 
   it('PatchModelVersions changes output_info params', async () => {
-    const patch = new ModelVersion().setId(versionId).setDescription('v1').setOutputInfo(new OutputInfo().setParams(Struct.fromJavaScript({ max_concepts: 5 }) as never));
-    const res = await unary(client.patchModelVersions.bind(client), new PatchModelVersionsRequest().setUserAppId(uai()).setModelId('pets').setAction('merge').setModelVersionsList([patch]));
+    const patch = new ModelVersion()
+      .setId(versionId)
+      .setDescription('v1')
+      .setOutputInfo(new OutputInfo().setParams(Struct.fromJavaScript({ max_concepts: 5 }) as never));
+    const res = await unary(
+      client.patchModelVersions.bind(client),
+      new PatchModelVersionsRequest().setUserAppId(uai()).setModelId('pets').setAction('merge').setModelVersionsList([patch]),
+    );
     assert.equal(res.getStatus()?.getCode(), 10000, res.getStatus()?.getDescription());
     const v = res.getModelVersionsList()[0]!;
     assert.equal(v.getId(), versionId);
@@ -139,7 +178,10 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
     const res = await unary(client.getModelOutputInfo.bind(client), new GetModelRequest().setUserAppId(uai()).setModelId('pets'));
     assert.equal(res.getStatus()?.getCode(), 10000, res.getStatus()?.getDescription());
     const concepts = res.getModel()?.getModelVersion()?.getOutputInfo()?.getData()?.getConceptsList() ?? [];
-    assert.deepEqual(concepts.map((c) => c.getId()), ['cat', 'dog']);
+    assert.deepEqual(
+      concepts.map((c) => c.getId()),
+      ['cat', 'dog'],
+    );
     assert.equal(res.getModel()?.getModelVersion()?.getOutputInfo()?.getParams()?.toJavaScript().max_concepts, 5);
   });
 
@@ -158,7 +200,7 @@ describe('clarifai-nodejs-grpc, plaintext, static V2Client', { timeout: 300_000 
     assert.equal(res.hasModel(), false);
   });
 
-  it('a wrong key resolves in-band with 11008 (CONN_KEY_INVALID, as Clarifai\'s own test_auth.py expects)', async () => {
+  it("a wrong key resolves in-band with 11008 (CONN_KEY_INVALID, as Clarifai's own test_auth.py expects)", async () => {
     const res = await unary(client.listApps.bind(client), new ListAppsRequest().setUserAppId(new UserAppIDSet().setUserId('me')), 'wrong-key-0123456789abcdef');
     assert.equal(res.getStatus()?.getCode(), 11008);
     assert.equal(res.getAppsList().length, 0);
@@ -177,7 +219,14 @@ describe('clarifai-nodejs-grpc, TLS, ClarifaiStub.grpc("localhost:PORT")', { tim
     const files = await selfSignedCert(dir);
     cert = files.cert;
     server = await startServer({
-      env: { MODELKEEP_DATA_DIR: path.join(dir, 'data'), MODELKEEP_BOOTSTRAP_USER: USER, MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_GRPC_TLS_CERT: files.cert, MODELKEEP_GRPC_TLS_KEY: files.key, MODELKEEP_WORKER: 'false' },
+      env: {
+        MODELKEEP_DATA_DIR: path.join(dir, 'data'),
+        MODELKEEP_BOOTSTRAP_USER: USER,
+        MODELKEEP_BOOTSTRAP_PAT: PAT,
+        MODELKEEP_GRPC_TLS_CERT: files.cert,
+        MODELKEEP_GRPC_TLS_KEY: files.key,
+        MODELKEEP_WORKER: 'false',
+      },
     });
   });
   after(async () => {
@@ -239,7 +288,10 @@ describe('clarifai-nodejs-grpc, TLS, ClarifaiStub.grpc("localhost:PORT")', { tim
     assert.equal(listed.description, 'Pets and more');
 
     assert.equal(s.getModelOutputInfo.status.code, 10000);
-    assert.deepEqual(s.getModelOutputInfo.model.model_version.output_info.data.concepts.map((c: { id: string }) => c.id), ['cat', 'dog']);
+    assert.deepEqual(
+      s.getModelOutputInfo.model.model_version.output_info.data.concepts.map((c: { id: string }) => c.id),
+      ['cat', 'dog'],
+    );
 
     assert.equal(s.deleteModel.status.code, 10000, JSON.stringify(s.deleteModel.status));
     assert.equal(s.getDeleted.status.code, 21200);

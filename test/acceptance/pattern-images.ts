@@ -15,7 +15,8 @@ type Rgb = [number, number, number];
 export async function drawImage(kind: Kind, rng: Rng): Promise<Buffer> {
   const dark = (): Rgb => [rng.int(110), rng.int(110), rng.int(110)];
   const light = (): Rgb => [145 + rng.int(111), 145 + rng.int(111), 145 + rng.int(111)];
-  let fg = dark(), bg = light();
+  let fg = dark(),
+    bg = light();
   if (rng.next() < 0.5) [fg, bg] = [bg, fg];
   const noise = 8 + rng.next() * 16;
   let inside: (x: number, y: number) => boolean;
@@ -23,11 +24,13 @@ export async function drawImage(kind: Kind, rng: Rng): Promise<Buffer> {
     const period = SIZE / 10 + (rng.next() * SIZE) / 8;
     const angle = rng.next() * Math.PI;
     const phase = rng.next() * period;
-    const c = Math.cos(angle), s = Math.sin(angle);
+    const c = Math.cos(angle),
+      s = Math.sin(angle);
     inside = (x, y) => (((x * c + y * s + phase) % period) + period) % period < period / 2;
   } else if (kind === 'checkerboard') {
     const cell = SIZE / 14 + (rng.next() * SIZE) / 12;
-    const ox = rng.next() * cell, oy = rng.next() * cell;
+    const ox = rng.next() * cell,
+      oy = rng.next() * cell;
     inside = (x, y) => (Math.floor((x + ox) / cell) + Math.floor((y + oy) / cell)) % 2 === 0;
   } else {
     const dots = Array.from({ length: 6 + rng.int(10) }, () => ({ x: rng.next() * SIZE, y: rng.next() * SIZE, r: SIZE / 20 + (rng.next() * SIZE) / 14 }));
@@ -41,7 +44,9 @@ export async function drawImage(kind: Kind, rng: Rng): Promise<Buffer> {
       for (let ch = 0; ch < 3; ch++) px[o + ch] = Math.max(0, Math.min(255, Math.round(col[ch]! + noise * rng.normal())));
     }
   }
-  return sharp(px, { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export async function drawSet(perClass: number, rng: Rng): Promise<{ png: Buffer; kind: Kind }[]> {

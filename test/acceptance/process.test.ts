@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrations } from '../../src/storage/migrations/index.js';
-import { freePort, removeDir, rest, runCli, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { freePort, removeDir, rest, runCli, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * modelkeep as a user runs it: a separate `modelkeep serve` process configured by MODELKEEP_* env
@@ -34,7 +34,10 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
     pat = banners[0]![1]!;
     assert.match(pat, /^[0-9a-f]{32,}$/);
     assert.ok(!server.stdout().includes(pat), 'the PAT must not be written to stdout (the JSON log stream)');
-    const logLines = server.stdout().split('\n').filter((l) => l.trim() !== '');
+    const logLines = server
+      .stdout()
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     assert.ok(logLines.length > 0 && logLines.every((l) => l.startsWith('{')), `stdout is JSON lines only:\n${server.stdout()}`);
     assert.ok(existsSync(path.join(dataDir, 'modelkeep.db')), 'SQLite file in the data dir');
   });
@@ -53,11 +56,25 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
     const a = await rest(server!.restBase, 'POST', '/v2/users/me/apps', pat, { apps: [{ id: app, description: 'acceptance' }] });
     assert.equal(a.body.status.code, 10000, JSON.stringify(a.body.status));
     assert.equal(a.body.apps[0].user_id, 'admin');
-    const m = await rest(server!.restBase, 'POST', `/v2/users/me/apps/${app}/models`, pat, { model: { id: 'pets', notes: 'kept across restarts', model_type_id: 'concept-thresholder' } });
+    const m = await rest(server!.restBase, 'POST', `/v2/users/me/apps/${app}/models`, pat, {
+      model: { id: 'pets', notes: 'kept across restarts', model_type_id: 'concept-thresholder' },
+    });
     assert.equal(m.body.status.code, 10000, JSON.stringify(m.body.status));
     assert.equal(m.body.model.model_version, undefined);
     const v = await rest(server!.restBase, 'POST', `/v2/users/me/apps/${app}/models/pets/versions`, pat, {
-      model_versions: [{ description: 'first', output_info: { data: { concepts: [{ id: 'cat', value: 0.5 }, { id: 'dog', value: 0.7 }] } } }],
+      model_versions: [
+        {
+          description: 'first',
+          output_info: {
+            data: {
+              concepts: [
+                { id: 'cat', value: 0.5 },
+                { id: 'dog', value: 0.7 },
+              ],
+            },
+          },
+        },
+      ],
     });
     assert.equal(v.body.status.code, 10000, JSON.stringify(v.body.status));
     versionId = v.body.model.model_version.id;
@@ -76,7 +93,10 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
 
     const apps = await rest(server.restBase, 'GET', '/v2/users/me/apps', pat);
     assert.equal(apps.body.status.code, 10000, JSON.stringify(apps.body.status));
-    assert.deepEqual(apps.body.apps.map((x: { id: string }) => x.id), [app]);
+    assert.deepEqual(
+      apps.body.apps.map((x: { id: string }) => x.id),
+      [app],
+    );
     assert.equal(apps.body.apps[0].description, 'acceptance');
 
     const m = await rest(server.restBase, 'GET', `/v2/users/me/apps/${app}/models/pets`, pat);
@@ -93,7 +113,10 @@ describe('modelkeep serve as a process', { timeout: 300_000 }, () => {
     assert.equal(info.body.status.code, 10000, JSON.stringify(info.body.status));
     assert.deepEqual(
       info.body.model.model_version.output_info.data.concepts.map((c: { id: string; value: number }) => [c.id, c.value]),
-      [['cat', 0.5], ['dog', 0.7]],
+      [
+        ['cat', 0.5],
+        ['dog', 0.7],
+      ],
     );
   });
 });
@@ -109,7 +132,12 @@ describe('configuration', { timeout: 300_000 }, () => {
   it('invalid config exits non-zero and lists every bad key (env and flags)', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const r = await runCli(['serve', '--bogus-flag'], { MODELKEEP_DATA_DIR: dir, MODELKEEP_HTTP_PORT: 'abc', MODELKEEP_LOG_LEVEL: 'loud', MODELKEEP_GRPC_PORT: '0' });
+    const r = await runCli(['serve', '--bogus-flag'], {
+      MODELKEEP_DATA_DIR: dir,
+      MODELKEEP_HTTP_PORT: 'abc',
+      MODELKEEP_LOG_LEVEL: 'loud',
+      MODELKEEP_GRPC_PORT: '0',
+    });
     assert.notEqual(r.code, 0, `expected a failing exit, got ${JSON.stringify(r)}`);
     assert.equal(r.signal, null);
     const out = r.stderr + r.stdout;
@@ -132,7 +160,10 @@ describe('configuration', { timeout: 300_000 }, () => {
     servers.push(s);
     assert.equal(s.httpPort, flagPort);
     assert.equal((await fetch(`http://127.0.0.1:${flagPort}/healthz`)).status, 200);
-    const onEnvPort = await fetch(`http://127.0.0.1:${envPort}/healthz`).then((r) => r.status, () => 'refused');
+    const onEnvPort = await fetch(`http://127.0.0.1:${envPort}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     assert.equal(onEnvPort, 'refused');
   });
 

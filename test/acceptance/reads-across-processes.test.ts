@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freshPostgres, freshSqlite, PG_SKIP, type TestDatabase } from '../contract/databases.js';
-import { grpcClient, restClient, type ApiClient, type ApiObject } from '../helpers/clients.js';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
+import { type ApiClient, type ApiObject, grpcClient, restClient } from '../helpers/clients.js';
+import { type Cluster, startCluster } from '../helpers/cluster.js';
 import { sleep } from '../helpers/modelkeep-process.js';
 
 /**
@@ -35,12 +35,26 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       for (let tries = 1; ; tries++) {
         const body = await call(c, rpc, req);
         if (check(body)) return tries - 1;
-        if (immediate || Date.now() > end) assert.fail(`${rpc} via ${c.transport} still answers a stale ${what} after ${tries} tries: ${JSON.stringify(body).slice(0, 400)}`);
+        if (immediate || Date.now() > end)
+          assert.fail(`${rpc} via ${c.transport} still answers a stale ${what} after ${tries} tries: ${JSON.stringify(body).slice(0, 400)}`);
         await sleep(10);
       }
     };
     const getModel = (id: string): ApiObject => ({ user_app_id: uai, model_id: id });
-    const predictOn = (id: string): ApiObject => ({ user_app_id: uai, model_id: id, inputs: [{ data: { concepts: [{ id: 'cat', value: 0.9 }, { id: 'dog', value: 0.9 }] } }] });
+    const predictOn = (id: string): ApiObject => ({
+      user_app_id: uai,
+      model_id: id,
+      inputs: [
+        {
+          data: {
+            concepts: [
+              { id: 'cat', value: 0.9 },
+              { id: 'dog', value: 0.9 },
+            ],
+          },
+        },
+      ],
+    });
     const versionOf = (b: ApiObject): string | undefined => b.outputs?.[0]?.model?.model_version?.id;
 
     before(async () => {
@@ -73,7 +87,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     it('a new version and a deleted model through A show in GetModel through B at once', async () => {
       await ok(writer, 'PostModels', { user_app_id: uai, model: { id: 'm2', model_type_id: 'concept-thresholder' } });
       assert.equal((await ok(readers[0]!, 'GetModel', getModel('m2'))).model.model_version, undefined);
-      const posted = await ok(writer, 'PostModelVersions', { user_app_id: uai, model_id: 'm2', model_versions: [{ output_info: { data: { concepts: [{ id: 'cat' }] } } }] });
+      const posted = await ok(writer, 'PostModelVersions', {
+        user_app_id: uai,
+        model_id: 'm2',
+        model_versions: [{ output_info: { data: { concepts: [{ id: 'cat' }] } } }],
+      });
       const vid = posted.model.model_version.id as string;
       await sees(readers[0]!, 'GetModel', getModel('m2'), (b) => b.model?.model_version?.id === vid, 'latest version');
       await ok(writer, 'DeleteModel', { user_app_id: uai, model_id: 'm2' });
@@ -82,7 +100,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     it('PostModelOutputs: a version created through A runs in B at once; deleting it goes back to the older one; deleting the model is 21200', async () => {
       await ok(writer, 'PostModels', { user_app_id: uai, model: { id: 'th', model_type_id: 'concept-thresholder' } });
-      const version = (concept: string) => ({ user_app_id: uai, model_id: 'th', model_versions: [{ output_info: { data: { concepts: [{ id: concept, value: 0.5 }] } } }] });
+      const version = (concept: string) => ({
+        user_app_id: uai,
+        model_id: 'th',
+        model_versions: [{ output_info: { data: { concepts: [{ id: concept, value: 0.5 }] } } }],
+      });
       const first = (await ok(writer, 'PostModelVersions', version('cat'))).model.model_version.id as string;
       for (let i = 0; i < 6; i++) {
         const reader = readers[i % readers.length]!;

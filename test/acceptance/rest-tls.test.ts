@@ -23,10 +23,16 @@ after(async () => {
 
 const get = (path: string, trust: Buffer | undefined): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.httpPort, path, ca: trust, servername: 'localhost', headers: { authorization: `Key ${TEST_PAT}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: server.httpPort, path, ca: trust, servername: 'localhost', headers: { authorization: `Key ${TEST_PAT}` } },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (d: string) => (body += d))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

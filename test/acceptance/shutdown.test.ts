@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequest, type IncomingMessage, request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { HANDED_BACK_DETAILS } from '../../src/jobs/train-model-version.js';
-import { removeDir, rest, runCli, sleep, startServer, tempDir, type Json, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { type Json, removeDir, rest, runCli, type ServerProcess, sleep, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * Stopping and starting as an operator sees it, with real `modelkeep serve` processes: SIGTERM lets a
@@ -13,16 +13,30 @@ import { removeDir, rest, runCli, sleep, startServer, tempDir, type Json, type S
  */
 
 const PAT = 'shutdown-test-pat-0123456789abcdef';
-const base = (dir: string): Record<string, string> => ({ MODELKEEP_DATA_DIR: dir, MODELKEEP_BOOTSTRAP_USER: 'ops', MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_LOG_LEVEL: 'info' });
+const base = (dir: string): Record<string, string> => ({
+  MODELKEEP_DATA_DIR: dir,
+  MODELKEEP_BOOTSTRAP_USER: 'ops',
+  MODELKEEP_BOOTSTRAP_PAT: PAT,
+  MODELKEEP_LOG_LEVEL: 'info',
+});
 
 /** A request whose body has been only half sent: in flight on the server until `finish()`. */
 function halfSentRequest(port: number, body: Json): { finish(): void; response: Promise<{ status: number; body: Json }>; req: ClientRequest } {
   const text = JSON.stringify(body);
-  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v2/users/me/apps', headers: { authorization: `Key ${PAT}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } });
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/v2/users/me/apps',
+    headers: { authorization: `Key ${PAT}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+  });
   const response = new Promise<{ status: number; body: Json }>((resolve, reject) => {
     req.on('response', (res: IncomingMessage) => {
       let data = '';
-      res.setEncoding('utf8').on('data', (d: string) => (data += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(data) as Json }));
+      res
+        .setEncoding('utf8')
+        .on('data', (d: string) => (data += d))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(data) as Json }));
     });
     req.on('error', reject);
   });
@@ -31,10 +45,16 @@ function halfSentRequest(port: number, body: Json): { finish(): void; response: 
 }
 
 /** Log records (pino JSON lines) a process wrote to stdout. */
-const records = (p: ServerProcess): Json[] => p.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json);
+const records = (p: ServerProcess): Json[] =>
+  p
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Json);
 
 async function waitForLog(p: ServerProcess, msg: string): Promise<void> {
-  for (const deadline = Date.now() + 30_000; !records(p).some((r) => r.msg === msg); await sleep(25)) assert.ok(Date.now() < deadline, `no "${msg}" in\n${p.stdout()}`);
+  for (const deadline = Date.now() + 30_000; !records(p).some((r) => r.msg === msg); await sleep(25))
+    assert.ok(Date.now() < deadline, `no "${msg}" in\n${p.stdout()}`);
 }
 
 describe('clean shutdown with real processes', { timeout: 300_000 }, () => {
@@ -63,18 +83,31 @@ describe('clean shutdown with real processes', { timeout: 300_000 }, () => {
       const N = 4096;
       for (let batch = 0; batch < N / 128; batch++) {
         await call('POST', '/inputs', {
-          inputs: Array.from({ length: 128 }, (_, j) => ({ id: `in${batch * 128 + j}`, data: { text: { raw: Array.from({ length: 12 }, word).join(' ') }, concepts: [{ id: rnd() < 0.5 ? 'positive' : 'negative', value: 1 }] } })),
+          inputs: Array.from({ length: 128 }, (_, j) => ({
+            id: `in${batch * 128 + j}`,
+            data: { text: { raw: Array.from({ length: 12 }, word).join(' ') }, concepts: [{ id: rnd() < 0.5 ? 'positive' : 'negative', value: 1 }] },
+          })),
         });
       }
-      for (const deadline = Date.now() + 180_000; (await call('GET', '/inputs/status')).counts.processed !== N; await sleep(200)) assert.ok(Date.now() < deadline, 'inputs processed');
+      for (const deadline = Date.now() + 180_000; (await call('GET', '/inputs/status')).counts.processed !== N; await sleep(200))
+        assert.ok(Date.now() < deadline, 'inputs processed');
 
       await call('POST', '/models', { model: { id: 'long', model_type_id: 'text-classifier' } });
       const created = await call('POST', '/models/long/versions', {
-        model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', num_epochs: 1000, l2_regularization: 0, seed: 3 } } }],
+        model_versions: [
+          {
+            output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } },
+            train_info: { params: { template: 'modelkeep_text_logreg', num_epochs: 1000, l2_regularization: 0, seed: 3 } },
+          },
+        ],
       });
       versionPath = `/models/long/versions/${created.model.model_version.id as string}`;
       let v = (await call('GET', versionPath)).model_version;
-      for (const deadline = Date.now() + 60_000; !(v.status.code === 21101 && (v.status.percent_completed ?? 0) >= 2); v = (await call('GET', versionPath)).model_version) {
+      for (
+        const deadline = Date.now() + 60_000;
+        !(v.status.code === 21101 && (v.status.percent_completed ?? 0) >= 2);
+        v = (await call('GET', versionPath)).model_version
+      ) {
         assert.ok(Date.now() < deadline && [21103, 21101].includes(v.status.code), JSON.stringify(v.status));
         await sleep(100);
       }
@@ -88,7 +121,10 @@ describe('clean shutdown with real processes', { timeout: 300_000 }, () => {
       assert.equal(answered.status, 200, JSON.stringify(answered.body));
       assert.equal(answered.body.status.code, 10000);
       assert.deepEqual(await exited, { code: 0, signal: null });
-      assert.ok(records(server).some((r) => r.msg === 'job handed back to the queue'), server.stdout());
+      assert.ok(
+        records(server).some((r) => r.msg === 'job handed back to the queue'),
+        server.stdout(),
+      );
     } finally {
       await server.stop();
     }
@@ -114,7 +150,10 @@ describe('clean shutdown with real processes', { timeout: 300_000 }, () => {
       await waitForLog(server, 'stopping');
       process.kill(server.pid, 'SIGTERM');
       assert.deepEqual(await exited, { code: 143, signal: null });
-      assert.ok(records(server).some((r) => /second signal/.test(r.msg)), server.stdout());
+      assert.ok(
+        records(server).some((r) => /second signal/.test(r.msg)),
+        server.stdout(),
+      );
     } finally {
       await server.stop();
     }
@@ -128,7 +167,10 @@ describe('clean shutdown with real processes', { timeout: 300_000 }, () => {
       stuck.response.catch(() => undefined);
       await sleep(200);
       assert.deepEqual(await server.stop(60_000), { code: 0, signal: null });
-      assert.ok(records(server).some((r) => r.level === 40 && /MODELKEEP_SHUTDOWN_GRACE_MS/.test(r.msg)), server.stdout());
+      assert.ok(
+        records(server).some((r) => r.level === 40 && /MODELKEEP_SHUTDOWN_GRACE_MS/.test(r.msg)),
+        server.stdout(),
+      );
     } finally {
       await server.stop();
     }
@@ -144,7 +186,10 @@ describe('clean shutdown with real processes', { timeout: 300_000 }, () => {
         const run = await runCli(['serve'], { ...base(dir), MODELKEEP_HOST: '127.0.0.1', ...ports });
         assert.equal(run.code, 2, run.stderr);
         const setting = which === 'REST' ? 'MODELKEEP_HTTP_PORT' : 'MODELKEEP_GRPC_PORT';
-        assert.equal(run.stderr.trim(), `modelkeep: The ${which} port ${port} on 127.0.0.1 is already in use by another process: stop it, or choose another port with ${setting} (--${which === 'REST' ? 'http' : 'grpc'}-port).`);
+        assert.equal(
+          run.stderr.trim(),
+          `modelkeep: The ${which} port ${port} on 127.0.0.1 is already in use by another process: stop it, or choose another port with ${setting} (--${which === 'REST' ? 'http' : 'grpc'}-port).`,
+        );
         assert.doesNotMatch(run.stdout, /listening|is ready/i);
       } finally {
         holder.close();

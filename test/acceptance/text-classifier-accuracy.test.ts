@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkOverrides, openSession, pb, postInputs, predict, Struct, templateParams, topOneAccuracy, unary, ok, waitForProcessed, waitForTraining, type Session } from './grpc-training.js';
+import {
+  checkOverrides,
+  ok,
+  openSession,
+  pb,
+  postInputs,
+  predict,
+  type Session,
+  Struct,
+  templateParams,
+  topOneAccuracy,
+  unary,
+  waitForProcessed,
+  waitForTraining,
+} from './grpc-training.js';
 import { CONCEPTS, heldOutSentences, trainingSentences } from './text-topics.js';
 
 /**
@@ -52,13 +66,27 @@ describe('text-classifier: train on labelled sentences, predict held-out ones (o
     assert.equal(params.template, 'modelkeep_text_logreg');
     params.seed = 7; // reproducible (the template's default -1 picks a seed at random)
 
-    ok(await unary(s.client.postModels.bind(s.client), new pb.PostModelsRequest().setUserAppId(s.uai()).setModel(new pb.Model().setId(MODEL_ID).setModelTypeId('text-classifier'))), 'PostModels');
+    ok(
+      await unary(
+        s.client.postModels.bind(s.client),
+        new pb.PostModelsRequest().setUserAppId(s.uai()).setModel(new pb.Model().setId(MODEL_ID).setModelTypeId('text-classifier')),
+      ),
+      'PostModels',
+    );
     const version = new pb.ModelVersion()
-      .setOutputInfo(new pb.OutputInfo()
-        .setData(new pb.Data().setConceptsList(CONCEPTS.map((c) => new pb.Concept().setId(c))))
-        .setOutputConfig(new pb.OutputConfig().setConceptsMutuallyExclusive(true)))
+      .setOutputInfo(
+        new pb.OutputInfo()
+          .setData(new pb.Data().setConceptsList(CONCEPTS.map((c) => new pb.Concept().setId(c))))
+          .setOutputConfig(new pb.OutputConfig().setConceptsMutuallyExclusive(true)),
+      )
       .setTrainInfo(new pb.TrainInfo().setParams(Struct.fromJavaScript(params)));
-    const res = ok(await unary(s.client.postModelVersions.bind(s.client), new pb.PostModelVersionsRequest().setUserAppId(s.uai()).setModelId(MODEL_ID).setModelVersionsList([version])), 'PostModelVersions');
+    const res = ok(
+      await unary(
+        s.client.postModelVersions.bind(s.client),
+        new pb.PostModelVersionsRequest().setUserAppId(s.uai()).setModelId(MODEL_ID).setModelVersionsList([version]),
+      ),
+      'PostModelVersions',
+    );
     const created = res.getModel()!.getModelVersion()!;
     versionId = created.getId();
     assert.ok([21103, 21101, 21100].includes(created.getStatus()!.getCode()), `queued: ${created.getStatus()?.getCode()}`);
@@ -72,14 +100,28 @@ describe('text-classifier: train on labelled sentences, predict held-out ones (o
   });
 
   it('predicts held-out sentences with ≥ 80% top-1 accuracy', async () => {
-    const outputs = await predict(s, MODEL_ID, heldOut.map((h) => textInput(h.text)));
+    const outputs = await predict(
+      s,
+      MODEL_ID,
+      heldOut.map((h) => textInput(h.text)),
+    );
     outputs.forEach((o) => assert.equal(o.getModel()?.getModelVersion()?.getId(), versionId, 'the trained version answered'));
-    const { accuracy, misses } = topOneAccuracy(outputs, heldOut.map((h) => h.concept));
-    console.log(`text-classifier held-out top-1 accuracy: ${(accuracy * 100).toFixed(1)}% of ${heldOut.length}${misses.length ? `; misses: ${misses.join('; ')}` : ''}`);
+    const { accuracy, misses } = topOneAccuracy(
+      outputs,
+      heldOut.map((h) => h.concept),
+    );
+    console.log(
+      `text-classifier held-out top-1 accuracy: ${(accuracy * 100).toFixed(1)}% of ${heldOut.length}${misses.length ? `; misses: ${misses.join('; ')}` : ''}`,
+    );
     assert.ok(accuracy >= 0.8, `accuracy ${accuracy}; misses:\n${misses.join('\n')}`);
   });
 
   it('overrides at model.model_version.output_info.output_config take effect (max_concepts, min_value, select_concepts)', async () => {
-    await checkOverrides(s, MODEL_ID, heldOut.map((h) => textInput(h.text)), CONCEPTS);
+    await checkOverrides(
+      s,
+      MODEL_ID,
+      heldOut.map((h) => textInput(h.text)),
+      CONCEPTS,
+    );
   });
 });

@@ -5,7 +5,28 @@ import { createRng } from '../../src/ml/classifier/rng.js';
 
 export const TOPICS = {
   weather: {
-    words: ['rain', 'storm', 'clouds', 'wind', 'snow', 'thunder', 'forecast', 'sunshine', 'fog', 'temperature', 'drizzle', 'hail', 'cold', 'windy', 'cloudy', 'humid', 'freezing', 'sunny', 'stormy', 'umbrella'],
+    words: [
+      'rain',
+      'storm',
+      'clouds',
+      'wind',
+      'snow',
+      'thunder',
+      'forecast',
+      'sunshine',
+      'fog',
+      'temperature',
+      'drizzle',
+      'hail',
+      'cold',
+      'windy',
+      'cloudy',
+      'humid',
+      'freezing',
+      'sunny',
+      'stormy',
+      'umbrella',
+    ],
     heldOut: [
       'heavy rain and strong wind are expected tomorrow',
       'the forecast says snow and freezing fog tonight',
@@ -15,7 +36,28 @@ export const TOPICS = {
     ],
   },
   cooking: {
-    words: ['oven', 'recipe', 'flour', 'butter', 'garlic', 'onions', 'sauce', 'pan', 'dough', 'soup', 'kitchen', 'spices', 'bake', 'simmer', 'chop', 'stir', 'fry', 'roast', 'salt', 'pepper'],
+    words: [
+      'oven',
+      'recipe',
+      'flour',
+      'butter',
+      'garlic',
+      'onions',
+      'sauce',
+      'pan',
+      'dough',
+      'soup',
+      'kitchen',
+      'spices',
+      'bake',
+      'simmer',
+      'chop',
+      'stir',
+      'fry',
+      'roast',
+      'salt',
+      'pepper',
+    ],
     heldOut: [
       'chop the garlic and fry it in butter',
       'let the soup simmer while the dough rests',
@@ -25,7 +67,28 @@ export const TOPICS = {
     ],
   },
   football: {
-    words: ['goal', 'striker', 'referee', 'penalty', 'match', 'stadium', 'keeper', 'league', 'fans', 'coach', 'midfield', 'team', 'scored', 'tackle', 'offside', 'corner', 'season', 'defender', 'kickoff', 'trophy'],
+    words: [
+      'goal',
+      'striker',
+      'referee',
+      'penalty',
+      'match',
+      'stadium',
+      'keeper',
+      'league',
+      'fans',
+      'coach',
+      'midfield',
+      'team',
+      'scored',
+      'tackle',
+      'offside',
+      'corner',
+      'season',
+      'defender',
+      'kickoff',
+      'trophy',
+    ],
     heldOut: [
       'the striker scored a late penalty to win the match',
       'the referee gave offside after the corner',
@@ -58,7 +121,11 @@ export function trainingSentences(perTopic: number, seed: number): { text: strin
   for (const concept of CONCEPTS) {
     const seen = new Set<string>();
     while (seen.size < perTopic) {
-      const text = pick(TEMPLATES).replace('{a}', pick(TOPICS[concept].words)).replace('{b}', pick(TOPICS[concept].words)).replace('{c}', pick(TOPICS[concept].words)).replace('{f}', pick(FILLERS));
+      const text = pick(TEMPLATES)
+        .replace('{a}', pick(TOPICS[concept].words))
+        .replace('{b}', pick(TOPICS[concept].words))
+        .replace('{c}', pick(TOPICS[concept].words))
+        .replace('{f}', pick(FILLERS));
       if (!seen.has(text)) seen.add(text);
     }
     for (const text of seen) out.push({ text, concept });
@@ -67,4 +134,5 @@ export function trainingSentences(perTopic: number, seed: number): { text: strin
 }
 
 /** The hand-written held-out sentences, each with its topic. */
-export const heldOutSentences = (): { text: string; concept: Topic }[] => CONCEPTS.flatMap((concept) => TOPICS[concept].heldOut.map((text) => ({ text, concept })));
+export const heldOutSentences = (): { text: string; concept: Topic }[] =>
+  CONCEPTS.flatMap((concept) => TOPICS[concept].heldOut.map((text) => ({ text, concept })));

@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRng } from '../../src/ml/classifier/rng.js';
-import { checkOverrides, openSession, pb, postInputs, predict, Struct, templateParams, topOneAccuracy, unary, ok, waitForProcessed, waitForTraining, type Session } from './grpc-training.js';
-import { drawSet, HELD_OUT_PER_CLASS, KINDS, TRAIN_PER_CLASS, type Kind } from './pattern-images.js';
+import {
+  checkOverrides,
+  ok,
+  openSession,
+  pb,
+  postInputs,
+  predict,
+  type Session,
+  Struct,
+  templateParams,
+  topOneAccuracy,
+  unary,
+  waitForProcessed,
+  waitForTraining,
+} from './grpc-training.js';
+import { drawSet, HELD_OUT_PER_CLASS, KINDS, type Kind, TRAIN_PER_CLASS } from './pattern-images.js';
 
 /**
  * Real accuracy of a visual-classifier, end to end through the official gRPC client, on images the
@@ -61,13 +75,27 @@ describe('visual-classifier: train on generated pattern images, predict held-out
     assert.equal(params.template, 'modelkeep_mobilenet_v2_transfer');
     params.seed = 11;
 
-    ok(await unary(s.client.postModels.bind(s.client), new pb.PostModelsRequest().setUserAppId(s.uai()).setModel(new pb.Model().setId(MODEL_ID).setModelTypeId('visual-classifier'))), 'PostModels');
+    ok(
+      await unary(
+        s.client.postModels.bind(s.client),
+        new pb.PostModelsRequest().setUserAppId(s.uai()).setModel(new pb.Model().setId(MODEL_ID).setModelTypeId('visual-classifier')),
+      ),
+      'PostModels',
+    );
     const version = new pb.ModelVersion()
-      .setOutputInfo(new pb.OutputInfo()
-        .setData(new pb.Data().setConceptsList(KINDS.map((c) => new pb.Concept().setId(c))))
-        .setOutputConfig(new pb.OutputConfig().setConceptsMutuallyExclusive(true)))
+      .setOutputInfo(
+        new pb.OutputInfo()
+          .setData(new pb.Data().setConceptsList(KINDS.map((c) => new pb.Concept().setId(c))))
+          .setOutputConfig(new pb.OutputConfig().setConceptsMutuallyExclusive(true)),
+      )
       .setTrainInfo(new pb.TrainInfo().setParams(Struct.fromJavaScript(params)));
-    const res = ok(await unary(s.client.postModelVersions.bind(s.client), new pb.PostModelVersionsRequest().setUserAppId(s.uai()).setModelId(MODEL_ID).setModelVersionsList([version])), 'PostModelVersions');
+    const res = ok(
+      await unary(
+        s.client.postModelVersions.bind(s.client),
+        new pb.PostModelVersionsRequest().setUserAppId(s.uai()).setModelId(MODEL_ID).setModelVersionsList([version]),
+      ),
+      'PostModelVersions',
+    );
     versionId = res.getModel()!.getModelVersion()!.getId();
 
     const { version: trained, seen } = await waitForTraining(s, MODEL_ID, versionId, 180_000);
@@ -76,10 +104,19 @@ describe('visual-classifier: train on generated pattern images, predict held-out
   });
 
   it(`predicts ${KINDS.length * HELD_OUT_PER_CLASS} held-out images with ≥ 80% top-1 accuracy`, async () => {
-    const outputs = await predict(s, MODEL_ID, heldOut.map((h) => imageInput(h.png)));
+    const outputs = await predict(
+      s,
+      MODEL_ID,
+      heldOut.map((h) => imageInput(h.png)),
+    );
     outputs.forEach((o) => assert.equal(o.getModel()?.getModelVersion()?.getId(), versionId, 'the trained version answered'));
-    const { accuracy, misses } = topOneAccuracy(outputs, heldOut.map((h) => h.kind));
-    console.log(`visual-classifier held-out top-1 accuracy: ${(accuracy * 100).toFixed(1)}% of ${heldOut.length}${misses.length ? `; misses: ${misses.join('; ')}` : ''}`);
+    const { accuracy, misses } = topOneAccuracy(
+      outputs,
+      heldOut.map((h) => h.kind),
+    );
+    console.log(
+      `visual-classifier held-out top-1 accuracy: ${(accuracy * 100).toFixed(1)}% of ${heldOut.length}${misses.length ? `; misses: ${misses.join('; ')}` : ''}`,
+    );
     assert.ok(accuracy >= 0.8, `accuracy ${accuracy}; misses:\n${misses.join('\n')}`);
   });
 

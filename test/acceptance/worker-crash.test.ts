@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { cleanEnv, REPO_ROOT, removeDir, rest, sleep, spawnNode, startServer, tempDir, type Json, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { cleanEnv, type Json, REPO_ROOT, removeDir, rest, type ServerProcess, sleep, spawnNode, startServer, tempDir } from '../helpers/modelkeep-process.js';
 
 /**
  * Durable training with real processes: `modelkeep serve --no-worker` and two `modelkeep worker`
@@ -21,7 +21,10 @@ async function startWorkerProcess(env: Record<string, string>): Promise<Worker> 
   const child = spawnNode(CLI, ['worker'], cleanEnv(env));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ready = child.out().split('\n').find((l) => l.includes('"modelkeep worker is ready"'));
+    const ready = child
+      .out()
+      .split('\n')
+      .find((l) => l.includes('"modelkeep worker is ready"'));
     if (ready) return Object.assign(child, { workerId: (JSON.parse(ready) as { worker: string }).worker });
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${child.out()}\n${child.err()}`);
     await sleep(50);
@@ -30,7 +33,13 @@ async function startWorkerProcess(env: Record<string, string>): Promise<Worker> 
 
 describe('a worker killed mid-training: the job is retaken and the version ends TRAINED', { timeout: 300_000 }, () => {
   const dataDir = tempDir();
-  const env = { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: 'crash', MODELKEEP_BOOTSTRAP_PAT: PAT, MODELKEEP_JOB_LEASE_MS: String(LEASE_MS), MODELKEEP_LOG_LEVEL: 'info' };
+  const env = {
+    MODELKEEP_DATA_DIR: dataDir,
+    MODELKEEP_BOOTSTRAP_USER: 'crash',
+    MODELKEEP_BOOTSTRAP_PAT: PAT,
+    MODELKEEP_JOB_LEASE_MS: String(LEASE_MS),
+    MODELKEEP_LOG_LEVEL: 'info',
+  };
   let server: ServerProcess | undefined;
   const workers: Worker[] = [];
   const call = async (method: string, p: string, body?: Json): Promise<Json> => {
@@ -72,7 +81,10 @@ describe('a worker killed mid-training: the job is retaken and the version ends 
   it('kill -9 of the worker holding the training job: the other worker retakes it after the lease and finishes it', async () => {
     await call('POST', '/models', { model: { id: 'slow', model_type_id: 'text-classifier' } });
     const db = new Database(path.join(dataDir, 'modelkeep.db'), { readonly: true });
-    const job = () => db.prepare(`select state, attempts, lease_owner from jobs where kind = 'train-model-version' order by rowid desc limit 1`).get() as { state: string; attempts: number; lease_owner: string } | undefined;
+    const job = () =>
+      db.prepare(`select state, attempts, lease_owner from jobs where kind = 'train-model-version' order by rowid desc limit 1`).get() as
+        | { state: string; attempts: number; lease_owner: string }
+        | undefined;
     const [holder, other] = workers as [Worker, Worker];
     // Only the first worker can claim; it is killed the moment it holds the job. Training takes
     // milliseconds since the L-BFGS kernel (ADR 0023), so a try where it finished first is repeated.
@@ -80,7 +92,12 @@ describe('a worker killed mid-training: the job is retaken and the version ends 
     let created: Json | undefined;
     for (let attempt = 0; attempt < 10 && !created; attempt++) {
       const posted = await call('POST', '/models/slow/versions', {
-        model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 5 } } }],
+        model_versions: [
+          {
+            output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } },
+            train_info: { params: { template: 'modelkeep_text_logreg', seed: 5 } },
+          },
+        ],
       });
       for (const deadline = Date.now() + 30_000; ; ) {
         const j = job();
@@ -119,7 +136,11 @@ describe('a worker killed mid-training: the job is retaken and the version ends 
     // The survivor's log says it took the job over, naming the worker whose lease expired, with the
     // req_id of the PostModelVersions that queued it (issue 13 items 1-2).
     await sleep(300); // JSON lines are written at least every 200 ms
-    const retaken = other.out().split('\n').filter((l) => l.includes('"job retaken after a lost lease"')).map((l) => JSON.parse(l) as Json);
+    const retaken = other
+      .out()
+      .split('\n')
+      .filter((l) => l.includes('"job retaken after a lost lease"'))
+      .map((l) => JSON.parse(l) as Json);
     assert.equal(retaken.length, 1, other.out().slice(-3000));
     assert.equal(retaken[0]!.previous_worker, holder.workerId);
     assert.equal(retaken[0]!.version, vid);

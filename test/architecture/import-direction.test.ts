@@ -54,5 +54,8 @@ it('imports follow domain <- service <- adapters', () => {
 
 it('only the config module reads process.env', () => {
   const readers = files.filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(SRC, f));
-  assert.deepEqual(readers.filter((r) => !r.startsWith(`config${path.sep}`) && !r.startsWith(`cli${path.sep}`)), []);
+  assert.deepEqual(
+    readers.filter((r) => !r.startsWith(`config${path.sep}`) && !r.startsWith(`cli${path.sep}`)),
+    [],
+  );
 });

@@ -1,8 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
 
 /** A database the contract suite runs against, created fresh for the run and removed after it. */
 export interface TestDatabase {

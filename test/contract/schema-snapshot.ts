@@ -14,8 +14,14 @@ export function snapshotSqlite(file: string): SchemaSnapshot {
     for (const { name } of tables.filter((t) => !INTERNAL.test(t.name))) {
       const cols = db.prepare(`select name, type, "notnull" as nn from pragma_table_info(?)`).all(name) as { name: string; type: string; nn: number }[];
       const idx = db.prepare(`select name, "unique" as u, origin from pragma_index_list(?)`).all(name) as { name: string; u: number; origin: string }[];
-      const fks = db.prepare(`select id, "table" as ref, "from" as col, "to" as refcol, on_delete from pragma_foreign_key_list(?) order by id, seq`).all(name) as {
-        id: number; ref: string; col: string; refcol: string; on_delete: string;
+      const fks = db
+        .prepare(`select id, "table" as ref, "from" as col, "to" as refcol, on_delete from pragma_foreign_key_list(?) order by id, seq`)
+        .all(name) as {
+        id: number;
+        ref: string;
+        col: string;
+        refcol: string;
+        on_delete: string;
       }[];
       const grouped = new Map<number, typeof fks>();
       for (const f of fks) grouped.set(f.id, [...(grouped.get(f.id) ?? []), f]);

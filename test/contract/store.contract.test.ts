@@ -53,10 +53,12 @@ if (PG_SKIP) console.log(`note: ${PG_SKIP}`);
 
 describe('Store contract [sqlite]', () => contract(freshSqlite));
 
-describe('Store contract [postgres]', { skip: PG_SKIP }, () => contract(freshPostgres, (h) => {
-  postgresCases(h);
-  postgresChangeCases(h);
-}));
+describe('Store contract [postgres]', { skip: PG_SKIP }, () =>
+  contract(freshPostgres, (h) => {
+    postgresCases(h);
+    postgresChangeCases(h);
+  }),
+);
 
 describe('Migrations: an empty SQLite and an empty PostgreSQL end with the same schema', { skip: PG_SKIP }, () => {
   it('same tables, columns (type, nullability), indexes and foreign keys', async () => {
@@ -77,4 +79,3 @@ describe('Migrations: an empty SQLite and an empty PostgreSQL end with the same 
     }
   });
 });
-

@@ -4,7 +4,7 @@ import type { ApiObject } from '../helpers/clients.js';
 import { TEST_PAT, type TestServer } from '../helpers/server.js';
 import { HOSTILE_SEGMENTS, hostileQuery, mutateText } from './mutate.js';
 import type { Rng } from './rng.js';
-import { rawGrpcClient, type RawGrpc } from './targets.js';
+import { type RawGrpc, rawGrpcClient } from './targets.js';
 
 /** A fuzz case's answer that breaks the rules: a 5xx, no Clarifai status, a gRPC error, no answer. */
 export interface FuzzFailure {
@@ -19,7 +19,14 @@ export interface FuzzFailure {
 const STALL_MS = 15_000;
 const AUTH_VARIANTS = [undefined, '', 'Key', 'Key wrong', 'key ' + TEST_PAT, 'Bearer x', `Key ${'k'.repeat(3000)}`];
 const ODD_METHODS = ['PUT', 'HEAD', 'OPTIONS', 'PROPFIND', 'BREW', 'DELETE', 'PATCH', 'POST', 'GET'];
-const ODD_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', ''];
+const ODD_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/xml',
+  '',
+];
 
 const take = (obj: ApiObject, dotted: string): unknown => {
   const parts = dotted.split('.');
@@ -98,7 +105,12 @@ export class Run {
     const fail = (what: string): void => void this.failures.push({ index, transport: 'rest', rpc: rpc.name, what, sent });
     let res: Response;
     try {
-      res = await fetch(`http://127.0.0.1:${this.server.httpPort}${target}`, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body), signal: AbortSignal.timeout(STALL_MS) });
+      res = await fetch(`http://127.0.0.1:${this.server.httpPort}${target}`, {
+        method,
+        headers,
+        body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+        signal: AbortSignal.timeout(STALL_MS),
+      });
     } catch (e) {
       return fail(`no answer: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}`);
     }
@@ -113,7 +125,8 @@ export class Run {
     const code = parsed.status?.code;
     this.count('rest', code);
     if (typeof code !== 'number') return fail(`HTTP ${res.status} without a Clarifai status: ${summary(text)}`);
-    if (res.status >= 500 && !(res.status === 501 && code === 10040)) fail(`HTTP ${res.status}, status ${code}: ${summary(String(parsed.status?.details ?? parsed.status?.description))}`);
+    if (res.status >= 500 && !(res.status === 501 && code === 10040))
+      fail(`HTTP ${res.status}, status ${code}: ${summary(String(parsed.status?.details ?? parsed.status?.description))}`);
   }
 
   /** One gRPC case: the request encoded by our codec when it can be, else (or sometimes) broken bytes. */
@@ -142,7 +155,14 @@ export class Run {
       const code = body.status?.code;
       if (typeof code !== 'number') this.failures.push({ index, transport: 'grpc', rpc: rpc.name, what: 'answer without a status', sent });
       // 98xxx are Clarifai's internal errors: what REST answers with a 5xx.
-      else if (code >= 98000) this.failures.push({ index, transport: 'grpc', rpc: rpc.name, what: `internal error ${code}: ${String(body.status.details ?? body.status.description)}`, sent });
+      else if (code >= 98000)
+        this.failures.push({
+          index,
+          transport: 'grpc',
+          rpc: rpc.name,
+          what: `internal error ${code}: ${String(body.status.details ?? body.status.description)}`,
+          sent,
+        });
     } catch (e) {
       const err = e as { code?: number; details?: string; message: string };
       this.failures.push({ index, transport: 'grpc', rpc: rpc.name, what: `gRPC status ${err.code}: ${err.details ?? err.message}`, sent });

@@ -12,10 +12,13 @@ describe('fuzz: generated and mutated requests at every implemented RPC', () => 
     const seed = Number(process.env.MODELKEEP_FUZZ_SEED ?? 20230120);
     const requests = Number(process.env.MODELKEEP_FUZZ_REQUESTS ?? 2000);
     const report = await runFuzz({ seed, requests });
-    const shown = report.failures.slice(0, 10).map((f) => `#${f.index} ${f.transport} ${f.rpc}: ${f.what}\n    sent: ${f.sent}`).join('\n');
+    const shown = report.failures
+      .slice(0, 10)
+      .map((f) => `#${f.index} ${f.transport} ${f.rpc}: ${f.what}\n    sent: ${f.sent}`)
+      .join('\n');
     assert.ok(report.implemented >= 40, `only ${report.implemented} implemented methods were found`);
     assert.equal(report.failures.length, 0, `${report.failures.length} failing cases (seed ${seed}):\n${shown}`);
-    assert.deepEqual(report.canaryChanges, [], 'another user\'s answers changed');
+    assert.deepEqual(report.canaryChanges, [], "another user's answers changed");
     assert.deepEqual(report.polluted, [], 'prototypes of the process changed');
     assert.equal(report.integrity, 'ok');
     // The run reached past the first checks: successes on both transports, not only refusals.

@@ -4,13 +4,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { messageCodec } from '../../src/proto/message-codec.js';
 import { addUserWithPat } from '../helpers/access.js';
-import { testProtos, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, testProtos } from '../helpers/clients.js';
 import { startTestServer, TEST_BACKEND, TEST_PAT, TEST_USER, type TestServer } from '../helpers/server.js';
-import { Run, type FuzzFailure } from './cases.js';
+import { type FuzzFailure, Run } from './cases.js';
 import { mutateObject } from './mutate.js';
 import { Rng } from './rng.js';
 import { implementedRpcs, rawGrpcClient } from './targets.js';
-import { message, type Fixture } from './values.js';
+import { type Fixture, message } from './values.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -41,12 +41,15 @@ export interface FuzzReport {
 
 const BATCH = 50;
 
-const prototypeNames = (): string[] => [...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Array.prototype).map((n) => `[].${n}`)].sort();
+const prototypeNames = (): string[] =>
+  [...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Array.prototype).map((n) => `[].${n}`)].sort();
 
 /** REST call with a token, answered body (for fixture set-up and the canary). */
 async function rest(server: TestServer, token: string, method: string, url: string, body?: unknown): Promise<ApiObject> {
   const res = await fetch(`http://127.0.0.1:${server.httpPort}${url}`, {
-    method, headers: { authorization: `Key ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { authorization: `Key ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   return (await res.json()) as ApiObject;
 }
@@ -56,8 +59,15 @@ async function ensureFixture(server: TestServer, appId: string): Promise<string[
   const base = `/v2/users/me/apps/${appId}`;
   await rest(server, TEST_PAT, 'POST', '/v2/users/me/apps', { apps: [{ id: appId }] });
   await rest(server, TEST_PAT, 'POST', `${base}/concepts`, { concepts: [{ id: 'c1' }, { id: 'c2' }] });
-  await rest(server, TEST_PAT, 'POST', `${base}/models`, { models: [{ id: 'm1', model_type_id: 'embedding-classifier' }, { id: 'm2', model_type_id: 'concept-thresholder' }] });
-  const v = await rest(server, TEST_PAT, 'POST', `${base}/models/m1/versions`, { model_versions: [{ output_info: { data: { concepts: [{ id: 'c1' }, { id: 'c2' }] } } }] });
+  await rest(server, TEST_PAT, 'POST', `${base}/models`, {
+    models: [
+      { id: 'm1', model_type_id: 'embedding-classifier' },
+      { id: 'm2', model_type_id: 'concept-thresholder' },
+    ],
+  });
+  const v = await rest(server, TEST_PAT, 'POST', `${base}/models/m1/versions`, {
+    model_versions: [{ output_info: { data: { concepts: [{ id: 'c1' }, { id: 'c2' }] } } }],
+  });
   await rest(server, TEST_PAT, 'POST', `${base}/inputs`, { inputs: [{ id: 'i1', data: { text: { raw: 'hello' }, concepts: [{ id: 'c1', value: 1 }] } }] });
   await rest(server, TEST_PAT, 'POST', `${base}/datasets`, { datasets: [{ id: 'ds1' }] });
   const versionId = v.model?.model_version?.id as string | undefined;
@@ -71,7 +81,10 @@ async function canaryAnswers(server: TestServer, token: string): Promise<string[
   };
   const grpc = rawGrpcClient(server.grpcPort);
   try {
-    const getModel = messageCodec(testProtos().type('clarifai.api.GetModelRequest')).encode({ user_app_id: { user_id: 'canary', app_id: 'capp' }, model_id: 'cm' });
+    const getModel = messageCodec(testProtos().type('clarifai.api.GetModelRequest')).encode({
+      user_app_id: { user_id: 'canary', app_id: 'capp' },
+      model_id: 'cm',
+    });
     return [
       strip(await rest(server, token, 'GET', '/v2/users/canary/apps/capp/models/cm')),
       strip(await rest(server, token, 'GET', '/v2/users/canary/apps/capp/models')),
@@ -100,7 +113,10 @@ function integrityOf(dbFile: string): string {
  */
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const dir = mkdtempSync(path.join(tmpdir(), 'modelkeep-fuzz-'));
-  const server = await startTestServer({ MODELKEEP_WORKER: 'false', MODELKEEP_FETCH_ALLOW: '192.0.2.0/24' /* TEST-NET-1: nothing; loopback is refused again */ }, dir);
+  const server = await startTestServer(
+    { MODELKEEP_WORKER: 'false', MODELKEEP_FETCH_ALLOW: '192.0.2.0/24' /* TEST-NET-1: nothing; loopback is refused again */ },
+    dir,
+  );
   const before = prototypeNames();
   let run: Run | undefined;
   let closed = false;
@@ -112,7 +128,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   try {
     const canary = await addUserWithPat(server, 'canary');
     await rest(server, canary, 'POST', '/v2/users/canary/apps', { apps: [{ id: 'capp' }] });
-    await rest(server, canary, 'POST', '/v2/users/canary/apps/capp/models', { models: [{ id: 'cm', model_type_id: 'embedding-classifier', metadata: { owner: 'canary' } }] });
+    await rest(server, canary, 'POST', '/v2/users/canary/apps/capp/models', {
+      models: [{ id: 'cm', model_type_id: 'embedding-classifier', metadata: { owner: 'canary' } }],
+    });
     const canaryBaseline = await canaryAnswers(server, canary);
     const appId = 'fz';
     const fx: Fixture = { userId: TEST_USER, appId, ids: await ensureFixture(server, appId) };
@@ -143,7 +161,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const after = prototypeNames();
     const sorted = [...run.healthz].sort((a, b) => a - b);
     const report: Omit<FuzzReport, 'integrity'> = {
-      seed: opts.seed, requests: indexes.length, implemented: targets.length, failures: run.failures, canaryChanges,
+      seed: opts.seed,
+      requests: indexes.length,
+      implemented: targets.length,
+      failures: run.failures,
+      canaryChanges,
       polluted: after.filter((n) => !before.includes(n)),
       healthzMaxMs: Math.round(sorted[sorted.length - 1] ?? 0),
       healthzP99Ms: Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0),

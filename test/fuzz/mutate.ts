@@ -33,7 +33,12 @@ const MUTATIONS: ((r: Rng, target: Obj | unknown[], key: string) => void)[] = [
   (_r, t, k) => put(t, k, null),
   (r, t, k) => put(t, k, r.pick(HOSTILE_STRINGS)),
   (r, t, k) => put(t, k, 'z'.repeat(r.pick([513, 4097, 65_537, 300_000]))),
-  (r, t, k) => put(t, k, Array.from({ length: r.pick([129, 1000, 5000]) }, (_, i) => (r.chance(0.5) ? `id-${i}` : { id: `id-${i}` }))),
+  (r, t, k) =>
+    put(
+      t,
+      k,
+      Array.from({ length: r.pick([129, 1000, 5000]) }, (_, i) => (r.chance(0.5) ? `id-${i}` : { id: `id-${i}` })),
+    ),
   (r, t, k) => put(t, k, nest(r.pick([33, 100, 3000]), 'deep')),
   (r, t, k) => put(t, k, r.pick([-1, 0, -0, 1.5, 2 ** 53 + 1, 1e308, -1e308, 4294967296, 987654321])),
   (r, t, k) => put(t, k, randomJson(r, 3)),
@@ -77,12 +82,39 @@ export function mutateText(r: Rng, json: string): string | Buffer {
 }
 
 /** Path segments that have broken routers and file servers. */
-export const HOSTILE_SEGMENTS: readonly string[] = ['%', '%25', '..', '..%2F..%2Fx', '%00', '%ZZ', '%ED%A0%80', '%F0%9F', 'a'.repeat(250), '%20', ':', '__proto__', 'constructor', '~', '.%2e'];
+export const HOSTILE_SEGMENTS: readonly string[] = [
+  '%',
+  '%25',
+  '..',
+  '..%2F..%2Fx',
+  '%00',
+  '%ZZ',
+  '%ED%A0%80',
+  '%F0%9F',
+  'a'.repeat(250),
+  '%20',
+  ':',
+  '__proto__',
+  'constructor',
+  '~',
+  '.%2e',
+];
 
 /** Query strings whose keys aim at prototypes, nesting and repetition. */
 export function hostileQuery(r: Rng): string {
   return r.pick([
-    '__proto__.status=x', 'constructor.prototype.polluted=1', 'a[b]=c', `${'a.'.repeat(60)}b=1`, 'ids=1&ids=2&ids=3',
-    'per_page=-1', 'per_page=99999999999', 'page=0', 'page=abc', 'sort_ascending=maybe', '%=%', 'x=%ZZ', 'additional_fields=__proto__',
+    '__proto__.status=x',
+    'constructor.prototype.polluted=1',
+    'a[b]=c',
+    `${'a.'.repeat(60)}b=1`,
+    'ids=1&ids=2&ids=3',
+    'per_page=-1',
+    'per_page=99999999999',
+    'page=0',
+    'page=abc',
+    'sort_ascending=maybe',
+    '%=%',
+    'x=%ZZ',
+    'additional_fields=__proto__',
   ]);
 }

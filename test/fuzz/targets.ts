@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { RpcInfo } from '../../src/proto/load.js';
 import { messageCodec } from '../../src/proto/message-codec.js';
-import { testProtos, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, testProtos } from '../helpers/clients.js';
 
 /** Unary methods of clarifai.api.V2 (the streaming ones have their own tests). */
 export function unaryRpcs(): RpcInfo[] {
@@ -23,19 +23,29 @@ export function rawGrpcClient(port: number): { call: RawGrpc; close(): void } {
   for (const rpc of unaryRpcs()) {
     const res = messageCodec(rpc.responseType);
     def[rpc.name] = {
-      path: `/clarifai.api.V2/${rpc.name}`, requestStream: false, responseStream: false,
-      requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (o: ApiObject) => res.encode(o), responseDeserialize: (b: Buffer) => res.decode(b),
+      path: `/clarifai.api.V2/${rpc.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (o: ApiObject) => res.encode(o),
+      responseDeserialize: (b: Buffer) => res.decode(b),
     };
   }
   const Ctor = grpc.makeGenericClientConstructor(def, 'V2');
-  const client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 }) as unknown as Record<string, Function> & grpc.Client;
+  const client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 }) as unknown as Record<
+    string,
+    Function
+  > &
+    grpc.Client;
   return {
     call: (rpc, bytes, authorization) =>
       new Promise((resolve, reject) => {
         const md = new grpc.Metadata();
         if (authorization !== undefined) md.set('authorization', authorization);
-        client[rpc]!.call(client, bytes, md, { deadline: Date.now() + 15_000 }, (err: grpc.ServiceError | null, body: ApiObject) => (err ? reject(err) : resolve(body)));
+        client[rpc]!.call(client, bytes, md, { deadline: Date.now() + 15_000 }, (err: grpc.ServiceError | null, body: ApiObject) =>
+          err ? reject(err) : resolve(body),
+        );
       }),
     close: () => client.close(),
   };

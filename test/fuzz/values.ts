@@ -13,13 +13,50 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Strings that have broken parsers, routers, LIKE clauses, loggers and renderers elsewhere. */
 export const HOSTILE_STRINGS: readonly string[] = [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '%', '%00', '../../etc/passwd', '..%2f..%2f', '<script>alert(1)</script>',
-  "' OR 1=1 --", '\\', 'ab\r\ncd', '\u202eevil', '🙂'.repeat(64), 'ﷺ', 'null', 'undefined', 'NaN', '-0', '1e400',
-  '__proto__', 'constructor', 'prototype', 'x'.repeat(300), 'y'.repeat(70_000), '*', '%s%s%n', '{{7*7}}', '$where',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '%',
+  '%00',
+  '../../etc/passwd',
+  '..%2f..%2f',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '\\',
+  'ab\r\ncd',
+  '\u202eevil',
+  '🙂'.repeat(64),
+  'ﷺ',
+  'null',
+  'undefined',
+  'NaN',
+  '-0',
+  '1e400',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'x'.repeat(300),
+  'y'.repeat(70_000),
+  '*',
+  '%s%s%n',
+  '{{7*7}}',
+  '$where',
 ];
 
 /** URLs that the default fetch policy refuses before any connection, so no fuzz case waits on the network. */
-const URLS = ['http://127.0.0.1:1/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/a', 'file:///etc/passwd', 'ftp://x/y', 'not a url', 'http://0.0.0.0/', 'data:text/plain,hi'];
+const URLS = [
+  'http://127.0.0.1:1/x.jpg',
+  'http://169.254.169.254/latest/meta-data',
+  'http://[::1]/a',
+  'file:///etc/passwd',
+  'ftp://x/y',
+  'not a url',
+  'http://0.0.0.0/',
+  'data:text/plain,hi',
+];
 
 const WORDS = ['cat', 'dog', 'a', 'model', 'sentiment', 'e1', 'Main', 'images', 'text', 'ok'];
 

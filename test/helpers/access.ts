@@ -5,7 +5,7 @@ import { newId } from '../../src/domain/ids.js';
 import { messageCodec } from '../../src/proto/message-codec.js';
 import { hashToken } from '../../src/service/auth.service.js';
 import type { Harness } from './both.js';
-import { testProtos, type ApiObject, type CallResult } from './clients.js';
+import { type ApiObject, type CallResult, testProtos } from './clients.js';
 import { assertConforms } from './conformance.js';
 import type { TestServer } from './server.js';
 
@@ -66,8 +66,15 @@ export async function addKey(
   k: { userId: string; token: string; kind: ApiKey['kind']; scopes: string[]; appIds: string[]; expiresAt?: number | null },
 ): Promise<ApiKey> {
   const key: ApiKey = {
-    id: newId(), userId: k.userId, kind: k.kind, tokenHash: hashToken(k.token), description: 'test key',
-    scopes: k.scopes, appIds: k.appIds, createdAt: Date.now() - 60_000, expiresAt: k.expiresAt ?? null,
+    id: newId(),
+    userId: k.userId,
+    kind: k.kind,
+    tokenHash: hashToken(k.token),
+    description: 'test key',
+    scopes: k.scopes,
+    appIds: k.appIds,
+    createdAt: Date.now() - 60_000,
+    expiresAt: k.expiresAt ?? null,
   };
   await server.store.keys.create(key);
   return key;
@@ -79,7 +86,9 @@ function grpcMethod(rpcName: string, raw: boolean): grpc.MethodDefinition<any, a
   const req = messageCodec(rpc.requestType);
   const res = messageCodec(rpc.responseType);
   return {
-    path: `/clarifai.api.V2/${rpcName}`, requestStream: false, responseStream: false,
+    path: `/clarifai.api.V2/${rpcName}`,
+    requestStream: false,
+    responseStream: false,
     requestSerialize: raw ? (b: Buffer) => b : (o: ApiObject) => req.encode(o),
     requestDeserialize: (b: Buffer) => req.decode(b),
     responseSerialize: (o: ApiObject) => res.encode(o),

@@ -1,5 +1,5 @@
 import { after, before, describe } from 'node:test';
-import { grpcClient, restClient, type ApiClient } from './clients.js';
+import { type ApiClient, grpcClient, restClient } from './clients.js';
 import { startTestServer, type TestServer } from './server.js';
 
 export interface Harness {

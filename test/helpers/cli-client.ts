@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { cleanEnv, REPO_ROOT, type CliRun } from './modelkeep-process.js';
+import { type CliRun, cleanEnv, REPO_ROOT } from './modelkeep-process.js';
 
 /**
  * Runs the real `modelkeep` CLI as a user does, for the client commands: with text on stdin, or on
@@ -22,7 +22,11 @@ export interface ClientRunOptions {
 export function runClient(args: string[], env: Record<string, string>, opts: ClientRunOptions = {}): Promise<CliRun> {
   const argv = [process.execPath, '--import', 'tsx', CLI, ...args];
   const child = opts.tty
-    ? spawn('script', ['-qec', argv.map(quote).join(' '), '/dev/null'], { cwd: REPO_ROOT, env: cleanEnv({ TERM: 'xterm', COLUMNS: '120', ...env }), stdio: ['pipe', 'pipe', 'pipe'] })
+    ? spawn('script', ['-qec', argv.map(quote).join(' '), '/dev/null'], {
+        cwd: REPO_ROOT,
+        env: cleanEnv({ TERM: 'xterm', COLUMNS: '120', ...env }),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
     : spawn(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -31,7 +35,10 @@ export function runClient(args: string[], env: Record<string, string>, opts: Cli
   if (opts.input !== undefined) child.stdin.end(opts.input);
   else if (!opts.tty) child.stdin.end();
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-  opts.onSpawn?.((s) => child.kill(s), () => ({ stdout, stderr }));
+  opts.onSpawn?.(
+    (s) => child.kill(s),
+    () => ({ stdout, stderr }),
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadClarifaiProtos, type ClarifaiProtos, type RpcInfo } from '../../src/proto/load.js';
+import { type ClarifaiProtos, loadClarifaiProtos, type RpcInfo } from '../../src/proto/load.js';
 import { messageCodec } from '../../src/proto/message-codec.js';
 import { TEST_PAT } from './server.js';
 
@@ -51,7 +51,9 @@ function toQuery(obj: ApiObject, prefix = '', out = new URLSearchParams()): URLS
   return out;
 }
 
-export function restClient(port: number): ApiClient & { raw(method: string, path: string, body?: string | ApiObject, headers?: Record<string, string>): Promise<CallResult> } {
+export function restClient(
+  port: number,
+): ApiClient & { raw(method: string, path: string, body?: string | ApiObject, headers?: Record<string, string>): Promise<CallResult> } {
   const base = `http://127.0.0.1:${port}`;
   const raw = async (method: string, path: string, body?: string | ApiObject, headers: Record<string, string> = {}): Promise<CallResult> => {
     const init: RequestInit = { method, headers: { authorization: `Key ${TEST_PAT}`, 'content-type': 'application/json', ...headers } };
@@ -84,9 +86,13 @@ export function grpcClient(port: number): ApiClient {
     const req = messageCodec(rpc.requestType);
     const res = messageCodec(rpc.responseType);
     def[rpc.name] = {
-      path: `/clarifai.api.V2/${rpc.name}`, requestStream: false, responseStream: false,
-      requestSerialize: (o: ApiObject) => req.encode(o), requestDeserialize: (b: Buffer) => req.decode(b),
-      responseSerialize: (o: ApiObject) => res.encode(o), responseDeserialize: (b: Buffer) => res.decode(b),
+      path: `/clarifai.api.V2/${rpc.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (o: ApiObject) => req.encode(o),
+      requestDeserialize: (b: Buffer) => req.decode(b),
+      responseSerialize: (o: ApiObject) => res.encode(o),
+      responseDeserialize: (b: Buffer) => res.decode(b),
     };
   }
   const Ctor = grpc.makeGenericClientConstructor(def, 'V2');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cleanEnv, REPO_ROOT, sleep, spawnNode, startServer, START_TIMEOUT_MS, type Exit, type ServerProcess } from './modelkeep-process.js';
+import { cleanEnv, type Exit, REPO_ROOT, type ServerProcess, START_TIMEOUT_MS, sleep, spawnNode, startServer } from './modelkeep-process.js';
 import { TEST_PAT, TEST_USER } from './server.js';
 
 /**
@@ -26,7 +26,10 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
   void child.exited.then((e) => (exit = e));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ready = child.out().split('\n').find((l) => l.includes('"modelkeep worker is ready"'));
+    const ready = child
+      .out()
+      .split('\n')
+      .find((l) => l.includes('"modelkeep worker is ready"'));
     if (ready) {
       const workerId = (JSON.parse(ready) as { worker: string }).worker;
       return { pid: child.pid!, workerId, out: child.out, err: child.err, exited: child.exited, kill: (s) => void child.kill(s) };
@@ -51,7 +54,13 @@ export interface Cluster {
  * migrate it), with the test user and PAT. `env` adds settings (lease time, pool size, …).
  */
 export async function startCluster(databaseUrl: string, counts: { apis: number; workers: number }, env: Record<string, string> = {}): Promise<Cluster> {
-  const common = { MODELKEEP_DATABASE_URL: databaseUrl, MODELKEEP_BOOTSTRAP_USER: TEST_USER, MODELKEEP_BOOTSTRAP_PAT: TEST_PAT, MODELKEEP_LOG_LEVEL: 'info', ...env };
+  const common = {
+    MODELKEEP_DATABASE_URL: databaseUrl,
+    MODELKEEP_BOOTSTRAP_USER: TEST_USER,
+    MODELKEEP_BOOTSTRAP_PAT: TEST_PAT,
+    MODELKEEP_LOG_LEVEL: 'info',
+    ...env,
+  };
   const apis = Array.from({ length: counts.apis }, () => startServer({ env: common, args: ['--no-worker'] }));
   const workers = Array.from({ length: counts.workers }, () => startWorkerProcess(common));
   const settled = await Promise.allSettled([...apis, ...workers]);

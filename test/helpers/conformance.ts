@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { decodeJsonBody } from '../../src/proto/json-codec.js';
 import { showIfEmpty } from '../../src/proto/skeleton.js';
-import { testProtos, type ApiObject } from './clients.js';
+import { type ApiObject, testProtos } from './clients.js';
 
 /**
  * Asserts a REST response body is a valid proto3-JSON rendering of the RPC's response message

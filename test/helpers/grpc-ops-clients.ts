@@ -1,7 +1,7 @@
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type protobuf from 'protobufjs';
 
@@ -23,7 +23,9 @@ export function healthClient(port: number): GenericClient {
 }
 
 export function healthCheck(client: GenericClient, service: string): Promise<string> {
-  return new Promise((resolve, reject) => client.Check!({ service }, (err: grpc.ServiceError | null, r: { status: string }) => (err ? reject(err) : resolve(r.status))));
+  return new Promise((resolve, reject) =>
+    client.Check!({ service }, (err: grpc.ServiceError | null, r: { status: string }) => (err ? reject(err) : resolve(r.status))),
+  );
 }
 
 /** A reflection client of version `v1` or `v1alpha`. */
@@ -47,7 +49,9 @@ export function reflect(client: GenericClient, request: Record<string, unknown>)
 }
 
 /** Decodes FileDescriptorProtos as a reflection client does (protobufjs' descriptor types). */
-export function decodeFileDescriptors(bufs: Uint8Array[]): Array<{ name: string; package: string; service: Array<{ name: string; method: Array<{ name: string }> }> }> {
+export function decodeFileDescriptors(
+  bufs: Uint8Array[],
+): Array<{ name: string; package: string; service: Array<{ name: string; method: Array<{ name: string }> }> }> {
   const descriptor = require('protobufjs/ext/descriptor') as { FileDescriptorProto: protobuf.Type };
   return bufs.map((b) => descriptor.FileDescriptorProto.toObject(descriptor.FileDescriptorProto.decode(b), { defaults: true }) as any);
 }

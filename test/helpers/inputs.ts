@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import type { Api } from './models.js';
 import type { ApiObject } from './clients.js';
+import type { Api } from './models.js';
 
 /** A small solid-colour PNG, base64-encoded (distinct colours give distinct images). */
 export async function pngBase64(rgb: [number, number, number], size = 32): Promise<string> {
-  const png = await sharp({ create: { width: size, height: size, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer();
+  const png = await sharp({ create: { width: size, height: size, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .png()
+    .toBuffer();
   return png.toString('base64');
 }
 
@@ -25,7 +27,9 @@ export async function waitForInput(api: Api, uai: ApiObject, inputId: string, ti
 }
 
 export const textInput = (id: string, raw: string, concepts: [string, number][] = [], extra: ApiObject = {}): ApiObject => ({
-  id, data: { text: { raw }, concepts: concepts.map(([cid, value]) => ({ id: cid, value })) }, ...extra,
+  id,
+  data: { text: { raw }, concepts: concepts.map(([cid, value]) => ({ id: cid, value })) },
+  ...extra,
 });
 
 /** An HTTP server on 127.0.0.1 serving fixed bodies by path; anything else is 404. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,11 @@ export interface CliRun extends Exit {
 }
 
 /** Spawns `node --import tsx <file> ...args`, registered so it is killed if the test process exits. */
-export function spawnNode(file: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess & { out: () => string; err: () => string; exited: Promise<Exit> } {
+export function spawnNode(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess & { out: () => string; err: () => string; exited: Promise<Exit> } {
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';
@@ -155,7 +159,10 @@ export async function startServer(opts: { env?: Record<string, string>; args?: s
   for (;;) {
     if (exit) return fail(`exited with ${JSON.stringify(exit)}`);
     if (Date.now() > deadline) return fail('/healthz never answered 200');
-    const ok = await fetch(`${restBase}/healthz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${restBase}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await sleep(50);
   }
@@ -171,7 +178,12 @@ export async function rest(base: string, method: string, urlPath: string, pat: s
   const headers: Record<string, string> = {};
   if (pat !== null) headers.authorization = `Key ${pat}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(base + urlPath, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   return { http: res.status, body: text ? (JSON.parse(text) as Json) : {} };
 }
@@ -180,7 +192,27 @@ export async function rest(base: string, method: string, urlPath: string, pat: s
 export async function selfSignedCert(dir: string): Promise<{ cert: string; key: string }> {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  const child = spawn('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const code = await new Promise<number | null>((resolve, reject) => {

@@ -25,7 +25,12 @@ export function apiOf(h: Harness) {
   };
 
   /** Calls and asserts the given error code (and HTTP status on REST); returns the status. */
-  const fails = async (rpc: string, req: ApiObject, code: number, http: number): Promise<{ code: number; description: string; details?: string; req_id: string }> => {
+  const fails = async (
+    rpc: string,
+    req: ApiObject,
+    code: number,
+    http: number,
+  ): Promise<{ code: number; description: string; details?: string; req_id: string }> => {
     const r = await call(rpc, req);
     assert.equal(r.body.status?.code, code, `${rpc}: expected ${code}, got ${JSON.stringify(r.body.status)}`);
     assert.match(String(r.body.status.req_id), /^[0-9a-f]{32}$/);

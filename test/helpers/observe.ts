@@ -1,8 +1,8 @@
-import * as grpc from '@grpc/grpc-js';
 import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import * as grpc from '@grpc/grpc-js';
+import { type Logger, pino } from 'pino';
 import { messageCodec } from '../../src/proto/message-codec.js';
-import { testProtos, type ApiObject } from './clients.js';
+import { type ApiObject, testProtos } from './clients.js';
 import { TEST_PAT } from './server.js';
 
 /** A logger whose lines land in `lines` (parsed) and `text` (raw), for asserting on log output. */
@@ -21,7 +21,12 @@ export function capturedLogger(level = 'info'): { log: Logger; lines: Record<str
 }
 
 /** One gRPC call with extra metadata; resolves with the answer and the trailing metadata. */
-export function grpcCallWithMetadata(port: number, rpcName: string, req: ApiObject, extra: Record<string, string>): Promise<{ body: ApiObject; trailers: grpc.Metadata }> {
+export function grpcCallWithMetadata(
+  port: number,
+  rpcName: string,
+  req: ApiObject,
+  extra: Record<string, string>,
+): Promise<{ body: ApiObject; trailers: grpc.Metadata }> {
   const rpc = testProtos().rpcs.get(rpcName)!;
   const reqCodec = messageCodec(rpc.requestType);
   const resCodec = messageCodec(rpc.responseType);
@@ -31,10 +36,17 @@ export function grpcCallWithMetadata(port: number, rpcName: string, req: ApiObje
   for (const [k, v] of Object.entries(extra)) md.set(k, v);
   return new Promise((resolve, reject) => {
     let body: ApiObject | undefined;
-    const call = client.makeUnaryRequest(`/clarifai.api.V2/${rpcName}`, (o: ApiObject) => reqCodec.encode(o), (b: Buffer) => resCodec.decode(b), req, md, (err, res) => {
-      if (err) reject(err);
-      body = res;
-    });
+    const call = client.makeUnaryRequest(
+      `/clarifai.api.V2/${rpcName}`,
+      (o: ApiObject) => reqCodec.encode(o),
+      (b: Buffer) => resCodec.decode(b),
+      req,
+      md,
+      (err, res) => {
+        if (err) reject(err);
+        body = res;
+      },
+    );
     call.on('status', (s: grpc.StatusObject) => {
       client.close();
       if (body) resolve({ body, trailers: s.metadata });

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { startModelkeep, type Running, type StartOptions } from '../../src/app/compose.js';
-import { loadConfig, type Config } from '../../src/config/config.js';
+import { type Running, type StartOptions, startModelkeep } from '../../src/app/compose.js';
+import { type Config, loadConfig } from '../../src/config/config.js';
 
 export const TEST_USER = 'tester';
 export const TEST_PAT = 'pat0123456789abcdef0123456789abcdef';

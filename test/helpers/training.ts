@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { App, Model } from '../../src/domain/entities.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../../src/domain/model-types/catalog.js';
 import { trainModelVersionHandler } from '../../src/jobs/train-model-version.js';
@@ -14,8 +14,26 @@ import { openStore } from '../../src/storage/open-store.js';
 
 /** Small labelled text sets with an obvious split, for training tests. */
 export const SENTIMENT = {
-  positive: ['I love this product, it is great', 'wonderful experience, very happy', 'excellent quality and fast delivery', 'amazing, would buy again', 'fantastic support team', 'really good value, love it', 'the best purchase I made', 'great service and friendly staff'],
-  negative: ['terrible product, broke after a day', 'awful experience, very disappointed', 'poor quality and slow delivery', 'horrible, never buying again', 'useless support team', 'really bad value, hate it', 'the worst purchase I made', 'rude staff and bad service'],
+  positive: [
+    'I love this product, it is great',
+    'wonderful experience, very happy',
+    'excellent quality and fast delivery',
+    'amazing, would buy again',
+    'fantastic support team',
+    'really good value, love it',
+    'the best purchase I made',
+    'great service and friendly staff',
+  ],
+  negative: [
+    'terrible product, broke after a day',
+    'awful experience, very disappointed',
+    'poor quality and slow delivery',
+    'horrible, never buying again',
+    'useless support team',
+    'really bad value, hate it',
+    'the worst purchase I made',
+    'rude staff and bad service',
+  ],
 };
 
 /**
@@ -25,14 +43,34 @@ export const SENTIMENT = {
  * evaluation rightly scores classifiers trained on it low.
  */
 export const TOPICS = {
-  sports: ['the team won the match with a late goal', 'our team lost the match in the stadium', 'the players celebrated the goal with the team', 'a tense match, the team needed one more goal', 'the stadium was full for the match', 'the players trained before the big match', 'the goal keeper saved the match for the team', 'fans in the stadium sang for the players'],
-  cooking: ['bake the bread in the oven for an hour', 'this recipe needs flour, butter and an oven', 'the sauce recipe from my kitchen', 'preheat the oven and bake the cake', 'mix the flour for the bread recipe', 'in the kitchen the sauce simmers slowly', 'a simple recipe to bake in any oven', 'the kitchen smelled of fresh bread and sauce'],
+  sports: [
+    'the team won the match with a late goal',
+    'our team lost the match in the stadium',
+    'the players celebrated the goal with the team',
+    'a tense match, the team needed one more goal',
+    'the stadium was full for the match',
+    'the players trained before the big match',
+    'the goal keeper saved the match for the team',
+    'fans in the stadium sang for the players',
+  ],
+  cooking: [
+    'bake the bread in the oven for an hour',
+    'this recipe needs flour, butter and an oven',
+    'the sauce recipe from my kitchen',
+    'preheat the oven and bake the cake',
+    'mix the flour for the bread recipe',
+    'in the kitchen the sauce simmers slowly',
+    'a simple recipe to bake in any oven',
+    'the kitchen smelled of fresh bread and sauce',
+  ],
 };
 
 /** Texts → labelled examples with real general-text-embedding vectors (input ids t000, t001, …). */
 export async function labelledTexts(groups: Record<string, string[]>, extraNegatives: Record<string, string[]> = {}): Promise<LabelledExample[]> {
   const embedder = builtInEmbedders().get(TEXT_EMBEDDER_ID)!;
-  const rows = Object.entries(groups).flatMap(([concept, texts]) => texts.map((text) => ({ text, positives: [concept], negatives: extraNegatives[concept] ?? [] })));
+  const rows = Object.entries(groups).flatMap(([concept, texts]) =>
+    texts.map((text) => ({ text, positives: [concept], negatives: extraNegatives[concept] ?? [] })),
+  );
   const vectors = await embedder.embed(rows.map((r) => ({ text: r.text })));
   return rows.map((r, i) => ({ inputId: `t${String(i).padStart(3, '0')}`, vector: vectors[i]!, positives: r.positives, negatives: r.negatives }));
 }
@@ -68,7 +106,13 @@ export class FakeTrainingData implements TrainingDataSource {
     const examples = this.examples.filter((e) => [...e.positives, ...e.negatives].some((c) => wanted.has(c)));
     // The examples are all of `kind`; a base model chosen by the data is that kind's embedder.
     const embedderId = typeof q.embedderId === 'string' ? q.embedderId : q.embedderId[this.kind];
-    return { examples, pending: this.pending, failed: 0, kinds: { text: this.kind === 'text' ? examples.length : 0, image: this.kind === 'image' ? examples.length : 0 }, embedderId };
+    return {
+      examples,
+      pending: this.pending,
+      failed: 0,
+      kinds: { text: this.kind === 'text' ? examples.length : 0, image: this.kind === 'image' ? examples.length : 0 },
+      embedderId,
+    };
   }
 }
 
@@ -80,7 +124,11 @@ export function testPlugins(store: Store, data: TrainingDataSource): { types: Mo
 }
 
 /** A job worker running only train-model-version, with test-friendly timings. */
-export function trainingWorker(store: Store, data: TrainingDataSource, opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number; log?: Logger } = {}): Worker {
+export function trainingWorker(
+  store: Store,
+  data: TrainingDataSource,
+  opts: Partial<WorkerOptions> & { progressEveryMs?: number; defaultTimeoutMs?: number; log?: Logger } = {},
+): Worker {
   const { types, plugins } = testPlugins(store, data);
   const handler = trainModelVersionHandler({ plugins, types, defaultTimeoutMs: opts.defaultTimeoutMs ?? 60_000, progressEveryMs: opts.progressEveryMs ?? 50 });
   return new Worker(store, [handler], systemClock, opts.log ?? silentLog, { leaseMs: 5_000, pollMs: 20, concurrency: 1, maxAttempts: 3, ...opts });
@@ -98,7 +146,18 @@ export async function storeWithApp(): Promise<{ store: Store; app: App }> {
   const store = await openStore('sqlite::memory:');
   const now = Date.now();
   await store.users.create({ id: 'u1', createdAt: now });
-  const app: App = { userId: 'u1', id: 'a1', name: 'a1', description: '', defaultLanguage: 'en', defaultWorkflowId: '', visibility: 10, metadata: {}, createdAt: now, modifiedAt: now };
+  const app: App = {
+    userId: 'u1',
+    id: 'a1',
+    name: 'a1',
+    description: '',
+    defaultLanguage: 'en',
+    defaultWorkflowId: '',
+    visibility: 10,
+    metadata: {},
+    createdAt: now,
+    modifiedAt: now,
+  };
   await store.apps.create(app);
   return { store, app };
 }

@@ -121,12 +121,18 @@ describeBoth('keys', (h) => {
 
   it('PostKeys returns the token once (64 hex) in keys[0].id; ListKeys shows the 32-hex public id only', async () => {
     await api.ok('PostApps', { user_app_id: me, apps: [{ id: app }] });
-    const made = await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'reader', scopes: ['Models_Get', 'Apps_Get', 'Concepts_Get'], apps: [{ id: app }] }] });
+    const made = await api.ok('PostKeys', {
+      user_app_id: me,
+      keys: [{ description: 'reader', scopes: ['Models_Get', 'Apps_Get', 'Concepts_Get'], apps: [{ id: app }] }],
+    });
     const k = made.keys[0];
     assert.match(k.id, /^[0-9a-f]{64}$/);
     assert.equal(k.type, 'api_key');
     assert.deepEqual([...k.scopes].sort(), ['Apps_Get', 'Concepts_Get', 'Models_Get']);
-    assert.deepEqual(k.apps.map((a: ApiObject) => a.id), [app]);
+    assert.deepEqual(
+      k.apps.map((a: ApiObject) => a.id),
+      [app],
+    );
     const token = k.id as string;
 
     const listed = await listKeys();
@@ -166,12 +172,28 @@ describeBoth('keys', (h) => {
 
   it('an unknown scope -> 11100 (HTTP 400) naming it; nothing written', async () => {
     const before = await listKeys();
-    const s = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'bad', scopes: ['Models_Get', 'Models_Teleport'], apps: [{ id: app }] }] }, 11100, 400);
+    const s = await api.fails(
+      'PostKeys',
+      { user_app_id: me, keys: [{ description: 'bad', scopes: ['Models_Get', 'Models_Teleport'], apps: [{ id: app }] }] },
+      11100,
+      400,
+    );
     const unknown = /unknown scope\(s\) ([A-Za-z_, ]+)\./.exec(s.details ?? '');
     assert.ok(unknown, s.details);
     assert.equal(unknown[1], 'Models_Teleport');
     // The second key of a batch being bad writes neither.
-    await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'good', scopes: ['All'], apps: [{ id: app }] }, { description: 'bad', scopes: ['Nope'], apps: [{ id: app }] }] }, 11100, 400);
+    await api.fails(
+      'PostKeys',
+      {
+        user_app_id: me,
+        keys: [
+          { description: 'good', scopes: ['All'], apps: [{ id: app }] },
+          { description: 'bad', scopes: ['Nope'], apps: [{ id: app }] },
+        ],
+      },
+      11100,
+      400,
+    );
     assert.deepEqual(await listKeys(), before);
   });
 
@@ -181,14 +203,20 @@ describeBoth('keys', (h) => {
     assert.match(noApp.details ?? '', /no-such-app/);
     await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'x', scopes: [], apps: [{ id: app }] }] }, 11100, 400);
     await api.fails('PostKeys', { user_app_id: me, keys: [] }, 11100, 400);
-    const past = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: app }], expires_at: '2001-01-01T00:00:00Z' }] }, 11100, 400);
+    const past = await api.fails(
+      'PostKeys',
+      { user_app_id: me, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: app }], expires_at: '2001-01-01T00:00:00Z' }] },
+      11100,
+      400,
+    );
     assert.match(past.details ?? '', /expires_at/);
     assert.deepEqual(await listKeys(), before);
   });
 
   it('a key with a future expires_at works and shows it', async () => {
     const exp = new Date(Date.now() + 86_400_000).toISOString();
-    const k = (await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'expiring', scopes: ['All'], apps: [{ id: app }], expires_at: exp }] })).keys[0];
+    const k = (await api.ok('PostKeys', { user_app_id: me, keys: [{ description: 'expiring', scopes: ['All'], apps: [{ id: app }], expires_at: exp }] }))
+      .keys[0];
     assert.equal(Date.parse(k.expires_at), Date.parse(exp));
     await api.ok('ListModels', {}, k.id);
   });

@@ -3,7 +3,7 @@ import { before, it } from 'node:test';
 import type { RpcInfo } from '../../src/proto/load.js';
 import { addUserWithPat, expectApi } from '../helpers/access.js';
 import { describeBoth, uid } from '../helpers/both.js';
-import { testProtos, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, testProtos } from '../helpers/clients.js';
 import { TEST_USER } from '../helpers/server.js';
 
 /**
@@ -12,28 +12,82 @@ import { TEST_USER } from '../helpers/server.js';
  * row here fails the first test: decide its access, add the row, and the matrix below checks it.
  */
 const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-read'> = {
-  PostApps: 'user', ListApps: 'user', GetApp: 'app-read', DeleteApp: 'app-write',
-  PostKeys: 'user', ListKeys: 'user', DeleteKey: 'user',
-  ListModelTypes: 'app-read', GetModelType: 'app-read',
-  PostModels: 'app-write', GetModel: 'app-read', GetModelOutputInfo: 'app-read', ListModelConcepts: 'app-read', ListModels: 'user-or-app-read', PostModelsSearches: 'app-read',
-  PatchModels: 'app-write', PatchModelIds: 'app-write', DeleteModel: 'app-write', DeleteModels: 'app-write',
-  PostModelVersions: 'app-write', GetModelVersion: 'app-read', ListModelVersions: 'app-read', PatchModelVersions: 'app-write',
+  PostApps: 'user',
+  ListApps: 'user',
+  GetApp: 'app-read',
+  DeleteApp: 'app-write',
+  PostKeys: 'user',
+  ListKeys: 'user',
+  DeleteKey: 'user',
+  ListModelTypes: 'app-read',
+  GetModelType: 'app-read',
+  PostModels: 'app-write',
+  GetModel: 'app-read',
+  GetModelOutputInfo: 'app-read',
+  ListModelConcepts: 'app-read',
+  ListModels: 'user-or-app-read',
+  PostModelsSearches: 'app-read',
+  PatchModels: 'app-write',
+  PatchModelIds: 'app-write',
+  DeleteModel: 'app-write',
+  DeleteModels: 'app-write',
+  PostModelVersions: 'app-write',
+  GetModelVersion: 'app-read',
+  ListModelVersions: 'app-read',
+  PatchModelVersions: 'app-write',
   DeleteModelVersion: 'app-write',
-  PostModelVersionMetrics: 'app-write', GetModelVersionMetrics: 'app-read',
-  PostModelVersionEvaluations: 'app-write', ListModelVersionEvaluations: 'app-read', GetModelVersionEvaluation: 'app-read',
-  PostModelOutputs: 'app-read', ListLogEntries: 'app-read',
-  PostWorkflows: 'app-write', GetWorkflow: 'app-read', ListWorkflows: 'app-read', PatchWorkflows: 'app-write', DeleteWorkflow: 'app-write',
-  DeleteWorkflows: 'app-write', PostWorkflowResults: 'app-read',
-  PostInputs: 'app-write', GetInput: 'app-read', ListInputs: 'app-read', PatchInputs: 'app-write', DeleteInput: 'app-write',
-  DeleteInputs: 'app-write', GetInputCount: 'app-read',
-  PostConcepts: 'app-write', GetConcept: 'app-read', ListConcepts: 'app-read',
-  PostDatasets: 'app-write', GetDataset: 'app-read', ListDatasets: 'app-read', PostDatasetInputs: 'app-write', ListDatasetInputs: 'app-read',
-  PostDatasetVersions: 'app-write', ListDatasetVersions: 'app-read', GetDatasetVersion: 'app-read',
-  PatchConcepts: 'app-write', PatchDatasets: 'app-write', DeleteDatasets: 'app-write', GetDatasetInput: 'app-read', DeleteDatasetInputs: 'app-write',
-  PatchDatasetVersions: 'app-write', DeleteDatasetVersions: 'app-write', ListModelInputs: 'app-read',
-  PostAnnotations: 'app-write', ListAnnotations: 'app-read', GetAnnotation: 'app-read', PatchAnnotations: 'app-write', DeleteAnnotation: 'app-write',
-  DeleteAnnotations: 'app-write', PostEvaluations: 'app-write', ListEvaluations: 'app-read', GetEvaluation: 'app-read',
-  PostInputsSearches: 'app-read', PostSearches: 'app-read', PostAnnotationsSearches: 'app-read',
+  PostModelVersionMetrics: 'app-write',
+  GetModelVersionMetrics: 'app-read',
+  PostModelVersionEvaluations: 'app-write',
+  ListModelVersionEvaluations: 'app-read',
+  GetModelVersionEvaluation: 'app-read',
+  PostModelOutputs: 'app-read',
+  ListLogEntries: 'app-read',
+  PostWorkflows: 'app-write',
+  GetWorkflow: 'app-read',
+  ListWorkflows: 'app-read',
+  PatchWorkflows: 'app-write',
+  DeleteWorkflow: 'app-write',
+  DeleteWorkflows: 'app-write',
+  PostWorkflowResults: 'app-read',
+  PostInputs: 'app-write',
+  GetInput: 'app-read',
+  ListInputs: 'app-read',
+  PatchInputs: 'app-write',
+  DeleteInput: 'app-write',
+  DeleteInputs: 'app-write',
+  GetInputCount: 'app-read',
+  PostConcepts: 'app-write',
+  GetConcept: 'app-read',
+  ListConcepts: 'app-read',
+  PostDatasets: 'app-write',
+  GetDataset: 'app-read',
+  ListDatasets: 'app-read',
+  PostDatasetInputs: 'app-write',
+  ListDatasetInputs: 'app-read',
+  PostDatasetVersions: 'app-write',
+  ListDatasetVersions: 'app-read',
+  GetDatasetVersion: 'app-read',
+  PatchConcepts: 'app-write',
+  PatchDatasets: 'app-write',
+  DeleteDatasets: 'app-write',
+  GetDatasetInput: 'app-read',
+  DeleteDatasetInputs: 'app-write',
+  PatchDatasetVersions: 'app-write',
+  DeleteDatasetVersions: 'app-write',
+  ListModelInputs: 'app-read',
+  PostAnnotations: 'app-write',
+  ListAnnotations: 'app-read',
+  GetAnnotation: 'app-read',
+  PatchAnnotations: 'app-write',
+  DeleteAnnotation: 'app-write',
+  DeleteAnnotations: 'app-write',
+  PostEvaluations: 'app-write',
+  ListEvaluations: 'app-read',
+  GetEvaluation: 'app-read',
+  PostInputsSearches: 'app-read',
+  PostSearches: 'app-read',
+  PostAnnotationsSearches: 'app-read',
 };
 
 const AUTH_ERRORS = new Set([11102, 11008, 11007]);
@@ -65,7 +119,8 @@ describeBoth('auth matrix: every implemented RPC refuses what its access class r
 
   const appKey = async (scopes: string[]): Promise<string> => {
     const k = scopes.join(',');
-    if (!keys.has(k)) keys.set(k, (await api.ok('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'matrix', scopes, apps: [{ id: app }] }] })).keys[0].id);
+    if (!keys.has(k))
+      keys.set(k, (await api.ok('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'matrix', scopes, apps: [{ id: app }] }] })).keys[0].id);
     return keys.get(k)!;
   };
   const code = async (rpc: RpcInfo, req: ApiObject, token: string | null): Promise<{ code: number; details: string; http: number }> => {
@@ -88,8 +143,18 @@ describeBoth('auth matrix: every implemented RPC refuses what its access class r
 
   it('every implemented RPC has a row, and every row is implemented', () => {
     const names = implemented.map((r) => r.name).sort();
-    assert.deepEqual(names.filter((n) => !MATRIX[n]), [], 'implemented RPCs without a MATRIX row');
-    assert.deepEqual(Object.keys(MATRIX).filter((n) => !names.includes(n)).sort(), [], 'MATRIX rows of RPCs that answer 10040');
+    assert.deepEqual(
+      names.filter((n) => !MATRIX[n]),
+      [],
+      'implemented RPCs without a MATRIX row',
+    );
+    assert.deepEqual(
+      Object.keys(MATRIX)
+        .filter((n) => !names.includes(n))
+        .sort(),
+      [],
+      'MATRIX rows of RPCs that answer 10040',
+    );
   });
 
   it('no key -> 11102, a malformed key -> 11008, on every RPC', async () => {
@@ -103,7 +168,7 @@ describeBoth('auth matrix: every implemented RPC refuses what its access class r
     }
   });
 
-  it('another user reaching this user\'s private app -> 11101, as if it did not exist', async () => {
+  it("another user reaching this user's private app -> 11101, as if it did not exist", async () => {
     for (const rpc of implemented) {
       if (MATRIX[rpc.name] === 'user' && !rpc.requestType.fields.user_app_id) continue;
       const r = await code(rpc, minimalRequest(rpc, TEST_USER, app), otherPat);
@@ -123,7 +188,7 @@ describeBoth('auth matrix: every implemented RPC refuses what its access class r
     }
   });
 
-  it('an app key lacking the RPC\'s scopes -> 11007 naming exactly them; PAT-only RPCs -> 11007 for any app key', async () => {
+  it("an app key lacking the RPC's scopes -> 11007 naming exactly them; PAT-only RPCs -> 11007 for any app key", async () => {
     const key = await appKey([UNRELATED_SCOPE]);
     for (const rpc of implemented) {
       assert.ok(!rpc.scopes.includes(UNRELATED_SCOPE), `${rpc.name} depends on ${UNRELATED_SCOPE}: pick another unrelated scope`);
@@ -133,13 +198,17 @@ describeBoth('auth matrix: every implemented RPC refuses what its access class r
       assert.equal(r.code, 11007, `${rpc.name} with an app key lacking ${rpc.scopes.join(', ')}: ${r.code} ${r.details}`);
       if (h.api.transport === 'rest') assert.equal(r.http, 403, rpc.name);
       if (!patOnly) {
-        const named = /needs: ([A-Za-z_:, ]+)\./.exec(r.details)?.[1]?.split(',').map((s) => s.trim()).sort();
+        const named = /needs: ([A-Za-z_:, ]+)\./
+          .exec(r.details)?.[1]
+          ?.split(',')
+          .map((s) => s.trim())
+          .sort();
         assert.deepEqual(named, [...rpc.scopes].sort(), `${rpc.name}: ${r.details}`);
       }
     }
   });
 
-  it('an app key holding the RPC\'s scopes passes the checks (PAT-only RPCs still refuse it); the owner\'s PAT passes', async () => {
+  it("an app key holding the RPC's scopes passes the checks (PAT-only RPCs still refuse it); the owner's PAT passes", async () => {
     for (const rpc of implemented) {
       const patOnly = MATRIX[rpc.name] === 'user' || rpc.authType === 'PATAuth';
       const withScopes = await code(rpc, minimalRequest(rpc, 'me', app), await appKey(rpc.scopes.length > 0 ? rpc.scopes : [UNRELATED_SCOPE]));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { Visibility } from '../../src/domain/entities.js';
 import { addKey, addUserWithPat, expectApi, grpcCall } from '../helpers/access.js';
-import { describeBoth, uid, type Harness } from '../helpers/both.js';
+import { describeBoth, type Harness, uid } from '../helpers/both.js';
 import type { ApiObject, CallResult } from '../helpers/clients.js';
 import { assertConforms } from '../helpers/conformance.js';
 import { TEST_PAT, TEST_USER } from '../helpers/server.js';
@@ -21,7 +21,10 @@ async function listAppsWithHeader(h: Harness, header: string | undefined): Promi
 const missingScopes = (details: string | undefined): string[] => {
   const m = /needs: ([A-Za-z_, ]+)\./.exec(details ?? '');
   assert.ok(m, `details should list the missing scopes: ${details}`);
-  return m[1]!.split(',').map((s) => s.trim()).sort();
+  return m[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .sort();
 };
 
 describeBoth('authentication and keys', (h) => {
@@ -218,7 +221,7 @@ describeBoth('another user', (h) => {
   /** A status without its req_id: what a prober could compare. */
   const visible = (st: { code: number; description: string; details?: string }) => ({ code: st.code, description: st.description, details: st.details });
 
-  it('another user\'s private app answers exactly like a missing one (11101, HTTP 404): no app ids to enumerate', async () => {
+  it("another user's private app answers exactly like a missing one (11101, HTTP 404): no app ids to enumerate", async () => {
     const hidden = await api.fails('GetApp', { user_app_id: at(privateApp) }, 11101, 404, other);
     const absent = await api.fails('GetApp', { user_app_id: at('no-such-app') }, 11101, 404, other);
     assert.deepEqual(visible(hidden), { ...visible(absent), details: absent.details!.replace('no-such-app', privateApp) });
@@ -232,7 +235,7 @@ describeBoth('another user', (h) => {
     }
   });
 
-  it('cannot read the first user\'s private app or its models (11101, HTTP 404)', async () => {
+  it("cannot read the first user's private app or its models (11101, HTTP 404)", async () => {
     const s = await api.fails('GetModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
     assert.match(s.details ?? '', /does not exist/);
     assert.doesNotMatch(JSON.stringify(s), /private notes|another user/);
@@ -242,7 +245,7 @@ describeBoth('another user', (h) => {
     await api.fails('ListModelVersions', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
   });
 
-  it('cannot write the first user\'s private app (11101, HTTP 404); nothing changes', async () => {
+  it("cannot write the first user's private app (11101, HTTP 404); nothing changes", async () => {
     await api.fails('PostModels', { user_app_id: at(privateApp), model: { id: 'planted' } }, 11101, 404, other);
     await api.fails('PatchModels', { user_app_id: at(privateApp), action: 'overwrite', models: [{ id: 'mine', notes: 'defaced' }] }, 11101, 404, other);
     await api.fails('DeleteModel', { user_app_id: at(privateApp), model_id: 'mine' }, 11101, 404, other);
@@ -254,23 +257,32 @@ describeBoth('another user', (h) => {
   });
 
   // clarifai-python (model_builder.py, utils/config.py) reads CONN_DOES_NOT_EXIST as "your PAT is not this account's".
-  it('cannot manage the first user\'s apps or keys (11101, whether or not that user exists)', async () => {
+  it("cannot manage the first user's apps or keys (11101, whether or not that user exists)", async () => {
     const listed = await api.fails('ListApps', { user_app_id: { user_id: TEST_USER } }, 11101, 404, other);
     const nobody = await api.fails('ListApps', { user_app_id: { user_id: 'nobody-at-all' } }, 11101, 404, other);
     assert.equal(listed.details!.replace(TEST_USER, 'X'), nobody.details!.replace('nobody-at-all', 'X'));
     await api.fails('PostApps', { user_app_id: { user_id: TEST_USER }, apps: [{ id: 'foreign' }] }, 11101, 404, other);
     await api.fails('ListKeys', { user_app_id: { user_id: TEST_USER } }, 11101, 404, other);
-    await api.fails('PostKeys', { user_app_id: { user_id: 'me' }, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: privateApp, user_id: TEST_USER }] }] }, 11101, 404, other);
+    await api.fails(
+      'PostKeys',
+      { user_app_id: { user_id: 'me' }, keys: [{ description: 'x', scopes: ['All'], apps: [{ id: privateApp, user_id: TEST_USER }] }] },
+      11101,
+      404,
+      other,
+    );
     assert.ok(!(await api.ok('ListApps', { user_app_id: { user_id: 'me' } })).apps.some((a: ApiObject) => a.id === 'foreign'));
     // Their own user is empty and theirs to use.
     assert.deepEqual((await api.ok('ListApps', { user_app_id: { user_id: 'me' } }, other)).apps ?? [], []);
   });
 
-  it('can read a PUBLIC app\'s models but still cannot write them', async () => {
+  it("can read a PUBLIC app's models but still cannot write them", async () => {
     const got = await api.ok('GetModel', { user_app_id: at(publicApp), model_id: 'shared' }, other);
     assert.equal(got.model.user_id, TEST_USER);
     const list = await api.ok('ListModels', { user_app_id: at(publicApp) }, other);
-    assert.deepEqual(list.models.map((m: ApiObject) => m.id), ['shared']);
+    assert.deepEqual(
+      list.models.map((m: ApiObject) => m.id),
+      ['shared'],
+    );
     const app = await api.ok('GetApp', { user_app_id: at(publicApp) }, other);
     assert.equal(app.app.visibility.gettable, 50);
     await api.fails('PostModels', { user_app_id: at(publicApp), model: { id: 'planted' } }, 11007, 403, other);
@@ -278,7 +290,10 @@ describeBoth('another user', (h) => {
     await api.fails('DeleteModels', { user_app_id: at(publicApp), ids: ['shared'] }, 11007, 403, other);
     await api.fails('PostModelVersions', { user_app_id: at(publicApp), model_id: 'shared', model_versions: [{}] }, 11007, 403, other);
     const after = await api.ok('ListModels', { user_app_id: { user_id: 'me', app_id: publicApp } });
-    assert.deepEqual(after.models.map((m: ApiObject) => m.id), ['shared']);
+    assert.deepEqual(
+      after.models.map((m: ApiObject) => m.id),
+      ['shared'],
+    );
     assert.equal(after.models[0].description, undefined);
     assert.deepEqual((await api.ok('ListModelVersions', { user_app_id: { user_id: 'me', app_id: publicApp }, model_id: 'shared' })).model_versions ?? [], []);
   });

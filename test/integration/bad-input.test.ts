@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { expectApi, grpcCall } from '../helpers/access.js';
 import { describeBoth, uid } from '../helpers/both.js';
-import { grpcClient, restClient, type ApiObject, type CallResult } from '../helpers/clients.js';
+import { type ApiObject, type CallResult, grpcClient, restClient } from '../helpers/clients.js';
 import { assertConforms } from '../helpers/conformance.js';
 import { startTestServer, TEST_PAT, type TestServer } from '../helpers/server.js';
 
@@ -65,7 +65,12 @@ describeBoth('bad input (both transports)', (h) => {
     assert.match(s.details ?? '', /notes is 65537 bytes; the limit is 65536/);
     // The limit is in bytes: 32769 two-byte characters are over it.
     await api.fails('PostModels', { user_app_id: uai, model: { id: 'wordy', notes: 'é'.repeat(32 * 1024 + 1) } }, 21202, 400);
-    await api.fails('PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'keeper', notes: 'y'.repeat(70_000), description: 'changed' }] }, 21202, 400);
+    await api.fails(
+      'PatchModels',
+      { user_app_id: uai, action: 'merge', models: [{ id: 'keeper', notes: 'y'.repeat(70_000), description: 'changed' }] },
+      21202,
+      400,
+    );
     assert.deepEqual(await modelIds(), ['keeper']);
     const kept = await api.ok('GetModel', { user_app_id: uai, model_id: 'keeper' });
     assert.equal(kept.model.notes, 'original notes');
@@ -77,7 +82,19 @@ describeBoth('bad input (both transports)', (h) => {
   });
 
   it('a failed batch leaves the database as it was (PatchModels, DeleteModels)', async () => {
-    await api.fails('PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'keeper', description: 'first half' }, { id: 'missing-model', description: 'x' }] }, 21200, 404);
+    await api.fails(
+      'PatchModels',
+      {
+        user_app_id: uai,
+        action: 'merge',
+        models: [
+          { id: 'keeper', description: 'first half' },
+          { id: 'missing-model', description: 'x' },
+        ],
+      },
+      21200,
+      404,
+    );
     assert.equal((await api.ok('GetModel', { user_app_id: uai, model_id: 'keeper' })).model.description, undefined);
     await api.fails('DeleteModels', { user_app_id: uai, ids: ['keeper', 'missing-model'] }, 21200, 404);
     assert.deepEqual(await modelIds(), ['keeper']);
@@ -172,11 +189,21 @@ describe('bad input (REST JSON)', () => {
     assert.match(top, /^modle: unknown field "modle"/);
     const nested = await expectFail('PostModels', await rest.raw('POST', `${base}/models`, { model: { id: 'u2', descripton: 'typo' } }), 11100, 400);
     assert.match(nested, /^model\.descripton: unknown field/);
-    const inList = await expectFail('PatchModels', await rest.raw('PATCH', `${base}/models`, { action: 'merge', models: [{ id: 'keeper', visibility: { gettable: 50, settable: 1 } }] }), 11100, 400);
+    const inList = await expectFail(
+      'PatchModels',
+      await rest.raw('PATCH', `${base}/models`, { action: 'merge', models: [{ id: 'keeper', visibility: { gettable: 50, settable: 1 } }] }),
+      11100,
+      400,
+    );
     assert.match(inList, /^models\[0\]\.visibility\.settable: unknown field/);
     const query = await expectFail('ListModels', await rest.raw('GET', `${base}/models?per_pag=10`), 11100, 400);
     assert.match(query, /^per_pag: unknown field/);
-    const keys = await expectFail('PostKeys', await rest.raw('POST', '/v2/users/me/keys', { keys: [{ description: 'k', scopes: ['All'], apps: [{ id: app }], secret: 'x' }] }), 11100, 400);
+    const keys = await expectFail(
+      'PostKeys',
+      await rest.raw('POST', '/v2/users/me/keys', { keys: [{ description: 'k', scopes: ['All'], apps: [{ id: app }], secret: 'x' }] }),
+      11100,
+      400,
+    );
     assert.match(keys, /^keys\[0\]\.secret: unknown field/);
     assert.deepEqual(await modelIds(), ['keeper']);
     const list = await rest.raw('GET', '/v2/users/me/keys');
@@ -188,7 +215,12 @@ describe('bad input (REST JSON)', () => {
   it('wrong types -> 11100 (HTTP 400) naming the path; nothing written', async () => {
     const perPage = await expectFail('ListModels', await rest.raw('GET', `${base}/models?per_page=ten`), 11100, 400);
     assert.match(perPage, /^per_page: expected an integer, got "ten"/);
-    const searchPage = await expectFail('PostModelsSearches', await rest.raw('POST', `${base}/models/searches`, { pagination: { per_page: 'ten' } }), 11100, 400);
+    const searchPage = await expectFail(
+      'PostModelsSearches',
+      await rest.raw('POST', `${base}/models/searches`, { pagination: { per_page: 'ten' } }),
+      11100,
+      400,
+    );
     assert.match(searchPage, /^pagination\.per_page: expected an integer/);
     const id = await expectFail('PostModels', await rest.raw('POST', `${base}/models`, { model: { id: 12345 } }), 11100, 400);
     assert.match(id, /^model\.id: expected a string, got number/);
@@ -198,7 +230,12 @@ describe('bad input (REST JSON)', () => {
     assert.match(list, /^models: expected an array, got object/);
     const bool = await expectFail('ListModels', await rest.raw('GET', `${base}/models?trained_only=maybe`), 11100, 400);
     assert.match(bool, /^trained_only: expected true or false/);
-    const en = await expectFail('PostModels', await rest.raw('POST', `${base}/models`, { model: { id: 'typed', visibility: { gettable: 'SECRET' } } }), 11100, 400);
+    const en = await expectFail(
+      'PostModels',
+      await rest.raw('POST', `${base}/models`, { model: { id: 'typed', visibility: { gettable: 'SECRET' } } }),
+      11100,
+      400,
+    );
     assert.match(en, /^model\.visibility\.gettable: "SECRET" is not a value/);
     assert.deepEqual(await modelIds(), ['keeper']);
   });
@@ -207,7 +244,12 @@ describe('bad input (REST JSON)', () => {
     for (const metadata of ['text', 7, true, [1, 2]]) {
       const d = await expectFail('PostModels', await rest.raw('POST', `${base}/models`, { model: { id: 'meta', metadata } }), 11100, 400);
       assert.match(d, /model\.metadata: expected a JSON object/);
-      const p = await expectFail('PatchModels', await rest.raw('PATCH', `${base}/models`, { action: 'overwrite', models: [{ id: 'keeper', metadata }] }), 11100, 400);
+      const p = await expectFail(
+        'PatchModels',
+        await rest.raw('PATCH', `${base}/models`, { action: 'overwrite', models: [{ id: 'keeper', metadata }] }),
+        11100,
+        400,
+      );
       assert.match(p, /models\[0\]\.metadata: expected a JSON object/);
     }
     const app2 = await expectFail('PostApps', await rest.raw('POST', '/v2/users/me/apps', { apps: [{ id: 'meta-app', metadata: 'x' }] }), 11100, 400);
@@ -264,14 +306,11 @@ describe('body size limit (MODELKEEP_BODY_LIMIT_BYTES=2048)', () => {
   });
 
   it('gRPC: a message over the limit -> RESOURCE_EXHAUSTED from grpc-js (before any handler runs); nothing written; the channel still works', async () => {
-    await assert.rejects(
-      g.call('PostModels', { user_app_id: uai, model: { id: 'huge-grpc', notes: big } }),
-      (e: grpc.ServiceError) => {
-        assert.equal(e.code, grpc.status.RESOURCE_EXHAUSTED);
-        assert.match(e.details, /larger than max/);
-        return true;
-      },
-    );
+    await assert.rejects(g.call('PostModels', { user_app_id: uai, model: { id: 'huge-grpc', notes: big } }), (e: grpc.ServiceError) => {
+      assert.equal(e.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.match(e.details, /larger than max/);
+      return true;
+    });
     const after = await g.call('GetModel', { user_app_id: uai, model_id: 'huge-grpc' });
     assert.equal(after.body.status.code, 21200);
     const small = await g.call('PostModels', { user_app_id: uai, model: { id: 'small-grpc' } });

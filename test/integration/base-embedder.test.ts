@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { systemModelVersionId } from '../../src/domain/system-app.js';
 import { describeBoth, uid } from '../helpers/both.js';
 import type { ApiObject } from '../helpers/clients.js';
 import { pngBase64, textInput, waitForInput } from '../helpers/inputs.js';
-import { apiOf, newApp, newModel, newVersion, sleep, type Api } from '../helpers/models.js';
+import { type Api, apiOf, newApp, newModel, newVersion, sleep } from '../helpers/models.js';
 import { SENTIMENT } from '../helpers/training.js';
-import { systemModelVersionId } from '../../src/domain/system-app.js';
 
 async function waitTrained(api: Api, uai: ApiObject, modelId: string, versionId: string): Promise<ApiObject> {
   for (const deadline = Date.now() + 120_000; ; await sleep(100)) {
@@ -16,7 +16,8 @@ async function waitTrained(api: Api, uai: ApiObject, modelId: string, versionId:
 }
 
 const imageInput = async (id: string, rgb: [number, number, number], concept: string): Promise<ApiObject> => ({
-  id, data: { image: { base64: await pngBase64(rgb) }, concepts: [{ id: concept, value: 1 }] },
+  id,
+  data: { image: { base64: await pngBase64(rgb) }, concepts: [{ id: concept, value: 1 }] },
 });
 
 /**
@@ -45,23 +46,46 @@ describeBoth('The base embedder follows the training data (embedding-classifier)
   it('created without a base model, input_info has none; trained on text, it names general-text-embedding with its version id', async () => {
     await newModel(api, uai, { id: 'sentiment-ec', model_type_id: 'embedding-classifier' });
     // dataset-free: the version's concepts select the text inputs p*, n* and the image pos-img — use red/blue-free concepts
-    const created = await newVersion(api, uai, 'sentiment-ec', { output_info: { data: { concepts: [{ id: 'negative' }] } }, train_info: { params: { seed: 1 } } });
+    const created = await newVersion(api, uai, 'sentiment-ec', {
+      output_info: { data: { concepts: [{ id: 'negative' }] } },
+      train_info: { params: { seed: 1 } },
+    });
     assert.equal(created.input_info?.base_embed_model, undefined);
     const v = await waitTrained(api, uai, 'sentiment-ec', created.id);
     assert.equal(v.status.code, 21100, JSON.stringify(v.status));
     assert.deepEqual(v.input_info.base_embed_model, {
-      id: 'general-text-embedding', app_id: 'main', user_id: 'clarifai', model_type_id: 'text-embedder',
+      id: 'general-text-embedding',
+      app_id: 'main',
+      user_id: 'clarifai',
+      model_type_id: 'text-embedder',
       model_version: { id: systemModelVersionId('general-text-embedding') },
     });
-    const logs = await api.ok('ListLogEntries', { user_app_id: uai, model_id: 'sentiment-ec', model_version_id: v.id, log_type: 'training', page: 1, per_page: 1000 });
-    assert.match(logs.log_entries.map((e: ApiObject) => e.message).join('\n'), /base model: general-text-embedding \(input_info.base_embed_model is not set and the training inputs are text\)/);
-    const out = await api.ok('PostModelOutputs', { user_app_id: uai, model_id: 'sentiment-ec', inputs: [{ data: { text: { raw: 'awful and disappointing' } } }] });
+    const logs = await api.ok('ListLogEntries', {
+      user_app_id: uai,
+      model_id: 'sentiment-ec',
+      model_version_id: v.id,
+      log_type: 'training',
+      page: 1,
+      per_page: 1000,
+    });
+    assert.match(
+      logs.log_entries.map((e: ApiObject) => e.message).join('\n'),
+      /base model: general-text-embedding \(input_info.base_embed_model is not set and the training inputs are text\)/,
+    );
+    const out = await api.ok('PostModelOutputs', {
+      user_app_id: uai,
+      model_id: 'sentiment-ec',
+      inputs: [{ data: { text: { raw: 'awful and disappointing' } } }],
+    });
     assert.equal(out.outputs[0].data.concepts[0].id, 'negative');
   });
 
   it('trained on images, it names general-image-embedding', async () => {
     await newModel(api, uai, { id: 'colours', model_type_id: 'embedding-classifier' });
-    const created = await newVersion(api, uai, 'colours', { output_info: { data: { concepts: [{ id: 'red' }, { id: 'blue' }] } }, train_info: { params: { seed: 1 } } });
+    const created = await newVersion(api, uai, 'colours', {
+      output_info: { data: { concepts: [{ id: 'red' }, { id: 'blue' }] } },
+      train_info: { params: { seed: 1 } },
+    });
     const v = await waitTrained(api, uai, 'colours', created.id);
     assert.equal(v.status.code, 21100, JSON.stringify(v.status));
     assert.equal(v.input_info.base_embed_model.id, 'general-image-embedding');
@@ -73,7 +97,10 @@ describeBoth('The base embedder follows the training data (embedding-classifier)
     const created = await newVersion(api, uai, 'mixed', { output_info: { data: { concepts: [{ id: 'positive' }] } } });
     const v = await waitTrained(api, uai, 'mixed', created.id);
     assert.equal(v.status.code, 21202, JSON.stringify(v.status));
-    assert.match(v.status.details, /input_info.base_embed_model is not set and the inputs labelled with positive are both text \(4\) and images \(1\); create a new version naming the base model/);
+    assert.match(
+      v.status.details,
+      /input_info.base_embed_model is not set and the inputs labelled with positive are both text \(4\) and images \(1\); create a new version naming the base model/,
+    );
   });
 
   it('a named base model that finds only the other kind says precisely why', async () => {
@@ -82,17 +109,30 @@ describeBoth('The base embedder follows the training data (embedding-classifier)
       output_info: { data: { concepts: [{ id: 'negative' }] } },
       input_info: { base_embed_model: { id: 'general-image-embedding', app_id: 'main', user_id: 'clarifai' } },
     });
-    assert.equal(created.input_info.base_embed_model.model_version.id, systemModelVersionId('general-image-embedding'), 'a named built-in shows its version id');
+    assert.equal(
+      created.input_info.base_embed_model.model_version.id,
+      systemModelVersionId('general-image-embedding'),
+      'a named built-in shows its version id',
+    );
     const v = await waitTrained(api, uai, 'wrong-kind', created.id);
     assert.equal(v.status.code, 21110, JSON.stringify(v.status));
-    assert.match(v.status.details, /^the 4 labelled inputs are text; this version's base model is general-image-embedding, which embeds images\. Create a new version with input_info.base_embed_model \{"id": "general-text-embedding"\}/);
+    assert.match(
+      v.status.details,
+      /^the 4 labelled inputs are text; this version's base model is general-image-embedding, which embeds images\. Create a new version with input_info.base_embed_model \{"id": "general-text-embedding"\}/,
+    );
   });
 
   it('a text-classifier given only images says so', async () => {
     await newModel(api, uai, { id: 'texts-only', model_type_id: 'text-classifier' });
-    const created = await newVersion(api, uai, 'texts-only', { output_info: { data: { concepts: [{ id: 'red' }] } }, train_info: { params: { template: 'modelkeep_text_logreg' } } });
+    const created = await newVersion(api, uai, 'texts-only', {
+      output_info: { data: { concepts: [{ id: 'red' }] } },
+      train_info: { params: { template: 'modelkeep_text_logreg' } },
+    });
     const v = await waitTrained(api, uai, 'texts-only', created.id);
     assert.equal(v.status.code, 21110, JSON.stringify(v.status));
-    assert.match(v.status.details, /^the 1 labelled input is an image; model type text-classifier works on text \(general-text-embedding\)\. Use a visual-classifier for them/);
+    assert.match(
+      v.status.details,
+      /^the 1 labelled input is an image; model type text-classifier works on text \(general-text-embedding\)\. Use a visual-classifier for them/,
+    );
   });
 });

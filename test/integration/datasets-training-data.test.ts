@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { ApiError } from '../../src/domain/errors.js';
-import { StoreTrainingDataSource } from '../../src/service/training-data-source.js';
 import type { TrainingSelection } from '../../src/ports/training-data.js';
+import { StoreTrainingDataSource } from '../../src/service/training-data-source.js';
 import { describeBoth, uid } from '../helpers/both.js';
 import { textInput, waitForInput } from '../helpers/inputs.js';
 import { apiOf, ids, newApp } from '../helpers/models.js';
@@ -11,16 +11,20 @@ import { TEST_USER } from '../helpers/server.js';
 const TEXT = 'general-text-embedding';
 
 /** Example labels by input id, for compact assertions. */
-const byInput = (s: TrainingSelection) =>
-  Object.fromEntries(s.examples.map((e) => [e.inputId, { pos: e.positives, neg: e.negatives }]));
+const byInput = (s: TrainingSelection) => Object.fromEntries(s.examples.map((e) => [e.inputId, { pos: e.positives, neg: e.negatives }]));
 
 describeBoth('Concepts, datasets, dataset versions and the training data they select', (h) => {
   const api = apiOf(h);
   const appId = uid('datasets');
   let uai: { user_id: string; app_id: string };
   const source = () => new StoreTrainingDataSource(h.server.store);
-  const collect = (q: { conceptIds: string[]; datasetId?: string; datasetVersionId?: string; embedderId?: string | { text: string; image: string }; enrich?: boolean }) =>
-    source().collect({ userId: TEST_USER, appId, embedderId: TEXT, ...q });
+  const collect = (q: {
+    conceptIds: string[];
+    datasetId?: string;
+    datasetVersionId?: string;
+    embedderId?: string | { text: string; image: string };
+    enrich?: boolean;
+  }) => source().collect({ userId: TEST_USER, appId, embedderId: TEXT, ...q });
 
   before(async () => {
     uai = await newApp(api, appId);
@@ -28,7 +32,13 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
 
   it('PostConcepts / GetConcept / ListConcepts; a taken id is 40003 "Invalid request" (duplicate) and an unknown one 11101', async () => {
     const body = await api.ok('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat', name: 'Cat' }, { id: 'dog' }] });
-    assert.deepEqual(body.concepts.map((c: { id: string; name: string }) => [c.id, c.name]), [['cat', 'Cat'], ['dog', 'dog']]);
+    assert.deepEqual(
+      body.concepts.map((c: { id: string; name: string }) => [c.id, c.name]),
+      [
+        ['cat', 'Cat'],
+        ['dog', 'dog'],
+      ],
+    );
     // As Clarifai's python-grpc test_concept_crud.py expects: code, description, "duplicate" in details.
     const taken = await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat' }] }, 40003, 400);
     assert.equal(taken.description, 'Invalid request');
@@ -46,7 +56,11 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
 
   it('a concept named by a new model version is created with name = id', async () => {
     await api.ok('PostModels', { user_app_id: uai, models: [{ id: 'thr', model_type_id: 'concept-thresholder' }] });
-    await api.ok('PostModelVersions', { user_app_id: uai, model_id: 'thr', model_versions: [{ output_info: { data: { concepts: [{ id: 'from-version', value: 0.5 }] } } }] });
+    await api.ok('PostModelVersions', {
+      user_app_id: uai,
+      model_id: 'thr',
+      model_versions: [{ output_info: { data: { concepts: [{ id: 'from-version', value: 0.5 }] } } }],
+    });
     assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: 'from-version' })).concept.name, 'from-version');
   });
 
@@ -64,7 +78,15 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
       user_app_id: uai,
       inputs: [
         textInput('i1', 'a cat on a mat', [['cat', 1]], { dataset_ids: ['ds1'] }),
-        textInput('i2', 'a dog not a cat', [['cat', 0], ['dog', 1]], { dataset_ids: ['ds1'] }),
+        textInput(
+          'i2',
+          'a dog not a cat',
+          [
+            ['cat', 0],
+            ['dog', 1],
+          ],
+          { dataset_ids: ['ds1'] },
+        ),
         textInput('i3', 'another cat', [['cat', 1]]),
         textInput('i4', 'a dog barks', [['dog', 1]]),
       ],
@@ -112,7 +134,10 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
       assert.ok(Math.abs(norm - 1) < 1e-4, `unit length, got ${norm}`);
     }
     assert.deepEqual((await collect({ conceptIds: ['dog'], embedderId: 'general-image-embedding' })).examples, [], 'text inputs have no image vectors');
-    await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'broken', data: { image: { base64: Buffer.from('nope').toString('base64') }, concepts: [{ id: 'dog', value: 1 }] } }] });
+    await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [{ id: 'broken', data: { image: { base64: Buffer.from('nope').toString('base64') }, concepts: [{ id: 'dog', value: 1 }] } }],
+    });
     await waitForInput(api, uai, 'broken');
     const after = await collect({ conceptIds: ['dog'] });
     assert.equal(after.failed, 1);
@@ -120,16 +145,24 @@ describeBoth('Concepts, datasets, dataset versions and the training data they se
     assert.equal((await collect({ conceptIds: [] })).examples.length, 4, 'no concepts: every processed input');
   });
 
-  it('TrainingDataSource: enrich_dataset adds the other inputs as negatives of every concept; the base model follows the labelled inputs\' kind', async () => {
+  it("TrainingDataSource: enrich_dataset adds the other inputs as negatives of every concept; the base model follows the labelled inputs' kind", async () => {
     const enriched = await collect({ conceptIds: ['dog'], enrich: true });
-    assert.deepEqual(byInput(enriched), { i1: { pos: [], neg: ['dog'] }, i2: { pos: ['dog'], neg: [] }, i3: { pos: [], neg: ['dog'] }, i4: { pos: ['dog'], neg: [] } });
+    assert.deepEqual(byInput(enriched), {
+      i1: { pos: [], neg: ['dog'] },
+      i2: { pos: ['dog'], neg: [] },
+      i3: { pos: [], neg: ['dog'] },
+      i4: { pos: ['dog'], neg: [] },
+    });
     const auto = await collect({ conceptIds: ['dog'], enrich: true, embedderId: { text: TEXT, image: 'general-image-embedding' } });
     assert.equal(auto.embedderId, TEXT, 'the labelled inputs are text; the failed image input is not counted');
     assert.deepEqual(auto.kinds, { text: 2, image: 0 });
   });
 
   it('TrainingDataSource: an unknown dataset or dataset version is a 21202 ApiError', async () => {
-    await assert.rejects(collect({ conceptIds: ['cat'], datasetId: 'nope' }), (e: unknown) => e instanceof ApiError && e.code === 21202 && /nope/.test(e.details));
+    await assert.rejects(
+      collect({ conceptIds: ['cat'], datasetId: 'nope' }),
+      (e: unknown) => e instanceof ApiError && e.code === 21202 && /nope/.test(e.details),
+    );
     await assert.rejects(collect({ conceptIds: ['cat'], datasetVersionId: 'nope' }), (e: unknown) => e instanceof ApiError && e.code === 21202);
   });
 });

@@ -4,7 +4,7 @@ import { classificationMetrics } from '../../src/ml/evaluation/metrics.js';
 import { describeBoth, uid } from '../helpers/both.js';
 import type { ApiObject } from '../helpers/clients.js';
 import { textInput, waitForInput } from '../helpers/inputs.js';
-import { apiOf, newApp, newModel, newVersion, sleep, type Api } from '../helpers/models.js';
+import { type Api, apiOf, newApp, newModel, newVersion, sleep } from '../helpers/models.js';
 import { TOPICS } from '../helpers/training.js';
 
 const ALL_FIELDS = { confusion_matrix: true, cooccurrence_matrix: true, label_counts: true, binary_metrics: true, test_set: true };
@@ -25,7 +25,8 @@ async function waitEvaluated(api: Api, uai: ApiObject, modelId: string, versionI
   }
 }
 
-const near = (actual: number, expected: number, what: string, eps = 2e-6): void => assert.ok(Math.abs(actual - expected) <= eps, `${what}: ${actual} ≉ ${expected}`);
+const near = (actual: number, expected: number, what: string, eps = 2e-6): void =>
+  assert.ok(Math.abs(actual - expected) <= eps, `${what}: ${actual} ≉ ${expected}`);
 const CONCEPTS = ['sports', 'cooking'];
 
 /**
@@ -41,8 +42,11 @@ describeBoth('Evaluate a version on a held-out dataset (eval_info.params.dataset
   let versionId: string;
   // Held-out texts with the labels this test gives them; 'h4' is deliberately mislabelled so the metrics are not all perfect.
   const heldOut: [string, string, string][] = [
-    ['h0', TOPICS.sports[6]!, 'sports'], ['h1', TOPICS.sports[7]!, 'sports'],
-    ['h2', TOPICS.cooking[6]!, 'cooking'], ['h3', TOPICS.cooking[7]!, 'cooking'], ['h4', 'the team baked bread in the oven', 'sports'],
+    ['h0', TOPICS.sports[6]!, 'sports'],
+    ['h1', TOPICS.sports[7]!, 'sports'],
+    ['h2', TOPICS.cooking[6]!, 'cooking'],
+    ['h3', TOPICS.cooking[7]!, 'cooking'],
+    ['h4', 'the team baked bread in the oven', 'sports'],
   ];
 
   before(async () => {
@@ -70,8 +74,10 @@ describeBoth('Evaluate a version on a held-out dataset (eval_info.params.dataset
     assert.equal((await waitTrained(api, uai, 'topics', versionId)).status.code, 21100);
   });
 
-  it('scores exactly the dataset\'s labelled inputs with the trained version; the metrics equal classificationMetrics of PostModelOutputs\' scores', async () => {
-    const posted = (await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test' } } })).model_version;
+  it("scores exactly the dataset's labelled inputs with the trained version; the metrics equal classificationMetrics of PostModelOutputs' scores", async () => {
+    const posted = (
+      await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test' } } })
+    ).model_version;
     assert.equal(posted.metrics.status.code, 21303);
     assert.equal(posted.metrics.ground_truth_dataset.id, 'test');
     const v = await waitEvaluated(api, uai, 'topics', versionId);
@@ -79,20 +85,27 @@ describeBoth('Evaluate a version on a held-out dataset (eval_info.params.dataset
     assert.equal(m.status.code, 21300, JSON.stringify(m.status));
     assert.match(m.status.details, /^Held-out evaluation on 5 labelled inputs of dataset 'test', scored by the trained version/);
     assert.deepEqual(m.eval_info.params, { dataset_id: 'test' });
-    assert.deepEqual(m.test_set.map((t: ApiObject) => t.input.id).sort(), heldOut.map(([id]) => id));
+    assert.deepEqual(
+      m.test_set.map((t: ApiObject) => t.input.id).sort(),
+      heldOut.map(([id]) => id),
+    );
 
     // Independent: what the trained version predicts for each held-out text, and the labels given above.
-    const n = heldOut.length, k = CONCEPTS.length;
+    const n = heldOut.length,
+      k = CONCEPTS.length;
     const scores = new Float32Array(n * k);
     const labels = new Uint8Array(n * k);
     for (const [r, [id, text, c]] of heldOut.entries()) {
-      const out = (await api.ok('PostModelOutputs', { user_app_id: uai, model_id: 'topics', version_id: versionId, inputs: [{ data: { text: { raw: text } } }] })).outputs[0];
+      const out = (
+        await api.ok('PostModelOutputs', { user_app_id: uai, model_id: 'topics', version_id: versionId, inputs: [{ data: { text: { raw: text } } }] })
+      ).outputs[0];
       for (const [j, cid] of CONCEPTS.entries()) {
         scores[r * k + j] = out.data.concepts.find((x: ApiObject) => x.id === cid)?.value ?? 0;
         labels[r * k + j] = cid === c ? 1 : 0;
       }
       const entry = m.test_set.find((t: ApiObject) => t.input.id === id);
-      for (const [j, cid] of CONCEPTS.entries()) near(entry.predicted_concepts.find((x: ApiObject) => x.id === cid)?.value ?? 0, scores[r * k + j]!, `${id} ${cid} score`);
+      for (const [j, cid] of CONCEPTS.entries())
+        near(entry.predicted_concepts.find((x: ApiObject) => x.id === cid)?.value ?? 0, scores[r * k + j]!, `${id} ${cid} score`);
     }
     const expected = classificationMetrics({ scores, labels, n, k, mutuallyExclusive: true });
     near(m.summary.macro_avg_roc_auc ?? 0, expected.summary.macroAvgRocAuc, 'macro_avg_roc_auc');
@@ -110,30 +123,76 @@ describeBoth('Evaluate a version on a held-out dataset (eval_info.params.dataset
   it('with dataset_version_id, exactly the inputs frozen in that version', async () => {
     await api.ok('PostInputs', { user_app_id: uai, inputs: [textInput('h-late', TOPICS.sports[5]!, [['sports', 1]], { dataset_ids: ['test'] })] });
     assert.equal((await waitForInput(api, uai, 'h-late')).status.code, 30000);
-    await api.ok('PostModelVersionEvaluations', { user_app_id: uai, model_id: 'topics', model_version_id: versionId, eval_metrics: [{ id: 'on-frozen', ground_truth_dataset: { id: 'test', version: { id: 'frozen' } } }] });
+    await api.ok('PostModelVersionEvaluations', {
+      user_app_id: uai,
+      model_id: 'topics',
+      model_version_id: versionId,
+      eval_metrics: [{ id: 'on-frozen', ground_truth_dataset: { id: 'test', version: { id: 'frozen' } } }],
+    });
     const frozen = (await waitEvaluated(api, uai, 'topics', versionId)).metrics;
     assert.equal(frozen.status.code, 21300, JSON.stringify(frozen.status));
     assert.equal(frozen.id, 'on-frozen');
     assert.deepEqual(frozen.eval_info.params, { dataset_id: 'test', dataset_version_id: 'frozen' });
     assert.equal(frozen.ground_truth_dataset.version.id, 'frozen');
-    assert.deepEqual(frozen.test_set.map((t: ApiObject) => t.input.id).sort(), heldOut.map(([id]) => id));
-    await api.ok('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test', dataset_version_id: '' } } });
+    assert.deepEqual(
+      frozen.test_set.map((t: ApiObject) => t.input.id).sort(),
+      heldOut.map(([id]) => id),
+    );
+    await api.ok('PostModelVersionMetrics', {
+      user_app_id: uai,
+      model_id: 'topics',
+      version_id: versionId,
+      eval_info: { params: { dataset_id: 'test', dataset_version_id: '' } },
+    });
     const current = (await waitEvaluated(api, uai, 'topics', versionId)).metrics;
     assert.deepEqual(current.test_set.map((t: ApiObject) => t.input.id).sort(), [...heldOut.map(([id]) => id), 'h-late'].sort());
   });
 
   it('bad dataset evaluations are refused before anything is queued', async () => {
-    const missing = await api.fails('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'nope' } } }, 11101, 404);
+    const missing = await api.fails(
+      'PostModelVersionMetrics',
+      { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'nope' } } },
+      11101,
+      404,
+    );
     assert.match(missing.details ?? '', /Dataset 'nope'/);
-    await api.fails('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test', dataset_version_id: 'v9' } } }, 11101, 404);
-    const both = await api.fails('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test', num_folds: 3 } } }, 21202, 400);
+    await api.fails(
+      'PostModelVersionMetrics',
+      { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test', dataset_version_id: 'v9' } } },
+      11101,
+      404,
+    );
+    const both = await api.fails(
+      'PostModelVersionMetrics',
+      { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_id: 'test', num_folds: 3 } } },
+      21202,
+      400,
+    );
     assert.match(both.details ?? '', /num_folds and dataset_id cannot be combined/);
-    await api.fails('PostModelVersionMetrics', { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_version_id: 'frozen' } } }, 21202, 400);
-    await api.fails('PostModelVersionEvaluations', { user_app_id: uai, model_id: 'topics', model_version_id: versionId, eval_metrics: [{ ground_truth_dataset: { id: 'train' }, eval_info: { params: { dataset_id: 'test' } } }] }, 21202, 400);
+    await api.fails(
+      'PostModelVersionMetrics',
+      { user_app_id: uai, model_id: 'topics', version_id: versionId, eval_info: { params: { dataset_version_id: 'frozen' } } },
+      21202,
+      400,
+    );
+    await api.fails(
+      'PostModelVersionEvaluations',
+      {
+        user_app_id: uai,
+        model_id: 'topics',
+        model_version_id: versionId,
+        eval_metrics: [{ ground_truth_dataset: { id: 'train' }, eval_info: { params: { dataset_id: 'test' } } }],
+      },
+      21202,
+      400,
+    );
   });
 
   it('PostEvaluations starts one by model and version; ListEvaluations and GetEvaluation find it', async () => {
-    const posted = await api.ok('PostEvaluations', { user_app_id: uai, eval_metrics: [{ id: 'cmp-1', model: { id: 'topics', model_version: { id: versionId } }, ground_truth_dataset: { id: 'test' } }] });
+    const posted = await api.ok('PostEvaluations', {
+      user_app_id: uai,
+      eval_metrics: [{ id: 'cmp-1', model: { id: 'topics', model_version: { id: versionId } }, ground_truth_dataset: { id: 'test' } }],
+    });
     assert.equal(posted.eval_metrics[0].id, 'cmp-1');
     assert.equal(posted.eval_metrics[0].model.model_version.id, versionId);
     const done = (await waitEvaluated(api, uai, 'topics', versionId)).metrics;
@@ -143,13 +202,27 @@ describeBoth('Evaluate a version on a held-out dataset (eval_info.params.dataset
     assert.equal(got.ground_truth_dataset.id, 'test');
     assert.equal(got.test_set.length, heldOut.length + 1);
     const listed = (await api.ok('ListEvaluations', { user_app_id: uai })).eval_metrics as ApiObject[];
-    assert.deepEqual(listed.map((e) => e.id), ['cmp-1']);
+    assert.deepEqual(
+      listed.map((e) => e.id),
+      ['cmp-1'],
+    );
     assert.equal(listed[0]!.test_set, undefined);
     assert.deepEqual((await api.ok('ListEvaluations', { user_app_id: uai, eval_dataset_ids: ['train'] })).eval_metrics ?? [], []);
-    assert.equal(((await api.ok('ListEvaluations', { user_app_id: uai, eval_dataset_ids: ['test'], train_dataset_ids: ['train'], sort_by_roc_auc: true })).eval_metrics as ApiObject[]).length, 1);
+    assert.equal(
+      (
+        (await api.ok('ListEvaluations', { user_app_id: uai, eval_dataset_ids: ['test'], train_dataset_ids: ['train'], sort_by_roc_auc: true }))
+          .eval_metrics as ApiObject[]
+      ).length,
+      1,
+    );
     await api.fails('GetEvaluation', { user_app_id: uai, evaluation_id: 'nope' }, 11101, 404);
     await api.fails('PostEvaluations', { user_app_id: uai, eval_metrics: [{ model: { id: 'topics' }, ground_truth_dataset: { id: 'test' } }] }, 21203, 400);
-    await api.fails('PostEvaluations', { user_app_id: uai, eval_metrics: [{ model: { id: 'topics', model_version: { id: versionId } }, summary: { macro_avg_f1_score: 1 } }] }, 21202, 400);
+    await api.fails(
+      'PostEvaluations',
+      { user_app_id: uai, eval_metrics: [{ model: { id: 'topics', model_version: { id: versionId } }, summary: { macro_avg_f1_score: 1 } }] },
+      21202,
+      400,
+    );
     await api.fails('ListEvaluations', { user_app_id: uai, sort_by_mean_avg_precision: true }, 21202, 400);
   });
 });

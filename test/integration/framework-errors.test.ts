@@ -61,7 +61,12 @@ describe('framework and HTTP parser errors answer a Clarifai status', () => {
   };
 
   it('a path parameter over the router limit -> 11100, HTTP 414 (on a route registered at start and on one matched on demand)', async () => {
-    expectStatus(await send(request(`GET /v2/users/me/apps/${'a'.repeat(1200)} HTTP/1.1`)), 11100, 414, /path segment .* too long: ids in paths are at most 128 characters/);
+    expectStatus(
+      await send(request(`GET /v2/users/me/apps/${'a'.repeat(1200)} HTTP/1.1`)),
+      11100,
+      414,
+      /path segment .* too long: ids in paths are at most 128 characters/,
+    );
     // Modules are not implemented: their routes are matched on demand (on-demand-routes.ts).
     expectStatus(await send(request(`GET /v2/users/me/apps/x/modules/${'w'.repeat(1200)} HTTP/1.1`)), 11100, 414, /too long/);
   });
@@ -87,7 +92,12 @@ describe('framework and HTTP parser errors answer a Clarifai status', () => {
 
   it('a wrong Content-Length -> 11100, HTTP 400 (not a number, with chunked too, more than was sent)', async () => {
     expectStatus(await send(request('POST /v2/users/me/apps HTTP/1.1', ['Content-Length: abc'], '{}')), 11100, 400, /Content-Length is invalid/);
-    expectStatus(await send(request('POST /v2/users/me/apps HTTP/1.1', ['Content-Length: 2', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\n\r\n')), 11100, 400, /Content-Length/);
+    expectStatus(
+      await send(request('POST /v2/users/me/apps HTTP/1.1', ['Content-Length: 2', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\n\r\n')),
+      11100,
+      400,
+      /Content-Length/,
+    );
     expectStatus(await send(request('POST /v2/users/me/apps HTTP/1.1', ['Content-Length: 2', 'Content-Length: 3'], '{}')), 11100, 400, /Content-Length/);
     const short = request('POST /v2/users/me/apps HTTP/1.1', ['Content-Length: 100', 'Content-Type: application/json'], '{}');
     expectStatus(await send(short, { halfClose: true }), 11100, 400, /ended before the request was complete/);
@@ -112,7 +122,9 @@ describe('MODELKEEP_HTTP_REQUEST_TIMEOUT_MS: a request that never arrives in ful
     const text = await new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
       const socket = net.connect(server.httpPort, '127.0.0.1', () => {
-        socket.write(`POST /v2/users/me/apps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Key ${TEST_PAT}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"apps":`);
+        socket.write(
+          `POST /v2/users/me/apps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Key ${TEST_PAT}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"apps":`,
+        );
       });
       const timer = setTimeout(() => socket.destroy(new Error('no answer within 10 s')), 10_000);
       socket.on('data', (d) => chunks.push(d));

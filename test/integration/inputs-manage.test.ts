@@ -32,9 +32,23 @@ describeBoth('Inputs: list, patch labels and metadata, delete', (h) => {
   });
 
   it('PatchInputs merge adds and updates concepts by id and merges metadata; new concepts are created', async () => {
-    await patch('merge', [{ id: 'a', data: { concepts: [{ id: 'x', value: 0 }, { id: 'y', value: 1 }], metadata: { k: 1 } } }]);
+    await patch('merge', [
+      {
+        id: 'a',
+        data: {
+          concepts: [
+            { id: 'x', value: 0 },
+            { id: 'y', value: 1 },
+          ],
+          metadata: { k: 1 },
+        },
+      },
+    ]);
     const a = await get('a');
-    assert.deepEqual(labelsOf(a), [['x', 0], ['y', 1]]);
+    assert.deepEqual(labelsOf(a), [
+      ['x', 0],
+      ['y', 1],
+    ]);
     assert.deepEqual(a.data.metadata, { k: 1 });
     assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: 'y' })).concept.name, 'y');
     await patch('merge', [{ id: 'a', data: { metadata: { j: 'two' } } }]);
@@ -58,8 +72,23 @@ describeBoth('Inputs: list, patch labels and metadata, delete', (h) => {
   });
 
   it('PatchInputs refuses data changes, unknown inputs and bad values, changing nothing', async () => {
-    assert.match((await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { text: { raw: 'new' } } }] }, 30104, 400)).details ?? '', /immutable/);
-    await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { concepts: [{ id: 'w', value: 1 }] } }, { id: 'ghost', data: {} }] }, 11101, 404);
+    assert.match(
+      (await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { text: { raw: 'new' } } }] }, 30104, 400)).details ?? '',
+      /immutable/,
+    );
+    await api.fails(
+      'PatchInputs',
+      {
+        user_app_id: uai,
+        action: 'merge',
+        inputs: [
+          { id: 'd', data: { concepts: [{ id: 'w', value: 1 }] } },
+          { id: 'ghost', data: {} },
+        ],
+      },
+      11101,
+      404,
+    );
     assert.deepEqual(labelsOf(await get('d')), [['x', 1]], 'the first entry was rolled back');
     await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'd', data: { concepts: [{ id: 'w', value: 0.3 }] } }] }, 30104, 400);
     await api.fails('PatchInputs', { user_app_id: uai, action: 'bogus', inputs: [{ id: 'd' }] }, 21203, 400);

@@ -27,24 +27,33 @@ describeBoth('PostInputs: text by URL (data.text.url)', (h) => {
   });
   after(() => files?.close());
 
-  it('is fetched, stored as the input\'s text (the URL kept) and embedded with general-text-embedding', async () => {
+  it("is fetched, stored as the input's text (the URL kept) and embedded with general-text-embedding", async () => {
     const url = files.url('/review.txt');
-    const posted = await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'by-url', data: { text: { url }, concepts: [{ id: 'review', value: 1 }] } }] });
+    const posted = await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [{ id: 'by-url', data: { text: { url }, concepts: [{ id: 'review', value: 1 }] } }],
+    });
     assert.equal(posted.inputs[0].data.text.url, url);
     assert.equal(posted.inputs[0].status.code, 30001);
     const done = await waitForInput(api, uai, 'by-url');
     assert.equal(done.status.code, 30000, JSON.stringify(done.status));
     assert.deepEqual(done.data.text, { raw: 'a wonderful little café, très bien', url });
     const stored = await h.server.store.inputs.get(TEST_USER, appId, 'by-url');
-    assert.deepEqual((await h.server.store.embeddings.listFor(stored!.pk)).map((e) => e.embedderId), ['general-text-embedding']);
+    assert.deepEqual(
+      (await h.server.store.embeddings.listFor(stored!.pk)).map((e) => e.embedderId),
+      ['general-text-embedding'],
+    );
   });
 
   it('a 404, bytes that are not UTF-8 and an empty body: 30002 with details naming data.text.url', async () => {
-    await api.ok('PostInputs', { user_app_id: uai, inputs: [
-      { id: 'missing', data: { text: { url: files.url('/nope.txt') } } },
-      { id: 'latin1', data: { text: { url: files.url('/latin1.txt') } } },
-      { id: 'empty', data: { text: { url: files.url('/empty.txt') } } },
-    ] });
+    await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [
+        { id: 'missing', data: { text: { url: files.url('/nope.txt') } } },
+        { id: 'latin1', data: { text: { url: files.url('/latin1.txt') } } },
+        { id: 'empty', data: { text: { url: files.url('/empty.txt') } } },
+      ],
+    });
     const missing = await waitForInput(api, uai, 'missing');
     assert.equal(missing.status.code, 30002);
     assert.match(missing.status.details, /^data\.text\.url http:\/\/127\.0\.0\.1:\d+\/nope\.txt answered HTTP 404.*it must answer 200 with the text\.$/);
@@ -60,16 +69,23 @@ describeBoth('PostInputs: text by URL (data.text.url)', (h) => {
     await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'metadata-svc', data: { text: { url: 'http://169.254.169.254/latest/meta-data' } } }] });
     const done = await waitForInput(api, uai, 'metadata-svc');
     assert.equal(done.status.code, 30002);
-    assert.match(done.status.details, /^data\.text\.url http:\/\/169\.254\.169\.254\/latest\/meta-data was not fetched: 169\.254\.169\.254 is a linkLocal address.*MODELKEEP_FETCH_ALLOW/);
+    assert.match(
+      done.status.details,
+      /^data\.text\.url http:\/\/169\.254\.169\.254\/latest\/meta-data was not fetched: 169\.254\.169\.254 is a linkLocal address.*MODELKEEP_FETCH_ALLOW/,
+    );
   });
 
-  it('PostModelOutputs fetches data.text.url too: the same vector as the raw text; a 404 is that output\'s 30002', async () => {
+  it("PostModelOutputs fetches data.text.url too: the same vector as the raw text; a 404 is that output's 30002", async () => {
     const SYSTEM = { user_id: 'clarifai', app_id: 'main' };
-    const r = await api.call('PostModelOutputs', { user_app_id: SYSTEM, model_id: 'general-text-embedding', inputs: [
-      { data: { text: { url: files.url('/review.txt') } } },
-      { data: { text: { raw: 'a wonderful little café, très bien' } } },
-      { data: { text: { url: files.url('/nope.txt') } } },
-    ] });
+    const r = await api.call('PostModelOutputs', {
+      user_app_id: SYSTEM,
+      model_id: 'general-text-embedding',
+      inputs: [
+        { data: { text: { url: files.url('/review.txt') } } },
+        { data: { text: { raw: 'a wonderful little café, très bien' } } },
+        { data: { text: { url: files.url('/nope.txt') } } },
+      ],
+    });
     assert.equal(r.body.status.code, 10010, JSON.stringify(r.body.status));
     const [byUrl, byRaw, missing] = r.body.outputs;
     assert.deepEqual(byUrl.data.embeddings[0].vector, byRaw.data.embeddings[0].vector);
@@ -79,9 +95,25 @@ describeBoth('PostInputs: text by URL (data.text.url)', (h) => {
 
   it('refused whole with the index: a non-http URL (30106), raw and url together (30104); nothing written', async () => {
     const before = await api.ok('GetInputCount', { user_app_id: uai });
-    const bad = await api.fails('PostInputs', { user_app_id: uai, inputs: [{ id: 'fine', data: { text: { raw: 'ok' } } }, { id: 'ftp', data: { text: { url: 'ftp://example.com/a.txt' } } }] }, 30106, 400);
+    const bad = await api.fails(
+      'PostInputs',
+      {
+        user_app_id: uai,
+        inputs: [
+          { id: 'fine', data: { text: { raw: 'ok' } } },
+          { id: 'ftp', data: { text: { url: 'ftp://example.com/a.txt' } } },
+        ],
+      },
+      30106,
+      400,
+    );
     assert.match(bad.details!, /^inputs\[1\]\.data\.text\.url uses ftp; only http and https URLs are fetched\. Send the data itself in data\.text\.raw\.$/);
-    const both = await api.fails('PostInputs', { user_app_id: uai, inputs: [{ id: 'two', data: { text: { raw: 'x', url: files.url('/review.txt') } } }] }, 30104, 400);
+    const both = await api.fails(
+      'PostInputs',
+      { user_app_id: uai, inputs: [{ id: 'two', data: { text: { raw: 'x', url: files.url('/review.txt') } } }] },
+      30104,
+      400,
+    );
     assert.match(both.details!, /^inputs\[0\] has data\.text\.raw and data\.text\.url; an input carries exactly one of them\.$/);
     assert.deepEqual((await api.ok('GetInputCount', { user_app_id: uai })).counts, before.counts);
   });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { describeBoth, uid } from '../helpers/both.js';
 import { fileServer, labelsOf, pngBase64, textInput, waitForInput } from '../helpers/inputs.js';
+import { freePort } from '../helpers/modelkeep-process.js';
 import { apiOf, newApp } from '../helpers/models.js';
 import { TEST_USER } from '../helpers/server.js';
-import { freePort } from '../helpers/modelkeep-process.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
@@ -27,19 +27,44 @@ describeBoth('PostInputs: upload, asynchronous processing, embeddings', (h) => {
   after(() => files?.close());
 
   it('text input with positive and negative concepts: 30001 at once, then 30000 with a text embedding; concepts created with name = id', async () => {
-    const r = await post([textInput('t1', 'a small grey cat sleeps', [['cat', 1], ['dog', 0]], { data: { text: { raw: 'a small grey cat sleeps' }, concepts: [{ id: 'cat', value: 1 }, { id: 'dog', value: 0 }], metadata: { source: 'test' } } })]);
+    const r = await post([
+      textInput(
+        't1',
+        'a small grey cat sleeps',
+        [
+          ['cat', 1],
+          ['dog', 0],
+        ],
+        {
+          data: {
+            text: { raw: 'a small grey cat sleeps' },
+            concepts: [
+              { id: 'cat', value: 1 },
+              { id: 'dog', value: 0 },
+            ],
+            metadata: { source: 'test' },
+          },
+        },
+      ),
+    ]);
     assert.equal(r.body.status.code, 10000, JSON.stringify(r.body.status));
     const [posted] = r.body.inputs;
     assert.equal(posted.id, 't1');
     assert.ok([30001, 30003, 30000].includes(posted.status.code), JSON.stringify(posted.status));
-    assert.deepEqual(labelsOf(posted), [['cat', 1], ['dog', 0]]);
+    assert.deepEqual(labelsOf(posted), [
+      ['cat', 1],
+      ['dog', 0],
+    ]);
     const done = await waitForInput(api, uai, 't1');
     assert.equal(done.status.code, 30000, JSON.stringify(done.status));
     assert.equal(done.status.description, 'Download complete');
     assert.equal(done.data.text.raw, 'a small grey cat sleeps');
     assert.deepEqual(done.data.metadata, { source: 'test' });
     const emb = await embeddingsOf('t1');
-    assert.deepEqual(emb.map((e) => e.embedderId), ['general-text-embedding']);
+    assert.deepEqual(
+      emb.map((e) => e.embedderId),
+      ['general-text-embedding'],
+    );
     assert.ok(emb[0]!.dim > 0);
     const concept = await api.ok('GetConcept', { user_app_id: uai, concept_id: 'dog' });
     assert.equal(concept.concept.name, 'dog');
@@ -51,7 +76,10 @@ describeBoth('PostInputs: upload, asynchronous processing, embeddings', (h) => {
   });
 
   it('base64 PNG: 30000 with image_info and an image embedding', async () => {
-    await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'img1', data: { image: { base64: await pngBase64([10, 200, 10], 40) }, concepts: [{ id: 'green', value: 1 }] } }] });
+    await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [{ id: 'img1', data: { image: { base64: await pngBase64([10, 200, 10], 40) }, concepts: [{ id: 'green', value: 1 }] } }],
+    });
     const done = await waitForInput(api, uai, 'img1');
     assert.equal(done.status.code, 30000, JSON.stringify(done.status));
     assert.deepEqual(done.data.image.image_info, { width: 40, height: 40, format: 'PNG', color_mode: 'RGB' });
@@ -60,7 +88,10 @@ describeBoth('PostInputs: upload, asynchronous processing, embeddings', (h) => {
   });
 
   it('base64 that is not an image: 30002 with details naming data.image.base64', async () => {
-    await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'bad-b64', data: { image: { base64: Buffer.from('this is not an image').toString('base64') } } }] });
+    await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [{ id: 'bad-b64', data: { image: { base64: Buffer.from('this is not an image').toString('base64') } } }],
+    });
     const done = await waitForInput(api, uai, 'bad-b64');
     assert.equal(done.status.code, 30002);
     assert.equal(done.status.description, 'Download failed');
@@ -79,7 +110,13 @@ describeBoth('PostInputs: upload, asynchronous processing, embeddings', (h) => {
 
   it('unreachable URL and a 404: 30002 with details a user can act on', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/x.png`;
-    await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'url-down', data: { image: { url: closed } } }, { id: 'url-404', data: { image: { url: files.url('/missing.png') } } }] });
+    await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [
+        { id: 'url-down', data: { image: { url: closed } } },
+        { id: 'url-404', data: { image: { url: files.url('/missing.png') } } },
+      ],
+    });
     const down = await waitForInput(api, uai, 'url-down');
     assert.equal(down.status.code, 30002);
     assert.match(down.status.details, /could not be fetched.*ECONNREFUSED/);
@@ -106,10 +143,19 @@ describeBoth('PostInputs: upload, asynchronous processing, embeddings', (h) => {
 
   it('bad entries are refused with their field named, before anything is written', async () => {
     assert.match((await api.fails('PostInputs', { user_app_id: uai, inputs: [{ id: 'empty', data: {} }] }, 30104, 400)).details ?? '', /no data/);
-    assert.match((await api.fails('PostInputs', { user_app_id: uai, inputs: [{ data: { image: { url: 'ftp://example.com/a.png' } } }] }, 30106, 400)).details ?? '', /http/);
-    assert.match((await api.fails('PostInputs', { user_app_id: uai, inputs: [{ data: { text: { raw: 'x' }, image: { url: 'http://a/b' } } }] }, 30104, 400)).details ?? '', /exactly one/);
+    assert.match(
+      (await api.fails('PostInputs', { user_app_id: uai, inputs: [{ data: { image: { url: 'ftp://example.com/a.png' } } }] }, 30106, 400)).details ?? '',
+      /http/,
+    );
+    assert.match(
+      (await api.fails('PostInputs', { user_app_id: uai, inputs: [{ data: { text: { raw: 'x' }, image: { url: 'http://a/b' } } }] }, 30104, 400)).details ?? '',
+      /exactly one/,
+    );
     assert.match((await api.fails('PostInputs', { user_app_id: uai, inputs: [textInput('v', 'x', [['cat', 0.5]])] }, 30104, 400)).details ?? '', /value/);
-    assert.match((await api.fails('PostInputs', { user_app_id: uai, inputs: [{ data: { text: { raw: 'x' } }, dataset_ids: ['nope'] }] }, 30104, 400)).details ?? '', /PostDatasets/);
+    assert.match(
+      (await api.fails('PostInputs', { user_app_id: uai, inputs: [{ data: { text: { raw: 'x' } }, dataset_ids: ['nope'] }] }, 30104, 400)).details ?? '',
+      /PostDatasets/,
+    );
     assert.match((await api.fails('PostInputs', { user_app_id: uai, inputs: [] }, 39999, 400)).details ?? '', /at least one/);
   });
 

@@ -34,9 +34,16 @@ describe('job and input processing: log lines and metrics', () => {
   };
 
   const postVersion = async (uai: { app_id: string }, model: string, reqId: string, concepts: string[]): Promise<string> => {
-    const r = await h.rest.raw('POST', `/v2/users/${TEST_USER}/apps/${uai.app_id}/models/${model}/versions`, {
-      model_versions: [{ output_info: { data: { concepts: concepts.map((id) => ({ id })) } }, train_info: { params: { template: 'modelkeep_text_logreg' } } }],
-    }, { 'x-request-id': reqId });
+    const r = await h.rest.raw(
+      'POST',
+      `/v2/users/${TEST_USER}/apps/${uai.app_id}/models/${model}/versions`,
+      {
+        model_versions: [
+          { output_info: { data: { concepts: concepts.map((id) => ({ id })) } }, train_info: { params: { template: 'modelkeep_text_logreg' } } },
+        ],
+      },
+      { 'x-request-id': reqId },
+    );
     assert.equal(r.body.status.code, 10000, JSON.stringify(r.body.status));
     assert.equal(r.body.status.req_id, reqId);
     return r.body.model.model_version.id as string;
@@ -44,7 +51,10 @@ describe('job and input processing: log lines and metrics', () => {
 
   it('inputs: a summary line per batch, and a line per 30002 with its reason', async () => {
     const uai = await newApp(api(), 'obs-inputs');
-    const inputs = [...SENTIMENT.positive.slice(0, 3).map((t, i) => textInput(`p${i}`, t, [['positive', 1]])), ...SENTIMENT.negative.slice(0, 3).map((t, i) => textInput(`n${i}`, t, [['negative', 1]]))];
+    const inputs = [
+      ...SENTIMENT.positive.slice(0, 3).map((t, i) => textInput(`p${i}`, t, [['positive', 1]])),
+      ...SENTIMENT.negative.slice(0, 3).map((t, i) => textInput(`n${i}`, t, [['negative', 1]])),
+    ];
     // Port 1 on loopback refuses the connection: a 30002 whose details say so.
     const bad = { id: 'bad-url', data: { image: { url: 'http://127.0.0.1:1/none.png' }, concepts: [{ id: 'positive', value: 1 }] } };
     await api().ok('PostInputs', { user_app_id: uai, inputs: [...inputs, bad] });
@@ -72,7 +82,10 @@ describe('job and input processing: log lines and metrics', () => {
 
   it('a training job: queued, claimed and succeeded lines carry the req_id of PostModelVersions; a failed one says why', async () => {
     const uai = await newApp(api(), 'obs-train');
-    const inputs = [...SENTIMENT.positive.slice(0, 4).map((t, i) => textInput(`p${i}`, t, [['positive', 1]])), ...SENTIMENT.negative.slice(0, 4).map((t, i) => textInput(`n${i}`, t, [['negative', 1]]))];
+    const inputs = [
+      ...SENTIMENT.positive.slice(0, 4).map((t, i) => textInput(`p${i}`, t, [['positive', 1]])),
+      ...SENTIMENT.negative.slice(0, 4).map((t, i) => textInput(`n${i}`, t, [['negative', 1]])),
+    ];
     await api().ok('PostInputs', { user_app_id: uai, inputs });
     for (const i of inputs) assert.equal((await waitForInput(api(), uai, i.id, 30_000)).status.code, 30000);
     await newModel(api(), uai, { id: 'tc', model_type_id: 'text-classifier' });
@@ -100,7 +113,11 @@ describe('job and input processing: log lines and metrics', () => {
     assert.equal(succeeded.concepts, 2);
     assert.equal(typeof succeeded.duration_ms, 'number');
     const steps = ofJob.filter((l) => l.msg === 'job progress').map((l) => l.percent as number);
-    assert.deepEqual(steps, [...steps].sort((a, b) => a - b), 'progress lines ascend');
+    assert.deepEqual(
+      steps,
+      [...steps].sort((a, b) => a - b),
+      'progress lines ascend',
+    );
     assert.ok(steps.every((p) => p % 10 === 0 && p >= 10 && p <= 90));
 
     // No input is labelled with either concept: training fails with a code and details that say so.

@@ -49,7 +49,11 @@ describeBoth('ListModelTypes / GetModelType', (h) => {
     const concepts = ec.model_type_fields.find((f: { path: string }) => f.path === 'output_info.data');
     assert.ok(concepts?.required, 'concepts are required for embedding-classifier');
     const thresholder = byId.get('concept-thresholder')!;
-    assert.ok(thresholder.model_type_fields.some((f: { path: string; field_type: number }) => f.path === 'output_info.params.concept_threshold_type' && f.field_type === FIELD_TYPE_ENUM));
+    assert.ok(
+      thresholder.model_type_fields.some(
+        (f: { path: string; field_type: number }) => f.path === 'output_info.params.concept_threshold_type' && f.field_type === FIELD_TYPE_ENUM,
+      ),
+    );
   });
 
   it('pages the catalog', async () => {
@@ -77,7 +81,10 @@ describeBoth('ListModelTypes / GetModelType', (h) => {
     assert.ok(tpl.model_type_enum_options.length >= 1);
     const opt = tpl.model_type_enum_options[0];
     assert.equal(opt.id, 'modelkeep_text_logreg');
-    assert.ok(opt.model_type_fields.some((f: { path: string }) => f.path === 'train_info.params.num_epochs'), 'the option carries its hyper-parameters');
+    assert.ok(
+      opt.model_type_fields.some((f: { path: string }) => f.path === 'train_info.params.num_epochs'),
+      'the option carries its hyper-parameters',
+    );
   });
 
   it('GetModelType of an unknown type is a clear error (HTTP 404) naming it and the known types', async () => {

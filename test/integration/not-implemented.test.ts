@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { grpcClient, restClient, testProtos, type ApiClient } from '../helpers/clients.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
 import { NO_WORKER } from '../helpers/both.js';
+import { type ApiClient, grpcClient, restClient, testProtos } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Every method of clarifai.api.V2 that modelkeep does not implement answers 10040 cleanly on both transports. */
 describe('unimplemented methods answer 10040 NOT_IMPLEMENTED', () => {

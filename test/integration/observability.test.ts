@@ -9,10 +9,22 @@ const MODEL = 'obs-model';
 const uai = { user_id: TEST_USER, app_id: APP };
 
 /** GetModel over either transport with extra headers / metadata: the answer and the response's req_id header or trailer. */
-async function getModel(server: TestServer, transport: 'rest' | 'grpc', modelId: string, extra: Record<string, string>): Promise<{ body: Record<string, any>; idHeader: string | undefined; clarifaiHeader: string | undefined; http?: number }> {
+async function getModel(
+  server: TestServer,
+  transport: 'rest' | 'grpc',
+  modelId: string,
+  extra: Record<string, string>,
+): Promise<{ body: Record<string, any>; idHeader: string | undefined; clarifaiHeader: string | undefined; http?: number }> {
   if (transport === 'rest') {
-    const res = await fetch(`http://127.0.0.1:${server.httpPort}/v2/users/${TEST_USER}/apps/${APP}/models/${modelId}`, { headers: { authorization: `Key ${TEST_PAT}`, ...extra } });
-    return { body: await res.json(), idHeader: res.headers.get('x-request-id') ?? undefined, clarifaiHeader: res.headers.get('x-clarifai-request-id') ?? undefined, http: res.status };
+    const res = await fetch(`http://127.0.0.1:${server.httpPort}/v2/users/${TEST_USER}/apps/${APP}/models/${modelId}`, {
+      headers: { authorization: `Key ${TEST_PAT}`, ...extra },
+    });
+    return {
+      body: await res.json(),
+      idHeader: res.headers.get('x-request-id') ?? undefined,
+      clarifaiHeader: res.headers.get('x-clarifai-request-id') ?? undefined,
+      http: res.status,
+    };
   }
   const r = await grpcCallWithMetadata(server.grpcPort, 'GetModel', { user_app_id: uai, model_id: modelId }, extra);
   return { body: r.body, idHeader: r.trailers.get('x-request-id')[0]?.toString(), clarifaiHeader: r.trailers.get('x-clarifai-request-id')[0]?.toString() };
@@ -31,7 +43,7 @@ for (const transport of ['rest', 'grpc'] as const) {
     after(() => server?.close());
     const linesFor = (reqId: string) => captured.lines.filter((l) => l.req_id === reqId);
 
-    it('an incoming x-request-id is the status.req_id, the response header / trailer and the log line\'s req_id', async () => {
+    it("an incoming x-request-id is the status.req_id, the response header / trailer and the log line's req_id", async () => {
       const id = `trace-${transport}-1`;
       const r = await getModel(server, transport, MODEL, { 'x-request-id': id });
       assert.equal(r.body.status.code, 10000);
@@ -82,9 +94,12 @@ for (const transport of ['rest', 'grpc'] as const) {
 
     it('a refused token is logged without the token, and without user or app', async () => {
       const id = `trace-${transport}-badkey`;
-      const r = transport === 'rest'
-        ? await fetch(`http://127.0.0.1:${server.httpPort}/v2/users/me/apps`, { headers: { authorization: 'Key not-a-real-token-0123456789', 'x-request-id': id } }).then((x) => x.json() as Promise<Record<string, any>>)
-        : (await grpcCallWithMetadata(server.grpcPort, 'ListApps', {}, { 'x-request-id': id, authorization: 'Key not-a-real-token-0123456789' })).body;
+      const r =
+        transport === 'rest'
+          ? await fetch(`http://127.0.0.1:${server.httpPort}/v2/users/me/apps`, {
+              headers: { authorization: 'Key not-a-real-token-0123456789', 'x-request-id': id },
+            }).then((x) => x.json() as Promise<Record<string, any>>)
+          : (await grpcCallWithMetadata(server.grpcPort, 'ListApps', {}, { 'x-request-id': id, authorization: 'Key not-a-real-token-0123456789' })).body;
       assert.equal(r.status.req_id, id);
       const [line] = linesFor(id);
       assert.equal(line?.rpc, 'ListApps');
@@ -120,7 +135,11 @@ describe('/metrics after known traffic', () => {
     assert.equal(m.get('modelkeep_requests_total{rpc="GetModel",transport="rest",code="21200"}'), 2);
     assert.equal(m.get('modelkeep_requests_total{rpc="PostModels",transport="rest",code="10000"}'), 1);
     assert.equal(m.get('modelkeep_request_duration_seconds_count{rpc="GetModel",transport="rest",code="10000"}'), 5);
-    assert.equal(m.get('modelkeep_request_duration_seconds_bucket{le="+Inf",rpc="GetModel",transport="grpc",code="10000"}') ?? m.get('modelkeep_request_duration_seconds_bucket{rpc="GetModel",transport="grpc",code="10000",le="+Inf"}'), 3);
+    assert.equal(
+      m.get('modelkeep_request_duration_seconds_bucket{le="+Inf",rpc="GetModel",transport="grpc",code="10000"}') ??
+        m.get('modelkeep_request_duration_seconds_bucket{rpc="GetModel",transport="grpc",code="10000",le="+Inf"}'),
+      3,
+    );
     // Every GetModel is one lookup. On SQLite: the first of the 8 successful ones loads (a miss), the
     // other 7 are answered from the cache; the 2 missing-model reads are misses too (failures are not
     // kept). On PostgreSQL the cache also waits for the change listener to confirm this process's own
@@ -135,7 +154,11 @@ describe('/metrics after known traffic', () => {
       assert.ok((m.get('modelkeep_db_pool_connections{state="idle"}') ?? -1) >= 0);
       assert.ok((m.get('modelkeep_db_pool_connections{state="in_use"}') ?? -1) >= 0);
       assert.equal(m.get('modelkeep_db_pool_connections{state="waiting"}'), 0);
-    } else assert.equal([...m.keys()].some((k) => k.startsWith('modelkeep_db_pool_connections')), false);
+    } else
+      assert.equal(
+        [...m.keys()].some((k) => k.startsWith('modelkeep_db_pool_connections')),
+        false,
+      );
     assert.ok((m.get('process_cpu_seconds_total') ?? -1) >= 0, 'Node process metrics');
     assert.ok(m.has('nodejs_eventloop_lag_seconds'));
   });
@@ -184,10 +207,27 @@ describe('debug and trace levels', () => {
       const sql = captured.lines.filter((l) => l.msg === 'sql');
       assert.ok(sql.length > 0);
       assert.ok(sql.every((l) => l.level === 20 && typeof l.sql === 'string' && typeof l.ms === 'number' && l.failed === false));
-      assert.ok(sql.some((l) => /insert into "apps"/i.test(l.sql)), JSON.stringify(sql.map((l) => l.sql).slice(0, 5)));
-      assert.ok(sql.every((l) => !l.sql.includes(secretApp)), 'values travel as parameters and are not logged');
+      assert.ok(
+        sql.some((l) => /insert into "apps"/i.test(l.sql)),
+        JSON.stringify(sql.map((l) => l.sql).slice(0, 5)),
+      );
+      assert.ok(
+        sql.every((l) => !l.sql.includes(secretApp)),
+        'values travel as parameters and are not logged',
+      );
       const cache = captured.lines.filter((l) => l.msg === 'answer cache');
-      assert.deepEqual(cache.map((l) => [l.level, l.hit]), TEST_BACKEND === 'sqlite' ? [[10, false], [10, true]] : [[10, false], [10, cache[1]?.hit]]);
+      assert.deepEqual(
+        cache.map((l) => [l.level, l.hit]),
+        TEST_BACKEND === 'sqlite'
+          ? [
+              [10, false],
+              [10, true],
+            ]
+          : [
+              [10, false],
+              [10, cache[1]?.hit],
+            ],
+      );
       assert.match(cache[0]!.key, /^GetModel /);
     } finally {
       await server.close();

@@ -9,18 +9,34 @@ import type { AppResolver } from '../../src/service/app-resolver.js';
 import type { Authenticator } from '../../src/service/auth.service.js';
 import { rpcTable } from '../../src/service/rpc-table.js';
 import { routePath } from '../../src/transport/rest/route-paths.js';
-import { restClient, testProtos, type ApiObject } from '../helpers/clients.js';
 import { NO_WORKER } from '../helpers/both.js';
+import { type ApiObject, restClient, testProtos } from '../helpers/clients.js';
 import { textInput } from '../helpers/inputs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** The RPCs modelkeep implements, from the same table the server uses. */
-const implemented = [...rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false, fetchUrl: () => Promise.reject(new Error('not used')) }).keys()];
+const implemented = [
+  ...rpcTable({
+    store: {} as Store,
+    types: new ModelTypeRegistry(defaultModelTypes()),
+    auth: {} as Authenticator,
+    apps: {} as AppResolver,
+    validScopes: new Set(),
+    plugins: new PluginRegistry([]),
+    strict2023: false,
+    fetchUrl: () => Promise.reject(new Error('not used')),
+  }).keys(),
+];
 
 type Operation = { operationId: string; summary: string; responses: Record<string, { content: { 'application/json': { schema: { $ref: string } } } }> };
-type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, ApiObject> }; security: unknown[] };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, ApiObject> };
+  security: unknown[];
+};
 
 describe('OpenAPI document and Swagger UI', () => {
   let server: TestServer;
@@ -41,7 +57,12 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('is OpenAPI 3.1 with the Authorization: Key scheme required by default', () => {
     assert.equal(doc.openapi, '3.1.0');
-    assert.deepEqual(doc.components.securitySchemes.ClarifaiKey, { type: 'apiKey', in: 'header', name: 'Authorization', description: doc.components.securitySchemes.ClarifaiKey!.description });
+    assert.deepEqual(doc.components.securitySchemes.ClarifaiKey, {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description: doc.components.securitySchemes.ClarifaiKey!.description,
+    });
     assert.deepEqual(doc.security, [{ ClarifaiKey: [] }]);
   });
 
@@ -53,12 +74,24 @@ describe('OpenAPI document and Swagger UI', () => {
         if (!routePath(b)) continue;
         if (!doc.paths[b.template]?.[b.method.toLowerCase()]) missing.push(`${name}: ${b.method} ${b.template}`);
       }
-      assert.ok(Object.values(doc.paths).some((item) => Object.values(item).some((op) => op.summary === name)), `${name} has no operation`);
+      assert.ok(
+        Object.values(doc.paths).some((item) => Object.values(item).some((op) => op.summary === name)),
+        `${name} has no operation`,
+      );
     }
     assert.deepEqual(missing, []);
     const documented = new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.summary)));
-    const allowed = new Set([...implemented, ...Object.values(doc.paths).flatMap((item) => Object.values(item)).filter((op) => (op as { tags?: string[] }).tags?.includes('operations')).map((op) => op.summary)]);
-    assert.deepEqual([...documented].filter((s) => !allowed.has(s)), []);
+    const allowed = new Set([
+      ...implemented,
+      ...Object.values(doc.paths)
+        .flatMap((item) => Object.values(item))
+        .filter((op) => (op as { tags?: string[] }).tags?.includes('operations'))
+        .map((op) => op.summary),
+    ]);
+    assert.deepEqual(
+      [...documented].filter((s) => !allowed.has(s)),
+      [],
+    );
   });
 
   it('describes messages in Clarifai JSON: snake_case fields, enums as numbers, 64-bit integers as numbers or strings', () => {
@@ -75,7 +108,10 @@ describe('OpenAPI document and Swagger UI', () => {
     assert.ok(list.parameters.some((p) => p.name === 'user_app_id.app_id' && p.in === 'path' && p.required === true));
     // The schemas have teeth: a status code by name, a camelCase field or a numeric id is refused.
     const single = ajv.compile({ $ref: 'openapi.json#/components/schemas/clarifai.api.SingleModelResponse' });
-    assert.ok(single({ status: { code: 10000, description: 'Ok' }, model: { id: 'm', created_at: '2026-12-02T14:45:34.123Z', metadata: { any: ['thing'] } } }), ajv.errorsText(single.errors));
+    assert.ok(
+      single({ status: { code: 10000, description: 'Ok' }, model: { id: 'm', created_at: '2026-12-02T14:45:34.123Z', metadata: { any: ['thing'] } } }),
+      ajv.errorsText(single.errors),
+    );
     assert.equal(single({ status: { code: 'SUCCESS' } }), false);
     assert.equal(single({ status: { code: 10000 }, model: { modelTypeId: 'x' } }), false);
     assert.equal(single({ status: { code: 10000 }, model: { id: 7 } }), false);
@@ -92,7 +128,10 @@ describe('OpenAPI document and Swagger UI', () => {
     const op = doc.paths[matches[0]]![method.toLowerCase()]!;
     const response = op.responses[r.http === 200 ? '200' : 'default']!;
     const validate = ajv.compile({ $ref: `openapi.json${response.content['application/json'].schema.$ref}` });
-    assert.ok(validate(r.body), `${method} ${path} (${op.summary}) answered outside its schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(r.body).slice(0, 600)}`);
+    assert.ok(
+      validate(r.body),
+      `${method} ${path} (${op.summary}) answered outside its schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(r.body).slice(0, 600)}`,
+    );
     return r;
   }
 
@@ -103,7 +142,14 @@ describe('OpenAPI document and Swagger UI', () => {
     await validated('GET', '/v2/users/me/apps?per_page=5');
     await validated('POST', `${app}/models`, { model: { id: 'pets', notes: 'cats and dogs', metadata: { k: [1, 'two', { three: true }] } } });
     await validated('POST', `${app}/models`, { model: { id: 'sentiment', model_type_id: 'text-classifier' } });
-    const v = await validated('POST', `${app}/models/sentiment/versions`, { model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 1 } } }] });
+    const v = await validated('POST', `${app}/models/sentiment/versions`, {
+      model_versions: [
+        {
+          output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } },
+          train_info: { params: { template: 'modelkeep_text_logreg', seed: 1 } },
+        },
+      ],
+    });
     assert.equal(v.body.model.model_version.status.code, 21103);
     const versionId: string = v.body.model.model_version.id;
     await validated('GET', `${app}/models/sentiment/versions/${versionId}`);
@@ -122,7 +168,19 @@ describe('OpenAPI document and Swagger UI', () => {
   it('real answers of an inputs flow validate against it', async () => {
     const app = '/v2/users/me/apps/oa-inputs';
     await validated('POST', '/v2/users/me/apps', { apps: [{ id: 'oa-inputs' }] });
-    await validated('POST', `${app}/inputs`, { inputs: [textInput('t1', 'a cat asleep on the sofa', [['cat', 1], ['dog', 0]], { metadata: { source: 'phone' } })] });
+    await validated('POST', `${app}/inputs`, {
+      inputs: [
+        textInput(
+          't1',
+          'a cat asleep on the sofa',
+          [
+            ['cat', 1],
+            ['dog', 0],
+          ],
+          { metadata: { source: 'phone' } },
+        ),
+      ],
+    });
     await validated('GET', `${app}/inputs/t1`);
     await validated('GET', `${app}/inputs`);
     await validated('GET', `${app}/inputs/status`);
@@ -141,7 +199,11 @@ describe('OpenAPI document and Swagger UI', () => {
       assert.match(page.headers.get('content-type') ?? '', /text\/html/);
       const html = await page.text();
       assert.match(html, /swagger-ui/);
-      assert.deepEqual([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => /^(https?:)?\/\//.test(u)), [], 'every asset is served locally');
+      assert.deepEqual(
+        [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => /^(https?:)?\/\//.test(u)),
+        [],
+        'every asset is served locally',
+      );
     }
     const bundle = await fetch(`${base}/docs/static/swagger-ui-bundle.js`);
     assert.equal(bundle.status, 200);

@@ -31,10 +31,20 @@ describe('persistence across restarts [rest]', () => {
     let rest = restClient(server.httpPort);
     await ok(rest, 'PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: 'keep-app', description: 'kept' }] });
     await ok(rest, 'PostModels', { user_app_id: uai, model: { id: 'keep-model', notes: 'kept notes' } });
-    const trained = (await ok(rest, 'PostModelVersions', { user_app_id: uai, model_id: 'keep-model', model_versions: [{ id: 'v-queued', output_info: { data: { concepts: [{ id: 'cat' }, { id: 'dog' }] } }, train_info: { params: { num_epochs: 9 } } }] })).model.model_version;
+    const trained = (
+      await ok(rest, 'PostModelVersions', {
+        user_app_id: uai,
+        model_id: 'keep-model',
+        model_versions: [{ id: 'v-queued', output_info: { data: { concepts: [{ id: 'cat' }, { id: 'dog' }] } }, train_info: { params: { num_epochs: 9 } } }],
+      })
+    ).model.model_version;
     await ok(rest, 'PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'keep-model', metadata: { patched: true } }] });
     await ok(rest, 'PostModels', { user_app_id: uai, model: { id: 'keep-thresholder', model_type_id: 'concept-thresholder' } });
-    await ok(rest, 'PostModelVersions', { user_app_id: uai, model_id: 'keep-thresholder', model_versions: [{ id: 'v-ready', output_info: { data: { concepts: [{ id: 'cat', value: 0.5 }] } } }] });
+    await ok(rest, 'PostModelVersions', {
+      user_app_id: uai,
+      model_id: 'keep-thresholder',
+      model_versions: [{ id: 'v-ready', output_info: { data: { concepts: [{ id: 'cat', value: 0.5 }] } } }],
+    });
     const beforeModel = (await ok(rest, 'GetModel', { user_app_id: uai, model_id: 'keep-model' })).model;
 
     await server.close(); // the data dir is ours: close() keeps it
@@ -52,9 +62,15 @@ describe('persistence across restarts [rest]', () => {
     assert.equal(model.model_version.status.code, 21103);
     assert.equal(model.model_version.train_info.params.num_epochs, 9);
     const info = (await ok(rest, 'GetModelOutputInfo', { user_app_id: uai, model_id: 'keep-model' })).model;
-    assert.deepEqual(info.model_version.output_info.data.concepts.map((c: { id: string }) => c.id), ['cat', 'dog']);
+    assert.deepEqual(
+      info.model_version.output_info.data.concepts.map((c: { id: string }) => c.id),
+      ['cat', 'dog'],
+    );
     const listed = await ok(rest, 'ListModels', { user_app_id: uai, sort_by_name: true, sort_ascending: true });
-    assert.deepEqual(listed.models.map((m: { id: string }) => m.id), ['keep-model', 'keep-thresholder']);
+    assert.deepEqual(
+      listed.models.map((m: { id: string }) => m.id),
+      ['keep-model', 'keep-thresholder'],
+    );
     const ready = await ok(rest, 'GetModelVersion', { user_app_id: uai, model_id: 'keep-thresholder', version_id: 'v-ready' });
     assert.equal(ready.model_version.status.code, 21100);
     assert.equal((await ok(rest, 'ListModels', { user_app_id: uai, trained_only: true })).models[0].id, 'keep-thresholder');

@@ -17,7 +17,13 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
   const api = apiOf(h);
   let uai: { user_id: string; app_id: string };
   let version: ApiObject;
-  const predict = (extra: ApiObject = {}) => api.call('PostModelOutputs', { user_app_id: uai, model_id: 'sentiment', inputs: [text('I love it, great quality'), text('awful, it broke, very disappointed')], ...extra });
+  const predict = (extra: ApiObject = {}) =>
+    api.call('PostModelOutputs', {
+      user_app_id: uai,
+      model_id: 'sentiment',
+      inputs: [text('I love it, great quality'), text('awful, it broke, very disappointed')],
+      ...extra,
+    });
   const override = (oc: ApiObject) => ({ model: { model_version: { output_info: { output_config: oc } } } });
 
   before(async () => {
@@ -51,7 +57,14 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
   });
 
   it('the training log is served by ListLogEntries (log_type "training"), newest page by default', async () => {
-    const all = await api.ok('ListLogEntries', { user_app_id: uai, model_id: 'sentiment', model_version_id: version.id, log_type: 'training', page: 1, per_page: 1000 });
+    const all = await api.ok('ListLogEntries', {
+      user_app_id: uai,
+      model_id: 'sentiment',
+      model_version_id: version.id,
+      log_type: 'training',
+      page: 1,
+      per_page: 1000,
+    });
     const lines = all.log_entries.map((e: ApiObject) => e.message).join('\n');
     assert.match(lines, /attempt 1: training started/);
     assert.match(lines, /data: 16 processed inputs/);
@@ -109,7 +122,11 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
   });
 
   it('bad overrides are 21202: nothing selected, max_concepts outside 1–200, min_value above 1', async () => {
-    for (const [oc, re] of [[{ select_concepts: [{ id: 'neutral' }] }, /matches none/], [{ max_concepts: 201 }, /max_concepts/], [{ min_value: 2 }, /min_value/]] as const) {
+    for (const [oc, re] of [
+      [{ select_concepts: [{ id: 'neutral' }] }, /matches none/],
+      [{ max_concepts: 201 }, /max_concepts/],
+      [{ min_value: 2 }, /min_value/],
+    ] as const) {
       const s = await api.fails('PostModelOutputs', { user_app_id: uai, model_id: 'sentiment', inputs: [text('x')], ...override(oc) }, 21202, 400);
       assert.match(s.details!, re);
     }
@@ -117,7 +134,10 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
 
   it('clusterer on the text embeddings: trains k-means on the app inputs and predicts data.clusters', async () => {
     await newModel(api, uai, { id: 'groups', model_type_id: 'clusterer' });
-    const v = await newVersion(api, uai, 'groups', { input_info: { base_embed_model: { id: 'general-text-embedding', app_id: 'main', user_id: 'clarifai' } }, train_info: { params: { num_clusters: 2, seed: 1 } } });
+    const v = await newVersion(api, uai, 'groups', {
+      input_info: { base_embed_model: { id: 'general-text-embedding', app_id: 'main', user_id: 'clarifai' } },
+      train_info: { params: { num_clusters: 2, seed: 1 } },
+    });
     let got: ApiObject = v;
     for (const deadline = Date.now() + 60_000; [21103, 21101].includes(got.status.code); await sleep(100)) {
       assert.ok(Date.now() < deadline);
@@ -149,16 +169,30 @@ describeBoth('Train a text classifier from uploaded inputs and predict with it',
       await sleep(100);
     }
     const r = await predict();
-    assert.deepEqual(r.body.outputs.map((o: ApiObject) => o.model.model_version.id), [created.id, created.id]);
+    assert.deepEqual(
+      r.body.outputs.map((o: ApiObject) => o.model.model_version.id),
+      [created.id, created.id],
+    );
     await api.ok('DeleteModelVersion', { user_app_id: uai, model_id: 'sentiment', version_id: created.id });
     assert.equal((await predict()).body.outputs[0].model.model_version.id, version.id);
   });
 
   it('PatchModelVersions output_info is the stored default the request overrides', async () => {
-    await api.ok('PatchModelVersions', { user_app_id: uai, model_id: 'sentiment', action: 'merge', model_versions: [{ id: version.id, output_info: { params: { max_concepts: 1 } } }] });
+    await api.ok('PatchModelVersions', {
+      user_app_id: uai,
+      model_id: 'sentiment',
+      action: 'merge',
+      model_versions: [{ id: version.id, output_info: { params: { max_concepts: 1 } } }],
+    });
     let r = await predict();
-    assert.deepEqual(r.body.outputs.map((o: ApiObject) => o.data.concepts.length), [1, 1]);
+    assert.deepEqual(
+      r.body.outputs.map((o: ApiObject) => o.data.concepts.length),
+      [1, 1],
+    );
     r = await predict(override({ max_concepts: 2 }));
-    assert.deepEqual(r.body.outputs.map((o: ApiObject) => o.data.concepts.length), [2, 2]);
+    assert.deepEqual(
+      r.body.outputs.map((o: ApiObject) => o.data.concepts.length),
+      [2, 2],
+    );
   });
 });

@@ -17,10 +17,13 @@ async function slowFirstServer(png: Buffer): Promise<{ base: string; events: str
   const server: Server = createServer((req, res) => {
     const n = Number(req.url?.split('/').pop());
     events.push(`start ${n}`);
-    setTimeout(() => {
-      events.push(`end ${n}`);
-      res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png);
-    }, n === 0 ? 400 : 10);
+    setTimeout(
+      () => {
+        events.push(`end ${n}`);
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png);
+      },
+      n === 0 ? 400 : 10,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, events, close: () => new Promise((r) => server.close(() => r())) };
@@ -37,10 +40,14 @@ describeBoth('PostModelOutputs fetches image URLs a group at a time', (h) => {
   it(`the input after the first ${URL_GROUP} is fetched only once all of them are done; every output succeeds, in order`, async () => {
     const n = URL_GROUP * 2 + 3;
     const body = await api.ok('PostModelOutputs', {
-      user_app_id: { user_id: 'clarifai', app_id: 'main' }, model_id: 'general-image-embedding',
+      user_app_id: { user_id: 'clarifai', app_id: 'main' },
+      model_id: 'general-image-embedding',
       inputs: Array.from({ length: n }, (_, i) => ({ id: `in${i}`, data: { image: { url: `${files.base}/img/${i}` } } })),
     });
-    assert.deepEqual(body.outputs.map((o: { input: { id: string } }) => o.input.id), Array.from({ length: n }, (_, i) => `in${i}`));
+    assert.deepEqual(
+      body.outputs.map((o: { input: { id: string } }) => o.input.id),
+      Array.from({ length: n }, (_, i) => `in${i}`),
+    );
     assert.ok(body.outputs.every((o: { status: { code: number } }) => o.status.code === 10000));
     const slowEnd = files.events.indexOf('end 0');
     const nextStart = files.events.indexOf(`start ${URL_GROUP}`);

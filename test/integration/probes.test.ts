@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('probes, gRPC health and reflection', () => {
   let server: TestServer;
-  let clients: Array<{ close(): void }> = [];
+  const clients: Array<{ close(): void }> = [];
   before(async () => {
     server = await startTestServer();
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addUserWithPat, expectApi, grpcCall } from '../helpers/access.js';
 import { describeBoth, uid } from '../helpers/both.js';
-import { grpcClient, restClient, type ApiClient } from '../helpers/clients.js';
+import { type ApiClient, grpcClient, restClient } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // Issue 18 item 1: one anonymous request with a "__proto__" query key used to pollute Object.prototype,
@@ -36,7 +36,14 @@ describe('prototype keys in query strings (REST, anonymous and authenticated)', 
   });
   after(() => server.close());
 
-  const queries = ['__proto__.status=x', '__proto__[status]=x', 'constructor.prototype.status=x', 'user_app_id.__proto__.status=x', '__proto__=x', 'per_page=5&prototype.code=1'];
+  const queries = [
+    '__proto__.status=x',
+    '__proto__[status]=x',
+    'constructor.prototype.status=x',
+    'user_app_id.__proto__.status=x',
+    '__proto__=x',
+    'per_page=5&prototype.code=1',
+  ];
   for (const q of queries) {
     for (const auth of ['none', 'key'] as const) {
       it(`GET /v2/users/me/apps?${q} (${auth === 'none' ? 'no key' : 'with a key'}) is refused and changes no other answer`, async () => {
@@ -76,9 +83,21 @@ describeBoth('prototype keys in bodies and metadata (both transports)', (h) => {
   // JSON.parse makes "__proto__" an own key, as a client's JSON would be on the wire.
   const attacks: Array<[string, string, string]> = [
     ['PostModels', `{"user_app_id":${JSON.stringify(uai)},"model":{"id":"m2","metadata":{"__proto__":{"status":"x"}}}}`, 'model.metadata.__proto__'],
-    ['PostModels', `{"user_app_id":${JSON.stringify(uai)},"model":{"id":"m3","metadata":{"a":{"constructor":{"prototype":{"status":"x"}}}}}}`, 'model.metadata.a.constructor'],
-    ['PatchModels', `{"user_app_id":${JSON.stringify(uai)},"action":"merge","models":[{"id":"m","metadata":{"b":[{"__proto__":{"code":1}}]}}]}`, 'models[0].metadata.b[0].__proto__'],
-    ['PatchModels', `{"user_app_id":${JSON.stringify(uai)},"action":"overwrite","models":[{"id":"m","metadata":{"prototype":1}}]}`, 'models[0].metadata.prototype'],
+    [
+      'PostModels',
+      `{"user_app_id":${JSON.stringify(uai)},"model":{"id":"m3","metadata":{"a":{"constructor":{"prototype":{"status":"x"}}}}}}`,
+      'model.metadata.a.constructor',
+    ],
+    [
+      'PatchModels',
+      `{"user_app_id":${JSON.stringify(uai)},"action":"merge","models":[{"id":"m","metadata":{"b":[{"__proto__":{"code":1}}]}}]}`,
+      'models[0].metadata.b[0].__proto__',
+    ],
+    [
+      'PatchModels',
+      `{"user_app_id":${JSON.stringify(uai)},"action":"overwrite","models":[{"id":"m","metadata":{"prototype":1}}]}`,
+      'models[0].metadata.prototype',
+    ],
   ];
   for (const [rpc, json, path] of attacks) {
     it(`${rpc} with ${path}: 11100 naming the key; nothing written; other users' answers unchanged`, async () => {
@@ -86,7 +105,10 @@ describeBoth('prototype keys in bodies and metadata (both transports)', (h) => {
       assert.ok(s.details?.includes(path), `details name ${path}: ${s.details}`);
       assert.match(s.details ?? '', /not allowed as a key/);
       const models = (await api.ok('ListModels', { user_app_id: uai })).models;
-      assert.deepEqual(models.map((m: { id: string; metadata: unknown }) => [m.id, m.metadata]), [['m', { keep: 1 }]]);
+      assert.deepEqual(
+        models.map((m: { id: string; metadata: unknown }) => [m.id, m.metadata]),
+        [['m', { keep: 1 }]],
+      );
       assert.deepEqual(await canary(h.server, otherToken, 'theirs'), baseline);
     });
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { restClient, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, restClient } from '../helpers/clients.js';
 import { sleep } from '../helpers/models.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -31,17 +31,29 @@ describe('README examples', () => {
 
   it("the first flow's version, queued with no inputs in the app, ends in 21110 saying to upload labelled inputs", async () => {
     await rest.raw('POST', '/v2/users/me/apps/pets-app/models', { model: { id: 'pets', notes: 'cats and dogs' } });
-    const v = await rest.raw('POST', '/v2/users/me/apps/pets-app/models/pets/versions', { model_versions: [{ output_info: { data: { concepts: [{ id: 'cat' }, { id: 'dog' }] }, output_config: { concepts_mutually_exclusive: true } } }] });
+    const v = await rest.raw('POST', '/v2/users/me/apps/pets-app/models/pets/versions', {
+      model_versions: [{ output_info: { data: { concepts: [{ id: 'cat' }, { id: 'dog' }] }, output_config: { concepts_mutually_exclusive: true } } }],
+    });
     assert.equal(v.body.model.model_version.status.code, 21103);
-    const status = await until('training ends', async () => (await rest.raw('GET', `/v2/users/me/apps/pets-app/models/pets/versions/${v.body.model.model_version.id}`)).body.model_version.status, (s) => ![21103, 21101].includes(s.code));
+    const status = await until(
+      'training ends',
+      async () => (await rest.raw('GET', `/v2/users/me/apps/pets-app/models/pets/versions/${v.body.model.model_version.id}`)).body.model_version.status,
+      (s) => ![21103, 21101].includes(s.code),
+    );
     assert.equal(status.code, 21110, JSON.stringify(status));
     assert.match(status.details, /input/i);
   });
 
   it('the inline image of the upload example is processed (30000)', async () => {
-    const r = await rest.raw('POST', '/v2/users/me/apps/pets-app/inputs', { inputs: [{ id: 'png1', data: { image: { base64: README_PNG }, concepts: [{ id: 'cat', value: 1 }], metadata: { source: 'phone' } } }] });
+    const r = await rest.raw('POST', '/v2/users/me/apps/pets-app/inputs', {
+      inputs: [{ id: 'png1', data: { image: { base64: README_PNG }, concepts: [{ id: 'cat', value: 1 }], metadata: { source: 'phone' } } }],
+    });
     assert.equal(r.body.status.code, 10000, JSON.stringify(r.body.status));
-    const input = await until('processing ends', async () => (await rest.raw('GET', '/v2/users/me/apps/pets-app/inputs/png1')).body.input, (i) => ![30001, 30003].includes(i.status.code));
+    const input = await until(
+      'processing ends',
+      async () => (await rest.raw('GET', '/v2/users/me/apps/pets-app/inputs/png1')).body.input,
+      (i) => ![30001, 30003].includes(i.status.code),
+    );
     assert.equal(input.status.code, 30000, JSON.stringify(input.status));
   });
 

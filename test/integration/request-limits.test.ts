@@ -17,7 +17,10 @@ describeBoth('request limits', (h) => {
   before(async () => {
     await api.ok('PostApps', { user_app_id: me, apps: [{ id: app }] });
     await api.ok('PostModels', { user_app_id: uai, model: { id: 'keeper', model_type_id: 'concept-thresholder' } });
-    await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'in1', data: { text: { raw: 'hello' }, concepts: range(100, (i) => ({ id: `c${i}`, value: 1 })) } }] });
+    await api.ok('PostInputs', {
+      user_app_id: uai,
+      inputs: [{ id: 'in1', data: { text: { raw: 'hello' }, concepts: range(100, (i) => ({ id: `c${i}`, value: 1 })) } }],
+    });
   });
 
   it('PostApps: 129 apps -> 11100 naming the limit; none created (128 is fine)', async () => {
@@ -32,7 +35,12 @@ describeBoth('request limits', (h) => {
   it('PostKeys: 129 keys -> 11100 naming the limit; none created', async () => {
     const keys = async () => ((await api.ok('ListKeys', { user_app_id: me, per_page: 1000 })).keys as ApiObject[]).length;
     const n = await keys();
-    const s = await api.fails('PostKeys', { user_app_id: me, keys: range(129, (i) => ({ description: `k${i}`, scopes: ['All'], apps: [{ id: app, user_id: 'me' }] })) }, 11100, 400);
+    const s = await api.fails(
+      'PostKeys',
+      { user_app_id: me, keys: range(129, (i) => ({ description: `k${i}`, scopes: ['All'], apps: [{ id: app, user_id: 'me' }] })) },
+      11100,
+      400,
+    );
     assert.match(s.details ?? '', /PostKeys takes at most 128 keys per call; got 129/);
     assert.equal(await keys(), n);
   });
@@ -50,7 +58,12 @@ describeBoth('request limits', (h) => {
     assert.match(s.details ?? '', /at most 128 models per call; got 129/);
     s = await api.fails('PatchModelIds', { user_app_id: uai, action: 'overwrite', ids: range(129, (i) => ({ id: 'keeper', new_id: `k${i}` })) }, 21203, 400);
     assert.match(s.details ?? '', /at most 128 ids per call/);
-    s = await api.fails('PatchModelVersions', { user_app_id: uai, model_id: 'keeper', action: 'merge', model_versions: range(129, (i) => ({ id: `v${i}` })) }, 21203, 400);
+    s = await api.fails(
+      'PatchModelVersions',
+      { user_app_id: uai, model_id: 'keeper', action: 'merge', model_versions: range(129, (i) => ({ id: `v${i}` })) },
+      21203,
+      400,
+    );
     assert.match(s.details ?? '', /at most 128 model_versions per call/);
     await api.ok('GetModel', { user_app_id: uai, model_id: 'keeper' });
   });
@@ -71,11 +84,21 @@ describeBoth('request limits', (h) => {
 
   it('labels per input: 129 or 20,000 concepts -> 30104 naming data.concepts (not 500); a merge past 128 too', async () => {
     for (const n of [129, 20_000]) {
-      const s = await api.fails('PostInputs', { user_app_id: uai, inputs: [{ id: `big${n}`, data: { text: { raw: 'x' }, concepts: range(n, (i) => ({ id: `c${i}`, value: 1 })) } }] }, 30104, 400);
+      const s = await api.fails(
+        'PostInputs',
+        { user_app_id: uai, inputs: [{ id: `big${n}`, data: { text: { raw: 'x' }, concepts: range(n, (i) => ({ id: `c${i}`, value: 1 })) } }] },
+        30104,
+        400,
+      );
       assert.match(s.details ?? '', new RegExp(`inputs\\[0\\]\\.data\\.concepts has ${n} concepts; an input carries at most 128 labels`));
     }
     // in1 has 100 labels: merging 29 new ones would make 129.
-    const s = await api.fails('PatchInputs', { user_app_id: uai, action: 'merge', inputs: [{ id: 'in1', data: { concepts: range(29, (i) => ({ id: `n${i}`, value: 1 })) } }] }, 30104, 400);
+    const s = await api.fails(
+      'PatchInputs',
+      { user_app_id: uai, action: 'merge', inputs: [{ id: 'in1', data: { concepts: range(29, (i) => ({ id: `n${i}`, value: 1 })) } }] },
+      30104,
+      400,
+    );
     assert.match(s.details ?? '', /at most 128 labels/);
     const got = await api.ok('GetInput', { user_app_id: uai, input_id: 'in1' });
     assert.equal(got.input.data.concepts.length, 100);
@@ -93,7 +116,12 @@ describeBoth('request limits', (h) => {
     assert.match(s.details ?? '', /apps\[\]\.name is 513 characters/);
     s = await api.fails('PostApps', { user_app_id: me, apps: [{ id: `${app}-long`, description: 'd'.repeat(4097) }] }, 11100, 400);
     assert.match(s.details ?? '', /apps\[\]\.description is 4097 characters; the limit is 4096/);
-    s = await api.fails('PostKeys', { user_app_id: me, keys: [{ description: 'd'.repeat(4097), scopes: ['All'], apps: [{ id: app, user_id: 'me' }] }] }, 11100, 400);
+    s = await api.fails(
+      'PostKeys',
+      { user_app_id: me, keys: [{ description: 'd'.repeat(4097), scopes: ['All'], apps: [{ id: app, user_id: 'me' }] }] },
+      11100,
+      400,
+    );
     assert.match(s.details ?? '', /keys\[0\]\.description is 4097 characters/);
     s = await api.fails('PostModels', { user_app_id: uai, model: { id: 'typed', model_type_id: 't'.repeat(60_000) } }, 21202, 400);
     assert.ok((s.details ?? '').length < 2000, `details echo at most 140 characters of the input (${(s.details ?? '').length})`);

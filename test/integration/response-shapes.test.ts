@@ -24,12 +24,31 @@ describeBoth('Response shapes: concept language, hosted image bytes, image_info 
   });
 
   it('concepts carry language: "en" unless PostConcepts gives one; a bad code is 40003', async () => {
-    const posted = await api.ok('PostConcepts', { user_app_id: uai, concepts: [{ id: 'cat', name: 'Cat' }, { id: 'chat', name: 'Chat', language: 'fr' }] });
-    assert.deepEqual(posted.concepts.map((c: { id: string; language: string }) => [c.id, c.language]), [['cat', 'en'], ['chat', 'fr']]);
+    const posted = await api.ok('PostConcepts', {
+      user_app_id: uai,
+      concepts: [
+        { id: 'cat', name: 'Cat' },
+        { id: 'chat', name: 'Chat', language: 'fr' },
+      ],
+    });
+    assert.deepEqual(
+      posted.concepts.map((c: { id: string; language: string }) => [c.id, c.language]),
+      [
+        ['cat', 'en'],
+        ['chat', 'fr'],
+      ],
+    );
     assert.equal((await api.ok('GetConcept', { user_app_id: uai, concept_id: 'chat' })).concept.language, 'fr');
     await api.ok('PostInputs', { user_app_id: uai, inputs: [{ id: 'labelled', data: { text: { raw: 'a dog' }, concepts: [{ id: 'dog', value: 1 }] } }] });
     const listed = await api.ok('ListConcepts', { user_app_id: uai });
-    assert.deepEqual(listed.concepts.map((c: { id: string; language: string }) => [c.id, c.language]), [['cat', 'en'], ['chat', 'fr'], ['dog', 'en']]);
+    assert.deepEqual(
+      listed.concepts.map((c: { id: string; language: string }) => [c.id, c.language]),
+      [
+        ['cat', 'en'],
+        ['chat', 'fr'],
+        ['dog', 'en'],
+      ],
+    );
     const bad = await api.fails('PostConcepts', { user_app_id: uai, concepts: [{ id: 'x', language: 'not a language' }] }, 40003, 400);
     assert.match(bad.details!, /^concepts\[0\]\.language 'not a language' is not a language code/);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { uid } from '../helpers/both.js';
-import { restClient, type ApiObject, type CallResult } from '../helpers/clients.js';
+import { type ApiObject, type CallResult, restClient } from '../helpers/clients.js';
 import { assertConforms } from '../helpers/conformance.js';
 import { startTestServer, TEST_PAT, TEST_USER, type TestServer } from '../helpers/server.js';
 
@@ -51,7 +51,9 @@ describe('REST conventions', () => {
     await ok('PostModels', 'POST', `${base}/models`, { model: { id: 'plain' } });
     // A non-trainable type's version is ready (21100) at once: a "trained" model for trained_only.
     await ok('PostModels', 'POST', `${base}/models`, { model: { id: 'ready', model_type_id: 'concept-thresholder' } });
-    const v = await ok('PostModelVersions', 'POST', `${base}/models/ready/versions`, { model_versions: [{ output_info: { data: { concepts: [{ id: 'c' }] } } }] });
+    const v = await ok('PostModelVersions', 'POST', `${base}/models/ready/versions`, {
+      model_versions: [{ output_info: { data: { concepts: [{ id: 'c' }] } } }],
+    });
     assert.equal(v.model.model_version.status.code, 21100);
   });
   after(async () => server?.close());
@@ -62,7 +64,12 @@ describe('REST conventions', () => {
   });
 
   it('an unknown path -> 11101 (HTTP 404) with a JSON body', async () => {
-    for (const [method, path] of [['GET', '/v2/no/such/thing'], ['GET', '/nothing'], ['PUT', `${base}/models`], ['POST', '/v2/users/me/apps/x/models/y/z/w']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v2/no/such/thing'],
+      ['GET', '/nothing'],
+      ['PUT', `${base}/models`],
+      ['POST', '/v2/users/me/apps/x/models/y/z/w'],
+    ] as const) {
       const res = await fetch(`http://127.0.0.1:${server.httpPort}${path}`, { method, headers: { authorization: 'Key x' } });
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.match(res.headers.get('content-type') ?? '', /application\/json/);
@@ -91,13 +98,19 @@ describe('REST conventions', () => {
     assert.equal(byName.model.visibility.gettable, 50);
     const byNumber = await ok('PostModels', 'POST', `${base}/models`, { model: { id: 'enum-num', visibility: { gettable: 50 } } });
     assert.equal(byNumber.model.visibility.gettable, 50);
-    const byNumericString = await ok('PatchModels', 'PATCH', `${base}/models`, { action: 'merge', models: [{ id: 'enum-num', visibility: { gettable: '10' } }] });
+    const byNumericString = await ok('PatchModels', 'PATCH', `${base}/models`, {
+      action: 'merge',
+      models: [{ id: 'enum-num', visibility: { gettable: '10' } }],
+    });
     assert.equal(byNumericString.models[0].visibility.gettable, 10);
     assert.equal((await ok('GetModel', 'GET', `${base}/models/enum-name`)).model.visibility.gettable, 50);
   });
 
   it('camelCase field names are accepted (body and query), answers are snake_case', async () => {
-    const made = await ok('PostModels', 'POST', '/v2/models', { userAppId: { userId: 'me', appId: app }, model: { id: 'camel', modelTypeId: 'visual-classifier', displayName: 'Camel Case' } });
+    const made = await ok('PostModels', 'POST', '/v2/models', {
+      userAppId: { userId: 'me', appId: app },
+      model: { id: 'camel', modelTypeId: 'visual-classifier', displayName: 'Camel Case' },
+    });
     assert.equal(made.model.model_type_id, 'visual-classifier');
     assert.equal(made.model.name, 'Camel Case');
     assert.equal(made.model.app_id, app);
@@ -111,9 +124,15 @@ describe('REST conventions', () => {
     for (const t of ['True', 'true', '1']) assert.deepEqual(ids(await ok('ListModels', 'GET', `${base}/models?trained_only=${t}`)), ['ready'], t);
     for (const f of ['False', 'false', '0']) assert.deepEqual(ids(await ok('ListModels', 'GET', `${base}/models?trained_only=${f}`)), ['plain', 'ready'], f);
     const asc = await ok('ListModels', 'GET', `${base}/models?sort_by_name=True&sort_ascending=True`);
-    assert.deepEqual(asc.models.map((m: ApiObject) => m.id), ['plain', 'ready']);
+    assert.deepEqual(
+      asc.models.map((m: ApiObject) => m.id),
+      ['plain', 'ready'],
+    );
     const desc = await ok('ListModels', 'GET', `${base}/models?sort_by_name=True&sort_ascending=False`);
-    assert.deepEqual(desc.models.map((m: ApiObject) => m.id), ['ready', 'plain']);
+    assert.deepEqual(
+      desc.models.map((m: ApiObject) => m.id),
+      ['ready', 'plain'],
+    );
   });
 
   it('query parameters nest with dots (user_app_id.app_id on a short path with a PAT)', async () => {
@@ -133,7 +152,9 @@ describe('REST conventions', () => {
   });
 
   it('bodies are JSON whatever the content type (curl -d sends form-urlencoded)', async () => {
-    const made = await ok('PostModels', 'POST', `${base}/models`, JSON.stringify({ model: { id: 'curl-d' } }), { 'content-type': 'application/x-www-form-urlencoded' });
+    const made = await ok('PostModels', 'POST', `${base}/models`, JSON.stringify({ model: { id: 'curl-d' } }), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     assert.equal(made.model.id, 'curl-d');
     const text = await ok('PostModels', 'POST', `${base}/models`, JSON.stringify({ model: { id: 'text-ct' } }), { 'content-type': 'text/plain' });
     assert.equal(text.model.id, 'text-ct');
@@ -141,7 +162,13 @@ describe('REST conventions', () => {
     const body = JSON.stringify({ model: { id: 'no-ct' } });
     const none = await new Promise<{ status: number; json: ApiObject }>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port: server.httpPort, method: 'POST', path: `${base}/models`, headers: { authorization: `Key ${TEST_PAT}`, 'content-length': String(Buffer.byteLength(body)) } },
+        {
+          host: '127.0.0.1',
+          port: server.httpPort,
+          method: 'POST',
+          path: `${base}/models`,
+          headers: { authorization: `Key ${TEST_PAT}`, 'content-length': String(Buffer.byteLength(body)) },
+        },
         (res) => {
           let d = '';
           res.on('data', (c: Buffer) => (d += c.toString()));
@@ -201,7 +228,15 @@ describe('REST conventions', () => {
   });
 
   it('HTTP status per API-DECISIONS row 2', async () => {
-    const expectHttp = async (rpc: string, method: string, path: string, body: ApiObject | string | undefined, code: number, http: number, headers?: Record<string, string>) => {
+    const expectHttp = async (
+      rpc: string,
+      method: string,
+      path: string,
+      body: ApiObject | string | undefined,
+      code: number,
+      http: number,
+      headers?: Record<string, string>,
+    ) => {
       const r = await call(rpc, method, path, body, headers);
       assert.equal(r.body.status.code, code, `${method} ${path}: ${JSON.stringify(r.body.status)}`);
       assert.equal(r.http, http, `${method} ${path}: HTTP for ${code}`);

@@ -31,19 +31,31 @@ describeBoth('Search over inputs: rank by image bytes and URL', (h) => {
     const byBytes = await rankBy({ data: { image: { base64: red } } });
     assert.equal(byBytes.hits[0].input.id, 'red');
     assert.ok(Math.abs(byBytes.hits[0].score - 1) < 1e-4, `score ${byBytes.hits[0].score}`);
-    assert.deepEqual(byBytes.hits.map((x: { input: { id: string } }) => x.input.id).sort(), ['blue', 'orange', 'red'], 'text inputs have no image vector to compare');
+    assert.deepEqual(
+      byBytes.hits.map((x: { input: { id: string } }) => x.input.id).sort(),
+      ['blue', 'orange', 'red'],
+      'text inputs have no image vector to compare',
+    );
     assert.deepEqual(hits(byBytes), hits(await rankBy({ input_id: 'red' })));
   });
 
   it('by URL: fetched and ranked like the same bytes; an unreachable URL is refused with the fetch status', async () => {
     assert.deepEqual(hits(await rankBy({ data: { image: { url: files.url('/red.png') } } })), hits(await rankBy({ data: { image: { base64: red } } })));
-    const s = await api.call('PostInputsSearches', { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { data: { image: { url: files.url('/missing.png') } } } }] } }] });
+    const s = await api.call('PostInputsSearches', {
+      user_app_id: uai,
+      searches: [{ query: { ranks: [{ annotation: { data: { image: { url: files.url('/missing.png') } } } }] } }],
+    });
     assert.notEqual(s.body.status.code, 10000);
     assert.match(s.body.status.details, /ranks\[0\]\.annotation\.data\.image\.url/);
   });
 
   it('bytes that are not an image are refused with 40002', async () => {
-    const s = await api.fails('PostInputsSearches', { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { data: { image: { base64: Buffer.from('not an image').toString('base64') } } } }] } }] }, 40002, 400);
+    const s = await api.fails(
+      'PostInputsSearches',
+      { user_app_id: uai, searches: [{ query: { ranks: [{ annotation: { data: { image: { base64: Buffer.from('not an image').toString('base64') } } } }] } }] },
+      40002,
+      400,
+    );
     assert.match(s.details ?? '', /could not be embedded/);
   });
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { messageCodec } from '../../src/proto/message-codec.js';
 import { expectApi, grpcCall } from '../helpers/access.js';
 import { describeBoth, uid } from '../helpers/both.js';
-import { restClient, testProtos, type ApiObject } from '../helpers/clients.js';
+import { type ApiObject, restClient, testProtos } from '../helpers/clients.js';
 import { startTestServer, TEST_PAT, type TestServer } from '../helpers/server.js';
-import { messageCodec } from '../../src/proto/message-codec.js';
 
 const me = { user_id: 'me' };
 // Kept short on purpose: protobufjs writes a short string's lone surrogate as its 3-byte (CESU) form,
@@ -53,7 +53,11 @@ describe('bytes that are not UTF-8', () => {
 
   it('REST: a body that is not UTF-8 -> 11100 (not silently replaced by U+FFFD)', async () => {
     const body = Buffer.concat([Buffer.from('{"apps":[{"id":"x","name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]);
-    const res = await fetch(`http://127.0.0.1:${server.httpPort}/v2/users/me/apps`, { method: 'POST', headers: { authorization: `Key ${TEST_PAT}`, 'content-type': 'application/json' }, body });
+    const res = await fetch(`http://127.0.0.1:${server.httpPort}/v2/users/me/apps`, {
+      method: 'POST',
+      headers: { authorization: `Key ${TEST_PAT}`, 'content-type': 'application/json' },
+      body,
+    });
     const r = (await res.json()) as ApiObject;
     assert.equal(res.status, 400);
     assert.equal(r.status.code, 11100);

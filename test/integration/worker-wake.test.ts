@@ -22,11 +22,17 @@ describe('a job queued in this process wakes its worker', () => {
   it('PostModelVersions of a trainable type leaves 21103 within seconds although the worker polls every 60 s', async () => {
     const api = apiOf(h);
     const uai = await newApp(api, 'wake');
-    const inputs = [...SENTIMENT.positive.slice(0, 3).map((t, i) => textInput(`p${i}`, t, [['positive', 1]])), ...SENTIMENT.negative.slice(0, 3).map((t, i) => textInput(`n${i}`, t, [['negative', 1]]))];
+    const inputs = [
+      ...SENTIMENT.positive.slice(0, 3).map((t, i) => textInput(`p${i}`, t, [['positive', 1]])),
+      ...SENTIMENT.negative.slice(0, 3).map((t, i) => textInput(`n${i}`, t, [['negative', 1]])),
+    ];
     await api.ok('PostInputs', { user_app_id: uai, inputs });
     for (const i of inputs) assert.equal((await waitForInput(api, uai, i.id, 30_000)).status.code, 30000);
     await newModel(api, uai, { id: 'm', model_type_id: 'text-classifier' });
-    const v = await newVersion(api, uai, 'm', { output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg' } } });
+    const v = await newVersion(api, uai, 'm', {
+      output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } },
+      train_info: { params: { template: 'modelkeep_text_logreg' } },
+    });
     assert.equal(v.status.code, 21103);
     const deadline = Date.now() + 15_000;
     let code = 21103;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { grpcClient, restClient, type ApiClient, type ApiObject } from '../helpers/clients.js';
-import { removeDir, startServer, tempDir, type ServerProcess } from '../helpers/modelkeep-process.js';
+import { type ApiClient, type ApiObject, grpcClient, restClient } from '../helpers/clients.js';
+import { removeDir, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 import { TEST_PAT, TEST_USER } from '../helpers/server.js';
 
 /**
@@ -30,13 +30,18 @@ export interface ParityApi {
 let counter = 0;
 
 /** Starts one server for the file (bootstrap user and PAT as the helpers expect; loopback fetches allowed). */
-export function paritySuite(name: string, body: (cases: (title: string, source: string, fn: (api: ParityApi) => Promise<void>) => void, p: Parity) => void): void {
+export function paritySuite(
+  name: string,
+  body: (cases: (title: string, source: string, fn: (api: ParityApi) => Promise<void>) => void, p: Parity) => void,
+): void {
   describe(`parity: ${name}`, () => {
     const p = {} as Parity;
     let dataDir: string | undefined;
     before(async () => {
       dataDir = tempDir('modelkeep-parity-');
-      p.server = await startServer({ env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: TEST_USER, MODELKEEP_BOOTSTRAP_PAT: TEST_PAT, MODELKEEP_FETCH_ALLOW: '127.0.0.0/8' } });
+      p.server = await startServer({
+        env: { MODELKEEP_DATA_DIR: dataDir, MODELKEEP_BOOTSTRAP_USER: TEST_USER, MODELKEEP_BOOTSTRAP_PAT: TEST_PAT, MODELKEEP_FETCH_ALLOW: '127.0.0.0/8' },
+      });
       p.clients = { rest: restClient(p.server.httpPort), grpc: grpcClient(p.server.grpcPort) };
     });
     after(async () => {

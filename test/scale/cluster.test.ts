@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { grpcClient, restClient, type ApiClient, type ApiObject } from '../helpers/clients.js';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
+import { adminQuery, freshPostgres, PG_SKIP, type TestDatabase } from '../contract/databases.js';
+import { type ApiClient, type ApiObject, grpcClient, restClient } from '../helpers/clients.js';
+import { type Cluster, startCluster } from '../helpers/cluster.js';
 import { sleep } from '../helpers/modelkeep-process.js';
 import { SENTIMENT } from '../helpers/training.js';
-import { adminQuery, freshPostgres, PG_SKIP, type TestDatabase } from '../contract/databases.js';
 
 /**
  * Issue 4, with real processes on one PostgreSQL: 2 API processes (`serve --no-worker`) and 2
@@ -60,7 +60,11 @@ describe('2 API processes + 2 workers on one PostgreSQL', { skip: PG_SKIP, timeo
           Array.from({ length: 100 }, async (_, i) => {
             const api = client(c);
             try {
-              const r = await api.call('PostModelVersions', { user_app_id: uai, model_id: 'many', model_versions: [{ description: `c${c}-${i}`, output_info: { data: { concepts: [{ id: 'x', value: 0.5 }] } } }] });
+              const r = await api.call('PostModelVersions', {
+                user_app_id: uai,
+                model_id: 'many',
+                model_versions: [{ description: `c${c}-${i}`, output_info: { data: { concepts: [{ id: 'x', value: 0.5 }] } } }],
+              });
               if (r.body.status?.code !== 10000) errors.push(`${api.transport}: ${JSON.stringify(r.body.status)}`);
               return r.body.model?.model_version?.id as string;
             } catch (e) {
@@ -86,18 +90,33 @@ describe('2 API processes + 2 workers on one PostgreSQL', { skip: PG_SKIP, timeo
     const uai = { user_id: 'me', app_id: 'scale' };
     await ok(client(0), 'PostModels', { user_app_id: uai, models: [{ id: 'patched', metadata: { base: true } }] });
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) => ok(client(i), 'PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'patched', metadata: { [`k${i}`]: i, nested: { [`n${i}`]: true } } }] })),
+      Array.from({ length: 200 }, (_, i) =>
+        ok(client(i), 'PatchModels', {
+          user_app_id: uai,
+          action: 'merge',
+          models: [{ id: 'patched', metadata: { [`k${i}`]: i, nested: { [`n${i}`]: true } } }],
+        }),
+      ),
     );
     const m = (await ok(client(3), 'GetModel', { user_app_id: uai, model_id: 'patched' })).model;
     const keys = Object.keys(m.metadata).sort();
-    assert.equal(keys.length, 202, `lost keys: ${Array.from({ length: 200 }, (_, i) => `k${i}`).filter((k) => !keys.includes(k)).join(',')}`);
+    assert.equal(
+      keys.length,
+      202,
+      `lost keys: ${Array.from({ length: 200 }, (_, i) => `k${i}`)
+        .filter((k) => !keys.includes(k))
+        .join(',')}`,
+    );
     assert.equal(m.metadata.base, true);
     assert.equal(Object.keys(m.metadata.nested).length, 200, 'nested merges survive too');
   });
 
   it('50 versions queued for training are each trained exactly once, by both workers', async () => {
     const uai = { user_id: 'me', app_id: 'scale' };
-    const inputs = [...SENTIMENT.positive.map((t, i) => ({ id: `p${i}`, data: { text: { raw: t }, concepts: [{ id: 'positive', value: 1 }] } })), ...SENTIMENT.negative.map((t, i) => ({ id: `n${i}`, data: { text: { raw: t }, concepts: [{ id: 'negative', value: 1 }] } }))];
+    const inputs = [
+      ...SENTIMENT.positive.map((t, i) => ({ id: `p${i}`, data: { text: { raw: t }, concepts: [{ id: 'positive', value: 1 }] } })),
+      ...SENTIMENT.negative.map((t, i) => ({ id: `n${i}`, data: { text: { raw: t }, concepts: [{ id: 'negative', value: 1 }] } })),
+    ];
     await ok(client(0), 'PostInputs', { user_app_id: uai, inputs });
     for (const deadline = Date.now() + 120_000; ; await sleep(200)) {
       const counts = (await ok(client(1), 'GetInputCount', { user_app_id: uai })).counts;
@@ -111,17 +130,33 @@ describe('2 API processes + 2 workers on one PostgreSQL', { skip: PG_SKIP, timeo
         const body = await ok(client(i), 'PostModelVersions', {
           user_app_id: uai,
           model_id: modelId,
-          model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: i } } }],
+          model_versions: [
+            {
+              output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] }, output_config: { concepts_mutually_exclusive: true } },
+              train_info: { params: { template: 'modelkeep_text_logreg', seed: i } },
+            },
+          ],
         });
         assert.equal(body.model.model_version.status.code, 21103);
         return { modelId, id: body.model.model_version.id as string };
       }),
     );
     for (const deadline = Date.now() + 300_000; ; await sleep(500)) {
-      const codes = (await Promise.all(['train-a', 'train-b'].map(async (m) => (await ok(client(2), 'ListModelVersions', { user_app_id: uai, model_id: m, per_page: 100 })).model_versions as ApiObject[]))).flat().map((v) => v.status.code);
+      const codes = (
+        await Promise.all(
+          ['train-a', 'train-b'].map(
+            async (m) => (await ok(client(2), 'ListModelVersions', { user_app_id: uai, model_id: m, per_page: 100 })).model_versions as ApiObject[],
+          ),
+        )
+      )
+        .flat()
+        .map((v) => v.status.code);
       assert.equal(codes.length, 50);
       if (codes.every((c) => c === 21100)) break;
-      assert.ok(codes.every((c) => [21103, 21101, 21100].includes(c)), `a version failed: ${codes.join(',')}`);
+      assert.ok(
+        codes.every((c) => [21103, 21101, 21100].includes(c)),
+        `a version failed: ${codes.join(',')}`,
+      );
       assert.ok(Date.now() < deadline, `not all TRAINED: ${codes.join(',')}`);
     }
     const jobs = await sql<{ version_pk: string; state: string; attempts: number; lease_owner: string; train_log: string }>(
@@ -157,7 +192,13 @@ describe('2 API processes + 2 workers on one PostgreSQL', { skip: PG_SKIP, timeo
     }
     await ok(client(0), 'PostModels', { user_app_id: uai, models: [{ id: 'slow', model_type_id: 'text-classifier' }] });
     const [killed, other] = cluster.workers as [(typeof cluster.workers)[number], (typeof cluster.workers)[number]];
-    const jobOf = async (vid: string) => (await sql<{ state: string; attempts: number; lease_owner: string }>(`select j.state, j.attempts, j.lease_owner from $S.jobs j join $S.model_versions v on v.pk = j.version_pk where v.id = $1`, [vid]))[0];
+    const jobOf = async (vid: string) =>
+      (
+        await sql<{ state: string; attempts: number; lease_owner: string }>(
+          `select j.state, j.attempts, j.lease_owner from $S.jobs j join $S.model_versions v on v.pk = j.version_pk where v.id = $1`,
+          [vid],
+        )
+      )[0];
     // Only the first worker can claim; it is killed the moment it holds the job. Training takes
     // milliseconds since the L-BFGS kernel (ADR 0023), so a try where it finished first is repeated.
     other.kill('SIGSTOP');
@@ -166,7 +207,12 @@ describe('2 API processes + 2 workers on one PostgreSQL', { skip: PG_SKIP, timeo
       const created = await ok(client(1), 'PostModelVersions', {
         user_app_id: uai,
         model_id: 'slow',
-        model_versions: [{ output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } }, train_info: { params: { template: 'modelkeep_text_logreg', seed: 5 } } }],
+        model_versions: [
+          {
+            output_info: { data: { concepts: [{ id: 'positive' }, { id: 'negative' }] } },
+            train_info: { params: { template: 'modelkeep_text_logreg', seed: 5 } },
+          },
+        ],
       });
       const id = created.model.model_version.id as string;
       for (const deadline = Date.now() + 60_000; ; ) {
@@ -196,10 +242,18 @@ describe('2 API processes + 2 workers on one PostgreSQL', { skip: PG_SKIP, timeo
     assert.equal(v.status.code, 21100, JSON.stringify(v.status));
     const end = await job();
     assert.deepEqual([end.state, end.attempts, end.lease_owner], ['succeeded', 2, other.workerId]);
-    const log = (await ok(client(3), 'ListLogEntries', { user_app_id: uai, model_id: 'slow', model_version_id: vid, log_type: 'training', page: 1, per_page: 1000 })).log_entries.map((e: ApiObject) => e.message).join('\n');
+    const log = (
+      await ok(client(3), 'ListLogEntries', { user_app_id: uai, model_id: 'slow', model_version_id: vid, log_type: 'training', page: 1, per_page: 1000 })
+    ).log_entries
+      .map((e: ApiObject) => e.message)
+      .join('\n');
     assert.match(log, new RegExp(`attempt 2: training started by ${other.workerId}`));
     console.log(`worker killed at ${killedPercent}%; TRAINED ${((Date.now() - killedAt) / 1000).toFixed(1)} s later (lease ${LEASE_MS} ms)`);
-    const out = await ok(client(0), 'PostModelOutputs', { user_app_id: uai, model_id: 'slow', inputs: [{ data: { text: { raw: 'great thing, really lovely' } } }] });
+    const out = await ok(client(0), 'PostModelOutputs', {
+      user_app_id: uai,
+      model_id: 'slow',
+      inputs: [{ data: { text: { raw: 'great thing, really lovely' } } }],
+    });
     assert.equal(out.outputs[0].data.concepts[0].id, 'positive');
   });
 });

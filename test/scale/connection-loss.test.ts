@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { grpcClient, restClient, type ApiClient, type ApiObject } from '../helpers/clients.js';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
+import { type ApiClient, type ApiObject, grpcClient, restClient } from '../helpers/clients.js';
+import { type Cluster, startCluster } from '../helpers/cluster.js';
 import { sleep } from '../helpers/modelkeep-process.js';
-import { PG_CLUSTER_SKIP, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { PG_CLUSTER_SKIP, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 
 /**
  * PostgreSQL restarted under load (a throwaway cluster of our own, stopped with a fast shutdown —
@@ -49,7 +49,10 @@ describe('PostgreSQL restarted under load', { skip: PG_CLUSTER_SKIP, timeout: 60
   it('retryable statuses during the outage, reconnection after it, no acknowledged write lost', async () => {
     const setup = await clients[0]!.call('PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: 'outage' }] });
     assert.equal(setup.body.status.code, 10000);
-    assert.equal((await clients[1]!.call('PostModels', { user_app_id: uai, models: [{ id: 'hub', model_type_id: 'concept-thresholder' }] })).body.status.code, 10000);
+    assert.equal(
+      (await clients[1]!.call('PostModels', { user_app_id: uai, models: [{ id: 'hub', model_type_id: 'concept-thresholder' }] })).body.status.code,
+      10000,
+    );
 
     const outcomes: Outcome[] = [];
     const byPhase = { before: 0, after: 0 };
@@ -64,7 +67,13 @@ describe('PostgreSQL restarted under load', { skip: PG_CLUSTER_SKIP, timeout: 60
         const n = ++seq;
         let o: Outcome;
         if (n % 3 === 0) o = await attempt(api, 'PostModels', { user_app_id: uai, models: [{ id: `m${n}` }] }, `model:m${n}`);
-        else if (n % 3 === 1) o = await attempt(api, 'PostModelVersions', { user_app_id: uai, model_id: 'hub', model_versions: [{ id: `v${n}`, output_info: { data: { concepts: [{ id: 'x', value: 0.5 }] } } }] }, `version:v${n}`);
+        else if (n % 3 === 1)
+          o = await attempt(
+            api,
+            'PostModelVersions',
+            { user_app_id: uai, model_id: 'hub', model_versions: [{ id: `v${n}`, output_info: { data: { concepts: [{ id: 'x', value: 0.5 }] } } }] },
+            `version:v${n}`,
+          );
         else o = await attempt(api, 'PatchModels', { user_app_id: uai, action: 'merge', models: [{ id: 'hub', metadata: { [`k${n}`]: n } }] }, `key:k${n}`);
         outcomes.push(o);
         if (o.kind === 'ok' && phase !== 'outage') byPhase[phase]++;
@@ -94,9 +103,17 @@ describe('PostgreSQL restarted under load', { skip: PG_CLUSTER_SKIP, timeout: 60
 
     // Every acknowledged write is readable, through the other process than the one that wrote it.
     const acked = outcomes.filter((o): o is { kind: 'ok'; id: string } => o.kind === 'ok').map((o) => o.id);
-    const models = new Set(((await clients[2]!.call('ListModels', { user_app_id: uai, per_page: 1000 })).body.models as ApiObject[]).map((m) => `model:${m.id}`));
-    const versions = new Set(((await clients[3]!.call('ListModelVersions', { user_app_id: uai, model_id: 'hub', per_page: 1000 })).body.model_versions as ApiObject[]).map((v) => `version:${v.id}`));
-    const keys = new Set(Object.keys((await clients[0]!.call('GetModel', { user_app_id: uai, model_id: 'hub' })).body.model.metadata ?? {}).map((k) => `key:${k}`));
+    const models = new Set(
+      ((await clients[2]!.call('ListModels', { user_app_id: uai, per_page: 1000 })).body.models as ApiObject[]).map((m) => `model:${m.id}`),
+    );
+    const versions = new Set(
+      ((await clients[3]!.call('ListModelVersions', { user_app_id: uai, model_id: 'hub', per_page: 1000 })).body.model_versions as ApiObject[]).map(
+        (v) => `version:${v.id}`,
+      ),
+    );
+    const keys = new Set(
+      Object.keys((await clients[0]!.call('GetModel', { user_app_id: uai, model_id: 'hub' })).body.model.metadata ?? {}).map((k) => `key:${k}`),
+    );
     const lost = acked.filter((id) => !models.has(id) && !versions.has(id) && !keys.has(id));
     assert.deepEqual(lost, [], 'acknowledged writes that are gone');
     console.log(`${outcomes.length} requests: ${acked.length} acknowledged (all found again), ${retryable} retryable during the outage`);

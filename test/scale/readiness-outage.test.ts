@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { healthCheck, healthClient } from '../helpers/grpc-ops-clients.js';
 import { sleep } from '../helpers/modelkeep-process.js';
-import { PG_CLUSTER_SKIP, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { PG_CLUSTER_SKIP, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**

@@ -29,7 +29,10 @@ describe('failureOf', () => {
 
 describe('query', () => {
   it('leaves out unset values and encodes the rest', () => {
-    assert.equal(query({ page: 2, per_page: 20, name: '', sort_by_name: true, sort_ascending: false, model_type_id: undefined }), '?page=2&per_page=20&sort_by_name=true');
+    assert.equal(
+      query({ page: 2, per_page: 20, name: '', sort_by_name: true, sort_ascending: false, model_type_id: undefined }),
+      '?page=2&per_page=20&sort_by_name=true',
+    );
     assert.equal(query({ name: 'a b&c' }), '?name=a+b%26c');
     assert.equal(query({}), '');
   });
@@ -37,7 +40,10 @@ describe('query', () => {
 
 describe('hostedImagePath', () => {
   it('joins prefix, size and suffix into a same-origin path', () => {
-    assert.equal(hostedImagePath({ prefix: 'http://10.0.0.5:8080/hosted', suffix: 'users/u/apps/a/inputs/i1', sizes: ['orig'] }), '/hosted/orig/users/u/apps/a/inputs/i1');
+    assert.equal(
+      hostedImagePath({ prefix: 'http://10.0.0.5:8080/hosted', suffix: 'users/u/apps/a/inputs/i1', sizes: ['orig'] }),
+      '/hosted/orig/users/u/apps/a/inputs/i1',
+    );
     assert.equal(hostedImagePath({ prefix: '/hosted/', suffix: '/users/u/apps/a/inputs/i1' }), '/hosted/orig/users/u/apps/a/inputs/i1');
     assert.equal(hostedImagePath({ prefix: 'http://h/hosted' }), undefined);
     assert.equal(hostedImagePath(undefined), undefined);

@@ -28,7 +28,14 @@ const SUCCESS = new Set([10000, 10010]);
 export function failureOf(httpStatus: number, body: unknown): ApiFailure | undefined {
   const status = (body as { status?: Status } | null)?.status;
   if (!status || typeof status.code !== 'number') {
-    if (httpStatus >= 200 && httpStatus < 300) return new ApiFailure(0, 'Not a Clarifai response', 'The server answered without a status; check that the console is served by modelkeep.', httpStatus, '');
+    if (httpStatus >= 200 && httpStatus < 300)
+      return new ApiFailure(
+        0,
+        'Not a Clarifai response',
+        'The server answered without a status; check that the console is served by modelkeep.',
+        httpStatus,
+        '',
+      );
     return new ApiFailure(0, `HTTP ${httpStatus}`, 'The server answered without a Clarifai status.', httpStatus, '');
   }
   if (SUCCESS.has(status.code)) return undefined;

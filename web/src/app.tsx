@@ -1,18 +1,18 @@
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { Api, ApiFailure } from './api.js';
+import { Api, type ApiFailure } from './api.js';
 import { ApiContext } from './context.js';
+import { AppPage } from './pages/app.js';
+import { AppsPage } from './pages/apps.js';
+import { ComparePage } from './pages/compare.js';
+import { KeysPage } from './pages/keys.js';
+import { ModelPage } from './pages/model.js';
+import { NewVersionPage } from './pages/new-version.js';
+import { SignIn } from './pages/sign-in.js';
+import { VersionPage } from './pages/version.js';
 import { hrefOf, parseRoute, type Route } from './routes.js';
 import { session } from './session.js';
 import { Link } from './ui/common.js';
-import { SignIn } from './pages/sign-in.js';
-import { AppsPage } from './pages/apps.js';
-import { AppPage } from './pages/app.js';
-import { ModelPage } from './pages/model.js';
-import { NewVersionPage } from './pages/new-version.js';
-import { ComparePage } from './pages/compare.js';
-import { VersionPage } from './pages/version.js';
-import { KeysPage } from './pages/keys.js';
 
 function useLocation(): string {
   const [loc, setLoc] = useState(location.pathname + location.search);
@@ -89,7 +89,14 @@ export function App(): JSX.Element {
     setPat(null);
   };
   const api = useMemo(
-    () => (pat ? new Api(pat, (f: ApiFailure) => signOut(`Signed out: the key was refused (${f.code} ${f.description}${f.details ? ` — ${f.details}` : ''}). Sign in with a valid personal access token.`)) : null),
+    () =>
+      pat
+        ? new Api(pat, (f: ApiFailure) =>
+            signOut(
+              `Signed out: the key was refused (${f.code} ${f.description}${f.details ? ` — ${f.details}` : ''}). Sign in with a valid personal access token.`,
+            ),
+          )
+        : null,
     [pat],
   );
   useEffect(() => {

@@ -12,6 +12,14 @@ it('confusionGrid fills a dense actual × predicted grid, zeros where no cell wa
       { actual: 'bird', predicted: 'dog', value: 2 },
     ],
   });
-  assert.deepEqual(g, { ids: ['cat', 'dog', 'bird'], cells: [[6, 1, 0], [0, 7, 0], [0, 2, 0]], max: 7 });
+  assert.deepEqual(g, {
+    ids: ['cat', 'dog', 'bird'],
+    cells: [
+      [6, 1, 0],
+      [0, 7, 0],
+      [0, 2, 0],
+    ],
+    max: 7,
+  });
   assert.deepEqual(confusionGrid(undefined), { ids: [], cells: [], max: 0 });
 });

@@ -29,7 +29,8 @@ export function parseJsonObject(text: string, field = 'metadata'): JsonEdit {
   } catch (e) {
     return { ok: false, error: `${field} is not valid JSON: ${(e as Error).message}` };
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: `${field} must be a JSON object ({…}), not ${Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v}` };
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    return { ok: false, error: `${field} must be a JSON object ({…}), not ${Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v}` };
   const bad = findPrototypeKey(v, field);
   if (bad) return { ok: false, error: `${bad} is not allowed as a key` };
   return { ok: true, value: v as Record<string, unknown> };

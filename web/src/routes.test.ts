@@ -30,7 +30,14 @@ describe('console routes', () => {
   });
 
   it('unknown and malformed paths are a not-found page, not a throw', () => {
-    for (const p of ['/elsewhere', '/console/apps', '/console/apps/a/bogus', '/console/apps/a/models/m/versions/v/train', '/console/apps/%E0%A4%A', '/console/apps/a/models/m/versions/v/predict/x']) {
+    for (const p of [
+      '/elsewhere',
+      '/console/apps',
+      '/console/apps/a/bogus',
+      '/console/apps/a/models/m/versions/v/train',
+      '/console/apps/%E0%A4%A',
+      '/console/apps/a/models/m/versions/v/predict/x',
+    ]) {
       assert.equal(parseRoute(p).page, 'not-found', p);
     }
   });

@@ -10,5 +10,8 @@ it('batches splits at the size, never over PostInputs’ 128', () => {
 
 it('linesOf and conceptsOf read the upload form', () => {
   assert.deepEqual(linesOf(' a cat \n\n a dog\r\n'), ['a cat', 'a dog']);
-  assert.deepEqual(conceptsOf('cat, -dog, , -'), [{ id: 'cat', value: 1 }, { id: 'dog', value: 0 }]);
+  assert.deepEqual(conceptsOf('cat, -dog, , -'), [
+    { id: 'cat', value: 1 },
+    { id: 'dog', value: 0 },
+  ]);
 });

@@ -13,7 +13,11 @@ const TYPE_FIELDS: ModelTypeField[] = [
     path: 'train_info.params.template',
     field_type: 8,
     model_type_enum_options: [
-      { id: 'logreg', description: 'linear head', model_type_fields: [{ path: 'train_info.params.num_epochs', field_type: 7, default_value: 50, model_type_range_info: { min: 1, max: 1000 } }] },
+      {
+        id: 'logreg',
+        description: 'linear head',
+        model_type_fields: [{ path: 'train_info.params.num_epochs', field_type: 7, default_value: 50, model_type_range_info: { min: 1, max: 1000 } }],
+      },
       { id: 'other', description: 'no knobs' },
     ],
   },
@@ -34,12 +38,21 @@ describe('create-version form', () => {
       ],
     );
     assert.equal(f[2]!.max, 200);
-    assert.deepEqual(formFields(TYPE_FIELDS, { 'train_info.params.template': 'other' }).map((x) => x.path).pop(), 'train_info.params.template');
+    assert.deepEqual(
+      formFields(TYPE_FIELDS, { 'train_info.params.template': 'other' })
+        .map((x) => x.path)
+        .pop(),
+      'train_info.params.template',
+    );
   });
 
   it('builds the PostModelVersions body from changed and required values only', () => {
     const f = formFields(TYPE_FIELDS);
-    const r = versionRequest(f, { 'output_info.data': 'cat, dog', 'output_info.output_config.concepts_mutually_exclusive': 'true', 'train_info.params.num_epochs': '80' });
+    const r = versionRequest(f, {
+      'output_info.data': 'cat, dog',
+      'output_info.output_config.concepts_mutually_exclusive': 'true',
+      'train_info.params.num_epochs': '80',
+    });
     assert.deepEqual(r, {
       body: {
         model_versions: [

@@ -7,7 +7,21 @@ import type { ModelTypeEnumOption, ModelTypeField } from './api-types.js';
  */
 
 // ModelTypeField.ModelTypeFieldType (resources.proto).
-export const FieldType = { BOOLEAN: 1, STRING: 2, NUMBER: 3, ARRAY_OF_CONCEPTS: 4, ARRAY_OF_CONCEPTS_WITH_THRESHOLD: 5, RANGE: 7, ENUM: 8, JSON: 10, ARRAY_OF_NUMBERS: 11, ARRAY_OF_STRINGS: 13, DATASET_ID: 16, DATASET_VERSION_ID: 17, ARRAY_OF_MODEL_CONCEPTS: 18 } as const;
+export const FieldType = {
+  BOOLEAN: 1,
+  STRING: 2,
+  NUMBER: 3,
+  ARRAY_OF_CONCEPTS: 4,
+  ARRAY_OF_CONCEPTS_WITH_THRESHOLD: 5,
+  RANGE: 7,
+  ENUM: 8,
+  JSON: 10,
+  ARRAY_OF_NUMBERS: 11,
+  ARRAY_OF_STRINGS: 13,
+  DATASET_ID: 16,
+  DATASET_VERSION_ID: 17,
+  ARRAY_OF_MODEL_CONCEPTS: 18,
+} as const;
 
 export type Control = 'checkbox' | 'text' | 'number' | 'select' | 'concepts' | 'json' | 'list' | 'numbers';
 
@@ -64,9 +78,22 @@ export function formFields(fields: readonly ModelTypeField[], chosen: Record<str
     const control = controlOf(Number(f.field_type));
     const path = String(f.path);
     const options = (f.model_type_enum_options ?? []).map((o) => ({ id: String(o.id), description: String(o.description ?? '') }));
-    const field: FormField = { path, label: path === 'output_info.data' ? 'concepts' : path.split('.').pop()!, description: String(f.description ?? ''), control, required: Boolean(f.required), defaultText: defaultText(f, control) };
+    const field: FormField = {
+      path,
+      label: path === 'output_info.data' ? 'concepts' : path.split('.').pop()!,
+      description: String(f.description ?? ''),
+      control,
+      required: Boolean(f.required),
+      defaultText: defaultText(f, control),
+    };
     const range = f.model_type_range_info as { min?: number; max?: number; step?: number } | undefined;
-    if (range) Object.assign(field, range.min !== undefined && { min: range.min }, range.max !== undefined && { max: range.max }, range.step !== undefined && { step: range.step });
+    if (range)
+      Object.assign(
+        field,
+        range.min !== undefined && { min: range.min },
+        range.max !== undefined && { max: range.max },
+        range.step !== undefined && { step: range.step },
+      );
     if (control === 'select') field.options = options;
     out.push(field);
     if (control === 'select') {
@@ -99,7 +126,10 @@ const splitList = (s: string): string[] =>
  * problems per path. A value left at its default and not required is not sent: the server applies
  * the same default, and the curl stays short.
  */
-export function versionRequest(fields: readonly FormField[], values: Record<string, string>): { body: { model_versions: Record<string, unknown>[] } } | { errors: Record<string, string> } {
+export function versionRequest(
+  fields: readonly FormField[],
+  values: Record<string, string>,
+): { body: { model_versions: Record<string, unknown>[] } } | { errors: Record<string, string> } {
   const version: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const f of fields) {

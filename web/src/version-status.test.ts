@@ -26,7 +26,10 @@ describe('versionChip', () => {
     assert.equal(versionChip({ code: 21117, description: 'Insufficient data', details: 'need 2 inputs' }).note, '21117 Insufficient data — need 2 inputs');
   });
   it('polling continues only while training or evaluating', () => {
-    assert.deepEqual([21103, 21101, 21100, 21106, 21301, 21303, 21300].map((code) => isInFlight({ code: code as Status['code'] })), [true, true, false, false, true, true, false]);
+    assert.deepEqual(
+      [21103, 21101, 21100, 21106, 21301, 21303, 21300].map((code) => isInFlight({ code: code as Status['code'] })),
+      [true, true, false, false, true, true, false],
+    );
   });
 });
 

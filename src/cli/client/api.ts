@@ -4,8 +4,15 @@ import type { Status } from './messages.js';
 
 /** The server answered with a Clarifai status other than success: exit 1, the status on stderr. */
 export class ApiCallError extends CliError {
-  constructor(readonly http: number, readonly status: Status, what: string) {
-    super(`${what}: ${status.code} ${status.description ?? ''}${status.details ? `\n  ${status.details}` : ''}${status.req_id ? `\n  (request ${status.req_id})` : ''}`, 1);
+  constructor(
+    readonly http: number,
+    readonly status: Status,
+    what: string,
+  ) {
+    super(
+      `${what}: ${status.code} ${status.description ?? ''}${status.details ? `\n  ${status.details}` : ''}${status.req_id ? `\n  (request ${status.req_id})` : ''}`,
+      1,
+    );
     this.name = 'ApiCallError';
   }
 }
@@ -31,7 +38,8 @@ export class Api {
 
   /** `/v2/users/{user}/apps/{app}{rest}`; needs an app from --app, MODELKEEP_APP or the context. */
   appPath(rest: string): string {
-    if (!this.app) throw new UsageError('this command needs an app: pass --app <user>/<app>, set MODELKEEP_APP, or save one with `modelkeep context set-app <user>/<app>`');
+    if (!this.app)
+      throw new UsageError('this command needs an app: pass --app <user>/<app>, set MODELKEEP_APP, or save one with `modelkeep context set-app <user>/<app>`');
     return `/v2/users/${enc(this.app.userId)}/apps/${enc(this.app.appId)}${rest}`;
   }
 
@@ -68,7 +76,12 @@ export class Api {
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (e as Error).message;

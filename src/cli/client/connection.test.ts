@@ -6,9 +6,12 @@ import { after, describe, it } from 'node:test';
 import { UsageError } from '../errors.js';
 import { parseAppRef } from './app-ref.js';
 import { resolveConnection } from './connection.js';
-import { configPath, readConfigFile, writeConfigFile, type CliConfigFile } from './contexts.js';
+import { type CliConfigFile, configPath, readConfigFile, writeConfigFile } from './contexts.js';
 
-const file: CliConfigFile = { current: 'a', contexts: { a: { url: 'http://ctx-a:1', pat: 'pat-a', app: 'u/app-a' }, b: { url: 'http://ctx-b:2/', pat: 'pat-b' } } };
+const file: CliConfigFile = {
+  current: 'a',
+  contexts: { a: { url: 'http://ctx-a:1', pat: 'pat-a', app: 'u/app-a' }, b: { url: 'http://ctx-b:2/', pat: 'pat-b' } },
+};
 
 describe('connection precedence: flag > env > context', () => {
   const table: [string, NodeJS.ProcessEnv, Record<string, string>, [string, string, string | undefined, string | undefined]][] = [
@@ -16,7 +19,12 @@ describe('connection precedence: flag > env > context', () => {
     ['--context', {}, { context: 'b' }, ['http://ctx-b:2', 'pat-b', undefined, 'b']],
     ['MODELKEEP_CONTEXT', { MODELKEEP_CONTEXT: 'b' }, {}, ['http://ctx-b:2', 'pat-b', undefined, 'b']],
     ['env over context', { MODELKEEP_URL: 'http://env:3', MODELKEEP_PAT: 'pat-env', MODELKEEP_APP: 'e/app' }, {}, ['http://env:3', 'pat-env', 'e/app', 'a']],
-    ['flags over env', { MODELKEEP_URL: 'http://env:3', MODELKEEP_PAT: 'pat-env' }, { url: 'http://flag:4', pat: 'pat-flag', app: 'f/app' }, ['http://flag:4', 'pat-flag', 'f/app', 'a']],
+    [
+      'flags over env',
+      { MODELKEEP_URL: 'http://env:3', MODELKEEP_PAT: 'pat-env' },
+      { url: 'http://flag:4', pat: 'pat-flag', app: 'f/app' },
+      ['http://flag:4', 'pat-flag', 'f/app', 'a'],
+    ],
   ];
   for (const [name, env, flags, [url, pat, app, context]] of table) {
     it(name, () => {
@@ -26,7 +34,10 @@ describe('connection precedence: flag > env > context', () => {
   }
 
   it('no login and a missing context are usage errors saying what to do', () => {
-    assert.throws(() => resolveConnection({ contexts: {} }, {}, {}), (e: Error) => e instanceof UsageError && /modelkeep login --url/.test(e.message));
+    assert.throws(
+      () => resolveConnection({ contexts: {} }, {}, {}),
+      (e: Error) => e instanceof UsageError && /modelkeep login --url/.test(e.message),
+    );
     assert.throws(() => resolveConnection(file, {}, { context: 'zzz' }), /no context named "zzz" \(known: a, b\)/);
     assert.throws(() => resolveConnection(file, {}, { url: 'ftp://x' }), /must be http/);
   });
@@ -62,7 +73,12 @@ describe('config file', () => {
 
   it('a malformed file is reported, not overwritten; prototype keys are refused', () => {
     const f = path.join(dir, 'bad.json');
-    for (const [text, why] of [['{bad', /not valid JSON/], ['[]', /expected a JSON object/], ['{"contexts":{"__proto__":{"url":"u","pat":"p"}}}', /"__proto__" is not allowed/], ['{"contexts":{"a":{"url":1}}}', /needs "url" and "pat"/]] as const) {
+    for (const [text, why] of [
+      ['{bad', /not valid JSON/],
+      ['[]', /expected a JSON object/],
+      ['{"contexts":{"__proto__":{"url":"u","pat":"p"}}}', /"__proto__" is not allowed/],
+      ['{"contexts":{"a":{"url":1}}}', /needs "url" and "pat"/],
+    ] as const) {
       writeFileSync(f, text);
       assert.throws(() => readConfigFile(f), why);
       assert.equal(readFileSync(f, 'utf8'), text);

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
-import { parseAppRef, type AppRef } from './app-ref.js';
-import { getContext, type CliConfigFile } from './contexts.js';
+import { type AppRef, parseAppRef } from './app-ref.js';
+import { type CliConfigFile, getContext } from './contexts.js';
 
 /** What every client command accepts to say where and as whom it talks (flags win over env over the context). */
 export interface ConnectionFlags {

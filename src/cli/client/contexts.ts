@@ -62,7 +62,8 @@ function normalise(raw: unknown, file: string): CliConfigFile {
   for (const [name, c] of Object.entries(given as Record<string, unknown>)) {
     if (!NAME.test(name)) throw bad(`context name ${JSON.stringify(name)} is not allowed`);
     const e = c as Record<string, unknown> | null;
-    if (typeof e !== 'object' || e === null || typeof e.url !== 'string' || typeof e.pat !== 'string') throw bad(`context "${name}" needs "url" and "pat" strings`);
+    if (typeof e !== 'object' || e === null || typeof e.url !== 'string' || typeof e.pat !== 'string')
+      throw bad(`context "${name}" needs "url" and "pat" strings`);
     contexts[name] = { url: e.url, pat: e.pat, ...(typeof e.app === 'string' ? { app: e.app } : {}) };
   }
   const current = typeof obj.current === 'string' && Object.hasOwn(contexts, obj.current) ? obj.current : undefined;

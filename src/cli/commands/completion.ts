@@ -9,7 +9,7 @@ export function registerCompletion(program: Command): void {
   program
     .command('completion <shell>')
     .description('print a shell completion script (bash or zsh)')
-    .addHelpText('after', '\nInstall:\n  modelkeep completion bash > /etc/bash_completion.d/modelkeep\n  echo \'source <(modelkeep completion zsh)\' >> ~/.zshrc')
+    .addHelpText('after', "\nInstall:\n  modelkeep completion bash > /etc/bash_completion.d/modelkeep\n  echo 'source <(modelkeep completion zsh)' >> ~/.zshrc")
     .action((shell: string) => {
       if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`completion is for bash or zsh (got ${JSON.stringify(shell)})`);
       process.stdout.write(completionScript(program, shell));
@@ -53,5 +53,7 @@ ${cases}
   echo "$words"
 }
 `;
-  return shell === 'bash' ? `# modelkeep bash completion\n${body}complete -o default -F _modelkeep_complete modelkeep\n` : `# modelkeep zsh completion\n(( $+functions[compdef] )) || { autoload -U compinit && compinit; }\nautoload -U +X bashcompinit && bashcompinit\n${body}complete -o default -F _modelkeep_complete modelkeep\n`;
+  return shell === 'bash'
+    ? `# modelkeep bash completion\n${body}complete -o default -F _modelkeep_complete modelkeep\n`
+    : `# modelkeep zsh completion\n(( $+functions[compdef] )) || { autoload -U compinit && compinit; }\nautoload -U +X bashcompinit && bashcompinit\n${body}complete -o default -F _modelkeep_complete modelkeep\n`;
 }

@@ -4,8 +4,8 @@ import { registerCompletion } from './completion.js';
 import { registerDatasets } from './datasets.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInputs } from './inputs.js';
-import { registerPredict } from './predict.js';
 import { registerModels } from './models.js';
+import { registerPredict } from './predict.js';
 import { registerSession } from './session.js';
 import { registerVersions } from './versions.js';
 

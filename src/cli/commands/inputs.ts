@@ -5,9 +5,8 @@ import type { Api } from '../client/api.js';
 import { ApiCallError } from '../client/api.js';
 import type { Input, InputCounts } from '../client/messages.js';
 import { clientCommand, list, positiveInt } from '../command-kit.js';
-import { UsageError } from '../errors.js';
-import { CliError, EXIT } from '../errors.js';
-import { shortTime, statusText, type Printer } from '../output.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { type Printer, shortTime, statusText } from '../output.js';
 import { Progress } from '../progress.js';
 import { batches, contentId, readSources, toApiInput, type UploadItem } from './upload-sources.js';
 
@@ -34,9 +33,14 @@ interface Failure {
 /** inputs upload|list|get|delete|status. */
 export function registerInputs(program: Command): void {
   const inputs = program.command('inputs').description('upload training data and look at it');
-  clientCommand<UploadFlags>(inputs, 'upload <sources...>', 'upload files, folders, CSV / JSON Lines manifests, or text lines from stdin (-)', async ({ api, out }, sources, o) => {
-    await upload(api, out, sources, o);
-  })
+  clientCommand<UploadFlags>(
+    inputs,
+    'upload <sources...>',
+    'upload files, folders, CSV / JSON Lines manifests, or text lines from stdin (-)',
+    async ({ api, out }, sources, o) => {
+      await upload(api, out, sources, o);
+    },
+  )
     .option('--concepts <ids>', 'label every input with these concepts too (comma-separated)', list)
     .option('--skip-existing', 'give inputs ids from their content and skip those already in the app (resume an upload)')
     .option('--parallel <n>', 'requests in flight at once', positiveInt, 4)
@@ -60,7 +64,15 @@ Examples:
 
   clientCommand<{ page?: number; perPage?: number }>(inputs, 'list', "the app's inputs, newest first", async ({ api, out }, _a, o) => {
     const r = await api.get<{ inputs: Input[] }>(api.appPath('/inputs'), { page: o.page, per_page: o.perPage ?? 50 });
-    out.result(r, () => out.table(['ID', 'TYPE', 'CONCEPTS', 'STATUS', 'CREATED'], r.inputs.map((i) => [i.id, kindOf(i), conceptsOf(i), statusText(i.status), shortTime(i.created_at)])), () => r.inputs.map((i) => i.id));
+    out.result(
+      r,
+      () =>
+        out.table(
+          ['ID', 'TYPE', 'CONCEPTS', 'STATUS', 'CREATED'],
+          r.inputs.map((i) => [i.id, kindOf(i), conceptsOf(i), statusText(i.status), shortTime(i.created_at)]),
+        ),
+      () => r.inputs.map((i) => i.id),
+    );
   })
     .option('--page <n>', 'page number', positiveInt)
     .option('--per-page <n>', 'inputs a page (default 50)', positiveInt);
@@ -68,18 +80,46 @@ Examples:
   clientCommand(inputs, 'get <id>', 'one input', async ({ api, out }, [id]) => {
     const r = await api.get<{ input: Input }>(api.appPath(`/inputs/${encodeURIComponent(id!)}`));
     const i = r.input;
-    out.result(r, () => out.record([['id', i.id], ['type', kindOf(i)], ['text', i.data?.text?.raw?.slice(0, 200)], ['url', i.data?.image?.url], ['concepts', conceptsOf(i)], ['metadata', i.data?.metadata && Object.keys(i.data.metadata).length ? JSON.stringify(i.data.metadata) : undefined], ['status', statusText(i.status)], ['details', i.status?.details], ['created', shortTime(i.created_at)]]), () => [i.id]);
+    out.result(
+      r,
+      () =>
+        out.record([
+          ['id', i.id],
+          ['type', kindOf(i)],
+          ['text', i.data?.text?.raw?.slice(0, 200)],
+          ['url', i.data?.image?.url],
+          ['concepts', conceptsOf(i)],
+          ['metadata', i.data?.metadata && Object.keys(i.data.metadata).length ? JSON.stringify(i.data.metadata) : undefined],
+          ['status', statusText(i.status)],
+          ['details', i.status?.details],
+          ['created', shortTime(i.created_at)],
+        ]),
+      () => [i.id],
+    );
   });
 
   clientCommand<{ yes?: boolean }>(inputs, 'delete <ids...>', 'delete inputs by id', async ({ api, out }, ids, o) => {
     if (!o.yes) throw new UsageError(`add --yes to delete ${ids.length} input${ids.length === 1 ? '' : 's'}`);
-    for (let i = 0; i < ids.length; i += MAX_ITEMS_PER_CALL) await api.delete(api.appPath('/inputs'), { ids: ids.slice(i, i + MAX_ITEMS_PER_CALL) }, 'deleting inputs');
-    out.result({ status: { code: 10000 }, ids }, () => out.line(`deleted ${ids.length} input${ids.length === 1 ? '' : 's'}`), () => ids);
+    for (let i = 0; i < ids.length; i += MAX_ITEMS_PER_CALL)
+      await api.delete(api.appPath('/inputs'), { ids: ids.slice(i, i + MAX_ITEMS_PER_CALL) }, 'deleting inputs');
+    out.result(
+      { status: { code: 10000 }, ids },
+      () => out.line(`deleted ${ids.length} input${ids.length === 1 ? '' : 's'}`),
+      () => ids,
+    );
   }).option('-y, --yes', 'confirm');
 
   clientCommand(inputs, 'status', 'how many inputs are processed, waiting or failed (GetInputCount)', async ({ api, out }) => {
     const r = await api.get<{ counts: InputCounts }>(api.appPath('/inputs/status'));
-    out.result(r, () => out.table(['STATE', 'INPUTS'], Object.entries(r.counts).map(([k, v]) => [k, v ?? 0])), () => []);
+    out.result(
+      r,
+      () =>
+        out.table(
+          ['STATE', 'INPUTS'],
+          Object.entries(r.counts).map(([k, v]) => [k, v ?? 0]),
+        ),
+      () => [],
+    );
   });
 }
 
@@ -96,7 +136,10 @@ async function upload(api: Api, out: Printer, sources: string[], o: UploadFlags)
       if (!seen.has(it.id)) todo.push(it);
       seen.add(it.id);
     }
-    const existing = await existingIds(api, todo.map((i) => i.id!));
+    const existing = await existingIds(
+      api,
+      todo.map((i) => i.id!),
+    );
     skipped = items.length - todo.length;
     todo = todo.filter((i) => {
       if (existing.has(i.id!)) skipped++;
@@ -105,7 +148,12 @@ async function upload(api: Api, out: Printer, sources: string[], o: UploadFlags)
   }
   const failures: Failure[] = [];
   const uploaded: { id: string; source: string }[] = [];
-  const bar = new Progress(out.streams.err, 'uploading [{bar}] {value}/{total} inputs | {failed} failed | {eta_formatted} left', (v, t, p) => `uploaded ${v}/${t} (${p.failed} failed)`, !out.quiet && !out.json && todo.length > 0);
+  const bar = new Progress(
+    out.streams.err,
+    'uploading [{bar}] {value}/{total} inputs | {failed} failed | {eta_formatted} left',
+    (v, t, p) => `uploaded ${v}/${t} (${p.failed} failed)`,
+    !out.quiet && !out.json && todo.length > 0,
+  );
   bar.start(todo.length, 0, { failed: 0 });
   const queue = batches(todo, MAX_ITEMS_PER_CALL, MAX_BATCH_BYTES);
   let done = 0;
@@ -137,15 +185,28 @@ async function upload(api: Api, out: Printer, sources: string[], o: UploadFlags)
     bar.stop();
   }
   if (interrupted) {
-    throw new CliError(`stopped: ${uploaded.length} of ${todo.length} inputs uploaded${failures.length ? `, ${failures.length} failed` : ''}. Run the same command with --skip-existing to upload the rest${o.skipExisting ? '' : ' (inputs uploaded without it get new ids, so they would be uploaded again)'}.`, EXIT.interrupted);
+    throw new CliError(
+      `stopped: ${uploaded.length} of ${todo.length} inputs uploaded${failures.length ? `, ${failures.length} failed` : ''}. Run the same command with --skip-existing to upload the rest${o.skipExisting ? '' : ' (inputs uploaded without it get new ids, so they would be uploaded again)'}.`,
+      EXIT.interrupted,
+    );
   }
   let processed = 0;
   if (o.wait && uploaded.length) processed = await waitProcessed(api, out, uploaded, failures, o.interval);
   const summary = { uploaded: uploaded.length, skipped, failed: failures.length, processed, inputs: uploaded, failures };
-  out.result(summary, () => {
-    out.line(`uploaded ${uploaded.length} input${uploaded.length === 1 ? '' : 's'}${skipped ? `, skipped ${skipped} already there` : ''}${o.wait ? `, ${processed} processed` : ''}, ${failures.length} failed`);
-    if (failures.length) out.table(['SOURCE', 'ID', 'REASON'], failures.map((f) => [f.source, f.id ?? '', f.reason]));
-  }, () => uploaded.map((u) => u.id));
+  out.result(
+    summary,
+    () => {
+      out.line(
+        `uploaded ${uploaded.length} input${uploaded.length === 1 ? '' : 's'}${skipped ? `, skipped ${skipped} already there` : ''}${o.wait ? `, ${processed} processed` : ''}, ${failures.length} failed`,
+      );
+      if (failures.length)
+        out.table(
+          ['SOURCE', 'ID', 'REASON'],
+          failures.map((f) => [f.source, f.id ?? '', f.reason]),
+        );
+    },
+    () => uploaded.map((u) => u.id),
+  );
   if (failures.length) throw new CliError(`${failures.length} input${failures.length === 1 ? '' : 's'} failed (listed above)`, 1);
 }
 
@@ -164,7 +225,12 @@ async function waitProcessed(api: Api, out: Printer, uploaded: { id: string; sou
   const source = new Map(uploaded.map((u) => [u.id, u.source]));
   let pending = uploaded.map((u) => u.id);
   let ok = 0;
-  const bar = new Progress(out.streams.err, 'processing [{bar}] {value}/{total} inputs | {failed} failed', (v, t, p) => `processed ${v}/${t} (${p.failed} failed)`, !out.quiet && !out.json);
+  const bar = new Progress(
+    out.streams.err,
+    'processing [{bar}] {value}/{total} inputs | {failed} failed',
+    (v, t, p) => `processed ${v}/${t} (${p.failed} failed)`,
+    !out.quiet && !out.json,
+  );
   bar.start(uploaded.length, 0, { failed: 0 });
   let failed = 0;
   try {
@@ -178,7 +244,11 @@ async function waitProcessed(api: Api, out: Printer, uploaded: { id: string; sou
           if (code === 30000) ok++;
           else if (code === 30002) {
             failed++;
-            failures.push({ source: source.get(inp.id) ?? inp.id, id: inp.id, reason: `${code} ${inp.status?.description ?? ''}${inp.status?.details ? `: ${inp.status.details}` : ''}` });
+            failures.push({
+              source: source.get(inp.id) ?? inp.id,
+              id: inp.id,
+              reason: `${code} ${inp.status?.description ?? ''}${inp.status?.details ? `: ${inp.status.details}` : ''}`,
+            });
           } else still.push(inp.id);
         }
       }

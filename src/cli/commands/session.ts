@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { Api } from '../client/api.js';
 import { formatAppRef, parseAppRef } from '../client/app-ref.js';
 import { normaliseUrl } from '../client/connection.js';
@@ -19,7 +19,10 @@ export function registerSession(program: Command): void {
     .addOption(new Option('--pat <token>', 'personal access token (printed by the first `modelkeep serve`); - reads it from stdin').env('MODELKEEP_PAT'))
     .option('--app <user/app>', 'default app for commands that need one')
     .option('--name <context>', 'name of the context to save', 'default')
-    .addHelpText('after', `\nThe context is saved in ~/.config/modelkeep/config.json (mode 0600; MODELKEEP_CONFIG moves it).\n\nExample:\n  modelkeep login --url http://127.0.0.1:8080 --pat 0569fbb3… --app admin/pets --name local`)
+    .addHelpText(
+      'after',
+      `\nThe context is saved in ~/.config/modelkeep/config.json (mode 0600; MODELKEEP_CONFIG moves it).\n\nExample:\n  modelkeep login --url http://127.0.0.1:8080 --pat 0569fbb3… --app admin/pets --name local`,
+    )
     .action(async (opts: { url: string; pat?: string; app?: string; name: string }) => {
       const name = checkContextName(opts.name);
       // `--pat -` keeps the token out of shell history and the process list.
@@ -55,13 +58,15 @@ export function registerSession(program: Command): void {
       server_version: health.version ?? null,
       server_ok: health.ok,
     };
-    out.result(info, () =>
-      out.record([
-        ['server', `${conn.url}${health.version ? ` (modelkeep ${health.version})` : ''}${health.ok ? '' : ' (health check failed)'}`],
-        ['user', info.user],
-        ['app', info.app ?? '(none: pass --app or `modelkeep context set-app`)'],
-        ['context', info.context ?? '(none: from flags / environment)'],
-      ]),
+    out.result(
+      info,
+      () =>
+        out.record([
+          ['server', `${conn.url}${health.version ? ` (modelkeep ${health.version})` : ''}${health.ok ? '' : ' (health check failed)'}`],
+          ['user', info.user],
+          ['app', info.app ?? '(none: pass --app or `modelkeep context set-app`)'],
+          ['context', info.context ?? '(none: from flags / environment)'],
+        ]),
       () => [info.user],
     );
   });
@@ -77,7 +82,13 @@ function clientlessContext(context: Command): void {
       const cfg = readConfigFile(file());
       const rows = Object.entries(cfg.contexts).map(([name, c]) => ({ name, current: name === cfg.current, url: c.url, app: c.app ?? null }));
       const out = new Printer(opts);
-      out.result(rows, () => out.table(['', 'NAME', 'URL', 'APP'], rows.map((r) => [r.current ? '*' : '', r.name, r.url, r.app]), '(no contexts: modelkeep login --url … --pat …)'));
+      out.result(rows, () =>
+        out.table(
+          ['', 'NAME', 'URL', 'APP'],
+          rows.map((r) => [r.current ? '*' : '', r.name, r.url, r.app]),
+          '(no contexts: modelkeep login --url … --pat …)',
+        ),
+      );
     });
   context
     .command('use <name>')

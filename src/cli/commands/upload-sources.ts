@@ -77,7 +77,9 @@ function readFile(file: string, concepts: string[]): UploadItem[] {
   if (ext === '.jsonl' || ext === '.ndjson') return readJsonLines(file);
   if (IMAGE_EXT.has(ext)) return [imageItem(readFileSync(file), file, concepts)];
   if (TEXT_EXT.has(ext)) return [textItem(readFileSync(file, 'utf8'), file, concepts)];
-  throw new UsageError(`${file}: not an image (${[...IMAGE_EXT].join(' ')}), a text file (${[...TEXT_EXT].join(' ')}) or a manifest (${[...MANIFEST_EXT].join(' ')})`);
+  throw new UsageError(
+    `${file}: not an image (${[...IMAGE_EXT].join(' ')}), a text file (${[...TEXT_EXT].join(' ')}) or a manifest (${[...MANIFEST_EXT].join(' ')})`,
+  );
 }
 
 const textItem = (text: string, source: string, concepts: string[]): UploadItem => ({ source, text, concepts, size: Buffer.byteLength(text) + 64 });
@@ -99,7 +101,14 @@ interface Row {
 
 function fromRow(row: Row, source: string, dir: string): UploadItem {
   const bad = (why: string) => new UsageError(`${source}: ${why}`);
-  const concepts = Array.isArray(row.concepts) ? row.concepts.map(String) : typeof row.concepts === 'string' ? row.concepts.split(/[;|]/).map((s) => s.trim()).filter(Boolean) : [];
+  const concepts = Array.isArray(row.concepts)
+    ? row.concepts.map(String)
+    : typeof row.concepts === 'string'
+      ? row.concepts
+          .split(/[;|]/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   let metadata: Record<string, unknown> | undefined;
   if (typeof row.metadata === 'string' && row.metadata.trim()) {
     try {

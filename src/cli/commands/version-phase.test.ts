@@ -20,11 +20,22 @@ describe('version phase', () => {
   });
 
   it('names the state for tables', () => {
-    assert.deepEqual([{ code: 21100 }, { code: 21101, percent_completed: 40 }, { code: 21103 }, { code: 21117 }, undefined].map(stateText), ['trained', 'training 40%', 'queued', 'failed 21117', '']);
+    assert.deepEqual([{ code: 21100 }, { code: 21101, percent_completed: 40 }, { code: 21103 }, { code: 21117 }, undefined].map(stateText), [
+      'trained',
+      'training 40%',
+      'queued',
+      'failed 21117',
+      '',
+    ]);
   });
 
   it('reads the newest epoch line of a log', () => {
-    const lines = ['2026-01-01T00:00:00.000Z training softmax head', '2026-01-01T00:00:01.000Z epoch 10/50 loss 0.500000', '2026-01-01T00:00:02.000Z epoch 20/50 loss 0.250000', 'done'];
+    const lines = [
+      '2026-01-01T00:00:00.000Z training softmax head',
+      '2026-01-01T00:00:01.000Z epoch 10/50 loss 0.500000',
+      '2026-01-01T00:00:02.000Z epoch 20/50 loss 0.250000',
+      'done',
+    ];
     assert.deepEqual(latestEpoch(lines), { epoch: 20, of: 50, loss: 0.25 });
     assert.equal(latestEpoch(['nothing here']), undefined);
   });

@@ -1,13 +1,20 @@
 import type { Command } from 'commander';
 import type { Model, ModelType, ModelVersion } from '../client/messages.js';
-import { recommendedTemplate } from './models.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { shortTime, statusText } from '../output.js';
+import { recommendedTemplate } from './models.js';
 import { stateText, trainingSeconds } from './version-phase.js';
 import { printLogs, versionPath, waitForVersion } from './wait-version.js';
 
-const versionRow = (v: ModelVersion) => [v.id, stateText(v.status), v.active_concept_count ?? '', v.total_input_count ?? '', shortTime(v.created_at), v.description];
+const versionRow = (v: ModelVersion) => [
+  v.id,
+  stateText(v.status),
+  v.active_concept_count ?? '',
+  v.total_input_count ?? '',
+  shortTime(v.created_at),
+  v.description,
+];
 
 interface CreateFlags {
   concepts?: string[];
@@ -25,8 +32,15 @@ interface CreateFlags {
 export function registerVersions(program: Command): void {
   const versions = program.command('versions').description("a model's versions: train, watch, inspect, change, delete");
   clientCommand<{ page?: number; perPage?: number }>(versions, 'list <model>', "a model's versions, newest first", async ({ api, out }, [model], o) => {
-    const r = await api.get<{ model_versions: ModelVersion[] }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), { page: o.page, per_page: o.perPage });
-    out.result(r, () => out.table(['ID', 'STATE', 'CONCEPTS', 'INPUTS', 'CREATED', 'DESCRIPTION'], r.model_versions.map(versionRow)), () => r.model_versions.map((v) => v.id));
+    const r = await api.get<{ model_versions: ModelVersion[] }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), {
+      page: o.page,
+      per_page: o.perPage,
+    });
+    out.result(
+      r,
+      () => out.table(['ID', 'STATE', 'CONCEPTS', 'INPUTS', 'CREATED', 'DESCRIPTION'], r.model_versions.map(versionRow)),
+      () => r.model_versions.map((v) => v.id),
+    );
   })
     .option('--page <n>', 'page number', positiveInt)
     .option('--per-page <n>', 'versions a page', positiveInt);
@@ -35,61 +49,82 @@ export function registerVersions(program: Command): void {
     const r = await api.get<{ model_version: ModelVersion }>(versionPath(api, model!, id!));
     const v = r.model_version;
     const secs = trainingSeconds(v);
-    out.result(r, () =>
-      out.record([
-        ['id', v.id],
-        ['status', statusText(v.status)],
-        ['details', v.status.details],
-        ['progress', v.status.percent_completed ? `${v.status.percent_completed}%` : undefined],
-        ['concepts', v.active_concept_count],
-        ['inputs', v.total_input_count],
-        ['created', shortTime(v.created_at)],
-        ['completed', shortTime(v.completed_at)],
-        ['took', secs === undefined ? undefined : `${secs.toFixed(1)} s`],
-        ['params', v.train_info?.params ? JSON.stringify(v.train_info.params) : undefined],
-        ['description', v.description],
-      ]),
+    out.result(
+      r,
+      () =>
+        out.record([
+          ['id', v.id],
+          ['status', statusText(v.status)],
+          ['details', v.status.details],
+          ['progress', v.status.percent_completed ? `${v.status.percent_completed}%` : undefined],
+          ['concepts', v.active_concept_count],
+          ['inputs', v.total_input_count],
+          ['created', shortTime(v.created_at)],
+          ['completed', shortTime(v.completed_at)],
+          ['took', secs === undefined ? undefined : `${secs.toFixed(1)} s`],
+          ['params', v.train_info?.params ? JSON.stringify(v.train_info.params) : undefined],
+          ['description', v.description],
+        ]),
       () => [v.id],
     );
   });
 
-  clientCommand<CreateFlags>(versions, 'create <model>', 'create a version: trainable types queue a training (--wait to watch it)', async ({ api, out }, [model], o) => {
-    const params: Record<string, unknown> = { ...(o.param ?? {}) };
-    if (o.template) params.template = o.template;
-    else if (params.template === undefined) {
-      // A type that needs a template gets its recommended one, said out loud (the server would refuse none).
-      const { model: m } = await api.get<{ model: Model }>(api.appPath(`/models/${encodeURIComponent(model!)}`), undefined, `reading model ${model}`);
-      const type = m.model_type_id ? await api.get<{ model_type: ModelType }>(api.appPath(`/models/types/${encodeURIComponent(m.model_type_id)}`), undefined, `reading model type ${m.model_type_id}`) : undefined;
-      const t = type ? recommendedTemplate(type.model_type) : undefined;
-      if (t) {
-        params.template = t;
-        out.note(`training template: ${t} (the recommended one of ${m.model_type_id}; --template picks another)`);
+  clientCommand<CreateFlags>(
+    versions,
+    'create <model>',
+    'create a version: trainable types queue a training (--wait to watch it)',
+    async ({ api, out }, [model], o) => {
+      const params: Record<string, unknown> = { ...(o.param ?? {}) };
+      if (o.template) params.template = o.template;
+      else if (params.template === undefined) {
+        // A type that needs a template gets its recommended one, said out loud (the server would refuse none).
+        const { model: m } = await api.get<{ model: Model }>(api.appPath(`/models/${encodeURIComponent(model!)}`), undefined, `reading model ${model}`);
+        const type = m.model_type_id
+          ? await api.get<{ model_type: ModelType }>(
+              api.appPath(`/models/types/${encodeURIComponent(m.model_type_id)}`),
+              undefined,
+              `reading model type ${m.model_type_id}`,
+            )
+          : undefined;
+        const t = type ? recommendedTemplate(type.model_type) : undefined;
+        if (t) {
+          params.template = t;
+          out.note(`training template: ${t} (the recommended one of ${m.model_type_id}; --template picks another)`);
+        }
       }
-    }
-    if (o.dataset) params.dataset_id = o.dataset;
-    if (o.datasetVersion) params.dataset_version_id = o.datasetVersion;
-    const version: Record<string, unknown> = {};
-    if (o.concepts?.length || o.exclusive) {
-      version.output_info = {
-        ...(o.concepts?.length ? { data: { concepts: o.concepts.map((id) => ({ id })) } } : {}),
-        ...(o.exclusive ? { output_config: { concepts_mutually_exclusive: true } } : {}),
-      };
-    }
-    if (Object.keys(params).length) version.train_info = { params };
-    if (o.description) version.description = o.description;
-    const r = await api.post<{ model: Model }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), { model_versions: [version] }, `creating a version of ${model}`);
-    const v = r.model.model_version;
-    if (!v) throw new UsageError('the server answered without the new version');
-    if (o.wait) {
-      out.note(`created version ${v.id} of ${model}`);
-      await waitForVersion(api, out, model!, v.id, o.interval);
-      return;
-    }
-    out.result(r, () => {
-      out.line(`created version ${v.id} of ${model}: ${statusText(v.status)}`);
-      if (v.status.code === 21103) out.note(`watch it: modelkeep versions wait ${model} ${v.id}`);
-    }, () => [v.id]);
-  })
+      if (o.dataset) params.dataset_id = o.dataset;
+      if (o.datasetVersion) params.dataset_version_id = o.datasetVersion;
+      const version: Record<string, unknown> = {};
+      if (o.concepts?.length || o.exclusive) {
+        version.output_info = {
+          ...(o.concepts?.length ? { data: { concepts: o.concepts.map((id) => ({ id })) } } : {}),
+          ...(o.exclusive ? { output_config: { concepts_mutually_exclusive: true } } : {}),
+        };
+      }
+      if (Object.keys(params).length) version.train_info = { params };
+      if (o.description) version.description = o.description;
+      const r = await api.post<{ model: Model }>(
+        api.appPath(`/models/${encodeURIComponent(model!)}/versions`),
+        { model_versions: [version] },
+        `creating a version of ${model}`,
+      );
+      const v = r.model.model_version;
+      if (!v) throw new UsageError('the server answered without the new version');
+      if (o.wait) {
+        out.note(`created version ${v.id} of ${model}`);
+        await waitForVersion(api, out, model!, v.id, o.interval);
+        return;
+      }
+      out.result(
+        r,
+        () => {
+          out.line(`created version ${v.id} of ${model}: ${statusText(v.status)}`);
+          if (v.status.code === 21103) out.note(`watch it: modelkeep versions wait ${model} ${v.id}`);
+        },
+        () => [v.id],
+      );
+    },
+  )
     .option('--concepts <ids>', 'the concepts the version predicts, comma-separated', list)
     .option('--exclusive', 'concepts are mutually exclusive (softmax); default one-vs-rest')
     .option('--param <key=value>', 'a train_info.params entry (repeatable; values read as JSON), see `modelkeep types get <type>`', keyValue)
@@ -99,15 +134,28 @@ export function registerVersions(program: Command): void {
     .option('--description <text>', 'what changed in this version')
     .option('-w, --wait', 'wait for the training to end, with a progress bar')
     .option('--interval <ms>', 'how often --wait asks the server', positiveInt, 500)
-    .addHelpText('after', '\nExamples:\n  modelkeep versions create pets --concepts cat,dog --exclusive --param seed=1 --wait\n  modelkeep versions create sentiment --concepts positive,negative --template modelkeep_text_logreg');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  modelkeep versions create pets --concepts cat,dog --exclusive --param seed=1 --wait\n  modelkeep versions create sentiment --concepts positive,negative --template modelkeep_text_logreg',
+    );
 
-  clientCommand<{ interval: number }>(versions, 'wait <model> <version>', 'wait for a training to end, with a progress bar (Ctrl-C stops waiting, not the training)', async ({ api, out }, [model, id], o) => {
-    await waitForVersion(api, out, model!, id!, o.interval);
-  }).option('--interval <ms>', 'how often to ask the server', positiveInt, 500);
+  clientCommand<{ interval: number }>(
+    versions,
+    'wait <model> <version>',
+    'wait for a training to end, with a progress bar (Ctrl-C stops waiting, not the training)',
+    async ({ api, out }, [model, id], o) => {
+      await waitForVersion(api, out, model!, id!, o.interval);
+    },
+  ).option('--interval <ms>', 'how often to ask the server', positiveInt, 500);
 
-  clientCommand<{ follow?: boolean; interval: number }>(versions, 'logs <model> <version>', "a version's training log", async ({ api, out }, [model, id], o) => {
-    await printLogs(api, out, model!, id!, Boolean(o.follow), o.interval);
-  })
+  clientCommand<{ follow?: boolean; interval: number }>(
+    versions,
+    'logs <model> <version>',
+    "a version's training log",
+    async ({ api, out }, [model, id], o) => {
+      await printLogs(api, out, model!, id!, Boolean(o.follow), o.interval);
+    },
+  )
     .option('-f, --follow', 'keep printing new lines until the training ends')
     .option('--interval <ms>', 'how often --follow asks the server', positiveInt, 1000);
 
@@ -124,8 +172,15 @@ export function registerVersions(program: Command): void {
       if (o.minValue !== undefined) oc.min_value = o.minValue;
       if (Object.keys(oc).length) v.output_info = { output_config: oc };
       if (Object.keys(v).length === 1) throw new UsageError('nothing to change: give --description, --metadata, --max-concepts or --min-value');
-      const r = await api.patch<{ model_versions: ModelVersion[] }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), { action: o.action, model_versions: [v] });
-      out.result(r, () => out.line(`patched version ${id} of ${model}`), () => [id!]);
+      const r = await api.patch<{ model_versions: ModelVersion[] }>(api.appPath(`/models/${encodeURIComponent(model!)}/versions`), {
+        action: o.action,
+        model_versions: [v],
+      });
+      out.result(
+        r,
+        () => out.line(`patched version ${id} of ${model}`),
+        () => [id!],
+      );
     },
   )
     .option('--description <text>', 'description')
@@ -134,9 +189,18 @@ export function registerVersions(program: Command): void {
     .option('--min-value <x>', 'default min_value of predictions', Number)
     .option('--action <merge|overwrite|remove>', 'how the change applies', 'merge');
 
-  clientCommand<{ yes?: boolean }>(versions, 'delete <model> <version>', 'delete a version (a queued or running training is cancelled)', async ({ api, out }, [model, id], o) => {
-    if (!o.yes) throw new UsageError(`add --yes to delete version ${id} of ${model}`);
-    const r = await api.delete(versionPath(api, model!, id!));
-    out.result(r, () => out.line(`deleted version ${id} of ${model}`), () => [id!]);
-  }).option('-y, --yes', 'confirm');
+  clientCommand<{ yes?: boolean }>(
+    versions,
+    'delete <model> <version>',
+    'delete a version (a queued or running training is cancelled)',
+    async ({ api, out }, [model, id], o) => {
+      if (!o.yes) throw new UsageError(`add --yes to delete version ${id} of ${model}`);
+      const r = await api.delete(versionPath(api, model!, id!));
+      out.result(
+        r,
+        () => out.line(`deleted version ${id} of ${model}`),
+        () => [id!],
+      );
+    },
+  ).option('-y, --yes', 'confirm');
 }

@@ -5,7 +5,8 @@ import type { Printer } from '../output.js';
 import { Progress } from '../progress.js';
 import { isTerminal, latestEpoch, statusLoss, trainedSummary, trainingPhase } from './version-phase.js';
 
-export const versionPath = (api: Api, model: string, version: string): string => api.appPath(`/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`);
+export const versionPath = (api: Api, model: string, version: string): string =>
+  api.appPath(`/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +41,9 @@ export async function waitForVersion(api: Api, out: Printer, model: string, vers
       const loss = statusLoss(detail);
       if (phase === 'training' && loss !== undefined) detail = `loss ${loss.toFixed(4)}`;
       if (phase === 'training') {
-        const logs = await api.get<{ log_entries: LogEntry[] }>(`${versionPath(api, model, versionId)}/training/logs`, { per_page: 5 }).catch(() => ({ log_entries: [] }));
+        const logs = await api
+          .get<{ log_entries: LogEntry[] }>(`${versionPath(api, model, versionId)}/training/logs`, { per_page: 5 })
+          .catch(() => ({ log_entries: [] }));
         const e = latestEpoch(logs.log_entries.map((l) => l.message));
         if (e) {
           epochs = `epoch ${e.epoch}/${e.of}`;
@@ -73,11 +76,18 @@ export async function waitForVersion(api: Api, out: Printer, model: string, vers
 function finish(out: Printer, model: string, v: ModelVersion): ModelVersion {
   const phase = trainingPhase(v.status);
   if (phase === 'trained') {
-    out.result({ model_version: v }, () => out.line(trainedSummary(model, v)), () => [v.id]);
+    out.result(
+      { model_version: v },
+      () => out.line(trainedSummary(model, v)),
+      () => [v.id],
+    );
     return v;
   }
   if (out.json) out.line(JSON.stringify({ model_version: v }, null, 2));
-  throw new CliError(`training of version ${v.id} of ${model} ended in ${v.status.code} ${v.status.description ?? ''}${v.status.details ? `\n  ${v.status.details}` : ''}\n  the training log: modelkeep versions logs ${model} ${v.id}`, EXIT.api);
+  throw new CliError(
+    `training of version ${v.id} of ${model} ended in ${v.status.code} ${v.status.description ?? ''}${v.status.details ? `\n  ${v.status.details}` : ''}\n  the training log: modelkeep versions logs ${model} ${v.id}`,
+    EXIT.api,
+  );
 }
 
 /** Prints a version's training log; with `follow`, keeps printing new lines until training ends. */
@@ -96,7 +106,11 @@ export async function printLogs(api: Api, out: Printer, model: string, versionId
     const { model_version: v } = await api.get<{ model_version: ModelVersion }>(versionPath(api, model, versionId));
     if (isTerminal(trainingPhase(v.status))) {
       const last = await api.get<{ log_entries: LogEntry[] }>(`${versionPath(api, model, versionId)}/training/logs`, { per_page: 1000 });
-      for (const l of newLines(printed, last.log_entries.map((e) => e.message))) out.line(l);
+      for (const l of newLines(
+        printed,
+        last.log_entries.map((e) => e.message),
+      ))
+        out.line(l);
       return;
     }
     await sleep(intervalMs);

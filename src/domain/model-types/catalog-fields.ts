@@ -1,5 +1,5 @@
-import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../system-app.js';
 import type { JsonObject } from '../json.js';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../system-app.js';
 import type { ConceptsFieldType, EnumOption, FieldSpec } from './types.js';
 
 /**
@@ -10,14 +10,14 @@ import type { ConceptsFieldType, EnumOption, FieldSpec } from './types.js';
 /** Largest integer a float32 holds exactly: ModelTypeRangeInfo.min/max are proto floats. */
 export const FLOAT32_SAFE_INT = 16_777_216;
 
-export const range = (
-  path: string,
-  defaultValue: number,
-  min: number,
-  max: number,
-  step: number,
-  description: string,
-): FieldSpec => ({ path, fieldType: 'RANGE', defaultValue, description, placeholder: lastSegment(path), range: { min, max, step } });
+export const range = (path: string, defaultValue: number, min: number, max: number, step: number, description: string): FieldSpec => ({
+  path,
+  fieldType: 'RANGE',
+  defaultValue,
+  description,
+  placeholder: lastSegment(path),
+  range: { min, max, step },
+});
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
 
@@ -44,7 +44,7 @@ export const predictionParams = (): FieldSpec[] => [
     path: 'output_info.params.select_concepts',
     fieldType: 'ARRAY_OF_MODEL_CONCEPTS',
     defaultValue: [],
-    description: 'only return these concepts (matched by id or name); empty returns all of the version\'s concepts.',
+    description: "only return these concepts (matched by id or name); empty returns all of the version's concepts.",
     placeholder: 'select_concepts',
   },
 ];
@@ -71,7 +71,7 @@ export const datasetParams = (): FieldSpec[] => [
     path: 'train_info.params.dataset_id',
     fieldType: 'DATASET_ID',
     defaultValue: '',
-    description: 'train on this dataset; empty trains on all of the app\'s labelled inputs.',
+    description: "train on this dataset; empty trains on all of the app's labelled inputs.",
     placeholder: 'dataset_id',
   },
   {
@@ -113,17 +113,32 @@ export const baseEmbedModel = (): FieldSpec => ({
 export const baseEmbedModelFollowingData = (): FieldSpec => ({
   path: 'input_info.base_embed_model',
   fieldType: 'JSON',
-  description: 'the embedding model whose outputs this model works on, as {id, app_id, user_id}; left out, the training inputs decide: general-text-embedding for text, general-image-embedding for images.',
+  description:
+    'the embedding model whose outputs this model works on, as {id, app_id, user_id}; left out, the training inputs decide: general-text-embedding for text, general-image-embedding for images.',
   placeholder: 'base_embed_model',
 });
 
 /** Hyper-parameters of our softmax / logistic-regression trainer on embeddings (shared by the light templates). */
 export const linearHeadParams = (epochs: number): FieldSpec[] => [
-  range('train_info.params.num_epochs', epochs, 1, 1000, 1, 'solver iterations at most (about one pass over the training data each); training stops sooner once converged.'),
+  range(
+    'train_info.params.num_epochs',
+    epochs,
+    1,
+    1000,
+    1,
+    'solver iterations at most (about one pass over the training data each); training stops sooner once converged.',
+  ),
   // Kept for versions that set it; the L-BFGS trainer (ADR 0023) has no step size.
   range('train_info.params.learning_rate', 0.003, 0.0001, 10, 0.0001, 'no effect: the trainer solves to convergence and has no step size.'),
   // 0.01: the calibration optimum on SpamAssassin and the synthetic benchmark set (ADR 0024).
-  range('train_info.params.l2_regularization', 0.01, 0, 1, 0.0001, 'L2 penalty on the standardised weights; larger values give smoother, less confident scores.'),
+  range(
+    'train_info.params.l2_regularization',
+    0.01,
+    0,
+    1,
+    0.0001,
+    'L2 penalty on the standardised weights; larger values give smoother, less confident scores.',
+  ),
 ];
 
 /** What every trainable classifier declares before its training params: concepts, training flags, prediction knobs, data. */

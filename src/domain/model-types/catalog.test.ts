@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { DEFAULT_MODEL_TYPE_ID, defaultModelTypes, ModelTypeRegistry } from './catalog.js';
 import { classifyPath, flattenFields } from './paths.js';
-import { EVALUATION_TYPE_NUMBERS, FIELD_TYPE_NUMBERS, VALUE_COMPARATOR_NUMBERS, type ModelTypeDef } from './types.js';
+import { EVALUATION_TYPE_NUMBERS, FIELD_TYPE_NUMBERS, type ModelTypeDef, VALUE_COMPARATOR_NUMBERS } from './types.js';
 
 const registry = new ModelTypeRegistry(defaultModelTypes());
 const mustGet = (id: string): ModelTypeDef => {
@@ -14,7 +14,10 @@ const mustGet = (id: string): ModelTypeDef => {
 
 /** Reads `NAME = n;` lines of one enum block of the official proto, so our numbers cannot drift from it. */
 function protoEnum(name: string): Map<string, number> {
-  const proto = readFileSync(new URL('../../../node_modules/clarifai-nodejs-grpc/proto/clarifai/api/resources.proto', import.meta.url), 'utf8').replace(/\/\/.*$/gm, '');
+  const proto = readFileSync(new URL('../../../node_modules/clarifai-nodejs-grpc/proto/clarifai/api/resources.proto', import.meta.url), 'utf8').replace(
+    /\/\/.*$/gm,
+    '',
+  );
   const start = proto.indexOf(`enum ${name} {`);
   assert.ok(start >= 0, `enum ${name} in resources.proto`);
   const body = proto.slice(start, proto.indexOf('}', start));
@@ -70,7 +73,10 @@ test('catalog: embedding-classifier carries Clarifai defaults (reference §4.3)'
   assert.equal(byPath.get('input_info.base_embed_model')?.defaultValue, undefined);
   assert.match(String(byPath.get('input_info.base_embed_model')?.description), /general-text-embedding for text, general-image-embedding for images/);
   assert.deepEqual(mustGet('clusterer').fields.find((f) => f.path === 'input_info.base_embed_model')?.defaultValue, {
-    id: 'general-image-embedding', app_id: 'main', user_id: 'clarifai', model_type_id: 'visual-embedder',
+    id: 'general-image-embedding',
+    app_id: 'main',
+    user_id: 'clarifai',
+    model_type_id: 'visual-embedder',
   });
   assert.equal(byPath.has('train_info.params.template'), false, 'template-less, like the SDKs expect');
 });
@@ -79,7 +85,10 @@ test('catalog: deep-training types have a required template with a recommended o
   for (const id of ['text-classifier', 'visual-classifier']) {
     const tpl = mustGet(id).fields.find((f) => f.path === 'train_info.params.template');
     assert.equal(tpl?.required, true);
-    assert.ok(tpl?.enumOptions?.some((o) => o.recommended && (o.fields?.length ?? 0) > 0), id);
+    assert.ok(
+      tpl?.enumOptions?.some((o) => o.recommended && (o.fields?.length ?? 0) > 0),
+      id,
+    );
   }
 });
 
@@ -92,12 +101,18 @@ test('registry: get / all / by data field', () => {
   assert.equal(registry.all().length, defaultModelTypes().length);
   const producers = registry.typesWithOutputField('concepts').map((t) => t.id);
   assert.ok(producers.includes('embedding-classifier') && !producers.includes('clusterer'));
-  assert.deepEqual(registry.typesWithInputField('embeddings').map((t) => t.id), ['embedding-classifier', 'clusterer', 'random-sample', 'knn-concept']);
+  assert.deepEqual(
+    registry.typesWithInputField('embeddings').map((t) => t.id),
+    ['embedding-classifier', 'clusterer', 'random-sample', 'knn-concept'],
+  );
 });
 
 test('registry: comma-separated field entries match each name', () => {
   const t: ModelTypeDef = { ...mustGet('visual-embedder'), id: 'multi', inputFields: ['image, video'] };
-  assert.deepEqual(new ModelTypeRegistry([t]).typesWithInputField('video').map((x) => x.id), ['multi']);
+  assert.deepEqual(
+    new ModelTypeRegistry([t]).typesWithInputField('video').map((x) => x.id),
+    ['multi'],
+  );
 });
 
 test('registry: refuses duplicate ids', () => {
@@ -116,21 +131,63 @@ test('registry: entries are frozen copies (a caller cannot edit shared defaults)
 });
 
 const base = (): ModelTypeDef => ({
-  id: 'x', title: 'X', description: '', inputFields: [], outputFields: [], trainable: false, creatable: true, evaluationType: 'Undefined', fields: [],
+  id: 'x',
+  title: 'X',
+  description: '',
+  inputFields: [],
+  outputFields: [],
+  trainable: false,
+  creatable: true,
+  evaluationType: 'Undefined',
+  fields: [],
 });
 const malformed: [string, ModelTypeDef, RegExp][] = [
   ['bad path', { ...base(), fields: [{ path: 'train_info.foo', fieldType: 'STRING', description: '' }] }, /train_info\.foo: unsupported path/],
-  ['bad default', { ...base(), fields: [{ path: 'train_info.params.n', fieldType: 'RANGE', defaultValue: 9, range: { min: 0, max: 1, step: 1 }, description: '' }] }, /bad default/],
+  [
+    'bad default',
+    { ...base(), fields: [{ path: 'train_info.params.n', fieldType: 'RANGE', defaultValue: 9, range: { min: 0, max: 1, step: 1 }, description: '' }] },
+    /bad default/,
+  ],
   ['RANGE without range', { ...base(), fields: [{ path: 'train_info.params.n', fieldType: 'RANGE', description: '' }] }, /RANGE needs range info/],
-  ['required with default', { ...base(), fields: [{ path: 'train_info.params.n', fieldType: 'STRING', required: true, defaultValue: '', description: '' }] }, /required field cannot have a default/],
+  [
+    'required with default',
+    { ...base(), fields: [{ path: 'train_info.params.n', fieldType: 'STRING', required: true, defaultValue: '', description: '' }] },
+    /required field cannot have a default/,
+  ],
   ['ENUM without options', { ...base(), fields: [{ path: 'train_info.params.e', fieldType: 'ENUM', description: '' }] }, /ENUM needs options/],
-  ['duplicate path', { ...base(), fields: [{ path: 'train_info.params.n', fieldType: 'STRING', description: '' }, { path: 'train_info.params.n', fieldType: 'STRING', description: '' }] }, /declared twice/],
-  ['option redefines a parent field', { ...base(), fields: [
-    { path: 'train_info.params.n', fieldType: 'STRING', description: '' },
-    { path: 'train_info.params.e', fieldType: 'ENUM', description: '', enumOptions: [{ id: 'a', description: '', fields: [{ path: 'train_info.params.n', fieldType: 'STRING', description: '' }] }] },
-  ] }, /train_info\.params\.n is declared twice/],
+  [
+    'duplicate path',
+    {
+      ...base(),
+      fields: [
+        { path: 'train_info.params.n', fieldType: 'STRING', description: '' },
+        { path: 'train_info.params.n', fieldType: 'STRING', description: '' },
+      ],
+    },
+    /declared twice/,
+  ],
+  [
+    'option redefines a parent field',
+    {
+      ...base(),
+      fields: [
+        { path: 'train_info.params.n', fieldType: 'STRING', description: '' },
+        {
+          path: 'train_info.params.e',
+          fieldType: 'ENUM',
+          description: '',
+          enumOptions: [{ id: 'a', description: '', fields: [{ path: 'train_info.params.n', fieldType: 'STRING', description: '' }] }],
+        },
+      ],
+    },
+    /train_info\.params\.n is declared twice/,
+  ],
   ['concepts field without declaration', { ...base(), conceptsField: 'ARRAY_OF_CONCEPTS' }, /output_info\.data must be declared/],
-  ['concepts type outside output_info.data', { ...base(), fields: [{ path: 'output_info.params.c', fieldType: 'ARRAY_OF_CONCEPTS', description: '' }] }, /only output_info\.data holds concepts/],
+  [
+    'concepts type outside output_info.data',
+    { ...base(), fields: [{ path: 'output_info.params.c', fieldType: 'ARRAY_OF_CONCEPTS', description: '' }] },
+    /only output_info\.data holds concepts/,
+  ],
   ['bad id', { ...base(), id: 'no spaces' }, /not a valid id/],
 ];
 for (const [name, def, re] of malformed) {

@@ -11,10 +11,10 @@ import {
   seedParam,
   templateParam,
 } from './catalog-fields.js';
-import { VALUE_COMPARATOR_NUMBERS, type FieldSpec, type ModelTypeDef, type ValueComparator } from './types.js';
+import { type FieldSpec, type ModelTypeDef, VALUE_COMPARATOR_NUMBERS, type ValueComparator } from './types.js';
 
-export { ModelTypeRegistry } from './registry.js';
 export { DEFAULT_BASE_EMBED_MODEL } from './catalog-fields.js';
+export { ModelTypeRegistry } from './registry.js';
 
 /** PostModels without `model_type_id` creates this (Clarifai's default, reference §5.4). */
 export const DEFAULT_MODEL_TYPE_ID = 'embedding-classifier';
@@ -32,7 +32,16 @@ const COMPARATOR_TEXT: Record<ValueComparator, string> = {
 
 /** A trainable concept classifier: what the three classifier types share besides their fields. */
 function conceptClassifier(head: Pick<ModelTypeDef, 'id' | 'title' | 'description' | 'inputFields'>, fields: FieldSpec[]): ModelTypeDef {
-  return { ...head, outputFields: ['concepts'], trainable: true, creatable: true, evaluationType: 'Classification', conceptsField: 'ARRAY_OF_CONCEPTS', conceptsRequired: true, fields };
+  return {
+    ...head,
+    outputFields: ['concepts'],
+    trainable: true,
+    creatable: true,
+    evaluationType: 'Classification',
+    conceptsField: 'ARRAY_OF_CONCEPTS',
+    conceptsRequired: true,
+    fields,
+  };
 }
 
 /**
@@ -41,7 +50,14 @@ function conceptClassifier(head: Pick<ModelTypeDef, 'id' | 'title' | 'descriptio
  */
 export function defaultModelTypes(): ModelTypeDef[] {
   return [
-    conceptClassifier({ id: 'embedding-classifier', title: 'Transfer Learning', description: 'Classifies inputs into your concepts with a light classifier trained on the embeddings of a base embedding model; trains in seconds.', inputFields: ['embeddings'] }, [
+    conceptClassifier(
+      {
+        id: 'embedding-classifier',
+        title: 'Transfer Learning',
+        description: 'Classifies inputs into your concepts with a light classifier trained on the embeddings of a base embedding model; trains in seconds.',
+        inputFields: ['embeddings'],
+      },
+      [
         ...classifierFields(),
         {
           path: 'train_info.params.enrich_dataset',
@@ -50,46 +66,54 @@ export function defaultModelTypes(): ModelTypeDef[] {
           description: 'whether inputs labelled with none of the concepts are used as extra negative examples.',
           placeholder: 'enrich_dataset',
           enumOptions: [
-            { id: 'Automatic', description: 'also train on the app\'s inputs that carry none of the concepts, as negatives.', recommended: true },
-            { id: 'Disabled', description: 'train only on inputs labelled with the model\'s concepts.' },
+            { id: 'Automatic', description: "also train on the app's inputs that carry none of the concepts, as negatives.", recommended: true },
+            { id: 'Disabled', description: "train only on inputs labelled with the model's concepts." },
           ],
         },
         ...linearHeadParams(100),
         seedParam(),
         baseEmbedModelFollowingData(),
-    ]),
+      ],
+    ),
     conceptClassifier({ id: 'text-classifier', title: 'Text Classifier', description: 'Classifies text into your concepts.', inputFields: ['text'] }, [
-        ...classifierFields(),
-        templateParam([
-          {
-            id: 'modelkeep_text_logreg',
-            description: 'embeds each text with the built-in text embedder and trains a softmax / logistic-regression head on the vectors.',
-            recommended: true,
-            fields: [
-              ...linearHeadParams(50),
-              range('train_info.params.batch_size', 32, 1, 1024, 1, 'no effect: the trainer uses every example in each step (ADR 0023).'),
-              seedParam(),
-            ],
-          },
-        ]),
+      ...classifierFields(),
+      templateParam([
+        {
+          id: 'modelkeep_text_logreg',
+          description: 'embeds each text with the built-in text embedder and trains a softmax / logistic-regression head on the vectors.',
+          recommended: true,
+          fields: [
+            ...linearHeadParams(50),
+            range('train_info.params.batch_size', 32, 1, 1024, 1, 'no effect: the trainer uses every example in each step (ADR 0023).'),
+            seedParam(),
+          ],
+        },
+      ]),
     ]),
     conceptClassifier({ id: 'visual-classifier', title: 'Visual Classifier', description: 'Classifies images into your concepts.', inputFields: ['image'] }, [
-        ...classifierFields(),
-        templateParam([
-          {
-            id: 'modelkeep_mobilenet_v2_transfer',
-            description: 'transfer learning: frozen MobileNetV2 (ImageNet) features with a trained softmax head.',
-            recommended: true,
-            fields: [
-              range('train_info.params.num_epochs', 30, 1, 200, 1, 'solver iterations at most (about one pass over the training data each); training stops sooner once converged.'),
-              range('train_info.params.batch_size', 32, 1, 256, 1, 'no effect: the trainer uses every image in each step (ADR 0023).'),
-              range('train_info.params.learning_rate', 0.01, 0.0001, 1, 0.0001, 'gradient-descent step size.'),
-              range('train_info.params.image_size', 224, 96, 224, 32, 'images are resized to this square size (MobileNetV2 input sizes).'),
-              range('train_info.params.flip_probability', 0.5, 0, 1, 0.01, 'chance of a horizontal flip per training image (augmentation).'),
-              seedParam(),
-            ],
-          },
-        ]),
+      ...classifierFields(),
+      templateParam([
+        {
+          id: 'modelkeep_mobilenet_v2_transfer',
+          description: 'transfer learning: frozen MobileNetV2 (ImageNet) features with a trained softmax head.',
+          recommended: true,
+          fields: [
+            range(
+              'train_info.params.num_epochs',
+              30,
+              1,
+              200,
+              1,
+              'solver iterations at most (about one pass over the training data each); training stops sooner once converged.',
+            ),
+            range('train_info.params.batch_size', 32, 1, 256, 1, 'no effect: the trainer uses every image in each step (ADR 0023).'),
+            range('train_info.params.learning_rate', 0.01, 0.0001, 1, 0.0001, 'gradient-descent step size.'),
+            range('train_info.params.image_size', 224, 96, 224, 32, 'images are resized to this square size (MobileNetV2 input sizes).'),
+            range('train_info.params.flip_probability', 0.5, 0, 1, 0.01, 'chance of a horizontal flip per training image (augmentation).'),
+            seedParam(),
+          ],
+        },
+      ]),
     ]),
     {
       id: 'visual-embedder',
@@ -142,12 +166,12 @@ export function defaultModelTypes(): ModelTypeDef[] {
       conceptsField: 'ARRAY_OF_CONCEPTS_WITH_THRESHOLD',
       conceptsRequired: true,
       fields: [
-        conceptsData('ARRAY_OF_CONCEPTS_WITH_THRESHOLD', true, 'the concepts to filter; each concept\'s value is its threshold (0 to 1).'),
+        conceptsData('ARRAY_OF_CONCEPTS_WITH_THRESHOLD', true, "the concepts to filter; each concept's value is its threshold (0 to 1)."),
         {
           path: 'output_info.params.concept_threshold_type',
           fieldType: 'ENUM',
           defaultValue: 'GREATER_THAN',
-          description: 'how a concept\'s value is compared with its threshold.',
+          description: "how a concept's value is compared with its threshold.",
           placeholder: 'concept_threshold_type',
           enumOptions: (Object.keys(COMPARATOR_TEXT) as ValueComparator[]).map((id) => ({
             id,

@@ -41,8 +41,7 @@ export class ModelTypeRegistry {
   }
 }
 
-const hasField = (entries: readonly string[], field: string): boolean =>
-  entries.some((e) => e.split(',').some((x) => x.trim() === field));
+const hasField = (entries: readonly string[], field: string): boolean => entries.some((e) => e.split(',').some((x) => x.trim() === field));
 
 function deepFreeze<T>(v: T): T {
   if (typeof v === 'object' && v !== null) {

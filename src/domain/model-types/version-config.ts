@@ -1,7 +1,7 @@
 import { invalidArgument } from '../errors.js';
+import { cloneJson, getPath, isJsonObject, type JsonObject, setPath } from '../json.js';
 import { DEFAULT_MAX_CONCEPTS, isMaxConcepts, isMinValue, MAX_MAX_CONCEPTS } from '../output-config.js';
-import { cloneJson, getPath, isJsonObject, setPath, type JsonObject } from '../json.js';
-import { activeFields, type ActiveFields } from './active-fields.js';
+import { type ActiveFields, activeFields } from './active-fields.js';
 import { allowedText, checkFieldValue } from './field-values.js';
 import { classifyPath, SECTIONS, type Section } from './paths.js';
 import type { ConceptInput, ModelTypeDef } from './types.js';
@@ -13,7 +13,6 @@ export interface VersionConfig {
   trainInfo: JsonObject;
   importInfo: JsonObject;
 }
-
 
 /**
  * PostModelVersions step 2 (reference §4.6): validates the request's config against the model type
@@ -138,7 +137,9 @@ function checkOutputConfig(type: ModelTypeDef, root: JsonObject, active: ActiveF
   }
   const mc = oc.max_concepts;
   if (mc !== undefined && !isMaxConcepts(mc)) {
-    problems.push(`output_info.output_config.max_concepts ${JSON.stringify(mc)} is out of range; allowed: 0 (server default of ${DEFAULT_MAX_CONCEPTS}) or 1 to ${MAX_MAX_CONCEPTS}`);
+    problems.push(
+      `output_info.output_config.max_concepts ${JSON.stringify(mc)} is out of range; allowed: 0 (server default of ${DEFAULT_MAX_CONCEPTS}) or 1 to ${MAX_MAX_CONCEPTS}`,
+    );
   }
   const mv = oc.min_value;
   if (mv !== undefined && !isMinValue(mv)) {

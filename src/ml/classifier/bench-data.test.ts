@@ -59,15 +59,22 @@ describe('npy', () => {
 
 describe('rng', () => {
   it('is deterministic, uniform-ish, and shuffles into a permutation', () => {
-    const a = createRng(9), b = createRng(9);
+    const a = createRng(9),
+      b = createRng(9);
     const xs = Array.from({ length: 1000 }, () => a.next());
-    assert.deepEqual(xs, Array.from({ length: 1000 }, () => b.next()));
+    assert.deepEqual(
+      xs,
+      Array.from({ length: 1000 }, () => b.next()),
+    );
     assert.ok(xs.every((v) => v >= 0 && v < 1));
     const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
     assert.ok(Math.abs(mean - 0.5) < 0.05);
     const perm = Uint32Array.from({ length: 100 }, (_, i) => i);
     shuffleInPlace(perm, createRng(1));
-    assert.deepEqual([...perm].sort((p, q) => p - q), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      [...perm].sort((p, q) => p - q),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     const normals = Array.from({ length: 4000 }, () => a.normal());
     const m = normals.reduce((s, v) => s + v, 0) / normals.length;
     const sd = Math.sqrt(normals.reduce((s, v) => s + (v - m) ** 2, 0) / normals.length);

@@ -16,7 +16,10 @@ import { encodeNpy } from './npy.js';
 import { createRng } from './rng.js';
 
 export interface BenchDataOptions {
-  n?: number; d?: number; k?: number; seed?: number;
+  n?: number;
+  d?: number;
+  k?: number;
+  seed?: number;
   /** Latent dimensions holding the class signal. */
   latent?: number;
   /** Spread of class centres in latent space, in units of the within-class standard deviation. */
@@ -28,7 +31,11 @@ export interface BenchDataOptions {
 export interface BenchData {
   x: Float32Array; // n × d, row-major
   y: Int32Array; // class index per row
-  n: number; d: number; k: number; trainCount: number; seed: number;
+  n: number;
+  d: number;
+  k: number;
+  trainCount: number;
+  seed: number;
 }
 
 export const BENCH_DEFAULTS = { n: 10_000, d: 1_280, k: 10, seed: 42, latent: 16, separation: 0.85, noise: 1.0 } as const;
@@ -82,8 +89,7 @@ export function writeDataset(dir: string, options: BenchDataOptions = {}): Bench
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'X.npy'), encodeNpy(data.x, [data.n, data.d]));
   writeFileSync(path.join(dir, 'y.npy'), encodeNpy(data.y, [data.n]));
-  const meta = { n: data.n, d: data.d, k: data.k, seed: data.seed, trainCount: data.trainCount,
-    split: 'first trainCount rows train, remaining rows test' };
+  const meta = { n: data.n, d: data.d, k: data.k, seed: data.seed, trainCount: data.trainCount, split: 'first trainCount rows train, remaining rows test' };
   writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
   return data;
 }

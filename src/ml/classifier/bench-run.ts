@@ -5,7 +5,7 @@
 // Without DATASET_DIR the set is generated in memory (same seed, same arrays as writeDataset).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateBenchData, oneHot, type BenchData } from './bench-data.js';
+import { type BenchData, generateBenchData, oneHot } from './bench-data.js';
 import { brierScore, expectedCalibrationError, saturatedScores } from './calibration.js';
 import { predict } from './model.js';
 import { decodeNpy } from './npy.js';
@@ -37,8 +37,16 @@ for (let i = 0; i < m; i++) {
   if (best === data.y[t + i]) correct++;
 }
 const truth = data.y.subarray(t);
-console.log(JSON.stringify({
-  train_seconds: seconds, cpu_seconds: (cpuUsed.user + cpuUsed.system) / 1e6, accuracy: correct / m,
-  epochs: model.lossCurve.length, n_train: t, n_test: m,
-  brier: brierScore(p, truth, k), ece: expectedCalibrationError(p, truth, k), saturated: saturatedScores(p),
-}));
+console.log(
+  JSON.stringify({
+    train_seconds: seconds,
+    cpu_seconds: (cpuUsed.user + cpuUsed.system) / 1e6,
+    accuracy: correct / m,
+    epochs: model.lossCurve.length,
+    n_train: t,
+    n_test: m,
+    brier: brierScore(p, truth, k),
+    ece: expectedCalibrationError(p, truth, k),
+    saturated: saturatedScores(p),
+  }),
+);

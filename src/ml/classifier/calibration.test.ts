@@ -11,7 +11,14 @@ describe('calibration figures', () => {
     // Confidence 0.6 and 0.9 in different bins, both right: |1 − 0.6| / 2 + |1 − 0.9| / 2
     { name: 'under-confident, two bins', p: [0.6, 0.4, 0.1, 0.9], y: [0, 1], k: 2, brier: (0.32 + 0.02) / 2, ece: 0.25 },
     // Three classes: top 0.5 right, top 0.4 wrong (tie-free); bins 5 and 4.
-    { name: 'three classes', p: [0.5, 0.3, 0.2, 0.4, 0.35, 0.25], y: [0, 1], k: 3, brier: ((0.25 + 0.09 + 0.04) + (0.16 + 0.4225 + 0.0625)) / 2, ece: (0.5 + 0.4) / 2 },
+    {
+      name: 'three classes',
+      p: [0.5, 0.3, 0.2, 0.4, 0.35, 0.25],
+      y: [0, 1],
+      k: 3,
+      brier: (0.25 + 0.09 + 0.04 + (0.16 + 0.4225 + 0.0625)) / 2,
+      ece: (0.5 + 0.4) / 2,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -26,7 +26,9 @@ export function brierScore(p: ArrayLike<number>, y: ArrayLike<number>, k: number
 export function expectedCalibrationError(p: ArrayLike<number>, y: ArrayLike<number>, k: number, bins = 10): number {
   const m = y.length;
   if (m === 0) return NaN;
-  const count = new Float64Array(bins), conf = new Float64Array(bins), correct = new Float64Array(bins);
+  const count = new Float64Array(bins),
+    conf = new Float64Array(bins),
+    correct = new Float64Array(bins);
   for (let i = 0; i < m; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (p[i * k + c]! > p[i * k + best]!) best = c;

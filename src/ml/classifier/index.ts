@@ -1,4 +1,5 @@
 // Linear classifier on embeddings: training, prediction, storage and pre-training validation.
-export { TRAIN_DEFAULTS, TrainingStopped, train, trainAsync, type TrainData, type TrainOptions } from './train.js';
-export { deserializeModel, predict, serializeModel, type LinearModel, type LossPoint } from './model.js';
-export { labelCoverage, validateTrainingData, type LabelCoverage, type TrainingProblem, type ValidationOptions } from './validate.js';
+
+export { deserializeModel, type LinearModel, type LossPoint, predict, serializeModel } from './model.js';
+export { TRAIN_DEFAULTS, type TrainData, TrainingStopped, type TrainOptions, train, trainAsync } from './train.js';
+export { type LabelCoverage, labelCoverage, type TrainingProblem, type ValidationOptions, validateTrainingData } from './validate.js';

@@ -19,7 +19,11 @@ const c = [3, -2, 0.5, 7];
 const quadratic: Objective = function* (x, g) {
   yield; // as a pass over data would
   let f = 0;
-  for (let i = 0; i < x.length; i++) { const e = x[i]! - c[i]!; f += a[i]! * e * e; g[i] = 2 * a[i]! * e; }
+  for (let i = 0; i < x.length; i++) {
+    const e = x[i]! - c[i]!;
+    f += a[i]! * e * e;
+    g[i] = 2 * a[i]! * e;
+  }
   return f;
 };
 
@@ -52,7 +56,10 @@ describe('minimise (L-BFGS)', () => {
   });
 
   it('stops at the iteration cap, and on a small decrease', () => {
-    assert.deepEqual([run(rosenbrock, Float64Array.from([-1.2, 1]), { maxIterations: 3, gtol: 0, ftol: 0 })].map((r) => [r.reason, r.iterations]), [['iterations', 3]]);
+    assert.deepEqual(
+      [run(rosenbrock, Float64Array.from([-1.2, 1]), { maxIterations: 3, gtol: 0, ftol: 0 })].map((r) => [r.reason, r.iterations]),
+      [['iterations', 3]],
+    );
     assert.equal(run(quadratic, new Float64Array(4), { maxIterations: 1000, gtol: 0, ftol: 1e-3 }).reason, 'decrease');
   });
 
@@ -63,7 +70,8 @@ describe('minimise (L-BFGS)', () => {
   });
 
   it('is deterministic: the same start gives the same iterates bit for bit', () => {
-    const x1 = Float64Array.from([-1.2, 1]), x2 = Float64Array.from([-1.2, 1]);
+    const x1 = Float64Array.from([-1.2, 1]),
+      x2 = Float64Array.from([-1.2, 1]);
     run(rosenbrock, x1, { maxIterations: 20, gtol: 0, ftol: 0 });
     run(rosenbrock, x2, { maxIterations: 20, gtol: 0, ftol: 0 });
     assert.deepEqual(x1, x2);

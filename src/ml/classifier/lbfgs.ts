@@ -46,9 +46,12 @@ export function* minimise(objective: Objective, x: Float64Array, opts: LbfgsOpti
   const y = Array.from({ length: mem }, () => new Float64Array(p));
   const rho = new Float64Array(mem);
   const alpha = new Float64Array(mem);
-  let stored = 0, newest = -1;
-  let g = new Float64Array(p), gNext = new Float64Array(p);
-  const dir = new Float64Array(p), xNext = new Float64Array(p);
+  let stored = 0,
+    newest = -1;
+  let g = new Float64Array(p),
+    gNext = new Float64Array(p);
+  const dir = new Float64Array(p),
+    xNext = new Float64Array(p);
 
   let evaluations = 1;
   let f = yield* objective(x, g);
@@ -93,15 +96,22 @@ export function* minimise(objective: Objective, x: Float64Array, opts: LbfgsOpti
       for (let i = 0; i < p; i++) xNext[i] = x[i]! + step * dir[i]!;
       evaluations++;
       fNext = yield* objective(xNext, gNext);
-      if (fNext <= f + ARMIJO * step * slope) { accepted = true; break; }
+      if (fNext <= f + ARMIJO * step * slope) {
+        accepted = true;
+        break;
+      }
       step *= 0.5;
     }
     if (!accepted) return { f, iterations, evaluations, reason: 'line search' };
 
     // New correction pair s = Δx, y = Δg; skipped when the curvature is not clearly positive.
     const slot = (newest + 1) % mem;
-    const sv = s[slot]!, yv = y[slot]!;
-    for (let i = 0; i < p; i++) { sv[i] = xNext[i]! - x[i]!; yv[i] = gNext[i]! - g[i]!; }
+    const sv = s[slot]!,
+      yv = y[slot]!;
+    for (let i = 0; i < p; i++) {
+      sv[i] = xNext[i]! - x[i]!;
+      yv[i] = gNext[i]! - g[i]!;
+    }
     const sy = dot(sv, yv);
     if (sy > 1e-12 * dot(yv, yv)) {
       rho[slot] = 1 / sy;
@@ -122,10 +132,14 @@ export function* minimise(objective: Objective, x: Float64Array, opts: LbfgsOpti
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
-  let s0 = 0, s1 = 0;
+  let s0 = 0,
+    s1 = 0;
   const n = a.length;
   let i = 0;
-  for (; i + 1 < n; i += 2) { s0 += a[i]! * b[i]!; s1 += a[i + 1]! * b[i + 1]!; }
+  for (; i + 1 < n; i += 2) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+  }
   if (i < n) s0 += a[i]! * b[i]!;
   return s0 + s1;
 }
@@ -140,6 +154,9 @@ function scale(a: number, x: Float64Array): void {
 
 function maxAbs(a: Float64Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) { const v = Math.abs(a[i]!); if (v > m) m = v; }
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > m) m = v;
+  }
   return m;
 }

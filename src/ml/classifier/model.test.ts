@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateBenchData, oneHot } from './bench-data.js';
-import { deserializeModel, predict, PSEUDO, serializeModel, type LinearModel } from './model.js';
+import { deserializeModel, type LinearModel, PSEUDO, predict, serializeModel } from './model.js';
 import { train } from './train.js';
 
 const data = generateBenchData({ n: 500, d: 24, k: 4, latent: 4, separation: 1.5, seed: 3 });
@@ -21,7 +21,10 @@ describe('serializeModel / deserializeModel', () => {
       assert.deepEqual(back.weights, model.weights);
       assert.deepEqual(back.mean, model.mean);
       assert.deepEqual(back.scale, model.scale);
-      assert.deepEqual(back.lossCurve.map((p) => p.epoch), [1, 2, 3]);
+      assert.deepEqual(
+        back.lossCurve.map((p) => p.epoch),
+        [1, 2, 3],
+      );
       back.lossCurve.forEach((p, i) => assert.equal(p.loss, Math.fround(model.lossCurve[i]!.loss)));
       assert.deepEqual(predict(back, data.x, data.n), predict(model, data.x, data.n));
     });
@@ -49,9 +52,14 @@ describe('predict', () => {
   // A hand-made model: 2 features, 2 concepts, identity standardisation; trained on so many rows
   // that the evidence bound (ADR 0024) moves no score by more than 1e-9.
   const hand = (mutuallyExclusive: boolean): LinearModel => ({
-    k: 2, d: 2, mutuallyExclusive, trainedOn: 1e9, lossCurve: [],
+    k: 2,
+    d: 2,
+    mutuallyExclusive,
+    trainedOn: 1e9,
+    lossCurve: [],
     weights: Float32Array.from([1, 0, 0, /* concept 1: */ 0, 2, -1]),
-    mean: new Float32Array(2), scale: Float32Array.from([1, 1]),
+    mean: new Float32Array(2),
+    scale: Float32Array.from([1, 1]),
   });
 
   it('computes sigmoids per concept for one-vs-rest', () => {
@@ -102,7 +110,8 @@ describe('predict: scores are bounded by the evidence (ADR 0024)', () => {
     it(`never answers exactly 1 or 0 (${mutuallyExclusive ? 'softmax' : 'one-vs-rest'}), and stays within the evidence of n rows`, () => {
       const model = train(trainData, { k: 4, mutuallyExclusive, epochs: 50 });
       const p = predict(model, farInputs(model, 8), 8);
-      const n = model.trainedOn, prior = PSEUDO / (mutuallyExclusive ? 4 : 2);
+      const n = model.trainedOn,
+        prior = PSEUDO / (mutuallyExclusive ? 4 : 2);
       for (const v of p) {
         assert.ok(v > 0 && v < 1, `score ${v}`);
         assert.ok(v >= Math.fround(prior / (n + PSEUDO)) && v <= Math.fround((n + prior) / (n + PSEUDO)), `score ${v} outside the bound`);

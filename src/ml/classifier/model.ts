@@ -1,7 +1,10 @@
 // The trained artifact: types, prediction, and a compact binary form for the database.
 import { batchLogits, effectiveWeights, sigmoid, softmaxInPlace } from './kernel.js';
 
-export interface LossPoint { epoch: number; loss: number }
+export interface LossPoint {
+  epoch: number;
+  loss: number;
+}
 
 export interface LinearModel {
   k: number;

@@ -37,7 +37,11 @@ export function decodeNpy(bytes: Uint8Array): { data: NpyArray; shape: number[] 
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (/'fortran_order':\s*True/.test(header)) throw new Error('npy: fortran order is not supported');
   if (shapeText === undefined || (descr !== '<f4' && descr !== '<i4')) throw new Error(`npy: unsupported header ${header}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const start = 10 + headerLen;
   const data = descr === '<f4' ? new Float32Array(count) : new Int32Array(count);

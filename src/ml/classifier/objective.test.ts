@@ -15,7 +15,10 @@ function reference(p: Problem, mean: Float32Array, scale: Float32Array, theta: F
     if (p.loss === 'softmax') {
       const m = Math.max(...z);
       const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
-      for (let c = 0; c < k; c++) { f -= targets[r * k + c]! * (z[c]! - lse); res[c] = Math.exp(z[c]! - lse) - targets[r * k + c]!; }
+      for (let c = 0; c < k; c++) {
+        f -= targets[r * k + c]! * (z[c]! - lse);
+        res[c] = Math.exp(z[c]! - lse) - targets[r * k + c]!;
+      }
     } else {
       for (let c = 0; c < k; c++) {
         const t = targets[r * k + c]!;
@@ -31,7 +34,10 @@ function reference(p: Problem, mean: Float32Array, scale: Float32Array, theta: F
   }
   const n = rows.length;
   let pen = 0;
-  for (let i = 0; i < k * d; i++) { pen += theta[i]! ** 2; g[i] = g[i]! / n + l2 * theta[i]!; }
+  for (let i = 0; i < k * d; i++) {
+    pen += theta[i]! ** 2;
+    g[i] = g[i]! / n + l2 * theta[i]!;
+  }
   for (let c = 0; c < k; c++) g[k * d + c] = g[k * d + c]! / n;
   return { f: f / n + 0.5 * l2 * pen, g };
 }
@@ -83,6 +89,9 @@ describe('objectiveOf (SIMD kernels) against a plain float64 reference', () => {
   it('refuses a set that does not fit in one WebAssembly memory, with a clear RangeError', () => {
     // 262,200 rows × 4,096 float32 = 4.3 GB: over before anything is allocated or read.
     const p = { ...problem(4, 4, 1, 'sigmoid', 1), rows: new Uint32Array(262_200), d: 4096 };
-    assert.throws(() => objectiveOf(p, () => {}), (e: unknown) => e instanceof RangeError && /4 GiB/.test(e.message));
+    assert.throws(
+      () => objectiveOf(p, () => {}),
+      (e: unknown) => e instanceof RangeError && /4 GiB/.test(e.message),
+    );
   });
 });

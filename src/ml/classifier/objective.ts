@@ -36,7 +36,8 @@ export function objectiveOf(p: Problem, beforeBlock: () => void) {
   const ws = new SimdWorkspace(p.x, d, p.rows, k, BLOCK);
   const { d4, w: wf, z, out } = ws;
   const kd = k * d;
-  const raw = new Float64Array(kd), gsum = new Float64Array(k);
+  const raw = new Float64Array(kd),
+    gsum = new Float64Array(k);
   const softmax = p.loss === 'softmax';
 
   return { mean: ws.mean, scale: ws.scale, evaluate };
@@ -51,7 +52,8 @@ export function objectiveOf(p: Problem, beforeBlock: () => void) {
       const count = Math.min(BLOCK, used - from);
       ws.logits(from, count);
       for (let r = 0; r < count; r++) {
-        const o = r * k, t0 = (from + r) * k;
+        const o = r * k,
+          t0 = (from + r) * k;
         for (let c = 0; c < k; c++) z[o + c] = z[o + c]! + theta[kd + c]!;
         if (softmax) {
           // log Σ exp(z) − Σ t·z against the (possibly soft) target; gradient p − t.
@@ -61,8 +63,12 @@ export function objectiveOf(p: Problem, beforeBlock: () => void) {
           for (let c = 0; c < k; c++) z[o + c] = z[o + c]! - targets[t0 + c]!;
         } else {
           for (let c = 0; c < k; c++) {
-            const t = targets[t0 + c]!, v = z[o + c]!;
-            if (t !== t) { z[o + c] = 0; continue; } // NaN: not labelled for this concept
+            const t = targets[t0 + c]!,
+              v = z[o + c]!;
+            if (t !== t) {
+              z[o + c] = 0;
+              continue;
+            } // NaN: not labelled for this concept
             loss += softplus(v) - t * v;
             z[o + c] = sigmoid(v) - t;
           }

@@ -21,11 +21,19 @@ export function createRng(seed: number): Rng {
     t = Math.imul(t, 0x735a2d97);
     return (t ^ (t >>> 15)) >>> 0;
   };
-  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
+  let a = splitmix(),
+    b = splitmix(),
+    c = splitmix(),
+    d = splitmix();
   const u32 = (): number => {
     const r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
-    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
     return r;
   };
   let spare = NaN;
@@ -34,7 +42,11 @@ export function createRng(seed: number): Rng {
     next,
     int: (n) => Math.floor(next() * n),
     normal: () => {
-      if (!Number.isNaN(spare)) { const s = spare; spare = NaN; return s; }
+      if (!Number.isNaN(spare)) {
+        const s = spare;
+        spare = NaN;
+        return s;
+      }
       let u = next();
       while (u === 0) u = next(); // log(0) would give -Infinity
       const r = Math.sqrt(-2 * Math.log(u));

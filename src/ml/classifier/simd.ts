@@ -51,7 +51,8 @@ export class SimdWorkspace {
     this.#outAt = this.#zAt + block * k * 8;
     const statsAt = this.#outAt + k * d4 * 4; // shift, mean, inv (f32 × d4), then sum, sq (f64 × d4)
     const total = statsAt + 3 * d4 * 4 + 2 * d4 * 8;
-    if (total > MAX_BYTES) throw new RangeError(`train: ${used} × ${d} features need ${(total / 2 ** 30).toFixed(1)} GiB of training memory, over the 4 GiB limit`);
+    if (total > MAX_BYTES)
+      throw new RangeError(`train: ${used} × ${d} features need ${(total / 2 ** 30).toFixed(1)} GiB of training memory, over the 4 GiB limit`);
     const memory = new WebAssembly.Memory({ initial: Math.ceil(total / PAGE) });
     const kernels = (this.#kernels = new WebAssembly.Instance(moduleOnce(), { env: { memory } }).exports as unknown as Exports);
     const buf = memory.buffer;
@@ -60,14 +61,20 @@ export class SimdWorkspace {
 
     // Sums around the first row (not around 0), so that features with a large offset keep their
     // variance's digits.
-    const shiftAt = statsAt, meanAt = statsAt + d4 * 4, invAt = statsAt + 2 * d4 * 4;
-    const sumAt = statsAt + 3 * d4 * 4, sqAt = sumAt + d4 * 8;
+    const shiftAt = statsAt,
+      meanAt = statsAt + d4 * 4,
+      invAt = statsAt + 2 * d4 * 4;
+    const sumAt = statsAt + 3 * d4 * 4,
+      sqAt = sumAt + d4 * 8;
     const shift = new Float32Array(buf, shiftAt, d4);
     shift.set(xs.subarray(0, d4));
     kernels.colstats(0, used, d4, shiftAt, sumAt, sqAt);
-    const sum = new Float64Array(buf, sumAt, d4), sq = new Float64Array(buf, sqAt, d4);
-    const mean = (this.mean = new Float32Array(d)), scale = (this.scale = new Float32Array(d));
-    const meanPad = new Float32Array(buf, meanAt, d4), inv = new Float32Array(buf, invAt, d4);
+    const sum = new Float64Array(buf, sumAt, d4),
+      sq = new Float64Array(buf, sqAt, d4);
+    const mean = (this.mean = new Float32Array(d)),
+      scale = (this.scale = new Float32Array(d));
+    const meanPad = new Float32Array(buf, meanAt, d4),
+      inv = new Float32Array(buf, invAt, d4);
     for (let j = 0; j < d; j++) {
       const m1 = sum[j]! / used;
       const m = shift[j]! + m1;

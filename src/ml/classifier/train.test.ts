@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Stopped } from '../../domain/outcome.js';
 import { describe, it } from 'node:test';
+import { Stopped } from '../../domain/outcome.js';
 import { generateBenchData, oneHot } from './bench-data.js';
-import { predict, type LinearModel } from './model.js';
+import { type LinearModel, predict } from './model.js';
 import { createRng } from './rng.js';
-import { train, trainAsync, type TrainData } from './train.js';
+import { type TrainData, train, trainAsync } from './train.js';
 
 /** Linearly separable: class = which of k fixed directions has the largest projection, with a margin. */
 function separable(n: number, d: number, k: number, seed: number): { x: Float32Array; y: Int32Array } {
@@ -37,14 +37,17 @@ const FINGERPRINT = '1fa60e849a1b6a643005da0b24ba46ea0fca0029218663cdccfb3e14fb4
 
 const blobs = generateBenchData({ n: 3000, d: 64, k: 10, latent: 8, separation: 1.2, noise: 1, seed: 7 });
 const blobTrain: TrainData = {
-  x: blobs.x.subarray(0, blobs.trainCount * blobs.d), n: blobs.trainCount, d: blobs.d,
+  x: blobs.x.subarray(0, blobs.trainCount * blobs.d),
+  n: blobs.trainCount,
+  d: blobs.d,
   labels: oneHot(blobs.y.subarray(0, blobs.trainCount), blobs.k),
 };
 const blobTest = { x: blobs.x.subarray(blobs.trainCount * blobs.d), y: blobs.y.subarray(blobs.trainCount) };
 
 describe('train: softmax', () => {
   it('separates linearly separable data perfectly, train and held out', () => {
-    const tr = separable(300, 16, 3, 1), te = separable(300, 16, 3, 2);
+    const tr = separable(300, 16, 3, 1),
+      te = separable(300, 16, 3, 2);
     const model = train({ x: tr.x, n: 300, d: 16, labels: oneHot(tr.y, 3) }, { k: 3, mutuallyExclusive: true });
     assert.equal(accuracy(model, tr.x, tr.y), 1);
     assert.equal(accuracy(model, te.x, te.y), 1);
@@ -61,7 +64,9 @@ describe('train: softmax', () => {
 
   it('is deterministic: the same set gives the same weights bit for bit, whatever the seed', () => {
     const opts = { k: 10, mutuallyExclusive: true, epochs: 5 };
-    const a = train(blobTrain, { ...opts, seed: 11 }), b = train(blobTrain, { ...opts, seed: 11 }), c = train(blobTrain, { ...opts, seed: 12 });
+    const a = train(blobTrain, { ...opts, seed: 11 }),
+      b = train(blobTrain, { ...opts, seed: 11 }),
+      c = train(blobTrain, { ...opts, seed: 12 });
     assert.deepEqual(a.weights, b.weights);
     assert.deepEqual(a.lossCurve, b.lossCurve);
     assert.deepEqual(a.weights, c.weights); // full-batch L-BFGS uses no randomness (ADR 0023)
@@ -72,7 +77,9 @@ describe('train: softmax', () => {
     // JS, V8's own exp/log): a different CPU, OS or core count must not change a bit. If this fails
     // after a deliberate change to the trainer, update the fingerprint and say so in the ADR.
     const model = train(blobTrain, { k: 10, mutuallyExclusive: true, epochs: 20 });
-    const digest = createHash('sha256').update(new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength)).digest('hex');
+    const digest = createHash('sha256')
+      .update(new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength))
+      .digest('hex');
     assert.equal(digest, FINGERPRINT);
   });
 
@@ -151,7 +158,10 @@ describe('train: one-vs-rest', () => {
     const model = train({ x, n: 200, d, labels: truth }, { k: 2, mutuallyExclusive: false });
     const p = predict(model, x, 200);
     assert.ok(p.every((v) => v >= 0 && v <= 1));
-    assert.ok(p.some((_, i) => i % 2 === 0 && p[i]! > 0.5 && p[i + 1]! > 0.5), 'both concepts can be on at once');
+    assert.ok(
+      p.some((_, i) => i % 2 === 0 && p[i]! > 0.5 && p[i + 1]! > 0.5),
+      'both concepts can be on at once',
+    );
   });
 });
 
@@ -179,7 +189,10 @@ describe('train: stopping', () => {
     const fractions: number[] = [];
     train(blobTrain, { k: 10, mutuallyExclusive: true, onProgress: (f) => void fractions.push(f) });
     assert.ok(fractions.length > 3);
-    assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), fractions.join(','));
+    assert.ok(
+      fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!),
+      fractions.join(','),
+    );
     assert.equal(fractions[fractions.length - 1], 1);
     assert.ok(fractions.slice(0, -1).every((f) => f < 1));
   });

@@ -99,8 +99,13 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
   const binary = exclusive && k === 2;
   const vectors = binary ? 1 : k;
   const problem: Problem = {
-    x, d, rows, vectors, loss: exclusive && !binary ? 'softmax' : 'sigmoid',
-    targets: binary ? everyOther(targets, 1) : targets, l2: binary ? l2 / 2 : l2,
+    x,
+    d,
+    rows,
+    vectors,
+    loss: exclusive && !binary ? 'softmax' : 'sigmoid',
+    targets: binary ? everyOther(targets, 1) : targets,
+    l2: binary ? l2 / 2 : l2,
   };
   const theta = new Float64Array(vectors * (d + 1));
   // Biases start at the (smoothed) log prior so the first iterations do not learn class frequencies.
@@ -110,7 +115,8 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
   const lossCurve: LossPoint[] = [];
   // Progress: the larger of the iterations used and how far max |gradient| has come down towards
   // the tolerance on a log scale (L-BFGS usually stops long before maxIterations); never back.
-  let g0 = 1, fraction = 0;
+  let g0 = 1,
+    fraction = 0;
   const progressAt = (iteration: number, gradient: number): number => {
     const towards = gradient >= g0 ? 0 : Math.log(g0 / gradient) / Math.log(g0 / SOLVER.gtol);
     fraction = Math.max(fraction, Math.min(0.99, Math.max(iteration / maxIterations, towards)));
@@ -128,8 +134,12 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
   };
   const { evaluate, mean, scale } = objectiveOf(problem, beforeBlock);
   const result = yield* minimise(evaluate, theta, {
-    maxIterations, gtol: SOLVER.gtol, ftol: SOLVER.ftol,
-    onStart: (_f, gradient) => { g0 = Math.max(gradient, SOLVER.gtol * 10); },
+    maxIterations,
+    gtol: SOLVER.gtol,
+    ftol: SOLVER.ftol,
+    onStart: (_f, gradient) => {
+      g0 = Math.max(gradient, SOLVER.gtol * 10);
+    },
     onIteration: (iteration, f, gradient) => {
       lossCurve.push({ epoch: iteration, loss: f });
       opts.onProgress?.(progressAt(iteration, gradient), f);
@@ -140,7 +150,10 @@ function* trainSteps(data: TrainData, opts: TrainOptions): Generator<void, Linea
 
   const weights = new Float32Array(k * (d + 1));
   if (binary) {
-    for (let j = 0; j < d; j++) { weights[j] = -theta[j]! / 2; weights[d + 1 + j] = theta[j]! / 2; }
+    for (let j = 0; j < d; j++) {
+      weights[j] = -theta[j]! / 2;
+      weights[d + 1 + j] = theta[j]! / 2;
+    }
     weights[d] = -theta[d]! / 2;
     weights[2 * d + 1] = theta[d]! / 2;
   } else {
@@ -167,9 +180,11 @@ function everyOther(t: Float32Array, c: number): Float32Array {
 function buildTargets(labels: ArrayLike<number>, n: number, k: number, exclusive: boolean) {
   const rowList: number[] = [];
   const tmp = new Float32Array(n * k);
-  const pos = new Float64Array(k), known = new Float64Array(k);
+  const pos = new Float64Array(k),
+    known = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    let positives = 0, knownCount = 0;
+    let positives = 0,
+      knownCount = 0;
     for (let c = 0; c < k; c++) {
       const v = labels[i * k + c]!;
       if (v === 1) positives++;
@@ -182,7 +197,10 @@ function buildTargets(labels: ArrayLike<number>, n: number, k: number, exclusive
       const v = labels[i * k + c]!;
       const t = exclusive ? (v === 1 ? 1 / positives : 0) : v === 1 ? 1 : v === 0 ? 0 : NaN;
       tmp[t0 + c] = t;
-      if (t === t) { pos[c] = pos[c]! + t; known[c] = known[c]! + 1; }
+      if (t === t) {
+        pos[c] = pos[c]! + t;
+        known[c] = known[c]! + 1;
+      }
     }
   }
   const used = rowList.length;

@@ -40,7 +40,12 @@ describe('validateTrainingData', () => {
   });
 
   it('labelCoverage counts positives and negatives per concept and the rows carrying them', () => {
-    assert.deepEqual(labelCoverage(Float32Array.from([1, 0, U, U, 0, U, U, U, U]), 3, 3), { positives: [1, 0, 0], negatives: [0, 2, 0], labelledRows: 2, positiveRows: 1 });
+    assert.deepEqual(labelCoverage(Float32Array.from([1, 0, U, U, 0, U, U, U, U]), 3, 3), {
+      positives: [1, 0, 0],
+      negatives: [0, 2, 0],
+      labelledRows: 2,
+      positiveRows: 1,
+    });
   });
 
   it('checks in order: no-data, single-class, missing-positives', () => {

@@ -38,13 +38,20 @@ export interface LabelCoverage {
 export function labelCoverage(labels: ArrayLike<number>, n: number, k: number): LabelCoverage {
   const positives = new Array<number>(k).fill(0);
   const negatives = new Array<number>(k).fill(0);
-  let labelledRows = 0, positiveRows = 0;
+  let labelledRows = 0,
+    positiveRows = 0;
   for (let i = 0; i < n; i++) {
-    let known = false, positive = false;
+    let known = false,
+      positive = false;
     for (let c = 0; c < k; c++) {
       const v = labels[i * k + c];
-      if (v === 1) { positives[c]!++; known = positive = true; }
-      else if (v === 0) { negatives[c]!++; known = true; }
+      if (v === 1) {
+        positives[c]!++;
+        known = positive = true;
+      } else if (v === 0) {
+        negatives[c]!++;
+        known = true;
+      }
     }
     if (known) labelledRows++;
     if (positive) positiveRows++;
@@ -52,14 +59,12 @@ export function labelCoverage(labels: ArrayLike<number>, n: number, k: number): 
   return { positives, negatives, labelledRows, positiveRows };
 }
 
-export function validateTrainingData(
-  labels: ArrayLike<number>, n: number, opts: ValidationOptions,
-): TrainingProblem | null {
+export function validateTrainingData(labels: ArrayLike<number>, n: number, opts: ValidationOptions): TrainingProblem | null {
   const { k, mutuallyExclusive: exclusive } = opts;
   const name = (c: number): string => opts.conceptNames?.[c] ?? `#${c}`;
   const { positives, labelledRows } = labelCoverage(labels, n, k);
   if (n === 0 || labelledRows === 0) {
-    return { kind: 'no-data', message: n === 0 ? 'there are no training inputs' : 'no training input is labelled with any of the model\'s concepts' };
+    return { kind: 'no-data', message: n === 0 ? 'there are no training inputs' : "no training input is labelled with any of the model's concepts" };
   }
   if (exclusive && k < 2) {
     return { kind: 'single-class-exclusive', message: 'concepts_mutually_exclusive needs at least 2 concepts' };

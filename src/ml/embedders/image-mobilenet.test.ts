@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { EmbedInputError, dot, embedSettled } from './embedder.js';
+import { dot, EmbedInputError, embedSettled } from './embedder.js';
 import { IMAGE_DIM, ImageDecodeError, MAX_IMAGE_PIXELS, MobileNetImageEmbedder } from './image-mobilenet.js';
-import { IMAGE_EMBEDDER_ID, builtInEmbedders } from './registry.js';
+import { builtInEmbedders, IMAGE_EMBEDDER_ID } from './registry.js';
 
 const W = 160;
 const H = 120;
@@ -20,7 +20,9 @@ function draw(pixel: (x: number, y: number) => [number, number, number], format:
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) raw.set(pixel(x, y), (y * W + x) * 3);
   }
-  return sharp(raw, { raw: { width: W, height: H, channels: 3 } }).toFormat(format).toBuffer();
+  return sharp(raw, { raw: { width: W, height: H, channels: 3 } })
+    .toFormat(format)
+    .toBuffer();
 }
 
 const clamp = (v: number): number => Math.max(0, Math.min(255, Math.round(v)));
@@ -86,10 +88,24 @@ describe('general-image-embedding (nsfwjs MobileNetV2, tfjs wasm)', () => {
   });
 
   it('decodes common formats, greyscale, alpha and 16-bit images', async () => {
-    const rgba = await sharp({ create: { width: 50, height: 30, channels: 4, background: { r: 0, g: 200, b: 0, alpha: 0.5 } } }).png().toBuffer();
-    const grey = await sharp(await images.circle()).greyscale().png().toBuffer();
-    const deep = await sharp(await images.circle()).toColourspace('rgb16').png().toBuffer();
-    const inputs = await Promise.all([images.red().then((b) => sharp(b).webp().toBuffer()), images.stripes().then((b) => sharp(b).gif().toBuffer()), rgba, grey, deep]);
+    const rgba = await sharp({ create: { width: 50, height: 30, channels: 4, background: { r: 0, g: 200, b: 0, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
+    const grey = await sharp(await images.circle())
+      .greyscale()
+      .png()
+      .toBuffer();
+    const deep = await sharp(await images.circle())
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
+    const inputs = await Promise.all([
+      images.red().then((b) => sharp(b).webp().toBuffer()),
+      images.stripes().then((b) => sharp(b).gif().toBuffer()),
+      rgba,
+      grey,
+      deep,
+    ]);
     const out = await embedder.embed(inputs.map((imageBytes) => ({ imageBytes })));
     assert.equal(out.length, inputs.length);
     assert.ok(dot(out[4]!, v.circle) > 0.99, '16-bit decodes like 8-bit');
@@ -106,7 +122,10 @@ describe('general-image-embedding (nsfwjs MobileNetV2, tfjs wasm)', () => {
       });
     }
     const settled = await embedSettled(embedder, [{ imageBytes: good }, { imageBytes: new Uint8Array([1, 2, 3]) }]);
-    assert.deepEqual(settled.map((o) => o.ok), [true, false]);
+    assert.deepEqual(
+      settled.map((o) => o.ok),
+      [true, false],
+    );
     const failed = settled[1];
     assert.ok(failed && !failed.ok && failed.error instanceof ImageDecodeError, 'keeps the error class');
     assert.equal(failed.error.index, 1, 'positioned in the original batch, not the one-input retry');
@@ -115,7 +134,9 @@ describe('general-image-embedding (nsfwjs MobileNetV2, tfjs wasm)', () => {
   });
 
   it('refuses an image over MAX_IMAGE_PIXELS before decoding it, naming the limit (a small PNG can hide a huge bitmap)', async () => {
-    const bomb = await sharp({ create: { width: 8100, height: 8000, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png({ compressionLevel: 9 }).toBuffer();
+    const bomb = await sharp({ create: { width: 8100, height: 8000, channels: 3, background: { r: 1, g: 2, b: 3 } } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     assert.ok(bomb.length < 1_000_000, `a ${bomb.length}-byte file`);
     await assert.rejects(embedder.embed([{ imageBytes: bomb }]), (err: unknown) => {
       assert.ok(err instanceof ImageDecodeError);

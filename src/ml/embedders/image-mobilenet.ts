@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type EmbedInput, type Embedder, EmbedInputError, l2normalise, lazy } from './embedder.js';
 import { mapLimit } from '../../runtime/map-limit.js';
+import { type Embedder, type EmbedInput, EmbedInputError, l2normalise, lazy } from './embedder.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -119,12 +119,12 @@ async function decode(sharp: Sharp, bytes: Uint8Array | undefined, index: number
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     if (/pixel limit/i.test(reason ?? '')) {
-      throw new ImageDecodeError(`the image has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels; send a smaller one (e.g. resized to 2048 pixels on its longer side)`, index);
+      throw new ImageDecodeError(
+        `the image has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels; send a smaller one (e.g. resized to 2048 pixels on its longer side)`,
+        index,
+      );
     }
-    throw new ImageDecodeError(
-      `the image could not be decoded (${reason}); send the complete bytes of a JPEG, PNG, WebP, GIF, TIFF, AVIF or SVG file`,
-      index,
-    );
+    throw new ImageDecodeError(`the image could not be decoded (${reason}); send the complete bytes of a JPEG, PNG, WebP, GIF, TIFF, AVIF or SVG file`, index);
   }
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EmbedInputError, dot, embedSettled, lazy } from './embedder.js';
+import { dot, EmbedInputError, embedSettled, lazy } from './embedder.js';
 import { builtInEmbedders, TEXT_EMBEDDER_ID } from './registry.js';
-import { HashingTextEmbedder, TEXT_DIM, embedText, tokenize } from './text-hashing.js';
+import { embedText, HashingTextEmbedder, TEXT_DIM, tokenize } from './text-hashing.js';
 
 const cos = (a: string, b: string): number => dot(embedText(a)!, embedText(b)!);
 
@@ -74,7 +74,10 @@ describe('general-text-embedding (hashing)', () => {
 
   it('embedSettled reports bad inputs one by one and keeps the good ones', async () => {
     const out = await embedSettled(embedder, [{ text: 'good' }, { text: '' }, { text: 'also good' }]);
-    assert.deepEqual(out.map((o) => o.ok), [true, false, true]);
+    assert.deepEqual(
+      out.map((o) => o.ok),
+      [true, false, true],
+    );
     assert.equal(!out[1]?.ok && out[1]?.error.index, 1);
     const [good] = await embedder.embed([{ text: 'good' }]);
     assert.deepEqual(out[0]?.ok && out[0].vector, good);

@@ -10,7 +10,7 @@
 // cannot drown the few word features; then cos(a, b) ≈ Σ w²·cos_family / Σ w².
 // Counts are damped with 1 + ln(tf). There is no corpus for idf, so common English function words
 // get a fixed low weight instead (negations excepted: they flip meaning).
-import { type EmbedInput, type Embedder, EmbedInputError, l2normalise } from './embedder.js';
+import { type Embedder, type EmbedInput, EmbedInputError, l2normalise } from './embedder.js';
 
 export const TEXT_EMBEDDER_ID = 'general-text-embedding';
 
@@ -26,10 +26,14 @@ const BOUNDARY = 0x02; // marks word start/end in character n-grams; never part 
 const SEED = { word: 0x811c9dc5, bigram: 0x9e3779b1, char: 0x85ebca6b } as const;
 
 // prettier-ignore
-const STOPWORDS = new Set(('a an the and or but if then so than that this these those there here of to in on at by for ' +
-  'with from into onto over under about as is am are was were be been being have has had do does did ' +
-  'i me my we our you your he him his she her it its they them their what which who whom whose ' +
-  'will would shall should can could may might must just also very too s t d ll re ve m').split(' '));
+const STOPWORDS = new Set(
+  (
+    'a an the and or but if then so than that this these those there here of to in on at by for ' +
+    'with from into onto over under about as is am are was were be been being have has had do does did ' +
+    'i me my we our you your he him his she her it its they them their what which who whom whose ' +
+    'will would shall should can could may might must just also very too s t d ll re ve m'
+  ).split(' '),
+);
 
 /** NFKC, lowercase, accents folded on Latin letters only (in Devanagari, Thai… marks are letters' vowels). */
 export function normaliseText(text: string): string {

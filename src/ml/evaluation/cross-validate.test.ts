@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Stopped } from '../../domain/outcome.js';
 import { test } from 'node:test';
+import { Stopped } from '../../domain/outcome.js';
 import { createRng } from '../classifier/rng.js';
 import { crossValidate } from './cross-validate.js';
 import { classificationMetrics } from './metrics.js';
@@ -53,5 +53,8 @@ test('random labels: AUC near 0.5 (the folds do not leak the answer)', async () 
 test('stops when asked (Stopped cancelled)', async () => {
   const data = clusters(40, 4, 2, 1);
   const folds = stratifiedFolds(data.labels, data.n, 2, 5, 1);
-  await assert.rejects(crossValidate(data, folds, 5, { train: { k: 2, mutuallyExclusive: true }, shouldStop: () => true }), (e) => e instanceof Stopped && e.reason === 'cancelled');
+  await assert.rejects(
+    crossValidate(data, folds, 5, { train: { k: 2, mutuallyExclusive: true }, shouldStop: () => true }),
+    (e) => e instanceof Stopped && e.reason === 'cancelled',
+  );
 });

@@ -2,7 +2,7 @@
 // folds with the same options, scoring the rows it did not see. The result is the out-of-fold
 // score matrix every metric is computed from.
 import { predict } from '../classifier/model.js';
-import { trainAsync, type TrainData, type TrainOptions } from '../classifier/train.js';
+import { type TrainData, type TrainOptions, trainAsync } from '../classifier/train.js';
 
 export interface CrossValidateOptions {
   /** The trainer's options (k, exclusivity, hyper-parameters, seed) — the version's own. */
@@ -32,7 +32,8 @@ export async function crossValidate(data: TrainData, fold: Int32Array, numFolds:
   const labels = data.labels instanceof Uint8Array ? data.labels : Uint8Array.from(data.labels);
   const scores = new Float32Array(n * k);
   for (let f = 0; f < numFolds; f++) {
-    const test: number[] = [], train: number[] = [];
+    const test: number[] = [],
+      train: number[] = [];
     for (let r = 0; r < n; r++) (fold[r] === f ? test : train).push(r);
     if (test.length === 0) continue;
     const trainLabels = take(labels, train, k, (l) => new Uint8Array(l));
@@ -49,7 +50,11 @@ export async function crossValidate(data: TrainData, fold: Int32Array, numFolds:
         ...(opts.timeLeftMs ? { timeoutMs: Math.max(1, opts.timeLeftMs()) } : {}),
       },
     );
-    const out = predict(model, take(data.x, test, d, (l) => new Float32Array(l)), test.length);
+    const out = predict(
+      model,
+      take(data.x, test, d, (l) => new Float32Array(l)),
+      test.length,
+    );
     test.forEach((r, i) => scores.set(out.subarray(i * k, (i + 1) * k), r * k));
     opts.onProgress?.((f + 1) / numFolds);
   }

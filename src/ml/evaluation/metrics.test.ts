@@ -52,7 +52,8 @@ describe('precision / recall / F1 from counts (0 where undefined)', () => {
 
 describe('average precision and curves', () => {
   test('scikit-learn doc example: AP 0.8333, curves at each distinct threshold', () => {
-    const y = bools([0, 0, 1, 1]), s = [0.1, 0.4, 0.35, 0.8];
+    const y = bools([0, 0, 1, 1]),
+      s = [0.1, 0.4, 0.35, 0.8];
     close(averagePrecision(s, y), 5 / 6);
     const { roc, pr } = curves(s, y);
     assert.deepEqual(roc.thresholds, [0.8, 0.4, 0.35, 0.1]);
@@ -70,17 +71,31 @@ describe('average precision and curves', () => {
   test('no positives: AP undefined', () => assert.equal(averagePrecision([0.1, 0.2], [false, false]), undefined));
   test('curves are sampled to at most maxPoints, keeping both ends', () => {
     const s = Array.from({ length: 200 }, (_, i) => i / 200);
-    const { roc } = curves(s, s.map((_, i) => i % 2 === 0), 10);
+    const { roc } = curves(
+      s,
+      s.map((_, i) => i % 2 === 0),
+      10,
+    );
     assert.equal(roc.thresholds.length, 10);
     assert.equal(roc.thresholds[0], 199 / 200);
     assert.equal(roc.thresholds[9], 0);
   });
-  const samples: [number, number, number[]][] = [[10, 4, [0, 3, 6, 9]], [5, 10, [0, 1, 2, 3, 4]], [0, 5, []], [7, 1, [6]]];
+  const samples: [number, number, number[]][] = [
+    [10, 4, [0, 3, 6, 9]],
+    [5, 10, [0, 1, 2, 3, 4]],
+    [0, 5, []],
+    [7, 1, [6]],
+  ];
   for (const [m, max, want] of samples) test(`sampleIndices(${m}, ${max})`, () => assert.deepEqual(sampleIndices(m, max), want));
 });
 
 describe('meanStd (population std)', () => {
-  const cases: [number[], number, number][] = [[[1, 2, 3, 4], 2.5, Math.sqrt(1.25)], [[0.7], 0.7, 0], [[], 0, 0], [[1, 1, 1], 1, 0]];
+  const cases: [number[], number, number][] = [
+    [[1, 2, 3, 4], 2.5, Math.sqrt(1.25)],
+    [[0.7], 0.7, 0],
+    [[], 0, 0],
+    [[1, 1, 1], 1, 0],
+  ];
   for (const [xs, mean, std] of cases) {
     test(JSON.stringify(xs), () => {
       const got = meanStd(xs);
@@ -103,7 +118,9 @@ describe('predictLabels', () => {
 describe('classificationMetrics', () => {
   test('mutually exclusive (argmax): per-concept metrics, macro summary, confusion matrix and its order', () => {
     const m = classificationMetrics({
-      n: 4, k: 2, mutuallyExclusive: true,
+      n: 4,
+      k: 2,
+      mutuallyExclusive: true,
       labels: [1, 0, 1, 0, 0, 1, 0, 1],
       scores: [0.9, 0.1, 0.4, 0.6, 0.2, 0.8, 0.3, 0.7],
     });
@@ -123,7 +140,11 @@ describe('classificationMetrics', () => {
     close(m.summary.macroStdF1, (0.8 - 2 / 3) / 2);
     close(m.summary.macroAvgPrecision, (1 + 2 / 3) / 2);
     close(m.summary.macroAvgRecall, 0.75);
-    assert.deepEqual(m.confusion, [{ actual: 0, predicted: 0, count: 1 }, { actual: 0, predicted: 1, count: 1 }, { actual: 1, predicted: 1, count: 2 }]);
+    assert.deepEqual(m.confusion, [
+      { actual: 0, predicted: 0, count: 1 },
+      { actual: 0, predicted: 1, count: 1 },
+      { actual: 1, predicted: 1, count: 2 },
+    ]);
     assert.deepEqual(m.confusionOrder, [1, 0], 'concept 1 has the stronger diagonal');
     assert.deepEqual(m.cooccurrence, m.confusion, 'exclusive: the prediction is the argmax in both');
     assert.equal(m.labelledRows, 4);
@@ -132,7 +153,9 @@ describe('classificationMetrics', () => {
   test('one-vs-rest (threshold 0.5): unlabelled cells are skipped; co-occurrence uses the thresholded predictions', () => {
     const U = 255;
     const m = classificationMetrics({
-      n: 3, k: 2, mutuallyExclusive: false,
+      n: 3,
+      k: 2,
+      mutuallyExclusive: false,
       labels: [1, U, 0, 1, 1, 0],
       scores: [0.7, 0.9, 0.6, 0.4, 0.3, 0.2],
     });
@@ -144,8 +167,16 @@ describe('classificationMetrics', () => {
     close(b!.rocAuc, 1);
     assert.deepEqual([b!.precision, b!.recall, b!.f1], [0, 0, 0]);
     assert.deepEqual([...m.predicted], [1, 1, 1, 0, 0, 0]);
-    assert.deepEqual(m.confusion, [{ actual: 0, predicted: 0, count: 1 }, { actual: 0, predicted: 1, count: 1 }, { actual: 1, predicted: 0, count: 1 }]);
-    assert.deepEqual(m.cooccurrence, [{ actual: 0, predicted: 0, count: 1 }, { actual: 0, predicted: 1, count: 1 }, { actual: 1, predicted: 0, count: 1 }]);
+    assert.deepEqual(m.confusion, [
+      { actual: 0, predicted: 0, count: 1 },
+      { actual: 0, predicted: 1, count: 1 },
+      { actual: 1, predicted: 0, count: 1 },
+    ]);
+    assert.deepEqual(m.cooccurrence, [
+      { actual: 0, predicted: 0, count: 1 },
+      { actual: 0, predicted: 1, count: 1 },
+      { actual: 1, predicted: 0, count: 1 },
+    ]);
     close(m.summary.macroAvgRocAuc, 0.75);
     close(m.summary.macroStdRocAuc, 0.25);
   });

@@ -146,12 +146,16 @@ export function precisionRecallF1(c: Counts): PrecisionRecall {
 }
 
 /** The confusion counts at every distinct score threshold, highest first (a score >= threshold is predicted positive). */
-function thresholdSweep(scores: ArrayLike<number>, positive: ArrayLike<boolean>): { thresholds: number[]; tp: number[]; fp: number[]; nPos: number; nNeg: number } {
+function thresholdSweep(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean>,
+): { thresholds: number[]; tp: number[]; fp: number[]; nPos: number; nNeg: number } {
   const order = byScoreDesc(scores);
   let nPos = 0;
   for (let i = 0; i < positive.length; i++) if (positive[i]) nPos++;
   const out = { thresholds: [] as number[], tp: [] as number[], fp: [] as number[], nPos, nNeg: positive.length - nPos };
-  let tp = 0, fp = 0;
+  let tp = 0,
+    fp = 0;
   for (let i = 0; i < order.length; i++) {
     positive[order[i]!] ? tp++ : fp++;
     const s = scores[order[i]!]!;
@@ -167,7 +171,8 @@ function thresholdSweep(scores: ArrayLike<number>, positive: ArrayLike<boolean>)
 export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number | undefined {
   const sw = thresholdSweep(scores, positive);
   if (sw.nPos === 0) return undefined;
-  let ap = 0, prevRecall = 0;
+  let ap = 0,
+    prevRecall = 0;
   for (let i = 0; i < sw.thresholds.length; i++) {
     const recall = sw.tp[i]! / sw.nPos;
     const precision = sw.tp[i]! / (sw.tp[i]! + sw.fp[i]!);
@@ -195,7 +200,9 @@ export function curves(scores: ArrayLike<number>, positive: ArrayLike<boolean>, 
   const roc: RocCurve = { fpr: [], tpr: [], thresholds: [] };
   const pr: PrCurve = { precision: [], recall: [], thresholds: [] };
   for (const i of sampleIndices(sw.thresholds.length, maxPoints)) {
-    const tp = sw.tp[i]!, fp = sw.fp[i]!, t = sw.thresholds[i]!;
+    const tp = sw.tp[i]!,
+      fp = sw.fp[i]!,
+      t = sw.thresholds[i]!;
     roc.fpr.push(sw.nNeg > 0 ? fp / sw.nNeg : 0);
     roc.tpr.push(sw.nPos > 0 ? tp / sw.nPos : 0);
     roc.thresholds.push(t);
@@ -239,7 +246,9 @@ export function classificationMetrics(input: MetricsInput): ClassificationMetric
 
   const perConcept: ConceptMetrics[] = [];
   for (let c = 0; c < k; c++) {
-    const s: number[] = [], pos: boolean[] = [], pred: boolean[] = [];
+    const s: number[] = [],
+      pos: boolean[] = [],
+      pred: boolean[] = [];
     for (let r = 0; r < n; r++) {
       const l = labels[r * k + c];
       if (l !== 1 && l !== 0) continue;
@@ -252,8 +261,15 @@ export function classificationMetrics(input: MetricsInput): ClassificationMetric
     const numPos = counts.tp + counts.fn;
     const numNeg = counts.fp + counts.tn;
     perConcept.push({
-      ...counts, ...precisionRecallF1(counts), numPos, numNeg, numTot: numPos + numNeg,
-      rocAuc: rocAuc(s, pos), avgPrecision: averagePrecision(s, pos), rocCurve: roc, prCurve: pr,
+      ...counts,
+      ...precisionRecallF1(counts),
+      numPos,
+      numNeg,
+      numTot: numPos + numNeg,
+      rocAuc: rocAuc(s, pos),
+      avgPrecision: averagePrecision(s, pos),
+      rocCurve: roc,
+      prCurve: pr,
     });
   }
 
@@ -262,8 +278,12 @@ export function classificationMetrics(input: MetricsInput): ClassificationMetric
   const auc = meanStd(aucs);
   const f1 = meanStd(withPos.map((m) => m.f1));
   const summary: MetricsSummary = {
-    macroAvgRocAuc: auc.mean, macroStdRocAuc: auc.std, macroAvgF1: f1.mean, macroStdF1: f1.std,
-    macroAvgPrecision: meanStd(withPos.map((m) => m.precision)).mean, macroAvgRecall: meanStd(withPos.map((m) => m.recall)).mean,
+    macroAvgRocAuc: auc.mean,
+    macroStdRocAuc: auc.std,
+    macroAvgF1: f1.mean,
+    macroStdF1: f1.std,
+    macroAvgPrecision: meanStd(withPos.map((m) => m.precision)).mean,
+    macroAvgRecall: meanStd(withPos.map((m) => m.recall)).mean,
     aucConcepts: aucs.length,
   };
 

@@ -37,7 +37,10 @@ export function labelledRowCount(labels: ArrayLike<number>, n: number, k: number
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < k; c++) {
       const l = labels[r * k + c];
-      if (l === 1 || l === 0) { rows++; break; }
+      if (l === 1 || l === 0) {
+        rows++;
+        break;
+      }
     }
   }
   return rows;
@@ -53,10 +56,17 @@ export function evaluationProblem(labels: ArrayLike<number>, n: number, k: numbe
   const rows = labelledRowCount(labels, n, k);
   const names = (opts.conceptNames ?? []).slice(0, k).join(', ');
   if (rows === 0) {
-    return { kind: 'need-labels', message: `no input is labelled (value 1 or 0) with any of the version's concepts${names ? ` (${names})` : ''}, so there is nothing to compare predictions with` };
+    return {
+      kind: 'need-labels',
+      message: `no input is labelled (value 1 or 0) with any of the version's concepts${names ? ` (${names})` : ''}, so there is nothing to compare predictions with`,
+    };
   }
   if (rows < MIN_EVALUATION_INPUTS) {
-    return { kind: 'need-inputs', concepts: [], message: `only ${rows} input is labelled with the version's concepts; cross-validation needs at least ${MIN_EVALUATION_INPUTS} (one held out, one to train on)` };
+    return {
+      kind: 'need-inputs',
+      concepts: [],
+      message: `only ${rows} input is labelled with the version's concepts; cross-validation needs at least ${MIN_EVALUATION_INPUTS} (one held out, one to train on)`,
+    };
   }
   return null;
 }

@@ -1,10 +1,10 @@
+import type { ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
-import { predict, type LinearModel } from '../../ml/classifier/model.js';
+import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
-import type { ModelVersion } from '../../domain/entities.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
-import { EvaluationFailure, TrainingCancelled, TrainingFailure, type EvaluateCall, type EvaluationResult } from '../types.js';
+import { type EvaluateCall, EvaluationFailure, type EvaluationResult, TrainingCancelled, TrainingFailure } from '../types.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -28,7 +28,11 @@ export async function evaluateOnDataset(
   try {
     s = classifierSettings(version, call.type);
   } catch (e) {
-    if (e instanceof TrainingFailure) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the version's settings are no longer valid (${e.details}); train a new version and evaluate that one.`);
+    if (e instanceof TrainingFailure)
+      throw new EvaluationFailure(
+        Code.MODEL_EVALUATION_FAILED,
+        `the version's settings are no longer valid (${e.details}); train a new version and evaluate that one.`,
+      );
     throw e;
   }
   if (typeof embedder === 'string') throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
@@ -37,8 +41,12 @@ export async function evaluateOnDataset(
   let selection;
   try {
     selection = await data.collect({
-      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds,
-      datasetId: heldOut.datasetId, ...(heldOut.datasetVersionId ? { datasetVersionId: heldOut.datasetVersionId } : {}),
+      userId: version.userId,
+      appId: version.appId,
+      embedderId: embedder.id,
+      conceptIds,
+      datasetId: heldOut.datasetId,
+      ...(heldOut.datasetVersionId ? { datasetVersionId: heldOut.datasetVersionId } : {}),
     });
   } catch (e) {
     if (e instanceof ApiError) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the evaluation dataset cannot be read: ${e.details}`);
@@ -47,15 +55,38 @@ export async function evaluateOnDataset(
   const m = labelMatrix(selection.examples, { conceptIds, dim: embedder.dim });
   if (m.n === 0) {
     const waiting = selection.pending ? `; ${selection.pending} of its inputs are still being processed (wait for status 30000)` : '';
-    throw new EvaluationFailure(Code.MODEL_EVALUATION_NEED_INPUTS, `${what} has no processed input with a ${embedder.id} embedding labelled with the version's concepts (${conceptIds.join(', ')})${waiting}; label inputs of the dataset with them, then evaluate again.`);
+    throw new EvaluationFailure(
+      Code.MODEL_EVALUATION_NEED_INPUTS,
+      `${what} has no processed input with a ${embedder.id} embedding labelled with the version's concepts (${conceptIds.join(', ')})${waiting}; label inputs of the dataset with them, then evaluate again.`,
+    );
   }
   const model = await loadModel(version);
-  if (!model) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `model version '${version.id}' has no trained artifact; train a new version and evaluate that one.`);
+  if (!model)
+    throw new EvaluationFailure(
+      Code.MODEL_EVALUATION_FAILED,
+      `model version '${version.id}' has no trained artifact; train a new version and evaluate that one.`,
+    );
   if (model.d !== embedder.dim || model.k !== conceptIds.length) {
-    throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${conceptIds.length} concepts; train a new version.`);
+    throw new EvaluationFailure(
+      Code.MODEL_EVALUATION_FAILED,
+      `model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${conceptIds.length} concepts; train a new version.`,
+    );
   }
   if (call.shouldStop()) throw new TrainingCancelled();
   const scores = predict(model, m.x, m.n);
   call.progress(1);
-  return { conceptIds, inputIds: m.inputIds, n: m.n, k: conceptIds.length, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds: 0, requestedFolds: 0, leaveOneOut: false, seed: 0, heldOut };
+  return {
+    conceptIds,
+    inputIds: m.inputIds,
+    n: m.n,
+    k: conceptIds.length,
+    labels: m.labels,
+    scores,
+    mutuallyExclusive: s.mutuallyExclusive,
+    numFolds: 0,
+    requestedFolds: 0,
+    leaveOneOut: false,
+    seed: 0,
+    heldOut,
+  };
 }

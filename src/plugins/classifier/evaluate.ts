@@ -1,19 +1,27 @@
 import { ApiError } from '../../domain/errors.js';
-import { Outcome, Stopped } from '../../domain/outcome.js';
 import { isJsonObject } from '../../domain/json.js';
+import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
-import { crossValidate } from '../../ml/evaluation/cross-validate.js';
-import { evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds, type EvaluationProblem } from '../../ml/evaluation/split.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import { crossValidate } from '../../ml/evaluation/cross-validate.js';
+import { type EvaluationProblem, evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds } from '../../ml/evaluation/split.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import type { EvaluateCall, EvaluationResult } from '../types.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 
 const ADVICE: Record<EvaluationProblem['kind'], { code: number; advice: string }> = {
-  'need-labels': { code: Code.MODEL_EVALUATION_NEED_LABELS, advice: 'label inputs with the version\'s concepts (PostInputs / PatchInputs, data.concepts value 1 or 0), wait until they are processed (status 30000), then call PostModelVersionMetrics again' },
-  'need-inputs': { code: Code.MODEL_EVALUATION_NEED_INPUTS, advice: 'label at least one more input with the version\'s concepts (PostInputs / PatchInputs, data.concepts value 1 or 0), wait until it is processed (status 30000), then call PostModelVersionMetrics again' },
+  'need-labels': {
+    code: Code.MODEL_EVALUATION_NEED_LABELS,
+    advice:
+      "label inputs with the version's concepts (PostInputs / PatchInputs, data.concepts value 1 or 0), wait until they are processed (status 30000), then call PostModelVersionMetrics again",
+  },
+  'need-inputs': {
+    code: Code.MODEL_EVALUATION_NEED_INPUTS,
+    advice:
+      "label at least one more input with the version's concepts (PostInputs / PatchInputs, data.concepts value 1 or 0), wait until it is processed (status 30000), then call PostModelVersionMetrics again",
+  },
 };
 
 /**
@@ -29,7 +37,11 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
   try {
     s = classifierSettings(version, call.type);
   } catch (e) {
-    if (e instanceof Outcome) throw new Outcome(Code.MODEL_EVALUATION_FAILED, `the version's training settings are no longer valid (${e.details}); train a new version and evaluate that one.`);
+    if (e instanceof Outcome)
+      throw new Outcome(
+        Code.MODEL_EVALUATION_FAILED,
+        `the version's training settings are no longer valid (${e.details}); train a new version and evaluate that one.`,
+      );
     throw e;
   }
   if (typeof embedder === 'string') throw new Outcome(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
@@ -37,8 +49,13 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
   let selection;
   try {
     selection = await data.collect({
-      userId: version.userId, appId: version.appId, embedderId: embedder.id, conceptIds, enrich: s.enrich,
-      ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
+      userId: version.userId,
+      appId: version.appId,
+      embedderId: embedder.id,
+      conceptIds,
+      enrich: s.enrich,
+      ...(s.datasetId ? { datasetId: s.datasetId } : {}),
+      ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
     });
   } catch (e) {
     if (e instanceof ApiError) throw new Outcome(Code.MODEL_EVALUATION_FAILED, `the version's training data cannot be read: ${e.details}`);
@@ -63,10 +80,26 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
     });
   } catch (e) {
     if (e instanceof Stopped && e.reason === 'cancelled') throw new Stopped();
-    if (e instanceof Stopped) throw new Outcome(Code.MODEL_EVALUATION_TIMED_OUT, `the evaluation (${numFolds} trainings of the version's classifier) did not finish within its time limit; evaluate with fewer folds (eval_info.params.num_folds) or lower num_epochs in a new version.`);
+    if (e instanceof Stopped)
+      throw new Outcome(
+        Code.MODEL_EVALUATION_TIMED_OUT,
+        `the evaluation (${numFolds} trainings of the version's classifier) did not finish within its time limit; evaluate with fewer folds (eval_info.params.num_folds) or lower num_epochs in a new version.`,
+      );
     throw e;
   }
-  return { conceptIds, inputIds: m.inputIds, n: m.n, k, labels: m.labels, scores, mutuallyExclusive: s.mutuallyExclusive, numFolds, requestedFolds: call.numFolds, leaveOneOut, seed };
+  return {
+    conceptIds,
+    inputIds: m.inputIds,
+    n: m.n,
+    k,
+    labels: m.labels,
+    scores,
+    mutuallyExclusive: s.mutuallyExclusive,
+    numFolds,
+    requestedFolds: call.numFolds,
+    leaveOneOut,
+    seed,
+  };
 }
 
 function failureOf(p: EvaluationProblem): Outcome {

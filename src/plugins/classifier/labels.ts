@@ -1,7 +1,7 @@
-import { Code } from '../../domain/status-codes.js';
 import { Outcome } from '../../domain/outcome.js';
+import { Code } from '../../domain/status-codes.js';
 import type { TrainData } from '../../ml/classifier/train.js';
-import { labelCoverage, validateTrainingData, type TrainingProblem } from '../../ml/classifier/validate.js';
+import { labelCoverage, type TrainingProblem, validateTrainingData } from '../../ml/classifier/validate.js';
 import type { LabelledExample } from '../../ports/training-data.js';
 
 /** Label-matrix value for "this input says nothing about this concept" (the trainer skips it). */
@@ -35,9 +35,18 @@ export interface TrainingSet {
 
 /** Each validation problem → the Clarifai status and what the user can do about it. */
 const ADVICE: Record<TrainingProblem['kind'], { code: number; advice: string }> = {
-  'no-data': { code: Code.MODEL_TRAINING_NO_DATA, advice: 'add inputs with data.concepts [{"id": "…", "value": 1}] (PostInputs), wait until they are processed (status 30000), then create a new version' },
-  'single-class-exclusive': { code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS, advice: 'create a version with at least two concepts, or with output_config.concepts_mutually_exclusive false' },
-  'missing-positives': { code: Code.MODEL_TRAINING_NO_POSITIVES, advice: 'label some inputs with value 1 for them, or set output_config.fail_on_missing_positive_examples false to train without' },
+  'no-data': {
+    code: Code.MODEL_TRAINING_NO_DATA,
+    advice: 'add inputs with data.concepts [{"id": "…", "value": 1}] (PostInputs), wait until they are processed (status 30000), then create a new version',
+  },
+  'single-class-exclusive': {
+    code: Code.MODEL_TRAINING_ONE_VS_N_SINGLE_CLASS,
+    advice: 'create a version with at least two concepts, or with output_config.concepts_mutually_exclusive false',
+  },
+  'missing-positives': {
+    code: Code.MODEL_TRAINING_NO_POSITIVES,
+    advice: 'label some inputs with value 1 for them, or set output_config.fail_on_missing_positive_examples false to train without',
+  },
 };
 
 export function failureOf(p: TrainingProblem): Outcome {
@@ -70,7 +79,8 @@ export function labelMatrix(examples: readonly LabelledExample[], opts: { concep
   const k = conceptIds.length;
   const warnings: string[] = [];
   const usable = examples.filter((e) => e.vector.length === dim);
-  if (usable.length < examples.length) warnings.push(`${examples.length - usable.length} inputs skipped: their embedding has the wrong length (expected ${dim})`);
+  if (usable.length < examples.length)
+    warnings.push(`${examples.length - usable.length} inputs skipped: their embedding has the wrong length (expected ${dim})`);
   const sorted = [...usable].sort((a, b) => (a.inputId < b.inputId ? -1 : a.inputId > b.inputId ? 1 : 0));
   const n = sorted.length;
   const index = new Map(conceptIds.map((c, i) => [c, i]));
@@ -100,7 +110,12 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
   const k = conceptIds.length;
   const { x, n, labels, warnings, inputIds } = labelMatrix(examples, { conceptIds, dim });
 
-  const problem = validateTrainingData(labels, n, { k, mutuallyExclusive: opts.mutuallyExclusive, failOnMissingPositives: opts.failOnMissingPositives, conceptNames: conceptIds });
+  const problem = validateTrainingData(labels, n, {
+    k,
+    mutuallyExclusive: opts.mutuallyExclusive,
+    failOnMissingPositives: opts.failOnMissingPositives,
+    conceptNames: conceptIds,
+  });
   if (problem) throw failureOf(problem);
 
   const cov = labelCoverage(labels, n, k);
@@ -109,17 +124,24 @@ export function buildTrainingSet(examples: readonly LabelledExample[], opts: Lab
   const list = (cs: string[]): string => cs.join(', ');
   const they = (cs: string[]): string => (cs.length > 1 ? 'they score' : 'it scores');
   const noPositives = conceptIds.filter((_, c) => cov.positives[c] === 0);
-  if (noPositives.length > 0) notes.push(`No positive examples for ${list(noPositives)}: ${they(noPositives)} low on every input; label inputs with value 1 for ${noPositives.length > 1 ? 'them' : 'it'} and train a new version.`);
+  if (noPositives.length > 0)
+    notes.push(
+      `No positive examples for ${list(noPositives)}: ${they(noPositives)} low on every input; label inputs with value 1 for ${noPositives.length > 1 ? 'them' : 'it'} and train a new version.`,
+    );
   if (!opts.mutuallyExclusive) {
     const noNegatives = conceptIds.filter((_, c) => cov.positives[c]! > 0 && cov.negatives[c] === 0);
-    if (noNegatives.length > 0) notes.push(`No negative examples for ${list(noNegatives)}: ${they(noNegatives)} high on every input; label inputs with value 0 for ${noNegatives.length > 1 ? 'them' : 'it'}, or with another concept, and train a new version.`);
+    if (noNegatives.length > 0)
+      notes.push(
+        `No negative examples for ${list(noNegatives)}: ${they(noNegatives)} high on every input; label inputs with value 0 for ${noNegatives.length > 1 ? 'them' : 'it'}, or with another concept, and train a new version.`,
+      );
   } else if (!mutuallyExclusive) {
     notes.push('No input is labelled with value 1 for any concept, so no softmax can be trained: independent (one-vs-rest) heads were trained instead.');
   }
   // The inputs that train the head (ListModelInputs): rows with a positive for a softmax, with any known label otherwise.
   const usedIds: string[] = [];
   for (let row = 0; row < n; row++) {
-    let known = false, positive = false;
+    let known = false,
+      positive = false;
     for (let c = 0; c < k; c++) {
       const v = labels[row * k + c];
       if (v === 1) positive = true;

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { Outcome } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
-import { resolveVersionConfig } from '../../domain/model-types/version-config.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
+import { resolveVersionConfig } from '../../domain/model-types/version-config.js';
+import { Outcome } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
 
@@ -39,7 +39,12 @@ const num = (params: JsonObject, key: string, fallback: number): number => {
 export function classifierSettings(version: ModelVersion, type: ModelTypeDef): ClassifierSettings {
   let trainInfo: JsonObject;
   try {
-    ({ trainInfo } = resolveVersionConfig(type, { outputInfo: version.outputInfo, inputInfo: version.inputInfo, trainInfo: version.trainInfo, importInfo: version.importInfo }));
+    ({ trainInfo } = resolveVersionConfig(type, {
+      outputInfo: version.outputInfo,
+      inputInfo: version.inputInfo,
+      trainInfo: version.trainInfo,
+      importInfo: version.importInfo,
+    }));
   } catch (e) {
     throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e instanceof Error ? e.message : String(e));
   }

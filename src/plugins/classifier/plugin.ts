@@ -1,15 +1,15 @@
-import { ApiError } from '../../domain/errors.js';
-import { BoundedMap } from '../../runtime/bounded-map.js';
-import { Outcome, Stopped } from '../../domain/outcome.js';
 import type { ModelVersion } from '../../domain/entities.js';
+import { ApiError } from '../../domain/errors.js';
 import { isJsonObject } from '../../domain/json.js';
+import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { baseEmbedModelRef } from '../../domain/system-app.js';
-import { deserializeModel, predict, serializeModel, type LinearModel } from '../../ml/classifier/model.js';
+import { deserializeModel, type LinearModel, predict, serializeModel } from '../../ml/classifier/model.js';
 import { trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
+import { BoundedMap } from '../../runtime/bounded-map.js';
 import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
 import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
@@ -77,45 +77,78 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       if (typeof named === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, named);
       const conceptIds = version.concepts.map((c) => c.id);
       if (s.mutuallyExclusive && conceptIds.length < 2) {
-        throw failureOf({ kind: 'single-class-exclusive', message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}` });
+        throw failureOf({
+          kind: 'single-class-exclusive',
+          message: `concepts_mutually_exclusive is true but the version has only the concept ${conceptIds.join('')}`,
+        });
       }
-      if (s.ignored.length > 0) call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the embeddings computed when the inputs were uploaded`);
+      if (s.ignored.length > 0)
+        call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the embeddings computed when the inputs were uploaded`);
       const where = s.datasetVersionId ? `dataset version '${s.datasetVersionId}'` : s.datasetId ? `dataset '${s.datasetId}'` : `app '${version.appId}'`;
       let selection;
       try {
         selection = await deps.trainingData.collect({
-          userId: version.userId, appId: version.appId, embedderId: named ? named.id : embedderIdsByKind(deps.embedders), conceptIds, enrich: s.enrich,
-          ...(s.datasetId ? { datasetId: s.datasetId } : {}), ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
+          userId: version.userId,
+          appId: version.appId,
+          embedderId: named ? named.id : embedderIdsByKind(deps.embedders),
+          conceptIds,
+          enrich: s.enrich,
+          ...(s.datasetId ? { datasetId: s.datasetId } : {}),
+          ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
         if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
       const embedder = named ?? chosenByData(selection, conceptIds, deps.embedders);
-      if (followsData) call.log(`base model: ${embedder.id} (input_info.base_embed_model is not set and the training inputs are ${embedder.kind === 'image' ? 'images' : 'text'})`);
+      if (followsData)
+        call.log(
+          `base model: ${embedder.id} (input_info.base_embed_model is not set and the training inputs are ${embedder.kind === 'image' ? 'images' : 'text'})`,
+        );
       // Only enrichment negatives left: the labelled inputs were all unusable, say why.
       if (selection.examples.every((e) => e.enriched === true)) {
         const mismatch = kindMismatch(selection, embedder, fixedEmbedderId ? typeId : undefined);
         if (mismatch) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, mismatch);
         // Enrichment negatives alone are no training data: at least one input must carry a label.
-        if (selection.examples.length > 0) throw failureOf({ kind: 'no-data', message: `no processed input of ${where} is labelled with ${conceptIds.join(', ')}` });
+        if (selection.examples.length > 0)
+          throw failureOf({ kind: 'no-data', message: `no processed input of ${where} is labelled with ${conceptIds.join(', ')}` });
       }
-      call.log(`data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${s.enrich ? ' or, as negatives of every concept (enrich_dataset Automatic), with none of them' : ''}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`);
-      const set = buildTrainingSet(selection.examples, { conceptIds, mutuallyExclusive: s.mutuallyExclusive, failOnMissingPositives: s.failOnMissingPositives, dim: embedder.dim });
+      call.log(
+        `data: ${selection.examples.length} processed inputs of ${where} labelled with ${conceptIds.join(', ')}${s.enrich ? ' or, as negatives of every concept (enrich_dataset Automatic), with none of them' : ''}${selection.pending ? `; ${selection.pending} still processing (not used)` : ''}${selection.failed ? `; ${selection.failed} failed processing (skipped)` : ''}`,
+      );
+      const set = buildTrainingSet(selection.examples, {
+        conceptIds,
+        mutuallyExclusive: s.mutuallyExclusive,
+        failOnMissingPositives: s.failOnMissingPositives,
+        dim: embedder.dim,
+      });
       for (const w of set.warnings) call.log(`warning: ${w}`);
       for (const note of set.notes) call.log(`warning: ${note}`);
       call.log(`positives per concept: ${conceptIds.map((c, i) => `${c}=${set.positives[i]}`).join(', ')}`);
-      call.log(`training ${set.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`);
+      call.log(
+        `training ${set.mutuallyExclusive ? 'softmax (mutually exclusive)' : 'one-vs-rest logistic'} head on ${set.used} inputs x ${embedder.dim} ${embedder.id} features: num_epochs=${s.epochs} learning_rate=${s.learningRate} l2_regularization=${s.l2} batch_size=${s.batchSize} seed=${s.seed}`,
+      );
       let model: LinearModel;
       try {
         model = await trainAsync(set.data, {
-          k: conceptIds.length, mutuallyExclusive: set.mutuallyExclusive, epochs: s.epochs, learningRate: s.learningRate,
-          l2: s.l2, batchSize: s.batchSize, seed: s.seed, timeoutMs: call.timeLeftMs(),
-          onProgress: (fraction, loss) => call.progress(fraction, loss), shouldStop: () => call.shouldStop(),
+          k: conceptIds.length,
+          mutuallyExclusive: set.mutuallyExclusive,
+          epochs: s.epochs,
+          learningRate: s.learningRate,
+          l2: s.l2,
+          batchSize: s.batchSize,
+          seed: s.seed,
+          timeoutMs: call.timeLeftMs(),
+          onProgress: (fraction, loss) => call.progress(fraction, loss),
+          shouldStop: () => call.shouldStop(),
         });
       } catch (e) {
         if (e instanceof Stopped && e.reason === 'cancelled') throw new Stopped();
-        if (e instanceof Stopped) throw new Outcome(Code.MODEL_TRAINING_TIMED_OUT, `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`);
+        if (e instanceof Stopped)
+          throw new Outcome(
+            Code.MODEL_TRAINING_TIMED_OUT,
+            `training did not finish within the time limit (output_config.training_timeout, in seconds); lower num_epochs or raise training_timeout, then create a new version.`,
+          );
         throw e;
       }
       // num_epochs caps the solver's iterations (about one pass over the data each); it usually converges sooner.
@@ -126,7 +159,9 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
         if (i % every === 0 || i === epochs - 1) call.log(`epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(6)}`);
       });
       return {
-        artifact: serializeModel(model), totalInputCount: set.used, inputIds: set.usedIds,
+        artifact: serializeModel(model),
+        totalInputCount: set.used,
+        inputIds: set.usedIds,
         ...(set.notes.length > 0 ? { details: set.notes.join(' ') } : {}),
         ...(followsData ? { inputInfo: { ...version.inputInfo, base_embed_model: baseEmbedModelRef(embedder) } } : {}),
       };
@@ -143,7 +178,10 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       const model = await loadModel(version.pk);
       if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
       if (model.d !== embedder.dim || model.k !== version.concepts.length) {
-        throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${version.concepts.length} concepts; train a new version.`);
+        throw new ApiError(
+          Code.MODEL_INVALID_ARGUMENT,
+          `Model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${version.concepts.length} concepts; train a new version.`,
+        );
       }
       const vectors = await embedEach(embedder, call.inputs);
       const ok = vectors.filter((v): v is Float32Array => v instanceof Float32Array);

@@ -1,7 +1,6 @@
 import { isJsonObject } from '../../domain/json.js';
 import { findEnumOption } from '../../domain/model-types/field-values.js';
-import type { ModelTypeDef } from '../../domain/model-types/types.js';
-import type { ValueComparator } from '../../domain/model-types/types.js';
+import type { ModelTypeDef, ValueComparator } from '../../domain/model-types/types.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import type { ModelPlugin } from '../types.js';
 

@@ -1,10 +1,10 @@
-import { ApiError } from '../../domain/errors.js';
-import { BoundedMap } from '../../runtime/bounded-map.js';
 import type { ModelVersion } from '../../domain/entities.js';
+import { ApiError } from '../../domain/errors.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import { dot, type Embedder } from '../../ml/embedders/embedder.js';
 import type { LabelledExample, TrainingDataSource } from '../../ports/training-data.js';
+import { BoundedMap } from '../../runtime/bounded-map.js';
 import { baseEmbedderOrThrow, embedEach } from '../embedding.js';
 import type { ModelPlugin } from '../types.js';
 
@@ -15,7 +15,12 @@ const NEIGHBOUR_TTL_MS = 5_000;
  * Votes of the k nearest labelled inputs (cosine similarity of unit vectors): a concept's value is
  * the similarity-weighted share of the neighbours labelled positively with it, in 0..1.
  */
-export function knnScores(query: Float32Array, examples: readonly LabelledExample[], concepts: readonly { id: string; name: string }[], k: number): ScoredConcept[] {
+export function knnScores(
+  query: Float32Array,
+  examples: readonly LabelledExample[],
+  concepts: readonly { id: string; name: string }[],
+  k: number,
+): ScoredConcept[] {
   const nearest = examples
     .map((e) => ({ e, sim: dot(query, e.vector) }))
     .sort((a, b) => b.sim - a.sim || (a.e.inputId < b.e.inputId ? -1 : 1))
@@ -46,7 +51,10 @@ export function knnConceptPlugin(embedders: ReadonlyMap<string, Embedder>, data:
       const embedder = baseEmbedderOrThrow(call.version, embedders);
       const examples = await neighbours(call.version, embedder);
       if (examples.length === 0) {
-        throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `knn-concept model '${call.model.id}' has no neighbours to vote: no processed input of app '${call.version.appId}' is labelled positively with ${call.version.concepts.map((c) => c.id).join(', ')}. Add labelled inputs (PostInputs), then predict again.`);
+        throw new ApiError(
+          Code.MODEL_INVALID_ARGUMENT,
+          `knn-concept model '${call.model.id}' has no neighbours to vote: no processed input of app '${call.version.appId}' is labelled positively with ${call.version.concepts.map((c) => c.id).join(', ')}. Add labelled inputs (PostInputs), then predict again.`,
+        );
       }
       const k = typeof call.params.k === 'number' && call.params.k >= 1 ? Math.floor(call.params.k) : 5;
       const vectors = await embedEach(embedder, call.inputs);

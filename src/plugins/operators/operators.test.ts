@@ -23,26 +23,38 @@ describe('concept-thresholder', () => {
   ];
   for (const k of cases) {
     test(`${k.cmp}: configured concepts are filtered, others pass through`, () => {
-      assert.deepEqual(thresholdConcepts(incoming, thresholds, k.cmp).map((x) => x.id), k.want);
+      assert.deepEqual(
+        thresholdConcepts(incoming, thresholds, k.cmp).map((x) => x.id),
+        k.want,
+      );
     });
   }
   test('matches by name when the id differs', () => {
-    assert.deepEqual(thresholdConcepts([c('d1', 0.7, 'Doggo')], thresholds, 'GREATER_THAN').map((x) => x.id), []);
+    assert.deepEqual(
+      thresholdConcepts([c('d1', 0.7, 'Doggo')], thresholds, 'GREATER_THAN').map((x) => x.id),
+      [],
+    );
   });
   test('float32 values from gRPC compare equal to their threshold', () => {
     assert.deepEqual(thresholdConcepts([c('cat', Math.fround(0.7))], [c('cat', 0.7)], 'EQUAL').length, 1);
   });
   const thresholder = types.get('concept-thresholder')!;
-  const comparators: [unknown, ValueComparator][] = [[undefined, 'GREATER_THAN'], ['LESS_THAN', 'LESS_THAN'], [4, 'LESS_THAN_OR_EQUAL'], [5, 'EQUAL'], ['bogus', 'GREATER_THAN']];
+  const comparators: [unknown, ValueComparator][] = [
+    [undefined, 'GREATER_THAN'],
+    ['LESS_THAN', 'LESS_THAN'],
+    [4, 'LESS_THAN_OR_EQUAL'],
+    [5, 'EQUAL'],
+    ['bogus', 'GREATER_THAN'],
+  ];
   for (const [given, want] of comparators) {
-    test(`concept_threshold_type ${JSON.stringify(given)} → ${want}`, () => assert.equal(comparatorOf(thresholder, given === undefined ? {} : { concept_threshold_type: given }), want));
+    test(`concept_threshold_type ${JSON.stringify(given)} → ${want}`, () =>
+      assert.equal(comparatorOf(thresholder, given === undefined ? {} : { concept_threshold_type: given }), want));
   }
 });
 
 describe('random-sample', () => {
   const inputs = Array.from({ length: 200 }, (_, i) => ({ data: { text: { raw: `t${i}` } } }));
-  const run = (params: Record<string, number>) =>
-    randomSamplePlugin().predict({ model: {} as never, version: {} as ModelVersion, params, inputs });
+  const run = (params: Record<string, number>) => randomSamplePlugin().predict({ model: {} as never, version: {} as ModelVersion, params, inputs });
   test('keep_fraction 1 keeps everything, 0 drops everything, passing data through unchanged', async () => {
     const all = await run({ keep_fraction: 1 });
     assert.ok(all.every((o, i) => o.ok && o.data.passthrough === inputs[i]!.data));
@@ -54,7 +66,9 @@ describe('random-sample', () => {
     const a = await run({ keep_fraction: 0.3, seed: 42 });
     const b = await run({ keep_fraction: 0.3, seed: 42 });
     assert.equal(kept(a), kept(b));
-    const n = kept(a).split('').filter((x) => x === '1').length;
+    const n = kept(a)
+      .split('')
+      .filter((x) => x === '1').length;
     assert.ok(n > 35 && n < 85, `kept ${n} of 200`);
   });
 });
@@ -67,9 +81,15 @@ describe('knn-concept scoring', () => {
     { inputId: 'c', vector: v(0, 1, 0), positives: ['dog'], negatives: [] },
     { inputId: 'd', vector: v(0, 0, 1), positives: ['dog', 'cat'], negatives: [] },
   ];
-  const concepts = [{ id: 'cat', name: 'cat' }, { id: 'dog', name: 'dog' }];
+  const concepts = [
+    { id: 'cat', name: 'cat' },
+    { id: 'dog', name: 'dog' },
+  ];
   test('k=1: the nearest neighbour decides', () => {
-    assert.deepEqual(knnScores(v(1, 0.05, 0), examples, concepts, 1).map((s) => s.value), [1, 0]);
+    assert.deepEqual(
+      knnScores(v(1, 0.05, 0), examples, concepts, 1).map((s) => s.value),
+      [1, 0],
+    );
   });
   test('k=3: similarity-weighted shares in 0..1', () => {
     const [cat, dog] = knnScores(v(0.5, 0.5, 0), examples, concepts, 3);
@@ -77,6 +97,9 @@ describe('knn-concept scoring', () => {
     assert.ok(Math.abs(cat!.value + dog!.value - 1) < 1e-6);
   });
   test('an input opposite to everything scores 0', () => {
-    assert.deepEqual(knnScores(v(-1, -1, -1), examples, concepts, 3).map((s) => s.value), [0, 0]);
+    assert.deepEqual(
+      knnScores(v(-1, -1, -1), examples, concepts, 3).map((s) => s.value),
+      [0, 0],
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Visibility } from '../../domain/entities.js';
-import { DEFAULT_CONCEPT_LANGUAGE, type Concept, type Dataset, type DatasetVersion, type Input } from '../../domain/inputs.js';
 import { geoToApi } from '../../domain/geo.js';
+import { type Concept, type Dataset, type DatasetVersion, DEFAULT_CONCEPT_LANGUAGE, type Input } from '../../domain/inputs.js';
 import { Code, describe } from '../../domain/status-codes.js';
 import type { ApiObject } from '../context.js';
 import { hostedImageFields } from '../hosted-images.js';
@@ -30,8 +30,7 @@ export function inputToApi(i: Input, hostedBase?: string): ApiObject {
     if (i.text !== null || !i.textUrl) text.raw = i.text ?? '';
     if (i.textUrl) text.url = i.textUrl;
     data.text = text;
-  }
-  else {
+  } else {
     const image: ApiObject = {};
     const hosted = hostedImageFields(i, hostedBase);
     if (i.imageUrl) image.url = i.imageUrl;

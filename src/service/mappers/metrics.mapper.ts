@@ -1,5 +1,5 @@
-import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { evalStatus } from '../../domain/eval-status.js';
+import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
 import type { ApiObject } from '../context.js';
 
@@ -10,9 +10,16 @@ import type { ApiObject } from '../context.js';
  */
 
 /** The FieldsValue flags; the first five are what modelkeep computes (the last two are for detectors). */
-export const METRICS_FIELDS = ['confusion_matrix', 'cooccurrence_matrix', 'label_counts', 'binary_metrics', 'test_set', 'metrics_by_area', 'metrics_by_class'] as const;
+export const METRICS_FIELDS = [
+  'confusion_matrix',
+  'cooccurrence_matrix',
+  'label_counts',
+  'binary_metrics',
+  'test_set',
+  'metrics_by_area',
+  'metrics_by_class',
+] as const;
 const HEAVY = new Set<string>(METRICS_FIELDS);
-
 
 /** The flags set in a request's `fields` (FieldsValue). */
 export function fieldsOf(raw: unknown): Set<string> {
@@ -24,7 +31,6 @@ export function fieldsOf(raw: unknown): Set<string> {
   }
   return out;
 }
-
 
 /** The API `EvalMetrics` of a version: status 21302 when never evaluated; heavy parts only when asked. */
 export function metricsToApi(stored: JsonObject | null, fields: ReadonlySet<string> = new Set()): ApiObject {

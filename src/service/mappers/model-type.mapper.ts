@@ -1,4 +1,4 @@
-import { EVALUATION_TYPE_NUMBERS, FIELD_TYPE_NUMBERS, type EnumOption, type FieldSpec, type ModelTypeDef } from '../../domain/model-types/types.js';
+import { type EnumOption, EVALUATION_TYPE_NUMBERS, FIELD_TYPE_NUMBERS, type FieldSpec, type ModelTypeDef } from '../../domain/model-types/types.js';
 import type { ApiObject } from '../context.js';
 
 function enumOptionToApi(o: EnumOption): ApiObject {
@@ -10,7 +10,12 @@ function enumOptionToApi(o: EnumOption): ApiObject {
 }
 
 export function fieldToApi(f: FieldSpec): ApiObject {
-  const out: ApiObject = { path: f.path, field_type: FIELD_TYPE_NUMBERS[f.fieldType], description: f.description, model_type_enum_options: (f.enumOptions ?? []).map(enumOptionToApi) };
+  const out: ApiObject = {
+    path: f.path,
+    field_type: FIELD_TYPE_NUMBERS[f.fieldType],
+    description: f.description,
+    model_type_enum_options: (f.enumOptions ?? []).map(enumOptionToApi),
+  };
   if (f.defaultValue !== undefined) out.default_value = f.defaultValue;
   if (f.placeholder) out.placeholder = f.placeholder;
   if (f.required) out.required = true;

@@ -1,10 +1,13 @@
 import { Code } from '../../domain/status-codes.js';
+import { FetchError, type FetchOptions, fetchBytes } from '../../processing/fetch-url.js';
 import type { GuardedFetch } from '../../processing/guarded-fetch.js';
-import { FetchError, fetchBytes, type FetchOptions } from '../../processing/fetch-url.js';
 
 /** An input's URL could not be used: carries the per-output status (30002, 30106). */
 export class InputFetchError extends Error {
-  constructor(readonly code: number, readonly details: string) {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
     super(details);
     this.name = 'InputFetchError';
   }

@@ -2,10 +2,10 @@ import { newId as defaultNewId } from '../../domain/ids.js';
 import { hasContent } from '../../domain/model-rules.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
-import type { InputKind, PredictInput } from '../../plugins/types.js';
 import type * as api from '../../gen/api.js';
-import { asJson } from '../context.js';
+import type { InputKind, PredictInput } from '../../plugins/types.js';
 import { mapLimit } from '../../runtime/map-limit.js';
+import { asJson } from '../context.js';
 import { InputFetchError, type UrlFetcher } from './fetch-url.js';
 
 /** One request input: its id and echo for the output, and either what the plugin gets or why not. */
@@ -79,8 +79,11 @@ function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded 
     const text = data.text;
     if (text && typeof text.raw === 'string' && text.raw !== '') return { input: { data: asJson(data), text: text.raw } };
   }
-  if (!hasContent(data)) return { error: { code: Code.INPUT_INVALID_ARGUMENT, details: `the input has no data; ${modelDesc} takes ${kind === 'any' ? 'any data' : WANTS[kind]}` } };
-  const wrong = (): Decoded => ({ error: { code: Code.INPUT_FAILED, details: `${modelDesc} takes ${WANTS[kind as Exclude<InputKind, 'any'>]}; this input has ${present(data)}` } });
+  if (!hasContent(data))
+    return { error: { code: Code.INPUT_INVALID_ARGUMENT, details: `the input has no data; ${modelDesc} takes ${kind === 'any' ? 'any data' : WANTS[kind]}` } };
+  const wrong = (): Decoded => ({
+    error: { code: Code.INPUT_FAILED, details: `${modelDesc} takes ${WANTS[kind as Exclude<InputKind, 'any'>]}; this input has ${present(data)}` },
+  });
   switch (kind) {
     case 'any':
       return { input: { data: asJson(data) } };
@@ -109,7 +112,12 @@ async function fetchOne(url: string, field: UrlField, data: api.Data, fetchUrl: 
     try {
       return { input: { data: asJson(data), text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) } };
     } catch {
-      return { error: { code: Code.INPUT_FAILED, details: `data.text.url ${url} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` } };
+      return {
+        error: {
+          code: Code.INPUT_FAILED,
+          details: `data.text.url ${url} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.`,
+        },
+      };
     }
   } catch (e) {
     if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
@@ -122,7 +130,13 @@ async function fetchOne(url: string, field: UrlField, data: api.Data, fetchUrl: 
  * An input that cannot be used gets its own status (30002 / 30104 / 30106); the others go on.
  * Inputs without an id get one from `newId`.
  */
-export async function decodeInputs(raws: readonly api.Input[], kind: InputKind, modelDesc: string, fetchUrl: UrlFetcher, newId: () => string = defaultNewId): Promise<DecodedInput[]> {
+export async function decodeInputs(
+  raws: readonly api.Input[],
+  kind: InputKind,
+  modelDesc: string,
+  fetchUrl: UrlFetcher,
+  newId: () => string = defaultNewId,
+): Promise<DecodedInput[]> {
   const out = new Array<DecodedInput>(raws.length);
   const downloads: { at: number; url: string; field: UrlField; data: api.Data }[] = [];
   for (let i = 0; i < raws.length; i++) {

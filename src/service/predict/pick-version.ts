@@ -1,5 +1,5 @@
-import { ApiError } from '../../domain/errors.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
+import { ApiError } from '../../domain/errors.js';
 import { Code, describe, type StatusCode } from '../../domain/status-codes.js';
 import { isInFlight, isPredictable } from '../../domain/version-lifecycle.js';
 import type { Repos } from '../../ports/store.js';
@@ -19,9 +19,14 @@ function notTrained(model: Model, versions: ModelVersion[], subject: string): Ap
   const inFlight = versions.find((v) => isInFlight(v.status.code));
   const code = inFlight ? (inFlight.status.code as StatusCode) : Code.MODEL_UNTRAINED;
   if (versions.length === 0) {
-    return new ApiError(code, `Model '${model.id}' has no version to predict with. Create one with PostModelVersions (trainable types train it; operators are ready at once).`);
+    return new ApiError(
+      code,
+      `Model '${model.id}' has no version to predict with. Create one with PostModelVersions (trainable types train it; operators are ready at once).`,
+    );
   }
-  const what = inFlight ? 'Training is under way: poll GetModelVersion until its status is 21100, then predict again.' : 'Create a new version with PostModelVersions to train again.';
+  const what = inFlight
+    ? 'Training is under way: poll GetModelVersion until its status is 21100, then predict again.'
+    : 'Create a new version with PostModelVersions to train again.';
   const more = versions.length > SHOWN ? ', …' : '';
   return new ApiError(code, `${subject} is not trained. Versions, newest first: ${versions.slice(0, SHOWN).map(line).join('; ')}${more}. ${what}`);
 }

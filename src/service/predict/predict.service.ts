@@ -1,27 +1,27 @@
-import { checkCount } from '../../domain/limits.js';
-import { ApiError } from '../../domain/errors.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
+import { ApiError } from '../../domain/errors.js';
 import { IdPool } from '../../domain/ids.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
+import { checkCount } from '../../domain/limits.js';
+import { hasContent } from '../../domain/model-rules.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
-import { hasContent } from '../../domain/model-rules.js';
 import { applyOutputConfig, checkSelection, effectiveOutputConfig, effectiveParams, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
+import type * as api from '../../gen/api.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
 import type { ModelPlugin, PredictInput, PredictOutcome } from '../../plugins/types.js';
 import type { Store } from '../../ports/store.js';
-import type * as api from '../../gen/api.js';
-import { asJson, typedRpcs, type CallContext } from '../context.js';
+import { asJson, type CallContext, typedRpcs } from '../context.js';
 import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
-import { statusOf, type ApiStatus } from '../status.js';
+import { ReadMemo, readKey } from '../read-memo.js';
+import { type ApiStatus, statusOf } from '../status.js';
 import type { UrlFetcher } from './fetch-url.js';
-import { decodeInputs, inputGroups, type DecodedInput } from './input-data.js';
+import { type DecodedInput, decodeInputs, inputGroups } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
-import { ReadMemo, readKey } from '../read-memo.js';
 
 /** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
 
@@ -69,7 +69,11 @@ async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: api.
   const model = await reads.models.get(readKey('model', ctx, req.model_id), ctx.now, () => findModel(deps.store, ctx, req.model_id));
   const type = deps.types.get(model.modelTypeId);
   const plugin = deps.plugins.get(model.modelTypeId);
-  if (!type || !plugin) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`);
+  if (!type || !plugin)
+    throw new ApiError(
+      Code.MODEL_INVALID_ARGUMENT,
+      `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`,
+    );
   const override = overrideOf(type, requestModel);
   const legacy = legacyLayer ? validateOutputInfoOverride(type, legacyLayer) : undefined;
   const versionId = req.version_id ?? '';
@@ -100,7 +104,8 @@ export function predictRpcs(deps: PredictDeps) {
       access: 'app-read',
       async handle(ctx, req) {
         const raws = req.inputs ?? [];
-        if (raws.length === 0) throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
+        if (raws.length === 0)
+          throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
         checkCount(raws.length, 'PostModelOutputs', 'inputs', Code.PREDICT_INVALID_REQUEST);
         const p = await plan(deps, reads, ctx, req);
         const kind = p.plugin.inputKind(p.version, p.model);

@@ -6,14 +6,14 @@ import { Code } from '../../domain/status-codes.js';
 import { orderNodes } from '../../domain/workflow-rules.js';
 import type { WorkflowNode } from '../../domain/workflows.js';
 import type * as api from '../../gen/api.js';
-import { typedRpcs, type ApiObject, type CallContext } from '../context.js';
+import type { AppResolver } from '../app-resolver.js';
+import { type ApiObject, type CallContext, typedRpcs } from '../context.js';
 import { ts } from '../mappers/time.js';
 import { findModel } from '../models.service.js';
 import { statusOf } from '../status.js';
-import type { AppResolver } from '../app-resolver.js';
 import { findWorkflow, nodeContext, workflowToApi } from '../workflows.service.js';
 import { outputStatus } from './output.mapper.js';
-import { predictRpcs, type PredictDeps } from './predict.service.js';
+import { type PredictDeps, predictRpcs } from './predict.service.js';
 
 /** output_config fields a request sets: gRPC decodes unset scalars as zeros, which must not override a node's. */
 function setFields(oc: api.OutputConfig | undefined): JsonObject {
@@ -46,7 +46,13 @@ const ok = (o: ApiObject | undefined): boolean => (o?.status as { code?: number 
 export function workflowRunRpcs(deps: PredictDeps, apps: AppResolver) {
   const predict = predictRpcs(deps).PostModelOutputs;
 
-  async function runNode(callCtx: CallContext, req: api.PostWorkflowResultsRequest, node: WorkflowNode, inputs: ApiObject[], requestConfig: JsonObject): Promise<ApiObject[]> {
+  async function runNode(
+    callCtx: CallContext,
+    req: api.PostWorkflowResultsRequest,
+    node: WorkflowNode,
+    inputs: ApiObject[],
+    requestConfig: JsonObject,
+  ): Promise<ApiObject[]> {
     const ctx = await nodeContext(apps, callCtx, node).catch((e: unknown) => {
       throw e instanceof ApiError ? new ApiError(e.code, `Workflow node '${node.id}': ${e.details}`) : e;
     });
@@ -70,10 +76,18 @@ export function workflowRunRpcs(deps: PredictDeps, apps: AppResolver) {
       access: 'app-read',
       async handle(ctx, req) {
         const raws = (req.inputs ?? []) as ApiObject[];
-        if (raws.length === 0) throw new ApiError(Code.WORKFLOW_INVALID_ARGUMENT, 'PostWorkflowResults needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
+        if (raws.length === 0)
+          throw new ApiError(
+            Code.WORKFLOW_INVALID_ARGUMENT,
+            'PostWorkflowResults needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].',
+          );
         checkCount(raws.length, 'PostWorkflowResults', 'inputs', Code.WORKFLOW_INVALID_ARGUMENT);
         const w = await findWorkflow(deps.store, ctx, req.workflow_id);
-        if (req.version_id) throw new ApiError(Code.WORKFLOW_DOES_NOT_EXIST, `Workflow '${w.id}' has no version '${req.version_id}': workflows here are not versioned (pin model versions in the nodes instead); leave version_id empty.`);
+        if (req.version_id)
+          throw new ApiError(
+            Code.WORKFLOW_DOES_NOT_EXIST,
+            `Workflow '${w.id}' has no version '${req.version_id}': workflows here are not versioned (pin model versions in the nodes instead); leave version_id empty.`,
+          );
         // One id per input, shared by every node's run, so outputs line up with their result.
         const inputs: ApiObject[] = raws.map((r) => ({ ...r, id: typeof r.id === 'string' && r.id ? r.id : newId() }));
         const requestConfig = setFields(req.output_config);
@@ -85,7 +99,12 @@ export function workflowRunRpcs(deps: PredictDeps, apps: AppResolver) {
             const parents = node.inputs.map((p) => byNode.get(p)![i]);
             const failed = node.inputs.find((_, k) => !ok(parents[k]));
             if (failed !== undefined) {
-              outs[i] = { id: newId(), status: outputStatus(Code.FAILURE, `Node '${node.id}' did not run for this input: its input node '${failed}' failed.`), created_at: ts(ctx.now), model: { id: node.modelId } };
+              outs[i] = {
+                id: newId(),
+                status: outputStatus(Code.FAILURE, `Node '${node.id}' did not run for this input: its input node '${failed}' failed.`),
+                created_at: ts(ctx.now),
+                model: { id: node.modelId },
+              };
               continue;
             }
             let data: ApiObject = isJsonObject(input.data) ? input.data : {};
@@ -93,7 +112,13 @@ export function workflowRunRpcs(deps: PredictDeps, apps: AppResolver) {
             fed.push({ i, input: parents.length > 0 ? { id: input.id, data } : input });
           }
           if (fed.length > 0) {
-            const got = await runNode(ctx, req, node, fed.map((f) => f.input), requestConfig);
+            const got = await runNode(
+              ctx,
+              req,
+              node,
+              fed.map((f) => f.input),
+              requestConfig,
+            );
             for (const [k, f] of fed.entries()) outs[f.i] = got[k];
           }
           byNode.set(node.id, outs);

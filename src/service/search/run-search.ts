@@ -4,7 +4,7 @@ import { shown } from '../../domain/limits.js';
 import { matchesAll, rankRows } from '../../domain/search-match.js';
 import type { RankTarget, SearchPlan } from '../../domain/search-query.js';
 import { Code, type StatusCode } from '../../domain/status-codes.js';
-import { embedSettled, type EmbedInput, type Embedder } from '../../ml/embedders/embedder.js';
+import { type Embedder, type EmbedInput, embedSettled } from '../../ml/embedders/embedder.js';
 import type { Page, Store } from '../../ports/store.js';
 import type { CallContext } from '../context.js';
 import { InputFetchError, type UrlFetcher } from '../predict/fetch-url.js';
@@ -39,11 +39,18 @@ const embedderFor = (embedders: ReadonlyMap<string, Embedder>, kind: InputKind):
 async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, path: string): Promise<{ embedderId: string; vector: Float32Array }> {
   if (target.by === 'input') {
     const [input] = await d.store.inputs.getMany(ctx.app!.userId, ctx.app!.id, [target.inputId]);
-    if (!input) throw new ApiError(Code.CONN_DOES_NOT_EXIST, `${path}.input_id: input '${shown(target.inputId)}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'.`);
+    if (!input)
+      throw new ApiError(
+        Code.CONN_DOES_NOT_EXIST,
+        `${path}.input_id: input '${shown(target.inputId)}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'.`,
+      );
     const e = embedderFor(d.embedders, input.kind);
     const vector = (await d.store.embeddings.getMany([input.pk], e.id)).get(input.pk);
     if (!vector) {
-      throw new ApiError(Code.SEARCH_BY_NOT_FULLY_INDEXED_INPUT, `${path}.input_id: input '${shown(input.id)}' has no embedding yet (status ${input.status.code}); search by it once GetInput shows status 30000.`);
+      throw new ApiError(
+        Code.SEARCH_BY_NOT_FULLY_INDEXED_INPUT,
+        `${path}.input_id: input '${shown(input.id)}' has no embedding yet (status ${input.status.code}); search by it once GetInput shows status 30000.`,
+      );
     }
     return { embedderId: e.id, vector };
   }
@@ -54,7 +61,8 @@ async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, 
     payload = { text: target.text };
   } else if (target.by === 'image-bytes') {
     const bytes = Buffer.from(target.base64, 'base64');
-    if (bytes.length === 0) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data.image.base64 decodes to no bytes; send the image file's bytes, base64-encoded.`);
+    if (bytes.length === 0)
+      throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data.image.base64 decodes to no bytes; send the image file's bytes, base64-encoded.`);
     payload = { imageBytes: bytes };
   } else {
     try {
@@ -111,7 +119,11 @@ export async function runAnnotationSearch(d: SearchDeps, ctx: CallContext, plan:
   const byPk = new Map(inputs.map((i) => [i.pk, i]));
   const matched: AnnotationHit[] = [];
   for (let from = 0; from < inputs.length; from += 1000) {
-    const annotations = await d.store.annotations.ofInputs(ctx.app!.userId, ctx.app!.id, inputs.slice(from, from + 1000).map((i) => i.pk));
+    const annotations = await d.store.annotations.ofInputs(
+      ctx.app!.userId,
+      ctx.app!.id,
+      inputs.slice(from, from + 1000).map((i) => i.pk),
+    );
     for (const a of annotations) {
       const input = byPk.get(a.inputPk);
       if (input && matchesAll(input, plan.filters, a.concepts)) matched.push({ input, annotation: a });

@@ -2,13 +2,20 @@ import { ApiError } from '../../domain/errors.js';
 import { parseQuery, parseSearches, type SearchPlan } from '../../domain/search-query.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
-import { typedRpcs, type CallContext } from '../context.js';
+import { type CallContext, typedRpcs } from '../context.js';
+import { annotationToApi } from '../mappers/annotation.mapper.js';
 import { inputToApi } from '../mappers/input.mapper.js';
 import { pageOf } from '../paging.js';
 import { runAnnotationSearch, runSearch, type SearchDeps } from './run-search.js';
-import { annotationToApi } from '../mappers/annotation.mapper.js';
 
-async function answer(d: SearchDeps, ctx: CallContext, plan: SearchPlan, pagination: api.Pagination | undefined, rankPath: string, onlyCount = false): Promise<api.MultiSearchResponse> {
+async function answer(
+  d: SearchDeps,
+  ctx: CallContext,
+  plan: SearchPlan,
+  pagination: api.Pagination | undefined,
+  rankPath: string,
+  onlyCount = false,
+): Promise<api.MultiSearchResponse> {
   const page = pageOf(pagination ?? {}, Code.SEARCH_INVALID_REQUEST);
   const { hits, total } = await runSearch(d, ctx, plan, page, rankPath);
   if (onlyCount) return { id: ctx.reqId, hits: [], hit_counts: [{ estimated_total: String(total) }] };
@@ -36,12 +43,23 @@ export function searchRpcs(d: SearchDeps) {
       access: 'app-read',
       async handle(ctx, req) {
         const plan = parseSearches(req.searches);
-        if (plan.rank) throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'searches[0].query.ranks: PostAnnotationsSearches takes filters only in modelkeep; rank by similarity with PostInputsSearches.');
+        if (plan.rank)
+          throw new ApiError(
+            Code.SEARCH_INVALID_REQUEST,
+            'searches[0].query.ranks: PostAnnotationsSearches takes filters only in modelkeep; rank by similarity with PostInputsSearches.',
+          );
         const page = pageOf(req.pagination ?? {}, Code.SEARCH_INVALID_REQUEST);
         const { hits } = await runAnnotationSearch(d, ctx, plan, page);
         return {
-          id: ctx.reqId, searches: req.searches,
-          hits: hits.map((h) => ({ score: 1, input: inputToApi(h.input), annotation: annotationToApi(h.annotation), user_id: ctx.app!.userId, app_id: ctx.app!.id })),
+          id: ctx.reqId,
+          searches: req.searches,
+          hits: hits.map((h) => ({
+            score: 1,
+            input: inputToApi(h.input),
+            annotation: annotationToApi(h.annotation),
+            user_id: ctx.app!.userId,
+            app_id: ctx.app!.id,
+          })),
         };
       },
     },
@@ -51,8 +69,10 @@ export function searchRpcs(d: SearchDeps) {
       async handle(ctx, req) {
         const hasQuery = req.query !== undefined && req.query !== null;
         const hasSearches = (req.searches?.length ?? 0) > 0;
-        if (hasQuery && hasSearches) throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'PostSearches takes query or searches, not both; send the query in searches[0].query.');
-        if (!hasQuery && !hasSearches) throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'PostSearches needs a query (or searches[0].query) with filters or ranks.');
+        if (hasQuery && hasSearches)
+          throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'PostSearches takes query or searches, not both; send the query in searches[0].query.');
+        if (!hasQuery && !hasSearches)
+          throw new ApiError(Code.SEARCH_INVALID_REQUEST, 'PostSearches needs a query (or searches[0].query) with filters or ranks.');
         const plan = hasQuery ? parseQuery(req.query, 'query') : parseSearches(req.searches);
         const rankPath = hasQuery ? 'query.ranks[0].annotation' : 'searches[0].query.ranks[0].annotation';
         return { ...(await answer(d, ctx, plan, req.pagination, rankPath)), ...(hasQuery ? { query: req.query } : { searches: req.searches }) };

@@ -1,7 +1,18 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
-import { ARCHIVE_FORMAT, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveError, encodeValue, type ArchiveFooter, type ArchiveHeader, type Row, type TableSpec } from './format.js';
+import type { UntypedDb } from '../untyped-db.js';
+import {
+  ARCHIVE_FORMAT,
+  ARCHIVE_TABLES,
+  ARCHIVE_VERSION,
+  ArchiveError,
+  type ArchiveFooter,
+  type ArchiveHeader,
+  encodeValue,
+  type Row,
+  type TableSpec,
+} from './format.js';
 
 function scopeOf(spec: TableSpec, userId: string, appId: string): { from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
   const t = sql.table(spec.name);
@@ -22,8 +33,14 @@ function scopeOf(spec: TableSpec, userId: string, appId: string): { from: RawBui
  * mode does not block writers), paging each table by its primary key so memory stays flat.
  * Throws ArchiveError when the app does not exist.
  */
-export async function exportApp(store: KyselyStore, userId: string, appId: string, sink: (line: string) => Promise<void>, now = Date.now()): Promise<ArchiveFooter> {
-  const db = store.db as unknown as Kysely<any>;
+export async function exportApp(
+  store: KyselyStore,
+  userId: string,
+  appId: string,
+  sink: (line: string) => Promise<void>,
+  now = Date.now(),
+): Promise<ArchiveFooter> {
+  const db = store.db as unknown as UntypedDb;
   return db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'postgres' ? 'begin isolation level repeatable read read only' : 'begin').execute(conn);
     try {
@@ -66,4 +83,3 @@ export async function exportApp(store: KyselyStore, userId: string, appId: strin
     }
   });
 }
-

@@ -39,20 +39,70 @@ export const ARCHIVE_TABLES: readonly TableSpec[] = [
   { name: 'concepts', key: ['user_id', 'app_id', 'id'] },
   { name: 'models', key: ['pk'], own: { column: 'pk', ns: 'model' } },
   { name: 'model_versions', key: ['pk'], own: { column: 'pk', ns: 'version' }, refs: { model_pk: 'model' } },
-  { name: 'model_version_concepts', key: ['version_pk', 'position'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, refs: { version_pk: 'version' } },
-  { name: 'artifacts', key: ['version_pk'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, refs: { version_pk: 'version' }, page: 10 },
-  { name: 'jobs', key: ['id'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, own: { column: 'id', ns: 'job' }, refs: { version_pk: 'version' } },
+  {
+    name: 'model_version_concepts',
+    key: ['version_pk', 'position'],
+    via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' },
+    refs: { version_pk: 'version' },
+  },
+  {
+    name: 'artifacts',
+    key: ['version_pk'],
+    via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' },
+    refs: { version_pk: 'version' },
+    page: 10,
+  },
+  {
+    name: 'jobs',
+    key: ['id'],
+    via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' },
+    own: { column: 'id', ns: 'job' },
+    refs: { version_pk: 'version' },
+  },
   { name: 'inputs', key: ['pk'], own: { column: 'pk', ns: 'input' } },
-  { name: 'annotations', key: ['pk'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, own: { column: 'pk', ns: 'annotation' }, refs: { input_pk: 'input' } },
-  { name: 'input_labels', key: ['input_pk', 'concept_id'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, nullableRefs: { annotation_pk: 'annotation' } },
+  {
+    name: 'annotations',
+    key: ['pk'],
+    via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' },
+    own: { column: 'pk', ns: 'annotation' },
+    refs: { input_pk: 'input' },
+  },
+  {
+    name: 'input_labels',
+    key: ['input_pk', 'concept_id'],
+    via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' },
+    refs: { input_pk: 'input' },
+    nullableRefs: { annotation_pk: 'annotation' },
+  },
   { name: 'input_blobs', key: ['input_pk'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, page: 20 },
-  { name: 'input_embeddings', key: ['input_pk', 'embedder_id'], via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' }, refs: { input_pk: 'input' }, page: 100 },
-  { name: 'model_version_inputs', key: ['version_pk', 'input_pk'], via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' }, refs: { version_pk: 'version', input_pk: 'input' } },
+  {
+    name: 'input_embeddings',
+    key: ['input_pk', 'embedder_id'],
+    via: { column: 'input_pk', parent: 'inputs', parentKey: 'pk' },
+    refs: { input_pk: 'input' },
+    page: 100,
+  },
+  {
+    name: 'model_version_inputs',
+    key: ['version_pk', 'input_pk'],
+    via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' },
+    refs: { version_pk: 'version', input_pk: 'input' },
+  },
   { name: 'workflows', key: ['user_id', 'app_id', 'id'] },
   { name: 'datasets', key: ['pk'], own: { column: 'pk', ns: 'dataset' } },
-  { name: 'dataset_inputs', key: ['dataset_pk', 'input_pk'], via: { column: 'dataset_pk', parent: 'datasets', parentKey: 'pk' }, refs: { dataset_pk: 'dataset', input_pk: 'input' } },
+  {
+    name: 'dataset_inputs',
+    key: ['dataset_pk', 'input_pk'],
+    via: { column: 'dataset_pk', parent: 'datasets', parentKey: 'pk' },
+    refs: { dataset_pk: 'dataset', input_pk: 'input' },
+  },
   { name: 'dataset_versions', key: ['pk'], own: { column: 'pk', ns: 'datasetVersion' }, refs: { dataset_pk: 'dataset' } },
-  { name: 'dataset_version_inputs', key: ['version_pk', 'input_pk'], via: { column: 'version_pk', parent: 'dataset_versions', parentKey: 'pk' }, refs: { version_pk: 'datasetVersion', input_pk: 'input' } },
+  {
+    name: 'dataset_version_inputs',
+    key: ['version_pk', 'input_pk'],
+    via: { column: 'version_pk', parent: 'dataset_versions', parentKey: 'pk' },
+    refs: { version_pk: 'datasetVersion', input_pk: 'input' },
+  },
 ];
 
 /** Tables deliberately left out of an archive (see above). A test keeps this list and ARCHIVE_TABLES covering the schema. */
@@ -83,7 +133,8 @@ export class ArchiveError extends Error {
   }
 }
 
-export const encodeValue = (v: unknown): unknown => (v instanceof Uint8Array ? { $b64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : v);
+export const encodeValue = (v: unknown): unknown =>
+  v instanceof Uint8Array ? { $b64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : v;
 
 export const decodeValue = (v: unknown): unknown =>
   v !== null && typeof v === 'object' && typeof (v as { $b64?: unknown }).$b64 === 'string' ? Buffer.from((v as { $b64: string }).$b64, 'base64') : v;

@@ -2,10 +2,22 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
 import { lastTurn } from '../input-processing.repo.js';
-import type { DB } from '../schema.js';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
-import { ARCHIVE_FORMAT, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveError, decodeValue, type ArchiveFooter, type ArchiveHeader, type Namespace, type Row, type TableSpec } from './format.js';
+import type { DB } from '../schema.js';
+import type { UntypedDb } from '../untyped-db.js';
+import {
+  ARCHIVE_FORMAT,
+  ARCHIVE_TABLES,
+  ARCHIVE_VERSION,
+  ArchiveError,
+  type ArchiveFooter,
+  type ArchiveHeader,
+  decodeValue,
+  type Namespace,
+  type Row,
+  type TableSpec,
+} from './format.js';
 
 export interface ImportTarget {
   userId: string;
@@ -29,7 +41,7 @@ export interface ImportResult {
  */
 export async function importApp(store: KyselyStore, lines: AsyncIterable<string>, target?: ImportTarget, now = Date.now()): Promise<ImportResult> {
   const specs = new Map(ARCHIVE_TABLES.map((s) => [s.name, s]));
-  const db = store.db as unknown as Kysely<any>;
+  const db = store.db as unknown as UntypedDb;
   return db.transaction().execute(async (trx) => {
     let header: ArchiveHeader | undefined;
     let footer: ArchiveFooter | undefined;
@@ -87,7 +99,8 @@ export async function importApp(store: KyselyStore, lines: AsyncIterable<string>
     if (!header) throw new ArchiveError('the archive is empty');
     if (!footer) throw new ArchiveError('the archive is truncated: no end marker (nothing was imported)');
     for (const [table, n] of Object.entries(footer.rows ?? {})) {
-      if ((counts[table] ?? 0) !== n) throw new ArchiveError(`the archive is damaged: ${table} has ${counts[table] ?? 0} rows, the end marker says ${n} (nothing was imported)`);
+      if ((counts[table] ?? 0) !== n)
+        throw new ArchiveError(`the archive is damaged: ${table} has ${counts[table] ?? 0} rows, the end marker says ${n} (nothing was imported)`);
     }
     return { source: { userId: header.app.user_id, appId: header.app.app_id }, target: to!, rows: footer.rows, createdUser };
   });
@@ -95,7 +108,8 @@ export async function importApp(store: KyselyStore, lines: AsyncIterable<string>
 
 function checkHeader(doc: Record<string, unknown>): ArchiveHeader {
   if (doc.format !== ARCHIVE_FORMAT) throw new ArchiveError(`not a modelkeep app archive (first line has format ${JSON.stringify(doc.format)})`);
-  if (doc.version !== ARCHIVE_VERSION) throw new ArchiveError(`archive version ${String(doc.version)} is not supported by this modelkeep (it reads version ${ARCHIVE_VERSION})`);
+  if (doc.version !== ARCHIVE_VERSION)
+    throw new ArchiveError(`archive version ${String(doc.version)} is not supported by this modelkeep (it reads version ${ARCHIVE_VERSION})`);
   const h = doc as unknown as ArchiveHeader;
   const unknown = (h.migrations ?? []).filter((m) => !(m in migrations));
   if (unknown.length > 0) throw new ArchiveError(`the archive comes from a newer modelkeep (schema ${unknown.join(', ')}); upgrade this one first`);
@@ -103,7 +117,7 @@ function checkHeader(doc: Record<string, unknown>): ArchiveHeader {
 }
 
 /** The target user is created when missing; the target app must not exist. Returns whether the user was created. */
-async function prepareTarget(trx: Kysely<any>, to: ImportTarget, now: number): Promise<boolean> {
+async function prepareTarget(trx: UntypedDb, to: ImportTarget, now: number): Promise<boolean> {
   const app = await trx.selectFrom('apps').select('id').where('user_id', '=', to.userId).where('id', '=', to.appId).executeTakeFirst();
   if (app) throw new ArchiveError(`app ${to.userId}/${to.appId} already exists; delete it or import under another name with --as <user>/<app>`);
   const user = await trx.selectFrom('users').select('id').where('id', '=', to.userId).executeTakeFirst();
@@ -164,4 +178,3 @@ function rewritePayload(text: string, mapOf: (ns: Namespace) => Map<string, stri
   }
   return JSON.stringify(payload);
 }
-

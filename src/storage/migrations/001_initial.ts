@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /**
@@ -8,7 +8,7 @@ import { columnHelpers } from './columns.js';
  * everything under it in one statement, and on PostgreSQL a version inserted while its model is
  * being deleted cannot survive as an orphan.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text, textNull, req } = columnHelpers(db);
 
   await db.schema
@@ -46,9 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'bigint')
     .addPrimaryKeyConstraint('api_keys_pk', ['user_id', 'id'])
     .addForeignKeyConstraint('api_keys_user_fk', ['user_id'], 'users', ['id'], (f) => f.onDelete('cascade'))
-    .addForeignKeyConstraint('api_keys_app_fk', ['user_id', 'app_id'], 'apps', ['user_id', 'id'], (f) =>
-      f.onDelete('cascade'),
-    )
+    .addForeignKeyConstraint('api_keys_app_fk', ['user_id', 'app_id'], 'apps', ['user_id', 'id'], (f) => f.onDelete('cascade'))
     .execute();
   await db.schema.createIndex('api_keys_token_hash_uq').unique().on('api_keys').column('token_hash').execute();
   await db.schema.createIndex('api_keys_app_idx').on('api_keys').columns(['user_id', 'app_id']).execute();
@@ -77,9 +75,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', req)
     .addColumn('modified_at', 'bigint', req)
     .addUniqueConstraint('models_user_app_id_uq', ['user_id', 'app_id', 'id'])
-    .addForeignKeyConstraint('models_app_fk', ['user_id', 'app_id'], 'apps', ['user_id', 'id'], (f) =>
-      f.onDelete('cascade'),
-    )
+    .addForeignKeyConstraint('models_app_fk', ['user_id', 'app_id'], 'apps', ['user_id', 'id'], (f) => f.onDelete('cascade'))
     .execute();
   // One index per ListModels sort, each ending in id (the tie-break), so a page is an index range scan.
   for (const col of ['modified_at', 'created_at', 'name', 'num_inputs']) {
@@ -114,11 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('model_versions_model_id_uq', ['model_pk', 'id'])
     .execute();
   // Serves the default version sort and "latest version of a model" (newest created_at, then id).
-  await db.schema
-    .createIndex('model_versions_created_idx')
-    .on('model_versions')
-    .columns(['model_pk', 'created_at', 'id'])
-    .execute();
+  await db.schema.createIndex('model_versions_created_idx').on('model_versions').columns(['model_pk', 'created_at', 'id']).execute();
 
   await db.schema
     .createTable('model_version_concepts')
@@ -130,11 +122,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('model_version_concepts_pk', ['version_pk', 'position'])
     .execute();
   // (concept_id, version_pk): "versions having concept X", and the per-version probe of the concept_ids filter.
-  await db.schema
-    .createIndex('model_version_concepts_concept_idx')
-    .on('model_version_concepts')
-    .columns(['concept_id', 'version_pk'])
-    .execute();
+  await db.schema.createIndex('model_version_concepts_concept_idx').on('model_version_concepts').columns(['concept_id', 'version_pk']).execute();
 
   await db.schema
     .createTable('jobs')

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /**
@@ -9,7 +9,7 @@ import { columnHelpers } from './columns.js';
  * with NUMERIC affinity, which stores Buffers as BLOBs unchanged (only text is ever converted) —
  * so the schema-parity test sees one type.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text, textNull, req } = columnHelpers(db);
 
   await db.schema

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /** The channel every modelkeep table notifies on commit; the payload is the table's schema. */
@@ -10,7 +11,7 @@ export const CHANGES_CHANNEL = 'modelkeep_changes';
  * reuse answers until they hear of a change (src/storage/pg-change-listener.ts). No-op on SQLite,
  * where PRAGMA data_version tells the same.
  */
-export async function notifyOnChange(db: Kysely<any>, table: string): Promise<void> {
+export async function notifyOnChange(db: UntypedDb, table: string): Promise<void> {
   if (!columnHelpers(db).pg) return;
   await sql`create trigger ${sql.id(`${table}_changes`)} after insert or update or delete on ${sql.table(table)}
     for each row execute function modelkeep_notify_change()`.execute(db);
@@ -18,12 +19,26 @@ export async function notifyOnChange(db: Kysely<any>, table: string): Promise<vo
 
 /** Existing tables at the time of this migration; later migrations call notifyOnChange themselves. */
 const TABLES = [
-  'users', 'apps', 'api_keys', 'models', 'model_versions', 'model_version_concepts', 'jobs',
-  'concepts', 'inputs', 'input_labels', 'input_blobs', 'input_embeddings', 'datasets', 'dataset_inputs',
-  'dataset_versions', 'dataset_version_inputs', 'artifacts',
+  'users',
+  'apps',
+  'api_keys',
+  'models',
+  'model_versions',
+  'model_version_concepts',
+  'jobs',
+  'concepts',
+  'inputs',
+  'input_labels',
+  'input_blobs',
+  'input_embeddings',
+  'datasets',
+  'dataset_inputs',
+  'dataset_versions',
+  'dataset_version_inputs',
+  'artifacts',
 ];
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   if (!columnHelpers(db).pg) return;
   await sql`create function modelkeep_notify_change() returns trigger language plpgsql as $$
     begin

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /**
@@ -6,7 +6,10 @@ import { columnHelpers } from './columns.js';
  * "default_workflow_id", no id; decision 0011) and GetApp / ListApps return it. Rows made before
  * this migration, and archives exported before it, get '' (none), which is what the API omits.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text } = columnHelpers(db);
-  await db.schema.alterTable('apps').addColumn('default_workflow_id', 'text', (c) => text(c).defaultTo('')).execute();
+  await db.schema
+    .alterTable('apps')
+    .addColumn('default_workflow_id', 'text', (c) => text(c).defaultTo(''))
+    .execute();
 }

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import { columnHelpers } from './columns.js';
+import { sql } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { notifyOnChange } from './003_change_notifications.js';
+import { columnHelpers } from './columns.js';
 
 /**
  * Annotations and geo (decision 0019).
@@ -14,7 +15,7 @@ import { notifyOnChange } from './003_change_notifications.js';
  *   its TRAINED status. Versions trained before this migration have none recorded.
  * Inputs made before this migration get their pk as input-level annotation id.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text, textNull, req } = columnHelpers(db);
   await db.schema
     .createTable('annotations')

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /**
@@ -6,7 +6,10 @@ import { columnHelpers } from './columns.js';
  * PostConcepts / ListConcepts answers), settable on PostConcepts. Concepts made before this
  * migration, made implicitly by PostInputs / PostModelVersions, or imported from older archives are 'en'.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text } = columnHelpers(db);
-  await db.schema.alterTable('concepts').addColumn('language', 'text', (c) => text(c).defaultTo('en')).execute();
+  await db.schema
+    .alterTable('concepts')
+    .addColumn('language', 'text', (c) => text(c).defaultTo('en'))
+    .execute();
 }

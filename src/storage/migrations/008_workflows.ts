@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
-import { columnHelpers } from './columns.js';
+import type { UntypedDb } from '../untyped-db.js';
 import { notifyOnChange } from './003_change_notifications.js';
+import { columnHelpers } from './columns.js';
 
 /**
  * `workflows` (decision 0033): a graph of model nodes per app. The graph is one JSON document
@@ -8,7 +8,7 @@ import { notifyOnChange } from './003_change_notifications.js';
  * and written whole, validated by the domain before it is stored, and never queried by parts except
  * "which workflows pin this version", which scans the app's few workflows.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: UntypedDb): Promise<void> {
   const { text, req } = columnHelpers(db);
   await db.schema
     .createTable('workflows')

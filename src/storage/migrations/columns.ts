@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { type ColumnDefinitionBuilder, PostgresAdapter, sql } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 
 export type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 
@@ -6,7 +7,7 @@ export type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
  * Column modifiers every migration uses. PostgreSQL text compares by locale by default; "C" gives
  * the byte order SQLite's BINARY uses, so ORDER BY name / id pages identically on both backends.
  */
-export function columnHelpers(db: Kysely<any>): { pg: boolean; text: Col; textNull: Col; req: Col } {
+export function columnHelpers(db: UntypedDb): { pg: boolean; text: Col; textNull: Col; req: Col } {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   return {
     pg,

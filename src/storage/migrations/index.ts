@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { UntypedDb } from '../untyped-db.js';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_training_data.js';
 import * as m003 from './003_change_notifications.js';
@@ -32,7 +33,7 @@ export const migrationProvider: MigrationProvider = {
  * Applies every pending migration. `migrationTableSchema` pins Kysely's bookkeeping tables to the
  * schema the tables go to (PostgreSQL), so another schema's `kysely_migration` is never mistaken for ours.
  */
-export async function migrateToLatest(db: Kysely<any>, migrationTableSchema?: string): Promise<string[]> {
+export async function migrateToLatest(db: UntypedDb, migrationTableSchema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider,

@@ -12,6 +12,7 @@ export interface GrpcHealth {
   stop(): void;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the wrapper forwards whatever grpc-js passes; its handler union (UntypedHandleCall) cannot be called generically.
 type Handler = (...args: any[]) => unknown;
 
 /**

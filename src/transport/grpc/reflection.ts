@@ -1,11 +1,12 @@
+import { createRequire } from 'node:module';
 import type * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
-import { createRequire } from 'node:module';
-import protobuf from 'protobufjs';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
 
+// biome-ignore lint/suspicious/noExplicitAny: handlers are forwarded with their arguments untouched; grpc-js's UntypedHandleCall union cannot be spread-called.
 type Impl = Record<string, (...args: any[]) => unknown>;
 
 /** Each service definition's implementation as ReflectionService would register it, keyed by its first method's path. */

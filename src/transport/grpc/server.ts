@@ -1,13 +1,13 @@
-import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
 import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
 import type { ClarifaiProtos, RpcInfo } from '../../proto/load.js';
-import type protobuf from 'protobufjs';
-import { fieldEncoder, messageCodec, type MessageCodec } from '../../proto/message-codec.js';
+import { fieldEncoder, type MessageCodec, messageCodec } from '../../proto/message-codec.js';
 import type { CallMeta } from '../../service/call-observer.js';
 import type { MaybePromise } from '../../service/context.js';
-import { responseOf, type DispatchResult, type Dispatcher } from '../../service/dispatcher.js';
+import { type Dispatcher, type DispatchResult, responseOf } from '../../service/dispatcher.js';
 import { sealedMemo } from '../../service/sealed.js';
 
 export interface GrpcOptions {
@@ -56,7 +56,11 @@ function metaOf(metadata: grpc.Metadata): CallMeta {
 
 function answer(dispatcher: Dispatcher, rpc: RpcInfo, request: unknown, metadata: grpc.Metadata): MaybePromise<DispatchResult> {
   if (request instanceof DecodeFailure) {
-    return dispatcher.refuse(rpc, new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${rpc.requestType.name} message could not be decoded: ${request.message}`), metaOf(metadata));
+    return dispatcher.refuse(
+      rpc,
+      new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${rpc.requestType.name} message could not be decoded: ${request.message}`),
+      metaOf(metadata),
+    );
   }
   return dispatcher.call(rpc.name, request as Record<string, unknown>, authorizationOf({ metadata }), metaOf(metadata));
 }

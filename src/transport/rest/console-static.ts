@@ -21,7 +21,11 @@ const ASSET_CACHE = 'public, max-age=31536000, immutable';
 const PAGE_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
 function sendPage(reply: FastifyReply, dir: string): FastifyReply {
-  return reply.header('cache-control', PAGE_CACHE).header('content-security-policy', PAGE_CSP).header('x-content-type-options', 'nosniff').sendFile('index.html', dir, { cacheControl: false });
+  return reply
+    .header('cache-control', PAGE_CACHE)
+    .header('content-security-policy', PAGE_CSP)
+    .header('x-content-type-options', 'nosniff')
+    .sendFile('index.html', dir, { cacheControl: false });
 }
 
 /**

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { shown } from '../../domain/limits.js';
 import { Code, type StatusCode } from '../../domain/status-codes.js';
-import { statusOf, type ApiStatus } from '../../service/status.js';
+import { type ApiStatus, statusOf } from '../../service/status.js';
 import { httpStatusFor } from './http-status.js';
 
 /**
@@ -17,8 +17,11 @@ export interface FrameworkAnswer {
   details: string;
 }
 
-
-const badRequest = (details: string, http = httpStatusFor(Code.CONN_BAD_REQUEST_FORMAT)): FrameworkAnswer => ({ http, code: Code.CONN_BAD_REQUEST_FORMAT, details });
+const badRequest = (details: string, http = httpStatusFor(Code.CONN_BAD_REQUEST_FORMAT)): FrameworkAnswer => ({
+  http,
+  code: Code.CONN_BAD_REQUEST_FORMAT,
+  details,
+});
 
 /**
  * The answer for a Fastify framework error or a Node HTTP parser error (llhttp `HPE_*` codes), or
@@ -31,7 +34,9 @@ export function frameworkAnswer(err: { code?: string; message?: string; reason?:
     case 'HPE_CLOSED_CONNECTION':
       return undefined;
     case 'FST_ERR_BAD_URL':
-      return badRequest(`The path ${JSON.stringify(shown(path ?? ''))} is not valid URL encoding (a '%' must start a %XX escape); percent-encode path segments.`);
+      return badRequest(
+        `The path ${JSON.stringify(shown(path ?? ''))} is not valid URL encoding (a '%' must start a %XX escape); percent-encode path segments.`,
+      );
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // HTTP's own status for a URI the server will not take; path parameters are ids (at most 128 characters).
       return badRequest(`A path segment of ${JSON.stringify(shown(path ?? ''))} is too long: ids in paths are at most 128 characters.`, 414);
@@ -41,7 +46,11 @@ export function frameworkAnswer(err: { code?: string; message?: string; reason?:
       return badRequest('The request was not received in full in time; check that Content-Length matches the body.', 408);
     case 'HPE_INVALID_METHOD':
       // Not named: the parser's buffer may hold earlier pipelined requests, so its first token need not be this one's.
-      return { http: httpStatusFor(Code.CONN_DOES_NOT_EXIST), code: Code.CONN_DOES_NOT_EXIST, details: "No API method answers the request's HTTP method; Clarifai's v2 API uses GET, POST, PATCH, PUT and DELETE." };
+      return {
+        http: httpStatusFor(Code.CONN_DOES_NOT_EXIST),
+        code: Code.CONN_DOES_NOT_EXIST,
+        details: "No API method answers the request's HTTP method; Clarifai's v2 API uses GET, POST, PATCH, PUT and DELETE.",
+      };
     case 'HPE_INVALID_EOF_STATE':
       return badRequest('The connection ended before the request was complete (its Content-Length or chunks announce more bytes than were sent).');
     case 'HPE_INVALID_CHUNK_SIZE':

@@ -16,7 +16,9 @@ export function registerHostedImages(app: FastifyInstance, read: HostedReader): 
     const cookie = /(?:^|;\s*)x-clarifai-api-key=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     const authorization = req.headers.authorization ?? (cookie ? `Key ${decodeURIComponent(cookie)}` : undefined);
     if (!authorization) {
-      return send(reply.code(404), Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, 'Hosted bytes need the key of their app: send Authorization: Key <token>.', newId()) });
+      return send(reply.code(404), Code.CONN_DOES_NOT_EXIST, {
+        status: statusOf(Code.CONN_DOES_NOT_EXIST, 'Hosted bytes need the key of their app: send Authorization: Key <token>.', newId()),
+      });
     }
     const r = await read({ size: p.size, userId: p.user, appId: p.app, inputId: p.input }, authorization);
     if (!r.ok) return sendResult(reply, r.result);

@@ -10,7 +10,7 @@ import type { Authenticator } from '../../service/auth.service.js';
 import type { RpcImpl } from '../../service/context.js';
 import { Dispatcher } from '../../service/dispatcher.js';
 import { rpcTable } from '../../service/rpc-table.js';
-import { couldShareRequest, OnDemandRoutes, splitRoutes, type RouteSpec } from './on-demand-routes.js';
+import { couldShareRequest, OnDemandRoutes, type RouteSpec, splitRoutes } from './on-demand-routes.js';
 import { buildRestServer } from './server.js';
 
 const spec = (method: string, url: string): RouteSpec<string> => ({ method, url, value: `${method} ${url}` });
@@ -65,8 +65,19 @@ describe('OnDemandRoutes', () => {
  */
 describe('REST server with on-demand routes', () => {
   const protos = loadClarifaiProtos();
-  const implemented = rpcTable({ store: {} as Store, types: new ModelTypeRegistry(defaultModelTypes()), auth: {} as Authenticator, apps: {} as AppResolver, validScopes: new Set(), plugins: new PluginRegistry([]), strict2023: false, fetchUrl: () => Promise.reject(new Error('not used here')) });
-  const impls = new Map<string, RpcImpl>([...implemented.keys()].map((name) => [name, { access: 'user', handle: (_ctx, req) => ({ handled_by: name, request: req }) }]));
+  const implemented = rpcTable({
+    store: {} as Store,
+    types: new ModelTypeRegistry(defaultModelTypes()),
+    auth: {} as Authenticator,
+    apps: {} as AppResolver,
+    validScopes: new Set(),
+    plugins: new PluginRegistry([]),
+    strict2023: false,
+    fetchUrl: () => Promise.reject(new Error('not used here')),
+  });
+  const impls = new Map<string, RpcImpl>(
+    [...implemented.keys()].map((name) => [name, { access: 'user', handle: (_ctx, req) => ({ handled_by: name, request: req }) }]),
+  );
   const caller = { userId: 'me', keyId: 'k', keyKind: 'pat', scopes: ['All'], appIds: [] };
   const dispatcher = new Dispatcher({
     protos,
@@ -87,15 +98,28 @@ describe('REST server with on-demand routes', () => {
     for (const rpc of protos.rpcs.values()) {
       for (const b of rpc.http) {
         const segs = b.template.split('/');
-        const fill = (at: number, value: string) => segs.map((s, i) => (!s.startsWith('{') ? s : i === at ? value : s.includes('user_id') ? 'me' : 'x1')).join('/');
+        const fill = (at: number, value: string) =>
+          segs.map((s, i) => (!s.startsWith('{') ? s : i === at ? value : s.includes('user_id') ? 'me' : 'x1')).join('/');
         const url = fill(-1, '');
         const payload = b.body ? '{}' : undefined;
-        requests.push({ method: b.method, url, payload, auth: true }, { method: b.method, url: `${url}/?page=2`, payload }, { method: b.method, url: url.toUpperCase(), payload, auth: true });
+        requests.push(
+          { method: b.method, url, payload, auth: true },
+          { method: b.method, url: `${url}/?page=2`, payload },
+          { method: b.method, url: url.toUpperCase(), payload, auth: true },
+        );
         if (b.method === 'GET') requests.push({ method: 'HEAD', url, auth: true });
-        if (b.body) requests.push({ method: b.method, url, payload: '{bad', auth: true }, { method: b.method, url, payload: JSON.stringify({ pad: 'z'.repeat(3000) }), auth: true });
+        if (b.body)
+          requests.push(
+            { method: b.method, url, payload: '{bad', auth: true },
+            { method: b.method, url, payload: JSON.stringify({ pad: 'z'.repeat(3000) }), auth: true },
+          );
         segs.forEach((s, i) => {
           if (!s.startsWith('{')) return;
-          requests.push({ method: b.method, url: fill(i, 'searches'), payload, auth: true }, { method: b.method, url: fill(i, 'a%2Fb'), payload, auth: true }, { method: b.method, url: fill(i, 'y'.repeat(1001)), payload, auth: true });
+          requests.push(
+            { method: b.method, url: fill(i, 'searches'), payload, auth: true },
+            { method: b.method, url: fill(i, 'a%2Fb'), payload, auth: true },
+            { method: b.method, url: fill(i, 'y'.repeat(1001)), payload, auth: true },
+          );
         });
       }
     }

@@ -9,7 +9,10 @@ import { httpStatusFor } from './http-status.js';
 const LARGE_BODY_CHARS = 16_384;
 
 function sendText(reply: FastifyReply, code: number, json: string): FastifyReply {
-  return reply.code(httpStatusFor(code)).header('content-type', 'application/json; charset=utf-8').send(json.length > LARGE_BODY_CHARS ? Buffer.from(json) : json);
+  return reply
+    .code(httpStatusFor(code))
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(json.length > LARGE_BODY_CHARS ? Buffer.from(json) : json);
 }
 
 /** A whole JSON answer whose HTTP status follows its Clarifai code. */
@@ -20,7 +23,10 @@ export function send(reply: FastifyReply, code: number, body: unknown): FastifyR
 /** A request refused by the router before any route ran (bad URL encoding, a path segment too long). */
 export function sendFrameworkError(reply: FastifyReply, err: { code?: string }, path: string): FastifyReply {
   const a = frameworkAnswer(err, path)!;
-  return reply.code(a.http).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(frameworkBody(a, newId())));
+  return reply
+    .code(a.http)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify(frameworkBody(a, newId())));
 }
 
 /** JSON of a body without its status; kept for sealed (shared, cached) bodies. */

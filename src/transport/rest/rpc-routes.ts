@@ -5,9 +5,9 @@ import { Code } from '../../domain/status-codes.js';
 import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
 import type { Dispatcher } from '../../service/dispatcher.js';
-import { metaOf } from './request-meta.js';
-import { OnDemandRoutes, splitRoutes, type RouterConfig, type RouteSpec } from './on-demand-routes.js';
+import { OnDemandRoutes, type RouterConfig, type RouteSpec, splitRoutes } from './on-demand-routes.js';
 import { sendResult } from './replies.js';
+import { metaOf } from './request-meta.js';
 import { routePath } from './route-paths.js';
 
 export type RouteHandler = (req: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
@@ -27,11 +27,18 @@ export type RouteLookup =
 
 /** API-DECISIONS row 7 over REST: a version field on a Model is a 21202 naming the right endpoint, not an unknown-field 11100. */
 function translateCodecError(rpc: RpcInfo, e: JsonCodecError): ApiError {
-  const field = e.path.split('.').pop()?.replace(/\[\d+\]$/, '') ?? '';
+  const field =
+    e.path
+      .split('.')
+      .pop()
+      ?.replace(/\[\d+\]$/, '') ?? '';
   if (refusesVersionFields(rpc.name) && /^models?(\[\d+\])?\.[a-zA-Z_]+$/.test(e.path) && LEGACY_MODEL_VERSION_FIELDS.has(field)) {
     return versionFieldOnModel(rpc.name, e.path);
   }
-  return new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`);
+  return new ApiError(
+    Code.CONN_BAD_REQUEST_FORMAT,
+    `${e.message}. Field names follow the protos in snake_case; see the request message ${rpc.requestType.name}.`,
+  );
 }
 
 /** Every binding's route, in proto order: each a thin decode -> dispatch -> encode. */
@@ -81,7 +88,12 @@ export class RouteTable {
   readonly #onDemand: OnDemandRoutes<RpcRoute>;
 
   /** `router`: the server router's own options, which on-demand matching uses too. */
-  constructor(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>, implemented: ((rpcName: string) => boolean) | undefined, router: { config: RouterConfig; exposeHeadRoutes: boolean }) {
+  constructor(
+    dispatcher: Dispatcher,
+    rpcs: Iterable<RpcInfo>,
+    implemented: ((rpcName: string) => boolean) | undefined,
+    router: { config: RouterConfig; exposeHeadRoutes: boolean },
+  ) {
     const routes = rpcRoutes(dispatcher, rpcs);
     const { eager, deferred } = implemented ? splitRoutes(routes, (r) => implemented(r.value.rpc.name)) : { eager: routes, deferred: [] };
     this.eager = eager;

@@ -1,24 +1,24 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { CorsOrigins } from '../../config/cors-origins.js';
 import { ApiError } from '../../domain/errors.js';
-import type { HostedReader } from '../../service/hosted-images.js';
-import { registerHostedImages } from './hosted-route.js';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
+import type { ReadinessCheck } from '../../ports/readiness.js';
 import { JsonCodecError } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
 import type { Dispatcher } from '../../service/dispatcher.js';
+import type { HostedReader } from '../../service/hosted-images.js';
 import { statusOf } from '../../service/status.js';
+import { type ApiDocument, registerApiDocs } from './api-docs.js';
+import { registerConsole } from './console-static.js';
+import { registerCors } from './cors.js';
 import { clientErrorHandler } from './framework-errors.js';
+import { registerHostedImages } from './hosted-route.js';
 import { parseEveryBodyAsJson } from './json-body.js';
+import { registerProbes } from './probes.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';
 import { RouteTable } from './rpc-routes.js';
-import type { ReadinessCheck } from '../../ports/readiness.js';
-import { registerProbes } from './probes.js';
-import type { CorsOrigins } from '../../config/cors-origins.js';
-import { registerCors } from './cors.js';
-import { registerApiDocs, type ApiDocument } from './api-docs.js';
-import { registerConsole } from './console-static.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -92,14 +92,19 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       return reply.header('content-type', m.contentType).send(m.body);
     });
   }
-  app.get('/healthz', async (_req, reply) => (opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' })));
+  app.get('/healthz', async (_req, reply) =>
+    opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' }),
+  );
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
   if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
 
   const { routerOptions, caseSensitive, exposeHeadRoutes } = app.initialConfig as typeof app.initialConfig & { exposeHeadRoutes?: boolean };
-  const table = new RouteTable(dispatcher, rpcs, opts.implemented, { config: { caseSensitive, ...routerOptions }, exposeHeadRoutes: exposeHeadRoutes !== false });
+  const table = new RouteTable(dispatcher, rpcs, opts.implemented, {
+    config: { caseSensitive, ...routerOptions },
+    exposeHeadRoutes: exposeHeadRoutes !== false,
+  });
   for (const { method, url, value } of table.eager) {
     try {
       app.route({ method, url, handler: value.handler, config: { rpc: value.rpc }, exposeHeadRoute: table.fastifyHeadRoutes });
@@ -115,14 +120,21 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       return hit.route.handler(req, reply);
     }
     if (hit) return sendFrameworkError(reply, { code: 'FST_ERR_MAX_PARAM_LENGTH' }, hit.paramTooLong);
-    return send(reply, Code.CONN_DOES_NOT_EXIST, { status: statusOf(Code.CONN_DOES_NOT_EXIST, `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`, newId()) });
+    return send(reply, Code.CONN_DOES_NOT_EXIST, {
+      status: statusOf(
+        Code.CONN_DOES_NOT_EXIST,
+        `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`,
+        newId(),
+      ),
+    });
   });
   app.setErrorHandler((err, req, reply) => {
     const reqId = newId();
     const e = err as { code?: string; statusCode?: number; message: string };
     let details: string | undefined;
     if (err instanceof JsonCodecError) details = `${err.message}.`;
-    else if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') details = `The request body is over the ${opts.bodyLimitBytes}-byte limit; send fewer inputs per call (MODELKEEP_BODY_LIMIT_BYTES sets the limit).`;
+    else if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      details = `The request body is over the ${opts.bodyLimitBytes}-byte limit; send fewer inputs per call (MODELKEEP_BODY_LIMIT_BYTES sets the limit).`;
     else if (e.statusCode && e.statusCode < 500) details = e.message;
     if (details !== undefined) {
       // On an API route the error body is that RPC's response, with its always-present lists ("models": []),
@@ -132,7 +144,9 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       return send(reply, Code.CONN_BAD_REQUEST_FORMAT, { status: statusOf(Code.CONN_BAD_REQUEST_FORMAT, details, reqId) });
     }
     app.log.error({ err, reqId }, 'unhandled REST error');
-    return send(reply, Code.INTERNAL_SERVER_ISSUE, { status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId) });
+    return send(reply, Code.INTERNAL_SERVER_ISSUE, {
+      status: statusOf(Code.INTERNAL_SERVER_ISSUE, `Internal error; the server log has the cause under req_id ${reqId}.`, reqId),
+    });
   });
   return app;
 }

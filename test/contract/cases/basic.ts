@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import { app, job, model, pat, uniq, user, version } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 const page = (p: number, perPage: number) => ({ page: p, perPage });
 
@@ -56,8 +56,14 @@ export function basicCases(h: Harness): void {
     const [a1, a2, a3] = [app(u.id, { id: 'b-app' }), app(u.id, { id: 'a-app' }), app(u.id, { id: 'c-app' })];
     for (const a of [a1!, a2!, a3!]) await s.apps.create(a);
     assert.deepEqual(await s.apps.get(u.id, 'b-app'), a1);
-    assert.deepEqual((await s.apps.list(u.id, page(1, 2))).map((a) => a.id), ['a-app', 'b-app']);
-    assert.deepEqual((await s.apps.list(u.id, page(2, 2))).map((a) => a.id), ['c-app']);
+    assert.deepEqual(
+      (await s.apps.list(u.id, page(1, 2))).map((a) => a.id),
+      ['a-app', 'b-app'],
+    );
+    assert.deepEqual(
+      (await s.apps.list(u.id, page(2, 2))).map((a) => a.id),
+      ['c-app'],
+    );
     assert.deepEqual(await s.apps.list(u.id, page(9, 2)), []);
     await assert.rejects(s.apps.create(a1!), (e) => e instanceof DuplicateKeyError && e.entity === 'app' && e.key === 'b-app');
     // Same app id under another user is fine.
@@ -86,7 +92,11 @@ export function basicCases(h: Harness): void {
     assert.equal(await s.jobs.cancelForVersion(v.pk, 777), 2);
     assert.deepEqual(
       (await s.jobs.getForVersion(v.pk)).map((j) => [j.state, j.updatedAt]),
-      [['cancelled', 777], ['cancelled', 777], ['succeeded', done.updatedAt]],
+      [
+        ['cancelled', 777],
+        ['cancelled', 777],
+        ['succeeded', done.updatedAt],
+      ],
     );
     assert.equal(await s.jobs.cancelForVersion(v.pk, 778), 0);
     assert.deepEqual(await s.jobs.getForVersion(uniq('none')), []);

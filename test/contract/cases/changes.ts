@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeClock } from '../../../src/ports/changes.js';
 import { openKyselyStore } from '../../../src/storage/open-store.js';
 import { model, version } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 /** The token once it is defined (PostgreSQL's listener connects on first use). */
 async function settled(c: ChangeClock, ms = 5000): Promise<number> {

@@ -1,5 +1,5 @@
-import type { KyselyStore } from '../../../src/storage/kysely-store.js';
 import type { Store } from '../../../src/ports/store.js';
+import type { KyselyStore } from '../../../src/storage/kysely-store.js';
 import { app, user } from '../fixtures.js';
 
 /** Filled in by the suite's `before`; cases read it inside their tests. */

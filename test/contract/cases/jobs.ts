@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { job, model, uniq, version } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 /** Each test claims only its own kinds: claim() looks at every job in the database. */
 export function jobCases(h: Harness): void {
@@ -42,9 +42,16 @@ export function jobCases(h: Harness): void {
     await s.jobs.claim('w1', [k], 1000, 10);
     const after = await s.stats!();
     const mine = after.jobs.filter((j) => j.kind === k).sort((x, y) => x.state.localeCompare(y.state));
-    assert.deepEqual(mine, [{ kind: k, state: 'failed', count: 1 }, { kind: k, state: 'queued', count: 1 }, { kind: k, state: 'running', count: 1 }]);
+    assert.deepEqual(mine, [
+      { kind: k, state: 'failed', count: 1 },
+      { kind: k, state: 'queued', count: 1 },
+      { kind: k, state: 'running', count: 1 },
+    ]);
     assert.ok(after.inputs.every((i) => Number.isInteger(i.statusCode) && i.count > 0));
-    assert.equal(before.jobs.some((j) => j.kind === k), false);
+    assert.equal(
+      before.jobs.some((j) => j.kind === k),
+      false,
+    );
     if (s.dialect === 'postgres') assert.ok(after.pool && after.pool.total >= 1 && after.pool.waiting >= 0);
     else assert.equal(after.pool, undefined);
   });

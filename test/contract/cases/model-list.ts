@@ -3,7 +3,7 @@ import { before, it } from 'node:test';
 import type { App, Model } from '../../../src/domain/entities.js';
 import type { ModelListQuery, ModelSortField } from '../../../src/ports/store.js';
 import { app, model, user, version } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 export function modelListCases(h: Harness): void {
   let a: App;
@@ -114,7 +114,13 @@ export function modelListCases(h: Harness): void {
     const { a } = await scene(s);
     // Ties on every sort column, so the id tie-break decides.
     const spec: [string, string, number, number][] = [
-      ['m1', 'beta', 3, 10], ['m2', 'alpha', 1, 20], ['m3', 'beta', 2, 10], ['m4', 'Zeta', 4, 30], ['m5', 'beta', 3, 20], ['m6', 'alpha', 1, 10], ['m7', 'Zeta', 2, 30],
+      ['m1', 'beta', 3, 10],
+      ['m2', 'alpha', 1, 20],
+      ['m3', 'beta', 2, 10],
+      ['m4', 'Zeta', 4, 30],
+      ['m5', 'beta', 3, 20],
+      ['m6', 'alpha', 1, 10],
+      ['m7', 'Zeta', 2, 30],
     ];
     for (const [id, name, createdAt, modifiedAt] of spec) await s.models.create(model(a, { id, name, createdAt, modifiedAt }));
     const fields = ['name', 'created_at', 'modified_at'] as const;
@@ -127,7 +133,11 @@ export function modelListCases(h: Harness): void {
           for (let page = 1; page <= Math.ceil(spec.length / perPage) + 1; page++) {
             const byOffset = await s.models.list({ ...base, page: { page, perPage } });
             const byKey = await s.models.list({ ...base, page: { page, perPage }, ...(after ? { after } : {}) });
-            assert.deepEqual(byKey.map((m) => m.id), byOffset.map((m) => m.id), `${field} ${ascending ? 'asc' : 'desc'} per_page ${perPage} page ${page}`);
+            assert.deepEqual(
+              byKey.map((m) => m.id),
+              byOffset.map((m) => m.id),
+              `${field} ${ascending ? 'asc' : 'desc'} per_page ${perPage} page ${page}`,
+            );
             const last = byKey[byKey.length - 1];
             if (last) after = { value: valueOf[field](last), id: last.id };
           }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import { app, model } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 export function modelCases(h: Harness): void {
   it('models: every field round-trips; get by (user, app, id); getForUpdate', async () => {
@@ -52,7 +52,16 @@ export function modelCases(h: Harness): void {
     const other = model(a, { id: 'taken' });
     await s.models.create(m);
     await s.models.create(other);
-    const changed = { ...m, id: 'after', name: 'N', notes: 'new notes', metadata: { x: 1 }, presets: null, workflowRecommended: false, modifiedAt: m.modifiedAt + 5 };
+    const changed = {
+      ...m,
+      id: 'after',
+      name: 'N',
+      notes: 'new notes',
+      metadata: { x: 1 },
+      presets: null,
+      workflowRecommended: false,
+      modifiedAt: m.modifiedAt + 5,
+    };
     await s.models.update(changed);
     assert.equal(await s.models.get(a.userId, a.id, 'before'), undefined);
     assert.deepEqual(await s.models.get(a.userId, a.id, 'after'), changed);

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import type { ModelSortField } from '../../../src/ports/store.js';
 import { modelListQuery } from '../../../src/storage/model-list.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 const FIELDS: ModelSortField[] = ['modified_at', 'created_at', 'name', 'num_inputs'];
 

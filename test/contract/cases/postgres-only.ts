@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { RetryableStoreError } from '../../../src/domain/errors.js';
 import { migrations } from '../../../src/storage/migrations/index.js';
 import { migrate, openKyselyStore } from '../../../src/storage/open-store.js';
 import { adminQuery, freshPostgres } from '../databases.js';
 import { job, model, uniq, version } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 async function until(cond: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -41,7 +41,10 @@ export function postgresCases(h: Harness & { url: string }): void {
     try {
       const [x, y] = await Promise.all([migrate(db.url), migrate(db.url)]);
       // One of them applies every migration, the other finds nothing left to do.
-      assert.deepEqual([x!, y!].sort((p, q) => q.length - p.length), [Object.keys(migrations), []]);
+      assert.deepEqual(
+        [x!, y!].sort((p, q) => q.length - p.length),
+        [Object.keys(migrations), []],
+      );
     } finally {
       await db.drop();
     }
@@ -78,7 +81,9 @@ export function postgresCases(h: Harness & { url: string }): void {
       // assert.rejects subscribes at once, so the rejection is never briefly unhandled.
       const slow = assert.rejects(sql`select pg_sleep(30)`.execute(store.db), (e) => e instanceof RetryableStoreError);
       await until(
-        async () => (await adminQuery(`select 1 from pg_stat_activity where application_name = $1 and query like '%pg_sleep%' and state = 'active'`, [appName])).length > 0,
+        async () =>
+          (await adminQuery(`select 1 from pg_stat_activity where application_name = $1 and query like '%pg_sleep%' and state = 'active'`, [appName])).length >
+          0,
         'the slow query to start',
       );
       await kill();
@@ -156,7 +161,10 @@ export function postgresChangeCases(h: Harness & { url: string }): void {
       [schema],
     );
     assert.ok(rows.length >= 17, `only ${rows.length} tables found`);
-    assert.deepEqual(rows.filter((r) => !r.notifies).map((r) => r.table_name), []);
+    assert.deepEqual(
+      rows.filter((r) => !r.notifies).map((r) => r.table_name),
+      [],
+    );
   });
 
   it("postgres: a write's published() resolves when its marker comes back through the listener (not at the 1 s give-up)", async () => {

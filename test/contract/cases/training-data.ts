@@ -4,18 +4,33 @@ import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import type { NewInput } from '../../../src/domain/inputs.js';
 import type { Store } from '../../../src/ports/store.js';
 import { model, uniq, version } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 const PAGE = { page: 1, perPage: 100 };
 
 const newInput = (userId: string, appId: string, over: Partial<NewInput> = {}): NewInput => ({
-  pk: uniq('ipk'), userId, appId, id: uniq('in'), kind: 'text', text: 'hello', imageUrl: null, imageBytes: null,
-  metadata: { a: 1 }, concepts: [], datasetIds: [], createdAt: 1_700_000_000_000, ...over,
+  pk: uniq('ipk'),
+  userId,
+  appId,
+  id: uniq('in'),
+  kind: 'text',
+  text: 'hello',
+  imageUrl: null,
+  imageBytes: null,
+  metadata: { a: 1 },
+  concepts: [],
+  datasetIds: [],
+  createdAt: 1_700_000_000_000,
+  ...over,
 });
 
 /** Rows of a training-data table for one input, read around the repos (to check cascades). */
 async function rowsFor(h: Harness, table: 'input_labels' | 'input_blobs' | 'input_embeddings' | 'dataset_inputs', inputPk: string): Promise<number> {
-  const r = await h.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('input_pk', '=', inputPk).executeTakeFirstOrThrow();
+  const r = await h.store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('input_pk', '=', inputPk)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -31,10 +46,21 @@ export function trainingDataCases(h: Harness): void {
     await s.concepts.ensure(a.userId, a.id, ['cat', 'dog'], 2);
     const ds = { pk: uniq('dpk'), userId: a.userId, appId: a.id, id: 'ds', description: '', notes: '', metadata: {}, createdAt: 1, modifiedAt: 1 };
     await s.datasets.create(ds);
-    const img = mk({ kind: 'image', text: null, imageBytes: new Uint8Array([1, 2, 3, 255]), concepts: [{ id: 'dog', value: 0 }, { id: 'cat', value: 1 }] });
+    const img = mk({
+      kind: 'image',
+      text: null,
+      imageBytes: new Uint8Array([1, 2, 3, 255]),
+      concepts: [
+        { id: 'dog', value: 0 },
+        { id: 'cat', value: 1 },
+      ],
+    });
     await s.inputs.create([img, mk({ id: 'plain' })], [[ds.pk], []]);
     const got = await s.inputs.get(a.userId, a.id, img.id);
-    assert.deepEqual(got?.concepts, [{ id: 'dog', name: 'dog', value: 0 }, { id: 'cat', name: 'Cat', value: 1 }]);
+    assert.deepEqual(got?.concepts, [
+      { id: 'dog', name: 'dog', value: 0 },
+      { id: 'cat', name: 'Cat', value: 1 },
+    ]);
     assert.deepEqual(got?.datasetIds, ['ds']);
     assert.deepEqual([got?.kind, got?.status.code, got?.metadata], ['image', 30001, { a: 1 }]);
     assert.deepEqual(await s.inputs.imageBytes(img.pk), new Uint8Array([1, 2, 3, 255]));
@@ -57,11 +83,23 @@ export function trainingDataCases(h: Harness): void {
     const [i1, i2, i3] = [mk({ createdAt: 1 }), mk({ createdAt: 2 }), mk({ createdAt: 3 })];
     await s.inputs.create([i3, i1, i2], [[], [], []]);
     const first = await s.inputs.claim('w1', 2, 1000, 10);
-    assert.deepEqual(first.map((c) => [c.id, c.attempts]), [[i1.id, 1], [i2.id, 1]]);
-    assert.deepEqual((await s.inputs.claim('w2', 5, 1000, 10)).map((c) => c.id), [i3.id]);
+    assert.deepEqual(
+      first.map((c) => [c.id, c.attempts]),
+      [
+        [i1.id, 1],
+        [i2.id, 1],
+      ],
+    );
+    assert.deepEqual(
+      (await s.inputs.claim('w2', 5, 1000, 10)).map((c) => c.id),
+      [i3.id],
+    );
     assert.deepEqual(await s.inputs.claim('w3', 5, 1000, 999), [], 'leases still valid');
     const retaken = await s.inputs.claim('w3', 1, 5000, 1001);
-    assert.deepEqual(retaken.map((c) => [c.id, c.attempts]), [[i1.id, 2]]);
+    assert.deepEqual(
+      retaken.map((c) => [c.id, c.attempts]),
+      [[i1.id, 2]],
+    );
     assert.equal(await s.inputs.finish(i1.pk, 'w1', { ok: false, details: 'late' }, 1100), false);
     assert.equal((await s.inputs.getByPks([i1.pk]))[0]?.status.code, 30003);
   });
@@ -74,25 +112,44 @@ export function trainingDataCases(h: Harness): void {
     const b64 = mk({ kind: 'image', text: null, imageBytes: new Uint8Array([1]), createdAt: 2 });
     const txt = mk({ createdAt: 3 });
     await s.inputs.create([url, b64, txt], [[], [], []]);
-    assert.deepEqual((await s.inputs.claim('w', 10, 1000, 10, 'local')).map((c) => c.id), [b64.id, txt.id]);
-    assert.deepEqual((await s.inputs.claim('w', 10, 1000, 10, 'fetch')).map((c) => [c.id, c.imageUrl]), [[url.id, 'http://x/slow.png']]);
+    assert.deepEqual(
+      (await s.inputs.claim('w', 10, 1000, 10, 'local')).map((c) => c.id),
+      [b64.id, txt.id],
+    );
+    assert.deepEqual(
+      (await s.inputs.claim('w', 10, 1000, 10, 'fetch')).map((c) => [c.id, c.imageUrl]),
+      [[url.id, 'http://x/slow.png']],
+    );
   });
 
-  it('inputs.claim: apps take turns — a 500-input backlog of one app does not hold another app\'s 5 behind it', async () => {
+  it("inputs.claim: apps take turns — a 500-input backlog of one app does not hold another app's 5 behind it", async () => {
     const { s, mk } = await setup();
     const other = await setup(s);
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
     const backlog = Array.from({ length: 500 }, (_, n) => mk({ id: `a${n}`, createdAt: 1000 + n }));
-    for (let n = 0; n < 500; n += 100) await s.inputs.create(backlog.slice(n, n + 100), backlog.slice(n, n + 100).map(() => []));
+    for (let n = 0; n < 500; n += 100)
+      await s.inputs.create(
+        backlog.slice(n, n + 100),
+        backlog.slice(n, n + 100).map(() => []),
+      );
     const few = Array.from({ length: 5 }, (_, n) => other.mk({ id: `b${n}`, createdAt: 5000 + n }));
-    await s.inputs.create(few, few.map(() => []));
+    await s.inputs.create(
+      few,
+      few.map(() => []),
+    );
     const first = (await s.inputs.claim('w', 10, 1000, 10, 'local')).map((c) => c.id);
     assert.deepEqual(first, ['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4'], 'one of each app in turn, each app oldest first');
     // Midway through the backlog a third app's input is claimed next, not after a5..a499.
-    assert.deepEqual((await s.inputs.claim('w', 3, 1000, 10)).map((c) => c.id), ['a5', 'a6', 'a7']);
+    assert.deepEqual(
+      (await s.inputs.claim('w', 3, 1000, 10)).map((c) => c.id),
+      ['a5', 'a6', 'a7'],
+    );
     const late = await setup(s);
     await s.inputs.create([late.mk({ id: 'c0', createdAt: 9000 })], [[]]);
-    assert.deepEqual((await s.inputs.claim('w', 2, 1000, 10)).map((c) => c.id), ['a8', 'c0']);
+    assert.deepEqual(
+      (await s.inputs.claim('w', 2, 1000, 10)).map((c) => c.id),
+      ['a8', 'c0'],
+    );
     // The busy app's own new inputs queue behind its backlog.
     await s.inputs.create([mk({ id: 'a-new', createdAt: 9001 })], [[]]);
     const rest = [];
@@ -105,21 +162,33 @@ export function trainingDataCases(h: Harness): void {
     const other = await setup(s);
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
     const done = Array.from({ length: 50 }, (_, n) => mk({ createdAt: n }));
-    await s.inputs.create(done, done.map(() => []));
+    await s.inputs.create(
+      done,
+      done.map(() => []),
+    );
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
     await s.inputs.create([other.mk({ id: 'b0', createdAt: 100 }), other.mk({ id: 'b1', createdAt: 101 })], [[], []]);
     await s.inputs.create([mk({ id: 'a0', createdAt: 102 }), mk({ id: 'a1', createdAt: 103 })], [[], []]);
-    assert.deepEqual((await s.inputs.claim('w', 4, 1000, 10)).map((c) => c.id), ['b0', 'a0', 'b1', 'a1']);
+    assert.deepEqual(
+      (await s.inputs.claim('w', 4, 1000, 10)).map((c) => c.id),
+      ['b0', 'a0', 'b1', 'a1'],
+    );
   });
 
-  it('inputs.claim: concurrent claimers over two apps\' queues take every input once, and the small app\'s first', async () => {
+  it("inputs.claim: concurrent claimers over two apps' queues take every input once, and the small app's first", async () => {
     const { s, mk } = await setup();
     const other = await setup(s);
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
     const big = Array.from({ length: 60 }, (_, n) => mk({ createdAt: n }));
-    await s.inputs.create(big, big.map(() => []));
+    await s.inputs.create(
+      big,
+      big.map(() => []),
+    );
     const small = Array.from({ length: 4 }, (_, n) => other.mk({ createdAt: 100 + n }));
-    await s.inputs.create(small, small.map(() => []));
+    await s.inputs.create(
+      small,
+      small.map(() => []),
+    );
     const claims = await Promise.all(Array.from({ length: 4 }, (_, i) => s.inputs.claim(`w${i}`, 4, 1000, 10)));
     const ids = claims.flat().map((c) => c.id);
     assert.equal(new Set(ids).size, 16, 'no input handed out twice, none missed');
@@ -136,7 +205,15 @@ export function trainingDataCases(h: Harness): void {
     await s.inputs.create([ok, bad], [[], []]);
     await s.inputs.claim('w', 10, 1000, 10);
     const vector = new Float32Array([0.1, -2.5, 3.25e-8, 1 / 3]);
-    assert.equal(await s.inputs.finish(ok.pk, 'w', { ok: true, embeddings: [{ embedderId: 'e1', vector }], imageInfo: { width: 2 }, fetchedBytes: new Uint8Array([9, 9]) }, 20), true);
+    assert.equal(
+      await s.inputs.finish(
+        ok.pk,
+        'w',
+        { ok: true, embeddings: [{ embedderId: 'e1', vector }], imageInfo: { width: 2 }, fetchedBytes: new Uint8Array([9, 9]) },
+        20,
+      ),
+      true,
+    );
     assert.equal(await s.inputs.finish(bad.pk, 'w', { ok: false, details: 'not an image' }, 20), true);
     assert.equal(await s.inputs.finish(bad.pk, 'w', { ok: false, details: 'twice' }, 21), false, 'finished inputs are not held any more');
     const got = (await s.embeddings.getMany([ok.pk, bad.pk], 'e1')).get(ok.pk);
@@ -151,7 +228,10 @@ export function trainingDataCases(h: Harness): void {
   it('inputs.claim: concurrent claims never hand out the same input', async () => {
     const { s, mk } = await setup();
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
-    await s.inputs.create(Array.from({ length: 20 }, (_, i) => mk({ createdAt: i })), Array.from({ length: 20 }, () => []));
+    await s.inputs.create(
+      Array.from({ length: 20 }, (_, i) => mk({ createdAt: i })),
+      Array.from({ length: 20 }, () => []),
+    );
     const claims = await Promise.all(Array.from({ length: 5 }, (_, i) => s.inputs.claim(`w${i}`, 6, 1000, 10)));
     const all = claims.flat().map((c) => c.pk);
     assert.equal(all.length, 20);
@@ -163,13 +243,40 @@ export function trainingDataCases(h: Harness): void {
     const list = [mk({ id: 'x1', createdAt: 1 }), mk({ id: 'x2', createdAt: 2, concepts: [{ id: 'k', value: 1 }] }), mk({ id: 'x3', createdAt: 3 })];
     await s.inputs.create(list, [[], [], []]);
     const q = { userId: a.userId, appId: a.id };
-    assert.deepEqual((await s.inputs.list({ ...q, page: PAGE })).map((i) => i.id), ['x3', 'x2', 'x1']);
-    assert.deepEqual((await s.inputs.list({ ...q, page: { page: 2, perPage: 2 } })).map((i) => i.id), ['x1']);
-    assert.deepEqual((await s.inputs.list({ ...q, ids: ['x1', 'x3'], statusCode: 30001, page: PAGE })).map((i) => i.id), ['x3', 'x1']);
+    assert.deepEqual(
+      (await s.inputs.list({ ...q, page: PAGE })).map((i) => i.id),
+      ['x3', 'x2', 'x1'],
+    );
+    assert.deepEqual(
+      (await s.inputs.list({ ...q, page: { page: 2, perPage: 2 } })).map((i) => i.id),
+      ['x1'],
+    );
+    assert.deepEqual(
+      (await s.inputs.list({ ...q, ids: ['x1', 'x3'], statusCode: 30001, page: PAGE })).map((i) => i.id),
+      ['x3', 'x1'],
+    );
     assert.deepEqual([...(await s.inputs.countByStatus(a.userId, a.id))], [[30001, 3]]);
-    await s.inputs.updateAnnotations(list[1]!.pk, [{ id: 'm', value: 0 }, { id: 'k', value: 1 }], { z: true }, 50);
+    await s.inputs.updateAnnotations(
+      list[1]!.pk,
+      [
+        { id: 'm', value: 0 },
+        { id: 'k', value: 1 },
+      ],
+      { z: true },
+      50,
+    );
     const x2 = await s.inputs.get(a.userId, a.id, 'x2');
-    assert.deepEqual([x2?.concepts.map((c) => [c.id, c.value]), x2?.metadata, x2?.modifiedAt], [[['m', 0], ['k', 1]], { z: true }, 50]);
+    assert.deepEqual(
+      [x2?.concepts.map((c) => [c.id, c.value]), x2?.metadata, x2?.modifiedAt],
+      [
+        [
+          ['m', 0],
+          ['k', 1],
+        ],
+        { z: true },
+        50,
+      ],
+    );
     assert.equal(await s.inputs.delete([list[1]!.pk]), 1);
     assert.equal(await rowsFor(h, 'input_labels', list[1]!.pk), 0);
     assert.equal(await s.inputs.get(a.userId, a.id, 'x2'), undefined);
@@ -179,11 +286,31 @@ export function trainingDataCases(h: Harness): void {
     const { s, a, mk } = await setup();
     const ds = { pk: uniq('dpk'), userId: a.userId, appId: a.id, id: 'd', description: '', notes: '', metadata: {}, createdAt: 1, modifiedAt: 1 };
     await s.datasets.create(ds);
-    const [p, n, o] = [mk({ concepts: [{ id: 'c1', value: 1 }, { id: 'c2', value: 0 }] }), mk({ concepts: [{ id: 'c2', value: 0 }] }), mk({ concepts: [{ id: 'c3', value: 1 }] })];
+    const [p, n, o] = [
+      mk({
+        concepts: [
+          { id: 'c1', value: 1 },
+          { id: 'c2', value: 0 },
+        ],
+      }),
+      mk({ concepts: [{ id: 'c2', value: 0 }] }),
+      mk({ concepts: [{ id: 'c3', value: 1 }] }),
+    ];
     await s.inputs.create([p, n, o], [[ds.pk], [], [ds.pk]]);
     const base = { userId: a.userId, appId: a.id };
     assert.deepEqual((await s.inputs.trainingRows({ ...base, conceptIds: ['c2'] })).map((r) => r.id).sort(), [p.id, n.id].sort());
-    assert.deepEqual((await s.inputs.trainingRows({ ...base, conceptIds: ['c2'], datasetPk: ds.pk })).map((r) => [r.id, r.labels]), [[p.id, [{ id: 'c1', value: 1 }, { id: 'c2', value: 0 }]]]);
+    assert.deepEqual(
+      (await s.inputs.trainingRows({ ...base, conceptIds: ['c2'], datasetPk: ds.pk })).map((r) => [r.id, r.labels]),
+      [
+        [
+          p.id,
+          [
+            { id: 'c1', value: 1 },
+            { id: 'c2', value: 0 },
+          ],
+        ],
+      ],
+    );
     assert.equal((await s.inputs.trainingRows({ ...base, conceptIds: [], inputPks: [o.pk, n.pk] })).length, 2);
     assert.deepEqual(await s.inputs.trainingRows({ ...base, conceptIds: ['zzz'] }), []);
   });
@@ -194,14 +321,35 @@ export function trainingDataCases(h: Harness): void {
     await s.concepts.ensure(a.userId, a.id, ['Alpha', 'beta', 'beta', 'gamma_1'], 5);
     await s.concepts.ensure(a.userId, a.id, ['beta'], 6);
     assert.equal((await s.concepts.get(a.userId, a.id, 'Alpha'))?.name, 'A');
-    assert.deepEqual(await s.concepts.get(a.userId, a.id, 'beta'), { userId: a.userId, appId: a.id, id: 'beta', name: 'beta', language: 'en', createdAt: 5, modifiedAt: 5 });
+    assert.deepEqual(await s.concepts.get(a.userId, a.id, 'beta'), {
+      userId: a.userId,
+      appId: a.id,
+      id: 'beta',
+      name: 'beta',
+      language: 'en',
+      createdAt: 5,
+      modifiedAt: 5,
+    });
     await s.concepts.create([{ userId: a.userId, appId: a.id, id: 'chat', name: 'Chat', language: 'fr', createdAt: 1, modifiedAt: 1 }]);
     assert.equal((await s.concepts.get(a.userId, a.id, 'chat'))?.language, 'fr', 'a given language round-trips (migration 006)');
     await assert.rejects(s.concepts.create([{ userId: a.userId, appId: a.id, id: 'beta', name: 'B', createdAt: 7, modifiedAt: 7 }]), DuplicateKeyError);
-    assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE)).map((c) => c.id), ['Alpha', 'beta', 'chat', 'gamma_1']);
-    assert.deepEqual((await s.concepts.list(a.userId, a.id, { page: 2, perPage: 2 })).map((c) => c.id), ['chat', 'gamma_1']);
-    assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE, 'ALP')).map((c) => c.id), ['Alpha']);
-    assert.deepEqual((await s.concepts.list(a.userId, a.id, PAGE, '_')).map((c) => c.id), ['gamma_1'], 'LIKE wildcards match literally');
+    assert.deepEqual(
+      (await s.concepts.list(a.userId, a.id, PAGE)).map((c) => c.id),
+      ['Alpha', 'beta', 'chat', 'gamma_1'],
+    );
+    assert.deepEqual(
+      (await s.concepts.list(a.userId, a.id, { page: 2, perPage: 2 })).map((c) => c.id),
+      ['chat', 'gamma_1'],
+    );
+    assert.deepEqual(
+      (await s.concepts.list(a.userId, a.id, PAGE, 'ALP')).map((c) => c.id),
+      ['Alpha'],
+    );
+    assert.deepEqual(
+      (await s.concepts.list(a.userId, a.id, PAGE, '_')).map((c) => c.id),
+      ['gamma_1'],
+      'LIKE wildcards match literally',
+    );
   });
 
   it('datasets: addInputs is idempotent; versions freeze labels, list newest first, are found by id in the app', async () => {
@@ -213,23 +361,48 @@ export function trainingDataCases(h: Harness): void {
     await s.inputs.create([i1, i2], [[], []]);
     assert.equal(await s.datasets.addInputs(ds.pk, [i1.pk, i2.pk, i1.pk], 10), 2);
     assert.equal(await s.datasets.addInputs(ds.pk, [i1.pk], 11), 0);
-    assert.deepEqual((await s.datasets.listInputs(ds.pk, PAGE)).map((m) => m.addedAt), [10, 10]);
+    assert.deepEqual(
+      (await s.datasets.listInputs(ds.pk, PAGE)).map((m) => m.addedAt),
+      [10, 10],
+    );
     const v = (id: string, createdAt: number) => ({
-      pk: uniq('dvpk'), datasetPk: ds.pk, datasetId: 'd1', userId: a.userId, appId: a.id, id, description: '', metadata: {},
-      statusCode: 64015, counts: { inputs: 2, unlabeled: 1, positiveTags: 1 }, createdAt, modifiedAt: createdAt,
+      pk: uniq('dvpk'),
+      datasetPk: ds.pk,
+      datasetId: 'd1',
+      userId: a.userId,
+      appId: a.id,
+      id,
+      description: '',
+      metadata: {},
+      statusCode: 64015,
+      counts: { inputs: 2, unlabeled: 1, positiveTags: 1 },
+      createdAt,
+      modifiedAt: createdAt,
     });
     const v1 = v('v1', 20);
-    await s.datasets.createVersion(v1, [{ inputPk: i1.pk, labels: [{ id: 'c', value: 1 }] }, { inputPk: i2.pk, labels: [] }]);
+    await s.datasets.createVersion(v1, [
+      { inputPk: i1.pk, labels: [{ id: 'c', value: 1 }] },
+      { inputPk: i2.pk, labels: [] },
+    ]);
     await s.datasets.createVersion(v('v2', 30), []);
     await assert.rejects(s.datasets.createVersion(v('v1', 40), []), DuplicateKeyError);
     assert.deepEqual(await s.datasets.getVersion(ds.pk, 'v1'), v1);
-    assert.deepEqual((await s.datasets.listVersions(ds.pk, PAGE)).map((x) => x.id), ['v2', 'v1']);
-    assert.deepEqual((await s.datasets.findVersionInApp(a.userId, a.id, 'v1')).map((x) => x.pk), [v1.pk]);
+    assert.deepEqual(
+      (await s.datasets.listVersions(ds.pk, PAGE)).map((x) => x.id),
+      ['v2', 'v1'],
+    );
+    assert.deepEqual(
+      (await s.datasets.findVersionInApp(a.userId, a.id, 'v1')).map((x) => x.pk),
+      [v1.pk],
+    );
     const frozen = await s.datasets.versionInputs(v1.pk);
     assert.deepEqual(frozen.find((f) => f.inputPk === i1.pk)?.labels, [{ id: 'c', value: 1 }]);
     await s.inputs.delete([i2.pk]);
     assert.equal((await s.datasets.versionInputs(v1.pk)).length, 1, 'a deleted input leaves the snapshot');
-    assert.deepEqual((await s.datasets.list(a.userId, a.id, PAGE)).map((d) => d.id), ['d1']);
+    assert.deepEqual(
+      (await s.datasets.list(a.userId, a.id, PAGE)).map((d) => d.id),
+      ['d1'],
+    );
   });
 
   it('artifacts: put overwrites, get returns the bytes; they go with their version, and an app takes all its training data', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app, job, model, pat, user, version } from '../fixtures.js';
-import { countWhere, scene, type Harness } from './harness.js';
+import { countWhere, type Harness, scene } from './harness.js';
 
 export function transactionCases(h: Harness): void {
   it('transaction: a throw rolls back every write of every repo', async () => {
@@ -71,7 +71,10 @@ export function transactionCases(h: Harness): void {
     const { a } = await scene(s);
     await s.transaction(async (tx) => {
       await assert.rejects(s.models.get(a.userId, a.id, 'x'), /store misuse/);
-      await assert.rejects(s.transaction(async () => 1), /store misuse/);
+      await assert.rejects(
+        s.transaction(async () => 1),
+        /store misuse/,
+      );
       assert.equal(await tx.models.get(a.userId, a.id, 'x'), undefined);
     });
     // Work left running after fn returned is not mistaken for misuse.

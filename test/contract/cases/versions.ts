@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import type { ModelVersion } from '../../../src/domain/entities.js';
+import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import type { VersionSortField } from '../../../src/ports/store.js';
 import { model, version } from '../fixtures.js';
-import { countWhere, scene, type Harness } from './harness.js';
+import { countWhere, type Harness, scene } from './harness.js';
 
 const TRAINED = { code: 21100, details: '', percentCompleted: 100 };
 const QUEUED = { code: 21103, details: 'queued', percentCompleted: 0 };
@@ -168,8 +168,7 @@ export function versionCases(h: Harness): void {
     const { a } = await scene(s);
     const m = model(a);
     await s.models.create(m);
-    const numInputs = async () =>
-      (await s.db.selectFrom('models').select('num_inputs').where('pk', '=', m.pk).executeTakeFirstOrThrow()).num_inputs;
+    const numInputs = async () => (await s.db.selectFrom('models').select('num_inputs').where('pk', '=', m.pk).executeTakeFirstOrThrow()).num_inputs;
     const v1 = version(m, { createdAt: 1, totalInputCount: 10 });
     const v2 = version(m, { createdAt: 2, totalInputCount: 3 });
     await s.versions.create(v1);

@@ -3,14 +3,20 @@ import { it } from 'node:test';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import type { Workflow } from '../../../src/domain/workflows.js';
 import { uniq } from '../fixtures.js';
-import { scene, type Harness } from './harness.js';
+import { type Harness, scene } from './harness.js';
 
 const PAGE = { page: 1, perPage: 100 };
 
 /** WorkflowRepo (migration 008, decision 0033): the graph round-trips whole; duplicates, paging, deletes, app cascade. */
 export function workflowCases(h: Harness): void {
   const wf = (userId: string, appId: string, over: Partial<Workflow> = {}): Workflow => ({
-    userId, appId, id: uniq('wf'), description: 'd', metadata: { k: [1, 'x'] }, createdAt: 1_700_000_000_000, modifiedAt: 1_700_000_000_000,
+    userId,
+    appId,
+    id: uniq('wf'),
+    description: 'd',
+    metadata: { k: [1, 'x'] },
+    createdAt: 1_700_000_000_000,
+    modifiedAt: 1_700_000_000_000,
     nodes: [
       { id: 'embed', modelId: 'm1', versionId: 'v1', inputs: [], suppressOutput: true },
       { id: 'classify', modelId: 'm2', versionId: '', inputs: ['embed'], suppressOutput: false },
@@ -34,9 +40,18 @@ export function workflowCases(h: Harness): void {
     assert.deepEqual(await s.workflows.get(u.id, a.id, w1.id), changed);
     assert.equal(await s.workflows.update({ ...changed, id: 'missing' }), false);
 
-    assert.deepEqual((await s.workflows.list(u.id, a.id, PAGE)).map((w) => w.id), ['b-first', 'a-second']);
-    assert.deepEqual((await s.workflows.list(u.id, a.id, { page: 2, perPage: 1 })).map((w) => w.id), ['a-second']);
-    assert.deepEqual((await s.workflows.all(u.id, a.id)).map((w) => w.id), ['a-second', 'b-first']);
+    assert.deepEqual(
+      (await s.workflows.list(u.id, a.id, PAGE)).map((w) => w.id),
+      ['b-first', 'a-second'],
+    );
+    assert.deepEqual(
+      (await s.workflows.list(u.id, a.id, { page: 2, perPage: 1 })).map((w) => w.id),
+      ['a-second'],
+    );
+    assert.deepEqual(
+      (await s.workflows.all(u.id, a.id)).map((w) => w.id),
+      ['a-second', 'b-first'],
+    );
 
     assert.equal(await s.workflows.delete(u.id, a.id, ['b-first', 'missing']), 1);
     assert.equal(await s.workflows.delete(u.id, a.id, []), 0);
@@ -53,10 +68,13 @@ export function workflowCases(h: Harness): void {
     const s = h.store;
     const { u, a } = await scene(s);
     const w = wf(u.id, a.id);
-    await assert.rejects(s.transaction(async (tx) => {
-      await tx.workflows.create(w);
-      throw new Error('boom');
-    }), /boom/);
+    await assert.rejects(
+      s.transaction(async (tx) => {
+        await tx.workflows.create(w);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(await s.workflows.get(u.id, a.id, w.id), undefined);
   });
 }

@@ -1,9 +1,9 @@
 import type { JSX } from 'preact';
-import { hrefOf, type AppTab } from '../routes.js';
+import { type AppTab, hrefOf } from '../routes.js';
 import { Link } from '../ui/common.js';
-import { ModelsList } from './models-list.js';
-import { InputsPage } from './inputs.js';
 import { DatasetsPage } from './datasets.js';
+import { InputsPage } from './inputs.js';
+import { ModelsList } from './models-list.js';
 
 const TABS: { tab: AppTab; label: string }[] = [
   { tab: 'models', label: 'Models' },

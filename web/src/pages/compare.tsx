@@ -5,8 +5,8 @@ import { compareRows } from '../compare.js';
 import { useApi } from '../context.js';
 import { setQuery } from '../nav.js';
 import { hrefOf } from '../routes.js';
-import { versionChip } from '../version-status.js';
 import { Chip, ErrorBox, Field, Link, useLoad } from '../ui/common.js';
+import { versionChip } from '../version-status.js';
 
 /** Two versions side by side: status, evaluation summary, and every configuration value, differences marked. */
 export function ComparePage({ app, model }: { app: string; model: string }): JSX.Element {
@@ -23,12 +23,20 @@ export function ComparePage({ app, model }: { app: string; model: string }): JSX
   }, [a, b]);
   const [va, vb] = pair.data ?? [];
   const pick = (key: 'a' | 'b', value: string) => setQuery({ [key]: value });
-  const config = (v: ModelVersion | undefined) => v && { output_info: { output_config: v.output_info?.output_config, params: v.output_info?.params }, train_info: v.train_info, evaluation: v.metrics?.summary, license: v.license, description: v.description };
+  const config = (v: ModelVersion | undefined) =>
+    v && {
+      output_info: { output_config: v.output_info?.output_config, params: v.output_info?.params },
+      train_info: v.train_info,
+      evaluation: v.metrics?.summary,
+      license: v.license,
+      description: v.description,
+    };
   const rows = va && vb ? compareRows(config(va), config(vb)) : [];
   return (
     <section>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href={hrefOf({ page: 'apps' })}>Apps</Link> / <Link href={hrefOf({ page: 'app', app, tab: 'models' })}>{app}</Link> / <Link href={hrefOf({ page: 'model', app, model })}>{model}</Link> / <span>compare</span>
+        <Link href={hrefOf({ page: 'apps' })}>Apps</Link> / <Link href={hrefOf({ page: 'app', app, tab: 'models' })}>{app}</Link> /{' '}
+        <Link href={hrefOf({ page: 'model', app, model })}>{model}</Link> / <span>compare</span>
       </nav>
       <h1>Compare versions of {model}</h1>
       <ErrorBox error={list.error} />

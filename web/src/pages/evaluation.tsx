@@ -3,10 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { BinaryMetrics, Dataset, EvalMetrics, ModelVersion } from '../api-types.js';
 import { confusionGrid } from '../confusion.js';
 import { useApi } from '../context.js';
-import { isFailure, isInFlight } from '../version-status.js';
 import { Curl, ErrorBox, useAction, useLoad } from '../ui/common.js';
-import { usePolling } from '../ui/polling.js';
 import { LineChart } from '../ui/loss-chart.js';
+import { usePolling } from '../ui/polling.js';
+import { isFailure, isInFlight } from '../version-status.js';
 
 const FIELDS = 'fields.confusion_matrix=true&fields.binary_metrics=true&fields.label_counts=true';
 const pct = (x: unknown): string => (typeof x === 'number' ? x.toFixed(3) : '—');
@@ -161,7 +161,10 @@ function Curves({ metrics }: { metrics: BinaryMetrics[] }): JSX.Element {
   const [kind, setKind] = useState<'roc' | 'pr'>('roc');
   const b = metrics[Math.min(pick, metrics.length - 1)];
   // uPlot wants x ascending: sort the points by x.
-  const raw = kind === 'roc' ? { x: b?.roc_curve?.fpr ?? [], y: b?.roc_curve?.tpr ?? [] } : { x: b?.precision_recall_curve?.recall ?? [], y: b?.precision_recall_curve?.precision ?? [] };
+  const raw =
+    kind === 'roc'
+      ? { x: b?.roc_curve?.fpr ?? [], y: b?.roc_curve?.tpr ?? [] }
+      : { x: b?.precision_recall_curve?.recall ?? [], y: b?.precision_recall_curve?.precision ?? [] };
   const order = raw.x.map((_, i) => i).sort((i, j) => raw.x[i]! - raw.x[j]! || raw.y[i]! - raw.y[j]!);
   const name = b?.concept?.name || b?.concept?.id || '';
   return (

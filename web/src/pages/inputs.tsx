@@ -4,11 +4,11 @@ import { appPath, query } from '../api.js';
 import type { Concept, Input } from '../api-types.js';
 import { useApi } from '../context.js';
 import { setQuery } from '../nav.js';
-import { batches, conceptsOf, linesOf } from '../upload.js';
-import { inputChip } from '../version-status.js';
 import { Chip, Curl, ErrorBox, Field, Pager, useAction, useLoad } from '../ui/common.js';
 import { usePolling } from '../ui/polling.js';
 import { Thumb } from '../ui/thumb.js';
+import { batches, conceptsOf, linesOf } from '../upload.js';
+import { inputChip } from '../version-status.js';
 
 const PER_PAGE = 24;
 const STATUSES: Record<string, string> = { '': 'Any status', '30000': 'Processed', '30001': 'Pending', '30003': 'Processing', '30002': 'Failed' };
@@ -36,7 +36,8 @@ async function droppedFiles(dt: DataTransfer): Promise<File[]> {
   return out;
 }
 
-const ACCEPTED = (f: File): boolean => f.size > 0 && (f.type.startsWith('image/') || f.type.startsWith('text/') || /\.(txt|md|png|jpe?g|gif|webp|bmp|tiff?)$/i.test(f.name));
+const ACCEPTED = (f: File): boolean =>
+  f.size > 0 && (f.type.startsWith('image/') || f.type.startsWith('text/') || /\.(txt|md|png|jpe?g|gif|webp|bmp|tiff?)$/i.test(f.name));
 
 const fileData = (file: File): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) => {
@@ -79,7 +80,8 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
     <>
       {counts.data && (
         <p class="muted" aria-live="polite">
-          {counts.data.counts.processed ?? 0} processed · {(counts.data.counts.to_process ?? 0) + (counts.data.counts.processing ?? 0)} processing · {counts.data.counts.errors ?? 0} failed
+          {counts.data.counts.processed ?? 0} processed · {(counts.data.counts.to_process ?? 0) + (counts.data.counts.processing ?? 0)} processing ·{' '}
+          {counts.data.counts.errors ?? 0} failed
         </p>
       )}
       <div class="toolbar">
@@ -227,7 +229,11 @@ function Upload({ base, onDone }: { base: string; onDone: () => void }): JSX.Ele
           Choose files
         </label>
         <input id="upload-files" class="sr-only" type="file" multiple accept="image/*,.txt,text/plain" onChange={(e) => addFiles(e.currentTarget.files)} />
-        {files.length > 0 && <p>{files.length} file(s): {files.map((f) => f.name).join(', ')}</p>}
+        {files.length > 0 && (
+          <p>
+            {files.length} file(s): {files.map((f) => f.name).join(', ')}
+          </p>
+        )}
       </div>
       <Field label="Texts (one input per line)" id="upload-text">
         <textarea id="upload-text" rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} />

@@ -5,7 +5,25 @@ import { useApi } from '../context.js';
 import { CopyButton, Curl, ErrorBox, Field, useAction, useLoad, when } from '../ui/common.js';
 
 // The commonly needed scopes of clarifai.auth.scope.S for an app key (the server checks the names).
-const SCOPES = ['All', 'Predict', 'Models_Get', 'Models_Add', 'Models_Patch', 'Models_Delete', 'Models_Train', 'Inputs_Get', 'Inputs_Add', 'Inputs_Patch', 'Inputs_Delete', 'Concepts_Get', 'Concepts_Add', 'Datasets_Get', 'Datasets_Add', 'Metrics_Get', 'Metrics_Add'];
+const SCOPES = [
+  'All',
+  'Predict',
+  'Models_Get',
+  'Models_Add',
+  'Models_Patch',
+  'Models_Delete',
+  'Models_Train',
+  'Inputs_Get',
+  'Inputs_Add',
+  'Inputs_Patch',
+  'Inputs_Delete',
+  'Concepts_Get',
+  'Concepts_Add',
+  'Datasets_Get',
+  'Datasets_Add',
+  'Metrics_Get',
+  'Metrics_Add',
+];
 
 /** ListKeys / PostKeys / DeleteKey: the token is shown once, when made; listings show only its public id. */
 export function KeysPage(): JSX.Element {

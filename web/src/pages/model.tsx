@@ -6,9 +6,9 @@ import { useApi } from '../context.js';
 import { parseJsonObject } from '../json-edit.js';
 import { navigate } from '../nav.js';
 import { hrefOf } from '../routes.js';
-import { isInFlight, versionChip } from '../version-status.js';
 import { Chip, Curl, ErrorBox, Field, Link, useAction, useLoad, when } from '../ui/common.js';
 import { usePolling } from '../ui/polling.js';
+import { isInFlight, versionChip } from '../version-status.js';
 
 export const VISIBILITY: Record<number, string> = { 10: 'Private', 30: 'Organization', 50: 'Public' };
 
@@ -19,7 +19,11 @@ export function ModelPage({ app, model }: { app: string; model: string }): JSX.E
   const m = useLoad(() => api.get<{ model: Model }>(base), [base]);
   const versions = useLoad(() => api.get<{ model_versions: ModelVersion[] }>(`${base}/versions?per_page=50`), [base]);
   // Versions still queued or training refresh by themselves (at most once a second, not in a background tab).
-  usePolling(versions.reload, (versions.data?.model_versions ?? []).some((v) => isInFlight(v.status)), 2000);
+  usePolling(
+    versions.reload,
+    (versions.data?.model_versions ?? []).some((v) => isInFlight(v.status)),
+    2000,
+  );
   const remove = useAction();
   const del = async () => {
     if (!confirm(`Delete model '${model}' and all its versions?`)) return;
@@ -45,7 +49,10 @@ export function ModelPage({ app, model }: { app: string; model: string }): JSX.E
             <h2>Versions</h2>
             <span>
               {(versions.data?.model_versions ?? []).length > 1 && (
-                <Link href={`${hrefOf({ page: 'compare', app, model })}?a=${versions.data!.model_versions[1]!.id}&b=${versions.data!.model_versions[0]!.id}`} class="button secondary">
+                <Link
+                  href={`${hrefOf({ page: 'compare', app, model })}?a=${versions.data!.model_versions[1]!.id}&b=${versions.data!.model_versions[0]!.id}`}
+                  class="button secondary"
+                >
                   Compare
                 </Link>
               )}{' '}
@@ -117,7 +124,10 @@ function ModelEditor({ app, model, onSaved }: { app: string; model: Model; onSav
   const meta = parseJsonObject(metadata);
   const save = useAction();
   // overwrite, so removing a metadata key in the editor removes it on the server too (0003-patch-semantics).
-  const body = { action: 'overwrite', models: [{ id: model.id, name, description, notes, metadata: meta.ok ? meta.value : {}, visibility: { gettable: visibility } }] };
+  const body = {
+    action: 'overwrite',
+    models: [{ id: model.id, name, description, notes, metadata: meta.ok ? meta.value : {}, visibility: { gettable: visibility } }],
+  };
   const path = `${appPath(app)}/models`;
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -148,7 +158,15 @@ function ModelEditor({ app, model, onSaved }: { app: string; model: Model; onSav
         <textarea id="model-notes" rows={3} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} />
       </Field>
       <Field label="Metadata (JSON object)" id="model-metadata" error={meta.ok ? undefined : meta.error}>
-        <textarea id="model-metadata" class="code" rows={5} spellcheck={false} aria-invalid={!meta.ok} value={metadata} onInput={(e) => setMetadata(e.currentTarget.value)} />
+        <textarea
+          id="model-metadata"
+          class="code"
+          rows={5}
+          spellcheck={false}
+          aria-invalid={!meta.ok}
+          value={metadata}
+          onInput={(e) => setMetadata(e.currentTarget.value)}
+        />
       </Field>
       <Field label="Visibility" id="model-visibility">
         <select id="model-visibility" value={visibility} onChange={(e) => setVisibility(Number(e.currentTarget.value))}>

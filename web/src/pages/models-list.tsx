@@ -20,7 +20,16 @@ export function ModelsList({ app }: { app: string }): JSX.Element {
   const type = params.get('type') ?? '';
   const sort = params.get('sort') ?? 'modified';
   const asc = params.get('asc') === '1';
-  const listQuery = query({ page, per_page: PER_PAGE, name, model_type_id: type, sort_by_name: sort === 'name', sort_by_created_at: sort === 'created', sort_by_modified_at: sort === 'modified', sort_ascending: asc });
+  const listQuery = query({
+    page,
+    per_page: PER_PAGE,
+    name,
+    model_type_id: type,
+    sort_by_name: sort === 'name',
+    sort_by_created_at: sort === 'created',
+    sort_by_modified_at: sort === 'modified',
+    sort_ascending: asc,
+  });
   const models = useLoad(() => api.get<{ models: Model[] }>(`${appPath(app)}/models${listQuery}`), [app, listQuery]);
   const types = useLoad(() => api.get<{ model_types: ModelType[] }>(`${appPath(app)}/models/types`), [app]);
   const creatable = (types.data?.model_types ?? []).filter((t) => t.creatable !== false);

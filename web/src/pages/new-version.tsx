@@ -5,8 +5,8 @@ import type { Model, ModelType } from '../api-types.js';
 import { useApi } from '../context.js';
 import { navigate } from '../nav.js';
 import { hrefOf } from '../routes.js';
-import { formFields, versionRequest, type FormField } from '../version-form.js';
 import { Curl, ErrorBox, Field, Link, useAction, useLoad } from '../ui/common.js';
+import { type FormField, formFields, versionRequest } from '../version-form.js';
 
 /** PostModelVersions with a form generated from the model type's model_type_fields. */
 export function NewVersionPage({ app, model }: { app: string; model: string }): JSX.Element {
@@ -38,7 +38,8 @@ export function NewVersionPage({ app, model }: { app: string; model: string }): 
   return (
     <section>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href={hrefOf({ page: 'apps' })}>Apps</Link> / <Link href={hrefOf({ page: 'app', app, tab: 'models' })}>{app}</Link> / <Link href={hrefOf({ page: 'model', app, model })}>{model}</Link> / <span>new version</span>
+        <Link href={hrefOf({ page: 'apps' })}>Apps</Link> / <Link href={hrefOf({ page: 'app', app, tab: 'models' })}>{app}</Link> /{' '}
+        <Link href={hrefOf({ page: 'model', app, model })}>{model}</Link> / <span>new version</span>
       </nav>
       <h1>New version of {model}</h1>
       <ErrorBox error={info.error} />
@@ -49,7 +50,13 @@ export function NewVersionPage({ app, model }: { app: string; model: string }): 
           </p>
           {fields.length === 0 && <p>This model type takes no configuration.</p>}
           {fields.map((f) => (
-            <FieldInput key={f.path} field={f} value={values[f.path] ?? f.defaultText} error={submitted ? errors[f.path] : undefined} onChange={(v) => setValues({ ...values, [f.path]: v })} />
+            <FieldInput
+              key={f.path}
+              field={f}
+              value={values[f.path] ?? f.defaultText}
+              error={submitted ? errors[f.path] : undefined}
+              onChange={(v) => setValues({ ...values, [f.path]: v })}
+            />
           ))}
           <button type="submit" disabled={create.busy}>
             Create version
@@ -62,7 +69,17 @@ export function NewVersionPage({ app, model }: { app: string; model: string }): 
   );
 }
 
-function FieldInput({ field: f, value, error, onChange }: { field: FormField; value: string; error: string | undefined; onChange: (v: string) => void }): JSX.Element {
+function FieldInput({
+  field: f,
+  value,
+  error,
+  onChange,
+}: {
+  field: FormField;
+  value: string;
+  error: string | undefined;
+  onChange: (v: string) => void;
+}): JSX.Element {
   const id = `f-${f.path.replace(/\./g, '-')}`;
   const label = `${f.label}${f.required ? ' (required)' : ''}`;
   const hint = `${f.path} — ${f.description}${f.min !== undefined ? ` Range ${f.min}–${f.max ?? '…'}.` : ''}`;
@@ -70,7 +87,14 @@ function FieldInput({ field: f, value, error, onChange }: { field: FormField; va
     return (
       <div class="field">
         <label class="inline" for={id}>
-          <input id={id} type="checkbox" checked={value === 'true'} onChange={(e) => onChange(e.currentTarget.checked ? 'true' : 'false')} aria-describedby={`${id}-hint`} /> {f.label}
+          <input
+            id={id}
+            type="checkbox"
+            checked={value === 'true'}
+            onChange={(e) => onChange(e.currentTarget.checked ? 'true' : 'false')}
+            aria-describedby={`${id}-hint`}
+          />{' '}
+          {f.label}
         </label>
         <small id={`${id}-hint`}>{hint}</small>
       </div>

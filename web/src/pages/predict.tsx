@@ -32,7 +32,10 @@ export function PredictPanel({ app, model, mv }: { app: string; model: string; m
     .filter(Boolean);
   if (selected.length) outputConfig.select_concepts = selected.map((id) => ({ id }));
   const data = image ? { image: { base64: image.base64 } } : { text: { raw: text } };
-  const body = { inputs: [{ data }], ...(Object.keys(outputConfig).length ? { model: { model_version: { output_info: { output_config: outputConfig } } } } : {}) };
+  const body = {
+    inputs: [{ data }],
+    ...(Object.keys(outputConfig).length ? { model: { model_version: { output_info: { output_config: outputConfig } } } } : {}),
+  };
   const shownBody = image ? { ...body, inputs: [{ data: { image: { base64: `<base64 of ${image.name}>` } } }] } : body;
   const path = `${appPath(app)}/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(mv.id ?? '')}/outputs`;
   const submit = async (e: Event) => {
@@ -75,10 +78,26 @@ export function PredictPanel({ app, model, mv }: { app: string; model: string; m
         )}
         <div class="row">
           <Field label="max_concepts" id="predict-max">
-            <input id="predict-max" type="number" min={1} value={maxConcepts} placeholder={String(mv.output_info?.params?.max_concepts ?? '')} onInput={(e) => setMaxConcepts(e.currentTarget.value)} />
+            <input
+              id="predict-max"
+              type="number"
+              min={1}
+              value={maxConcepts}
+              placeholder={String(mv.output_info?.params?.max_concepts ?? '')}
+              onInput={(e) => setMaxConcepts(e.currentTarget.value)}
+            />
           </Field>
           <Field label="min_value" id="predict-min">
-            <input id="predict-min" type="number" min={0} max={1} step="any" value={minValue} placeholder={String(mv.output_info?.params?.min_value ?? '')} onInput={(e) => setMinValue(e.currentTarget.value)} />
+            <input
+              id="predict-min"
+              type="number"
+              min={0}
+              max={1}
+              step="any"
+              value={minValue}
+              placeholder={String(mv.output_info?.params?.min_value ?? '')}
+              onInput={(e) => setMinValue(e.currentTarget.value)}
+            />
           </Field>
         </div>
         <Field label="select_concepts" id="predict-select" hint="Concept ids, comma-separated; empty returns all.">
@@ -88,7 +107,9 @@ export function PredictPanel({ app, model, mv }: { app: string; model: string; m
           Predict
         </button>
         <ErrorBox error={predict.error} />
-        {outputs[0]?.status && outputs[0].status.code !== 10000 && <ErrorBox error={new Error(`${outputs[0].status.code} ${outputs[0].status.description}: ${outputs[0].status.details ?? ''}`)} />}
+        {outputs[0]?.status && outputs[0].status.code !== 10000 && (
+          <ErrorBox error={new Error(`${outputs[0].status.code} ${outputs[0].status.description}: ${outputs[0].status.details ?? ''}`)} />
+        )}
         <Curl method="POST" path={path} body={shownBody} />
       </form>
       <div class="card">

@@ -25,7 +25,9 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
   return (
     <main id="main" class="signin">
       <h1>modelkeep</h1>
-      <p>Sign in with a personal access token. It is kept in this tab only (sessionStorage) and sent as <code>Authorization: Key …</code>.</p>
+      <p>
+        Sign in with a personal access token. It is kept in this tab only (sessionStorage) and sent as <code>Authorization: Key …</code>.
+      </p>
       {notice && (
         <div class="notice" role="status">
           {notice}

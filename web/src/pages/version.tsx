@@ -7,13 +7,13 @@ import { parseJsonObject } from '../json-edit.js';
 import { navigate } from '../nav.js';
 import { hrefOf, type VersionTab } from '../routes.js';
 import { lossCurve, splitLogLine } from '../training-log.js';
-import { isInFlight, versionChip } from '../version-status.js';
 import { Chip, Curl, ErrorBox, Field, Link, useAction, useLoad, when } from '../ui/common.js';
 import { LossChart } from '../ui/loss-chart.js';
 import { usePolling } from '../ui/polling.js';
+import { isInFlight, versionChip } from '../version-status.js';
+import { EvaluationPanel } from './evaluation.js';
 import { VISIBILITY } from './model.js';
 import { PredictPanel } from './predict.js';
-import { EvaluationPanel } from './evaluation.js';
 
 const LIVE_EVERY_MS = 2000;
 
@@ -41,7 +41,8 @@ export function VersionPage({ app, model, version, tab }: { app: string; model: 
   return (
     <section>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href={hrefOf({ page: 'apps' })}>Apps</Link> / <Link href={hrefOf({ page: 'app', app, tab: 'models' })}>{app}</Link> / <Link href={hrefOf({ page: 'model', app, model })}>{model}</Link> / <span>{version.slice(0, 12)}</span>
+        <Link href={hrefOf({ page: 'apps' })}>Apps</Link> / <Link href={hrefOf({ page: 'app', app, tab: 'models' })}>{app}</Link> /{' '}
+        <Link href={hrefOf({ page: 'model', app, model })}>{model}</Link> / <span>{version.slice(0, 12)}</span>
       </nav>
       <div class="title-row">
         <h1>
@@ -100,7 +101,9 @@ function Overview({ base, mv, onSaved }: { base: string; mv: ModelVersion; onSav
         <div class="card">
           <h2>Concepts</h2>
           <ErrorBox error={concepts.error} />
-          <p class="muted">Read-only: a version’s concepts are fixed when it is created (PatchModelVersions refuses them with 21202). Create a new version for other concepts.</p>
+          <p class="muted">
+            Read-only: a version’s concepts are fixed when it is created (PatchModelVersions refuses them with 21202). Create a new version for other concepts.
+          </p>
           <ul class="tags">
             {list.map((c) => (
               <li key={c.id}>{c.name && c.name !== c.id ? `${c.id} (${c.name})` : c.id}</li>
@@ -207,7 +210,12 @@ function VersionEditor({ base, mv, onSaved }: { base: string; mv: ModelVersion; 
       <Field label="output_info.output_config (JSON)" id="v-output-config" error={oc.ok ? undefined : oc.error}>
         <textarea id="v-output-config" class="code" rows={4} spellcheck={false} aria-invalid={!oc.ok} value={f.outputConfig} onInput={set('outputConfig')} />
       </Field>
-      <Field label="output_info.params (JSON)" id="v-params" error={params.ok ? undefined : params.error} hint="max_concepts, min_value, select_concepts: the defaults for predictions.">
+      <Field
+        label="output_info.params (JSON)"
+        id="v-params"
+        error={params.ok ? undefined : params.error}
+        hint="max_concepts, min_value, select_concepts: the defaults for predictions."
+      >
         <textarea id="v-params" class="code" rows={4} spellcheck={false} aria-invalid={!params.ok} value={f.params} onInput={set('params')} />
       </Field>
       <button type="submit" disabled={save.busy || !valid}>

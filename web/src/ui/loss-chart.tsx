@@ -50,5 +50,14 @@ export function LineChart({ x, y, xLabel, yLabel, logY = false, label }: LineCha
 
 /** The training loss by epoch; log scale, because a loss falls by orders of magnitude and on a linear axis all but the first epochs lie flat. */
 export function LossChart({ epochs, losses }: { epochs: number[]; losses: number[] }): JSX.Element {
-  return <LineChart x={epochs} y={losses} xLabel="epoch" yLabel="loss" logY label={`Training loss over ${epochs.length} logged epochs${losses.length ? `, last ${losses[losses.length - 1]}` : ''}`} />;
+  return (
+    <LineChart
+      x={epochs}
+      y={losses}
+      xLabel="epoch"
+      yLabel="loss"
+      logY
+      label={`Training loss over ${epochs.length} logged epochs${losses.length ? `, last ${losses[losses.length - 1]}` : ''}`}
+    />
+  );
 }

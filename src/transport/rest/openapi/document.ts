@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import type { HttpBinding, RpcInfo } from '../../../proto/load.js';
 import { routePath } from '../route-paths.js';
-import { ProtoSchemas, type JsonSchema } from './schemas.js';
+import { type JsonSchema, ProtoSchemas } from './schemas.js';
 
 /** Nested request messages contribute query parameters down to this depth (`pagination.page`-style names). */
 const QUERY_DEPTH = 3;
@@ -22,7 +22,14 @@ function fieldAt(type: protobuf.Type, dotted: string): protobuf.Field | undefine
 }
 
 /** Query parameters of a binding without a body: every request field the path does not carry, flattened with dots. */
-function queryParameters(schemas: ProtoSchemas, type: protobuf.Type, inPath: Set<string>, prefix = '', depth = 0, seen = new Set<protobuf.Type>()): Parameter[] {
+function queryParameters(
+  schemas: ProtoSchemas,
+  type: protobuf.Type,
+  inPath: Set<string>,
+  prefix = '',
+  depth = 0,
+  seen = new Set<protobuf.Type>(),
+): Parameter[] {
   const out: Parameter[] = [];
   seen.add(type);
   for (const f of type.fieldsArray) {
@@ -42,7 +49,10 @@ function queryParameters(schemas: ProtoSchemas, type: protobuf.Type, inPath: Set
 
 /** The resource a binding belongs to, for grouping in the UI: the path's first constant segment after the app. */
 function tagOf(b: HttpBinding): string {
-  const rest = b.template.replace(/^\/v2\/users\/\{[^}]+\}\/apps\/\{[^}]+\}/, '').replace(/^\/v2\/users\/\{[^}]+\}/, '').replace(/^\/v2/, '');
+  const rest = b.template
+    .replace(/^\/v2\/users\/\{[^}]+\}\/apps\/\{[^}]+\}/, '')
+    .replace(/^\/v2\/users\/\{[^}]+\}/, '')
+    .replace(/^\/v2/, '');
   return rest.split('/').find((s) => s !== '' && !s.startsWith('{')) ?? 'users';
 }
 
@@ -82,29 +92,41 @@ export function openApiDocument(rpcs: Iterable<RpcInfo>, opts: OpenApiOptions): 
         summary: rpc.name,
         tags: [tagOf(b)],
         parameters,
-        ...(b.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodyField ? schemas.field(bodyField) : schemas.of(rpc.requestType) } } } } : {}),
+        ...(b.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: bodyField ? schemas.field(bodyField) : schemas.of(rpc.requestType) } } } }
+          : {}),
         responses: {
           '200': { description: 'status.code 10000 (SUCCESS), or a mixed result (10010) for a batch', ...response },
-          default: { description: 'Any other Clarifai status: status.code, description and details say what went wrong and what to do; the HTTP status follows the code', ...response },
+          default: {
+            description: 'Any other Clarifai status: status.code, description and details say what went wrong and what to do; the HTTP status follows the code',
+            ...response,
+          },
         },
         ...(rpc.authType === 'NoAuth' ? { security: [] } : {}),
       };
     }
   }
-  for (const [p, s] of Object.entries(PROBES)) paths[p] = { get: { operationId: s.id, summary: s.summary, tags: ['operations'], security: [], responses: s.responses } };
+  for (const [p, s] of Object.entries(PROBES))
+    paths[p] = { get: { operationId: s.id, summary: s.summary, tags: ['operations'], security: [], responses: s.responses } };
   return {
     openapi: '3.1.0',
     info: {
       title: 'modelkeep — Clarifai v2 API',
       version: opts.version,
-      description: "The REST half of Clarifai's v2 API as modelkeep implements it, generated from the official protos' HTTP bindings. JSON follows Clarifai's conventions: snake_case field names, enums as numbers, RFC 3339 timestamps. `user_id` `me` is the caller. Every RPC is also served over gRPC (`clarifai.api.V2`).",
+      description:
+        "The REST half of Clarifai's v2 API as modelkeep implements it, generated from the official protos' HTTP bindings. JSON follows Clarifai's conventions: snake_case field names, enums as numbers, RFC 3339 timestamps. `user_id` `me` is the caller. Every RPC is also served over gRPC (`clarifai.api.V2`).",
     },
     servers: [{ url: '/' }],
     security: [{ ClarifaiKey: [] }],
     paths,
     components: {
       securitySchemes: {
-        ClarifaiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The word `Key`, a space, then a personal access token or an app-specific API key: `Authorization: Key 0569fbb3…`' },
+        ClarifaiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'The word `Key`, a space, then a personal access token or an app-specific API key: `Authorization: Key 0569fbb3…`',
+        },
       },
       schemas: schemas.components,
     },
@@ -113,7 +135,21 @@ export function openApiDocument(rpcs: Iterable<RpcInfo>, opts: OpenApiOptions): 
 
 const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
 const PROBES: Record<string, { id: string; summary: string; responses: Record<string, unknown> }> = {
-  '/healthz': { id: 'healthz', summary: 'Both servers accept requests and the database is migrated (since start)', responses: { '200': { description: 'up', ...json({ type: 'object' }) }, '503': { description: 'starting', ...json({ type: 'object' }) } } },
+  '/healthz': {
+    id: 'healthz',
+    summary: 'Both servers accept requests and the database is migrated (since start)',
+    responses: { '200': { description: 'up', ...json({ type: 'object' }) }, '503': { description: 'starting', ...json({ type: 'object' }) } },
+  },
   '/livez': { id: 'livez', summary: 'The process answers', responses: { '200': { description: 'alive', ...json({ type: 'object' }) } } },
-  '/readyz': { id: 'readyz', summary: 'Send traffic now? The database answers with a current schema and, on PostgreSQL, the change listener is up', responses: { '200': { description: 'ready', ...json({ type: 'object' }) }, '503': { description: 'not ready: `reason` says why', ...json({ type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' } } }) } } },
+  '/readyz': {
+    id: 'readyz',
+    summary: 'Send traffic now? The database answers with a current schema and, on PostgreSQL, the change listener is up',
+    responses: {
+      '200': { description: 'ready', ...json({ type: 'object' }) },
+      '503': {
+        description: 'not ready: `reason` says why',
+        ...json({ type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' } } }),
+      },
+    },
+  },
 };

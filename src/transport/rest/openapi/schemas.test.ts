@@ -21,12 +21,16 @@ it('scalars map to JSON Schema as the REST codec reads and writes them', () => {
 it('messages become components with $refs (recursion stays finite), maps, lists, enums as numbers and well-known types', () => {
   const root = new protobuf.Root();
   for (const f of ['timestamp', 'struct', 'wrappers']) root.addJSON(protobuf.common.get(`google/protobuf/${f}.proto`)!.nested!);
-  protobuf.parse(`syntax = "proto3"; package t;
+  protobuf.parse(
+    `syntax = "proto3"; package t;
     import "google/protobuf/timestamp.proto"; import "google/protobuf/struct.proto"; import "google/protobuf/wrappers.proto";
     enum Color { RED = 0; GREEN = 2; }
     message Node { string id = 1; repeated Node children = 2; map<string, int64> counts = 3; Color color = 4;
       google.protobuf.Timestamp at = 5; google.protobuf.Struct meta = 6; google.protobuf.BoolValue flag = 7;
-      oneof pick { string a = 8; string b = 9; } }`, root, { keepCase: true });
+      oneof pick { string a = 8; string b = 9; } }`,
+    root,
+    { keepCase: true },
+  );
   root.resolveAll();
   const s = new ProtoSchemas();
   assert.deepEqual(s.of(root.lookupType('t.Node')), { $ref: '#/components/schemas/t.Node' });

@@ -31,8 +31,15 @@ const WELL_KNOWN: Record<string, JsonSchema> = {
   '.google.protobuf.Any': { type: 'object', properties: { '@type': { type: 'string' } } },
 };
 const WRAPPERS: Record<string, string> = {
-  DoubleValue: 'double', FloatValue: 'float', Int64Value: 'int64', UInt64Value: 'uint64', Int32Value: 'int32',
-  UInt32Value: 'uint32', BoolValue: 'bool', StringValue: 'string', BytesValue: 'bytes',
+  DoubleValue: 'double',
+  FloatValue: 'float',
+  Int64Value: 'int64',
+  UInt64Value: 'uint64',
+  Int32Value: 'int32',
+  UInt32Value: 'uint32',
+  BoolValue: 'bool',
+  StringValue: 'string',
+  BytesValue: 'bytes',
 };
 for (const [name, scalar] of Object.entries(WRAPPERS)) WELL_KNOWN[`.google.protobuf.${name}`] = scalarSchema(scalar);
 
