@@ -2,7 +2,7 @@
 // in an app of 1k models (both apps in one database, one server). Target: cost at 100k ≤ 1.3× the
 // cost at 1k — paging must not scan. Cost = 1 / requests/s at a fixed concurrency.
 // By key: Clarifai pages by number, but modelkeep serves the page after one it has just served by
-// key (src/service/page-boundaries.ts); the "3 key" row measures the last page of each app right
+// key (src/service/reuse/page-boundaries.ts); the "3 key" row measures the last page of each app right
 // after its previous page was served once. A deep OFFSET page (no previous page served) is measured
 // for information.
 import path from 'node:path';

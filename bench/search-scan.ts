@@ -10,7 +10,7 @@ import { Visibility } from '../src/domain/entities.js';
 import { newId } from '../src/domain/ids.js';
 import { parseSearches } from '../src/domain/search-query.js';
 import { HashingTextEmbedder, TEXT_EMBEDDER_ID } from '../src/ml/embedders/text-hashing.js';
-import type { CallContext } from '../src/service/context.js';
+import type { CallContext } from '../src/service/core/context.js';
 import { runSearch } from '../src/service/search/run-search.js';
 import { SearchIndex } from '../src/service/search/search-index.js';
 import { openStore } from '../src/storage/open-store.js';

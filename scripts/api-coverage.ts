@@ -4,9 +4,9 @@ import { defaultModelTypes, ModelTypeRegistry } from '../src/domain/model-types/
 import { PluginRegistry } from '../src/plugins/registry.js';
 import type { Store } from '../src/ports/store.js';
 import { loadClarifaiProtos } from '../src/proto/load.js';
-import type { AppResolver } from '../src/service/app-resolver.js';
-import type { Authenticator } from '../src/service/auth.service.js';
-import { rpcTable } from '../src/service/rpc-table.js';
+import type { AppResolver } from '../src/service/access/app-resolver.js';
+import type { Authenticator } from '../src/service/access/auth.service.js';
+import { rpcTable } from '../src/service/core/rpc-table.js';
 
 const protos = loadClarifaiProtos();
 const impls = rpcTable({

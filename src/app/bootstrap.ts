@@ -1,8 +1,8 @@
 import { ApiError } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
-import { hashToken } from '../service/auth.service.js';
-import { newToken } from '../service/keys.service.js';
+import { hashToken } from '../service/access/auth.service.js';
+import { newToken } from '../service/rpc/keys.service.js';
 
 export interface BootstrapResult {
   /** Set only when a PAT was generated: printed once, never stored in clear. */

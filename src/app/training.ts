@@ -9,7 +9,7 @@ import { builtInPlugins } from '../plugins/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
-import { StoreTrainingDataSource } from '../service/training-data-source.js';
+import { StoreTrainingDataSource } from '../storage/training-data-source.js';
 
 /**
  * Training and prediction wiring shared by `modelkeep serve` and `modelkeep worker` (part of the

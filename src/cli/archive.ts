@@ -5,10 +5,9 @@ import { pipeline as pipelineCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
+import { ArchiveError, exportApp, importApp, openKyselyStore } from '../app/offline-store.js';
 import type { Config } from '../config/config.js';
 import { isValidId } from '../domain/ids.js';
-import { ArchiveError, exportApp, importApp } from '../storage/app-archive.js';
-import { openKyselyStore } from '../storage/open-store.js';
 import type { ArchiveFlags } from './archive-flags.js';
 
 /** A usage mistake: printed with exit code 2. */

@@ -1,6 +1,5 @@
+import { BackupError, backupSqlite, restoreSqlite, sqliteFile } from '../app/offline-store.js';
 import type { Config } from '../config/config.js';
-import { sqliteFile } from '../storage/open-store.js';
-import { BackupError, backupSqlite, restoreSqlite } from '../storage/sqlite-backup.js';
 import type { ArchiveFlags } from './archive-flags.js';
 
 export { BackupError };

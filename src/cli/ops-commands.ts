@@ -130,7 +130,7 @@ export function registerOpsCommands(program: Command): void {
   ).action(async (_o, cmd: Command) => worker(configOf(cmd)));
   addSettingOptions(program.command('migrate').description('bring the database schema up to date, then exit')).action(async (_o, cmd: Command) => {
     const cfg = configOf(cmd);
-    const { migrate } = await import('../storage/open-store.js');
+    const { migrate } = await import('../app/offline-store.js');
     await migrate(cfg.databaseUrl);
     process.stdout.write(`database ${redactUrl(cfg.databaseUrl)} is up to date\n`);
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseRateLimit } from '../domain/token-bucket.js';
-import { parseCidrList } from '../processing/fetch-policy.js';
+import { parseCidrList } from '../net/fetch-policy.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { unknownEnvWarnings } from './unknown-env.js';
 

@@ -3,7 +3,7 @@ import type { JsonObject } from './json.js';
 
 /**
  * The read-only public app that holds the built-in base models, as on Clarifai: `clarifai/main`.
- * Its identity lives here only; the seeding (app/system-app.ts), access (service/app-resolver.ts),
+ * Its identity lives here only; the seeding (app/system-app.ts), access (service/access/app-resolver.ts),
  * the embedder owner check (plugins/embedding.ts), the catalog's default base model and the
  * version ids of its models (systemModelVersionId) read it.
  */

@@ -9,7 +9,7 @@ import { EVALUATION_EVENTS, evaluationFailureCode } from '../domain/version-life
 import { classificationMetrics } from '../ml/evaluation/metrics.js';
 import { DEFAULT_FOLDS } from '../ml/evaluation/split.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import type { EvaluationResult } from '../plugins/types.js';
+import type { EvaluationResult } from '../ports/plugins.js';
 import type { Repos } from '../ports/store.js';
 import { evaluationMethodText, evaluationToApi } from './evaluation-record.js';
 import { percentOf } from './progress.js';

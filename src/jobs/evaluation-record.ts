@@ -1,7 +1,7 @@
 import type { ModelVersion } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ClassificationMetrics } from '../ml/evaluation/metrics.js';
-import type { EvaluationResult } from '../plugins/types.js';
+import type { EvaluationResult } from '../ports/plugins.js';
 
 /** At most this many held-out inputs are kept in `test_set` (the first by input id), as Clarifai caps one split at 1,000. */
 export const TEST_SET_LIMIT = 1000;

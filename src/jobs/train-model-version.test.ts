@@ -7,8 +7,8 @@ import { Code } from '../domain/status-codes.js';
 import { createRng } from '../ml/classifier/rng.js';
 import type { Store } from '../ports/store.js';
 import type { LabelledExample } from '../ports/training-data.js';
-import { versionRpcs } from '../service/model-versions.service.js';
-import { modelRpcs } from '../service/models.service.js';
+import { versionRpcs } from '../service/rpc/model-versions.service.js';
+import { modelRpcs } from '../service/rpc/models.service.js';
 import type { Worker } from './worker.js';
 
 /**

@@ -4,11 +4,11 @@ import { isJsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { Outcome, Stopped } from '../domain/outcome.js';
 import { Code, describe } from '../domain/status-codes.js';
+import { TrainLog } from '../domain/train-log.js';
 import { TRAINING_EVENTS } from '../domain/version-lifecycle.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import type { TrainResult } from '../plugins/types.js';
+import type { TrainResult } from '../ports/plugins.js';
 import { percentOf, progressStep } from './progress.js';
-import { TrainLog } from './train-log.js';
 import type { JobHandler, JobRunContext, JobSummary } from './types.js';
 
 export interface TrainHandlerOptions {

@@ -6,8 +6,8 @@ import type { App, ModelVersion } from '../domain/entities.js';
 import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { Code } from '../domain/status-codes.js';
 import type { Store } from '../ports/store.js';
-import { versionRpcs } from '../service/model-versions.service.js';
-import { modelRpcs } from '../service/models.service.js';
+import { versionRpcs } from '../service/rpc/model-versions.service.js';
+import { modelRpcs } from '../service/rpc/models.service.js';
 
 // Issue 13 item 1: the worker's lines for a job taken over from a dead worker, and for a job it
 // hands back when stopped — each with the req_id of the request that queued the job.

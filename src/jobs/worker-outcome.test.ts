@@ -9,8 +9,8 @@ import { Code } from '../domain/status-codes.js';
 import { TRAINING_EVENTS } from '../domain/version-lifecycle.js';
 import { systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
-import { versionRpcs } from '../service/model-versions.service.js';
-import { modelRpcs } from '../service/models.service.js';
+import { versionRpcs } from '../service/rpc/model-versions.service.js';
+import { modelRpcs } from '../service/rpc/models.service.js';
 import type { JobHandler } from './types.js';
 import { Worker } from './worker.js';
 

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Code } from '../domain/status-codes.js';
 import type { StoreStats } from '../ports/store.js';
-import type { CallObserver, CallOutcome } from '../service/call-observer.js';
+import type { CallObserver, CallOutcome } from '../service/core/call-observer.js';
 import { RequestStats } from './request-stats.js';
 
 /** Request latency buckets, seconds: a cached GetModel answers in tens of microseconds, a training call in seconds. */

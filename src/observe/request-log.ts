@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallObserver, CallOutcome, Transport } from '../service/call-observer.js';
+import type { CallObserver, CallOutcome, Transport } from '../service/core/call-observer.js';
 
 /** The HTTP status (REST) or gRPC status code (gRPC) an outcome travelled with: the transports' own tables. */
 export type TransportStatus = (transport: Transport, outcome: CallOutcome) => number;

@@ -1,5 +1,5 @@
 import type { Metric } from 'prom-client';
-import type { CallOutcome } from '../service/call-observer.js';
+import type { CallOutcome } from '../service/core/call-observer.js';
 
 interface Entry {
   labels: { rpc: string; transport: string; code: string };

@@ -6,9 +6,9 @@ import { Code } from '../domain/status-codes.js';
 import { createRng } from '../ml/classifier/rng.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../ports/artifacts.js';
+import type { ModelPlugin } from '../ports/plugins.js';
 import type { TrainingDataSource } from '../ports/training-data.js';
 import { baseEmbedder, baseEmbedderOrThrow, embedEach } from './embedding.js';
-import type { ModelPlugin } from './types.js';
 
 export interface Centroids {
   k: number;

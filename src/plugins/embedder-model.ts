@@ -2,8 +2,8 @@ import type { Model } from '../domain/entities.js';
 import { ApiError } from '../domain/errors.js';
 import { Code } from '../domain/status-codes.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
+import type { ModelPlugin } from '../ports/plugins.js';
 import { embedEach } from './embedding.js';
-import type { ModelPlugin } from './types.js';
 
 /**
  * visual-embedder / text-embedder: the built-in base models (`clarifai/main`), served by model id.

@@ -6,8 +6,8 @@ import { Outcome } from '../domain/outcome.js';
 import { Code } from '../domain/status-codes.js';
 import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
 import { type Embedder, embedSettled } from '../ml/embedders/embedder.js';
+import type { InputKind, PredictInput, PredictOutcome } from '../ports/plugins.js';
 import type { TrainingSelection } from '../ports/training-data.js';
-import type { InputKind, PredictInput, PredictOutcome } from './types.js';
 
 /** Owner of the built-in embedders (the read-only `clarifai/main` app). */
 export const SYSTEM_EMBEDDER_OWNER = { user_id: SYSTEM_USER_ID, app_id: SYSTEM_APP_ID } as const;

@@ -8,8 +8,8 @@ import { knnConceptPlugin } from './operators/knn-concept.js';
 import { randomSamplePlugin } from './operators/random-sample.js';
 import { PluginRegistry } from './registry.js';
 
+export type { ModelPlugin } from '../ports/plugins.js';
 export { PluginRegistry } from './registry.js';
-export type { ModelPlugin } from './types.js';
 
 export type PluginDeps = ClassifierDeps;
 

@@ -1,7 +1,7 @@
-import type { ModelPlugin } from './types.js';
+import type { ModelPlugin, PluginLookup } from '../ports/plugins.js';
 
 /** Plugins by model_type_id. Built once at start-up; a second plugin for a type is a programming error. */
-export class PluginRegistry {
+export class PluginRegistry implements PluginLookup {
   readonly #byType = new Map<string, ModelPlugin>();
 
   constructor(plugins: readonly ModelPlugin[]) {

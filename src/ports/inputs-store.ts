@@ -1,6 +1,6 @@
 import type { Annotation, Concept, Dataset, DatasetVersion, GeoPoint, Input, InputKind, InputLabel, NewInput, SnapshotInput } from '../domain/inputs.js';
 import type { JsonObject } from '../domain/json.js';
-import type { Page } from './store.js';
+import type { Page } from './paging.js';
 
 export interface InputListQuery {
   userId: string;

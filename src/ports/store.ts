@@ -4,12 +4,7 @@ import type { Workflow } from '../domain/workflows.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { ChangeClock } from './changes.js';
 import type { AnnotationRepo, ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
-
-/** Offset paging as Clarifai defines it: page starts at 1. */
-export interface Page {
-  page: number;
-  perPage: number;
-}
+import type { Page } from './paging.js';
 
 export type ModelSortField = 'name' | 'modified_at' | 'created_at' | 'num_inputs';
 

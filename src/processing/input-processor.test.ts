@@ -5,10 +5,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NewInput } from '../domain/inputs.js';
 import { type Embedder, type EmbedInput, EmbedInputError } from '../ml/embedders/embedder.js';
+import { fetchPolicy } from '../net/fetch-policy.js';
+import { GuardedFetch } from '../net/guarded-fetch.js';
 import type { KyselyStore } from '../storage/kysely-store.js';
 import { openKyselyStore } from '../storage/open-store.js';
-import { fetchPolicy } from './fetch-policy.js';
-import { GuardedFetch } from './guarded-fetch.js';
 import { InputProcessor } from './input-processor.js';
 
 /** A text embedder that refuses 'bad' (the input's fault) and throws on 'flaky' (ours). */

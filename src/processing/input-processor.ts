@@ -1,11 +1,11 @@
 import { newId } from '../domain/ids.js';
 import { type Embedder, type EmbedInput, embedSettled } from '../ml/embedders/embedder.js';
+import { FetchError, fetchBytes } from '../net/fetch-url.js';
+import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedInput, ProcessingResult } from '../ports/inputs-store.js';
 import type { Store } from '../ports/store.js';
 import { Doorbell } from '../runtime/doorbell.js';
-import { FetchError, fetchBytes } from './fetch-url.js';
-import type { GuardedFetch } from './guarded-fetch.js';
 import { imageInfoOf } from './image-info.js';
 
 export interface InputProcessorOptions {

@@ -1,21 +1,21 @@
 import { type Kysely, sql } from 'kysely';
 import type { Repos, Store, StoreStats } from '../ports/store.js';
-import { annotationRepo } from './annotations.repo.js';
-import { appRepo } from './apps.repo.js';
-import type { Backend } from './backend.js';
-import { artifactRepo, conceptRepo, embeddingRepo } from './concepts.repo.js';
-import { type Ctx, type HotQueries, hotQueries } from './context.js';
-import { datasetRepo } from './datasets.repo.js';
-import { inputRepo } from './inputs.repo.js';
-import { jobRepo } from './jobs.repo.js';
-import { keyRepo } from './keys.repo.js';
 import { migrations } from './migrations/index.js';
-import { modelRepo } from './models.repo.js';
-import type { DB } from './schema.js';
-import { storeStats } from './store-stats.js';
-import { userRepo } from './users.repo.js';
-import { versionRepo } from './versions.repo.js';
-import { workflowRepo } from './workflows.repo.js';
+import { annotationRepo } from './repos/annotations.repo.js';
+import { appRepo } from './repos/apps.repo.js';
+import { artifactRepo, conceptRepo, embeddingRepo } from './repos/concepts.repo.js';
+import { datasetRepo } from './repos/datasets.repo.js';
+import { inputRepo } from './repos/inputs.repo.js';
+import { jobRepo } from './repos/jobs.repo.js';
+import { keyRepo } from './repos/keys.repo.js';
+import { modelRepo } from './repos/models.repo.js';
+import { storeStats } from './repos/store-stats.js';
+import { userRepo } from './repos/users.repo.js';
+import { versionRepo } from './repos/versions.repo.js';
+import { workflowRepo } from './repos/workflows.repo.js';
+import type { Backend } from './sql/backend.js';
+import { type Ctx, type HotQueries, hotQueries } from './sql/context.js';
+import type { DB } from './sql/schema.js';
 
 /**
  * Repos bound to one handle, each built on first use and kept: a transaction builds only the repos it

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Store } from '../ports/store.js';
-import type { Backend, QueryLog } from './backend.js';
 import { KyselyStore } from './kysely-store.js';
+import type { Backend, QueryLog } from './sql/backend.js';
 import { openSqlite } from './sqlite.js';
 
 export interface OpenOptions {

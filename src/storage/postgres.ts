@@ -1,12 +1,12 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type Backend, kyselyLog, type QueryLog } from './backend.js';
-import { ProcessChangeClock } from './change-clock.js';
-import { edgeDialect, TxScope } from './edge.js';
-import { translatePgError } from './errors.js';
+import { ProcessChangeClock } from './changes/change-clock.js';
+import { listenerConfig, PgChangeListener } from './changes/pg-change-listener.js';
 import { migrateToLatest } from './migrations/index.js';
-import { listenerConfig, PgChangeListener } from './pg-change-listener.js';
-import type { DB } from './schema.js';
+import { type Backend, kyselyLog, type QueryLog } from './sql/backend.js';
+import { edgeDialect, TxScope } from './sql/edge.js';
+import { translatePgError } from './sql/errors.js';
+import type { DB } from './sql/schema.js';
 
 export interface PostgresOptions {
   /** postgres:// URL; a `schema` query parameter puts every table in that schema (created if missing). */

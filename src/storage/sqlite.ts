@@ -13,13 +13,13 @@ import {
   sql,
 } from 'kysely';
 import { BoundedMap } from '../runtime/bounded-map.js';
-import { type Backend, kyselyLog, type QueryLog } from './backend.js';
-import { ProcessChangeClock } from './change-clock.js';
-import { edgeDialect, TxScope } from './edge.js';
-import { translateSqliteError } from './errors.js';
+import { ProcessChangeClock } from './changes/change-clock.js';
+import { WalIndexWatch } from './changes/wal-index-watch.js';
 import { migrateToLatest } from './migrations/index.js';
-import type { DB } from './schema.js';
-import { WalIndexWatch } from './wal-index-watch.js';
+import { type Backend, kyselyLog, type QueryLog } from './sql/backend.js';
+import { edgeDialect, TxScope } from './sql/edge.js';
+import { translateSqliteError } from './sql/errors.js';
+import type { DB } from './sql/schema.js';
 
 export interface SqliteOptions {
   /** Each statement and its duration (debug logs). */

@@ -7,7 +7,7 @@ import { sleep } from '../helpers/modelkeep-process.js';
 
 /**
  * Reads reuse what they read until the store changes (GetModel/GetModelVersion answers:
- * src/service/answer-cache.ts; PostModelOutputs' model and version: src/service/predict/read-memo.ts),
+ * src/service/reuse/answer-cache.ts; PostModelOutputs' model and version: src/service/predict/read-memo.ts),
  * and a write anywhere must end that. Two API processes on one database: every write goes to A,
  * every read to B, which has just read what the write outdates. On SQLite B must see the write at
  * once (PRAGMA data_version); on PostgreSQL as soon as the commit's NOTIFY reaches B (allowed: 2 s;

@@ -31,8 +31,13 @@ const FORBIDDEN: Record<string, string[]> = {
   gen: ['ports', 'service', 'storage', 'transport', 'proto', 'app', 'cli', 'jobs', 'plugins', 'processing', 'ml', 'config'],
   transport: ['storage', 'jobs', 'plugins', 'processing'],
   storage: ['service', 'transport', 'app', 'cli', 'jobs', 'plugins', 'processing'],
-  ports: ['service', 'storage', 'transport', 'app', 'cli'],
-  service: ['transport', 'app', 'cli', 'storage'],
+  ports: ['service', 'storage', 'transport', 'app', 'cli', 'jobs', 'processing', 'plugins', 'ml', 'net'],
+  // Services reach plugins through ports/plugins.ts (PluginLookup), never a plugin's code, a job or the processor.
+  service: ['transport', 'app', 'cli', 'storage', 'jobs', 'processing', 'plugins'],
+  // Outbound HTTP (the guarded fetcher) is an adapter beside storage: it knows no service, job or store.
+  net: ['service', 'storage', 'transport', 'app', 'cli', 'jobs', 'plugins', 'processing', 'ml', 'ports'],
+  // The command line talks to a server through its client, or to a database through app/offline-store.ts.
+  cli: ['service', 'storage', 'transport', 'jobs', 'processing', 'plugins', 'ml', 'net', 'observe', 'ports'],
   // Background work sits beside the services, not above them: it shares the domain, never a service.
   jobs: ['service', 'transport', 'app', 'cli', 'storage'],
   processing: ['service', 'transport', 'app', 'cli', 'storage'],
@@ -50,6 +55,28 @@ it('imports follow domain <- service <- adapters', () => {
     for (const target of importsOf(f)) if (banned.includes(layer(target))) violations.push(`${path.relative(SRC, f)} -> ${target}`);
   }
   assert.deepEqual(violations, []);
+});
+
+it('the ports do not import each other in a cycle', () => {
+  const ports = files.filter((f) => layer(path.relative(SRC, f)) === 'ports');
+  const edges = new Map(
+    ports.map((f) => [
+      path.relative(SRC, f),
+      importsOf(f)
+        .map((t) => t.replace(/\.js$/, '.ts'))
+        .filter((t) => layer(t) === 'ports'),
+    ]),
+  );
+  const cycles: string[] = [];
+  const visit = (node: string, trail: string[]): void => {
+    if (trail.includes(node)) {
+      cycles.push([...trail.slice(trail.indexOf(node)), node].join(' -> '));
+      return;
+    }
+    for (const next of edges.get(node) ?? []) visit(next, [...trail, node]);
+  };
+  for (const start of edges.keys()) visit(start, []);
+  assert.deepEqual(cycles, []);
 });
 
 it('only the config module reads process.env', () => {

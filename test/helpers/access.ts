@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { ApiKey } from '../../src/domain/entities.js';
 import { newId } from '../../src/domain/ids.js';
 import { messageCodec } from '../../src/proto/message-codec.js';
-import { hashToken } from '../../src/service/auth.service.js';
+import { hashToken } from '../../src/service/access/auth.service.js';
 import type { Harness } from './both.js';
 import { type ApiObject, type CallResult, testProtos } from './clients.js';
 import { assertConforms } from './conformance.js';

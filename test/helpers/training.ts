@@ -9,7 +9,7 @@ import type { PluginRegistry } from '../../src/plugins/registry.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { Store } from '../../src/ports/store.js';
 import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../../src/ports/training-data.js';
-import type { CallContext } from '../../src/service/context.js';
+import type { CallContext } from '../../src/service/core/context.js';
 import { openStore } from '../../src/storage/open-store.js';
 
 /** Small labelled text sets with an obvious split, for training tests. */

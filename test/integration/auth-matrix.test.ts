@@ -7,7 +7,7 @@ import { type ApiObject, testProtos } from '../helpers/clients.js';
 import { TEST_USER } from '../helpers/server.js';
 
 /**
- * The access class of every implemented RPC (src/service/context.ts `Access`). The list of implemented
+ * The access class of every implemented RPC (src/service/core/context.ts `Access`). The list of implemented
  * RPCs is read from the server (every unary method that does not answer 10040), so a new RPC without a
  * row here fails the first test: decide its access, add the row, and the matrix below checks it.
  */

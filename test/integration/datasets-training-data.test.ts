@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { ApiError } from '../../src/domain/errors.js';
 import type { TrainingSelection } from '../../src/ports/training-data.js';
-import { StoreTrainingDataSource } from '../../src/service/training-data-source.js';
+import { StoreTrainingDataSource } from '../../src/storage/training-data-source.js';
 import { describeBoth, uid } from '../helpers/both.js';
 import { textInput, waitForInput } from '../helpers/inputs.js';
 import { apiOf, ids, newApp } from '../helpers/models.js';

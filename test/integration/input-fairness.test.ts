@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { builtInEmbedders } from '../../src/ml/embedders/registry.js';
+import { fetchPolicy } from '../../src/net/fetch-policy.js';
+import { GuardedFetch } from '../../src/net/guarded-fetch.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { fetchPolicy } from '../../src/processing/fetch-policy.js';
-import { GuardedFetch } from '../../src/processing/guarded-fetch.js';
 import { InputProcessor } from '../../src/processing/input-processor.js';
 import { describeBoth, NO_WORKER, uid } from '../helpers/both.js';
 import { textInput } from '../helpers/inputs.js';

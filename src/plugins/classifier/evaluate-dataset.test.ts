@@ -6,8 +6,8 @@ import { defaultModelTypes, ModelTypeRegistry } from '../../domain/model-types/c
 import { Code } from '../../domain/status-codes.js';
 import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import { type EvaluateCall, EvaluationFailure } from '../../ports/plugins.js';
 import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../../ports/training-data.js';
-import { type EvaluateCall, EvaluationFailure } from '../types.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
 
 const embedder: Embedder = { id: 'general-text-embedding', dim: 2, kind: 'text', embed: () => Promise.reject(new Error('not used')) };

@@ -3,8 +3,8 @@ import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
 import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import { type EvaluateCall, EvaluationFailure, type EvaluationResult, TrainingCancelled, TrainingFailure } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
-import { type EvaluateCall, EvaluationFailure, type EvaluationResult, TrainingCancelled, TrainingFailure } from '../types.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 

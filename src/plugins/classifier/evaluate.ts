@@ -6,8 +6,8 @@ import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import { crossValidate } from '../../ml/evaluation/cross-validate.js';
 import { type EvaluationProblem, evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds } from '../../ml/evaluation/split.js';
+import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
-import type { EvaluateCall, EvaluationResult } from '../types.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 

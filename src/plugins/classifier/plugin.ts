@@ -8,10 +8,10 @@ import { deserializeModel, type LinearModel, predict, serializeModel } from '../
 import { trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
+import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { BoundedMap } from '../../runtime/bounded-map.js';
 import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
-import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
 import { buildTrainingSet, failureOf } from './labels.js';

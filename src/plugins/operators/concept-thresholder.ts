@@ -2,7 +2,7 @@ import { isJsonObject } from '../../domain/json.js';
 import { findEnumOption } from '../../domain/model-types/field-values.js';
 import type { ModelTypeDef, ValueComparator } from '../../domain/model-types/types.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
-import type { ModelPlugin } from '../types.js';
+import type { ModelPlugin } from '../../ports/plugins.js';
 
 const COMPARE: Record<ValueComparator, (value: number, threshold: number) => boolean> = {
   GREATER_THAN: (v, t) => v > t,

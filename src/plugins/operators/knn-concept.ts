@@ -3,10 +3,10 @@ import { ApiError } from '../../domain/errors.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import { dot, type Embedder } from '../../ml/embedders/embedder.js';
+import type { ModelPlugin } from '../../ports/plugins.js';
 import type { LabelledExample, TrainingDataSource } from '../../ports/training-data.js';
 import { BoundedMap } from '../../runtime/bounded-map.js';
 import { baseEmbedderOrThrow, embedEach } from '../embedding.js';
-import type { ModelPlugin } from '../types.js';
 
 /** How long a version's labelled neighbours are reused between predict calls. */
 const NEIGHBOUR_TTL_MS = 5_000;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createRng } from '../../ml/classifier/rng.js';
-import type { ModelPlugin } from '../types.js';
+import type { ModelPlugin } from '../../ports/plugins.js';
 
 /**
  * Passes each input on iff keep_fraction > a uniform draw, independently per input (reference §5.4).

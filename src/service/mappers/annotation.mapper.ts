@@ -1,6 +1,6 @@
 import type { Annotation } from '../../domain/inputs.js';
 import { Code, describe } from '../../domain/status-codes.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 import { ts } from './time.js';
 
 /** Domain annotation -> API `Annotation`; written by the app's owner (worker.user), always complete (24150). */

@@ -1,5 +1,5 @@
 import type { App } from '../../domain/entities.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 import { ts } from './time.js';
 
 export function appToApi(app: App): ApiObject {

@@ -2,8 +2,8 @@ import { Visibility } from '../../domain/entities.js';
 import { geoToApi } from '../../domain/geo.js';
 import { type Concept, type Dataset, type DatasetVersion, DEFAULT_CONCEPT_LANGUAGE, type Input } from '../../domain/inputs.js';
 import { Code, describe } from '../../domain/status-codes.js';
-import type { ApiObject } from '../context.js';
-import { hostedImageFields } from '../hosted-images.js';
+import type { ApiObject } from '../core/context.js';
+import { hostedImageFields } from '../rpc/hosted-images.js';
 import { ts } from './time.js';
 
 /**

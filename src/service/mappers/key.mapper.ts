@@ -1,5 +1,5 @@
 import type { ApiKey } from '../../domain/entities.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 import { ts } from './time.js';
 
 export const keyType = (k: ApiKey): string => (k.kind === 'pat' ? 'personal_access_token' : 'api_key');

@@ -1,7 +1,7 @@
 import { evalStatus } from '../../domain/eval-status.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 
 /**
  * A version's evaluation is kept on its `metrics` column in the API's own `EvalMetrics` JSON shape

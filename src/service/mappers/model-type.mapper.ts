@@ -1,5 +1,5 @@
 import { type EnumOption, EVALUATION_TYPE_NUMBERS, FIELD_TYPE_NUMBERS, type FieldSpec, type ModelTypeDef } from '../../domain/model-types/types.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 
 function enumOptionToApi(o: EnumOption): ApiObject {
   const out: ApiObject = { id: o.id, description: o.description, model_type_fields: (o.fields ?? []).map(fieldToApi) };

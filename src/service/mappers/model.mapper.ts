@@ -1,5 +1,5 @@
 import type { Model, ModelVersion } from '../../domain/entities.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 import { ts } from './time.js';
 import { versionToApi } from './version.mapper.js';
 

@@ -3,7 +3,7 @@ import type { JsonObject } from '../../domain/json.js';
 import { isJsonObject } from '../../domain/json.js';
 import { statusJson } from '../../domain/status-json.js';
 import { SYSTEM_APP_ID, SYSTEM_USER_ID, systemModelVersionId } from '../../domain/system-app.js';
-import type { ApiObject } from '../context.js';
+import type { ApiObject } from '../core/context.js';
 import { metricsToApi } from './metrics.mapper.js';
 import { ts } from './time.js';
 

@@ -1,6 +1,6 @@
 import { Code } from '../../domain/status-codes.js';
-import { FetchError, type FetchOptions, fetchBytes } from '../../processing/fetch-url.js';
-import type { GuardedFetch } from '../../processing/guarded-fetch.js';
+import { FetchError, type FetchOptions, fetchBytes } from '../../net/fetch-url.js';
+import type { GuardedFetch } from '../../net/guarded-fetch.js';
 
 /** An input's URL could not be used: carries the per-output status (30002, 30106). */
 export class InputFetchError extends Error {

@@ -3,9 +3,9 @@ import { hasContent } from '../../domain/model-rules.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
-import type { InputKind, PredictInput } from '../../plugins/types.js';
+import type { InputKind, PredictInput } from '../../ports/plugins.js';
 import { mapLimit } from '../../runtime/map-limit.js';
-import { asJson } from '../context.js';
+import { asJson } from '../core/context.js';
 import { InputFetchError, type UrlFetcher } from './fetch-url.js';
 
 /** One request input: its id and echo for the output, and either what the plugin gets or why not. */

@@ -1,7 +1,7 @@
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { statusJson } from '../../domain/status-json.js';
-import type { PredictedData } from '../../plugins/types.js';
-import type { ApiObject } from '../context.js';
+import type { PredictedData } from '../../ports/plugins.js';
+import type { ApiObject } from '../core/context.js';
 import { ts } from '../mappers/time.js';
 import { conceptToApi, versionStatusToApi } from '../mappers/version.mapper.js';
 

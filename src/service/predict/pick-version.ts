@@ -3,7 +3,7 @@ import { ApiError } from '../../domain/errors.js';
 import { Code, describe, type StatusCode } from '../../domain/status-codes.js';
 import { isInFlight, isPredictable } from '../../domain/version-lifecycle.js';
 import type { Repos } from '../../ports/store.js';
-import { findVersion } from '../models.service.js';
+import { findVersion } from '../rpc/models.service.js';
 
 /** Versions named in the details of a "not trained" error. */
 const SHOWN = 10;

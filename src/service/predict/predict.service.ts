@@ -10,14 +10,13 @@ import { validateOutputInfoOverride } from '../../domain/model-types/version-con
 import { applyOutputConfig, checkSelection, effectiveOutputConfig, effectiveParams, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
-import type { PluginRegistry } from '../../plugins/registry.js';
-import type { ModelPlugin, PredictInput, PredictOutcome } from '../../plugins/types.js';
+import type { ModelPlugin, PluginLookup, PredictInput, PredictOutcome } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
-import { asJson, type CallContext, typedRpcs } from '../context.js';
+import { asJson, type CallContext, typedRpcs } from '../core/context.js';
+import { type ApiStatus, statusOf } from '../core/status.js';
 import { ts } from '../mappers/time.js';
-import { findModel } from '../models.service.js';
-import { ReadMemo, readKey } from '../read-memo.js';
-import { type ApiStatus, statusOf } from '../status.js';
+import { ReadMemo, readKey } from '../reuse/read-memo.js';
+import { findModel } from '../rpc/models.service.js';
 import type { UrlFetcher } from './fetch-url.js';
 import { type DecodedInput, decodeInputs, inputGroups } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
@@ -28,7 +27,7 @@ import { versionForPredict } from './pick-version.js';
 export interface PredictDeps {
   store: Store;
   types: ModelTypeRegistry;
-  plugins: PluginRegistry;
+  plugins: PluginLookup;
   fetchUrl: UrlFetcher;
   /** MODELKEEP_STRICT_2023: refuse the pre-2023 place of prediction settings instead of honouring it. */
   strict2023: boolean;

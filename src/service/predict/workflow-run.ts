@@ -6,12 +6,12 @@ import { Code } from '../../domain/status-codes.js';
 import { orderNodes } from '../../domain/workflow-rules.js';
 import type { WorkflowNode } from '../../domain/workflows.js';
 import type * as api from '../../gen/api.js';
-import type { AppResolver } from '../app-resolver.js';
-import { type ApiObject, type CallContext, typedRpcs } from '../context.js';
+import type { AppResolver } from '../access/app-resolver.js';
+import { type ApiObject, type CallContext, typedRpcs } from '../core/context.js';
+import { statusOf } from '../core/status.js';
 import { ts } from '../mappers/time.js';
-import { findModel } from '../models.service.js';
-import { statusOf } from '../status.js';
-import { findWorkflow, nodeContext, workflowToApi } from '../workflows.service.js';
+import { findModel } from '../rpc/models.service.js';
+import { findWorkflow, nodeContext, workflowToApi } from '../rpc/workflows.service.js';
 import { outputStatus } from './output.mapper.js';
 import { type PredictDeps, predictRpcs } from './predict.service.js';
 

@@ -5,8 +5,9 @@ import { matchesAll, rankRows } from '../../domain/search-match.js';
 import type { RankTarget, SearchPlan } from '../../domain/search-query.js';
 import { Code, type StatusCode } from '../../domain/status-codes.js';
 import { type Embedder, type EmbedInput, embedSettled } from '../../ml/embedders/embedder.js';
-import type { Page, Store } from '../../ports/store.js';
-import type { CallContext } from '../context.js';
+import type { Page } from '../../ports/paging.js';
+import type { Store } from '../../ports/store.js';
+import type { CallContext } from '../core/context.js';
 import { InputFetchError, type UrlFetcher } from '../predict/fetch-url.js';
 import type { SearchIndex } from './search-index.js';
 

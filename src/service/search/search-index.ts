@@ -1,7 +1,7 @@
 import type { Input } from '../../domain/inputs.js';
 import type { Store } from '../../ports/store.js';
-import type { CallContext } from '../context.js';
-import { ReadMemo, readKey } from '../read-memo.js';
+import type { CallContext } from '../core/context.js';
+import { ReadMemo, readKey } from '../reuse/read-memo.js';
 
 /** One embedder's stored vectors of an app's inputs, as one contiguous row-major matrix. */
 export interface VectorIndex {

@@ -2,10 +2,10 @@ import { ApiError } from '../../domain/errors.js';
 import { parseQuery, parseSearches, type SearchPlan } from '../../domain/search-query.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
-import { type CallContext, typedRpcs } from '../context.js';
+import { type CallContext, typedRpcs } from '../core/context.js';
+import { pageOf } from '../core/paging.js';
 import { annotationToApi } from '../mappers/annotation.mapper.js';
 import { inputToApi } from '../mappers/input.mapper.js';
-import { pageOf } from '../paging.js';
 import { runAnnotationSearch, runSearch, type SearchDeps } from './run-search.js';
 
 async function answer(

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_TABLES,

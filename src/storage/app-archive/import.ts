@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
-import { lastTurn } from '../input-processing.repo.js';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
-import type { DB } from '../schema.js';
-import type { UntypedDb } from '../untyped-db.js';
+import { lastTurn } from '../repos/input-processing.repo.js';
+import type { DB } from '../sql/schema.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_TABLES,

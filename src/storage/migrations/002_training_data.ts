@@ -1,4 +1,4 @@
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /**

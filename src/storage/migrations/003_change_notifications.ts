@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 import { columnHelpers } from './columns.js';
 
 /** The channel every modelkeep table notifies on commit; the payload is the table's schema. */
@@ -8,7 +8,7 @@ export const CHANGES_CHANNEL = 'modelkeep_changes';
 /**
  * Makes `table` NOTIFY CHANGES_CHANNEL when a row changes (PostgreSQL delivers it at commit, once
  * per transaction and schema). Every migration that creates a table calls this for it: processes
- * reuse answers until they hear of a change (src/storage/pg-change-listener.ts). No-op on SQLite,
+ * reuse answers until they hear of a change (src/storage/changes/pg-change-listener.ts). No-op on SQLite,
  * where PRAGMA data_version tells the same.
  */
 export async function notifyOnChange(db: UntypedDb, table: string): Promise<void> {

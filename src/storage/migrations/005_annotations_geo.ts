@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 import { notifyOnChange } from './003_change_notifications.js';
 import { columnHelpers } from './columns.js';
 

@@ -1,4 +1,4 @@
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 
 /**
  * `inputs.turn`: the input's place in the processing queue, so claims go round the apps instead of

@@ -1,5 +1,5 @@
 import { type ColumnDefinitionBuilder, PostgresAdapter, sql } from 'kysely';
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 
 export type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 

@@ -1,5 +1,5 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { UntypedDb } from '../untyped-db.js';
+import type { UntypedDb } from '../sql/untyped-db.js';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_training_data.js';
 import * as m003 from './003_change_notifications.js';

@@ -5,10 +5,10 @@ import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
 import type { ClarifaiProtos, RpcInfo } from '../../proto/load.js';
 import { fieldEncoder, type MessageCodec, messageCodec } from '../../proto/message-codec.js';
-import type { CallMeta } from '../../service/call-observer.js';
-import type { MaybePromise } from '../../service/context.js';
-import { type Dispatcher, type DispatchResult, responseOf } from '../../service/dispatcher.js';
-import { sealedMemo } from '../../service/sealed.js';
+import type { CallMeta } from '../../service/core/call-observer.js';
+import type { MaybePromise } from '../../service/core/context.js';
+import { type Dispatcher, type DispatchResult, responseOf } from '../../service/core/dispatcher.js';
+import { sealedMemo } from '../../service/reuse/sealed.js';
 
 export interface GrpcOptions {
   maxMessageBytes: number;

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { shown } from '../../domain/limits.js';
 import { Code, type StatusCode } from '../../domain/status-codes.js';
-import { type ApiStatus, statusOf } from '../../service/status.js';
+import { type ApiStatus, statusOf } from '../../service/core/status.js';
 import { httpStatusFor } from './http-status.js';
 
 /**

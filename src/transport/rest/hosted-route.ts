@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../domain/ids.js';
 import { Code } from '../../domain/status-codes.js';
-import type { HostedReader } from '../../service/hosted-images.js';
-import { statusOf } from '../../service/status.js';
+import { statusOf } from '../../service/core/status.js';
+import type { HostedReader } from '../../service/rpc/hosted-images.js';
 import { send, sendResult } from './replies.js';
 
 /**

@@ -5,11 +5,11 @@ import { defaultModelTypes, ModelTypeRegistry } from '../../domain/model-types/c
 import { PluginRegistry } from '../../plugins/registry.js';
 import type { Store } from '../../ports/store.js';
 import { loadClarifaiProtos } from '../../proto/load.js';
-import type { AppResolver } from '../../service/app-resolver.js';
-import type { Authenticator } from '../../service/auth.service.js';
-import type { RpcImpl } from '../../service/context.js';
-import { Dispatcher } from '../../service/dispatcher.js';
-import { rpcTable } from '../../service/rpc-table.js';
+import type { AppResolver } from '../../service/access/app-resolver.js';
+import type { Authenticator } from '../../service/access/auth.service.js';
+import type { RpcImpl } from '../../service/core/context.js';
+import { Dispatcher } from '../../service/core/dispatcher.js';
+import { rpcTable } from '../../service/core/rpc-table.js';
 import { couldShareRequest, OnDemandRoutes, type RouteSpec, splitRoutes } from './on-demand-routes.js';
 import { buildRestServer } from './server.js';
 

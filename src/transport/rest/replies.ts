@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { newId } from '../../domain/ids.js';
-import type { DispatchResult } from '../../service/dispatcher.js';
-import { sealedMemo } from '../../service/sealed.js';
+import type { DispatchResult } from '../../service/core/dispatcher.js';
+import { sealedMemo } from '../../service/reuse/sealed.js';
 import { frameworkAnswer, frameworkBody } from './framework-errors.js';
 import { httpStatusFor } from './http-status.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CallMeta } from '../../service/call-observer.js';
+import type { CallMeta } from '../../service/core/call-observer.js';
 
 const firstHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 

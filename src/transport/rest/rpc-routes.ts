@@ -4,7 +4,7 @@ import { LEGACY_MODEL_VERSION_FIELDS, refusesVersionFields, versionFieldOnModel 
 import { Code } from '../../domain/status-codes.js';
 import { decodeJsonBody, decodeQuery, JsonCodecError, setPath } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
-import type { Dispatcher } from '../../service/dispatcher.js';
+import type { Dispatcher } from '../../service/core/dispatcher.js';
 import { OnDemandRoutes, type RouterConfig, type RouteSpec, splitRoutes } from './on-demand-routes.js';
 import { sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import type { ModelSortField } from '../../../src/ports/store.js';
-import { modelListQuery } from '../../../src/storage/model-list.js';
+import { modelListQuery } from '../../../src/storage/repos/model-list.js';
 import { type Harness, scene } from './harness.js';
 
 const FIELDS: ModelSortField[] = ['modified_at', 'created_at', 'name', 'num_inputs'];

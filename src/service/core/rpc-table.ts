@@ -1,0 +1,79 @@
+import type { Job } from '../../domain/entities.js';
+import type { ModelTypeRegistry } from '../../domain/model-types/catalog.js';
+import type { Embedder } from '../../ml/embedders/embedder.js';
+import type { PluginLookup } from '../../ports/plugins.js';
+import type { Store } from '../../ports/store.js';
+import type { AppResolver } from '../access/app-resolver.js';
+import type { Authenticator } from '../access/auth.service.js';
+import type { UrlFetcher } from '../predict/fetch-url.js';
+import { predictRpcs } from '../predict/predict.service.js';
+import { workflowRunRpcs } from '../predict/workflow-run.js';
+import { AnswerCache } from '../reuse/answer-cache.js';
+import { annotationRpcs } from '../rpc/annotations.service.js';
+import { appEvaluationRpcs } from '../rpc/app-evaluations.service.js';
+import { appRpcs } from '../rpc/apps.service.js';
+import { conceptRpcs } from '../rpc/concepts.service.js';
+import { datasetRpcs } from '../rpc/datasets.service.js';
+import { datasetManageRpcs } from '../rpc/datasets-manage.service.js';
+import { inputRpcs } from '../rpc/inputs.service.js';
+import { keyRpcs } from '../rpc/keys.service.js';
+import { evaluationRpcs } from '../rpc/model-evaluations.service.js';
+import { modelInputRpcs } from '../rpc/model-inputs.service.js';
+import { modelTypeRpcs } from '../rpc/model-types.service.js';
+import { versionRpcs } from '../rpc/model-versions.service.js';
+import { modelRpcs } from '../rpc/models.service.js';
+import { trainLogRpcs } from '../rpc/train-logs.service.js';
+import { workflowRpcs } from '../rpc/workflows.service.js';
+import { searchRpcs } from '../search/search.service.js';
+import { SearchIndex } from '../search/search-index.js';
+import type { RpcImpl } from './context.js';
+
+export interface ServiceDeps {
+  store: Store;
+  types: ModelTypeRegistry;
+  auth: Authenticator;
+  apps: AppResolver;
+  validScopes: ReadonlySet<string>;
+  /** Called after PostInputs commits, to wake the input processor of this process (if it runs one). */
+  onInputsAdded?: () => void;
+  /** Called after a training or evaluation job commits, to wake the job worker of this process (if any). */
+  onJobQueued?: (job?: Job) => void;
+  /** What runs each model type (PostModelOutputs). */
+  plugins: PluginLookup;
+  /** Downloads data.image.url for PostModelOutputs (httpFetcher with the process's address policy). */
+  fetchUrl: UrlFetcher;
+  /** Reused answers of the hot reads (default: one cache over store.changes). */
+  answers?: AnswerCache;
+  /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
+  strict2023: boolean;
+  /** The base embedders whose stored vectors search ranks by (none: searches that rank are refused). */
+  embedders?: ReadonlyMap<string, Embedder>;
+  /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
+  hostedBase?: () => string | undefined;
+}
+
+/** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */
+export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
+  const answers = d.answers ?? new AnswerCache(d.store.changes);
+  const all = {
+    ...appRpcs(d.store, d.apps, d.auth),
+    ...keyRpcs(d.store, d.auth, d.validScopes),
+    ...modelTypeRpcs(d.types),
+    ...modelRpcs(d.store, d.types, answers),
+    ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
+    ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
+    ...appEvaluationRpcs(d.store, d.plugins, d.onJobQueued),
+    ...inputRpcs(d.store, d.onInputsAdded, d.hostedBase),
+    ...modelInputRpcs(d.store, d.hostedBase),
+    ...annotationRpcs(d.store),
+    ...conceptRpcs(d.store),
+    ...datasetRpcs(d.store, d.hostedBase),
+    ...datasetManageRpcs(d.store, d.hostedBase),
+    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
+    ...trainLogRpcs(d.store),
+    ...workflowRpcs(d.store, d.types, d.apps),
+    ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),
+    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
+  };
+  return new Map(Object.entries(all));
+}

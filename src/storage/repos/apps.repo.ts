@@ -1,0 +1,37 @@
+import type { App } from '../../domain/entities.js';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { AppRepo } from '../../ports/store.js';
+import { type Ctx, count, limitOffset } from '../sql/context.js';
+import { appFromRow, appToRow } from '../sql/rows.js';
+
+export function appRepo(ctx: Ctx): AppRepo {
+  const { db } = ctx;
+  return {
+    async get(userId, appId) {
+      const r = await db.selectFrom('apps').selectAll().where('user_id', '=', userId).where('id', '=', appId).executeTakeFirst();
+      return r && appFromRow(r);
+    },
+
+    async create(app: App) {
+      const res = await db
+        .insertInto('apps')
+        .values(appToRow(app))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('app', app.id);
+    },
+
+    /** By id ascending: the primary key order, so no sort step. */
+    async list(userId, page) {
+      const { limit, offset } = limitOffset(page);
+      const rows = await db.selectFrom('apps').selectAll().where('user_id', '=', userId).orderBy('id', 'asc').limit(limit).offset(offset).execute();
+      return rows.map(appFromRow);
+    },
+
+    /** One statement: ON DELETE CASCADE takes the models, versions, concepts, jobs and app keys. */
+    async delete(userId, appId) {
+      const res = await db.deleteFrom('apps').where('user_id', '=', userId).where('id', '=', appId).executeTakeFirst();
+      return count(res.numDeletedRows) > 0;
+    },
+  };
+}

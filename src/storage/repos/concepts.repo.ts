@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { ArtifactStore } from '../../ports/artifacts.js';
+import type { ConceptRepo, EmbeddingRepo } from '../../ports/inputs-store.js';
+import { type Ctx, count, inList, limitOffset } from '../sql/context.js';
+import { bytesToBuffer, conceptFromRow, conceptToRow, vectorFromBytes } from '../sql/training-rows.js';
+import { LIKE_ESCAPE, wildcardToLike } from './search.js';
+
+export function conceptRepo(ctx: Ctx): ConceptRepo {
+  const { db } = ctx;
+  return {
+    /**
+     * ON CONFLICT DO NOTHING: concurrent PostInputs naming the same new concept both succeed. Sorted,
+     * so two transactions inserting the same concepts lock them in one order (no PostgreSQL deadlock).
+     */
+    async ensure(userId, appId, ids, now) {
+      const unique = [...new Set(ids)].sort();
+      if (unique.length === 0) return;
+      const rows = unique.map((id) => ({ user_id: userId, app_id: appId, id, name: id, created_at: now, modified_at: now }));
+      await db
+        .insertInto('concepts')
+        .values(rows)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+
+    /** Taken ids are looked up first so the error names them; the insert's count still catches a concurrent create. */
+    async create(concepts) {
+      if (concepts.length === 0) return;
+      const first = concepts[0]!;
+      const ids = concepts.map((c) => c.id);
+      await ctx.atomic(async (tx) => {
+        const taken = await tx
+          .selectFrom('concepts')
+          .select('id')
+          .where('user_id', '=', first.userId)
+          .where('app_id', '=', first.appId)
+          .where(inList(ctx.dialect, 'id', ids))
+          .execute();
+        if (taken.length > 0) throw new DuplicateKeyError('concept', taken.map((t) => t.id).join("', '"));
+        const res = await tx
+          .insertInto('concepts')
+          .values(concepts.map(conceptToRow))
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (count(res.numInsertedOrUpdatedRows) < concepts.length) throw new DuplicateKeyError('concept', ids.join("', '"));
+      });
+    },
+
+    async get(userId, appId, id) {
+      const r = await db.selectFrom('concepts').selectAll().where('user_id', '=', userId).where('app_id', '=', appId).where('id', '=', id).executeTakeFirst();
+      return r && conceptFromRow(r);
+    },
+
+    /** Primary-key order, so a page is an index range scan. */
+    async list(userId, appId, page, idContains) {
+      const { limit, offset } = limitOffset(page);
+      let qb = db.selectFrom('concepts').selectAll().where('user_id', '=', userId).where('app_id', '=', appId);
+      if (idContains) qb = qb.where(sql<boolean>`lower(id) like ${wildcardToLike(`*${idContains}*`)} escape ${LIKE_ESCAPE}`);
+      const rows = await qb.orderBy('id', 'asc').limit(limit).offset(offset).execute();
+      return rows.map(conceptFromRow);
+    },
+
+    async rename(userId, appId, id, name, now) {
+      const res = await db
+        .updateTable('concepts')
+        .set({ name, modified_at: now })
+        .where('user_id', '=', userId)
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return count(res.numUpdatedRows) > 0;
+    },
+  };
+}
+
+export function embeddingRepo(ctx: Ctx): EmbeddingRepo {
+  const { db, dialect } = ctx;
+  return {
+    async getMany(inputPks, embedderId) {
+      const out = new Map<string, Float32Array>();
+      if (inputPks.length === 0) return out;
+      const rows = await db
+        .selectFrom('input_embeddings')
+        .select(['input_pk', 'vector'])
+        .where('embedder_id', '=', embedderId)
+        .where(inList(dialect, 'input_pk', inputPks))
+        .execute();
+      for (const r of rows) out.set(r.input_pk, vectorFromBytes(r.vector));
+      return out;
+    },
+
+    async listFor(inputPk) {
+      const rows = await db.selectFrom('input_embeddings').select(['embedder_id', 'dim']).where('input_pk', '=', inputPk).orderBy('embedder_id').execute();
+      return rows.map((r) => ({ embedderId: r.embedder_id, dim: r.dim }));
+    },
+  };
+}
+
+/** ArtifactStore over the `artifacts` table: inside transaction() it writes with the caller's result. */
+export function artifactRepo(ctx: Ctx): ArtifactStore {
+  const { db } = ctx;
+  return {
+    async put(versionPk, bytes) {
+      const b = bytesToBuffer(bytes);
+      const now = Date.now(); // bookkeeping only: the port takes no clock
+      await db
+        .insertInto('artifacts')
+        .values({ version_pk: versionPk, bytes: b, created_at: now })
+        .onConflict((oc) => oc.column('version_pk').doUpdateSet({ bytes: b, created_at: now }))
+        .execute();
+    },
+
+    async get(versionPk) {
+      const r = await db.selectFrom('artifacts').select('bytes').where('version_pk', '=', versionPk).executeTakeFirst();
+      return r ? new Uint8Array(r.bytes) : undefined;
+    },
+  };
+}

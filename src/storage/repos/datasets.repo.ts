@@ -1,0 +1,180 @@
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { InputLabel } from '../../domain/inputs.js';
+import type { DatasetRepo } from '../../ports/inputs-store.js';
+import { type Ctx, count, inList, limitOffset } from '../sql/context.js';
+import { datasetFromRow, datasetToRow, datasetVersionFromRow, datasetVersionToRow } from '../sql/training-rows.js';
+
+/** Rows per INSERT when copying a snapshot: well under SQLite's bound-parameter limit. */
+const SNAPSHOT_CHUNK = 500;
+
+export function datasetRepo(ctx: Ctx): DatasetRepo {
+  const { db, dialect } = ctx;
+  const datasets = (userId: string, appId: string) => db.selectFrom('datasets').selectAll().where('user_id', '=', userId).where('app_id', '=', appId);
+  const versions = () => db.selectFrom('dataset_versions as v').innerJoin('datasets as d', 'd.pk', 'v.dataset_pk').selectAll('v').select('d.id as dataset_id');
+
+  return {
+    async create(d) {
+      const res = await db
+        .insertInto('datasets')
+        .values(datasetToRow(d))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('dataset', d.id);
+    },
+
+    async get(userId, appId, id, forUpdate = false) {
+      const q = datasets(userId, appId).where('id', '=', id);
+      const r = await (forUpdate && dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+      return r && datasetFromRow(r);
+    },
+
+    async update(d) {
+      await db
+        .updateTable('datasets')
+        .set({ description: d.description, notes: d.notes, metadata: JSON.stringify(d.metadata), modified_at: d.modifiedAt })
+        .where('pk', '=', d.pk)
+        .execute();
+    },
+
+    /** Memberships, versions and their frozen inputs go by ON DELETE CASCADE. */
+    async delete(pks) {
+      if (pks.length === 0) return 0;
+      const res = await db
+        .deleteFrom('datasets')
+        .where(inList(dialect, 'pk', pks))
+        .executeTakeFirst();
+      return count(res.numDeletedRows);
+    },
+
+    async getMany(userId, appId, ids) {
+      if (ids.length === 0) return [];
+      return (
+        await datasets(userId, appId)
+          .where(inList(dialect, 'id', ids))
+          .execute()
+      ).map(datasetFromRow);
+    },
+
+    /** Newest first, as Clarifai lists datasets by default. */
+    async list(userId, appId, page) {
+      const { limit, offset } = limitOffset(page);
+      const rows = await datasets(userId, appId).orderBy('created_at', 'desc').orderBy('id', 'asc').limit(limit).offset(offset).execute();
+      return rows.map(datasetFromRow);
+    },
+
+    async addInputs(datasetPk, inputPks, now) {
+      const unique = [...new Set(inputPks)];
+      if (unique.length === 0) return 0;
+      const res = await db
+        .insertInto('dataset_inputs')
+        .values(unique.map((input_pk) => ({ dataset_pk: datasetPk, input_pk, created_at: now })))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      return count(res.numInsertedOrUpdatedRows);
+    },
+
+    async listInputs(datasetPk, page) {
+      const { limit, offset } = limitOffset(page);
+      const rows = await db
+        .selectFrom('dataset_inputs')
+        .select(['input_pk', 'created_at'])
+        .where('dataset_pk', '=', datasetPk)
+        .orderBy('created_at', 'asc')
+        .orderBy('input_pk', 'asc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map((r) => ({ inputPk: r.input_pk, addedAt: r.created_at }));
+    },
+
+    async inputPks(datasetPk) {
+      const rows = await db.selectFrom('dataset_inputs').select('input_pk').where('dataset_pk', '=', datasetPk).execute();
+      return rows.map((r) => r.input_pk);
+    },
+
+    async members(datasetPk, inputPks) {
+      if (inputPks.length === 0) return [];
+      const rows = await db
+        .selectFrom('dataset_inputs')
+        .select(['input_pk', 'created_at'])
+        .where('dataset_pk', '=', datasetPk)
+        .where(inList(dialect, 'input_pk', inputPks))
+        .execute();
+      return rows.map((r) => ({ inputPk: r.input_pk, addedAt: r.created_at }));
+    },
+
+    async removeInputs(datasetPk, inputPks) {
+      if (inputPks.length === 0) return 0;
+      const res = await db
+        .deleteFrom('dataset_inputs')
+        .where('dataset_pk', '=', datasetPk)
+        .where(inList(dialect, 'input_pk', inputPks))
+        .executeTakeFirst();
+      return count(res.numDeletedRows);
+    },
+
+    async updateVersion(v) {
+      await db
+        .updateTable('dataset_versions')
+        .set({ description: v.description, metadata: JSON.stringify(v.metadata), modified_at: v.modifiedAt })
+        .where('pk', '=', v.pk)
+        .execute();
+    },
+
+    async deleteVersions(pks) {
+      if (pks.length === 0) return 0;
+      const res = await db
+        .deleteFrom('dataset_versions')
+        .where(inList(dialect, 'pk', pks))
+        .executeTakeFirst();
+      return count(res.numDeletedRows);
+    },
+
+    async createVersion(v, inputs) {
+      await ctx.atomic(async (tx) => {
+        const res = await tx
+          .insertInto('dataset_versions')
+          .values(datasetVersionToRow(v))
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('dataset version', v.id);
+        for (let i = 0; i < inputs.length; i += SNAPSHOT_CHUNK) {
+          const rows = inputs.slice(i, i + SNAPSHOT_CHUNK).map((s) => ({ version_pk: v.pk, input_pk: s.inputPk, labels: JSON.stringify(s.labels) }));
+          await tx.insertInto('dataset_version_inputs').values(rows).execute();
+        }
+      });
+    },
+
+    async getVersion(datasetPk, versionId) {
+      const r = await versions().where('v.dataset_pk', '=', datasetPk).where('v.id', '=', versionId).executeTakeFirst();
+      return r && datasetVersionFromRow(r);
+    },
+
+    async findVersionInApp(userId, appId, versionId) {
+      const rows = await versions().where('v.user_id', '=', userId).where('v.app_id', '=', appId).where('v.id', '=', versionId).execute();
+      return rows.map(datasetVersionFromRow);
+    },
+
+    async listVersions(datasetPk, page) {
+      const { limit, offset } = limitOffset(page);
+      const rows = await versions()
+        .where('v.dataset_pk', '=', datasetPk)
+        .orderBy('v.created_at', 'desc')
+        .orderBy('v.id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map(datasetVersionFromRow);
+    },
+
+    async versionInputs(versionPk) {
+      const rows = await db
+        .selectFrom('dataset_version_inputs')
+        .select(['input_pk', 'labels'])
+        .where('version_pk', '=', versionPk)
+        .orderBy('input_pk')
+        .execute();
+      return rows.map((r) => ({ inputPk: r.input_pk, labels: JSON.parse(r.labels) as InputLabel[] }));
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { InputKind, InputLabel } from '../../domain/inputs.js';
+import { Code } from '../../domain/status-codes.js';
+import type { InputRepo, TrainingRow } from '../../ports/inputs-store.js';
+import { type Ctx, count, inList } from '../sql/context.js';
+import type { DB } from '../sql/schema.js';
+import { bytesToBuffer, vectorToBytes } from '../sql/training-rows.js';
+
+/**
+ * The turn after which an app's new inputs queue (decision 0034): after the app's own last input and
+ * after the queue's head (the lowest pending turn, less one; the highest turn of all when nothing is
+ * pending), so a new app's inputs are claimed next while a busy app's go behind its own backlog.
+ * Index lookups on (status_code, turn) and (user_id, app_id, turn), read in the inserting transaction.
+ * Two concurrent inserts may read the same value and share turns: ties go oldest first, so that only
+ * orders them, never loses one.
+ */
+export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): Promise<number> {
+  const maxIn = async (status: number): Promise<number | undefined> => {
+    const r = await db
+      .selectFrom('inputs')
+      .select((eb) => eb.fn.max('turn').as('t'))
+      .where('status_code', '=', status)
+      .executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+  };
+  const head = await db
+    .selectFrom('inputs')
+    .select((eb) => eb.fn.min('turn').as('t'))
+    .where('status_code', '=', Code.INPUT_PENDING)
+    .executeTakeFirst();
+  let queue = head?.t === null || head?.t === undefined ? undefined : Number(head.t) - 1;
+  // Nothing pending: the last turn handed out, by status so the status index answers each.
+  if (queue === undefined) {
+    queue = 0;
+    for (const s of [Code.INPUT_IN_PROGRESS, Code.INPUT_SUCCESS, Code.INPUT_FAILED]) queue = Math.max(queue, (await maxIn(s)) ?? 0);
+  }
+  const own = await db
+    .selectFrom('inputs')
+    .select((eb) => eb.fn.max('turn').as('t'))
+    .where('user_id', '=', userId)
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
+  return Math.max(queue, Number(own?.t ?? 0));
+}
+
+type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows'>;
+
+/**
+ * The input-processing queue lives on the input rows themselves (status + lease columns), so
+ * processing is durable without a separate queue: a claim is an UPDATE, a crashed processor's
+ * claim expires and is taken again, and every result write is conditional on still holding it.
+ */
+export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
+  const { db, dialect } = ctx;
+  return {
+    /**
+     * One statement on both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming.
+     * By turn, then oldest first: apps take turns (lastTurn). The turn is fixed at insert, so the claim
+     * needs no window over the claimable rows, which PostgreSQL cannot combine with FOR UPDATE SKIP
+     * LOCKED without concurrent claimers under-claiming.
+     */
+    async claim(workerId, limit, leaseUntil, now, lane = 'any') {
+      let next = db
+        .selectFrom('inputs')
+        .select('pk')
+        .where((eb) =>
+          eb.or([eb('status_code', '=', Code.INPUT_PENDING), eb.and([eb('status_code', '=', Code.INPUT_IN_PROGRESS), eb('lease_expires_at', '<', now)])]),
+        )
+        .orderBy('turn', 'asc')
+        .orderBy('created_at', 'asc')
+        .orderBy('pk', 'asc')
+        .limit(limit);
+      if (lane === 'fetch') next = next.where('image_url', 'is not', null);
+      if (lane === 'local') next = next.where('image_url', 'is', null);
+      if (dialect === 'postgres') next = next.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('inputs')
+        .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
+        .where('pk', 'in', next)
+        .returning(['pk', 'id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
+        .execute();
+      // RETURNING order is unspecified: hand them out in the claim's order.
+      rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
+      return rows.map((r) => ({
+        pk: r.pk,
+        id: r.id,
+        kind: r.kind as InputKind,
+        text: r.text_raw,
+        imageUrl: r.kind === 'image' ? r.image_url : null,
+        textUrl: r.kind === 'text' ? r.image_url : null,
+        attempts: r.attempts,
+      }));
+    },
+
+    /** The guarded status update runs first: if it matches nothing, nothing else is written. */
+    async finish(pk, workerId, result, now) {
+      return ctx.atomic(async (tx) => {
+        const res = await tx
+          .updateTable('inputs')
+          .set({
+            status_code: result.ok ? Code.INPUT_SUCCESS : Code.INPUT_FAILED,
+            status_details: result.ok ? '' : result.details,
+            image_info: result.ok && result.imageInfo ? JSON.stringify(result.imageInfo) : null,
+            ...(result.ok && result.fetchedText !== undefined ? { text_raw: result.fetchedText } : {}),
+            lease_owner: null,
+            lease_expires_at: null,
+            modified_at: now,
+          })
+          .where('pk', '=', pk)
+          .where('status_code', '=', Code.INPUT_IN_PROGRESS)
+          .where('lease_owner', '=', workerId)
+          .executeTakeFirst();
+        if (count(res.numUpdatedRows) === 0) return false;
+        if (!result.ok) return true;
+        if (result.fetchedBytes) {
+          const bytes = bytesToBuffer(result.fetchedBytes);
+          await tx
+            .insertInto('input_blobs')
+            .values({ input_pk: pk, bytes })
+            .onConflict((oc) => oc.column('input_pk').doUpdateSet({ bytes }))
+            .execute();
+        }
+        for (const e of result.embeddings) {
+          const row = { input_pk: pk, embedder_id: e.embedderId, dim: e.vector.length, vector: vectorToBytes(e.vector) };
+          await tx
+            .insertInto('input_embeddings')
+            .values(row)
+            .onConflict((oc) => oc.columns(['input_pk', 'embedder_id']).doUpdateSet({ dim: row.dim, vector: row.vector }))
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    async trainingRows(q) {
+      let qb = db.selectFrom('inputs').select(['pk', 'id', 'kind', 'status_code']).where('user_id', '=', q.userId).where('app_id', '=', q.appId);
+      if (q.datasetPk !== undefined) {
+        qb = qb.where('pk', 'in', db.selectFrom('dataset_inputs').select('input_pk').where('dataset_pk', '=', q.datasetPk));
+      }
+      if (q.inputPks !== undefined) qb = qb.where(inList(dialect, 'pk', q.inputPks));
+      if (q.conceptIds.length > 0) {
+        qb = qb.where(
+          'pk',
+          'in',
+          db
+            .selectFrom('input_labels')
+            .select('input_pk')
+            .where(inList(dialect, 'concept_id', q.conceptIds)),
+        );
+      }
+      const rows = await qb.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+      if (rows.length === 0) return [];
+      const labels = await db
+        .selectFrom('input_labels')
+        .select(['input_pk', 'concept_id', 'value'])
+        .where(
+          inList(
+            dialect,
+            'input_pk',
+            rows.map((r) => r.pk),
+          ),
+        )
+        .orderBy('input_pk')
+        .orderBy('position')
+        .execute();
+      const byInput = new Map<string, InputLabel[]>();
+      for (const l of labels) byInput.set(l.input_pk, [...(byInput.get(l.input_pk) ?? []), { id: l.concept_id, value: l.value }]);
+      return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
+    },
+  };
+}

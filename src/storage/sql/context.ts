@@ -1,0 +1,76 @@
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { Code } from '../../domain/status-codes.js';
+import type { DialectName } from './backend.js';
+import { precompile } from './precompiled.js';
+import type { ModelRow } from './rows.js';
+import type { DB } from './schema.js';
+
+/** What every repo works with: a root or a transaction-bound handle plus shared precompiled queries. */
+export interface Ctx {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+  readonly inTx: boolean;
+  readonly hot: HotQueries;
+  /** Runs a multi-statement write atomically: directly inside a transaction, else in a new one. */
+  atomic<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
+}
+
+/** Models columns minus the denormalised ones (search_text can be as long as the notes). */
+export const MODEL_COLUMNS = [
+  'pk',
+  'user_id',
+  'app_id',
+  'id',
+  'name',
+  'model_type_id',
+  'description',
+  'notes',
+  'metadata',
+  'visibility',
+  'toolkits',
+  'use_cases',
+  'languages',
+  'check_consents',
+  'presets',
+  'default_eval_info',
+  'workflow_recommended',
+  'created_at',
+  'modified_at',
+] as const satisfies readonly (keyof ModelRow)[];
+
+export const TRAINED = Code.MODEL_TRAINED;
+
+export type HotQueries = ReturnType<typeof hotQueries>;
+
+/** The per-request queries of auth, GetModel and GetModelVersion: one indexed lookup each. */
+export function hotQueries(db: Kysely<DB>) {
+  const versions = db.selectFrom('model_versions').selectAll();
+  const newestFirst = (q: typeof versions) => q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1);
+  return {
+    keyByTokenHash: precompile(1, (h) => db.selectFrom('api_keys').selectAll().where('token_hash', '=', h)),
+    modelById: precompile(3, (u, a, m) => db.selectFrom('models').select(MODEL_COLUMNS).where('user_id', '=', u).where('app_id', '=', a).where('id', '=', m)),
+    versionById: precompile(2, (m, v) => versions.where('model_pk', '=', m).where('id', '=', v)),
+    versionByPk: precompile(1, (pk) => versions.where('pk', '=', pk)),
+    latest: precompile(1, (m) => newestFirst(versions.where('model_pk', '=', m))),
+    latestTrained: precompile(1, (m) => newestFirst(versions.where('model_pk', '=', m).where('status_code', '=', TRAINED))),
+  };
+}
+
+/**
+ * `col IN (values)` with ONE SQL text whatever the number of values, so the statement cache (SQLite)
+ * and pg's plan reuse see a single statement, and no parameter limit is ever hit.
+ */
+export function inList(dialect: DialectName, column: string, values: readonly string[]): Expression<SqlBool> {
+  return dialect === 'postgres'
+    ? sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::text[])`
+    : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/** Numbers from Kysely's bigint row counts. */
+export const count = (n: bigint | undefined): number => Number(n ?? 0n);
+
+/** LIMIT/OFFSET of a 1-based page (pages below 1 read as 1). */
+export function limitOffset(page: { page: number; perPage: number }): { limit: number; offset: number } {
+  const limit = Math.max(0, Math.floor(page.perPage));
+  return { limit, offset: (Math.max(1, Math.floor(page.page)) - 1) * limit };
+}
