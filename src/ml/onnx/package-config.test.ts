@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { declaredOutputSize, PackageConfigError, parsePackageConfig } from './package-config.js';
+
+const good = {
+  input: { kind: 'embedding', name: 'x', size: 4 },
+  output: { kind: 'concepts', name: 'y', concepts: ['cat', 'dog', 'cow'], activation: 'softmax' },
+};
+
+test('a valid config parses, with defaults for image preprocessing', () => {
+  const c = parsePackageConfig(JSON.stringify(good));
+  assert.deepEqual(c.input, { kind: 'embedding', name: 'x', size: 4 });
+  assert.equal(declaredOutputSize(c.output), 3);
+  const img = parsePackageConfig(JSON.stringify({ ...good, input: { kind: 'image', name: 'pixels', width: 2, height: 3 } }));
+  assert.deepEqual(img.input, { kind: 'image', name: 'pixels', width: 2, height: 3, layout: 'NCHW', channels: 'RGB', mean: [0, 0, 0], std: [1, 1, 1] });
+});
+
+test('bad configs are refused with a sentence naming the field', () => {
+  const cases: [unknown, RegExp][] = [
+    ['not json', /not valid JSON/],
+    [[], /JSON object/],
+    [{ ...good, input: { kind: 'text', name: 'x' } }, /input\.kind/],
+    [{ ...good, input: { kind: 'embedding', name: 'x', size: 0 } }, /input\.size/],
+    [{ ...good, output: { ...good.output, concepts: [] } }, /output\.concepts/],
+    [{ ...good, output: { ...good.output, concepts: ['a', 'a'] } }, /repeat/],
+    [{ ...good, output: { ...good.output, activation: 'tanh' } }, /output\.activation/],
+    [{ ...good, input: { kind: 'image', name: 'p', width: 2, height: 2, std: [1, 0, 1] } }, /std/],
+  ];
+  for (const [raw, re] of cases) {
+    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    assert.throws(
+      () => parsePackageConfig(text),
+      (e: unknown) => e instanceof PackageConfigError && re.test(e.message),
+      text,
+    );
+  }
+});

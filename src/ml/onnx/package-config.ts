@@ -1,0 +1,123 @@
+/**
+ * The `config.json` of an uploaded ONNX package (decision 0036): what the graph takes and gives.
+ * Every rule about the config lives here, so the upload path and the predict path read one shape.
+ * Errors are sentences a user can act on; the caller turns them into a Clarifai status.
+ */
+
+export type OnnxInputConfig =
+  | { kind: 'embedding'; name: string; size: number }
+  | {
+      kind: 'image';
+      name: string;
+      width: number;
+      height: number;
+      layout: 'NCHW' | 'NHWC';
+      channels: 'RGB' | 'BGR';
+      mean: [number, number, number];
+      std: [number, number, number];
+    };
+
+export type OnnxOutputConfig =
+  | { kind: 'concepts'; name: string; concepts: string[]; activation: 'softmax' | 'sigmoid' | 'raw' }
+  | { kind: 'embedding'; name: string; size: number };
+
+export interface OnnxPackageConfig {
+  input: OnnxInputConfig;
+  output: OnnxOutputConfig;
+}
+
+export class PackageConfigError extends Error {}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(o: Json, key: string, where: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length === 0) throw new PackageConfigError(`${where}.${key} must be a non-empty string`);
+  return v;
+}
+
+function positiveInt(o: Json, key: string, where: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new PackageConfigError(`${where}.${key} must be a positive integer`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Json, key: string, where: string, allowed: readonly T[], fallback: T): T {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new PackageConfigError(`${where}.${key} must be one of ${allowed.join(', ')}`);
+  }
+  return v as T;
+}
+
+function triple(o: Json, key: string, where: string, fallback: [number, number, number]): [number, number, number] {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new PackageConfigError(`${where}.${key} must be three finite numbers`);
+  }
+  return [v[0], v[1], v[2]];
+}
+
+function parseInput(raw: unknown): OnnxInputConfig {
+  if (!isObject(raw)) throw new PackageConfigError('input must be an object with a kind (embedding or image)');
+  const kind = raw.kind;
+  if (kind === 'embedding') return { kind, name: str(raw, 'name', 'input'), size: positiveInt(raw, 'size', 'input') };
+  if (kind === 'image') {
+    const std = triple(raw, 'std', 'input', [1, 1, 1]);
+    if (std.some((s) => s === 0)) throw new PackageConfigError('input.std must not contain 0');
+    return {
+      kind,
+      name: str(raw, 'name', 'input'),
+      width: positiveInt(raw, 'width', 'input'),
+      height: positiveInt(raw, 'height', 'input'),
+      layout: oneOf(raw, 'layout', 'input', ['NCHW', 'NHWC'] as const, 'NCHW'),
+      channels: oneOf(raw, 'channels', 'input', ['RGB', 'BGR'] as const, 'RGB'),
+      mean: triple(raw, 'mean', 'input', [0, 0, 0]),
+      std,
+    };
+  }
+  throw new PackageConfigError('input.kind must be embedding or image (text tokens are not supported yet)');
+}
+
+function parseOutput(raw: unknown): OnnxOutputConfig {
+  if (!isObject(raw)) throw new PackageConfigError('output must be an object with a kind (concepts or embedding)');
+  const kind = raw.kind;
+  if (kind === 'embedding') return { kind, name: str(raw, 'name', 'output'), size: positiveInt(raw, 'size', 'output') };
+  if (kind === 'concepts') {
+    const concepts = raw.concepts;
+    if (!Array.isArray(concepts) || concepts.length === 0 || !concepts.every((c) => typeof c === 'string' && c.length > 0)) {
+      throw new PackageConfigError('output.concepts must be a non-empty list of concept ids, in the order of the graph output');
+    }
+    if (new Set(concepts).size !== concepts.length) throw new PackageConfigError('output.concepts must not repeat a concept id');
+    return {
+      kind,
+      name: str(raw, 'name', 'output'),
+      concepts: concepts as string[],
+      activation: oneOf(raw, 'activation', 'output', ['softmax', 'sigmoid', 'raw'] as const, 'raw'),
+    };
+  }
+  throw new PackageConfigError('output.kind must be concepts or embedding');
+}
+
+/** Parses the bytes of `config.json`. */
+export function parsePackageConfig(text: string): OnnxPackageConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new PackageConfigError('config.json is not valid JSON');
+  }
+  if (!isObject(raw)) throw new PackageConfigError('config.json must be a JSON object with input and output');
+  return { input: parseInput(raw.input), output: parseOutput(raw.output) };
+}
+
+/** How many numbers the graph's output must give per input, per the config. */
+export function declaredOutputSize(out: OnnxOutputConfig): number {
+  return out.kind === 'concepts' ? out.concepts.length : out.size;
+}
