@@ -1,11 +1,5 @@
 import type { Job } from '../domain/entities.js';
-import { Outcome, Stopped } from '../domain/outcome.js';
 import type { Repos, Store } from '../ports/store.js';
-
-/** @deprecated Stopped and Outcome (src/domain/outcome.ts) are the classes; these names stay until the parallel branches are merged. */
-export const JobStopped = Stopped;
-/** @deprecated see JobStopped. */
-export const JobFailure = Outcome;
 
 /** Log lines of one job: each carries the job id, kind, version and the req_id of the request that queued it. */
 export interface JobLog {

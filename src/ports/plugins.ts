@@ -1,7 +1,6 @@
 import type { Model, ModelVersion } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
 import type { ModelTypeDef } from '../domain/model-types/types.js';
-import { Outcome, Stopped } from '../domain/outcome.js';
 import type { ScoredConcept } from '../domain/output-config.js';
 
 /**
@@ -123,13 +122,6 @@ export interface ModelPlugin {
   /** Types that can be evaluated (concept classifiers): cross-validation on the version's training data. */
   evaluate?(call: EvaluateCall): Promise<EvaluationResult>;
 }
-
-/** @deprecated Outcome and Stopped (src/domain/outcome.ts) are the classes; these names stay until the parallel branches are merged. */
-export const TrainingFailure = Outcome;
-/** @deprecated see TrainingFailure. */
-export const EvaluationFailure = Outcome;
-/** @deprecated see TrainingFailure. */
-export const TrainingCancelled = Stopped;
 
 /** How the services find the plugin of a model type (implemented by plugins/registry.ts; the services never see the plugins' code). */
 export interface PluginLookup {

@@ -1,3 +1,4 @@
+import { ModelTypeField_ModelTypeFieldType } from '../../src/gen/api.js';
 import type { ModelTypeEnumOption, ModelTypeField } from './api-types.js';
 
 /**
@@ -6,22 +7,8 @@ import type { ModelTypeEnumOption, ModelTypeField } from './api-types.js';
  * brings its own fields. Values are then written at each field's `path` into the new version.
  */
 
-// ModelTypeField.ModelTypeFieldType (resources.proto).
-export const FieldType = {
-  BOOLEAN: 1,
-  STRING: 2,
-  NUMBER: 3,
-  ARRAY_OF_CONCEPTS: 4,
-  ARRAY_OF_CONCEPTS_WITH_THRESHOLD: 5,
-  RANGE: 7,
-  ENUM: 8,
-  JSON: 10,
-  ARRAY_OF_NUMBERS: 11,
-  ARRAY_OF_STRINGS: 13,
-  DATASET_ID: 16,
-  DATASET_VERSION_ID: 17,
-  ARRAY_OF_MODEL_CONCEPTS: 18,
-} as const;
+// ModelTypeField.ModelTypeFieldType, generated from resources.proto (one source for the numbers).
+export const FieldType = ModelTypeField_ModelTypeFieldType;
 
 export type Control = 'checkbox' | 'text' | 'number' | 'select' | 'concepts' | 'json' | 'list' | 'numbers';
 

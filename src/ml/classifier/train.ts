@@ -55,9 +55,6 @@ export const TRAIN_DEFAULTS = { epochs: 100, learningRate: 0.01, l2: 1e-2, batch
 /** Convergence: max |gradient| of the mean objective, and the relative decrease per iteration. */
 export const SOLVER = { gtol: 1e-4, ftol: 1e-7 } as const;
 
-/** @deprecated Stopped (src/domain/outcome.ts) is the one class; this name stays until the parallel branches are merged. */
-export const TrainingStopped = Stopped;
-
 /** Trains synchronously (blocks the thread; use it in a worker, or trainAsync on the main thread). */
 export function train(data: TrainData, opts: TrainOptions): LinearModel {
   const steps = trainSteps(data, opts);

@@ -3,10 +3,11 @@ import { describe, it } from 'node:test';
 import type { ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../../domain/model-types/catalog.js';
+import { Outcome } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
-import { type EvaluateCall, EvaluationFailure } from '../../ports/plugins.js';
+import type { EvaluateCall } from '../../ports/plugins.js';
 import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../../ports/training-data.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
 
@@ -66,7 +67,7 @@ const ex = (inputId: string, v: [number, number], positives: string[], negatives
   negatives,
 });
 const failsWith = async (p: Promise<unknown>, code: number, re: RegExp) =>
-  assert.rejects(p, (e: unknown) => e instanceof EvaluationFailure && e.code === code && re.test(e.details));
+  assert.rejects(p, (e: unknown) => e instanceof Outcome && e.code === code && re.test(e.details));
 
 describe('evaluateOnDataset', () => {
   it('scores exactly the selected inputs with the trained model, rows by input id, labels as the k-fold path builds them', async () => {

@@ -1,9 +1,10 @@
 import type { ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
+import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
-import { type EvaluateCall, EvaluationFailure, type EvaluationResult, TrainingCancelled, TrainingFailure } from '../../ports/plugins.js';
+import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
@@ -28,14 +29,11 @@ export async function evaluateOnDataset(
   try {
     s = classifierSettings(version, call.type);
   } catch (e) {
-    if (e instanceof TrainingFailure)
-      throw new EvaluationFailure(
-        Code.MODEL_EVALUATION_FAILED,
-        `the version's settings are no longer valid (${e.details}); train a new version and evaluate that one.`,
-      );
+    if (e instanceof Outcome)
+      throw new Outcome(Code.MODEL_EVALUATION_FAILED, `the version's settings are no longer valid (${e.details}); train a new version and evaluate that one.`);
     throw e;
   }
-  if (typeof embedder === 'string') throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
+  if (typeof embedder === 'string') throw new Outcome(Code.MODEL_EVALUATION_FAILED, `${embedder}; the version cannot be evaluated on this server.`);
   const conceptIds = version.concepts.map((c) => c.id);
   const what = `dataset '${heldOut.datasetId}'${heldOut.datasetVersionId ? ` version '${heldOut.datasetVersionId}'` : ''}`;
   let selection;
@@ -49,30 +47,27 @@ export async function evaluateOnDataset(
       ...(heldOut.datasetVersionId ? { datasetVersionId: heldOut.datasetVersionId } : {}),
     });
   } catch (e) {
-    if (e instanceof ApiError) throw new EvaluationFailure(Code.MODEL_EVALUATION_FAILED, `the evaluation dataset cannot be read: ${e.details}`);
+    if (e instanceof ApiError) throw new Outcome(Code.MODEL_EVALUATION_FAILED, `the evaluation dataset cannot be read: ${e.details}`);
     throw e;
   }
   const m = labelMatrix(selection.examples, { conceptIds, dim: embedder.dim });
   if (m.n === 0) {
     const waiting = selection.pending ? `; ${selection.pending} of its inputs are still being processed (wait for status 30000)` : '';
-    throw new EvaluationFailure(
+    throw new Outcome(
       Code.MODEL_EVALUATION_NEED_INPUTS,
       `${what} has no processed input with a ${embedder.id} embedding labelled with the version's concepts (${conceptIds.join(', ')})${waiting}; label inputs of the dataset with them, then evaluate again.`,
     );
   }
   const model = await loadModel(version);
   if (!model)
-    throw new EvaluationFailure(
-      Code.MODEL_EVALUATION_FAILED,
-      `model version '${version.id}' has no trained artifact; train a new version and evaluate that one.`,
-    );
+    throw new Outcome(Code.MODEL_EVALUATION_FAILED, `model version '${version.id}' has no trained artifact; train a new version and evaluate that one.`);
   if (model.d !== embedder.dim || model.k !== conceptIds.length) {
-    throw new EvaluationFailure(
+    throw new Outcome(
       Code.MODEL_EVALUATION_FAILED,
       `model version '${version.id}' was trained on ${model.d}-dimension features for ${model.k} concepts, which does not match its embedder ${embedder.id} (${embedder.dim}) or its ${conceptIds.length} concepts; train a new version.`,
     );
   }
-  if (call.shouldStop()) throw new TrainingCancelled();
+  if (call.shouldStop()) throw new Stopped();
   const scores = predict(model, m.x, m.n);
   call.progress(1);
   return {
