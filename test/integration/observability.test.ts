@@ -92,6 +92,22 @@ for (const transport of ['rest', 'grpc'] as const) {
       else assert.equal(line?.grpc_status, 0);
     });
 
+    it('a path no method answers is logged once, under one RPC label, with the incoming request id', async (t) => {
+      if (transport !== 'rest') return t.skip('REST paths');
+      const id = 'trace-rest-unknown-path';
+      const res = await fetch(`http://127.0.0.1:${server.httpPort}/v2/no/such/path?x=1`, { headers: { 'x-request-id': id } });
+      const body = (await res.json()) as Record<string, any>;
+      assert.equal(res.status, 404);
+      assert.equal(body.status.req_id, id);
+      assert.equal(res.headers.get('x-request-id'), id);
+      assert.match(body.status.details, /No API method answers GET \/v2\/no\/such\/path\./);
+      const lines = linesFor(id);
+      assert.equal(lines.length, 1, JSON.stringify(captured.lines.slice(-3)));
+      assert.equal(lines[0]?.rpc, '(unknown path)');
+      assert.equal(lines[0]?.code, body.status.code);
+      assert.equal(lines[0]?.http_status, 404);
+    });
+
     it('a refused token is logged without the token, and without user or app', async () => {
       const id = `trace-${transport}-badkey`;
       const r =
@@ -125,6 +141,8 @@ describe('/metrics after known traffic', () => {
     for (let i = 0; i < 5; i++) assert.equal((await getModel(server, 'rest', MODEL, {})).body.status.code, 10000);
     for (let i = 0; i < 3; i++) assert.equal((await getModel(server, 'grpc', MODEL, {})).body.status.code, 10000);
     for (let i = 0; i < 2; i++) assert.equal((await getModel(server, 'rest', 'missing', {})).body.status.code, 21200);
+    // Scanned paths: each one different, all counted under one label.
+    for (const path of ['/v2/a', '/v2/b/c', '/wp-admin/x.php']) assert.equal((await fetch(`http://127.0.0.1:${server.httpPort}${path}`)).status, 404);
 
     const res = await fetch(`http://127.0.0.1:${server.httpPort}/metrics`);
     assert.equal(res.status, 200);
@@ -134,6 +152,8 @@ describe('/metrics after known traffic', () => {
     assert.equal(m.get('modelkeep_requests_total{rpc="GetModel",transport="grpc",code="10000"}'), 3);
     assert.equal(m.get('modelkeep_requests_total{rpc="GetModel",transport="rest",code="21200"}'), 2);
     assert.equal(m.get('modelkeep_requests_total{rpc="PostModels",transport="rest",code="10000"}'), 1);
+    assert.equal(m.get('modelkeep_requests_total{rpc="(unknown path)",transport="rest",code="11101"}'), 3);
+    assert.equal([...m.keys()].filter((k) => k.includes('wp-admin') || k.includes('/v2/')).length, 0, 'no path becomes a label');
     assert.equal(m.get('modelkeep_request_duration_seconds_count{rpc="GetModel",transport="rest",code="10000"}'), 5);
     assert.equal(
       m.get('modelkeep_request_duration_seconds_bucket{le="+Inf",rpc="GetModel",transport="grpc",code="10000"}') ??

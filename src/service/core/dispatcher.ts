@@ -59,6 +59,9 @@ interface Seen {
   appId: string | undefined;
 }
 
+/** The RPC label of requests to a path that no method answers (logs and metrics). */
+export const UNKNOWN_PATH_RPC = '(unknown path)';
+
 /**
  * The one entry point both transports call: authenticates, resolves and checks the target user and
  * app, runs the handler, and turns every outcome into a Clarifai response with an in-band status.
@@ -98,6 +101,21 @@ export class Dispatcher {
   refuse(rpc: RpcInfo, err: unknown, meta: CallMeta): DispatchResult {
     const r = this.failure(rpc, err, requestIdOf(meta));
     this.deps.observer?.observe(outcome(rpc.name, meta, r, { userId: undefined, appId: undefined }, 0));
+    return r;
+  }
+
+  /**
+   * The answer to a REST path no method answers: logged and counted like any call, under one fixed
+   * RPC label (`UNKNOWN_PATH_RPC`) so that scanning random paths cannot grow the metrics' label set.
+   */
+  unknownPath(details: string, meta: CallMeta): DispatchResult {
+    const r: DispatchResult = {
+      status: statusOf(Code.CONN_DOES_NOT_EXIST, details, requestIdOf(meta)),
+      body: {},
+      code: Code.CONN_DOES_NOT_EXIST,
+      retryable: false,
+    };
+    this.deps.observer?.observe(outcome(UNKNOWN_PATH_RPC, meta, r, { userId: undefined, appId: undefined }, 0));
     return r;
   }
 

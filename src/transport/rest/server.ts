@@ -120,13 +120,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
       return hit.route.handler(req, reply);
     }
     if (hit) return sendFrameworkError(reply, { code: 'FST_ERR_MAX_PARAM_LENGTH' }, hit.paramTooLong);
-    return send(reply, Code.CONN_DOES_NOT_EXIST, {
-      status: statusOf(
-        Code.CONN_DOES_NOT_EXIST,
-        `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`,
-        newId(),
-      ),
-    });
+    const details = `No API method answers ${req.method} ${req.url.split('?')[0]}. Check the path against Clarifai's v2 API.`;
+    return sendResult(reply, dispatcher.unknownPath(details, metaOf(req)));
   });
   app.setErrorHandler((err, req, reply) => {
     const reqId = newId();
