@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { restClient } from '../helpers/clients.js';
+import * as grpc from '@grpc/grpc-js';
+import { messageCodec } from '../../src/proto/message-codec.js';
+import { type ApiObject, restClient, testProtos } from '../helpers/clients.js';
 import { capturedLogger, grpcCallWithMetadata, parseMetrics } from '../helpers/observe.js';
 import { startTestServer, TEST_BACKEND, TEST_PAT, TEST_USER, type TestServer } from '../helpers/server.js';
 
@@ -106,6 +108,37 @@ for (const transport of ['rest', 'grpc'] as const) {
       assert.equal(lines[0]?.rpc, '(unknown path)');
       assert.equal(lines[0]?.code, body.status.code);
       assert.equal(lines[0]?.http_status, 404);
+    });
+
+    it('a streaming method (not implemented) is logged once with its request id, and its trailer carries the id', async (t) => {
+      if (transport !== 'grpc') return t.skip('gRPC streams');
+      const id = 'trace-grpc-stream';
+      const rpc = testProtos().rpcs.get('GenerateModelOutputs')!;
+      const client = new grpc.Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
+      const md = new grpc.Metadata();
+      md.set('authorization', `Key ${TEST_PAT}`);
+      md.set('x-request-id', id);
+      const resCodec = messageCodec(rpc.responseType);
+      const reqCodec = messageCodec(rpc.requestType);
+      const stream = client.makeServerStreamRequest(
+        '/clarifai.api.V2/GenerateModelOutputs',
+        (o: ApiObject) => reqCodec.encode(o),
+        (b: Buffer) => resCodec.decode(b),
+        { user_app_id: uai, model_id: MODEL },
+        md,
+      );
+      const messages: ApiObject[] = [];
+      stream.on('data', (m: ApiObject) => messages.push(m));
+      const status = await new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+      client.close();
+      assert.equal(messages.length, 1);
+      assert.equal(messages[0]?.status.code, 10040);
+      assert.equal(messages[0]?.status.req_id, id);
+      assert.equal(status.metadata.get('x-request-id')[0]?.toString(), id);
+      const lines = linesFor(id);
+      assert.equal(lines.length, 1, JSON.stringify(captured.lines.slice(-3)));
+      assert.equal(lines[0]?.rpc, 'GenerateModelOutputs');
+      assert.equal(lines[0]?.code, 10040);
     });
 
     it('a refused token is logged without the token, and without user or app', async () => {

@@ -124,13 +124,19 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
         }
       };
     } else {
-      // Streaming RPCs are not implemented: one in-band 10040 message, then the stream ends.
+      // Streaming RPCs are not implemented: one in-band 10040 message, then the stream ends. Refused
+      // through the dispatcher so the call is logged and counted like any other, with its request id.
       impl[rpc.name] = (call: Call, callback?: grpc.sendUnaryData<unknown>) => {
-        const r = dispatcher.failure(rpc, new ApiError(Code.NOT_IMPLEMENTED, `${rpc.name} (a streaming method) is not implemented by modelkeep.`));
+        const r = dispatcher.refuse(
+          rpc,
+          new ApiError(Code.NOT_IMPLEMENTED, `${rpc.name} (a streaming method) is not implemented by modelkeep.`),
+          metaOf(call.metadata),
+        );
+        const trailer = trailerOf(r.status.req_id);
         if (method.responseStream) {
           (call as grpc.ServerWritableStream<unknown, unknown>).write(new Answer(r));
-          (call as grpc.ServerWritableStream<unknown, unknown>).end();
-        } else callback?.(null, new Answer(r));
+          (call as grpc.ServerWritableStream<unknown, unknown>).end(trailer);
+        } else callback?.(null, new Answer(r), trailer);
       };
     }
   }
