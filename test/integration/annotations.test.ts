@@ -237,6 +237,31 @@ describeBoth(
       await api.fails('DeleteAnnotations', { user_app_id: uai }, 24155, 400);
     });
 
+    it('ListAnnotations with ids and input_ids pairs them (ids[i] on input_ids[i], service.proto), and refuses lists of unequal length', async () => {
+      const pairApp = await newApp(api, uid('ann-pairs'));
+      await api.ok('PostInputs', { user_app_id: pairApp, inputs: [textInput('px', 'one'), textInput('py', 'two')] });
+      // The same annotation ids on both inputs: an annotation id is unique per input only.
+      await api.ok('PostAnnotations', {
+        user_app_id: pairApp,
+        annotations: ['px', 'py'].flatMap((input_id) => ['k1', 'k2'].map((id) => ({ input_id, id, data: { concepts: [{ id: `tag-${id}`, value: 1 }] } }))),
+      });
+      const pairs = async (ids: string[], input_ids: string[], extra: ApiObject = {}) =>
+        (((await api.ok('ListAnnotations', { user_app_id: pairApp, ids, input_ids, ...extra })).annotations as ApiObject[] | undefined) ?? [])
+          .map((a) => `${a.input_id}/${a.id}`)
+          .sort();
+      // Independent filters would answer all four; the pairs are two.
+      assert.deepEqual(await pairs(['k1', 'k2'], ['px', 'py']), ['px/k1', 'py/k2']);
+      assert.deepEqual(await pairs(['k2'], ['px']), ['px/k2']);
+      assert.deepEqual(await pairs(['k1', 'k1'], ['py', 'px']), ['px/k1', 'py/k1']);
+      assert.deepEqual(await pairs(['k1', 'k2'], ['px', 'py'], { per_page: 1, page: 2 }).then((l) => l.length), 1);
+      assert.deepEqual(await pairs(['nope'], ['px']), []);
+      const r = await api.fails('ListAnnotations', { user_app_id: pairApp, ids: ['k1', 'k2'], input_ids: ['px'] }, 24155, 400);
+      assert.match(String(r.details), /2 ids and 1 input_ids/);
+      assert.match(String(r.details), /same order/);
+      // ids alone still select by annotation id across inputs.
+      assert.equal(((await api.ok('ListAnnotations', { user_app_id: pairApp, ids: ['k1'] })).annotations as ApiObject[]).length, 2);
+    });
+
     it('ListAnnotations pages, and filters that can select nothing here answer an empty list', async () => {
       const all = (await api.ok('ListAnnotations', { user_app_id: uai })).annotations as ApiObject[];
       assert.equal(all.length, 3);

@@ -5,9 +5,10 @@ import type { Annotation, Input } from '../../domain/inputs.js';
 import { checkCount } from '../../domain/limits.js';
 import { parsePatchAction } from '../../domain/patch.js';
 import { Code } from '../../domain/status-codes.js';
+import type { Page } from '../../ports/paging.js';
 import type { Repos, Store } from '../../ports/store.js';
 import { asJson, type CallContext, typedRpcs } from '../core/context.js';
-import { pageOf } from '../core/paging.js';
+import { MAX_PER_PAGE, pageOf } from '../core/paging.js';
 import { annotationToApi } from '../mappers/annotation.mapper.js';
 import { findInput, findInputs } from './inputs.service.js';
 
@@ -50,6 +51,29 @@ async function annotationsOf(tx: Repos, ctx: CallContext, input: Input): Promise
  * are one store of labels with the input's `data.concepts`: what is written here is what GetInput
  * shows and what training and dataset versions read, and PatchInputs changes them in turn.
  */
+/**
+ * ListAnnotations with both lists: the proto pairs them ("if [ids] are provided the number and order in
+ * 'ids' and 'input_ids' should match", service.proto ListAnnotationsRequest), so ids[i] names an
+ * annotation of input input_ids[i] — an annotation id is unique per input only. The store answers the
+ * cross product (at most 128 × 128 rows, since each list is capped per call); the pairs are kept here.
+ */
+async function listPairs(store: Store, ctx: CallContext, ids: string[], inputIds: string[], page: Page): Promise<Annotation[]> {
+  if (ids.length !== inputIds.length)
+    throw new ApiError(
+      Code.ANNOTATION_INVALID_ARGUMENT,
+      `ListAnnotations got ${ids.length} ids and ${inputIds.length} input_ids: ids[i] names an annotation of input_ids[i], so send one input id per annotation id in the same order, or input_ids alone for every annotation of those inputs.`,
+    );
+  const wanted = new Set(ids.map((id, i) => `${inputIds[i]}\u0000${id}`));
+  const found: Annotation[] = [];
+  for (let p = 1; ; p++) {
+    const rows = await store.annotations.list({ userId: ctx.app!.userId, appId: ctx.app!.id, page: { page: p, perPage: MAX_PER_PAGE }, ids, inputIds });
+    for (const a of rows) if (wanted.has(`${a.inputId}\u0000${a.id}`)) found.push(a);
+    if (rows.length < MAX_PER_PAGE) break;
+  }
+  const start = (page.page - 1) * page.perPage;
+  return found.slice(start, start + page.perPage);
+}
+
 export function annotationRpcs(store: Store) {
   const owner = (ctx: CallContext): string => ctx.app!.userId;
 
@@ -105,6 +129,7 @@ export function annotationRpcs(store: Store) {
           (statuses.length > 0 && !statuses.includes(Code.ANNOTATION_SUCCESS)) ||
           (req.task_id ?? '') !== '';
         if (none) return { annotations: [] };
+        if (ids.length > 0 && inputIds.length > 0) return { annotations: (await listPairs(store, ctx, ids, inputIds, page)).map(annotationToApi) };
         const list = await store.annotations.list({
           userId: ctx.app!.userId,
           appId: ctx.app!.id,
