@@ -4,6 +4,7 @@ import { appPath } from '../api.js';
 import type { Concept, Model, ModelVersion } from '../api-types.js';
 import { useApi } from '../context.js';
 import { parseJsonObject } from '../json-edit.js';
+import { keepEdits } from '../keep-edits.js';
 import { navigate } from '../nav.js';
 import { hrefOf, type VersionTab } from '../routes.js';
 import { lossCurve, splitLogLine } from '../training-log.js';
@@ -159,8 +160,18 @@ function VersionEditor({ base, mv, onSaved }: { base: string; mv: ModelVersion; 
     params: JSON.stringify(mv.output_info?.params ?? {}, null, 2),
   });
   const [f, setF] = useState(initial);
-  // A poll brings a new object every second: keep the user's edits unless the version really changed.
-  useEffect(() => setF(initial()), [mv.id, mv.modified_at]);
+  // The values as last loaded, to tell the user's edits from the server's.
+  const loaded = useRef({ id: mv.id, values: f });
+  // A poll brings a new object every second; when the version really changed (a save, or an evaluation
+  // finishing), fields the user has not touched take the new values and the user's edits stay: resetting
+  // the whole form would throw away what was typed just before Save (and save the old values).
+  useEffect(() => {
+    const next = initial();
+    const before = loaded.current;
+    loaded.current = { id: mv.id, values: next };
+    if (before.id !== mv.id) return setF(next); // another version: nothing typed belongs to it
+    setF((cur) => keepEdits(before.values, next, cur));
+  }, [mv.id, mv.modified_at]);
   const meta = parseJsonObject(f.metadata);
   const oc = parseJsonObject(f.outputConfig, 'output_config');
   const params = parseJsonObject(f.params, 'params');
