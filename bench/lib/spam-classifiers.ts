@@ -64,6 +64,7 @@ export async function modelkeepTextClassifier(
     visibility: 10,
     metadata: {},
     ...config,
+    runtime: 'plugin',
     trainLog: '',
     metrics: null,
     createdAt: now,

@@ -73,6 +73,7 @@ async function ensureIn(tx: Repos, embedders: ReadonlyMap<string, Embedder>, now
       inputInfo: {},
       trainInfo: {},
       importInfo: {},
+      runtime: 'plugin',
       trainLog: '',
       metrics: null,
       createdAt: now,

@@ -84,6 +84,12 @@ export interface VersionStatus {
  * `output_info.params.max_concepts` address them directly. Concepts are kept apart: they are
  * fixed at creation and never part of `outputInfo`.
  */
+/**
+ * What runs a version's predictions: 'plugin' — its model type's built-in plugin (on what modelkeep
+ * trained); 'onnx' — an uploaded ONNX package (decision 0036). Fixed when the version is made.
+ */
+export type VersionRuntime = 'plugin' | 'onnx';
+
 export interface ModelVersion {
   pk: string;
   modelPk: string;
@@ -101,6 +107,7 @@ export interface ModelVersion {
   inputInfo: JsonObject;
   trainInfo: JsonObject;
   importInfo: JsonObject;
+  runtime: VersionRuntime;
   trainLog: string;
   metrics: JsonObject | null;
   createdAt: Millis;

@@ -73,6 +73,7 @@ export const version = (m: Model, over: Partial<ModelVersion> = {}): ModelVersio
   inputInfo: {},
   trainInfo: {},
   importInfo: {},
+  runtime: 'plugin',
   trainLog: '',
   metrics: null,
   createdAt: 1_700_000_000_000,

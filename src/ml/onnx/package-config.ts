@@ -1,8 +1,11 @@
 /**
- * The `config.json` of an uploaded ONNX package (decision 0036): what the graph takes and gives.
+ * The `config.json` (or `config.yaml`) of an uploaded ONNX package (decision 0036): what the graph takes and gives.
  * Every rule about the config lives here, so the upload path and the predict path read one shape.
  * Errors are sentences a user can act on; the caller turns them into a Clarifai status.
  */
+import { parse as parseYaml } from 'yaml';
+import { JsonCodecError } from '../../proto/codec-error.js';
+import { checkJson } from '../../proto/json-guard.js';
 
 export type OnnxInputConfig =
   | { kind: 'embedding'; name: string; size: number }
@@ -105,15 +108,23 @@ function parseOutput(raw: unknown): OnnxOutputConfig {
   throw new PackageConfigError('output.kind must be concepts or embedding');
 }
 
-/** Parses the bytes of `config.json`. */
-export function parsePackageConfig(text: string): OnnxPackageConfig {
+/** Parses the text of `config.json` or `config.yaml` (by `fileName`). */
+export function parsePackageConfig(text: string, fileName = 'config.json'): OnnxPackageConfig {
+  const yaml = fileName.endsWith('.yaml') || fileName.endsWith('.yml');
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new PackageConfigError('config.json is not valid JSON');
+    // YAML: one document, no custom tags; aliases are capped by the library (no "billion laughs").
+    raw = yaml ? parseYaml(text, { maxAliasCount: 100, uniqueKeys: true }) : JSON.parse(text);
+  } catch (e) {
+    throw new PackageConfigError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!isObject(raw)) throw new PackageConfigError('config.json must be a JSON object with input and output');
+  if (!isObject(raw)) throw new PackageConfigError(`${fileName} must be an object with input and output`);
+  try {
+    checkJson(raw, fileName);
+  } catch (e) {
+    if (e instanceof JsonCodecError) throw new PackageConfigError(e.message);
+    throw e;
+  }
   return { input: parseInput(raw.input), output: parseOutput(raw.output) };
 }
 

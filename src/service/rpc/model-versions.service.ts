@@ -66,6 +66,7 @@ function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: api
     visibility: gettable || Visibility.PRIVATE,
     metadata: raw.metadata ?? {},
     ...cfg,
+    runtime: 'plugin',
     trainLog: '',
     metrics: null,
     createdAt: ctx.now,

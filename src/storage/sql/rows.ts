@@ -138,6 +138,7 @@ export const versionToRow = (v: ModelVersion): ModelVersionsTable => ({
   user_id: v.userId,
   app_id: v.appId,
   concepts: str(v.concepts.map((c) => ({ id: c.id, name: c.name, value: c.value }))),
+  runtime: v.runtime,
   created_at: v.createdAt,
   ...versionMutableRow(v),
 });
@@ -159,6 +160,7 @@ export const versionFromRow = (r: Selectable<ModelVersionsTable>): ModelVersion 
   inputInfo: parse<JsonObject>(r.input_info),
   trainInfo: parse<JsonObject>(r.train_info),
   importInfo: parse<JsonObject>(r.import_info),
+  runtime: r.runtime === 'onnx' ? 'onnx' : 'plugin',
   trainLog: r.train_log,
   metrics: parseNull<JsonObject>(r.metrics),
   createdAt: r.created_at,

@@ -86,6 +86,8 @@ export interface ModelVersionsTable {
   input_info: string;
   train_info: string;
   import_info: string;
+  /** What runs the version: 'plugin' (its type's built-in plugin) or 'onnx' (an uploaded package). Migration 009. */
+  runtime: string;
   train_log: string;
   metrics: string | null;
   created_at: number;
