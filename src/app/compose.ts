@@ -133,7 +133,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, embedders, clock.now());
-    const plugins = buildPlugins(store, types, embedders);
+    const plugins = buildPlugins(store, types, embedders, cfg);
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs, trainingFinished(metrics));
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
@@ -284,7 +284,7 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
   const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
   const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
-  const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders), types, cfg, clock, log, undefined, trainingFinished(metrics));
+  const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders, cfg), types, cfg, clock, log, undefined, trainingFinished(metrics));
   // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   try {

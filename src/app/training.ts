@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
+import { buildModelVersionHandler } from '../jobs/build-model-version.js';
 import { DEFAULT_EVALUATION_TIMEOUT_MS, evaluateModelVersionHandler } from '../jobs/evaluate-model-version.js';
 import { DEFAULT_TRAINING_TIMEOUT_MS, trainModelVersionHandler } from '../jobs/train-model-version.js';
 import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from '../jobs/worker.js';
@@ -15,8 +16,18 @@ import { StoreTrainingDataSource } from '../storage/training-data-source.js';
  * Training and prediction wiring shared by `modelkeep serve` and `modelkeep worker` (part of the
  * composition root): the plugins over the store's artifacts and training data, and the job worker.
  */
-export function buildPlugins(store: Store, types: ModelTypeRegistry, embedders: ReadonlyMap<string, Embedder>): PluginRegistry {
-  return builtInPlugins(types, { embedders, artifacts: store.artifacts, trainingData: new StoreTrainingDataSource(store) });
+export function buildPlugins(
+  store: Store,
+  types: ModelTypeRegistry,
+  embedders: ReadonlyMap<string, Embedder>,
+  cfg: Pick<Config, 'modelCacheMb'>,
+): PluginRegistry {
+  return builtInPlugins(types, {
+    embedders,
+    artifacts: store.artifacts,
+    trainingData: new StoreTrainingDataSource(store),
+    modelCacheBytes: cfg.modelCacheMb * 1024 * 1024,
+  });
 }
 
 /** `pollMs`: how often the worker looks for jobs other processes queued (its own wake it at once, see notify()). */
@@ -33,6 +44,7 @@ export function buildJobWorker(
   const handlers = [
     trainModelVersionHandler({ plugins, types, defaultTimeoutMs: DEFAULT_TRAINING_TIMEOUT_MS }),
     evaluateModelVersionHandler({ plugins, types, timeoutMs: DEFAULT_EVALUATION_TIMEOUT_MS }),
+    ...(plugins.packages ? [buildModelVersionHandler(plugins.packages)] : []),
   ];
   // The worker's own defaults (worker.ts) under what the configuration sets: one place for each value.
   return new Worker(store, handlers, clock, log, {

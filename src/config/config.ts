@@ -20,6 +20,10 @@ export interface Config {
   bootstrapPat: string | undefined;
   /** Largest accepted REST body / gRPC message, bytes. */
   bodyLimitBytes: number;
+  /** Largest uploaded model package (PostModelVersionsUpload), and the most its files may unpack to, bytes. */
+  maxModelBytes: number;
+  /** Uploaded models kept loaded per process, MiB of their packages (least recently used out first). */
+  modelCacheMb: number;
   /** A REST request (headers and body) must arrive in full within this many ms, else 408 with a Clarifai status. */
   httpRequestTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -113,6 +117,22 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'int',
     min: 1024,
     help: 'largest request body in bytes (default 33554432)',
+  },
+  {
+    key: 'maxModelBytes',
+    env: 'MODELKEEP_MAX_MODEL_BYTES',
+    flag: 'max-model-bytes',
+    kind: 'int',
+    min: 1024,
+    help: 'largest uploaded model package in bytes, also the most its files may unpack to (default 1073741824)',
+  },
+  {
+    key: 'modelCacheMb',
+    env: 'MODELKEEP_MODEL_CACHE_MB',
+    flag: 'model-cache-mb',
+    kind: 'int',
+    min: 1,
+    help: 'MiB of uploaded models kept loaded per process, least recently used out first (default 512)',
   },
   {
     key: 'logLevel',
@@ -259,6 +279,8 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   bootstrapUser: undefined,
   bootstrapPat: undefined,
   bodyLimitBytes: 32 * 1024 * 1024,
+  maxModelBytes: 1024 * 1024 * 1024,
+  modelCacheMb: 512,
   httpRequestTimeoutMs: 120_000,
   logLevel: 'info',
   worker: true,

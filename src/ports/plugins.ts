@@ -112,7 +112,8 @@ export interface EvaluationResult {
 
 export interface ModelPlugin {
   readonly typeId: string;
-  inputKind(version: ModelVersion, model: Model): InputKind;
+  /** A promise where finding out needs a load (an uploaded package). */
+  inputKind(version: ModelVersion, model: Model): InputKind | Promise<InputKind>;
   /** The built-in embedder a version's inputs go through (undefined: none, e.g. concept operators). */
   embedderId(version: ModelVersion, model: Model): string | undefined;
   /** Trainable types only; operators are TRAINED when created. */
@@ -123,8 +124,23 @@ export interface ModelPlugin {
   evaluate?(call: EvaluateCall): Promise<EvaluationResult>;
 }
 
+/**
+ * Runs the versions made from an uploaded package (runtime 'onnx', decision 0036): predicts like a
+ * plugin, whatever the model's type, and checks a package before its version may become TRAINED.
+ */
+export interface PackageRuntime extends ModelPlugin {
+  /**
+   * Loads the version's package and checks that it runs as its config says (the graph loads, names
+   * and sizes match, a probe input runs, a base embedder gives the input size). Resolves with what
+   * the TRAINED status says; throws an Outcome (21108) naming what does not match.
+   */
+  check(version: ModelVersion, model: Model): Promise<string>;
+}
+
 /** How the services find the plugin of a model type (implemented by plugins/registry.ts; the services never see the plugins' code). */
 export interface PluginLookup {
   get(typeId: string): ModelPlugin | undefined;
+  /** What runs this version: its type's plugin, or the package runtime for an uploaded version. */
+  forVersion(model: Model, version: ModelVersion): ModelPlugin | undefined;
   typeIds(): string[];
 }

@@ -6,13 +6,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { mapLimit } from '../../runtime/map-limit.js';
-import { type Embedder, type EmbedInput, EmbedInputError, l2normalise, lazy } from './embedder.js';
+import { type Embedder, type EmbedInput, l2normalise, lazy } from './embedder.js';
+import { decodeRgb } from './image-decode.js';
+
+export { ImageDecodeError, MAX_IMAGE_PIXELS } from './image-decode.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type WeightsManifest = import('@tensorflow/tfjs').io.WeightsManifestConfig;
-type Sharp = typeof import('sharp').default;
 
 export const IMAGE_EMBEDDER_ID = 'general-image-embedding';
 export const IMAGE_DIM = 1280;
@@ -24,14 +26,6 @@ const FEATURE_LAYER = 'flatten_1';
  * for good. So 1 by default; decoding is still done in parallel for the whole batch.
  */
 const DEFAULT_CHUNK = 1;
-
-/** The bytes are not an image sharp can read: the message says what to send instead. */
-export class ImageDecodeError extends EmbedInputError {
-  constructor(reason: string, index: number) {
-    super(reason, index);
-    this.name = 'ImageDecodeError';
-  }
-}
 
 interface Runtime {
   tf: TF;
@@ -88,45 +82,8 @@ async function loadFeatureModel(tf: TF): Promise<LayersModel> {
   return tf.model({ inputs: base.inputs, outputs: base.getLayer(FEATURE_LAYER).output });
 }
 
-const loadSharp = lazy(async (): Promise<Sharp> => (await import('sharp')).default);
-
-/**
- * Images with more pixels are refused before decoding: a full-resolution decode costs ~3 bytes a pixel
- * (sharp's own default, 268 MP, would let one small PNG bomb take 800 MB).
- */
-export const MAX_IMAGE_PIXELS = 64_000_000;
-
 /** Full-resolution decodes of one batch in flight at once: each holds its whole bitmap until resized. */
 const DECODE_CONCURRENCY = 4;
-
-/** Any format sharp reads → 224×224 sRGB bytes (EXIF-rotated, transparency on white, stretched like nsfwjs's own resize). */
-async function decode(sharp: Sharp, bytes: Uint8Array | undefined, index: number): Promise<Uint8Array> {
-  if (!bytes || bytes.length === 0) {
-    throw new ImageDecodeError('no image bytes; send data.image.base64 or data.image.url', index);
-  }
-  try {
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize(SIZE, SIZE, { fit: 'fill' })
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || data.length !== SIZE * SIZE * 3) {
-      throw new Error(`unexpected decoded layout: ${info.channels} channels, ${data.length} bytes`);
-    }
-    return data;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    if (/pixel limit/i.test(reason ?? '')) {
-      throw new ImageDecodeError(
-        `the image has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels; send a smaller one (e.g. resized to 2048 pixels on its longer side)`,
-        index,
-      );
-    }
-    throw new ImageDecodeError(`the image could not be decoded (${reason}); send the complete bytes of a JPEG, PNG, WebP, GIF, TIFF, AVIF or SVG file`, index);
-  }
-}
 
 export class MobileNetImageEmbedder implements Embedder {
   readonly id = IMAGE_EMBEDDER_ID;
@@ -149,9 +106,8 @@ export class MobileNetImageEmbedder implements Embedder {
 
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
     if (batch.length === 0) return [];
-    const sharp = await loadSharp();
     // Decode before loading the model, so bad bytes fail fast and without the load cost.
-    const pixels = await mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decode(sharp, input.imageBytes, i));
+    const pixels = await mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decodeRgb(input.imageBytes, SIZE, SIZE, i));
     const { tf, features } = await this.load();
     const out: Float32Array[] = [];
     for (let start = 0; start < pixels.length; start += this.chunk) {

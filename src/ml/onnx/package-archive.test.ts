@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { headConfig, tarGzPackage, writePackage, zipPackage } from '../../../test/helpers/model-package.js';
 import { linearModel } from '../../../test/helpers/onnx-graph.js';
 import { entryPath, PackageArchiveError, packageKind, readPackage } from './package-archive.js';
+import { decodePackage, encodePackage } from './package-blob.js';
 import { PackageConfigError } from './package-config.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mk-pkg-'));
@@ -126,4 +127,13 @@ test('files larger than the limit are refused while reading, naming the setting'
   for (const bytes of [await zipPackage({ 'model.onnx': big, 'config.json': CONFIG }), await tarGzPackage({ 'model.onnx': big, 'config.json': CONFIG })]) {
     await assert.rejects(readPackage(await file(bytes), 100_000), /MODELKEEP_MAX_MODEL_BYTES/);
   }
+});
+
+test('a stored package reads back as it was written (encodePackage / decodePackage)', async () => {
+  const p = await readPackage(await file(await zipPackage({ 'model.onnx': GRAPH, 'config.json': CONFIG })), MB);
+  const back = decodePackage(encodePackage(p));
+  assert.deepEqual(back.config, p.config);
+  assert.deepEqual(Buffer.from(back.model), Buffer.from(GRAPH));
+  assert.throws(() => decodePackage(Uint8Array.from([1, 2, 3])), /not an uploaded package/);
+  assert.throws(() => decodePackage(encodePackage(p).subarray(0, 20)), /truncated/);
 });

@@ -118,7 +118,7 @@ export function parsePackageConfig(text: string, fileName = 'config.json'): Onnx
   } catch (e) {
     throw new PackageConfigError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!isObject(raw)) throw new PackageConfigError(`${fileName} must be an object with input and output`);
+  if (!isObject(raw)) throw new PackageConfigError(`${fileName} must be ${yaml ? 'a YAML mapping' : 'a JSON object'} with input and output`);
   try {
     checkJson(raw, fileName);
   } catch (e) {

@@ -67,16 +67,19 @@ async function plan(deps: PredictDeps, reads: Reads, ctx: CallContext, req: api.
   const legacyLayer = legacyOverride(requestModel, deps.strict2023);
   const model = await reads.models.get(readKey('model', ctx, req.model_id), ctx.now, () => findModel(deps.store, ctx, req.model_id));
   const type = deps.types.get(model.modelTypeId);
-  const plugin = deps.plugins.get(model.modelTypeId);
-  if (!type || !plugin)
-    throw new ApiError(
+  const cannotRun = (): ApiError =>
+    new ApiError(
       Code.MODEL_INVALID_ARGUMENT,
       `Model '${model.id}' is a ${model.modelTypeId}, which this server cannot run; it predicts with: ${deps.plugins.typeIds().join(', ')}.`,
     );
+  if (!type || !deps.plugins.get(model.modelTypeId)) throw cannotRun();
   const override = overrideOf(type, requestModel);
   const legacy = legacyLayer ? validateOutputInfoOverride(type, legacyLayer) : undefined;
   const versionId = req.version_id ?? '';
   const version = await reads.versions.get(`${model.pk}\u0000${versionId}`, ctx.now, () => versionForPredict(deps.store, model, versionId));
+  // Its type's plugin, or the package runtime for an uploaded version.
+  const plugin = deps.plugins.forVersion(model, version);
+  if (!plugin) throw cannotRun();
   const params = effectiveParams(version.outputInfo, override);
   if (type.conceptsField === undefined) return { model, version, plugin, params, unmatched: [] };
   const config = effectiveOutputConfig(version.outputInfo, override, legacy);
@@ -107,7 +110,7 @@ export function predictRpcs(deps: PredictDeps) {
           throw new ApiError(Code.PREDICT_INVALID_REQUEST, 'PostModelOutputs needs at least one input in "inputs", e.g. [{"data": {"text": {"raw": "…"}}}].');
         checkCount(raws.length, 'PostModelOutputs', 'inputs', Code.PREDICT_INVALID_REQUEST);
         const p = await plan(deps, reads, ctx, req);
-        const kind = p.plugin.inputKind(p.version, p.model);
+        const kind = await p.plugin.inputKind(p.version, p.model);
         // Ids of the outputs and of the inputs sent without one, drawn in one go.
         const ids = new IdPool(2 * raws.length);
         const newId = (): string => ids.next();

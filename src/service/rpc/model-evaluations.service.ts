@@ -50,6 +50,11 @@ export function evaluationStarter(store: Store, plugins: PluginLookup, onJobQueu
     if (opts.evalId) assertValidId(opts.evalId, opts.idWhere ?? 'eval_metrics[0].id');
     const { model, version: found } = await versionOf(ctx, req);
     const groundTruth = params.datasetId ? await groundTruthOf(store, ctx, params.datasetId, params.datasetVersionId) : undefined;
+    if (found.runtime === 'onnx') {
+      throw invalidArgument(
+        `Model version '${found.id}' was uploaded (an ONNX package); modelkeep evaluates only the versions it trains. Evaluate a trained version instead.`,
+      );
+    }
     if (!plugins.get(model.modelTypeId)?.evaluate) {
       throw invalidArgument(`Model '${model.id}' is a ${model.modelTypeId}; only concept classifiers can be evaluated (${evaluableTypes().join(', ')}).`);
     }
