@@ -128,7 +128,21 @@ paritySuite('evaluation on a ground-truth dataset', (cases, p) => {
         TEST.map((t) => t.id),
       );
       assert.equal(got.eval_metrics.ground_truth_dataset.id, 'test-set');
-      assert.ok(got.eval_metrics.summary, 'a summary of the metrics');
+      // The shape of the docs' raw output example (code_snippets/api-guide/model/code_output_examples/
+      // interpret_evaluations_1.js): a summary, a confusion matrix over the concept ids, and per concept
+      // binary metrics counted on the test set, with ROC and precision-recall curves.
+      const m = got.eval_metrics;
+      assert.equal(typeof m.summary.macro_avg_roc_auc, 'number');
+      assert.deepEqual([...m.confusion_matrix.concept_ids].sort(), ['negative', 'positive']);
+      for (const cell of m.confusion_matrix.matrix as ApiObject[])
+        assert.ok(['positive', 'negative'].includes(cell.predicted) && ['positive', 'negative'].includes(cell.actual));
+      const binary = m.binary_metrics as ApiObject[];
+      assert.deepEqual(binary.map((b) => b.concept.id).sort(), ['negative', 'positive']);
+      for (const b of binary) {
+        assert.deepEqual([b.num_pos, b.num_neg, b.num_tot], [2, 2, 4], `${b.concept.id}: counted on the 4 held-out inputs`);
+        assert.ok(b.roc_curve.fpr.length > 0 && b.roc_curve.fpr.length === b.roc_curve.tpr.length && b.roc_curve.tpr.length === b.roc_curve.thresholds.length);
+        assert.ok(b.precision_recall_curve.recall.length === b.precision_recall_curve.precision.length);
+      }
       if (api.transport === 'rest') {
         // The docs' URL ends in a slash.
         const res = await fetch(`http://127.0.0.1:${p.server.httpPort}/v2/users/me/apps/${uai.app_id}/evaluations/${evalId}/`, {
