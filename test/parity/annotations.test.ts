@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ApiObject } from '../helpers/clients.js';
+import { TEST_USER } from '../helpers/server.js';
 import { type ParityApi, paritySuite } from './harness.js';
 
 // Evidence (Clarifai/docs): docs/api-guide/annotate/annotations.md (Add / List / Update / Delete
@@ -112,6 +113,19 @@ paritySuite('annotations', (cases) => {
       });
       const got = await list(api, { user_app_id: uai, page: 1, per_page: 10, input_ids: ['in1', 'in2'], ids: ['ann1', 'ann2'] });
       assert.deepEqual(got.map((a) => `${a.input_id}/${a.id}`).sort(), ['in1/ann1', 'in2/ann2']);
+    },
+  );
+
+  cases(
+    "ListAnnotations by user_ids lists the annotations those users made (here the app owner's); by model_version_ids, a model's (none: a user made these)",
+    'Clarifai/docs code_snippets/api-guide/annotate/curl/list_annotations_user_ids.sh, list_annotations_model_version_ids.sh; docs/api-guide/annotate/annotations.md ("An annotation is created by either a user or a model")',
+    async (api) => {
+      const uai = await newApp(api);
+      await api.ok('PostInputs', { user_app_id: uai, inputs: [text('in1', 'one', [{ id: 'a', value: 1 }])] });
+      await api.ok('PostAnnotations', { user_app_id: uai, annotations: [{ input_id: 'in1', data: { concepts: [{ id: 'b', value: 1 }] } }] });
+      assert.equal((await list(api, { user_app_id: uai, page: 1, per_page: 10, user_ids: [TEST_USER, 'someone-else'] })).length, 2);
+      assert.deepEqual(await list(api, { user_app_id: uai, page: 1, per_page: 10, user_ids: ['someone-else'] }), []);
+      assert.deepEqual(await list(api, { user_app_id: uai, page: 1, per_page: 10, model_version_ids: ['aa48ab7d5c9f4ed28a9cb4bd1b7a5ea6'] }), []);
     },
   );
 
