@@ -42,6 +42,13 @@ describe('annotation rules', () => {
     assert.equal(parseNewAnnotation({ input_id: 'i', id: 'x1', user_id: 'me', data: { concepts: [{ id: 'a', value: 1 }] } }, 0, 'me').id, 'x1');
   });
 
+  it('status ANNOTATION_SUCCESS (the only status here) is accepted, by number or by name, as the docs patch it', () => {
+    for (const code of [24150, 'ANNOTATION_SUCCESS']) {
+      assert.deepEqual(parseAnnotationPatch({ input_id: 'i', id: 'x', status: { code } }, 0, 'me'), { inputId: 'i', id: 'x', patch: {} });
+      assert.equal(parseNewAnnotation({ input_id: 'i', status: { code }, data: { concepts: [{ id: 'a', value: 1 }] } }, 0, 'me').labels.length, 1);
+    }
+  });
+
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['no input', { data: { concepts: [{ id: 'a', value: 1 }] } }, /annotations\[0\]\.input_id is required/],
     ['no concepts', { input_id: 'i', data: {} }, /data\.concepts is empty/],
@@ -55,6 +62,16 @@ describe('annotation rules', () => {
       'annotation_info',
       { input_id: 'i', annotation_info: { split: 'train' }, data: { concepts: [{ id: 'a', value: 1 }] } },
       /annotation_info is not supported/,
+    ],
+    [
+      'a pending status',
+      { input_id: 'i', status: { code: 24151 }, data: { concepts: [{ id: 'a', value: 1 }] } },
+      /status\.code 24151 is not supported.*ANNOTATION_SUCCESS/,
+    ],
+    [
+      'a status with a description',
+      { input_id: 'i', status: { code: 24150, description: 'x' }, data: { concepts: [{ id: 'a', value: 1 }] } },
+      /status\.description is not supported/,
     ],
     ['input_level', { input_id: 'i', input_level: true, data: { concepts: [{ id: 'a', value: 1 }] } }, /input_level cannot be set/],
     ['another user', { input_id: 'i', user_id: 'eve', data: { concepts: [{ id: 'a', value: 1 }] } }, /is not the app owner 'me'/],

@@ -14,7 +14,24 @@ export const badAnnotation = (details: string): ApiError => new ApiError(Code.AN
 type Raw = Record<string, unknown>;
 
 /** Annotation fields that only mean something for Clarifai's labelling tasks, regions or model writers. */
-const REFUSED = ['annotation_info', 'consensus_info', 'task_id', 'worker', 'model_version_id', 'status', 'trusted'] as const;
+const REFUSED = ['annotation_info', 'consensus_info', 'task_id', 'worker', 'model_version_id', 'trusted'] as const;
+
+/**
+ * `status` may name the one status an annotation has here, ANNOTATION_SUCCESS (24150): Clarifai's docs
+ * patch an annotation with {"status": {"code": "ANNOTATION_SUCCESS"}} (docs api-guide/annotate,
+ * "Update Annotation Status"), a no-op here. Any other status (pending, awaiting review…) belongs to
+ * labelling tasks, which are not served, and is refused by name.
+ */
+function checkStatus(raw: unknown, path: string): void {
+  if (!present(raw)) return;
+  const st = isJsonObject(raw) ? (raw as Raw) : {};
+  const code = st.code;
+  const other = Object.keys(st).filter((k) => k !== 'code' && present(st[k]));
+  if ((code === Code.ANNOTATION_SUCCESS || code === 'ANNOTATION_SUCCESS') && other.length === 0) return;
+  throw badAnnotation(
+    `${path}.status${other.length > 0 ? `.${other[0]}` : `.code ${JSON.stringify(code ?? null)}`} is not supported by modelkeep: every annotation here is complete, status ANNOTATION_SUCCESS (24150); leave status out or send {"code": "ANNOTATION_SUCCESS"}.`,
+  );
+}
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && v !== false && !(isJsonObject(v) && Object.keys(v).length === 0);
 
@@ -34,6 +51,7 @@ function check(raw: Raw, path: string, ownerId: string): { inputId: string; data
   for (const f of REFUSED) {
     if (present(raw[f])) throw badAnnotation(`${path}.${f} is not supported by modelkeep: annotations carry concept labels (data.concepts) of a whole input.`);
   }
+  checkStatus(raw.status, path);
   if (raw.input_level === true)
     throw badAnnotation(
       `${path}.input_level cannot be set: every input has exactly one input-level annotation, made with the input (ListAnnotations shows its id).`,

@@ -112,7 +112,7 @@ export interface AnnotationQuery {
  * annotation of the input (the store's key refuses it).
  */
 export interface AnnotationRepo {
-  /** Both the input-level annotations and the added ones, newest first. */
+  /** Both the input-level annotations and the added ones, oldest first (Clarifai docs, List Annotations). */
   list(q: AnnotationQuery): Promise<Annotation[]>;
   /** Every annotation of these inputs: each input's input-level one first, then the added ones oldest first. */
   ofInputs(userId: string, appId: string, inputPks: string[]): Promise<Annotation[]>;

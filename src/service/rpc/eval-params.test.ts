@@ -14,6 +14,10 @@ it('evalParamsOf: k-fold by default, a dataset (and version) from eval_info or g
   assert.deepEqual(evalParamsOf({ params: { dataset_id: '', dataset_version_id: '' } }, 'eval_info'), { numFolds: 5 });
   assert.deepEqual(evalParamsOf(undefined, 'eval_info', { id: 'test', version: { id: 'v1' } }), { numFolds: 0, datasetId: 'test', datasetVersionId: 'v1' });
   assert.deepEqual(evalParamsOf({ params: { dataset_id: 'test' } }, 'eval_info', { id: 'test' }), { numFolds: 0, datasetId: 'test' });
+  // Clarifai's docs (api-guide/evaluate, PostModelVersionEvaluations) send use_kfold false with a dataset.
+  assert.deepEqual(evalParamsOf({ params: { dataset_id: 'test', use_kfold: false } }, 'eval_info'), { numFolds: 0, datasetId: 'test' });
+  assert.deepEqual(evalParamsOf({ params: { use_kfold: true, num_folds: 3 } }, 'eval_info'), { numFolds: 3 });
+  assert.deepEqual(evalParamsOf(undefined, 'eval_info', { id: 'test' }), { numFolds: 0, datasetId: 'test' });
   assert.deepEqual(evalInfoOf({ numFolds: 0, datasetId: 'd', datasetVersionId: 'v' }), { params: { dataset_id: 'd', dataset_version_id: 'v' } });
   assert.deepEqual(evalInfoOf({ numFolds: 4 }), { params: { num_folds: 4 } });
 });
@@ -29,6 +33,9 @@ it('evalParamsOf refuses what cannot be honoured, naming the field', () => {
     () => evalParamsOf({ params: { dataset_id: 'a', dataset_version_id: 'v1' } }, 'eval_info', { id: 'a', version: { id: 'v2' } }),
     /version\.id 'v2' and .*dataset_version_id 'v1' differ/,
   );
+  refused(() => evalParamsOf({ params: { dataset_id: 'd', use_kfold: true } }, 'eval_info'), /use_kfold true and dataset_id cannot be combined/);
+  refused(() => evalParamsOf({ params: { use_kfold: false } }, 'eval_info'), /use_kfold false needs a dataset/);
+  refused(() => evalParamsOf({ params: { dataset_id: 'd', use_kfold: 'no' } }, 'eval_info'), /use_kfold "no" must be true or false/);
   refused(() => evalParamsOf({ params: { split: 0.2 } }, 'eval_info'), /eval_info\.params\.split is not supported/);
   refused(() => evalParamsOf({ params: { num_folds: 11 } }, 'eval_info'), /num_folds 11 must be a whole number from 2 to 10/);
   refused(() => evalParamsOf({ other: 1 }, 'eval_info'), /eval_info\.other is not supported/);

@@ -2,8 +2,12 @@ import { invalidArgument } from '../../domain/errors.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { DEFAULT_FOLDS, MAX_FOLDS } from '../../ml/evaluation/split.js';
 
-/** The eval_info.params modelkeep understands. */
-const EVAL_PARAMS = ['num_folds', 'dataset_id', 'dataset_version_id'];
+/**
+ * The eval_info.params modelkeep understands. `use_kfold` is Clarifai's switch between k-fold and a
+ * dataset evaluation (its docs set `{"dataset_id": …, "use_kfold": false}`); here the dataset decides,
+ * so the flag is accepted when it agrees and refused when it contradicts.
+ */
+const EVAL_PARAMS = ['num_folds', 'dataset_id', 'dataset_version_id', 'use_kfold'];
 
 /**
  * How a version is evaluated: k-fold cross-validation on its own training data (num_folds), or —
@@ -31,7 +35,7 @@ export function evalParamsOf(raw: unknown, where: string, groundTruth?: unknown,
     const unknownKeys = Object.keys(raw).filter((k) => k !== 'params');
     if (unknownKeys.length > 0)
       throw invalidArgument(
-        `${where}.${unknownKeys[0]} is not supported; modelkeep takes ${where}.params (num_folds, or dataset_id with an optional dataset_version_id).`,
+        `${where}.${unknownKeys[0]} is not supported; modelkeep takes ${where}.params (num_folds, or dataset_id with an optional dataset_version_id and use_kfold false).`,
       );
     const p = raw.params ?? {};
     if (!isJsonObject(p)) throw invalidArgument(`${where}.params must be an object.`);
@@ -59,6 +63,17 @@ export function evalParamsOf(raw: unknown, where: string, groundTruth?: unknown,
   }
   if (datasetVersionId && !datasetId)
     throw invalidArgument(`${where}.params.dataset_version_id needs ${where}.params.dataset_id: name the dataset the version belongs to.`);
+  const useKfold = params.use_kfold;
+  if (useKfold !== undefined && useKfold !== null && typeof useKfold !== 'boolean')
+    throw invalidArgument(`${where}.params.use_kfold ${JSON.stringify(useKfold)} must be true or false.`);
+  if (useKfold === true && datasetId)
+    throw invalidArgument(
+      `${where}.params.use_kfold true and dataset_id cannot be combined: a dataset evaluation scores the dataset's inputs with the trained version, without folds. Send use_kfold false (or leave it out) with dataset_id, or leave dataset_id out for k-fold.`,
+    );
+  if (useKfold === false && !datasetId)
+    throw invalidArgument(
+      `${where}.params.use_kfold false needs a dataset to evaluate on: name it in ${where}.params.dataset_id (or leave use_kfold out for k-fold cross-validation).`,
+    );
   if (datasetId) {
     if (params.num_folds !== undefined && params.num_folds !== null) {
       throw invalidArgument(

@@ -98,7 +98,9 @@ export function annotationRepo(ctx: Ctx): AnnotationRepo {
   return {
     async list(q) {
       const { limit, offset } = limitOffset(q.page);
-      const rows = await rowsOf(q).orderBy('created_at', 'desc').orderBy('pk', 'desc').limit(limit).offset(offset).execute();
+      // Oldest first, as Clarifai documents ListAnnotations ("Annotations will be returned from oldest to
+      // newest"); an input-level annotation comes before one added in the same millisecond.
+      const rows = await rowsOf(q).orderBy('created_at', 'asc').orderBy('input_level', 'desc').orderBy('pk', 'asc').limit(limit).offset(offset).execute();
       return hydrate(rows as AnnotationRow[]);
     },
 
