@@ -41,7 +41,9 @@ export interface FetchOptions {
 }
 
 const MIB = 1024 * 1024;
-const mb = (bytes: number): string => `${Math.round((bytes / MIB) * 10) / 10} MB`;
+/** Bytes for a message: "3.2 MB", "300 KB", "120 bytes". */
+const amount = (bytes: number): string =>
+  bytes >= MIB ? `${Math.round((bytes / MIB) * 10) / 10} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
 
 const refusalIn = (err: unknown): FetchRefused | undefined => {
   const cause = (err as { cause?: unknown }).cause;
@@ -95,11 +97,11 @@ async function download(url: string, field: string, opts: FetchOptions, hold: Bu
       return;
     }
     if (r === 'busy') throw new FetchDeferred(url);
-    const budget = `the server's download budget (MODELKEEP_FETCH_BUDGET_MB=${mb(hold.budget.capacity)})`;
+    const budget = `the server's download budget (MODELKEEP_FETCH_BUDGET_MB=${Number((hold.budget.capacity / MIB).toFixed(3))})`;
     if (r === 'too-big')
       throw new FetchError(`${field} ${url} is larger than ${budget}; send a smaller ${isText ? 'text' : 'image'}, or raise MODELKEEP_FETCH_BUDGET_MB.`);
     throw new FetchBudgetExhausted(
-      `${field} ${url} could not get its ${mb(n)} of ${budget} within the ${seconds} s time limit: other downloads held it; try again later, or raise MODELKEEP_FETCH_BUDGET_MB.`,
+      `${field} ${url} could not get its ${amount(n)} of ${budget} within the ${seconds} s time limit: other downloads held it; try again later, or raise MODELKEEP_FETCH_BUDGET_MB.`,
     );
   };
   let res: Awaited<ReturnType<GuardedFetch['fetch']>>;
