@@ -136,13 +136,24 @@ async function fetchOne({ url, field, data }: Download, fetchUrl: UrlFetcher, ho
   }
 }
 
-/** Fetches `downloads` into their inputs, FETCH_CONCURRENCY at a time. */
+/**
+ * Fetches `downloads` into their inputs, FETCH_CONCURRENCY at a time. Settles only once every download
+ * has ended, even when one throws (then rethrown): the caller releases the hold after it, and a download
+ * still running then would reserve into a hold nobody releases.
+ */
 async function fetchInto(downloads: { into: DecodedInput; download: Download }[], fetchUrl: UrlFetcher, hold: BudgetHold | undefined): Promise<void> {
+  let failure: { err: unknown } | undefined;
   await mapLimit(downloads, FETCH_CONCURRENCY, async ({ into, download }) => {
-    const got = await fetchOne(download, fetchUrl, hold);
-    delete into.pending;
-    Object.assign(into, got);
+    if (failure) return;
+    try {
+      const got = await fetchOne(download, fetchUrl, hold);
+      delete into.pending;
+      Object.assign(into, got);
+    } catch (err) {
+      failure ??= { err };
+    }
   });
+  if (failure) throw failure.err;
 }
 
 /**
