@@ -4,8 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import sharp from 'sharp';
-import { describeBoth } from '../helpers/both.js';
-import { apiOf } from '../helpers/models.js';
+import { describeBoth, uid } from '../helpers/both.js';
+import { waitForInput } from '../helpers/inputs.js';
+import { apiOf, newApp } from '../helpers/models.js';
 
 // Issue 18 item 3 (docs/decisions/0038): every URL download of a process reserves its bytes from one
 // budget, MODELKEEP_FETCH_BUDGET_MB, and holds them until they are dropped. With a budget of 1 MiB and
@@ -78,6 +79,21 @@ describeBoth(
 
     const predict = (inputs: object[]) =>
       api.call('PostModelOutputs', { user_app_id: { user_id: 'clarifai', app_id: 'main' }, model_id: 'general-image-embedding', inputs });
+
+    // First, so the peak it checks is input processing's own: the budget is the process's, not predict's.
+    it('input processing reserves from the same budget: 6 image URLs are processed without holding more than it', async () => {
+      const uai = await newApp(api, uid('budget'));
+      const ids = Array.from({ length: 6 }, (_, i) => `p${i}`);
+      await api.ok('PostInputs', {
+        user_app_id: uai,
+        inputs: ids.map((id, i) => ({ id, data: { image: { url: `${files.base}/cl/${'abc'[i % 3]}?${id}` } } })),
+      });
+      for (const id of ids) assert.equal((await waitForInput(api, uai, id)).status.code, 30000, id);
+      const budget = h.server.fetchBudget;
+      assert.ok(budget.peak >= imageBytes, `input processing reserved its downloads (peak ${budget.peak})`);
+      assert.ok(budget.peak <= BUDGET, `peak ${budget.peak} over the budget`);
+      assert.equal(budget.used, 0);
+    });
 
     it('two concurrent predicts of 10 large images each never hold more than the budget, and every input succeeds', async () => {
       assert.ok(imageBytes > 300_000 && 3 * imageBytes > BUDGET, `each image is about a third of the budget (${imageBytes} bytes)`);
