@@ -27,6 +27,7 @@ import { calibrationBench } from './calibration.js';
 import { REPO_ROOT, run } from './lib/proc.js';
 import { type Bench, type BenchContext, gitDirty, gitShortCommit, machine, type Row, table, writeResults } from './lib/runner.js';
 import { removeTempDirs } from './lib/servers.js';
+import { urlRssBench } from './url-predict-rss.js';
 
 const BENCHES: Bench[] = [
   restGetBench,
@@ -41,6 +42,7 @@ const BENCHES: Bench[] = [
   predictBench,
   startupBench,
   memoryBench,
+  urlRssBench,
   postgresBench,
   observeBench,
 ];

@@ -9,6 +9,7 @@ import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/cata
 import { parseRateLimit } from '../domain/token-bucket.js';
 import type { WorkerOptions } from '../jobs/worker.js';
 import { builtInEmbedders } from '../ml/embedders/registry.js';
+import { ByteBudget } from '../net/byte-budget.js';
 import { fetchPolicy } from '../net/fetch-policy.js';
 import { GuardedFetch } from '../net/guarded-fetch.js';
 import { instrumentEmbedders } from '../observe/embedders.js';
@@ -62,6 +63,8 @@ export interface Running {
   metricsPort: number | undefined;
   /** This process's metrics (undefined with --no-metrics). */
   metrics: Metrics | undefined;
+  /** The download budget every URL fetch of this process reserves from (MODELKEEP_FETCH_BUDGET_MB). */
+  fetchBudget: ByteBudget;
   store: Store;
   bootstrap: BootstrapResult;
   log: Logger;
@@ -83,6 +86,13 @@ export const processLogger = (cfg: Config): Logger => buildLogger({ level: cfg.l
 
 /** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
 const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
+
+/** The bytes every URL download of this process reserves from (MODELKEEP_FETCH_BUDGET_MB; docs/decisions/0038). */
+const fetchBudgetOf = (cfg: Config, metrics: Metrics | undefined): ByteBudget => {
+  const budget = new ByteBudget(cfg.fetchBudgetMb * 1024 * 1024);
+  metrics?.watchFetchBudget(budget);
+  return budget;
+};
 
 /** A job committed by a request of this process: one log line (with the request's req_id), then the local worker is woken. */
 function jobQueued(log: Logger, job: Job | undefined, wake: () => void): void {
@@ -129,8 +139,10 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // One fetcher per process for every URL fetch (input processing and predict): the address policy.
     const fetchAgent = urlFetchAgent(cfg);
     const metrics = cfg.metrics ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+    // One download budget per process too, shared by input processing and predict.
+    const fetchBudget = fetchBudgetOf(cfg, metrics);
     const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
-    const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
+    const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, { fetchBudget });
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, embedders, clock.now());
     const plugins = buildPlugins(store, types, embedders, cfg);
@@ -148,7 +160,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       onJobQueued: (job) => jobQueued(log, job, () => jobWorker.notify()),
       plugins,
       strict2023: cfg.strict2023,
-      fetchUrl: httpFetcher(fetchAgent),
+      fetchUrl: httpFetcher(fetchAgent, fetchBudget),
+      fetchBudget,
       answers,
       hostedBase: () => hostedBase,
       embedders,
@@ -227,6 +240,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       grpcPort,
       metricsPort: metricsServer?.port,
       metrics,
+      fetchBudget,
       store,
       bootstrap,
       log,
@@ -282,8 +296,9 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   const types = new ModelTypeRegistry(defaultModelTypes());
   const fetchAgent = urlFetchAgent(cfg);
   const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
+  const fetchBudget = fetchBudgetOf(cfg, metrics);
   const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
-  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent);
+  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, { fetchBudget });
   const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders, cfg), types, cfg, clock, log, undefined, trainingFinished(metrics));
   // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;

@@ -43,6 +43,8 @@ export interface Config {
   /** CIDR lists: ranges URL fetches may reach despite the default refusals / must not reach (fetch-policy.ts). */
   fetchAllow: string | undefined;
   fetchDeny: string | undefined;
+  /** MiB of URL downloads (predict and input processing together) one process holds at most; a download waits for room. */
+  fetchBudgetMb: number;
   /** Per-key requests per second and burst ("20" or "20/50"); undefined = off. */
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
@@ -182,6 +184,14 @@ export const SETTINGS: readonly Setting[] = [
     help: 'CIDR list URL fetches must not reach (e.g. 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16)',
   },
   {
+    key: 'fetchBudgetMb',
+    env: 'MODELKEEP_FETCH_BUDGET_MB',
+    flag: 'fetch-budget-mb',
+    kind: 'int',
+    min: 1,
+    help: 'MiB of image / text URL downloads one process holds at once, all requests together; a download waits for room within its time limit (default 256)',
+  },
+  {
     key: 'rateLimit',
     env: 'MODELKEEP_RATE_LIMIT',
     flag: 'rate-limit',
@@ -290,6 +300,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   strict2023: false,
   fetchAllow: undefined,
   fetchDeny: undefined,
+  fetchBudgetMb: 256,
   rateLimit: undefined,
   maxInFlight: 1000,
   publicUrl: undefined,

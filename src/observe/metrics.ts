@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Code } from '../domain/status-codes.js';
+import type { ByteBudget } from '../net/byte-budget.js';
 import type { StoreStats } from '../ports/store.js';
 import type { CallObserver, CallOutcome } from '../service/core/call-observer.js';
 import { RequestStats } from './request-stats.js';
@@ -94,6 +95,43 @@ export class Metrics implements CallObserver {
 
   trainingFinished(modelType: string, seconds: number, outcome: 'succeeded' | 'failed'): void {
     this.#training.labels(modelType, outcome).observe(seconds);
+  }
+
+  /** The download budget's gauges (MODELKEEP_FETCH_BUDGET_MB), read at scrape time. */
+  watchFetchBudget(budget: ByteBudget): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'modelkeep_fetch_bytes_in_flight',
+      help: 'Bytes of URL downloads (predict and input processing) this process holds now: reserved from MODELKEEP_FETCH_BUDGET_MB until dropped.',
+      registers,
+      collect() {
+        this.set(budget.used);
+      },
+    });
+    new Gauge({
+      name: 'modelkeep_fetch_bytes_in_flight_peak',
+      help: 'The most bytes of URL downloads this process has held at once since it started.',
+      registers,
+      collect() {
+        this.set(budget.peak);
+      },
+    });
+    new Gauge({
+      name: 'modelkeep_fetch_budget_bytes',
+      help: 'MODELKEEP_FETCH_BUDGET_MB in bytes: what modelkeep_fetch_bytes_in_flight never exceeds.',
+      registers,
+      collect() {
+        this.set(budget.capacity);
+      },
+    });
+    new Gauge({
+      name: 'modelkeep_fetch_budget_waiting',
+      help: 'URL downloads waiting for room in MODELKEEP_FETCH_BUDGET_MB now.',
+      registers,
+      collect() {
+        this.set(budget.waiting);
+      },
+    });
   }
 
   /** The scrape: Prometheus text format 0.0.4. */

@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NewInput } from '../domain/inputs.js';
 import { type Embedder, type EmbedInput, EmbedInputError } from '../ml/embedders/embedder.js';
+import { ByteBudget } from '../net/byte-budget.js';
 import { fetchPolicy } from '../net/fetch-policy.js';
 import { GuardedFetch } from '../net/guarded-fetch.js';
 import type { KyselyStore } from '../storage/kysely-store.js';
 import { openKyselyStore } from '../storage/open-store.js';
 import { InputProcessor } from './input-processor.js';
+
+/** The budget of the test under way: fakeText records what it holds while it embeds. */
+let budgetSeen: { budget?: ByteBudget; used: number[] } = { used: [] };
 
 /** A text embedder that refuses 'bad' (the input's fault) and throws on 'flaky' (ours). */
 const fakeText: Embedder = {
@@ -17,6 +23,7 @@ const fakeText: Embedder = {
   dim: 2,
   kind: 'text',
   async embed(batch: EmbedInput[]) {
+    if (budgetSeen.budget) budgetSeen.used.push(budgetSeen.budget.used);
     return batch.map((b, i) => {
       if (b.text === 'bad') throw new EmbedInputError('text is unusable', i);
       if (b.text === 'flaky') throw new Error('model failed to load');
@@ -32,14 +39,14 @@ describe('InputProcessor', () => {
   const clock = { now: () => now };
   const log = { warn: () => undefined, info: () => undefined };
   const processor = (opts = {}) =>
-    new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, new GuardedFetch(fetchPolicy()), {
+    new InputProcessor(store, new Map([[fakeText.id, fakeText]]), clock, log, new GuardedFetch(fetchPolicy('127.0.0.0/8')), {
       leaseMs: 100,
       maxAttempts: 3,
       pollMs: 60_000,
       ...opts,
     });
   let seq = 0;
-  const add = async (text: string): Promise<NewInput> => {
+  const add = async (text: string | null, textUrl: string | null = null): Promise<NewInput> => {
     const i: NewInput = {
       pk: `pk${++seq}`,
       userId: 'u',
@@ -49,6 +56,7 @@ describe('InputProcessor', () => {
       text,
       imageUrl: null,
       imageBytes: null,
+      textUrl,
       metadata: {},
       concepts: [],
       datasetIds: [],
@@ -88,6 +96,55 @@ describe('InputProcessor', () => {
     const s = await status(bad);
     assert.equal(s.code, 30002);
     assert.match(s.details, /data\.text\.raw could not be used: text is unusable/);
+  });
+
+  describe('with a download budget (MODELKEEP_FETCH_BUDGET_MB)', () => {
+    const TEXT = Buffer.from('a fetched text '.repeat(20)); // 300 bytes
+    let base = '';
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-length': TEXT.length }).end(TEXT));
+    before(async () => {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => {
+      budgetSeen = { used: [] };
+      server.close();
+    });
+
+    it("a fetched input holds its bytes' share while it is embedded, and gives it back once finished", async () => {
+      const budget = new ByteBudget(1000);
+      budgetSeen = { budget, used: [] };
+      const inputs = [await add(null, `${base}/t1`), await add(null, `${base}/t2`)];
+      assert.equal(await processor({ fetchBudget: budget }).runOnce(), 2);
+      for (const i of inputs) assert.equal((await status(i)).code, 30000);
+      assert.ok(budgetSeen.used.length === 2 && budgetSeen.used.every((u) => u >= TEXT.length), `held while embedding: ${budgetSeen.used}`);
+      assert.ok(budget.peak >= TEXT.length && budget.peak <= 1000);
+      assert.equal(budget.used, 0);
+    });
+
+    it('no budget within the time limit is retried like our own faults, then fails naming the setting', async () => {
+      const budget = new ByteBudget(1000);
+      budgetSeen = { used: [] };
+      const other = budget.hold();
+      assert.equal(await other.reserve(900), 'ok'); // another download holds all but 100 bytes
+      const i = await add(null, `${base}/t3`);
+      const p = processor({ fetchBudget: budget, fetchTimeoutMs: 150 });
+      for (let attempt = 1; attempt < 3; attempt++) {
+        assert.equal(await p.runOnce(), 1);
+        assert.equal((await status(i)).code, 30003, `attempt ${attempt} is retried, not failed: ${JSON.stringify(await status(i))}`);
+        now += 101;
+      }
+      assert.equal(await p.runOnce(), 1);
+      const s = await status(i);
+      assert.equal(s.code, 30002);
+      assert.match(
+        s.details,
+        /last error: data\.text\.url \S+ could not get its 300 bytes of the server's download budget \(MODELKEEP_FETCH_BUDGET_MB=0\.001\) within the 0\.2 s time limit/,
+      );
+      assert.match(s.details, /raise MODELKEEP_FETCH_BUDGET_MB/);
+      assert.equal(budget.used, 900, "only the other hold's bytes are left");
+      other.release();
+    });
   });
 
   it("a crashed processor's claim is retaken once its lease expires", async () => {

@@ -1,6 +1,7 @@
 import { newId } from '../domain/ids.js';
 import { type Embedder, type EmbedInput, embedSettled } from '../ml/embedders/embedder.js';
-import { FetchError, fetchBytes } from '../net/fetch-url.js';
+import type { BudgetHold, ByteBudget } from '../net/byte-budget.js';
+import { FetchBudgetExhausted, FetchError, fetchBytes } from '../net/fetch-url.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedInput, ProcessingResult } from '../ports/inputs-store.js';
@@ -21,6 +22,8 @@ export interface InputProcessorOptions {
   fetchTimeoutMs: number;
   maxImageBytes: number;
   workerId?: string;
+  /** The process's download budget (MODELKEEP_FETCH_BUDGET_MB): a fetched input holds its bytes' share until it is finished. */
+  fetchBudget?: ByteBudget;
 }
 
 export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
@@ -123,7 +126,17 @@ export class InputProcessor {
   }
 
   private async processAndFinish(input: ClaimedInput): Promise<Finish> {
-    const result = await this.process(input);
+    // The fetched bytes keep their share of the download budget until the result (which carries them) is stored.
+    const hold = this.opts.fetchBudget?.hold();
+    try {
+      return await this.finishOne(input, hold);
+    } finally {
+      hold?.release();
+    }
+  }
+
+  private async finishOne(input: ClaimedInput, hold: BudgetHold | undefined): Promise<Finish> {
+    const result = await this.process(input, hold);
     // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
     if (!result) return 'retry';
     const landed = await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
@@ -150,7 +163,7 @@ export class InputProcessor {
    * a database hiccup) give undefined — the input keeps its lease and is retried when it expires —
    * until maxAttempts, then 30002 with the last error.
    */
-  private async process(c: ClaimedInput): Promise<ProcessingResult | undefined> {
+  private async process(c: ClaimedInput, hold: BudgetHold | undefined): Promise<ProcessingResult | undefined> {
     if (c.attempts > this.opts.maxAttempts) {
       return {
         ok: false,
@@ -158,9 +171,10 @@ export class InputProcessor {
       };
     }
     try {
-      return await this.compute(c);
+      return await this.compute(c, hold);
     } catch (err) {
-      if (err instanceof FetchError) return { ok: false, details: err.message };
+      // No budget in time is this server being busy, not the URL's fault: retried like our own faults below.
+      if (err instanceof FetchError && !(err instanceof FetchBudgetExhausted)) return { ok: false, details: err.message };
       const message = err instanceof Error ? err.message : String(err);
       if (c.attempts >= this.opts.maxAttempts) {
         return {
@@ -173,17 +187,18 @@ export class InputProcessor {
     }
   }
 
-  private async compute(c: ClaimedInput): Promise<ProcessingResult> {
+  private async compute(c: ClaimedInput, hold: BudgetHold | undefined): Promise<ProcessingResult> {
     let bytes: Uint8Array | null = null;
     let fetched: Uint8Array | null = null;
     let fetchedText: string | undefined;
     let text = c.text;
     if (c.kind === 'text' && text === null && c.textUrl) {
-      const served = await fetchBytes(c.textUrl, 'data.text.url', {
-        timeoutMs: this.opts.fetchTimeoutMs,
-        maxBytes: this.opts.maxImageBytes,
-        client: this.fetcher,
-      });
+      const served = await fetchBytes(
+        c.textUrl,
+        'data.text.url',
+        { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher },
+        hold,
+      );
       const decoded = utf8(served);
       if (decoded === undefined)
         return { ok: false, details: `data.text.url ${c.textUrl} did not answer with UTF-8 text; serve the text as UTF-8, or send it in data.text.raw.` };
@@ -192,11 +207,12 @@ export class InputProcessor {
     if (c.kind === 'image') {
       bytes = (await this.store.inputs.imageBytes(c.pk)) ?? null;
       if (!bytes && c.imageUrl) {
-        fetched = await fetchBytes(c.imageUrl, 'data.image.url', {
-          timeoutMs: this.opts.fetchTimeoutMs,
-          maxBytes: this.opts.maxImageBytes,
-          client: this.fetcher,
-        });
+        fetched = await fetchBytes(
+          c.imageUrl,
+          'data.image.url',
+          { timeoutMs: this.opts.fetchTimeoutMs, maxBytes: this.opts.maxImageBytes, client: this.fetcher },
+          hold,
+        );
         bytes = fetched;
       }
       if (!bytes) return { ok: false, details: 'The input has no image bytes (neither data.image.base64 nor a fetchable data.image.url); add it again.' };

@@ -1,6 +1,7 @@
 import type { Job } from '../../domain/entities.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/catalog.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import type { ByteBudget } from '../../net/byte-budget.js';
 import type { PluginLookup } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
 import type { AppResolver } from '../access/app-resolver.js';
@@ -42,6 +43,8 @@ export interface ServiceDeps {
   plugins: PluginLookup;
   /** Downloads data.image.url for PostModelOutputs (httpFetcher with the process's address policy). */
   fetchUrl: UrlFetcher;
+  /** The process's download budget (MODELKEEP_FETCH_BUDGET_MB) that fetchUrl reserves from: PostModelOutputs holds a group's share until it is predicted. */
+  fetchBudget?: ByteBudget;
   /** Reused answers of the hot reads (default: one cache over store.changes). */
   answers?: AnswerCache;
   /** MODELKEEP_STRICT_2023: pre-2023 request shapes are refused instead of honoured. */
@@ -69,7 +72,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store, d.hostedBase),
     ...datasetManageRpcs(d.store, d.hostedBase),
-    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
+    ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023, budget: d.fetchBudget }),
     ...trainLogRpcs(d.store),
     ...workflowRpcs(d.store, d.types, d.apps),
     ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),

@@ -3,6 +3,8 @@ import { hasContent } from '../../domain/model-rules.js';
 import type { ScoredConcept } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
+import type { BudgetHold } from '../../net/byte-budget.js';
+import { FetchDeferred } from '../../net/fetch-url.js';
 import type { InputKind, PredictInput } from '../../ports/plugins.js';
 import { mapLimit } from '../../runtime/map-limit.js';
 import { asJson } from '../core/context.js';
@@ -15,6 +17,14 @@ export interface DecodedInput {
   echo: api.Input;
   input?: PredictInput;
   error?: { code: number; details: string };
+  /** Its download was deferred (the download budget was taken while the hold had bytes): fetch it with fetchPending. */
+  pending?: Download;
+}
+
+interface Download {
+  url: string;
+  field: UrlField;
+  data: api.Data;
 }
 
 /**
@@ -105,9 +115,9 @@ function decodeOne(raw: api.Input, kind: InputKind, modelDesc: string): Decoded 
 
 type UrlField = 'data.image.url' | 'data.text.url';
 
-async function fetchOne(url: string, field: UrlField, data: api.Data, fetchUrl: UrlFetcher): Promise<Decoded> {
+async function fetchOne({ url, field, data }: Download, fetchUrl: UrlFetcher, hold: BudgetHold | undefined): Promise<Decoded> {
   try {
-    const bytes = await fetchUrl(url, field);
+    const bytes = await fetchUrl(url, field, hold);
     if (field === 'data.image.url') return { input: { data: asJson(data), imageBytes: bytes } };
     try {
       return { input: { data: asJson(data), text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) } };
@@ -121,14 +131,46 @@ async function fetchOne(url: string, field: UrlField, data: api.Data, fetchUrl: 
     }
   } catch (e) {
     if (e instanceof InputFetchError) return { error: { code: e.code, details: e.details } };
+    if (e instanceof FetchDeferred) return { pending: { url, field, data } };
     throw e;
   }
 }
 
 /**
+ * Fetches `downloads` into their inputs, FETCH_CONCURRENCY at a time. Settles only once every download
+ * has ended, even when one throws (then rethrown): the caller releases the hold after it, and a download
+ * still running then would reserve into a hold nobody releases.
+ */
+async function fetchInto(downloads: { into: DecodedInput; download: Download }[], fetchUrl: UrlFetcher, hold: BudgetHold | undefined): Promise<void> {
+  let failure: { err: unknown } | undefined;
+  await mapLimit(downloads, FETCH_CONCURRENCY, async ({ into, download }) => {
+    if (failure) return;
+    try {
+      const got = await fetchOne(download, fetchUrl, hold);
+      delete into.pending;
+      Object.assign(into, got);
+    } catch (err) {
+      failure ??= { err };
+    }
+  });
+  if (failure) throw failure.err;
+}
+
+/**
+ * Fetches the inputs whose download was deferred (`pending`). Call it once the hold has been given
+ * back: its first download may then wait for budget, so every call gets at least one input further.
+ */
+export async function fetchPending(inputs: readonly DecodedInput[], fetchUrl: UrlFetcher, hold: BudgetHold): Promise<void> {
+  const downloads = inputs.filter((d) => d.pending).map((d) => ({ into: d, download: d.pending! }));
+  await fetchInto(downloads, fetchUrl, hold);
+}
+
+/**
  * Decodes every input for a model that takes `kind`, downloading image and text URLs a few at a time.
  * An input that cannot be used gets its own status (30002 / 30104 / 30106); the others go on.
- * Inputs without an id get one from `newId`.
+ * Inputs without an id get one from `newId`. With a `hold`, the downloads' budget stays in it (release
+ * it once their bytes are dropped) and a download the budget cannot serve while the hold has bytes is
+ * left `pending` (see fetchPending).
  */
 export async function decodeInputs(
   raws: readonly api.Input[],
@@ -136,21 +178,22 @@ export async function decodeInputs(
   modelDesc: string,
   fetchUrl: UrlFetcher,
   newId: () => string = defaultNewId,
+  hold?: BudgetHold,
 ): Promise<DecodedInput[]> {
   const out = new Array<DecodedInput>(raws.length);
-  const downloads: { at: number; url: string; field: UrlField; data: api.Data }[] = [];
+  const downloads: { into: DecodedInput; download: Download }[] = [];
   for (let i = 0; i < raws.length; i++) {
     const raw = raws[i]!;
     const id = raw.id || newId();
     const d = decodeOne(raw, kind, modelDesc);
     if ('url' in d) {
       out[i] = { id, echo: echoOf(raw, id) };
-      downloads.push({ at: i, url: d.url, field: d.field, data: d.data });
+      downloads.push({ into: out[i]!, download: { url: d.url, field: d.field, data: d.data } });
     } else {
       out[i] = { id, echo: echoOf(raw, id), ...d };
     }
   }
   if (downloads.length === 0) return out;
-  await mapLimit(downloads, FETCH_CONCURRENCY, async ({ at, url, field, data }) => Object.assign(out[at]!, await fetchOne(url, field, data, fetchUrl)));
+  await fetchInto(downloads, fetchUrl, hold);
   return out;
 }

@@ -10,7 +10,8 @@ import { validateOutputInfoOverride } from '../../domain/model-types/version-con
 import { applyOutputConfig, checkSelection, effectiveOutputConfig, effectiveParams, legacyOverride, type OutputConfig } from '../../domain/output-config.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
-import type { ModelPlugin, PluginLookup, PredictInput, PredictOutcome } from '../../ports/plugins.js';
+import type { ByteBudget } from '../../net/byte-budget.js';
+import type { ModelPlugin, PluginLookup, PredictOutcome } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
 import { asJson, type CallContext, typedRpcs } from '../core/context.js';
 import { type ApiStatus, statusOf } from '../core/status.js';
@@ -18,7 +19,7 @@ import { ts } from '../mappers/time.js';
 import { ReadMemo, readKey } from '../reuse/read-memo.js';
 import { findModel } from '../rpc/models.service.js';
 import type { UrlFetcher } from './fetch-url.js';
-import { type DecodedInput, decodeInputs, inputGroups } from './input-data.js';
+import { type DecodedInput, decodeInputs, fetchPending, inputGroups } from './input-data.js';
 import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
 
@@ -29,6 +30,8 @@ export interface PredictDeps {
   types: ModelTypeRegistry;
   plugins: PluginLookup;
   fetchUrl: UrlFetcher;
+  /** The download budget fetchUrl reserves from: each group's share is held until the group is predicted. */
+  budget?: ByteBudget;
   /** MODELKEEP_STRICT_2023: refuse the pre-2023 place of prediction settings instead of honouring it. */
   strict2023: boolean;
 }
@@ -116,15 +119,33 @@ export function predictRpcs(deps: PredictDeps) {
         const newId = (): string => ids.next();
         const decoded: DecodedInput[] = [];
         const outcomes: PredictOutcome[] = [];
+        // A group's downloads keep their share of the budget until the group is predicted and its bytes
+        // dropped. A download the budget cannot serve while the group holds bytes is left pending (waiting
+        // while holding could deadlock two requests); the group's ready inputs are predicted first, the
+        // budget given back, and the pending ones fetched again (docs/decisions/0038).
+        const hold = deps.budget?.hold();
         for (const group of inputGroups(raws)) {
-          const inGroup = await decodeInputs(group, kind, `model '${p.model.id}' (${p.model.modelTypeId})`, deps.fetchUrl, newId);
-          const ready: PredictInput[] = [];
-          for (const d of inGroup) if (d.input) ready.push(d.input);
-          const results = ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready }) : [];
-          let r = 0;
+          const desc = `model '${p.model.id}' (${p.model.modelTypeId})`;
+          const inGroup = await decodeInputs(group, kind, desc, deps.fetchUrl, newId, hold);
+          const outcomeOf = new Map<DecodedInput, PredictOutcome>();
+          try {
+            for (;;) {
+              const ready = inGroup.filter((d) => d.input && !outcomeOf.has(d));
+              const results =
+                ready.length > 0 ? await p.plugin.predict({ model: p.model, version: p.version, params: p.params, inputs: ready.map((d) => d.input!) }) : [];
+              ready.forEach((d, i) => {
+                outcomeOf.set(d, results[i]!);
+                delete d.input; // the downloaded bytes: let them go before more are fetched
+              });
+              hold?.release();
+              if (!hold || !inGroup.some((d) => d.pending)) break;
+              await fetchPending(inGroup, deps.fetchUrl, hold);
+            }
+          } finally {
+            hold?.release();
+          }
           for (const d of inGroup) {
-            outcomes.push(d.error ? { ok: false, ...d.error } : results[r++]!);
-            delete d.input; // the downloaded bytes: let them go before the next group is fetched
+            outcomes.push(d.error ? { ok: false, ...d.error } : outcomeOf.get(d)!);
             decoded.push(d);
           }
         }
