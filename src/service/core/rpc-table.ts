@@ -11,7 +11,7 @@ import { workflowRunRpcs } from '../predict/workflow-run.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { annotationRpcs } from '../rpc/annotations.service.js';
 import { appEvaluationRpcs } from '../rpc/app-evaluations.service.js';
-import { appRpcs } from '../rpc/apps.service.js';
+import { type AppRpcDeps, appRpcs } from '../rpc/apps.service.js';
 import { conceptRpcs } from '../rpc/concepts.service.js';
 import { datasetRpcs } from '../rpc/datasets.service.js';
 import { datasetManageRpcs } from '../rpc/datasets-manage.service.js';
@@ -48,6 +48,8 @@ export interface ServiceDeps {
   strict2023: boolean;
   /** The base embedders whose stored vectors search ranks by (none: searches that rank are refused). */
   embedders?: ReadonlyMap<string, Embedder>;
+  /** Called in PatchApps' transaction when an app's base workflow changes (queues its re-indexing; decision 0037). */
+  onBaseWorkflowChanged?: AppRpcDeps['onBaseWorkflowChanged'];
   /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
   hostedBase?: () => string | undefined;
 }
@@ -56,7 +58,14 @@ export interface ServiceDeps {
 export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
   const answers = d.answers ?? new AnswerCache(d.store.changes);
   const all = {
-    ...appRpcs(d.store, d.apps, d.auth),
+    ...appRpcs({
+      store: d.store,
+      resolver: d.apps,
+      auth: d.auth,
+      types: d.types,
+      embedders: d.embedders ?? new Map(),
+      onBaseWorkflowChanged: d.onBaseWorkflowChanged,
+    }),
     ...keyRpcs(d.store, d.auth, d.validScopes),
     ...modelTypeRpcs(d.types),
     ...modelRpcs(d.store, d.types, answers),
@@ -71,7 +80,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...datasetManageRpcs(d.store, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }),
     ...trainLogRpcs(d.store),
-    ...workflowRpcs(d.store, d.types, d.apps),
+    ...workflowRpcs(d.store, d.types, d.apps, d.embedders ?? new Map()),
     ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),
     ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };

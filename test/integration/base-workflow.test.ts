@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { describeBoth, uid } from '../helpers/both.js';
+import type { ApiObject } from '../helpers/clients.js';
+import { apiOf, newApp, newModel, newVersion } from '../helpers/models.js';
+
+const me = { user_id: 'me' };
+const MAIN = { user_id: 'clarifai', app_id: 'main' };
+const embedNode = (id: string, modelId: string, extra: ApiObject = {}): ApiObject => ({ id, model: { id: modelId, ...MAIN, ...extra } });
+
+/**
+ * Issue 19 item 3, decision 0037: an app's base workflow. PostApps / PatchApps take
+ * `default_workflow_id` (or `default_workflow`, as the Python SDK sends it); an id that is neither a
+ * built-in base workflow nor a usable workflow of the app is refused naming it; GetApp / ListApps
+ * show it, and the built-in default (Universal) when none was set.
+ */
+describeBoth('Base workflow: chosen at PostApps / PatchApps, shown by GetApp', (h) => {
+  const api = apiOf(h);
+  let uai: { user_id: string; app_id: string };
+
+  before(async () => {
+    uai = await newApp(api, uid('base-wf'));
+    await api.ok('PostWorkflows', {
+      user_app_id: uai,
+      workflows: [
+        { id: 'img-index', nodes: [embedNode('embed', 'general-image-embedding')] },
+        {
+          id: 'both-index',
+          nodes: [embedNode('img', 'general-image-embedding'), embedNode('txt', 'general-text-embedding')],
+        },
+        { id: 'two-image-embedders', nodes: [embedNode('a', 'general-image-embedding'), embedNode('b', 'general-image-embedding')] },
+      ],
+    });
+    await newModel(api, uai, { id: 'thr', model_type_id: 'concept-thresholder' });
+    await newVersion(api, uai, 'thr', { output_info: { data: { concepts: [{ id: 'cat', value: 0.5 }] } } });
+    await api.ok('PostWorkflows', { user_app_id: uai, workflows: [{ id: 'no-embedder', nodes: [{ id: 't', model: { id: 'thr' } }] }] });
+  });
+
+  it('an app created without one shows the built-in default Universal (clarifai/main) in PostApps, GetApp and ListApps', async () => {
+    const id = uid('plain');
+    const made = await api.ok('PostApps', { user_app_id: me, apps: [{ id }] });
+    assert.equal(made.apps[0].default_workflow_id, 'Universal');
+    const got = (await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: id } })).app;
+    assert.equal(got.default_workflow_id, 'Universal');
+    assert.deepEqual([got.default_workflow.id, got.default_workflow.user_id, got.default_workflow.app_id], ['Universal', 'clarifai', 'main']);
+    const listed = (await api.ok('ListApps', { user_app_id: me, per_page: 1000 })).apps.find((a: ApiObject) => a.id === id);
+    assert.equal(listed.default_workflow_id, 'Universal');
+  });
+
+  it('PostApps takes a built-in base workflow by default_workflow_id, or by default_workflow naming clarifai/main (the Python SDK)', async () => {
+    const a = uid('empty');
+    const b = uid('text');
+    const made = await api.ok('PostApps', {
+      user_app_id: me,
+      apps: [
+        { id: a, default_workflow_id: 'Empty' },
+        { id: b, default_workflow: { id: 'Text', ...MAIN } },
+      ],
+    });
+    assert.deepEqual(
+      made.apps.map((x: ApiObject) => x.default_workflow_id),
+      ['Empty', 'Text'],
+    );
+    assert.equal((await api.ok('GetApp', { user_app_id: { user_id: 'me', app_id: b } })).app.default_workflow_id, 'Text');
+  });
+
+  it('PostApps refuses an unknown base workflow with 22102 naming it, and creates none of the batch', async () => {
+    const good = uid('good');
+    const st = await api.fails('PostApps', { user_app_id: me, apps: [{ id: good }, { id: uid('bad'), default_workflow_id: 'no-such-flow' }] }, 22102, 404);
+    assert.match(
+      st.details!,
+      /apps\[1\]\.default_workflow_id 'no-such-flow' is neither a workflow of app '[^']+' nor a built-in base workflow \(Universal, General, Text, Empty\)/,
+    );
+    await api.fails('GetApp', { user_app_id: { user_id: 'me', app_id: good } }, 11101, 404);
+    const other = await api.fails('PostApps', { user_app_id: me, apps: [{ id: uid('x'), default_workflow: { id: 'Face', ...MAIN } }] }, 22102, 404);
+    assert.match(other.details!, /'Face' is not a built-in base workflow of clarifai\/main on this server; use one of: Universal, General, Text, Empty/);
+    await api.fails('PostApps', { user_app_id: me, apps: [{ id: uid('x'), default_workflow_id: 'a b' }] }, 11100, 400);
+    await api.fails('PostApps', { user_app_id: me, apps: [{ id: uid('x'), default_workflow_id: 'Text', default_workflow: { id: 'Empty' } }] }, 11100, 400);
+  });
+
+  it("PatchApps (action overwrite, as Clarifai's docs send it) sets one of the app's workflows; GetApp shows it with the app as owner", async () => {
+    const patched = await api.ok('PatchApps', { user_app_id: me, action: 'overwrite', apps: [{ id: uai.app_id, default_workflow_id: 'img-index' }] });
+    assert.equal(patched.apps[0].default_workflow_id, 'img-index');
+    const got = (await api.ok('GetApp', { user_app_id: uai })).app;
+    assert.equal(got.default_workflow_id, 'img-index');
+    assert.deepEqual([got.default_workflow.id, got.default_workflow.app_id], ['img-index', uai.app_id]);
+    // Back to a built-in one, by the SDK's shape.
+    await api.ok('PatchApps', { user_app_id: me, apps: [{ id: uai.app_id, default_workflow: { id: 'General', ...MAIN } }] });
+    assert.equal((await api.ok('GetApp', { user_app_id: uai })).app.default_workflow_id, 'General');
+    await api.ok('PatchApps', { user_app_id: me, apps: [{ id: uai.app_id, default_workflow_id: 'both-index' }] });
+    assert.equal((await api.ok('GetApp', { user_app_id: uai })).app.default_workflow_id, 'both-index');
+  });
+
+  it('PatchApps refuses workflows that cannot be a base workflow, naming the id and why, and changes nothing', async () => {
+    const before = (await api.ok('GetApp', { user_app_id: uai })).app.default_workflow_id;
+    const cases: [string, number, number, RegExp][] = [
+      ['nope', 22102, 404, /default_workflow_id 'nope' is neither a workflow of app/],
+      ['no-embedder', 22104, 400, /'no-embedder': workflow 'no-embedder' cannot be a base workflow: none of its first nodes .* is an embedder model/],
+      ['two-image-embedders', 22107, 400, /node 'b' \(model 'general-image-embedding'\) and node 'a' both embed image inputs/],
+    ];
+    for (const [id, code, http, re] of cases) {
+      const st = await api.fails('PatchApps', { user_app_id: me, apps: [{ id: uai.app_id, name: 'renamed', default_workflow_id: id }] }, code, http);
+      assert.match(st.details!, re, id);
+    }
+    const after = (await api.ok('GetApp', { user_app_id: uai })).app;
+    assert.equal(after.default_workflow_id, before);
+    assert.notEqual(after.name, 'renamed');
+  });
+
+  it('PatchApps changes name, description and metadata; refuses an unknown app (11101) and a missing id', async () => {
+    const id = uid('patch');
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id, description: 'old', metadata: { a: 1 } }] });
+    const p = await api.ok('PatchApps', {
+      user_app_id: me,
+      action: 'overwrite',
+      metadata_action: { op: 'merge' },
+      apps: [{ id, name: 'New name', description: 'new', metadata: { b: 2 } }],
+    });
+    assert.deepEqual([p.apps[0].name, p.apps[0].description, p.apps[0].metadata], ['New name', 'new', { a: 1, b: 2 }]);
+    assert.equal(p.apps[0].default_workflow_id, 'Universal');
+    const st = await api.fails('PatchApps', { user_app_id: me, apps: [{ id: uid('ghost'), name: 'x' }] }, 11101, 404);
+    assert.match(st.details!, /app 'ghost-[^']+' does not exist/);
+    await api.fails('PatchApps', { user_app_id: me, apps: [{ name: 'x' }] }, 11100, 400);
+  });
+
+  it("the app's base workflow cannot be deleted, or patched into one that cannot index; other workflows can", async () => {
+    await api.ok('PatchApps', { user_app_id: me, apps: [{ id: uai.app_id, default_workflow_id: 'img-index' }] });
+    const st = await api.fails('DeleteWorkflow', { user_app_id: uai, workflow_id: 'img-index' }, 22104, 400);
+    assert.match(st.details!, /Workflow 'img-index' is the base workflow of app '[^']+'; PatchApps another default_workflow_id first/);
+    await api.fails('DeleteWorkflows', { user_app_id: uai, ids: ['img-index'] }, 22104, 400);
+    await api.fails('DeleteWorkflows', { user_app_id: uai, delete_all: true }, 22104, 400);
+    const patched = await api.fails(
+      'PatchWorkflows',
+      { user_app_id: uai, workflows: [{ id: 'img-index', nodes: [{ id: 't', model: { id: 'thr' } }] }] },
+      22104,
+      400,
+    );
+    assert.match(patched.details!, /base workflow of app .*none of its first nodes/);
+    assert.equal((await api.ok('GetWorkflow', { user_app_id: uai, workflow_id: 'img-index' })).workflow.nodes[0].model.id, 'general-image-embedding');
+    await api.ok('DeleteWorkflow', { user_app_id: uai, workflow_id: 'two-image-embedders' });
+  });
+});
