@@ -17,6 +17,9 @@ export type ClaimLane = 'any' | 'fetch' | 'local';
 export interface ClaimedInput {
   pk: string;
   id: string;
+  /** The input's app: its base workflow decides which embedders index it (decision 0037). */
+  userId: string;
+  appId: string;
   kind: InputKind;
   text: string | null;
   imageUrl: string | null;

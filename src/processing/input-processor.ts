@@ -21,6 +21,12 @@ export interface InputProcessorOptions {
   fetchTimeoutMs: number;
   maxImageBytes: number;
   workerId?: string;
+  /**
+   * The embedder id that indexes an input of `kind` in app `userId/appId` (its base workflow, decision
+   * 0037), or undefined for a kind the base workflow does not index. Unset: every embedder of the
+   * input's kind (tests that run a processor without apps).
+   */
+  embedderFor?: (userId: string, appId: string, kind: 'text' | 'image') => Promise<string | undefined>;
 }
 
 export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
@@ -104,8 +110,17 @@ export class InputProcessor {
     const batch = await this.store.inputs.claim(this.id, limit, now + this.opts.leaseMs, now, lane);
     if (batch.length === 0) return 0;
     const ends: Finish[] = [];
-    if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input));
-    else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input)))));
+    // One look-up of each app's base workflow per round: a change applies from the next round on.
+    const chosen = new Map<string, Promise<string | undefined>>();
+    const pick = (c: ClaimedInput): Promise<string | undefined> | undefined => {
+      const find = this.opts.embedderFor;
+      if (!find) return undefined;
+      const key = `${c.userId}/${c.appId}/${c.kind}`;
+      if (!chosen.has(key)) chosen.set(key, find(c.userId, c.appId, c.kind));
+      return chosen.get(key);
+    };
+    if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input, pick(input)));
+    else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input, pick(input))))));
     const count = (f: Finish): number => ends.filter((e) => e === f).length;
     this.log.info(
       {
@@ -122,8 +137,8 @@ export class InputProcessor {
     return batch.length;
   }
 
-  private async processAndFinish(input: ClaimedInput): Promise<Finish> {
-    const result = await this.process(input);
+  private async processAndFinish(input: ClaimedInput, embedder: Promise<string | undefined> | undefined): Promise<Finish> {
+    const result = await this.process(input, embedder);
     // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
     if (!result) return 'retry';
     const landed = await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
@@ -150,7 +165,7 @@ export class InputProcessor {
    * a database hiccup) give undefined — the input keeps its lease and is retried when it expires —
    * until maxAttempts, then 30002 with the last error.
    */
-  private async process(c: ClaimedInput): Promise<ProcessingResult | undefined> {
+  private async process(c: ClaimedInput, embedder: Promise<string | undefined> | undefined): Promise<ProcessingResult | undefined> {
     if (c.attempts > this.opts.maxAttempts) {
       return {
         ok: false,
@@ -158,7 +173,7 @@ export class InputProcessor {
       };
     }
     try {
-      return await this.compute(c);
+      return await this.compute(c, embedder === undefined ? null : await embedder);
     } catch (err) {
       if (err instanceof FetchError) return { ok: false, details: err.message };
       const message = err instanceof Error ? err.message : String(err);
@@ -173,7 +188,8 @@ export class InputProcessor {
     }
   }
 
-  private async compute(c: ClaimedInput): Promise<ProcessingResult> {
+  /** `only`: the one embedder to index with (undefined: none), or null for every embedder of the input's kind. */
+  private async compute(c: ClaimedInput, only: string | undefined | null): Promise<ProcessingResult> {
     let bytes: Uint8Array | null = null;
     let fetched: Uint8Array | null = null;
     let fetchedText: string | undefined;
@@ -205,7 +221,7 @@ export class InputProcessor {
     const payload: EmbedInput = c.kind === 'text' ? { text: text ?? '' } : { imageBytes: bytes! };
     const embeddings: { embedderId: string; vector: Float32Array }[] = [];
     for (const e of this.embedders.values()) {
-      if (e.kind !== c.kind) continue;
+      if (e.kind !== c.kind || (only !== null && e.id !== only)) continue;
       const [outcome] = await embedSettled(e, [payload]);
       if (!outcome) throw new Error(`${e.id} returned no result`);
       if (!outcome.ok) return { ok: false, details: `${field} could not be used: ${outcome.error.reason}` };

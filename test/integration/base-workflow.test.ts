@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeBoth, uid } from '../helpers/both.js';
 import type { ApiObject } from '../helpers/clients.js';
+import { pngBase64, textInput, waitForInput } from '../helpers/inputs.js';
 import { apiOf, newApp, newModel, newVersion } from '../helpers/models.js';
+import { TEST_USER } from '../helpers/server.js';
 
 const me = { user_id: 'me' };
 const MAIN = { user_id: 'clarifai', app_id: 'main' };
@@ -138,5 +140,86 @@ describeBoth('Base workflow: chosen at PostApps / PatchApps, shown by GetApp', (
     assert.match(patched.details!, /base workflow of app .*none of its first nodes/);
     assert.equal((await api.ok('GetWorkflow', { user_app_id: uai, workflow_id: 'img-index' })).workflow.nodes[0].model.id, 'general-image-embedding');
     await api.ok('DeleteWorkflow', { user_app_id: uai, workflow_id: 'two-image-embedders' });
+  });
+});
+
+const TEXT_EMB = 'general-text-embedding';
+const IMAGE_EMB = 'general-image-embedding';
+const textRank = (raw: string): ApiObject => ({ searches: [{ query: { ranks: [{ annotation: { data: { text: { raw } } } }] } }] });
+
+/**
+ * Decision 0037: the base workflow's embedders are the ones new inputs are indexed with, and the
+ * ones search ranks by. Checked on the stored vectors themselves (the store behind the server).
+ */
+describeBoth('Base workflow: it indexes new inputs, and search ranks by it', (h) => {
+  const api = apiOf(h);
+  const vectorsOf = async (appId: string, inputId: string): Promise<string[]> => {
+    const input = await h.server.store.inputs.get(TEST_USER, appId, inputId);
+    assert.ok(input, inputId);
+    const out: string[] = [];
+    for (const e of [TEXT_EMB, IMAGE_EMB]) if ((await h.server.store.embeddings.getMany([input.pk], e)).has(input.pk)) out.push(e);
+    return out;
+  };
+  const post = async (uai: ApiObject, inputs: ApiObject[]): Promise<void> => {
+    await api.ok('PostInputs', { user_app_id: uai, inputs });
+    for (const i of inputs) assert.equal((await waitForInput(api, uai, i.id)).status.code, 30000, i.id);
+  };
+  let image: ApiObject;
+  before(async () => {
+    image = { id: 'img', data: { image: { base64: await pngBase64([200, 30, 30]) } } };
+  });
+
+  it('Universal (the default) indexes text with general-text-embedding and images with general-image-embedding', async () => {
+    const uai = await newApp(api, uid('idx-default'));
+    await post(uai, [textInput('t', 'fresh basil pasta'), image]);
+    assert.deepEqual(await vectorsOf(uai.app_id, 't'), [TEXT_EMB]);
+    assert.deepEqual(await vectorsOf(uai.app_id, 'img'), [IMAGE_EMB]);
+    const hits = (await api.ok('PostInputsSearches', { user_app_id: uai, ...textRank('basil pasta') })).hits;
+    assert.deepEqual(
+      hits.map((x: ApiObject) => x.input.id),
+      ['t'],
+    );
+  });
+
+  it('Empty indexes nothing: inputs are processed (30000) without vectors, and a ranked search says why it cannot rank', async () => {
+    const app = uid('idx-empty');
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: app, default_workflow_id: 'Empty' }] });
+    const uai = { user_id: 'me', app_id: app };
+    await post(uai, [textInput('t', 'fresh basil pasta'), image]);
+    assert.deepEqual(await vectorsOf(app, 't'), []);
+    assert.deepEqual(await vectorsOf(app, 'img'), []);
+    const st = await api.fails('PostInputsSearches', { user_app_id: uai, ...textRank('basil') }, 40002, 400);
+    assert.match(
+      st.details!,
+      /has base workflow 'Empty', which indexes no text inputs, so there is nothing to rank by text similarity\. PatchApps a default_workflow_id/,
+    );
+    // Filters need no vectors: both inputs are still found.
+    const all = await api.ok('PostInputsSearches', { user_app_id: uai, searches: [{ query: { filters: [{ input: { id: 't' } }] } }] });
+    assert.equal(all.hits.length, 1);
+  });
+
+  it('Text indexes text only; an own workflow with one image embedder indexes images only', async () => {
+    const textApp = uid('idx-text');
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: textApp, default_workflow: { id: 'Text', ...MAIN } }] });
+    await post({ user_id: 'me', app_id: textApp }, [textInput('t', 'fresh basil pasta'), image]);
+    assert.deepEqual(await vectorsOf(textApp, 't'), [TEXT_EMB]);
+    assert.deepEqual(await vectorsOf(textApp, 'img'), []);
+
+    const uai = await newApp(api, uid('idx-own'));
+    await api.ok('PostWorkflows', { user_app_id: uai, workflows: [{ id: 'images', nodes: [embedNode('embed', IMAGE_EMB)] }] });
+    await api.ok('PatchApps', { user_app_id: me, apps: [{ id: uai.app_id, default_workflow_id: 'images' }] });
+    await post(uai, [textInput('t', 'fresh basil pasta'), image]);
+    assert.deepEqual(await vectorsOf(uai.app_id, 't'), []);
+    assert.deepEqual(await vectorsOf(uai.app_id, 'img'), [IMAGE_EMB]);
+    const st = await api.fails('PostInputsSearches', { user_app_id: uai, ...textRank('basil') }, 40002, 400);
+    assert.match(st.details!, /base workflow 'images', which indexes no text inputs/);
+    const byImage = await api.ok('PostInputsSearches', {
+      user_app_id: uai,
+      searches: [{ query: { ranks: [{ annotation: { data: { image: { base64: image.data.image.base64 } } } }] } }],
+    });
+    assert.deepEqual(
+      byImage.hits.map((x: ApiObject) => x.input.id),
+      ['img'],
+    );
   });
 });

@@ -82,7 +82,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...trainLogRpcs(d.store),
     ...workflowRpcs(d.store, d.types, d.apps, d.embedders ?? new Map()),
     ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),
-    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
+    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), types: d.types, fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };
   return new Map(Object.entries(all));
 }

@@ -94,3 +94,15 @@ export async function currentBaseEmbedders(
     throw e;
   }
 }
+
+/**
+ * For the input processor: the embedder id that indexes `kind` inputs of an app (undefined: its base
+ * workflow indexes no such inputs, or the app is gone).
+ */
+export function baseEmbedderLookup(store: Repos, embedders: ReadonlyMap<string, Embedder>, types: ModelTypeRegistry) {
+  return async (userId: string, appId: string, kind: 'text' | 'image'): Promise<string | undefined> => {
+    const app = await store.apps.get(userId, appId);
+    if (!app) return undefined;
+    return (await currentBaseEmbedders(store, app, embedders, types)).embedders[kind];
+  };
+}

@@ -78,13 +78,15 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .updateTable('inputs')
         .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
         .where('pk', 'in', next)
-        .returning(['pk', 'id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
+        .returning(['pk', 'id', 'user_id', 'app_id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
         .execute();
       // RETURNING order is unspecified: hand them out in the claim's order.
       rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
       return rows.map((r) => ({
         pk: r.pk,
         id: r.id,
+        userId: r.user_id,
+        appId: r.app_id,
         kind: r.kind as InputKind,
         text: r.text_raw,
         imageUrl: r.kind === 'image' ? r.image_url : null,
