@@ -142,3 +142,27 @@ export const isRefusal = (v: unknown): v is Refusal => typeof v === 'object' && 
 
 /** The embedder ids an input of `kind` must have vectors of to be indexed under `base`. */
 export const embedderFor = (base: BaseEmbedders, kind: InputKindName): string | undefined => base[kind];
+
+/**
+ * Statuses of an input that is processed and has been, or is being, re-indexed after its app's base
+ * workflow changed: it keeps its data and earlier vectors, so it stays usable (training, hosting).
+ */
+export const REINDEX_STATUSES: readonly number[] = [
+  Code.INPUT_REINDEX_SUCCESS,
+  Code.INPUT_REINDEX_PENDING,
+  Code.INPUT_REINDEX_FAILED,
+  Code.INPUT_REINDEX_IN_PROGRESS,
+];
+
+/** Processed (30000), or processed and re-indexed / being re-indexed (305xx). */
+export const isProcessed = (code: number): boolean => code === Code.INPUT_SUCCESS || REINDEX_STATUSES.includes(code);
+
+/** The kinds whose indexing embedder `next` changes to one that indexes them (what must be re-indexed). */
+export function kindsToReindex(before: BaseEmbedders, next: BaseEmbedders): { kind: InputKindName; embedderId: string }[] {
+  const out: { kind: InputKindName; embedderId: string }[] = [];
+  for (const kind of ['image', 'text'] as const) {
+    const e = next[kind];
+    if (e && e !== before[kind]) out.push({ kind, embedderId: e });
+  }
+  return out;
+}

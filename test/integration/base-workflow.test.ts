@@ -223,3 +223,51 @@ describeBoth('Base workflow: it indexes new inputs, and search ranks by it', (h)
     );
   });
 });
+
+/**
+ * Decision 0037: changing the base workflow re-indexes the app's processed inputs in the background
+ * (30501 → 30503 → 30500), with progress in GetInputCount's reindex counts; the re-indexed inputs
+ * then rank in search like new ones.
+ */
+describeBoth('Base workflow: changing it re-indexes existing inputs, progress in GetInputCount', (h) => {
+  const api = apiOf(h);
+  // gRPC leaves zero counts out of the message; REST prints them.
+  const KEYS = ['processed', 'to_process', 'errors', 'processing', 'reindexed', 'to_reindex', 'reindex_errors', 'reindexing'] as const;
+  const countsOf = async (uai: ApiObject): Promise<Record<(typeof KEYS)[number], number>> => {
+    const c = (await api.ok('GetInputCount', { user_app_id: uai })).counts;
+    return Object.fromEntries(KEYS.map((k) => [k, c[k] ?? 0])) as Record<(typeof KEYS)[number], number>;
+  };
+
+  it('Empty → Universal: every processed input is queued, then re-indexed with the new embedders and found by a ranked search', async () => {
+    const app = uid('reindex');
+    const uai = { user_id: 'me', app_id: app };
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: app, default_workflow_id: 'Empty' }] });
+    const texts = ['fresh basil pasta', 'tomato sauce recipe', 'mountain bike trail'];
+    const inputs = [...texts.map((t, i) => textInput(`t${i}`, t)), { id: 'img', data: { image: { base64: await pngBase64([30, 200, 30]) } } }];
+    await api.ok('PostInputs', { user_app_id: uai, inputs });
+    for (const i of inputs) assert.equal((await waitForInput(api, uai, i.id)).status.code, 30000);
+    const before = await countsOf(uai);
+    assert.deepEqual([before.processed, before.to_reindex, before.reindexed], [4, 0, 0]);
+
+    await api.ok('PatchApps', { user_app_id: me, apps: [{ id: app, default_workflow_id: 'Universal' }], reindex: true });
+    // Right after the change every input is queued, under way or done — none is left as merely processed.
+    const right = await countsOf(uai);
+    assert.equal(right.processed, 0, JSON.stringify(right));
+    assert.equal(right.to_reindex + right.reindexing + right.reindexed, 4, JSON.stringify(right));
+
+    let counts = right;
+    for (const deadline = Date.now() + 120_000; counts.reindexed < 4; await new Promise((r) => setTimeout(r, 100))) {
+      assert.ok(Date.now() < deadline, JSON.stringify(counts));
+      counts = await countsOf(uai);
+    }
+    assert.deepEqual([counts.to_reindex, counts.reindexing, counts.reindex_errors, counts.processed], [0, 0, 0, 0]);
+    assert.equal((await api.ok('GetInput', { user_app_id: uai, input_id: 't0' })).input.status.code, 30500);
+    const hits = (await api.ok('PostInputsSearches', { user_app_id: uai, ...textRank('basil pasta') })).hits;
+    assert.equal(hits[0].input.id, 't0');
+    assert.equal(hits.length, 3);
+
+    // Universal → General indexes with the same embedders: nothing to re-index.
+    await api.ok('PatchApps', { user_app_id: me, apps: [{ id: app, default_workflow_id: 'General' }] });
+    assert.equal((await countsOf(uai)).to_reindex, 0);
+  });
+});

@@ -11,7 +11,7 @@ import { workflowRunRpcs } from '../predict/workflow-run.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { annotationRpcs } from '../rpc/annotations.service.js';
 import { appEvaluationRpcs } from '../rpc/app-evaluations.service.js';
-import { type AppRpcDeps, appRpcs } from '../rpc/apps.service.js';
+import { appRpcs } from '../rpc/apps.service.js';
 import { conceptRpcs } from '../rpc/concepts.service.js';
 import { datasetRpcs } from '../rpc/datasets.service.js';
 import { datasetManageRpcs } from '../rpc/datasets-manage.service.js';
@@ -48,8 +48,6 @@ export interface ServiceDeps {
   strict2023: boolean;
   /** The base embedders whose stored vectors search ranks by (none: searches that rank are refused). */
   embedders?: ReadonlyMap<string, Embedder>;
-  /** Called in PatchApps' transaction when an app's base workflow changes (queues its re-indexing; decision 0037). */
-  onBaseWorkflowChanged?: AppRpcDeps['onBaseWorkflowChanged'];
   /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
   hostedBase?: () => string | undefined;
 }
@@ -64,7 +62,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
       auth: d.auth,
       types: d.types,
       embedders: d.embedders ?? new Map(),
-      onBaseWorkflowChanged: d.onBaseWorkflowChanged,
+      onReindexQueued: d.onInputsAdded,
     }),
     ...keyRpcs(d.store, d.auth, d.validScopes),
     ...modelTypeRpcs(d.types),

@@ -15,7 +15,7 @@ import type { Authenticator } from '../access/auth.service.js';
 import { typedRpcs } from '../core/context.js';
 import { pageOf } from '../core/paging.js';
 import { appToApi } from '../mappers/app.mapper.js';
-import { resolveBaseWorkflow } from './base-workflow.js';
+import { queueReindex, resolveBaseWorkflow } from './base-workflow.js';
 
 const badApp = (details: string): ApiError => new ApiError(Code.CONN_BAD_REQUEST_FORMAT, details);
 
@@ -86,8 +86,8 @@ export interface AppRpcDeps {
   types: ModelTypeRegistry;
   /** The embedders this server runs: what a base workflow may index with. */
   embedders: ReadonlyMap<string, Embedder>;
-  /** Called in PatchApps' transaction when an app's base workflow changes (queues its re-indexing). */
-  onBaseWorkflowChanged?: (tx: Repos, before: App, after: App, now: number) => Promise<void>;
+  /** Called after PatchApps queued inputs for re-indexing, to wake the input processor of this process (if it runs one). */
+  onReindexQueued?: () => void;
 }
 
 /** Apps are owned by users; every model lives in one. */
@@ -132,6 +132,7 @@ export function appRpcs(d: AppRpcDeps) {
           if (seen.has(a.id)) throw badApp(`apps[${i}].id '${a.id}' appears twice in this request; send each app once.`);
           seen.add(a.id);
         }
+        let queued = 0;
         const done = await store.transaction(async (tx) => {
           const out: App[] = [];
           for (const [i, a] of raw.entries()) {
@@ -140,7 +141,8 @@ export function appRpcs(d: AppRpcDeps) {
             const next = patchedApp(old, a, action, metadataAction, i, ctx.now);
             if (next.defaultWorkflowId !== old.defaultWorkflowId) {
               await checkWorkflow(tx, next, i);
-              await d.onBaseWorkflowChanged?.(tx, old, next, ctx.now);
+              // Re-indexed in the background, durably: the queue is the input rows (30501), as processing's is.
+              queued += await queueReindex(tx, old, next, d.embedders, d.types, ctx.now);
             }
             if (!(await tx.apps.update(next)))
               throw new ApiError(Code.CONN_DOES_NOT_EXIST, `apps[${i}]: app '${a.id}' does not exist for user '${ctx.userId}'.`);
@@ -149,6 +151,7 @@ export function appRpcs(d: AppRpcDeps) {
           return out;
         });
         for (const a of done) resolver.evict(a.userId, a.id);
+        if (queued > 0) d.onReindexQueued?.();
         return { apps: done.map(appToApi) };
       },
     },

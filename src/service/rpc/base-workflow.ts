@@ -6,6 +6,7 @@ import {
   effectiveBaseWorkflowId,
   isBuiltInBaseWorkflow,
   isRefusal,
+  kindsToReindex,
   type RootFacts,
 } from '../../domain/base-workflow.js';
 import type { App } from '../../domain/entities.js';
@@ -105,4 +106,24 @@ export function baseEmbedderLookup(store: Repos, embedders: ReadonlyMap<string, 
     if (!app) return undefined;
     return (await currentBaseEmbedders(store, app, embedders, types)).embedders[kind];
   };
+}
+
+/**
+ * PatchApps changed the app's base workflow from `before` to `after` (in its transaction): queues the
+ * re-indexing of every kind whose indexing embedder changes (decision 0037). Returns how many inputs.
+ */
+export async function queueReindex(
+  tx: Repos,
+  before: App,
+  after: App,
+  embedders: ReadonlyMap<string, Embedder>,
+  types: ModelTypeRegistry,
+  now: number,
+): Promise<number> {
+  const was = await currentBaseEmbedders(tx, before, embedders, types);
+  const next = await currentBaseEmbedders(tx, after, embedders, types);
+  let queued = 0;
+  for (const { kind, embedderId } of kindsToReindex(was.embedders, next.embedders))
+    queued += await tx.inputs.markForReindex(after.userId, after.id, kind, embedderId, now);
+  return queued;
 }
