@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Visibility } from '../src/domain/entities.js';
 import { newId } from '../src/domain/ids.js';
+import { defaultModelTypes, ModelTypeRegistry } from '../src/domain/model-types/catalog.js';
 import { parseSearches } from '../src/domain/search-query.js';
 import { HashingTextEmbedder, TEXT_EMBEDDER_ID } from '../src/ml/embedders/text-hashing.js';
 import type { CallContext } from '../src/service/core/context.js';
@@ -80,7 +81,13 @@ const ctx = {
   app,
   caller: { userId: 'bench', keyId: 'k', keyKind: 'pat', scopes: [], appIds: [] },
 } as unknown as CallContext;
-const deps = { store, embedders: new Map([[TEXT_EMBEDDER_ID, embedder]]), fetchUrl: async () => new Uint8Array(), index: new SearchIndex(store) };
+const deps = {
+  store,
+  embedders: new Map([[TEXT_EMBEDDER_ID, embedder]]),
+  types: new ModelTypeRegistry(defaultModelTypes()),
+  fetchUrl: async () => new Uint8Array(),
+  index: new SearchIndex(store),
+};
 const page = { page: 1, perPage: 20 };
 const median = async (label: string, fn: () => Promise<unknown>): Promise<number> => {
   const c = performance.now();

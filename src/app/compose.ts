@@ -29,6 +29,7 @@ import { Dispatcher } from '../service/core/dispatcher.js';
 import { rpcTable } from '../service/core/rpc-table.js';
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { AnswerCache } from '../service/reuse/answer-cache.js';
+import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
 import { hostedImageReader } from '../service/rpc/hosted-images.js';
 import { type OpenOptions, openStore } from '../storage/open-store.js';
 import { addHealthService } from '../transport/grpc/health.js';
@@ -142,7 +143,10 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // One download budget per process too, shared by input processing and predict.
     const fetchBudget = fetchBudgetOf(cfg, metrics);
     const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
-    const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, { fetchBudget });
+    const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
+      fetchBudget,
+      embedderFor: baseEmbedderLookup(store, embedders, types),
+    });
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, embedders, clock.now());
     const plugins = buildPlugins(store, types, embedders, cfg);
@@ -298,7 +302,10 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
   const fetchBudget = fetchBudgetOf(cfg, metrics);
   const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
-  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, { fetchBudget });
+  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
+    fetchBudget,
+    embedderFor: baseEmbedderLookup(store, embedders, types),
+  });
   const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders, cfg), types, cfg, clock, log, undefined, trainingFinished(metrics));
   // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;

@@ -15,6 +15,10 @@ const INPUT_STATUS: Record<number, string> = {
   [Code.INPUT_IN_PROGRESS]: 'processing',
   [Code.INPUT_FAILED]: 'failed',
   [Code.INPUT_SUCCESS]: 'processed',
+  [Code.INPUT_REINDEX_PENDING]: 'reindex_pending',
+  [Code.INPUT_REINDEX_IN_PROGRESS]: 'reindexing',
+  [Code.INPUT_REINDEX_FAILED]: 'reindex_failed',
+  [Code.INPUT_REINDEX_SUCCESS]: 'reindexed',
 };
 
 /**

@@ -17,6 +17,9 @@ export type ClaimLane = 'any' | 'fetch' | 'local';
 export interface ClaimedInput {
   pk: string;
   id: string;
+  /** The input's app: its base workflow decides which embedders index it (decision 0037). */
+  userId: string;
+  appId: string;
   kind: InputKind;
   text: string | null;
   imageUrl: string | null;
@@ -84,6 +87,20 @@ export interface InputRepo {
    * taken over. Atomic on its own (runs in a transaction when called outside one).
    */
   finish(pk: string, workerId: string, result: ProcessingResult, now: number): Promise<boolean>;
+  /**
+   * The app's base workflow now indexes `kind` inputs with `embedderId` (decision 0037): its processed
+   * inputs of that kind without a vector of it become 30501 (re-index pending), and inputs of that kind
+   * in processing (30003) go back to 30001, so a processor that started them under the old workflow
+   * cannot finish them (its lease is gone). Returns how many were queued for re-indexing.
+   */
+  markForReindex(userId: string, appId: string, kind: InputKind, embedderId: string, now: number): Promise<number>;
+  /** Like claim, for re-indexing: 30501 inputs (and 30503 with an expired lease) become 30503 under `workerId`, oldest first. */
+  claimReindex(workerId: string, limit: number, leaseUntil: number, now: number): Promise<ClaimedInput[]>;
+  /**
+   * Ends re-indexing of an input this worker still holds: 30500 with its new vectors stored, or 30502
+   * with details (its earlier vectors stay). False, writing nothing, when it was deleted or taken over.
+   */
+  finishReindex(pk: string, workerId: string, result: ProcessingResult, now: number): Promise<boolean>;
   /**
    * Records the inputs (by id, within the version's app) a version was trained on; written in the
    * transaction that marks it TRAINED, replacing any earlier record.

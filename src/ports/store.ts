@@ -61,6 +61,10 @@ export interface AppRepo {
   /** Throws DuplicateKeyError('app', id). */
   create(app: App): Promise<void>;
   list(userId: string, page: Page): Promise<App[]>;
+  /** Same as get, but locks the row until the transaction ends (PostgreSQL: FOR UPDATE). Use inside transaction(). */
+  getForUpdate(userId: string, appId: string): Promise<App | undefined>;
+  /** Writes name, description, default language, default workflow, visibility, metadata and modified_at (PatchApps). False when it is gone. */
+  update(app: App): Promise<boolean>;
   /** Deletes the app and everything in it (models, versions, jobs, app keys). */
   delete(userId: string, appId: string): Promise<boolean>;
 }

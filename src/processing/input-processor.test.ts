@@ -46,11 +46,11 @@ describe('InputProcessor', () => {
       ...opts,
     });
   let seq = 0;
-  const add = async (text: string | null, textUrl: string | null = null): Promise<NewInput> => {
+  const add = async (text: string | null, textUrl: string | null = null, appId = 'a'): Promise<NewInput> => {
     const i: NewInput = {
       pk: `pk${++seq}`,
       userId: 'u',
-      appId: 'a',
+      appId,
       id: `in${seq}`,
       kind: 'text',
       text,
@@ -70,18 +70,19 @@ describe('InputProcessor', () => {
   before(async () => {
     store = await openKyselyStore(`sqlite:${path.join(dir, 'p.db')}`);
     await store.users.create({ id: 'u', createdAt: 1 });
-    await store.apps.create({
-      userId: 'u',
-      id: 'a',
-      name: 'a',
-      description: '',
-      defaultLanguage: 'en',
-      defaultWorkflowId: '',
-      visibility: 10,
-      metadata: {},
-      createdAt: 1,
-      modifiedAt: 1,
-    });
+    for (const id of ['a', 'b'])
+      await store.apps.create({
+        userId: 'u',
+        id,
+        name: id,
+        description: '',
+        defaultLanguage: 'en',
+        defaultWorkflowId: '',
+        visibility: 10,
+        metadata: {},
+        createdAt: 1,
+        modifiedAt: 1,
+      });
   });
   after(async () => {
     await store.close();
@@ -194,5 +195,88 @@ describe('InputProcessor', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     await p.stop();
+  });
+
+  describe('re-indexing after a base workflow change (decision 0037)', () => {
+    /** App b's base workflow indexes text with `indexWith` (the lookup the composition root wires to the app's workflow). */
+    let indexWith: string | undefined = 'fake-text';
+    const other: Embedder = { ...fakeText, id: 'other-text', embed: async (batch) => batch.map(() => new Float32Array([1, 0])) };
+    const reindexer = (opts = {}) =>
+      new InputProcessor(
+        store,
+        new Map([
+          [fakeText.id, fakeText],
+          [other.id, other],
+        ]),
+        clock,
+        log,
+        new GuardedFetch(fetchPolicy()),
+        { leaseMs: 100, maxAttempts: 3, pollMs: 60_000, embedderFor: async (_u: string, appId: string) => (appId === 'b' ? indexWith : 'fake-text'), ...opts },
+      );
+    const vec = async (i: NewInput, e: string) => (await store.embeddings.getMany([i.pk], e)).get(i.pk);
+
+    it('new inputs get only the base workflow embedder; none when it indexes nothing', async () => {
+      indexWith = 'fake-text';
+      const i = await add('fine', null, 'b');
+      await reindexer().runOnce();
+      assert.equal((await status(i)).code, 30000);
+      assert.ok(await vec(i, 'fake-text'));
+      assert.equal(await vec(i, 'other-text'), undefined);
+      indexWith = undefined;
+      const j = await add('fine', null, 'b');
+      await reindexer().runOnce();
+      assert.equal((await status(j)).code, 30000);
+      assert.equal(await vec(j, 'fake-text'), undefined);
+    });
+
+    it('markForReindex queues the processed inputs without the new vector (30501); the reindex lane writes it (30500), keeping the old one', async () => {
+      indexWith = 'other-text';
+      const queued = await store.inputs.markForReindex('u', 'b', 'text', 'other-text', now);
+      assert.equal(queued, 2);
+      const counts = await store.inputs.countByStatus('u', 'b');
+      assert.equal(counts.get(30501), 2);
+      assert.equal(await reindexer().runOnce(), 2);
+      const after = await store.inputs.countByStatus('u', 'b');
+      assert.deepEqual([after.get(30500), after.get(30501) ?? 0], [2, 0]);
+      for (const i of await store.inputs.list({ userId: 'u', appId: 'b', page: { page: 1, perPage: 10 } })) {
+        assert.deepEqual((await store.embeddings.getMany([i.pk], 'other-text')).get(i.pk), new Float32Array([1, 0]));
+      }
+      // Already indexed with it: a second change to the same embedder queues nothing.
+      assert.equal(await store.inputs.markForReindex('u', 'b', 'text', 'other-text', now), 0);
+    });
+
+    it('fenced: a re-index held when the workflow changes again is taken back, and its late result is dropped', async () => {
+      assert.equal(await store.inputs.markForReindex('u', 'b', 'text', 'third', now), 2);
+      const claimed = await store.inputs.claimReindex('slow', 10, now + 100, now);
+      assert.equal(claimed.length, 2);
+      // The base workflow changes again while 'slow' works: its claims are taken back (30501, no lease)...
+      assert.equal(await store.inputs.markForReindex('u', 'b', 'text', 'fourth', now), 2);
+      // ...so what it computed under the old workflow does not land.
+      const result = { ok: true as const, embeddings: [{ embedderId: 'third', vector: new Float32Array([0, 1]) }], imageInfo: null, fetchedBytes: null };
+      assert.equal(await store.inputs.finishReindex(claimed[0]!.pk, 'slow', result, now), false);
+      assert.equal((await store.embeddings.getMany([claimed[0]!.pk], 'third')).size, 0);
+      assert.equal((await store.inputs.getByPks([claimed[0]!.pk]))[0]!.status.code, 30501);
+    });
+
+    it("durable: a crashed re-indexer's claim is retaken once its lease expires", async () => {
+      const held = await store.inputs.claimReindex('dead', 10, now + 100, now);
+      assert.equal(held.length, 2);
+      assert.equal((await store.inputs.claimReindex('other', 10, now + 100, now)).length, 0, 'still leased');
+      now += 101;
+      indexWith = 'fake-text';
+      assert.equal(await reindexer().runOnce(), 2);
+      const counts = await store.inputs.countByStatus('u', 'b');
+      assert.deepEqual([counts.get(30500), counts.get(30503) ?? 0], [2, 0]);
+    });
+
+    it('processing started under the old workflow cannot finish: markForReindex puts it back to 30001', async () => {
+      const i = await add('fine', null, 'b');
+      const [c] = await store.inputs.claim('old-worker', 1, now + 100, now);
+      assert.equal(c?.pk, i.pk);
+      await store.inputs.markForReindex('u', 'b', 'text', 'other-text', now);
+      assert.equal((await status(i)).code, 30001);
+      const landed = await store.inputs.finish(i.pk, 'old-worker', { ok: true, embeddings: [], imageInfo: null, fetchedBytes: null }, now);
+      assert.equal(landed, false);
+    });
   });
 });

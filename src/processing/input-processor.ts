@@ -24,6 +24,12 @@ export interface InputProcessorOptions {
   workerId?: string;
   /** The process's download budget (MODELKEEP_FETCH_BUDGET_MB): a fetched input holds its bytes' share until it is finished. */
   fetchBudget?: ByteBudget;
+  /**
+   * The embedder id that indexes an input of `kind` in app `userId/appId` (its base workflow, decision
+   * 0037), or undefined for a kind the base workflow does not index. Unset: every embedder of the
+   * input's kind (tests that run a processor without apps).
+   */
+  embedderFor?: (userId: string, appId: string, kind: 'text' | 'image') => Promise<string | undefined>;
 }
 
 export const DEFAULT_INPUT_PROCESSOR_OPTIONS: InputProcessorOptions = {
@@ -41,6 +47,8 @@ export interface ProcessorLog {
   info(obj: object, msg: string): void;
 }
 
+type Lane = 'local' | 'fetch' | 'reindex';
+
 /** How one claimed input ended in a round: processed (30000), failed (30002), or left for a retry. */
 type Finish = 'processed' | 'failed' | 'retry';
 
@@ -55,7 +63,7 @@ export class InputProcessor {
   readonly id: string;
   private stopping = false;
   private loops: Promise<void>[] | undefined;
-  private readonly bells = { local: new Doorbell(), fetch: new Doorbell() };
+  private readonly bells = { local: new Doorbell(), fetch: new Doorbell(), reindex: new Doorbell() };
   private readonly opts: InputProcessorOptions;
 
   /** `fetcher` carries the URL address policy; the composition root shares one per process. */
@@ -73,13 +81,14 @@ export class InputProcessor {
 
   start(): void {
     this.stopping = false;
-    this.loops ??= [this.run('local'), this.run('fetch')];
+    this.loops ??= [this.run('local'), this.run('fetch'), this.run('reindex')];
   }
 
   /** Wakes the loops now (inputs were just added in this process). */
   notify(): void {
     this.bells.local.ring();
     this.bells.fetch.ring();
+    this.bells.reindex.ring();
   }
 
   /** Stops claiming and waits for the batches in hand to finish. */
@@ -92,8 +101,8 @@ export class InputProcessor {
 
   /** Claims and processes one round of both lanes; returns how many inputs it claimed. */
   async runOnce(): Promise<number> {
-    const [local, fetch] = await Promise.all([this.round('local'), this.round('fetch')]);
-    return local + fetch;
+    const [local, fetch, reindex] = await Promise.all([this.round('local'), this.round('fetch'), this.round('reindex')]);
+    return local + fetch + reindex;
   }
 
   /**
@@ -101,14 +110,27 @@ export class InputProcessor {
    * bytes) one at a time — embedding is CPU work on this thread — and 'fetch' (URL images) up to
    * fetchConcurrency at once, since their time is spent waiting on other servers.
    */
-  private async round(lane: 'local' | 'fetch'): Promise<number> {
+  private async round(lane: Lane): Promise<number> {
     const now = this.clock.now();
-    const limit = lane === 'local' ? this.opts.batchSize : this.opts.fetchConcurrency;
-    const batch = await this.store.inputs.claim(this.id, limit, now + this.opts.leaseMs, now, lane);
+    const limit = lane === 'fetch' ? this.opts.fetchConcurrency : this.opts.batchSize;
+    const batch =
+      lane === 'reindex'
+        ? await this.store.inputs.claimReindex(this.id, limit, now + this.opts.leaseMs, now)
+        : await this.store.inputs.claim(this.id, limit, now + this.opts.leaseMs, now, lane);
     if (batch.length === 0) return 0;
     const ends: Finish[] = [];
-    if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input));
-    else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input)))));
+    // One look-up of each app's base workflow per round: a change applies from the next round on.
+    const chosen = new Map<string, Promise<string | undefined>>();
+    const pick = (c: ClaimedInput): Promise<string | undefined> | undefined => {
+      const find = this.opts.embedderFor;
+      if (!find) return undefined;
+      const key = `${c.userId}/${c.appId}/${c.kind}`;
+      if (!chosen.has(key)) chosen.set(key, find(c.userId, c.appId, c.kind));
+      return chosen.get(key);
+    };
+    if (lane === 'reindex') for (const input of batch) ends.push(await this.reindexAndFinish(input, pick(input)));
+    else if (lane === 'local') for (const input of batch) ends.push(await this.processAndFinish(input, pick(input)));
+    else ends.push(...(await Promise.all(batch.map((input) => this.processAndFinish(input, pick(input))))));
     const count = (f: Finish): number => ends.filter((e) => e === f).length;
     this.log.info(
       {
@@ -125,18 +147,18 @@ export class InputProcessor {
     return batch.length;
   }
 
-  private async processAndFinish(input: ClaimedInput): Promise<Finish> {
+  private async processAndFinish(input: ClaimedInput, embedder: Promise<string | undefined> | undefined): Promise<Finish> {
     // The fetched bytes keep their share of the download budget until the result (which carries them) is stored.
     const hold = this.opts.fetchBudget?.hold();
     try {
-      return await this.finishOne(input, hold);
+      return await this.finishOne(input, embedder, hold);
     } finally {
       hold?.release();
     }
   }
 
-  private async finishOne(input: ClaimedInput, hold: BudgetHold | undefined): Promise<Finish> {
-    const result = await this.process(input, hold);
+  private async finishOne(input: ClaimedInput, embedder: Promise<string | undefined> | undefined, hold: BudgetHold | undefined): Promise<Finish> {
+    const result = await this.process(input, embedder, hold);
     // undefined: retried once its lease expires. finish() false: deleted or taken over meanwhile, result dropped.
     if (!result) return 'retry';
     const landed = await this.store.inputs.finish(input.pk, this.id, result, this.clock.now());
@@ -145,7 +167,48 @@ export class InputProcessor {
     return 'failed';
   }
 
-  private async run(lane: 'local' | 'fetch'): Promise<void> {
+  /** Re-indexing after a base workflow change (decision 0037): the input's stored text or bytes, the app's embedder now. */
+  private async reindexAndFinish(input: ClaimedInput, embedder: Promise<string | undefined> | undefined): Promise<Finish> {
+    const result = await this.guarded(input, async () => this.embedStored(input, embedder === undefined ? null : await embedder));
+    if (!result) return 'retry';
+    const landed = await this.store.inputs.finishReindex(input.pk, this.id, result, this.clock.now());
+    if (result.ok) return 'processed';
+    if (landed) this.log.warn({ input: input.id, attempt: input.attempts, code: 30502, details: result.details }, 'input re-index failed');
+    return 'failed';
+  }
+
+  private async embedStored(c: ClaimedInput, only: string | undefined | null): Promise<ProcessingResult> {
+    let payload: EmbedInput;
+    if (c.kind === 'text') payload = { text: c.text ?? '' };
+    else {
+      const bytes = await this.store.inputs.imageBytes(c.pk);
+      if (!bytes) return { ok: false, details: 'The input has no stored image bytes to re-index; delete it and add it again.' };
+      payload = { imageBytes: bytes };
+    }
+    const embeddings = await this.embedAll(c, payload, only);
+    if (!Array.isArray(embeddings)) return embeddings;
+    return { ok: true, embeddings, imageInfo: null, fetchedBytes: null };
+  }
+
+  /** The input's vectors of `only` (null: every embedder of its kind; undefined: none), or its 30002-style failure. */
+  private async embedAll(
+    c: ClaimedInput,
+    payload: EmbedInput,
+    only: string | undefined | null,
+  ): Promise<{ embedderId: string; vector: Float32Array }[] | { ok: false; details: string }> {
+    const field = c.kind === 'text' ? (c.textUrl ? 'data.text.url' : 'data.text.raw') : c.imageUrl ? 'data.image.url' : 'data.image.base64';
+    const embeddings: { embedderId: string; vector: Float32Array }[] = [];
+    for (const e of this.embedders.values()) {
+      if (e.kind !== c.kind || (only !== null && e.id !== only)) continue;
+      const [outcome] = await embedSettled(e, [payload]);
+      if (!outcome) throw new Error(`${e.id} returned no result`);
+      if (!outcome.ok) return { ok: false, details: `${field} could not be used: ${outcome.error.reason}` };
+      embeddings.push({ embedderId: e.id, vector: outcome.vector });
+    }
+    return embeddings;
+  }
+
+  private async run(lane: Lane): Promise<void> {
     while (!this.stopping) {
       let claimed = 0;
       try {
@@ -163,7 +226,15 @@ export class InputProcessor {
    * a database hiccup) give undefined — the input keeps its lease and is retried when it expires —
    * until maxAttempts, then 30002 with the last error.
    */
-  private async process(c: ClaimedInput, hold: BudgetHold | undefined): Promise<ProcessingResult | undefined> {
+  private async process(
+    c: ClaimedInput,
+    embedder: Promise<string | undefined> | undefined,
+    hold: BudgetHold | undefined,
+  ): Promise<ProcessingResult | undefined> {
+    return this.guarded(c, async () => this.compute(c, embedder === undefined ? null : await embedder, hold));
+  }
+
+  private async guarded(c: ClaimedInput, work: () => Promise<ProcessingResult>): Promise<ProcessingResult | undefined> {
     if (c.attempts > this.opts.maxAttempts) {
       return {
         ok: false,
@@ -171,7 +242,7 @@ export class InputProcessor {
       };
     }
     try {
-      return await this.compute(c, hold);
+      return await work();
     } catch (err) {
       // No budget in time is this server being busy, not the URL's fault: retried like our own faults below.
       if (err instanceof FetchError && !(err instanceof FetchBudgetExhausted)) return { ok: false, details: err.message };
@@ -187,7 +258,8 @@ export class InputProcessor {
     }
   }
 
-  private async compute(c: ClaimedInput, hold: BudgetHold | undefined): Promise<ProcessingResult> {
+  /** `only`: the one embedder to index with (undefined: none), or null for every embedder of the input's kind. */
+  private async compute(c: ClaimedInput, only: string | undefined | null, hold: BudgetHold | undefined): Promise<ProcessingResult> {
     let bytes: Uint8Array | null = null;
     let fetched: Uint8Array | null = null;
     let fetchedText: string | undefined;
@@ -219,14 +291,8 @@ export class InputProcessor {
     }
     const field = c.kind === 'text' ? (c.textUrl ? 'data.text.url' : 'data.text.raw') : c.imageUrl ? 'data.image.url' : 'data.image.base64';
     const payload: EmbedInput = c.kind === 'text' ? { text: text ?? '' } : { imageBytes: bytes! };
-    const embeddings: { embedderId: string; vector: Float32Array }[] = [];
-    for (const e of this.embedders.values()) {
-      if (e.kind !== c.kind) continue;
-      const [outcome] = await embedSettled(e, [payload]);
-      if (!outcome) throw new Error(`${e.id} returned no result`);
-      if (!outcome.ok) return { ok: false, details: `${field} could not be used: ${outcome.error.reason}` };
-      embeddings.push({ embedderId: e.id, vector: outcome.vector });
-    }
+    const embeddings = await this.embedAll(c, payload, only);
+    if (!Array.isArray(embeddings)) return embeddings;
     let imageInfo = null;
     if (bytes) {
       imageInfo = await imageInfoOf(bytes);

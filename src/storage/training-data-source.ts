@@ -1,3 +1,4 @@
+import { isProcessed } from '../domain/base-workflow.js';
 import { invalidArgument } from '../domain/errors.js';
 import type { DatasetVersion } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
@@ -24,7 +25,7 @@ export class StoreTrainingDataSource implements TrainingDataSource {
     const enrich = q.enrich === true && q.conceptIds.length > 0;
     const rows = await this.rows(enrich ? { ...q, conceptIds: [] } : q);
     const wanted = new Set(q.conceptIds);
-    const ready = rows.filter((r) => r.statusCode === Code.INPUT_SUCCESS);
+    const ready = rows.filter((r) => isProcessed(r.statusCode));
     // Kinds of the labelled inputs only: enrichment negatives of another kind are simply skipped
     // (they have no vector of the chosen embedder), they must not make the selection "mixed".
     const labelled = enrich ? ready.filter((r) => r.labels.some((l) => wanted.has(l.id))) : ready;

@@ -42,11 +42,11 @@ describeBoth('apps', (h) => {
     assert.deepEqual([got.id, got.name, got.description, got.default_workflow_id], [a.id, name, 'by name', 'General']);
     const listed = ((await api.ok('ListApps', { user_app_id: me, per_page: 1000 })).apps as ApiObject[]).find((x) => x.id === a.id);
     assert.equal(listed?.default_workflow_id, 'General');
-    // Two nameless apps in one call get two ids; an app without a workflow omits the field.
+    // Two nameless apps in one call get two ids; an app without a workflow shows the built-in default (decision 0037).
     const two = await api.ok('PostApps', { user_app_id: me, apps: [{}, { name: 'second' }] });
     assert.notEqual(two.apps[0].id, two.apps[1].id);
     assert.equal(two.apps[0].name, two.apps[0].id);
-    assert.equal(two.apps[0].default_workflow_id, undefined);
+    assert.equal(two.apps[0].default_workflow_id, 'Universal');
     await api.fails('PostApps', { user_app_id: me, apps: [{ name: 'x', default_workflow_id: 'not a workflow id' }] }, 11100, 400);
   });
 

@@ -13,6 +13,7 @@ import { TEST_USER } from '../helpers/server.js';
  */
 const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-read'> = {
   PostApps: 'user',
+  PatchApps: 'user',
   ListApps: 'user',
   GetApp: 'app-read',
   DeleteApp: 'app-write',

@@ -241,7 +241,8 @@ async function waitProcessed(api: Api, out: Printer, uploaded: { id: string; sou
         const r = await api.get<{ inputs: Input[] }>(api.appPath('/inputs'), { ids: chunk, per_page: chunk.length }, 'checking processing');
         for (const inp of r.inputs) {
           const code = inp.status?.code;
-          if (code === 30000) ok++;
+          // 305xx: processed, then re-indexed because the app's base workflow changed meanwhile (decision 0037).
+          if (code === 30000 || (code !== undefined && code >= 30500 && code <= 30503)) ok++;
           else if (code === 30002) {
             failed++;
             failures.push({

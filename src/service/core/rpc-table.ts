@@ -59,7 +59,14 @@ export interface ServiceDeps {
 export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
   const answers = d.answers ?? new AnswerCache(d.store.changes);
   const all = {
-    ...appRpcs(d.store, d.apps, d.auth),
+    ...appRpcs({
+      store: d.store,
+      resolver: d.apps,
+      auth: d.auth,
+      types: d.types,
+      embedders: d.embedders ?? new Map(),
+      onReindexQueued: d.onInputsAdded,
+    }),
     ...keyRpcs(d.store, d.auth, d.validScopes),
     ...modelTypeRpcs(d.types),
     ...modelRpcs(d.store, d.types, answers),
@@ -74,9 +81,9 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...datasetManageRpcs(d.store, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023, budget: d.fetchBudget }),
     ...trainLogRpcs(d.store),
-    ...workflowRpcs(d.store, d.types, d.apps),
+    ...workflowRpcs(d.store, d.types, d.apps, d.embedders ?? new Map()),
     ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),
-    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
+    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), types: d.types, fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };
   return new Map(Object.entries(all));
 }

@@ -115,9 +115,10 @@ export function inputCountsToApi(byStatus: Map<number, number>): ApiObject {
     to_process: n(Code.INPUT_PENDING),
     errors: n(Code.INPUT_FAILED),
     processing: n(Code.INPUT_IN_PROGRESS),
-    reindexed: 0,
-    to_reindex: 0,
-    reindex_errors: 0,
-    reindexing: 0,
+    // Re-indexing after a base workflow change (decision 0037): 30500 done, 30501 queued, 30502 failed, 30503 under way.
+    reindexed: n(Code.INPUT_REINDEX_SUCCESS),
+    to_reindex: n(Code.INPUT_REINDEX_PENDING),
+    reindex_errors: n(Code.INPUT_REINDEX_FAILED),
+    reindexing: n(Code.INPUT_REINDEX_IN_PROGRESS),
   };
 }

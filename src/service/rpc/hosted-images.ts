@@ -1,3 +1,4 @@
+import { isProcessed } from '../../domain/base-workflow.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Input } from '../../domain/inputs.js';
 import type { JsonObject } from '../../domain/json.js';
@@ -24,7 +25,7 @@ const suffixOf = (i: Pick<Input, 'userId' | 'appId' | 'id'>): string => `users/$
  */
 export function hostedImageFields(i: Input, base: string | undefined): { url?: string; hosted: ApiObject } | undefined {
   if (!base || i.kind !== 'image') return undefined;
-  const hasBytes = i.imageUrl === null || i.status.code === Code.INPUT_SUCCESS;
+  const hasBytes = i.imageUrl === null || isProcessed(i.status.code);
   if (!hasBytes) return undefined;
   const prefix = `${base}${HOSTED_PATH}`;
   const hosted = { prefix, suffix: suffixOf(i), sizes: [...HOSTED_SIZES] };

@@ -1,3 +1,4 @@
+import { effectiveBaseWorkflowId, isBuiltInBaseWorkflow } from '../../domain/base-workflow.js';
 import type { Model } from '../../domain/entities.js';
 import { ApiError, DuplicateKeyError } from '../../domain/errors.js';
 import { checkCount } from '../../domain/limits.js';
@@ -9,11 +10,13 @@ import { isPredictable } from '../../domain/version-lifecycle.js';
 import { badGraph, badWorkflow, type ParsedWorkflow, parseWorkflow, typeMismatch } from '../../domain/workflow-rules.js';
 import type { Workflow, WorkflowNode } from '../../domain/workflows.js';
 import type * as api from '../../gen/api.js';
+import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { Repos, Store } from '../../ports/store.js';
 import type { AppResolver } from '../access/app-resolver.js';
 import { type CallContext, typedRpcs } from '../core/context.js';
 import { pageOf } from '../core/paging.js';
 import { ts } from '../mappers/time.js';
+import { resolveBaseWorkflow } from './base-workflow.js';
 import { findModel, findVersion } from './models.service.js';
 
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
@@ -154,8 +157,24 @@ function batch(list: api.Workflow[] | undefined, rpc: string, requireNodes: bool
   return parsed;
 }
 
+/**
+ * The id of the app's base workflow when it is one of its own workflows (decision 0037), read with the
+ * app row locked so PatchApps and this write take turns.
+ */
+async function ownBaseWorkflow(tx: Repos, ctx: CallContext): Promise<string | undefined> {
+  const app = await tx.apps.getForUpdate(ctx.app!.userId, ctx.app!.id);
+  const id = effectiveBaseWorkflowId(app?.defaultWorkflowId ?? '');
+  return isBuiltInBaseWorkflow(id) ? undefined : id;
+}
+
+const baseWorkflowInUse = (id: string, ctx: CallContext): ApiError =>
+  new ApiError(
+    Code.WORKFLOW_INVALID_ARGUMENT,
+    `Workflow '${id}' is the base workflow of ${where(ctx)}; PatchApps another default_workflow_id first (e.g. the built-in 'Universal'), then delete it. Nothing was deleted.`,
+  );
+
 /** Workflows (decision 0033): graphs of model nodes, each model optionally pinned to a version. */
-export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppResolver) {
+export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppResolver, embedders: ReadonlyMap<string, Embedder> = new Map()) {
   return typedRpcs({
     PostWorkflows: {
       access: 'app-write',
@@ -214,6 +233,7 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
         const ctxs = await resolveApps(apps, ctx, asked);
         const done = await store.transaction(async (tx) => {
           const out: Workflow[] = [];
+          const base = await ownBaseWorkflow(tx, ctx);
           for (const [i, p] of asked.entries()) {
             const old = await findWorkflow(tx, ctx, p.id);
             const w: Workflow = { ...old, modifiedAt: ctx.now };
@@ -221,6 +241,11 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
             if (p.metadata !== undefined) w.metadata = p.metadata;
             if (p.nodes) w.nodes = await checkNodes(tx, types, ctxs, ctx, p.nodes, `workflows[${i}]`);
             if (!(await tx.workflows.update(w))) throw workflowNotFound(p.id, ctx);
+            // The base workflow must stay able to index the app's inputs (checked on the graph just written).
+            if (p.nodes && w.id === base)
+              await resolveBaseWorkflow(tx, { userId: w.userId, id: w.appId }, w.id, embedders, types).catch((e: unknown) => {
+                throw e instanceof ApiError ? new ApiError(e.code, `workflows[${i}] is the base workflow of ${where(ctx)} and must stay one: ${e.details}`) : e;
+              });
             out.push(w);
           }
           return out;
@@ -231,8 +256,11 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
     DeleteWorkflow: {
       access: 'app-write',
       async handle(ctx, req) {
-        const w = await findWorkflow(store, ctx, req.workflow_id);
-        if ((await store.workflows.delete(w.userId, w.appId, [w.id])) === 0) throw workflowNotFound(w.id, ctx);
+        await store.transaction(async (tx) => {
+          const w = await findWorkflow(tx, ctx, req.workflow_id);
+          if ((await ownBaseWorkflow(tx, ctx)) === w.id) throw baseWorkflowInUse(w.id, ctx);
+          if ((await tx.workflows.delete(w.userId, w.appId, [w.id])) === 0) throw workflowNotFound(w.id, ctx);
+        });
         return {};
       },
     },
@@ -242,7 +270,11 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
         const ids = (req.ids ?? []).filter((s) => s !== '');
         if (req.delete_all === true) {
           if (ids.length > 0) throw badWorkflow('Send either ids or delete_all: true, not both.');
-          await store.workflows.delete(ctx.app!.userId, ctx.app!.id);
+          await store.transaction(async (tx) => {
+            const base = await ownBaseWorkflow(tx, ctx);
+            if (base && (await tx.workflows.get(ctx.app!.userId, ctx.app!.id, base))) throw baseWorkflowInUse(base, ctx);
+            await tx.workflows.delete(ctx.app!.userId, ctx.app!.id);
+          });
           return {};
         }
         if (ids.length === 0) throw badWorkflow('DeleteWorkflows needs "ids" (or delete_all: true).');
@@ -253,6 +285,8 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
           // All or nothing: a typo must not leave half of the list deleted.
           if (missing.length > 0)
             throw new ApiError(Code.WORKFLOW_DOES_NOT_EXIST, `No workflow ${missing.map((m) => `'${m}'`).join(', ')} in ${where(ctx)}; nothing was deleted.`);
+          const base = await ownBaseWorkflow(tx, ctx);
+          if (base && ids.includes(base)) throw baseWorkflowInUse(base, ctx);
           await tx.workflows.delete(ctx.app!.userId, ctx.app!.id, [...new Set(ids)]);
         });
         return {};

@@ -1,6 +1,8 @@
+import { builtInList } from '../../domain/base-workflow.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Annotation, Input, InputKind } from '../../domain/inputs.js';
 import { shown } from '../../domain/limits.js';
+import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import { matchesAll, rankRows } from '../../domain/search-match.js';
 import type { RankTarget, SearchPlan } from '../../domain/search-query.js';
 import { Code, type StatusCode } from '../../domain/status-codes.js';
@@ -9,12 +11,14 @@ import type { Page } from '../../ports/paging.js';
 import type { Store } from '../../ports/store.js';
 import type { CallContext } from '../core/context.js';
 import { InputFetchError, type UrlFetcher } from '../predict/fetch-url.js';
+import { currentBaseEmbedders } from '../rpc/base-workflow.js';
 import type { SearchIndex } from './search-index.js';
 
 export interface SearchDeps {
   store: Store;
-  /** The base embedders input processing stores vectors of (one per input kind). */
+  /** The embedders this server runs; the app's base workflow picks the one per input kind (decision 0037). */
   embedders: ReadonlyMap<string, Embedder>;
+  types: ModelTypeRegistry;
   fetchUrl: UrlFetcher;
   /** The app's inputs and vectors, reused between writes. */
   index: SearchIndex;
@@ -31,10 +35,17 @@ export interface SearchResult {
   total: number;
 }
 
-const embedderFor = (embedders: ReadonlyMap<string, Embedder>, kind: InputKind): Embedder => {
-  for (const e of embedders.values()) if (e.kind === kind) return e;
-  throw new ApiError(Code.SEARCH_INVALID_REQUEST, `This server has no ${kind} embedder, so it cannot rank by ${kind} similarity.`);
-};
+/** The embedder the app's base workflow indexes `kind` inputs with: its stored vectors are the ones ranked. */
+async function embedderFor(d: SearchDeps, ctx: CallContext, kind: InputKind): Promise<Embedder> {
+  const base = await currentBaseEmbedders(d.store, ctx.app!, d.embedders, d.types);
+  const id = base.embedders[kind];
+  const e = id ? d.embedders.get(id) : undefined;
+  if (e) return e;
+  throw new ApiError(
+    Code.SEARCH_INVALID_REQUEST,
+    `App '${ctx.app!.userId}/${ctx.app!.id}' has base workflow '${base.id}', which indexes no ${kind} inputs, so there is nothing to rank by ${kind} similarity. PatchApps a default_workflow_id that embeds ${kind} inputs (built-in: ${builtInList()}).`,
+  );
+}
 
 /** The query vector and the embedder whose stored vectors it is compared with. */
 async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, path: string): Promise<{ embedderId: string; vector: Float32Array }> {
@@ -45,7 +56,7 @@ async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, 
         Code.CONN_DOES_NOT_EXIST,
         `${path}.input_id: input '${shown(target.inputId)}' does not exist in app '${ctx.app!.userId}/${ctx.app!.id}'.`,
       );
-    const e = embedderFor(d.embedders, input.kind);
+    const e = await embedderFor(d, ctx, input.kind);
     const vector = (await d.store.embeddings.getMany([input.pk], e.id)).get(input.pk);
     if (!vector) {
       throw new ApiError(
@@ -73,7 +84,7 @@ async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, 
       throw e;
     }
   }
-  const e = embedderFor(d.embedders, kind);
+  const e = await embedderFor(d, ctx, kind);
   const [outcome] = await embedSettled(e, [payload]);
   if (!outcome) throw new Error(`${e.id} returned no result`);
   if (!outcome.ok) throw new ApiError(Code.SEARCH_INVALID_REQUEST, `${path}.data: the query could not be embedded: ${outcome.error.reason}`);

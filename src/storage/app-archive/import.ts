@@ -160,6 +160,10 @@ function rewriteRow(spec: TableSpec, src: Row, to: ImportTarget, mapOf: (ns: Nam
   if (spec.name === 'inputs' && row.status_code === Code.INPUT_IN_PROGRESS) {
     Object.assign(row, { status_code: Code.INPUT_PENDING, lease_owner: null, lease_expires_at: null });
   }
+  // Likewise a re-index under way (decision 0037) is queued again here.
+  if (spec.name === 'inputs' && row.status_code === Code.INPUT_REINDEX_IN_PROGRESS) {
+    Object.assign(row, { status_code: Code.INPUT_REINDEX_PENDING, lease_owner: null, lease_expires_at: null });
+  }
   return row;
 }
 

@@ -12,6 +12,32 @@ export function appRepo(ctx: Ctx): AppRepo {
       return r && appFromRow(r);
     },
 
+    async getForUpdate(userId, appId) {
+      let q = db.selectFrom('apps').selectAll().where('user_id', '=', userId).where('id', '=', appId);
+      if (ctx.dialect === 'postgres') q = q.forNoKeyUpdate();
+      const r = await q.executeTakeFirst();
+      return r && appFromRow(r);
+    },
+
+    async update(app: App) {
+      const row = appToRow(app);
+      const res = await db
+        .updateTable('apps')
+        .set({
+          name: row.name,
+          description: row.description,
+          default_language: row.default_language,
+          default_workflow_id: row.default_workflow_id,
+          visibility: row.visibility,
+          metadata: row.metadata,
+          modified_at: row.modified_at,
+        })
+        .where('user_id', '=', app.userId)
+        .where('id', '=', app.id)
+        .executeTakeFirst();
+      return count(res.numUpdatedRows) > 0;
+    },
+
     async create(app: App) {
       const res = await db
         .insertInto('apps')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { REINDEX_STATUSES } from '../../domain/base-workflow.js';
 import type { InputKind, InputLabel } from '../../domain/inputs.js';
 import { Code } from '../../domain/status-codes.js';
 import type { InputRepo, TrainingRow } from '../../ports/inputs-store.js';
@@ -44,7 +45,7 @@ export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): P
   return Math.max(queue, Number(own?.t ?? 0));
 }
 
-type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows'>;
+type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows' | 'markForReindex' | 'claimReindex' | 'finishReindex'>;
 
 /**
  * The input-processing queue lives on the input rows themselves (status + lease columns), so
@@ -78,13 +79,15 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .updateTable('inputs')
         .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
         .where('pk', 'in', next)
-        .returning(['pk', 'id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
+        .returning(['pk', 'id', 'user_id', 'app_id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
         .execute();
       // RETURNING order is unspecified: hand them out in the claim's order.
       rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
       return rows.map((r) => ({
         pk: r.pk,
         id: r.id,
+        userId: r.user_id,
+        appId: r.app_id,
         kind: r.kind as InputKind,
         text: r.text_raw,
         imageUrl: r.kind === 'image' ? r.image_url : null,
@@ -121,6 +124,99 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
             .onConflict((oc) => oc.column('input_pk').doUpdateSet({ bytes }))
             .execute();
         }
+        for (const e of result.embeddings) {
+          const row = { input_pk: pk, embedder_id: e.embedderId, dim: e.vector.length, vector: vectorToBytes(e.vector) };
+          await tx
+            .insertInto('input_embeddings')
+            .values(row)
+            .onConflict((oc) => oc.columns(['input_pk', 'embedder_id']).doUpdateSet({ dim: row.dim, vector: row.vector }))
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    async markForReindex(userId, appId, kind, embedderId, now) {
+      return ctx.atomic(async (tx) => {
+        await tx
+          .updateTable('inputs')
+          .set({ status_code: Code.INPUT_PENDING, lease_owner: null, lease_expires_at: null, modified_at: now })
+          .where('user_id', '=', userId)
+          .where('app_id', '=', appId)
+          .where('kind', '=', kind)
+          .where('status_code', '=', Code.INPUT_IN_PROGRESS)
+          .execute();
+        const res = await tx
+          .updateTable('inputs')
+          .set({ status_code: Code.INPUT_REINDEX_PENDING, status_details: '', lease_owner: null, lease_expires_at: null, attempts: 0, modified_at: now })
+          .where('user_id', '=', userId)
+          .where('app_id', '=', appId)
+          .where('kind', '=', kind)
+          .where('status_code', 'in', [Code.INPUT_SUCCESS, ...REINDEX_STATUSES])
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb.selectFrom('input_embeddings as e').select('e.input_pk').whereRef('e.input_pk', '=', 'inputs.pk').where('e.embedder_id', '=', embedderId),
+              ),
+            ),
+          )
+          .executeTakeFirst();
+        return count(res.numUpdatedRows);
+      });
+    },
+
+    async claimReindex(workerId, limit, leaseUntil, now) {
+      let next = db
+        .selectFrom('inputs')
+        .select('pk')
+        .where((eb) =>
+          eb.or([
+            eb('status_code', '=', Code.INPUT_REINDEX_PENDING),
+            eb.and([eb('status_code', '=', Code.INPUT_REINDEX_IN_PROGRESS), eb('lease_expires_at', '<', now)]),
+          ]),
+        )
+        .orderBy('created_at', 'asc')
+        .orderBy('pk', 'asc')
+        .limit(limit);
+      if (dialect === 'postgres') next = next.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('inputs')
+        .set({ status_code: Code.INPUT_REINDEX_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
+        .where('pk', 'in', next)
+        .returning(['pk', 'id', 'user_id', 'app_id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at'])
+        .execute();
+      rows.sort((a, b) => a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
+      return rows.map((r) => ({
+        pk: r.pk,
+        id: r.id,
+        userId: r.user_id,
+        appId: r.app_id,
+        kind: r.kind as InputKind,
+        text: r.text_raw,
+        imageUrl: r.kind === 'image' ? r.image_url : null,
+        textUrl: r.kind === 'text' ? r.image_url : null,
+        attempts: r.attempts,
+      }));
+    },
+
+    /** Guarded like finish: only the holder of the 30503 lease writes; the earlier vectors stay on failure. */
+    async finishReindex(pk, workerId, result, now) {
+      return ctx.atomic(async (tx) => {
+        const res = await tx
+          .updateTable('inputs')
+          .set({
+            status_code: result.ok ? Code.INPUT_REINDEX_SUCCESS : Code.INPUT_REINDEX_FAILED,
+            status_details: result.ok ? '' : result.details,
+            lease_owner: null,
+            lease_expires_at: null,
+            modified_at: now,
+          })
+          .where('pk', '=', pk)
+          .where('status_code', '=', Code.INPUT_REINDEX_IN_PROGRESS)
+          .where('lease_owner', '=', workerId)
+          .executeTakeFirst();
+        if (count(res.numUpdatedRows) === 0) return false;
+        if (!result.ok) return true;
         for (const e of result.embeddings) {
           const row = { input_pk: pk, embedder_id: e.embedderId, dim: e.vector.length, vector: vectorToBytes(e.vector) };
           await tx

@@ -238,6 +238,41 @@ export function trainingDataCases(h: Harness): void {
     assert.equal(new Set(all).size, 20);
   });
 
+  it('inputs re-index (decision 0037): markForReindex queues processed inputs of the kind lacking the vector; concurrent claimReindex hands each out once; a later mark fences held claims', async () => {
+    const { s, a, mk } = await setup();
+    const texts = Array.from({ length: 12 }, (_, i) => mk({ createdAt: i }));
+    const image = mk({ kind: 'image', text: null, imageBytes: new Uint8Array([1]) });
+    await s.inputs.create([...texts, image], [...texts.map(() => []), []]);
+    const mine = new Set([...texts, image].map((i) => i.pk));
+    // Process them all (other apps' pending inputs, claimed along the way, are finished too).
+    for (let got = await s.inputs.claim('p', 100, Number.MAX_SAFE_INTEGER, 0); got.length > 0; got = await s.inputs.claim('p', 100, Number.MAX_SAFE_INTEGER, 0))
+      for (const c of got)
+        await s.inputs.finish(
+          c.pk,
+          'p',
+          { ok: true, embeddings: [{ embedderId: 'old', vector: new Float32Array([1, 0]) }], imageInfo: null, fetchedBytes: null },
+          1,
+        );
+    assert.equal(await s.inputs.markForReindex(a.userId, a.id, 'text', 'new', 2), 12, 'the 12 text inputs; not the image');
+    const [first] = await s.inputs.claimReindex('one', 1, Number.MAX_SAFE_INTEGER, 2);
+    assert.ok(first && mine.has(first.pk) && first.userId === a.userId && first.appId === a.id && first.kind === 'text');
+    const ok = { ok: true as const, embeddings: [{ embedderId: 'new', vector: new Float32Array([0, 1]) }], imageInfo: null, fetchedBytes: null };
+    assert.equal(await s.inputs.finishReindex(first.pk, 'one', ok, 3), true);
+    // Marking again re-queues the 11 still lacking it (taking back any claim), never the one that has it.
+    assert.equal(await s.inputs.markForReindex(a.userId, a.id, 'text', 'new', 4), 11);
+    const counts = await s.inputs.countByStatus(a.userId, a.id);
+    assert.deepEqual([counts.get(30500), counts.get(30501), counts.get(30000)], [1, 11, 1], 'the image is untouched');
+    const claims = await Promise.all(Array.from({ length: 4 }, (_, i) => s.inputs.claimReindex(`w${i}`, 4, 1000, 10)));
+    const all = claims.flat().map((c) => c.pk);
+    assert.equal(all.length, 11);
+    assert.equal(new Set(all).size, 11);
+    // The workflow changes again: held claims are taken back, and their results no longer land.
+    assert.equal(await s.inputs.markForReindex(a.userId, a.id, 'text', 'newer', 11), 12);
+    const w = claims.findIndex((c) => c.length > 0);
+    assert.equal(await s.inputs.finishReindex(claims[w]![0]!.pk, `w${w}`, ok, 12), false);
+    assert.equal((await s.inputs.countByStatus(a.userId, a.id)).get(30501), 12);
+  });
+
   it('inputs: list pages newest first and filters; countByStatus; updateAnnotations; delete cascades', async () => {
     const { s, a, mk } = await setup();
     const list = [mk({ id: 'x1', createdAt: 1 }), mk({ id: 'x2', createdAt: 2, concepts: [{ id: 'k', value: 1 }] }), mk({ id: 'x3', createdAt: 3 })];
