@@ -34,21 +34,43 @@ const pgIntegration = selected.filter(isIntegration);
 const scale = selected.filter(isScale);
 
 const totals = { pass: 0, fail: 0, skipped: 0 };
+/** No single test or suite takes this long on a healthy run (the longest take about two minutes). */
+const TEST_TIMEOUT_MS = 10 * 60_000;
+const PHASE_LIMIT_MS = Number(process.env.MODELKEEP_TEST_PHASE_MINUTES ?? 40) * 60_000;
 /** Runs node's test runner on `list`, passing its output through and adding up its closing counts. */
 const run = (label, list, env, concurrency) =>
   new Promise((resolve) => {
     console.log(`\n==> ${label}: ${list.length} file(s)`);
     const reporter = process.stdout.isTTY ? 'spec' : 'tap';
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, `--test-concurrency=${concurrency}`, ...list], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
-    });
+    // A hung test must fail CI in minutes, not use up its whole limit: each test (a suite too) gets
+    // TEST_TIMEOUT_MS, files whose tests are done but whose handles stay open are made to exit
+    // (--test-force-exit), and a phase still running after PHASE_LIMIT_MS is killed and counted failed.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-force-exit',
+        `--test-timeout=${TEST_TIMEOUT_MS}`,
+        `--test-reporter=${reporter}`,
+        `--test-concurrency=${concurrency}`,
+        ...list,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+    );
+    const watchdog = setTimeout(() => {
+      console.log(`\n==> ${label}: still running after ${PHASE_LIMIT_MS / 60_000} min; stopped (MODELKEEP_TEST_PHASE_MINUTES sets the limit)`);
+      totals.fail += 1;
+      child.kill('SIGKILL');
+    }, PHASE_LIMIT_MS);
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-4000);
     });
     child.on('close', (code) => {
+      clearTimeout(watchdog);
       // A test cancelled (its hook failed, or its file timed out) did not pass: counted as failed.
       for (const m of tail.matchAll(/^(?:#|\u2139) (pass|fail|cancelled|skipped) (\d+)$/gm)) totals[m[1] === 'cancelled' ? 'fail' : m[1]] += Number(m[2]);
       resolve(code ?? 1);
