@@ -26,7 +26,7 @@ import { Admission } from '../service/access/admission.js';
 import { AppResolver } from '../service/access/app-resolver.js';
 import { Authenticator } from '../service/access/auth.service.js';
 import { Dispatcher } from '../service/core/dispatcher.js';
-import { rpcTable } from '../service/core/rpc-table.js';
+import { rpcTable, type ServiceDeps, streamTable } from '../service/core/rpc-table.js';
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { AnswerCache } from '../service/reuse/answer-cache.js';
 import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
@@ -154,7 +154,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
     let hostedBase = cfg.publicUrl?.replace(/\/+$/, '');
-    const impls = rpcTable({
+    const services: ServiceDeps = {
       store,
       types,
       auth,
@@ -169,11 +169,14 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       answers,
       hostedBase: () => hostedBase,
       embedders,
-    });
+      maxModelBytes: cfg.maxModelBytes,
+    };
+    const impls = rpcTable(services);
+    const streams = streamTable(services);
     const pressure = new LoadPressure({ maxLoopDelayMs: cfg.shedLoopDelayMs, maxRssMb: cfg.shedRssMb });
     const admission = new Admission({ rateLimit: cfg.rateLimit ? parseRateLimit(cfg.rateLimit) : undefined, maxInFlight: cfg.maxInFlight, pressure });
     const observer = allOf([requestLog(log, transportStatus), metrics]);
-    const dispatcher = new Dispatcher({ protos, impls, auth, apps, clock, log, changes: store.changes, admission, observer });
+    const dispatcher = new Dispatcher({ protos, impls, streams, auth, apps, clock, log, changes: store.changes, admission, observer });
     const scrape = metrics ? () => metrics.scrape() : undefined;
 
     const tls = cfg.httpTlsCert && cfg.httpTlsKey ? { cert: readFileSync(cfg.httpTlsCert), key: readFileSync(cfg.httpTlsKey) } : undefined;

@@ -34,3 +34,8 @@ export function defaultEmbedderKind(typeId: string): 'text' | 'image' | undefine
   if (typeId.startsWith('visual-')) return 'image';
   return undefined; // embedding-classifier: its own default base model
 }
+
+/** Types whose versions only come from uploads: PostModelVersions cannot make one (there is nothing to train). */
+export function uploadOnly(typeId: string): boolean {
+  return (EMBEDDING_TYPES as readonly string[]).includes(typeId);
+}

@@ -13,13 +13,18 @@ function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInf
 }
 
 /** y = [softmax](x · W + b), x: [N, in], W: [in, out] row-major. */
-export function linearModel(w: number[][], b: number[], opts: { softmax: boolean; input?: string; output?: string }): Uint8Array {
+/** With `reshapeFrom` the input is [N, ...reshapeFrom] (an image tensor), flattened to [N, in] first. */
+export function linearModel(w: number[][], b: number[], opts: { softmax: boolean; input?: string; output?: string; reshapeFrom?: number[] }): Uint8Array {
   const inSize = w.length;
   const outSize = b.length;
   const input = opts.input ?? 'x';
   const output = opts.output ?? 'y';
+  const flat = opts.reshapeFrom ? 'flat' : input;
   const nodes: OnnxTypes.INodeProto[] = [
-    { opType: 'MatMul', input: [input, 'W'], output: ['xw'] },
+    ...(opts.reshapeFrom
+      ? [{ opType: 'Flatten', input: [input], output: [flat], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }]
+      : []),
+    { opType: 'MatMul', input: [flat, 'W'], output: ['xw'] },
     { opType: 'Add', input: ['xw', 'b'], output: [opts.softmax ? 'logits' : output] },
   ];
   if (opts.softmax)
@@ -34,7 +39,7 @@ export function linearModel(w: number[][], b: number[], opts: { softmax: boolean
         { name: 'W', dims: [inSize, outSize], dataType: F, floatData: w.flat() },
         { name: 'b', dims: [outSize], dataType: F, floatData: b },
       ],
-      input: [valueInfo(input, ['N', inSize])],
+      input: [valueInfo(input, ['N', ...(opts.reshapeFrom ?? [inSize])])],
       output: [valueInfo(output, ['N', outSize])],
     },
   });

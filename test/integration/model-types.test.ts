@@ -8,8 +8,9 @@ const REQUIRED: Record<string, { trainable: boolean; creatable: boolean }> = {
   'embedding-classifier': { trainable: true, creatable: true },
   'text-classifier': { trainable: true, creatable: true },
   'visual-classifier': { trainable: true, creatable: true },
-  'visual-embedder': { trainable: false, creatable: false },
-  'text-embedder': { trainable: false, creatable: false },
+  // Creatable since uploads (decision 0036): their versions are uploaded ONNX models.
+  'visual-embedder': { trainable: false, creatable: true },
+  'text-embedder': { trainable: false, creatable: true },
   clusterer: { trainable: true, creatable: true },
   'concept-thresholder': { trainable: false, creatable: true },
   'random-sample': { trainable: false, creatable: true },

@@ -78,3 +78,30 @@ export function typedRpcs<K extends RpcName>(impls: TypedRpcs<K>): Record<K, Rpc
 export function asJson(v: object | undefined): JsonObject {
   return (v ?? {}) as JsonObject;
 }
+
+/**
+ * A client-streaming RPC (PostModelVersionsUpload): the first message opens a session behind exactly
+ * the checks of a unary call of that RPC; the session answers each later message and the end of
+ * the stream. Answers are response messages, like a unary handler's.
+ */
+export interface StreamImpl {
+  access: Access;
+  /**
+   * The request the call is scoped by (its user_app_id), when the first message does not carry it at
+   * its top (upload_config.user_app_id). Throws an ApiError for a first message that cannot open the
+   * stream, so the caller hears that before anything else.
+   */
+  scopeOf?(first: ApiObject): ApiObject;
+  open(ctx: CallContext, first: ApiObject): Promise<StreamSession>;
+}
+
+export interface StreamSession {
+  /** The answer to the first message. */
+  readonly first: ApiObject;
+  /** The answer to a later message; throwing ends the stream with that error's answer. */
+  next(req: ApiObject): Promise<ApiObject>;
+  /** The client is done sending: the last answer, if any. */
+  end(): Promise<ApiObject | undefined>;
+  /** The call broke off (cancelled, failed, refused): let go of everything the session holds. Never throws. */
+  abort(): Promise<void>;
+}

@@ -9,7 +9,7 @@ import type { Admission } from '../access/admission.js';
 import type { AppResolver } from '../access/app-resolver.js';
 import type { Authenticator } from '../access/auth.service.js';
 import type { CallMeta, CallObserver, CallOutcome } from './call-observer.js';
-import type { ApiObject, CallContext, Caller, MaybePromise, RpcImpl } from './context.js';
+import type { ApiObject, CallContext, Caller, MaybePromise, RpcImpl, StreamImpl, StreamSession } from './context.js';
 import { requestIdOf } from './request-id.js';
 import { type ApiStatus, mapError, okStatus, statusOf } from './status.js';
 
@@ -41,6 +41,8 @@ export interface Logger {
 export interface DispatcherDeps {
   protos: ClarifaiProtos;
   impls: ReadonlyMap<string, RpcImpl>;
+  /** Client-streaming RPCs (default: none; the transports refuse every streaming RPC without one). */
+  streams?: ReadonlyMap<string, StreamImpl>;
   auth: Authenticator;
   apps: AppResolver;
   clock: Clock;
@@ -94,6 +96,49 @@ export class Dispatcher {
     });
   }
 
+  /** True when a streaming RPC has an implementation (the gRPC transport then serves it as a stream). */
+  hasStream(rpcName: string): boolean {
+    return this.deps.streams?.has(rpcName) ?? false;
+  }
+
+  /**
+   * One call of a client-streaming RPC: `send` each message in order, then `end` (or `abort` when the
+   * call breaks off). Every answer carries the call's one req_id; the call is logged and counted once,
+   * when it is over. After an answer whose `closed` is set the stream is over: send nothing more.
+   */
+  openStream(rpcName: string, authorization: string | undefined, meta: CallMeta): DispatchStream {
+    const rpc = this.deps.protos.rpcs.get(rpcName);
+    const impl = this.deps.streams?.get(rpcName);
+    if (!rpc || !impl) throw new Error(`openStream: ${rpcName} has no stream implementation`);
+    return new DispatchStream(this, rpc, impl, authorization, meta, requestIdOf(meta));
+  }
+
+  /** @internal DispatchStream's first message: the checks of a unary call, then the session. */
+  async openSession(rpc: RpcInfo, impl: StreamImpl, first: ApiObject, authorization: string | undefined, reqId: string, seen: Seen): Promise<StreamSession> {
+    const admission = this.deps.admission;
+    admission?.checkLoad();
+    const now = this.deps.clock.now();
+    const caller = await this.deps.auth.authenticate(authorization, now);
+    seen.userId = caller.userId;
+    admission?.checkRate(caller, now);
+    const scoped = impl.scopeOf ? impl.scopeOf(first) : first;
+    const ctx = await this.context(rpc, { access: impl.access, handle: () => ({}) }, caller, scoped, reqId, now);
+    seen.userId = ctx.userId;
+    seen.appId = ctx.app?.id;
+    return impl.open(ctx, first);
+  }
+
+  /** @internal An answer of a stream, once the writes behind it are visible to every process. */
+  async streamAnswer(answer: ApiObject, reqId: string): Promise<DispatchResult> {
+    await this.deps.changes?.published();
+    return success(answer, reqId);
+  }
+
+  /** @internal Observes a finished stream once. */
+  observeStream(rpc: string, meta: CallMeta, r: DispatchResult, seen: Seen, durationMs: number): void {
+    this.deps.observer?.observe(outcome(rpc, meta, r, seen, durationMs));
+  }
+
   /**
    * The answer to a request a transport refused before dispatching it (a body that does not decode):
    * observed like any other call.
@@ -132,8 +177,14 @@ export class Dispatcher {
         if (seen && c) seen.userId = c.userId;
         admission?.checkRate(c, now);
         const impl = this.deps.impls.get(rpcName);
-        if (!impl || !c)
+        if (!impl || !c) {
+          if (this.deps.streams?.has(rpcName))
+            throw new ApiError(
+              Code.NOT_IMPLEMENTED,
+              `${rpcName} is a gRPC stream; over REST, POST the package to /v2/users/{user_id}/apps/{app_id}/models/{model_id}/versions/upload.`,
+            );
           throw new ApiError(Code.NOT_IMPLEMENTED, `${rpcName} is not implemented by modelkeep. See docs/api-coverage.md for the supported methods.`);
+        }
         return then(this.context(rpc, impl, c, req, reqId, now), (ctx) => {
           if (seen) {
             seen.userId = ctx.userId;
@@ -236,6 +287,92 @@ export class Dispatcher {
     }
     ctx.app = app;
     return ctx;
+  }
+}
+
+/**
+ * One call of a client-streaming RPC (see Dispatcher.openStream). Messages must be sent one at a
+ * time (the transport awaits each answer): the session is a state machine, not a queue.
+ */
+export class DispatchStream {
+  #session: StreamSession | undefined;
+  #closed = false;
+  #last: DispatchResult | undefined;
+  readonly #seen: Seen = { userId: undefined, appId: undefined };
+  readonly #started = performance.now();
+
+  constructor(
+    private readonly d: Dispatcher,
+    private readonly rpc: RpcInfo,
+    private readonly impl: StreamImpl,
+    private readonly authorization: string | undefined,
+    private readonly meta: CallMeta,
+    readonly reqId: string,
+  ) {}
+
+  /** True once the stream is over (an error was answered, or end() / abort() ran). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async send(req: ApiObject): Promise<DispatchResult> {
+    if (this.#closed) throw new Error('DispatchStream.send after the stream closed');
+    try {
+      if (!this.#session) {
+        this.#session = await this.d.openSession(this.rpc, this.impl, req, this.authorization, this.reqId, this.#seen);
+        return (this.#last = await this.d.streamAnswer(this.#session.first, this.reqId));
+      }
+      return (this.#last = await this.d.streamAnswer(await this.#session.next(req), this.reqId));
+    } catch (err) {
+      return this.#fail(err);
+    }
+  }
+
+  /** A message the transport could not decode: answered as this RPC's error, and the stream is over. */
+  async refuse(err: unknown): Promise<DispatchResult> {
+    return this.#fail(err);
+  }
+
+  /** The client finished sending: the session's last answer (if any); the stream is over. */
+  async end(): Promise<DispatchResult | undefined> {
+    if (this.#closed) return undefined;
+    if (!this.#session) return this.#fail(new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${this.rpc.name} stream ended before its first message.`));
+    let r: DispatchResult | undefined;
+    try {
+      const answer = await this.#session.end();
+      r = answer ? await this.d.streamAnswer(answer, this.reqId) : undefined;
+    } catch (err) {
+      return this.#fail(err);
+    }
+    this.#close(r ?? this.#last);
+    return r;
+  }
+
+  /** The call broke off: the session lets go of what it holds. */
+  async abort(): Promise<void> {
+    if (this.#closed) return;
+    await this.#session?.abort();
+    this.#close(this.#last, true);
+  }
+
+  async #fail(err: unknown): Promise<DispatchResult> {
+    const r = this.d.failure(this.rpc, err, this.reqId);
+    await this.#session?.abort();
+    this.#close(r);
+    return r;
+  }
+
+  #close(r: DispatchResult | undefined, cancelled = false): void {
+    this.#closed = true;
+    // A stream cancelled before any answer is counted as the client's cancellation.
+    const observed =
+      r ??
+      this.d.failure(
+        this.rpc,
+        new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${this.rpc.name} call was cancelled${cancelled ? '' : ' before any answer'}.`),
+        this.reqId,
+      );
+    this.d.observeStream(this.rpc.name, this.meta, observed, this.#seen, performance.now() - this.#started);
   }
 }
 

@@ -21,13 +21,14 @@ import { keyRpcs } from '../rpc/keys.service.js';
 import { evaluationRpcs } from '../rpc/model-evaluations.service.js';
 import { modelInputRpcs } from '../rpc/model-inputs.service.js';
 import { modelTypeRpcs } from '../rpc/model-types.service.js';
+import { uploadStreams } from '../rpc/model-upload.service.js';
 import { versionRpcs } from '../rpc/model-versions.service.js';
 import { modelRpcs } from '../rpc/models.service.js';
 import { trainLogRpcs } from '../rpc/train-logs.service.js';
 import { workflowRpcs } from '../rpc/workflows.service.js';
 import { searchRpcs } from '../search/search.service.js';
 import { SearchIndex } from '../search/search-index.js';
-import type { RpcImpl } from './context.js';
+import type { RpcImpl, StreamImpl } from './context.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -53,6 +54,14 @@ export interface ServiceDeps {
   embedders?: ReadonlyMap<string, Embedder>;
   /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
   hostedBase?: () => string | undefined;
+  /** MODELKEEP_MAX_MODEL_BYTES: the largest uploaded model package (default 1 GiB). */
+  maxModelBytes?: number;
+}
+
+/** The client-streaming RPCs modelkeep implements (the gRPC transport refuses the others with 10040). */
+export function streamTable(d: ServiceDeps): Map<string, StreamImpl> {
+  const uploads = { store: d.store, types: d.types, maxModelBytes: d.maxModelBytes ?? 1024 ** 3, ...(d.onJobQueued ? { onJobQueued: d.onJobQueued } : {}) };
+  return new Map(Object.entries(uploadStreams(uploads)));
 }
 
 /** Every RPC modelkeep implements, by proto method name. Anything else answers 10040. */

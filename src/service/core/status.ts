@@ -6,6 +6,8 @@ export interface ApiStatus {
   description: string;
   details?: string;
   req_id: string;
+  /** Progress of a long call (an upload's bytes), 0–100. */
+  percent_completed?: number;
 }
 
 export function okStatus(reqId: string): ApiStatus {

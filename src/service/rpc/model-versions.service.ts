@@ -10,6 +10,7 @@ import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
 import { applyPatch, parsePatchAction } from '../../domain/patch.js';
 import { Code } from '../../domain/status-codes.js';
+import { uploadOnly } from '../../domain/upload-rules.js';
 import { initialStatus } from '../../domain/version-lifecycle.js';
 import type * as api from '../../gen/api.js';
 import type { Store, VersionSortField } from '../../ports/store.js';
@@ -32,18 +33,28 @@ const VERSION_SORTS: ReadonlyArray<readonly [keyof api.ListModelVersionsRequest,
   ['sort_by_created_at', 'created_at'],
 ];
 
-function typeOf(types: ModelTypeRegistry, model: Model): ModelTypeDef {
+export function typeOf(types: ModelTypeRegistry, model: Model): ModelTypeDef {
   const t = types.get(model.modelTypeId);
   if (!t) throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model '${model.id}' has model type '${model.modelTypeId}', which this server does not know.`);
   return t;
 }
 
 /** PostModelVersions' one version -> a new domain version (validated, defaults merged). */
-function newVersion(ctx: CallContext, model: Model, type: ModelTypeDef, raw: api.ModelVersion, runDescription: string): ModelVersion {
+/** The version's stored infos from the request's (default: the type's rules and defaults, for a version modelkeep trains). */
+type InfosResolver = (raw: api.ModelVersion) => Pick<ModelVersion, 'outputInfo' | 'inputInfo' | 'trainInfo' | 'importInfo'>;
+
+export function newVersion(
+  ctx: CallContext,
+  model: Model,
+  type: ModelTypeDef,
+  raw: api.ModelVersion,
+  runDescription: string,
+  infos: InfosResolver = (r) => resolveVersionConfig(type, infosOf(r)),
+): ModelVersion {
   rejectUnsupportedVersionFields(raw, 'model_versions[0]');
   const concepts = conceptsOf(raw.output_info, 'model_versions[0]');
   validateConcepts(type, concepts);
-  const cfg = resolveVersionConfig(type, infosOf(raw));
+  const cfg = infos(raw);
   const id = raw.id || newId();
   if (raw.id) assertValidId(id, 'model_versions[0].id');
   const description = raw.description || runDescription;
@@ -110,6 +121,12 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         requireOneVersion(list.length);
         const model = await findModel(store, ctx, req.model_id);
         const type = typeOf(types, model);
+        if (uploadOnly(type.id)) {
+          throw new ApiError(
+            Code.MODEL_INVALID_ARGUMENT,
+            `Model '${model.id}' is a ${type.id}: its versions are ONNX models you upload (PostModelVersionsUpload over gRPC, or POST the package to /v2/users/{user_id}/apps/{app_id}/models/${model.id}/versions/upload); there is nothing to train.`,
+          );
+        }
         const version = newVersion(ctx, model, type, list[0]!, req.description ?? '');
         const job = type.trainable ? trainJob(version, type.id, ctx, req.eval_info) : undefined;
         await store.transaction(async (tx) => {

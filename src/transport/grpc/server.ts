@@ -123,8 +123,10 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
           fail(e);
         }
       };
+    } else if (method.requestStream && method.responseStream && dispatcher.hasStream(rpc.name)) {
+      impl[rpc.name] = (call: grpc.ServerDuplexStream<unknown, unknown>) => serveStream(dispatcher, rpc, call);
     } else {
-      // Streaming RPCs are not implemented: one in-band 10040 message, then the stream ends. Refused
+      // Other streaming RPCs are not implemented: one in-band 10040 message, then the stream ends. Refused
       // through the dispatcher so the call is logged and counted like any other, with its request id.
       impl[rpc.name] = (call: Call, callback?: grpc.sendUnaryData<unknown>) => {
         const r = dispatcher.refuse(
@@ -142,6 +144,52 @@ export function buildGrpcServer(dispatcher: Dispatcher, protos: ClarifaiProtos, 
   }
   server.addService(definition, impl);
   return server;
+}
+
+/**
+ * A bidirectional stream (PostModelVersionsUpload): each message is answered in turn, in order, by
+ * the dispatcher's stream. Reading pauses while a message is handled, so a fast client cannot pile
+ * up parts in memory. The answer that closes the stream (an error, or the client's end) is the last.
+ */
+function serveStream(dispatcher: Dispatcher, rpc: RpcInfo, call: grpc.ServerDuplexStream<unknown, unknown>): void {
+  const stream = dispatcher.openStream(rpc.name, authorizationOf(call), metaOf(call.metadata));
+  let chain: Promise<void> = Promise.resolve();
+  let ended = false;
+  const finish = (): void => {
+    if (ended) return;
+    ended = true;
+    call.end(trailerOf(stream.reqId));
+  };
+  const answer = (r: DispatchResult | undefined): void => {
+    if (r && !ended) call.write(new Answer(r));
+    if (stream.closed) finish();
+  };
+  const step = (work: () => Promise<void>): void => {
+    chain = chain.then(work).catch((e: unknown) => {
+      if (!ended) call.destroy(e as Error);
+      ended = true;
+    });
+  };
+  call.on('data', (msg: unknown) => {
+    call.pause();
+    step(async () => {
+      if (!stream.closed) {
+        const decodeFailure = msg instanceof DecodeFailure;
+        const r = decodeFailure
+          ? await stream.refuse(new ApiError(Code.CONN_BAD_REQUEST_FORMAT, `The ${rpc.requestType.name} message could not be decoded: ${msg.message}`))
+          : await stream.send(msg as Record<string, unknown>);
+        answer(r);
+      }
+      if (!ended) call.resume();
+    });
+  });
+  call.on('end', () => step(async () => answer(stream.closed ? undefined : await stream.end())));
+  // The client went away: nothing more can be written; the session lets go of what it holds.
+  call.on('cancelled', () => {
+    ended = true;
+    step(() => stream.abort());
+  });
+  call.on('error', () => step(() => stream.abort()));
 }
 
 export function grpcCredentials(opts: GrpcOptions): grpc.ServerCredentials {

@@ -5,6 +5,8 @@ const NOT_FOUND = new Set([11101, 21200, 22102, 30102, 31102]);
 /** API-DECISIONS row 2: Clarifai status code -> HTTP status. The JSON body carries the real status either way. */
 export function httpStatusFor(code: number): number {
   if (code === 10000 || code === 10010) return 200;
+  // An upload's answers: accepted and in progress (68000), or fully received and being checked (21107).
+  if (code === 68000 || code === 21107) return 200;
   if (UNAUTHORIZED.has(code)) return 401;
   if (FORBIDDEN.has(code)) return 403;
   if (NOT_FOUND.has(code)) return 404;

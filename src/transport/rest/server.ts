@@ -19,6 +19,7 @@ import { registerProbes } from './probes.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';
 import { RouteTable } from './rpc-routes.js';
+import { registerModelUpload } from './upload-route.js';
 
 export interface RestOptions {
   bodyLimitBytes: number;
@@ -96,6 +97,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' }),
   );
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
+  registerModelUpload(app, dispatcher);
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
   if (opts.apiDocument) registerApiDocs(app, opts.apiDocument);
