@@ -88,7 +88,7 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
           {counts.data.counts.errors ?? 0} failed
         </p>
       )}
-      <div class="toolbar top">
+      <div class="toolbar hinted">
         <Field label="Status" id="inputs-status">
           <select id="inputs-status" value={status} onChange={(e) => setQuery({ status: e.currentTarget.value, page: undefined })}>
             {Object.entries(STATUSES).map(([k, v]) => (
