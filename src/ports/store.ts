@@ -1,3 +1,4 @@
+import type { AppFilter } from '../domain/app-search.js';
 import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Workflow } from '../domain/workflows.js';
@@ -60,7 +61,8 @@ export interface AppRepo {
   get(userId: string, appId: string): Promise<App | undefined>;
   /** Throws DuplicateKeyError('app', id). */
   create(app: App): Promise<void>;
-  list(userId: string, page: Page): Promise<App[]>;
+  /** By id; with a filter, only the apps `appMatches` selects (ListApps' search, src/domain/app-search.ts). */
+  list(userId: string, page: Page, filter?: AppFilter): Promise<App[]>;
   /** Same as get, but locks the row until the transaction ends (PostgreSQL: FOR UPDATE). Use inside transaction(). */
   getForUpdate(userId: string, appId: string): Promise<App | undefined>;
   /** Writes name, description, default language, default workflow, visibility, metadata and modified_at (PatchApps). False when it is gone. */

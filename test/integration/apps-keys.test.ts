@@ -30,6 +30,40 @@ describeBoth('apps', (h) => {
   });
 
   // What Clarifai's python-grpc CI sends (scripts/app_and_key_for_tests.py): a name and a default workflow, no id.
+  // ListAppsRequest's `search` (and its deprecated `query`, `name`, `id`): src/domain/app-search.ts is the rule.
+  it('ListApps search / query / name / id select apps on the server, paged after the filter; over-long text -> 11100', async () => {
+    const tag = uid('srch').replace(/[^a-z0-9]/g, '');
+    const ids = [`${tag}-cats`, `${tag}-dogs`, `${tag}-misc`];
+    await api.ok('PostApps', {
+      user_app_id: me,
+      apps: [
+        { id: ids[0], name: 'Cat Photos', description: 'felines' },
+        { id: ids[1], name: 'Dog Photos', description: 'canines and a cat' },
+        { id: ids[2], name: 'Misc', description: 'other' },
+      ],
+    });
+    const list = async (req: Record<string, unknown>): Promise<string[]> =>
+      (((await api.ok('ListApps', { user_app_id: me, per_page: 1000, ...req })).apps ?? []) as ApiObject[]).map((a) => a.id);
+    assert.deepEqual(await list({ search: tag }), ids);
+    // Every term must occur (any field, any ASCII case); a prefix finds the word.
+    assert.deepEqual(await list({ search: `${tag} CAT` }), [ids[0], ids[1]]);
+    assert.deepEqual(await list({ search: `${tag} photo felin` }), [ids[0]]);
+    assert.deepEqual(await list({ query: `${tag} canines` }), [ids[1]]);
+    assert.deepEqual(await list({ search: `${tag} birds` }), []);
+    // name: a wildcard pattern on the id or the name; id: on the id.
+    assert.deepEqual(await list({ name: 'dog photos', search: tag }), [ids[1]]);
+    assert.deepEqual(await list({ name: `${tag}-*s` }), [ids[0], ids[1]]);
+    assert.deepEqual(await list({ id: `*${tag}-m*` }), [ids[2]]);
+    // Paging counts the filtered apps only.
+    const second = await api.ok('ListApps', { user_app_id: me, search: tag, page: 2, per_page: 2 });
+    assert.deepEqual(
+      second.apps.map((a: ApiObject) => a.id),
+      [ids[2]],
+    );
+    const s = await api.fails('ListApps', { user_app_id: me, search: 'x'.repeat(257) }, 11100, 400);
+    assert.match(s.details ?? '', /search is 257 characters/);
+  });
+
   it('PostApps without an id makes one (32 hex); name, description and default_workflow_id are stored and returned', async () => {
     const name = `auto-created-in-${uid('ci')}-ci-test-run`;
     const made = await api.ok('PostApps', { user_app_id: me, apps: [{ name, description: 'by name', default_workflow_id: 'General' }] });

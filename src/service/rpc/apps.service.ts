@@ -1,3 +1,4 @@
+import { appListFilter } from '../../domain/app-search.js';
 import { isRefusal, requestedBaseWorkflow } from '../../domain/base-workflow.js';
 import { type App, Visibility } from '../../domain/entities.js';
 import { ApiError, DuplicateKeyError } from '../../domain/errors.js';
@@ -164,7 +165,7 @@ export function appRpcs(d: AppRpcDeps) {
     ListApps: {
       access: 'user',
       async handle(ctx, req) {
-        const apps = await store.apps.list(ctx.userId, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT));
+        const apps = await store.apps.list(ctx.userId, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT), appListFilter(req));
         return { apps: apps.map(appToApi) };
       },
     },

@@ -1,8 +1,14 @@
+import { type SqlBool, sql } from 'kysely';
+import type { AppFilter } from '../../domain/app-search.js';
 import type { App } from '../../domain/entities.js';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { AppRepo } from '../../ports/store.js';
 import { type Ctx, count, limitOffset } from '../sql/context.js';
 import { appFromRow, appToRow } from '../sql/rows.js';
+import { LIKE_ESCAPE, likeLiteral, wildcardToLike } from './search.js';
+
+const like = (column: 'id' | 'name' | 'description', pattern: string) =>
+  sql<SqlBool>`lower(${sql.ref(`apps.${column}`)}) like ${pattern} escape ${LIKE_ESCAPE}`;
 
 export function appRepo(ctx: Ctx): AppRepo {
   const { db } = ctx;
@@ -47,10 +53,20 @@ export function appRepo(ctx: Ctx): AppRepo {
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('app', app.id);
     },
 
-    /** By id ascending: the primary key order, so no sort step. */
-    async list(userId, page) {
+    /** By id ascending: the primary key order, so no sort step. The filter is appMatches (src/domain/app-search.ts) in SQL. */
+    async list(userId, page, filter?: AppFilter) {
       const { limit, offset } = limitOffset(page);
-      const rows = await db.selectFrom('apps').selectAll().where('user_id', '=', userId).orderBy('id', 'asc').limit(limit).offset(offset).execute();
+      let q = db.selectFrom('apps').selectAll().where('user_id', '=', userId);
+      for (const t of filter?.terms ?? []) {
+        const p = `%${likeLiteral(t)}%`;
+        q = q.where((eb) => eb.or([like('id', p), like('name', p), like('description', p)]));
+      }
+      if (filter?.namePattern !== undefined) {
+        const p = wildcardToLike(filter.namePattern);
+        q = q.where((eb) => eb.or([like('id', p), like('name', p)]));
+      }
+      if (filter?.idPattern !== undefined) q = q.where(like('id', wildcardToLike(filter.idPattern)));
+      const rows = await q.orderBy('id', 'asc').limit(limit).offset(offset).execute();
       return rows.map(appFromRow);
     },
 

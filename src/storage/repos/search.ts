@@ -33,10 +33,10 @@ export const LIKE_ESCAPE = '\\';
 
 const asciiLower = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
+/** Text LIKE matches literally: its own metacharacters escaped (case is left as it is). */
+export const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c);
+
 /** `gen*` -> `gen%`; LIKE's own metacharacters in the pattern are matched literally. */
 export function wildcardToLike(pattern: string): string {
-  return asciiLower(pattern)
-    .split('*')
-    .map((part) => part.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c))
-    .join('%');
+  return asciiLower(pattern).split('*').map(likeLiteral).join('%');
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { type AppFilter, appMatches } from '../../../src/domain/app-search.js';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import { app, job, model, pat, uniq, user, version } from '../fixtures.js';
 import { type Harness, scene } from './harness.js';
@@ -74,6 +75,57 @@ export function basicCases(h: Harness): void {
     assert.equal(await s.apps.delete(u.id, 'b-app'), false);
     assert.equal(await s.apps.get(u.id, 'b-app'), undefined);
     assert.ok(await s.apps.get(other.id, 'b-app'));
+  });
+
+  it('apps: a filtered list is exactly the apps appMatches selects, in id order, paged after filtering', async () => {
+    const s = h.store;
+    const u = user();
+    await s.users.create(u);
+    const apps = [
+      app(u.id, { id: 'pets-2024', name: 'Pet Photos', description: 'Cats and DOGS, 50% off_season' }),
+      app(u.id, { id: 'pets-old', name: 'pets-old', description: 'archived' }),
+      app(u.id, { id: 'general', name: 'General Image', description: 'clarifai style' }),
+      app(u.id, { id: 'offseason', name: 'Élan', description: 'off-season 100 percent' }),
+      app(u.id, { id: 'x_1', name: 'x', description: '' }),
+    ];
+    for (const a of apps) await s.apps.create(a);
+    // Another user's app that every filter would match stays out.
+    const other = user();
+    await s.users.create(other);
+    await s.apps.create(app(other.id, { id: 'pets-2024', name: 'Pet Photos' }));
+    const filters: AppFilter[] = [
+      { terms: ['pet'] },
+      { terms: ['photo', 'dogs'] },
+      { terms: ['50%'] },
+      { terms: ['off_season'] },
+      { terms: ['_'] },
+      { terms: ['clari'] },
+      { terms: ['Éla'] },
+      { terms: ['éla'] },
+      { namePattern: 'PETS*' },
+      { namePattern: 'pet photos' },
+      { namePattern: '*image' },
+      { namePattern: 'x_*' },
+      { namePattern: 'x%' },
+      { idPattern: '*-*' },
+      { terms: ['pets'], idPattern: '*old' },
+      { terms: ['nothing-like-this'] },
+    ];
+    for (const f of filters) {
+      const want = apps
+        .filter((a) => appMatches(a, f))
+        .map((a) => a.id)
+        .sort();
+      assert.deepEqual(
+        (await s.apps.list(u.id, page(1, 100), f)).map((a) => a.id),
+        want,
+        JSON.stringify(f),
+      );
+    }
+    assert.deepEqual(
+      (await s.apps.list(u.id, page(2, 1), { terms: ['pets'] })).map((a) => a.id),
+      ['pets-old'],
+    );
   });
 
   it('jobs: enqueue, getForVersion, duplicate, cancelForVersion only touches queued/running', async () => {

@@ -1,8 +1,9 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { appPath, query } from '../api.js';
+import { appPath } from '../api.js';
 import type { Concept, Input } from '../api-types.js';
 import { useApi } from '../context.js';
+import { type InputsAnswer, inputListRequest, inputsOf } from '../input-list.js';
 import { setQuery } from '../nav.js';
 import { Chip, Curl, ErrorBox, Field, Pager, useAction, useLoad } from '../ui/common.js';
 import { usePolling } from '../ui/polling.js';
@@ -57,10 +58,15 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
   const status = params.get('status') ?? '';
   const concept = params.get('concept') ?? '';
   const base = `${appPath(app)}/inputs`;
-  const listPath = `${base}${query({ page, per_page: PER_PAGE, 'status.code': status })}`;
-  const inputs = useLoad(() => api.get<{ inputs: Input[] }>(listPath), [listPath]);
+  const request = inputListRequest(base, { page, perPage: PER_PAGE, status, concept });
+  const requestKey = JSON.stringify(request);
+  const inputs = useLoad<InputsAnswer>(
+    () => (request.method === 'GET' ? api.get<InputsAnswer>(request.path) : api.post<InputsAnswer>(request.path, request.body)),
+    [requestKey],
+  );
   const counts = useLoad(() => api.get<{ counts: Record<string, number> }>(`${base}/status`), [base]);
-  const pending = (inputs.data?.inputs ?? []).some((i) => inputChip(i.status).tone === 'busy');
+  const shown = inputs.data ? inputsOf(inputs.data) : [];
+  const pending = shown.some((i) => inputChip(i.status).tone === 'busy');
   usePolling(
     () => {
       inputs.reload();
@@ -69,8 +75,6 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
     pending,
     2000,
   );
-  // ListInputs has no concept filter: it narrows the page shown.
-  const shown = (inputs.data?.inputs ?? []).filter((i) => !concept || (i.data?.concepts ?? []).some((c: Concept) => c.id === concept && (c.value ?? 1) > 0));
   const patch = useAction();
   const label = async (id: string, conceptId: string, action: 'merge' | 'remove') => {
     const body = { action, inputs: [{ id, data: { concepts: [{ id: conceptId, value: 1 }] } }] };
@@ -84,7 +88,7 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
           {counts.data.counts.errors ?? 0} failed
         </p>
       )}
-      <div class="toolbar">
+      <div class="toolbar hinted">
         <Field label="Status" id="inputs-status">
           <select id="inputs-status" value={status} onChange={(e) => setQuery({ status: e.currentTarget.value, page: undefined })}>
             {Object.entries(STATUSES).map(([k, v]) => (
@@ -94,10 +98,21 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
             ))}
           </select>
         </Field>
-        <Field label="Concept (this page)" id="inputs-concept">
-          <input id="inputs-concept" type="search" value={concept} onChange={(e) => setQuery({ concept: e.currentTarget.value })} />
+        <Field label="Labelled with" id="inputs-concept" hint="Concept ids, comma-separated; -id: labelled not id.">
+          <input
+            id="inputs-concept"
+            type="search"
+            aria-describedby="inputs-concept-hint"
+            value={concept}
+            onChange={(e) => setQuery({ concept: e.currentTarget.value.trim(), page: undefined })}
+          />
         </Field>
       </div>
+      {concept && (
+        <div class="list-curl">
+          <Curl method={request.method} path={request.path} body={request.body} />
+        </div>
+      )}
       <ErrorBox error={inputs.error} />
       <ErrorBox error={patch.error} />
       <ul class="grid" aria-label="Inputs">
@@ -106,7 +121,7 @@ export function InputsPage({ app }: { app: string }): JSX.Element {
         ))}
       </ul>
       {!inputs.loading && shown.length === 0 && <p class="muted">No inputs {status || concept ? 'match' : 'yet: upload some below'}.</p>}
-      <Pager page={page} perPage={PER_PAGE} count={inputs.data?.inputs.length ?? 0} onPage={(p) => setQuery({ page: p })} />
+      <Pager page={page} perPage={PER_PAGE} count={shown.length} onPage={(p) => setQuery({ page: p })} />
       <Upload
         base={base}
         onDone={() => {

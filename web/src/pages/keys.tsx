@@ -2,7 +2,8 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Key } from '../api-types.js';
 import { useApi } from '../context.js';
-import { CopyButton, Curl, ErrorBox, Field, useAction, useLoad, when } from '../ui/common.js';
+import { CopyButton, Field, useAction, useLoad, when } from '../ui/common.js';
+import { ResourcePage } from '../ui/resource-page.js';
 
 // The commonly needed scopes of clarifai.auth.scope.S for an app key (the server checks the names).
 const SCOPES = [
@@ -54,78 +55,38 @@ export function KeysPage(): JSX.Element {
   };
   const toggle = (s: string, on: boolean) => setScopes(on ? [...scopes, s] : scopes.filter((x) => x !== s));
   return (
-    <section>
-      <h1>Keys</h1>
-      <ErrorBox error={keys.error} />
-      <ErrorBox error={revoke.error} />
-      <table class="list">
-        <caption class="sr-only">Keys</caption>
-        <thead>
-          <tr>
-            <th scope="col">Description</th>
-            <th scope="col">Type</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(keys.data?.keys ?? []).map((k) => (
-            <tr key={k.id}>
-              <td>
-                {k.description || <span class="muted">(no description)</span>}
-                <div class="muted">
-                  <code>{k.id}</code>
-                </div>
-              </td>
-              <td>{k.type === 'personal_access_token' ? 'PAT' : `app key${k.apps?.[0]?.id ? ` (${k.apps[0].id})` : ''}`}</td>
-              <td>{(k.scopes ?? []).join(', ')}</td>
-              <td>{when(k.created_at)}</td>
-              <td class="actions">
-                <button type="button" class="danger" onClick={() => del(k)} aria-label={`Revoke key ${k.description || k.id}`}>
-                  Revoke
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form class="card" onSubmit={submit}>
-        <h2>Create a key</h2>
-        <fieldset>
-          <legend>Kind</legend>
-          <label class="inline">
-            <input type="radio" name="kind" checked={kind === 'pat'} onChange={() => setKind('pat')} /> Personal access token (all your apps)
-          </label>
-          <label class="inline">
-            <input type="radio" name="kind" checked={kind === 'app'} onChange={() => setKind('app')} /> App key (one app, chosen scopes)
-          </label>
-        </fieldset>
-        <Field label="Description" id="key-description">
-          <input id="key-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </Field>
-        {kind === 'app' && (
-          <>
-            <Field label="App id" id="key-app">
-              <input id="key-app" required value={app} onInput={(e) => setApp(e.currentTarget.value)} />
-            </Field>
-            <fieldset class="scopes">
-              <legend>Scopes</legend>
-              {SCOPES.map((s) => (
-                <label class="inline" key={s}>
-                  <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => toggle(s, e.currentTarget.checked)} /> {s}
-                </label>
-              ))}
-            </fieldset>
-          </>
-        )}
-        <button type="submit" disabled={create.busy || (kind === 'app' && (!app.trim() || scopes.length === 0))}>
-          Create key
-        </button>
-        <ErrorBox error={create.error} />
-        {token && (
+    <ResourcePage<Key>
+      title="Keys"
+      errors={[keys.error, revoke.error]}
+      items={keys.data?.keys ?? []}
+      loading={keys.loading}
+      keyOf={(k) => k.id ?? ''}
+      columns={[
+        {
+          title: 'Description',
+          cell: (k) => (
+            <>
+              {k.description || <span class="muted">(no description)</span>}
+              <div class="muted">
+                <code>{k.id}</code>
+              </div>
+            </>
+          ),
+        },
+        { title: 'Type', cell: (k) => (k.type === 'personal_access_token' ? 'PAT' : `app key${k.apps?.[0]?.id ? ` (${k.apps[0].id})` : ''}`) },
+        { title: 'Scopes', cell: (k) => (k.scopes ?? []).join(', ') },
+        { title: 'Created', cell: (k) => when(k.created_at) },
+      ]}
+      action={{ label: 'Revoke', name: (k) => `Revoke key ${k.description || k.id}`, run: (k) => void del(k) }}
+      empty="No keys yet: create one below."
+      create={{
+        title: 'Create a key',
+        submit: 'Create key',
+        onSubmit: submit,
+        disabled: create.busy || (kind === 'app' && (!app.trim() || scopes.length === 0)),
+        error: create.error,
+        curl: { method: 'POST', path: '/v2/users/me/keys', body },
+        notice: token && (
           <div class="notice" role="status">
             <p>
               <strong>Copy the token now:</strong> it is shown only once.
@@ -134,9 +95,39 @@ export function KeysPage(): JSX.Element {
               <code class="token">{token}</code> <CopyButton text={token} label="Copy token" />
             </p>
           </div>
-        )}
-        <Curl method="POST" path="/v2/users/me/keys" body={body} />
-      </form>
-    </section>
+        ),
+        children: (
+          <>
+            <fieldset>
+              <legend>Kind</legend>
+              <label class="inline">
+                <input type="radio" name="kind" checked={kind === 'pat'} onChange={() => setKind('pat')} /> Personal access token (all your apps)
+              </label>
+              <label class="inline">
+                <input type="radio" name="kind" checked={kind === 'app'} onChange={() => setKind('app')} /> App key (one app, chosen scopes)
+              </label>
+            </fieldset>
+            <Field label="Description" id="key-description">
+              <input id="key-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+            </Field>
+            {kind === 'app' && (
+              <>
+                <Field label="App id" id="key-app">
+                  <input id="key-app" required value={app} onInput={(e) => setApp(e.currentTarget.value)} />
+                </Field>
+                <fieldset class="scopes">
+                  <legend>Scopes</legend>
+                  {SCOPES.map((s) => (
+                    <label class="inline" key={s}>
+                      <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => toggle(s, e.currentTarget.checked)} /> {s}
+                    </label>
+                  ))}
+                </fieldset>
+              </>
+            )}
+          </>
+        ),
+      }}
+    />
   );
 }
