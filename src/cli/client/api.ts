@@ -19,6 +19,8 @@ export class ApiCallError extends CliError {
 
 /** Codes that mean the call as a whole did what was asked (10010: some outputs failed, each says why). */
 const OK_CODES = new Set([10000, 10010]);
+/** An upload's answer once every byte arrived: 21107 MODEL_BUILDING (the version is being checked). */
+const UPLOAD_RECEIVED = 21107;
 
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
@@ -64,7 +66,24 @@ export class Api {
     return this.call<T>('DELETE', path, { body, what });
   }
 
-  async call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; what?: string } = {}): Promise<T> {
+  /**
+   * POSTs `bytes` (a file, read as it is sent) as the raw body, e.g. a model package; `sent` hears each
+   * chunk as it goes out. No time limit: a large upload takes as long as the network needs.
+   */
+  postBytes<T>(path: string, bytes: { stream: AsyncIterable<Uint8Array>; length: number }, query: Query, what: string, sent?: (n: number) => void): Promise<T> {
+    return this.call<T>('POST', path, { query, what, raw: { ...bytes, sent } });
+  }
+
+  async call<T>(
+    method: string,
+    path: string,
+    opts: {
+      query?: Query;
+      body?: unknown;
+      what?: string;
+      raw?: { stream: AsyncIterable<Uint8Array>; length: number; sent?: ((n: number) => void) | undefined };
+    } = {},
+  ): Promise<T> {
     const what = opts.what ?? this.label ?? `${method} ${path}`;
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) {
@@ -74,31 +93,44 @@ export class Api {
     }
     const headers: Record<string, string> = { authorization: `Key ${this.pat}`, accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    let body: BodyInit | undefined = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const raw = opts.raw;
+    if (raw) {
+      headers['content-type'] = 'application/octet-stream';
+      headers['content-length'] = String(raw.length);
+      // Node's fetch sends an async iterable as a streamed body (with duplex: 'half').
+      body = (async function* () {
+        for await (const chunk of raw.stream) {
+          raw.sent?.(chunk.length);
+          yield chunk;
+        }
+      })() as unknown as BodyInit;
+    }
     let res: Response;
     try {
       res = await fetch(url, {
         method,
         headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+        body,
+        ...(raw ? { duplex: 'half' } : { signal: AbortSignal.timeout(this.timeoutMs) }),
+      } as RequestInit);
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (e as Error).message;
       throw new CliError(`cannot reach ${this.baseUrl} (${why}): is the server running? Check --url or the context (modelkeep context list)`, 1);
     }
     const text = await res.text();
-    let body: { status?: Status };
+    let answer: { status?: Status };
     try {
-      body = text ? (JSON.parse(text) as { status?: Status }) : {};
+      answer = text ? (JSON.parse(text) as { status?: Status }) : {};
     } catch {
       throw new CliError(`${what}: the server answered HTTP ${res.status} with a body that is not JSON; is ${this.baseUrl} a modelkeep server?`, 1);
     }
-    const status = body.status;
-    if (!res.ok || (status && !OK_CODES.has(status.code))) {
+    const status = answer.status;
+    if (!res.ok || (status && !OK_CODES.has(status.code) && !(raw && status.code === UPLOAD_RECEIVED))) {
       throw new ApiCallError(res.status, status ?? { code: 0, description: `HTTP ${res.status}` }, what);
     }
-    return body as T;
+    return answer as T;
   }
 
   /** GET /healthz (outside the API): whether the server is up, and its version when it says. */

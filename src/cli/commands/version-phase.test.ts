@@ -7,6 +7,8 @@ describe('version phase', () => {
     const table: [number, string, boolean][] = [
       [21103, 'queued', false],
       [21101, 'training', false],
+      [21107, 'building', false],
+      [21108, 'failed', true],
       [21100, 'trained', true],
       [21102, 'untrained', true],
       [21117, 'failed', true],

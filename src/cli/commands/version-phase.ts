@@ -1,7 +1,7 @@
 import type { ModelVersion, Status } from '../client/messages.js';
 
 /** Where a version's training stands, from its status code (Clarifai's 211xx codes). */
-export type Phase = 'queued' | 'training' | 'trained' | 'untrained' | 'failed';
+export type Phase = 'queued' | 'training' | 'building' | 'trained' | 'untrained' | 'failed';
 
 export function trainingPhase(s: Status): Phase {
   switch (s.code) {
@@ -9,6 +9,9 @@ export function trainingPhase(s: Status): Phase {
       return 'queued';
     case 21101:
       return 'training';
+    case 21107:
+      // An uploaded package being checked (decision 0036).
+      return 'building';
     case 21100:
       return 'trained';
     case 21102:

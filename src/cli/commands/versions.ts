@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Model, ModelType, ModelVersion } from '../client/messages.js';
+import type { Model, ModelType, ModelVersion, Status } from '../client/messages.js';
 import { clientCommand, keyValue, list, positiveInt } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { shortTime, statusText } from '../output.js';
+import { Progress } from '../progress.js';
 import { recommendedTemplate } from './models.js';
 import { stateText, trainingSeconds } from './version-phase.js';
 import { printLogs, versionPath, waitForVersion } from './wait-version.js';
@@ -16,6 +19,26 @@ const versionRow = (v: ModelVersion) => [
   v.description,
 ];
 
+interface UploadFlags {
+  id?: string;
+  description?: string;
+  concepts?: string[];
+  baseModel?: string;
+  wait?: boolean;
+  interval: number;
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new UsageError(`${file} is not a file; give the path of a .zip or .tar.gz package`);
+    return s.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
 interface CreateFlags {
   concepts?: string[];
   exclusive?: boolean;
@@ -28,7 +51,7 @@ interface CreateFlags {
   interval: number;
 }
 
-/** versions list|get|create|patch|delete|wait|logs. */
+/** versions list|get|create|upload|patch|delete|wait|logs. */
 export function registerVersions(program: Command): void {
   const versions = program.command('versions').description("a model's versions: train, watch, inspect, change, delete");
   clientCommand<{ page?: number; perPage?: number }>(versions, 'list <model>', "a model's versions, newest first", async ({ api, out }, [model], o) => {
@@ -137,6 +160,60 @@ export function registerVersions(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  modelkeep versions create pets --concepts cat,dog --exclusive --param seed=1 --wait\n  modelkeep versions create sentiment --concepts positive,negative --template modelkeep_text_logreg',
+    );
+
+  clientCommand<UploadFlags>(
+    versions,
+    'upload <model> <package>',
+    'upload an ONNX model package (.zip or .tar.gz with model.onnx and config.json) as a new version',
+    async ({ api, out }, [model, file], o) => {
+      const size = await fileSize(file!);
+      const bar = new Progress(
+        out.streams.err,
+        'uploading [{bar}] {percentage}% | {value}/{total} bytes | {duration_formatted}',
+        (v, t) => `uploading ${t > 0 ? Math.floor((v / t) * 10) * 10 : 0}%`,
+        !out.quiet,
+      );
+      const version: Record<string, unknown> = {};
+      if (o.id) version.id = o.id;
+      if (o.description) version.description = o.description;
+      if (o.concepts?.length) version.output_info = { data: { concepts: o.concepts.map((id) => ({ id })) } };
+      if (o.baseModel) version.input_info = { base_embed_model: { id: o.baseModel, user_id: 'clarifai', app_id: 'main' } };
+      let sent = 0;
+      bar.start(size, 0, {});
+      const r = await api
+        .postBytes<{ model_version_id: string; status: Status }>(
+          api.appPath(`/models/${encodeURIComponent(model!)}/versions/upload`),
+          { stream: createReadStream(file!), length: size },
+          Object.keys(version).length > 0 ? { model_version: JSON.stringify(version) } : {},
+          `uploading ${file} to ${model}`,
+          (n) => bar.update((sent += n), {}),
+        )
+        .finally(() => bar.stop());
+      if (o.wait) {
+        out.note(`uploaded version ${r.model_version_id} of ${model}; checking it`);
+        await waitForVersion(api, out, model!, r.model_version_id, o.interval);
+        return;
+      }
+      out.result(
+        r,
+        () => {
+          out.line(`uploaded version ${r.model_version_id} of ${model}: ${statusText(r.status)}`);
+          out.note(`watch it: modelkeep versions wait ${model} ${r.model_version_id}`);
+        },
+        () => [r.model_version_id],
+      );
+    },
+  )
+    .option('--id <id>', 'the version id (default: a new one)')
+    .option('--description <text>', 'what this version is')
+    .option('--concepts <ids>', "the concepts, if you want them checked against the package's config", list)
+    .option('--base-model <id>', 'the built-in embedder feeding a package that takes an embedding (input_info.base_embed_model)')
+    .option('-w, --wait', 'wait until the package is checked (21100) or refused, with the reason')
+    .option('--interval <ms>', 'how often --wait asks the server', positiveInt, 500)
+    .addHelpText(
+      'after',
+      '\nThe package: model.onnx and config.json (or config.yaml) at its root; see README "Bring your own model".\nExamples:\n  modelkeep versions upload topics head.zip --wait\n  modelkeep versions upload pets resnet.tar.gz --id v2 --description "fine-tuned elsewhere"',
     );
 
   clientCommand<{ interval: number }>(
