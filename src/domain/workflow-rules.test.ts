@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from './errors.js';
 import { Code } from './status-codes.js';
-import { orderNodes, parseWorkflow, pinsOf, typeMismatch } from './workflow-rules.js';
+import { namesModel, orderNodes, parseWorkflow, pinsOf, renameModelInNodes, typeMismatch } from './workflow-rules.js';
 import type { WorkflowNode } from './workflows.js';
 
 const n = (id: string, inputs: string[] = [], modelId = 'm', versionId = ''): WorkflowNode => ({ id, modelId, versionId, inputs, suppressOutput: false });
@@ -90,5 +90,40 @@ describe('workflow graph rules', () => {
     assert.deepEqual(pinsOf(nodes, 'm', 'v2'), []);
     // A node on another app's model 'm' is no pin of this app's 'm'.
     assert.deepEqual(pinsOf([{ ...n('x', [], 'm', 'v1'), modelApp: { userId: 'clarifai', appId: 'main' } }], 'm', 'v1'), []);
+  });
+
+  describe('a model rename (PatchModelIds) in the nodes that name it', () => {
+    const own = { userId: 'u', appId: 'a' };
+    const main = { userId: 'clarifai', appId: 'main' };
+    const at = (node: WorkflowNode, app: { userId: string; appId: string }): WorkflowNode => ({ ...node, modelApp: app });
+    // [case, workflow's app, renamed model's app, nodes, expected model ids after (undefined: untouched)]
+    const cases: [string, typeof own, typeof own, WorkflowNode[], string[] | undefined][] = [
+      ['an own node, pinned or not', own, own, [n('a', [], 'm', 'v1'), n('b', ['a'], 'm'), n('c', [], 'x')], ['m2', 'm2', 'x']],
+      ['no node names it', own, own, [n('a', [], 'x'), n('b', [], 'mm')], undefined],
+      ["another app's model of the same id", own, own, [at(n('a', [], 'm'), main)], undefined],
+      ['a node naming its own app explicitly', own, own, [at(n('a', [], 'm'), own)], ['m2']],
+      ["a workflow of another app naming the model's app", { userId: 'u', appId: 'b' }, own, [at(n('a', [], 'm'), own), n('b', [], 'm')], ['m2', 'm']],
+      ["a workflow of another user naming the model's (public) app", { userId: 'w', appId: 'z' }, own, [at(n('a', [], 'm', 'v'), own)], ['m2']],
+      ['a rename in another app of the same user', own, { userId: 'u', appId: 'b' }, [n('a', [], 'm')], undefined],
+    ];
+    for (const [name, owner, model, nodes, want] of cases) {
+      it(name, () => {
+        const got = renameModelInNodes(nodes, owner, model, 'm', 'm2');
+        assert.deepEqual(
+          got?.map((x) => x.modelId),
+          want,
+        );
+        if (!got) return;
+        // Only the model id changes: pins, inputs, the app reference and the node order stay.
+        assert.deepEqual(
+          got.map(({ modelId: _, ...rest }) => rest),
+          nodes.map(({ modelId: _, ...rest }) => rest),
+        );
+        assert.equal(
+          got.some((x) => namesModel(x, owner, model, 'm')),
+          false,
+        );
+      });
+    }
   });
 });

@@ -143,3 +143,24 @@ export function usesOf(nodes: readonly WorkflowNode[], modelId: string): Workflo
 export function pinsOf(nodes: readonly WorkflowNode[], modelId: string, versionId: string): WorkflowNode[] {
   return usesOf(nodes, modelId).filter((n) => n.versionId === versionId);
 }
+
+/** Whether node `n` of a workflow of app `owner` names model `modelId` of app `model` (its own app's when it names none). */
+export function namesModel(n: WorkflowNode, owner: AppRef, model: AppRef, modelId: string): boolean {
+  const app = n.modelApp ?? owner;
+  return n.modelId === modelId && app.userId === model.userId && app.appId === model.appId;
+}
+
+export interface AppRef {
+  userId: string;
+  appId: string;
+}
+
+/**
+ * PatchModelIds renamed model `from` of app `model` to `to`: the nodes of a workflow of app `owner`
+ * with every node that names it naming `to` (pins and the rest unchanged), or undefined when none
+ * names it. Workflows follow the rename, so they keep running (decision 0033).
+ */
+export function renameModelInNodes(nodes: readonly WorkflowNode[], owner: AppRef, model: AppRef, from: string, to: string): WorkflowNode[] | undefined {
+  if (!nodes.some((n) => namesModel(n, owner, model, from))) return undefined;
+  return nodes.map((n) => (namesModel(n, owner, model, from) ? { ...n, modelId: to } : n));
+}

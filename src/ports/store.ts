@@ -153,8 +153,17 @@ export interface WorkflowRepo {
   get(userId: string, appId: string, id: string): Promise<Workflow | undefined>;
   /** Throws DuplicateKeyError('workflow', id). */
   create(workflow: Workflow): Promise<void>;
-  /** Writes description, metadata, nodes and modified_at of an existing workflow. Returns false when it is gone. */
-  update(workflow: Workflow): Promise<boolean>;
+  /**
+   * Writes description, metadata, nodes and modified_at of an existing workflow (`keepNodes`: all but
+   * nodes, so a PatchWorkflows without nodes cannot write back a graph a rename changed meanwhile).
+   * Returns false when it is gone.
+   */
+  update(workflow: Workflow, opts?: { keepNodes?: boolean }): Promise<boolean>;
+  /**
+   * Every workflow, of any app, with a node naming model `modelId` of app `userId/appId` (namesModel),
+   * locked until the transaction ends (FOR NO KEY UPDATE on PostgreSQL): what PatchModelIds rewrites.
+   */
+  namingModel(userId: string, appId: string, modelId: string): Promise<Workflow[]>;
   /** Oldest first (ties by id), so pages stay put while workflows are added. */
   list(userId: string, appId: string, page: Page): Promise<Workflow[]>;
   /** Every workflow of the app (the pin check on version deletes: apps hold few workflows). */

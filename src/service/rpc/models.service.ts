@@ -14,7 +14,7 @@ import { PageBoundaries } from '../reuse/page-boundaries.js';
 import { readKey } from '../reuse/read-memo.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
-import { refuseIfUsed } from './workflow-pins.js';
+import { followRename, refuseIfUsed } from './workflow-pins.js';
 
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
 
@@ -178,6 +178,8 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
             assertValidId(newModelId, 'new_id');
             const next = { ...m, id: newModelId, modifiedAt: ctx.now };
             await tx.models.update(next).catch(duplicateModel(newModelId, ctx));
+            // Workflows name models by id: they follow the rename, or they would stop running.
+            await followRename(tx, m, newModelId);
             out.push(next);
           }
           return out;

@@ -1,7 +1,7 @@
 import type { Model } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
-import { pinsOf, usesOf } from '../../domain/workflow-rules.js';
+import { pinsOf, renameModelInNodes, usesOf } from '../../domain/workflow-rules.js';
 import type { Repos } from '../../ports/store.js';
 
 /**
@@ -40,4 +40,18 @@ export async function refuseIfUsed(tx: Repos, userId: string, appId: string, mod
     Code.MODEL_INVALID_REQUEST,
     `Workflow ${names} uses the model(s) to delete; PatchWorkflows or DeleteWorkflow first, then delete the model(s). Nothing was deleted.`,
   );
+}
+
+/**
+ * PatchModelIds renamed `model` (its row locked, the new id written) to `newId`: every workflow that
+ * names it, in its app or another (decision 0033), is rewritten in the same transaction, so GetWorkflow
+ * shows the new id and runs, pins and the delete guards keep working. Pins and modified_at stay.
+ * PostWorkflows / PatchWorkflows naming the model lock its row too, so none is written meanwhile.
+ */
+export async function followRename(tx: Repos, model: Model, newId: string): Promise<void> {
+  if (newId === model.id) return;
+  for (const w of await tx.workflows.namingModel(model.userId, model.appId, model.id)) {
+    const nodes = renameModelInNodes(w.nodes, w, model, model.id, newId);
+    if (nodes) await tx.workflows.update({ ...w, nodes });
+  }
 }

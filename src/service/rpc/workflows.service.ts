@@ -240,13 +240,15 @@ export function workflowRpcs(store: Store, types: ModelTypeRegistry, apps: AppRe
             if (p.description !== undefined) w.description = p.description;
             if (p.metadata !== undefined) w.metadata = p.metadata;
             if (p.nodes) w.nodes = await checkNodes(tx, types, ctxs, ctx, p.nodes, `workflows[${i}]`);
-            if (!(await tx.workflows.update(w))) throw workflowNotFound(p.id, ctx);
+            // Without nodes sent, the graph is not written: a PatchModelIds meanwhile may have renamed a node's model.
+            if (!(await tx.workflows.update(w, { keepNodes: !p.nodes }))) throw workflowNotFound(p.id, ctx);
             // The base workflow must stay able to index the app's inputs (checked on the graph just written).
             if (p.nodes && w.id === base)
               await resolveBaseWorkflow(tx, { userId: w.userId, id: w.appId }, w.id, embedders, types).catch((e: unknown) => {
                 throw e instanceof ApiError ? new ApiError(e.code, `workflows[${i}] is the base workflow of ${where(ctx)} and must stay one: ${e.details}`) : e;
               });
-            out.push(w);
+            // The graph as stored (a rename may have changed it since it was read).
+            out.push(p.nodes ? w : ((await tx.workflows.get(w.userId, w.appId, w.id)) ?? w));
           }
           return out;
         });

@@ -1,5 +1,6 @@
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { JsonObject } from '../../domain/json.js';
+import { namesModel } from '../../domain/workflow-rules.js';
 import type { Workflow, WorkflowNode } from '../../domain/workflows.js';
 import type { WorkflowRepo } from '../../ports/store.js';
 import { type Ctx, count, inList, limitOffset } from '../sql/context.js';
@@ -50,10 +51,11 @@ export function workflowRepo(ctx: Ctx): WorkflowRepo {
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('workflow', w.id);
     },
 
-    async update(w) {
+    async update(w, opts = {}) {
+      const fields = { description: w.description, metadata: JSON.stringify(w.metadata), modified_at: w.modifiedAt };
       const res = await db
         .updateTable('workflows')
-        .set({ description: w.description, metadata: JSON.stringify(w.metadata), nodes: JSON.stringify(w.nodes), modified_at: w.modifiedAt })
+        .set(opts.keepNodes ? fields : { ...fields, nodes: JSON.stringify(w.nodes) })
         .where('user_id', '=', w.userId)
         .where('app_id', '=', w.appId)
         .where('id', '=', w.id)
@@ -65,6 +67,15 @@ export function workflowRepo(ctx: Ctx): WorkflowRepo {
       const { limit, offset } = limitOffset(page);
       const rows = await ofApp(userId, appId).orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit).offset(offset).execute();
       return rows.map(fromRow);
+    },
+
+    async namingModel(userId, appId, modelId) {
+      // The graph is one JSON text: a LIKE on the id narrows the scan (ids hold no LIKE escape
+      // characters; '_' matching more only costs a row), namesModel decides.
+      let q = db.selectFrom('workflows').selectAll().where('nodes', 'like', `%${modelId}%`).orderBy('user_id').orderBy('app_id').orderBy('id');
+      if (ctx.dialect === 'postgres') q = q.forNoKeyUpdate();
+      const model = { userId, appId };
+      return (await q.execute()).map(fromRow).filter((w) => w.nodes.some((n) => namesModel(n, w, model, modelId)));
     },
 
     async all(userId, appId) {

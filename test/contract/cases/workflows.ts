@@ -77,4 +77,34 @@ export function workflowCases(h: Harness): void {
     );
     assert.equal(await s.workflows.get(u.id, a.id, w.id), undefined);
   });
+
+  it('workflows: namingModel finds the workflows of any app naming a model (not a same-id model of another app, not a longer id); update keepNodes', async () => {
+    const s = h.store;
+    const { u, a } = await scene(s);
+    const { a: b } = await scene(s);
+    const mine = wf(u.id, a.id, { nodes: [{ id: 'n', modelId: 'm_x', versionId: 'v', inputs: [], suppressOutput: false }] });
+    const longer = wf(u.id, a.id, { nodes: [{ id: 'n', modelId: 'm_x-2', versionId: '', inputs: [], suppressOutput: false }] });
+    const elsewhere = wf(u.id, a.id, {
+      nodes: [{ id: 'n', modelId: 'm_x', versionId: '', inputs: [], suppressOutput: false, modelApp: { userId: b.userId, appId: b.id } }],
+    });
+    const across = wf(b.userId, b.id, {
+      nodes: [{ id: 'n', modelId: 'm_x', versionId: '', inputs: [], suppressOutput: false, modelApp: { userId: u.id, appId: a.id } }],
+    });
+    for (const w of [mine, longer, elsewhere, across]) await s.workflows.create(w);
+    const found = await s.transaction((tx) => tx.workflows.namingModel(u.id, a.id, 'm_x'));
+    assert.deepEqual(found.map((w) => w.id).sort(), [mine.id, across.id].sort());
+    assert.deepEqual(
+      found.find((w) => w.id === mine.id),
+      mine,
+    );
+    assert.deepEqual(
+      (await s.workflows.namingModel(b.userId, b.id, 'm_x')).map((w) => w.id),
+      [elsewhere.id],
+    );
+    assert.deepEqual(await s.workflows.namingModel(u.id, a.id, 'm'), []);
+
+    // keepNodes writes the other fields and leaves the stored graph alone.
+    assert.equal(await s.workflows.update({ ...mine, description: 'kept', nodes: [], modifiedAt: 5 }, { keepNodes: true }), true);
+    assert.deepEqual(await s.workflows.get(u.id, a.id, mine.id), { ...mine, description: 'kept', modifiedAt: 5 });
+  });
 }
