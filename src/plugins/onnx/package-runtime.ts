@@ -136,8 +136,9 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
         throw e;
       }
       const { input, output } = m.config;
-      let source = `an image of ${input.kind === 'image' ? `${input.width}×${input.height}` : ''}`;
-      if (input.kind === 'embedding') {
+      let source: string;
+      if (input.kind === 'image') source = `an image of ${input.width}×${input.height} (${input.layout}, ${input.channels})`;
+      else {
         const e = embedderOf(version, model);
         if (typeof e === 'string') throw new Outcome(Code.MODEL_BUILDING_FAILED, `${e}.`);
         if (e.dim !== input.size) {
