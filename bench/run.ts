@@ -23,6 +23,7 @@ import { pgReachable, postgresBench } from './10-postgres.js';
 import { textQualityBench } from './11-text-quality.js';
 import { observeBench } from './12-observe.js';
 import { scalingBench } from './15-training-scaling.js';
+import { onnxPredictBench } from './16-onnx-predict.js';
 import { searchBench } from './19-search.js';
 import { calibrationBench } from './calibration.js';
 import { REPO_ROOT, run } from './lib/proc.js';
@@ -41,6 +42,7 @@ const BENCHES: Bench[] = [
   calibrationBench,
   scalingBench,
   predictBench,
+  onnxPredictBench,
   startupBench,
   memoryBench,
   urlRssBench,
