@@ -107,7 +107,14 @@ export class MobileNetImageEmbedder implements Embedder {
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
     if (batch.length === 0) return [];
     // Decode before loading the model, so bad bytes fail fast and without the load cost.
-    const pixels = await mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decodeRgb(input.imageBytes, SIZE, SIZE, i));
+    return this.embedPixels(await decodeBatch(batch));
+  }
+
+  /**
+   * The forward passes over decoded 224×224 RGB images (`decodeBatch`), one unit vector each. The
+   * worker threads of the inference pool (image-worker.ts) run exactly this.
+   */
+  async embedPixels(pixels: readonly Uint8Array[]): Promise<Float32Array[]> {
     const { tf, features } = await this.load();
     const out: Float32Array[] = [];
     for (let start = 0; start < pixels.length; start += this.chunk) {
@@ -126,4 +133,9 @@ export class MobileNetImageEmbedder implements Embedder {
     }
     return out;
   }
+}
+
+/** A batch's images → the network's input pixels (224×224 RGB bytes each); an ImageDecodeError names the bad one. */
+export function decodeBatch(batch: readonly EmbedInput[]): Promise<Uint8Array[]> {
+  return mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decodeRgb(input.imageBytes, SIZE, SIZE, i));
 }
