@@ -263,6 +263,8 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
             log.warn({ graceMs: cfg.shutdownGraceMs }, 'requests still in flight after MODELKEEP_SHUTDOWN_GRACE_MS; closing their connections');
             grpcServer.forceShutdown();
             rest.server.closeAllConnections();
+            // Their answers can no longer be sent: end the inference still queued for them (each fails at once).
+            await inference.close();
             await drained.catch(() => undefined);
           }
           await metricsServer?.close();

@@ -84,6 +84,23 @@ describe('PooledImageEmbedder (piscina worker threads)', () => {
   });
 });
 
+describe('PooledImageEmbedder.close with work in flight', () => {
+  it('fails the images queued or decoding with 10030 at once and starts no thread again', async () => {
+    const rng = createRng(5);
+    const bytes = await drawImage('dots', rng);
+    const p = new PooledImageEmbedder({ threads: 1 });
+    await p.warm();
+    const started = performance.now();
+    const big = p.embed(Array.from({ length: 128 }, () => ({ imageBytes: bytes })));
+    await new Promise((r) => setTimeout(r, 200));
+    await p.close();
+    await assert.rejects(big, (e: unknown) => e instanceof RetryLater && e.code === 10030 && /stopping/.test(e.details));
+    // 128 forward passes take ≥ 9 s; the refusal comes without them.
+    assert.ok(performance.now() - started < 5000, `took ${Math.round(performance.now() - started)} ms`);
+    assert.equal(p.queued, 0);
+  });
+});
+
 describe('serverEmbedders', () => {
   it('MODELKEEP_INFERENCE_THREADS ≥ 1: a pooled image embedder of its own; 0: the in-process instances', async () => {
     const pooled = serverEmbedders(2);

@@ -20,6 +20,8 @@ export function imageWorkerFile(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './image-worker.ts' : './image-worker.js', import.meta.url);
 }
 
+const stopping = (): RetryLater => new RetryLater(Code.TRY_AGAIN, 'The server is stopping; send the request to another instance or retry in a moment.', 1);
+
 export interface PooledImageEmbedderOptions {
   /** Worker threads (MODELKEEP_INFERENCE_THREADS, ≥ 1). */
   threads: number;
@@ -56,7 +58,7 @@ export class PooledImageEmbedder implements Embedder {
 
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
     if (batch.length === 0) return [];
-    if (this.closed) throw new RetryLater(Code.TRY_AGAIN, 'The server is stopping; send the request to another instance or retry in a moment.', 1);
+    if (this.closed) throw stopping();
     if (this.waiting + batch.length > this.maxQueued) {
       throw new RetryLater(
         Code.TRY_AGAIN,
@@ -71,7 +73,8 @@ export class PooledImageEmbedder implements Embedder {
       // One task per image: the threads share a batch's images, and a batch waits behind another one's rest only as far as the queue order says.
       const settled = await Promise.allSettled(pixels.map((px) => pool.run({ pixels: px })));
       const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) throw failed.reason;
+      // Tasks cut off by `close` (shutdown) fail with 'Terminating worker thread': say what happened instead.
+      if (failed) throw this.closed ? stopping() : failed.reason;
       return settled.map((s) => {
         const v = (s as PromiseFulfilledResult<Float32Array | undefined>).value;
         if (!v || v.length !== IMAGE_DIM) throw new Error(`an inference thread returned no ${IMAGE_DIM}-d vector`);
@@ -97,6 +100,8 @@ export class PooledImageEmbedder implements Embedder {
   }
 
   private poolOf(): Piscina<ImageTask, Float32Array | undefined> {
+    // A batch still decoding when `close` ran must not start the threads again.
+    if (this.closed) throw stopping();
     this.pool ??= new Piscina<ImageTask, Float32Array | undefined>({
       filename: imageWorkerFile().href,
       minThreads: this.threads,
