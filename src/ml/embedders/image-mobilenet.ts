@@ -83,7 +83,7 @@ async function loadFeatureModel(tf: TF): Promise<LayersModel> {
 }
 
 /** Full-resolution decodes of one batch in flight at once: each holds its whole bitmap until resized. */
-const DECODE_CONCURRENCY = 4;
+export const DECODE_CONCURRENCY = 4;
 
 export class MobileNetImageEmbedder implements Embedder {
   readonly id = IMAGE_EMBEDDER_ID;
@@ -135,7 +135,10 @@ export class MobileNetImageEmbedder implements Embedder {
   }
 }
 
-/** A batch's images → the network's input pixels (224×224 RGB bytes each); an ImageDecodeError names the bad one. */
+/** One image → the network's input pixels (224×224 RGB bytes); an ImageDecodeError names it by `index`. */
+export const decodeForNetwork = (input: EmbedInput, index: number): Promise<Uint8Array> => decodeRgb(input.imageBytes, SIZE, SIZE, index);
+
+/** A batch's images → the network's input pixels, DECODE_CONCURRENCY decodes at a time. */
 export function decodeBatch(batch: readonly EmbedInput[]): Promise<Uint8Array[]> {
-  return mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decodeRgb(input.imageBytes, SIZE, SIZE, i));
+  return mapLimit(batch, DECODE_CONCURRENCY, decodeForNetwork);
 }

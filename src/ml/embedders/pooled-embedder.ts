@@ -1,12 +1,14 @@
 // The built-in image embedder on a worker-thread pool (issue 17, docs/decisions/0039): the ~70 ms
 // forward pass per image runs on MODELKEEP_INFERENCE_THREADS threads (piscina), never on the API's
 // event loop. Decoding stays on this thread: sharp already runs it on libuv's pool, and a bad image
-// then fails with the same ImageDecodeError, index and message as in-process.
+// then fails with the same ImageDecodeError, index and message as in-process. Each decoded image is
+// one task, so a batch's images spread over the threads.
 import { Piscina } from 'piscina';
 import { RetryLater } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
 import type { Embedder, EmbedInput } from './embedder.js';
-import { decodeBatch, IMAGE_DIM, IMAGE_EMBEDDER_ID } from './image-mobilenet.js';
+import { mapLimit } from '../../runtime/map-limit.js';
+import { DECODE_CONCURRENCY, decodeForNetwork, IMAGE_DIM, IMAGE_EMBEDDER_ID } from './image-mobilenet.js';
 import type { ImageTask } from './image-worker.js';
 
 /** Images one thread may have waiting (decoding, queued or in its forward pass) before new batches are refused. */
@@ -67,14 +69,30 @@ export class PooledImageEmbedder implements Embedder {
       );
     }
     this.waiting += batch.length;
+    const tasks = new Array<Promise<Float32Array | undefined> | undefined>(batch.length);
     try {
-      const pixels = await decodeBatch(batch);
-      const pool = this.poolOf();
-      // One task per image: the threads share a batch's images, and a batch waits behind another one's rest only as far as the queue order says.
-      const settled = await Promise.allSettled(pixels.map((px) => pool.run({ pixels: px })));
-      const failed = settled.find((s) => s.status === 'rejected');
+      // Each image goes to the threads as soon as it is decoded (decoding and forward passes overlap).
+      // After a bad image no further one is sent; those sent finish before the error is thrown.
+      let failed = false;
+      const decodeError = await mapLimit(batch, DECODE_CONCURRENCY, async (input, i) => {
+        if (failed) return;
+        const pixels = await decodeForNetwork(input, i).catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
+        if (failed) return;
+        const task = this.poolOf().run({ pixels });
+        task.catch(() => undefined); // settled below
+        tasks[i] = task;
+      }).then(
+        () => undefined,
+        (e: unknown) => ({ e }),
+      );
+      const settled = await Promise.allSettled(tasks.filter((t) => t !== undefined));
+      if (decodeError) throw decodeError.e;
+      const rejected = settled.find((s) => s.status === 'rejected');
       // Tasks cut off by `close` (shutdown) fail with 'Terminating worker thread': say what happened instead.
-      if (failed) throw this.closed ? stopping() : failed.reason;
+      if (rejected) throw this.closed ? stopping() : rejected.reason;
       return settled.map((s) => {
         const v = (s as PromiseFulfilledResult<Float32Array | undefined>).value;
         if (!v || v.length !== IMAGE_DIM) throw new Error(`an inference thread returned no ${IMAGE_DIM}-d vector`);
