@@ -23,6 +23,8 @@ import { pgReachable, postgresBench } from './10-postgres.js';
 import { textQualityBench } from './11-text-quality.js';
 import { observeBench } from './12-observe.js';
 import { scalingBench } from './15-training-scaling.js';
+import { embedThreadsBench } from './17-embed-threads.js';
+import { predictStallBench } from './17-predict-stall.js';
 import { calibrationBench } from './calibration.js';
 import { REPO_ROOT, run } from './lib/proc.js';
 import { type Bench, type BenchContext, gitDirty, gitShortCommit, machine, type Row, table, writeResults } from './lib/runner.js';
@@ -45,6 +47,8 @@ const BENCHES: Bench[] = [
   urlRssBench,
   postgresBench,
   observeBench,
+  predictStallBench,
+  embedThreadsBench,
 ];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
