@@ -24,6 +24,8 @@ import { textQualityBench } from './11-text-quality.js';
 import { observeBench } from './12-observe.js';
 import { scalingBench } from './15-training-scaling.js';
 import { onnxPredictBench } from './16-onnx-predict.js';
+import { embedThreadsBench } from './17-embed-threads.js';
+import { predictStallBench } from './17-predict-stall.js';
 import { searchBench } from './19-search.js';
 import { calibrationBench } from './calibration.js';
 import { REPO_ROOT, run } from './lib/proc.js';
@@ -49,6 +51,8 @@ const BENCHES: Bench[] = [
   postgresBench,
   observeBench,
   searchBench,
+  predictStallBench,
+  embedThreadsBench,
 ];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';

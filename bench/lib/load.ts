@@ -34,6 +34,8 @@ export interface HttpLoad {
   body?: string;
   /** pid of the server, to sample its CPU. */
   serverPid: number;
+  /** Requests per second over all connections (autocannon -R); default: as fast as the server answers. */
+  rate?: number;
 }
 
 function cpuVerdict(serverCores: number, clientCores: number): boolean {
@@ -46,6 +48,7 @@ function cpuVerdict(serverCores: number, clientCores: number): boolean {
 export async function autocannon(l: HttpLoad): Promise<LoadResult> {
   const args = [AUTOCANNON, '-j', '-n', '-c', String(l.connections), '-d', String(l.seconds), '-t', '30'];
   if (l.method) args.push('-m', l.method);
+  if (l.rate !== undefined) args.push('-R', String(l.rate));
   for (const [k, v] of Object.entries(l.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (l.body !== undefined) args.push('-b', l.body);
   args.push(l.url);

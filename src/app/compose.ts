@@ -8,7 +8,7 @@ import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import type { WorkerOptions } from '../jobs/worker.js';
-import { builtInEmbedders } from '../ml/embedders/registry.js';
+import { serverEmbedders } from '../ml/embedders/registry.js';
 import { ByteBudget } from '../net/byte-budget.js';
 import { fetchPolicy } from '../net/fetch-policy.js';
 import { GuardedFetch } from '../net/guarded-fetch.js';
@@ -142,7 +142,9 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     const metrics = cfg.metrics ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
     // One download budget per process too, shared by input processing and predict.
     const fetchBudget = fetchBudgetOf(cfg, metrics);
-    const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
+    // MODELKEEP_INFERENCE_THREADS: image inference on worker threads (started on the first image, so nothing to end if start fails).
+    const inference = serverEmbedders(cfg.inferenceThreads);
+    const embedders = instrumentEmbedders(inference.embedders, metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
     const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
       fetchBudget,
       embedderFor: baseEmbedderLookup(store, embedders, types),
@@ -264,10 +266,14 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
             log.warn({ graceMs: cfg.shutdownGraceMs }, 'requests still in flight after MODELKEEP_SHUTDOWN_GRACE_MS; closing their connections');
             grpcServer.forceShutdown();
             rest.server.closeAllConnections();
+            // Their answers can no longer be sent: end the inference still queued for them (each fails at once).
+            await inference.close();
             await drained.catch(() => undefined);
           }
           await metricsServer?.close();
           await background;
+          // After the requests and jobs: nothing is left to embed.
+          await inference.close();
           await fetchAgent.close();
           pressure.stop();
           await store.close();
@@ -304,7 +310,8 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   const fetchAgent = urlFetchAgent(cfg);
   const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
   const fetchBudget = fetchBudgetOf(cfg, metrics);
-  const embedders = instrumentEmbedders(builtInEmbedders(), metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
+  const inference = serverEmbedders(cfg.inferenceThreads);
+  const embedders = instrumentEmbedders(inference.embedders, metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
   const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
     fetchBudget,
     embedderFor: baseEmbedderLookup(store, embedders, types),
@@ -331,6 +338,7 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
       if (stopped) return;
       stopped = true;
       await Promise.all([inputProcessor.stop(), jobWorker.stop()]);
+      await inference.close();
       await metricsServer?.close();
       await fetchAgent.close();
       await store.close();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import { parseCidrList } from '../net/fetch-policy.js';
@@ -49,6 +50,11 @@ export interface Config {
   rateLimit: string | undefined;
   /** Unfinished calls one process works on before it answers new ones 10030 (load shedding). */
   maxInFlight: number;
+  /**
+   * Worker threads running image inference (the built-in image embedder's forward passes), off the
+   * API's event loop; 0 = on the event loop, in-process. Default: cores − 1, at least 1.
+   */
+  inferenceThreads: number;
   /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
   publicUrl: string | undefined;
   /** Origins whose browser pages may call REST (CORS): a list, `*` for any; undefined = CORS off. */
@@ -207,6 +213,14 @@ export const SETTINGS: readonly Setting[] = [
     help: 'calls one process works on at once before new ones get 10030 / HTTP 503 (default 1000)',
   },
   {
+    key: 'inferenceThreads',
+    env: 'MODELKEEP_INFERENCE_THREADS',
+    flag: 'inference-threads',
+    kind: 'int',
+    min: 0,
+    help: 'worker threads for image inference, each queueing at most 256 images before new ones get 10030 / HTTP 503; 0 = on the event loop (default: cores - 1, at least 1)',
+  },
+  {
     key: 'publicUrl',
     env: 'MODELKEEP_PUBLIC_URL',
     flag: 'public-url',
@@ -276,6 +290,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** MODELKEEP_INFERENCE_THREADS's default: one core stays for the event loop (and sharp's decoding). */
+export function defaultInferenceThreads(cores: number = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
 export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl: string | undefined } = {
   host: '127.0.0.1',
   httpPort: 8080,
@@ -303,6 +322,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   fetchBudgetMb: 256,
   rateLimit: undefined,
   maxInFlight: 1000,
+  inferenceThreads: defaultInferenceThreads(),
   publicUrl: undefined,
   corsOrigins: undefined,
   shutdownGraceMs: 10_000,

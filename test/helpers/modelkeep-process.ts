@@ -69,13 +69,14 @@ export interface CliRun extends Exit {
   stderr: string;
 }
 
-/** Spawns `node --import tsx <file> ...args`, registered so it is killed if the test process exits. */
+/** Spawns `node --import tsx <file> ...args` (plain `node` for a built .js file), registered so it is killed if the test process exits. */
 export function spawnNode(
   file: string,
   args: string[],
   env: NodeJS.ProcessEnv,
 ): ChildProcess & { out: () => string; err: () => string; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, file, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';
   let err = '';
@@ -115,13 +116,16 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<Exit>;
 }
 
+/** The built CLI (`npm run build`), as `npm start` runs it: node dist/cli/main.js. */
+export const BUILT_CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
 /**
- * Starts `modelkeep serve` (ports 0 unless given) and resolves once it has logged its ready line
+ * Starts `modelkeep serve` (ports 0 unless given; `cli: BUILT_CLI` for the built one) and resolves once it has logged its ready line
  * and `/healthz` answers 200. Rejects (and kills it) if it exits or does not get ready in time.
  */
-export async function startServer(opts: { env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(opts: { env?: Record<string, string>; args?: string[]; timeoutMs?: number; cli?: string } = {}): Promise<ServerProcess> {
   const env = cleanEnv({ MODELKEEP_HOST: '127.0.0.1', MODELKEEP_HTTP_PORT: '0', MODELKEEP_GRPC_PORT: '0', ...opts.env });
-  const child = spawnNode(CLI, ['serve', ...(opts.args ?? [])], env);
+  const child = spawnNode(opts.cli ?? CLI, ['serve', ...(opts.args ?? [])], env);
   const deadline = Date.now() + (opts.timeoutMs ?? START_TIMEOUT_MS);
   let exit: Exit | undefined;
   void child.exited.then((e) => (exit = e));

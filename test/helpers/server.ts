@@ -94,6 +94,10 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
       MODELKEEP_LOG_LEVEL: 'silent',
       // The suites serve images and texts from 127.0.0.1 file servers; the default policy refuses loopback (see ssrf.test.ts).
       MODELKEEP_FETCH_ALLOW: '127.0.0.0/8',
+      // In-process image inference: the test process's one model instance serves every server it starts, as
+      // before decision 0039. Suites about the worker-thread pool (inference-pool.test.ts) set it to 1; the
+      // process tests (startServer) run the default.
+      MODELKEEP_INFERENCE_THREADS: '0',
       ...(db ? { MODELKEEP_DATABASE_URL: db.url } : {}),
       ...overrides,
     },

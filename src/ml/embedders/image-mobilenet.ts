@@ -83,7 +83,7 @@ async function loadFeatureModel(tf: TF): Promise<LayersModel> {
 }
 
 /** Full-resolution decodes of one batch in flight at once: each holds its whole bitmap until resized. */
-const DECODE_CONCURRENCY = 4;
+export const DECODE_CONCURRENCY = 4;
 
 export class MobileNetImageEmbedder implements Embedder {
   readonly id = IMAGE_EMBEDDER_ID;
@@ -107,7 +107,14 @@ export class MobileNetImageEmbedder implements Embedder {
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
     if (batch.length === 0) return [];
     // Decode before loading the model, so bad bytes fail fast and without the load cost.
-    const pixels = await mapLimit(batch, DECODE_CONCURRENCY, (input, i) => decodeRgb(input.imageBytes, SIZE, SIZE, i));
+    return this.embedPixels(await decodeBatch(batch));
+  }
+
+  /**
+   * The forward passes over decoded 224×224 RGB images (`decodeBatch`), one unit vector each. The
+   * worker threads of the inference pool (image-worker.ts) run exactly this.
+   */
+  async embedPixels(pixels: readonly Uint8Array[]): Promise<Float32Array[]> {
     const { tf, features } = await this.load();
     const out: Float32Array[] = [];
     for (let start = 0; start < pixels.length; start += this.chunk) {
@@ -126,4 +133,12 @@ export class MobileNetImageEmbedder implements Embedder {
     }
     return out;
   }
+}
+
+/** One image → the network's input pixels (224×224 RGB bytes); an ImageDecodeError names it by `index`. */
+export const decodeForNetwork = (input: EmbedInput, index: number): Promise<Uint8Array> => decodeRgb(input.imageBytes, SIZE, SIZE, index);
+
+/** A batch's images → the network's input pixels, DECODE_CONCURRENCY decodes at a time. */
+export function decodeBatch(batch: readonly EmbedInput[]): Promise<Uint8Array[]> {
+  return mapLimit(batch, DECODE_CONCURRENCY, decodeForNetwork);
 }
