@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from './errors.js';
 import type { JsonValue } from './json.js';
-import { checkVisibility, gettableOf, metadataOf } from './model-rules.js';
+import { checkVisibility, gettableOf, isVisibility, metadataOf } from './model-rules.js';
 import { Code } from './status-codes.js';
 
 const refusal = (fn: () => unknown): string | undefined => {
@@ -44,6 +44,13 @@ describe('model rules on a patched JSON view', () => {
     assert.equal(
       refusal(() => gettableOf({ gettable: 20 }, 'f')),
       refusal(() => checkVisibility(20, 'f')),
+    );
+  });
+
+  it('isVisibility: 10, 30 and 50 only', () => {
+    assert.deepEqual(
+      [0, 10, 20, 30, 40, 50, 60].filter((n) => isVisibility(n)),
+      [10, 30, 50],
     );
   });
 

@@ -64,6 +64,9 @@ export const MODEL_SETTABLE_FIELDS = [
 ] as const;
 export type ModelSettableField = (typeof MODEL_SETTABLE_FIELDS)[number];
 
+/** One of the Visibility values (10 PRIVATE, 30 ORG, 50 PUBLIC). */
+export const isVisibility = (gettable: number): boolean => VISIBILITIES.has(gettable);
+
 const notAVisibility = (field: string, gettable: JsonValue): ApiError =>
   invalidArgument(`${field} ${gettable} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
 
