@@ -1,6 +1,6 @@
 import { Visibility } from './entities.js';
 import { type ApiError, invalidArgument, invalidRequest } from './errors.js';
-import { isJsonObject, type JsonValue } from './json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
 import { checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_NOTES_BYTES } from './limits.js';
 import { Code } from './status-codes.js';
@@ -43,10 +43,43 @@ export const LEGACY_MODEL_VERSION_FIELDS = new Set([
   'importInfo',
 ]);
 
+/**
+ * The model-level fields a user sets (PostModels, PatchModels), by the one name the API's Model and
+ * the models table both give them. Not among them: the identity (pk, user_id, app_id, id),
+ * model_type_id (fixed at creation) and the timestamps.
+ */
+export const MODEL_SETTABLE_FIELDS = [
+  'name',
+  'description',
+  'notes',
+  'metadata',
+  'visibility',
+  'toolkits',
+  'use_cases',
+  'languages',
+  'check_consents',
+  'presets',
+  'default_eval_info',
+  'workflow_recommended',
+] as const;
+export type ModelSettableField = (typeof MODEL_SETTABLE_FIELDS)[number];
+
+/** One of the Visibility values (10 PRIVATE, 30 ORG, 50 PUBLIC). */
+export const isVisibility = (gettable: number): boolean => VISIBILITIES.has(gettable);
+
+const notAVisibility = (field: string, gettable: JsonValue): ApiError =>
+  invalidArgument(`${field} ${gettable} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
+
 export function checkVisibility(gettable: number | undefined, field: string): void {
-  if (gettable && !VISIBILITIES.has(gettable)) {
-    throw invalidArgument(`${field} ${gettable} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
-  }
+  if (gettable && !VISIBILITIES.has(gettable)) throw notAVisibility(field, gettable);
+}
+
+/** `visibility.gettable` of a (patched) JSON view, checked: undefined when unset or 0, else a Visibility value. */
+export function gettableOf(visibility: JsonValue | undefined, field: string): number | undefined {
+  const gettable = isJsonObject(visibility) ? visibility.gettable : undefined;
+  if (!gettable) return undefined;
+  if (typeof gettable !== 'number' || !VISIBILITIES.has(gettable)) throw notAVisibility(field, gettable);
+  return gettable;
 }
 
 export function checkNotes(notes: string): void {
@@ -64,6 +97,12 @@ export function checkName(name: string, field = 'name'): void {
 
 export function checkMetadata(v: JsonValue | undefined, field = 'metadata'): void {
   if (v !== undefined && !isJsonObject(v)) throw invalidArgument(`${field} must be a JSON object.`);
+}
+
+/** The metadata of a (patched) JSON view, checked: a JSON object, {} when unset. */
+export function metadataOf(v: JsonValue | undefined, field = 'metadata'): JsonObject {
+  checkMetadata(v, field);
+  return isJsonObject(v) ? v : {};
 }
 
 /** API-DECISIONS row 6: the pre-2023 "train the latest version" call has nothing to train from now. */

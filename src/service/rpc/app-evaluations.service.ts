@@ -3,6 +3,7 @@ import { invalidArgument, invalidRequest, resourceNotFound } from '../../domain/
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { checkCount } from '../../domain/limits.js';
 import { Code } from '../../domain/status-codes.js';
+import type * as api from '../../gen/api.js';
 import type { PluginLookup } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
 import { type ApiObject, type CallContext, typedRpcs } from '../core/context.js';
@@ -27,18 +28,20 @@ const failed = (e: Evaluated): boolean => {
   return code >= 21310 && code <= 21319;
 };
 
-/** ListEvaluations' sort_by_* flags -> the value each sorts on (ascending order of the value). */
-const SORTS: Record<string, (e: Evaluated) => string | number> = {
-  sort_by_created_at: (e) => e.version.createdAt,
-  sort_by_model_id: (e) => e.modelId,
-  sort_by_app_id: (e) => e.version.appId,
-  sort_by_roc_auc: (e) => num(summaryOf(e).macro_avg_roc_auc),
-  sort_by_f1: (e) => num(summaryOf(e).macro_avg_f1_score),
-  sort_by_precision: (e) => num(summaryOf(e).macro_avg_precision),
-  sort_by_recall: (e) => num(summaryOf(e).macro_avg_recall),
-  sort_by_eval_dataset_id: evalDataset,
-  sort_by_train_dataset_id: trainDataset,
-};
+const byCreatedAt = (e: Evaluated): number => e.version.createdAt;
+
+/** ListEvaluations' sort_by_* flags -> the value each sorts on (ascending order of the value); the first flag set wins. */
+const SORTS: ReadonlyArray<readonly [keyof api.ListEvaluationsRequest, (e: Evaluated) => string | number]> = [
+  ['sort_by_created_at', byCreatedAt],
+  ['sort_by_model_id', (e) => e.modelId],
+  ['sort_by_app_id', (e) => e.version.appId],
+  ['sort_by_roc_auc', (e) => num(summaryOf(e).macro_avg_roc_auc)],
+  ['sort_by_f1', (e) => num(summaryOf(e).macro_avg_f1_score)],
+  ['sort_by_precision', (e) => num(summaryOf(e).macro_avg_precision)],
+  ['sort_by_recall', (e) => num(summaryOf(e).macro_avg_recall)],
+  ['sort_by_eval_dataset_id', evalDataset],
+  ['sort_by_train_dataset_id', trainDataset],
+];
 
 /** An evaluation as the app-level RPCs show it: the version's EvalMetrics, with the model and version it evaluates. */
 function toApi(e: Evaluated, fields: ReadonlySet<string> = new Set()): ApiObject {
@@ -107,8 +110,7 @@ export function appEvaluationRpcs(store: Store, plugins: PluginLookup, onJobQueu
       access: 'app-read',
       async handle(ctx, req) {
         const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
-        const flags = req as Record<string, unknown>;
-        const sortKey = Object.keys(SORTS).find((k) => flags[k] === true) ?? 'sort_by_created_at';
+        const key = SORTS.find(([flag]) => req[flag] === true)?.[1] ?? byCreatedAt;
         if (req.sort_by_mean_avg_precision === true)
           throw invalidArgument(
             'sort_by_mean_avg_precision is not supported: it is a detection metric, and modelkeep evaluates concept classifiers; sort by roc_auc, f1, precision, recall, created_at, model_id or a dataset id.',
@@ -128,7 +130,6 @@ export function appEvaluationRpcs(store: Store, plugins: PluginLookup, onJobQueu
             (trainSets.size === 0 || trainSets.has(trainDataset(e))) &&
             concepts.every((c) => e.version.concepts.some((vc) => vc.id === c)),
         );
-        const key = SORTS[sortKey]!;
         // Newest first by default (as every list here); sort_ascending turns any order around.
         const descending = req.sort_ascending !== true;
         kept.sort((a, b) => {

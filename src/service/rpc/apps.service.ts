@@ -5,6 +5,7 @@ import { ApiError, DuplicateKeyError } from '../../domain/errors.js';
 import { assertValidId, newId } from '../../domain/ids.js';
 import { isJsonObject } from '../../domain/json.js';
 import { checkCount, checkLength, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS } from '../../domain/limits.js';
+import { isVisibility } from '../../domain/model-rules.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
 import { applyPatch, parsePatchAction } from '../../domain/patch.js';
 import { Code } from '../../domain/status-codes.js';
@@ -37,8 +38,7 @@ function appFromRequest(raw: api.App, userId: string, now: number, i: number): A
   if (!isJsonObject(metadata)) throw badApp('app metadata must be a JSON object.');
   const visibility: number = raw.visibility?.gettable || Visibility.PRIVATE;
   // REST's codec only lets enum values through; gRPC carries any number (e.g. 20), which must not be stored.
-  if (!(Object.values(Visibility) as number[]).includes(visibility))
-    throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
+  if (!isVisibility(visibility)) throw badApp(`apps[].visibility.gettable ${visibility} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
   const name = raw.name || id;
   const description = raw.description ?? '';
   checkLength(name, 'apps[].name', MAX_NAME_CHARS, Code.CONN_BAD_REQUEST_FORMAT);
@@ -67,8 +67,7 @@ function patchedApp(old: App, raw: api.App, action: 'merge' | 'overwrite', metad
   if (wf !== undefined) next.defaultWorkflowId = wf;
   if (raw.visibility?.gettable) {
     const v: number = raw.visibility.gettable;
-    if (!(Object.values(Visibility) as number[]).includes(v))
-      throw badApp(`apps[${i}].visibility.gettable ${v} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
+    if (!isVisibility(v)) throw badApp(`apps[${i}].visibility.gettable ${v} is not a visibility: use 10 (PRIVATE), 30 (ORG) or 50 (PUBLIC).`);
     next.visibility = v;
   }
   if (raw.metadata !== undefined) {

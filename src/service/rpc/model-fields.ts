@@ -1,28 +1,31 @@
 import { type Model, Visibility } from '../../domain/entities.js';
 import { invalidArgument } from '../../domain/errors.js';
 import type { JsonObject, JsonValue } from '../../domain/json.js';
-import { checkDescription, checkMetadata, checkName, checkNotes, checkVisibility, hasContent, rejectVersionFieldsOnModel } from '../../domain/model-rules.js';
+import {
+  checkDescription,
+  checkName,
+  checkNotes,
+  gettableOf,
+  hasContent,
+  MODEL_SETTABLE_FIELDS,
+  type ModelSettableField,
+  metadataOf,
+  rejectVersionFieldsOnModel,
+} from '../../domain/model-rules.js';
 import type * as api from '../../gen/api.js';
 
 /**
  * The model-level fields PatchModels may change, in the API's JSON shape. PatchModels applies
  * merge / overwrite / remove to this view and writes the result back.
  */
-export const PATCHABLE_MODEL_FIELDS = [
+export const PATCHABLE_MODEL_FIELDS: readonly (ModelSettableField | 'display_name')[] = [
   'name',
+  // the older name of `name`, honoured when `name` is not sent
   'display_name',
-  'description',
-  'notes',
-  'metadata',
-  'visibility',
-  'toolkits',
-  'use_cases',
-  'languages',
-  'check_consents',
-  'presets',
-  'default_eval_info',
-  'workflow_recommended',
-] as const;
+  ...MODEL_SETTABLE_FIELDS.filter((f) => f !== 'name'),
+] satisfies readonly (keyof api.Model)[];
+
+const PATCHABLE: ReadonlySet<string> = new Set(PATCHABLE_MODEL_FIELDS);
 
 /** Fields a request Model may carry that are not patchable but are accepted because clients echo them back. */
 const ECHOED = new Set(['id', 'model_type_id', 'created_at', 'modified_at', 'app_id', 'user_id', 'model_version', 'languages_full', 'output_info']);
@@ -60,7 +63,7 @@ export function patchOf(raw: api.Model, rpc: 'PostModels' | 'PatchModels'): Json
     out[k] = v as JsonValue;
   }
   for (const [k, v] of Object.entries(raw)) {
-    if (!ECHOED.has(k) && !(PATCHABLE_MODEL_FIELDS as readonly string[]).includes(k) && hasContent(v)) {
+    if (!ECHOED.has(k) && !PATCHABLE.has(k) && hasContent(v)) {
       throw invalidArgument(`model.${k} cannot be set by ${rpc}; modelkeep supports ${PATCHABLE_MODEL_FIELDS.join(', ')}.`);
     }
   }
@@ -71,13 +74,15 @@ const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.ma
 
 /** Writes a (patched, validated) view back onto a model. */
 export function applyView(m: Model, view: JsonObject, now: number): Model {
-  const str = (k: string): string => (typeof view[k] === 'string' ? (view[k] as string) : '');
+  const str = (k: string): string => {
+    const value = view[k];
+    return typeof value === 'string' ? value : '';
+  };
   checkNotes(str('notes'));
   checkName(str('name'));
   checkDescription(str('description'));
-  checkMetadata(view.metadata);
-  const gettable = ((view.visibility ?? {}) as { gettable?: number }).gettable;
-  checkVisibility(gettable, 'model.visibility.gettable');
+  const metadata = metadataOf(view.metadata);
+  const gettable = gettableOf(view.visibility, 'model.visibility.gettable');
   if (view.default_eval_info !== undefined && view.default_eval_info !== null && typeof view.default_eval_info !== 'object')
     throw invalidArgument('default_eval_info must be an object.');
   return {
@@ -85,7 +90,7 @@ export function applyView(m: Model, view: JsonObject, now: number): Model {
     name: str('name') || m.id,
     description: str('description'),
     notes: str('notes'),
-    metadata: (view.metadata ?? {}) as JsonObject,
+    metadata,
     visibility: gettable || Visibility.PRIVATE,
     toolkits: strings(view.toolkits),
     useCases: strings(view.use_cases),

@@ -62,8 +62,8 @@ export function modelListQuery(
   types: ModelTypeRegistry,
   fieldPrefix = '',
 ): ModelListQuery {
-  for (const f of ['name', 'query']) {
-    const v = req[f as 'name' | 'query'];
+  for (const f of ['name', 'query'] as const) {
+    const v = req[f];
     if (typeof v === 'string' && v.length > MAX_SEARCH_TEXT_CHARS)
       throw invalidArgument(`${fieldPrefix}${f} is ${v.length} characters; search text is at most ${MAX_SEARCH_TEXT_CHARS}.`);
   }
@@ -89,14 +89,14 @@ export function modelListQuery(
   const narrow = (ids: string[]): void => {
     q.modelTypeIds = q.modelTypeIds ? q.modelTypeIds.filter((x) => ids.includes(x)) : ids;
   };
-  for (const f of (req.input_fields ?? []) as string[])
+  for (const f of req.input_fields ?? [])
     narrow(
       types
         .all()
         .filter((t) => t.inputFields.includes(f))
         .map((t) => t.id),
     );
-  for (const f of (req.output_fields ?? []) as string[])
+  for (const f of req.output_fields ?? [])
     narrow(
       types
         .all()

@@ -2,7 +2,7 @@ import type { ModelVersion, VersionConcept } from '../../domain/entities.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { assertValidId } from '../../domain/ids.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
-import { checkDescription, checkMetadata, checkVisibility, hasContent } from '../../domain/model-rules.js';
+import { checkDescription, gettableOf, hasContent, metadataOf } from '../../domain/model-rules.js';
 import type * as api from '../../gen/api.js';
 import { asJson } from '../core/context.js';
 
@@ -101,18 +101,20 @@ export function versionPatchOf(raw: api.ModelVersion, where: string): JsonObject
 
 /** Writes a patched view back (output_info validated by the caller against the model type). */
 export function applyVersionView(v: ModelVersion, view: JsonObject, now: number): ModelVersion {
-  const str = (k: string): string => (typeof view[k] === 'string' ? (view[k] as string) : '');
+  const str = (k: string): string => {
+    const value = view[k];
+    return typeof value === 'string' ? value : '';
+  };
   checkDescription(str('description'));
-  checkMetadata(view.metadata);
-  const gettable = ((view.visibility ?? {}) as { gettable?: number }).gettable;
-  checkVisibility(gettable, 'visibility.gettable');
+  const metadata = metadataOf(view.metadata);
+  const gettable = gettableOf(view.visibility, 'visibility.gettable');
   const oi = isJsonObject(view.output_info) ? view.output_info : {};
   const { output_config: _oc, params: _p, ...kept } = v.outputInfo;
   return {
     ...v,
     description: str('description'),
     license: str('license'),
-    metadata: (view.metadata ?? {}) as JsonObject,
+    metadata,
     visibility: gettable || 10,
     outputInfo: { ...kept, ...oi },
     modifiedAt: now,

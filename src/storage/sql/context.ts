@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { MODEL_SETTABLE_FIELDS } from '../../domain/model-rules.js';
 import { Code } from '../../domain/status-codes.js';
 import type { DialectName } from './backend.js';
 import { precompile } from './precompiled.js';
@@ -15,25 +16,18 @@ export interface Ctx {
   atomic<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
 }
 
-/** Models columns minus the denormalised ones (search_text can be as long as the notes). */
+/**
+ * Models columns minus the denormalised ones (search_text can be as long as the notes): the identity,
+ * the type, the fields a user sets (their list is the domain's, named as the API names them) and the
+ * timestamps.
+ */
 export const MODEL_COLUMNS = [
   'pk',
   'user_id',
   'app_id',
   'id',
-  'name',
   'model_type_id',
-  'description',
-  'notes',
-  'metadata',
-  'visibility',
-  'toolkits',
-  'use_cases',
-  'languages',
-  'check_consents',
-  'presets',
-  'default_eval_info',
-  'workflow_recommended',
+  ...MODEL_SETTABLE_FIELDS,
   'created_at',
   'modified_at',
 ] as const satisfies readonly (keyof ModelRow)[];
