@@ -8,7 +8,6 @@ import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import type { WorkerOptions } from '../jobs/worker.js';
-import { serverEmbedders } from '../ml/embedders/registry.js';
 import { ByteBudget } from '../net/byte-budget.js';
 import { fetchPolicy } from '../net/fetch-policy.js';
 import { GuardedFetch } from '../net/guarded-fetch.js';
@@ -44,7 +43,7 @@ import { ReadinessProbe } from './readiness.js';
 import { withinGrace } from './shutdown.js';
 import { listenError } from './startup-error.js';
 import { ensureSystemApp } from './system-app.js';
-import { buildJobWorker, buildPlugins } from './training.js';
+import { buildJobWorker, buildPlugins, serverInference } from './training.js';
 import { packageVersion } from './version.js';
 
 /** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
@@ -143,7 +142,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     // One download budget per process too, shared by input processing and predict.
     const fetchBudget = fetchBudgetOf(cfg, metrics);
     // MODELKEEP_INFERENCE_THREADS: image inference on worker threads (started on the first image, so nothing to end if start fails).
-    const inference = serverEmbedders(cfg.inferenceThreads);
+    const inference = serverInference(cfg);
     const embedders = instrumentEmbedders(inference.embedders, metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
     const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
       fetchBudget,
@@ -151,7 +150,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     });
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, embedders, clock.now());
-    const plugins = buildPlugins(store, types, embedders, cfg);
+    const plugins = buildPlugins(store, types, embedders, cfg, inference.onnx);
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs, trainingFinished(metrics));
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));
     // Uploaded images' image.url points at this server's REST port, known once it listens (port 0 = any).
@@ -310,13 +309,22 @@ export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise
   const fetchAgent = urlFetchAgent(cfg);
   const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
   const fetchBudget = fetchBudgetOf(cfg, metrics);
-  const inference = serverEmbedders(cfg.inferenceThreads);
+  const inference = serverInference(cfg);
   const embedders = instrumentEmbedders(inference.embedders, metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
   const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
     fetchBudget,
     embedderFor: baseEmbedderLookup(store, embedders, types),
   });
-  const jobWorker = buildJobWorker(store, buildPlugins(store, types, embedders, cfg), types, cfg, clock, log, undefined, trainingFinished(metrics));
+  const jobWorker = buildJobWorker(
+    store,
+    buildPlugins(store, types, embedders, cfg, inference.onnx),
+    types,
+    cfg,
+    clock,
+    log,
+    undefined,
+    trainingFinished(metrics),
+  );
   // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   try {

@@ -6,6 +6,8 @@ import { DEFAULT_EVALUATION_TIMEOUT_MS, evaluateModelVersionHandler } from '../j
 import { DEFAULT_TRAINING_TIMEOUT_MS, trainModelVersionHandler } from '../jobs/train-model-version.js';
 import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from '../jobs/worker.js';
 import type { Embedder } from '../ml/embedders/embedder.js';
+import { type ServerEmbedders, serverEmbedders } from '../ml/embedders/registry.js';
+import { OnnxThreads } from '../ml/onnx/onnx-threads.js';
 import { builtInPlugins } from '../plugins/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { Clock } from '../ports/clock.js';
@@ -21,13 +23,32 @@ export function buildPlugins(
   types: ModelTypeRegistry,
   embedders: ReadonlyMap<string, Embedder>,
   cfg: Pick<Config, 'modelCacheMb'>,
+  onnxThreads?: OnnxThreads,
 ): PluginRegistry {
   return builtInPlugins(types, {
     embedders,
     artifacts: store.artifacts,
     trainingData: new StoreTrainingDataSource(store),
     modelCacheBytes: cfg.modelCacheMb * 1024 * 1024,
+    ...(onnxThreads ? { openOnnx: (key, model, config) => onnxThreads.open(key, model, config) } : {}),
   });
+}
+
+/** The process's inference: the built-in embedders and, with MODELKEEP_INFERENCE_THREADS ≥ 1, the threads of uploaded models. */
+export interface Inference extends ServerEmbedders {
+  onnx: OnnxThreads | undefined;
+}
+
+export function serverInference(cfg: Pick<Config, 'inferenceThreads' | 'modelCacheMb'>): Inference {
+  const base = serverEmbedders(cfg.inferenceThreads);
+  const onnx = cfg.inferenceThreads >= 1 ? new OnnxThreads(cfg.inferenceThreads, cfg.modelCacheMb * 1024 * 1024) : undefined;
+  return {
+    embedders: base.embedders,
+    onnx,
+    async close() {
+      await Promise.all([base.close(), onnx?.close()]);
+    },
+  };
 }
 
 /** `pollMs`: how often the worker looks for jobs other processes queued (its own wake it at once, see notify()). */

@@ -3,7 +3,7 @@ import { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../ml/embedders/registry.js
 import { type ClassifierDeps, classifierPlugin } from './classifier/plugin.js';
 import { clustererPlugin } from './clusterer.js';
 import { embedderModelPlugin } from './embedder-model.js';
-import { packageRuntime } from './onnx/package-runtime.js';
+import { type PackageRuntimeDeps, packageRuntime } from './onnx/package-runtime.js';
 import { conceptThresholderPlugin } from './operators/concept-thresholder.js';
 import { knnConceptPlugin } from './operators/knn-concept.js';
 import { randomSamplePlugin } from './operators/random-sample.js';
@@ -15,6 +15,8 @@ export { PluginRegistry } from './registry.js';
 export interface PluginDeps extends ClassifierDeps {
   /** Uploaded models kept loaded (MODELKEEP_MODEL_CACHE_MB); without it, uploaded versions cannot run here. */
   modelCacheBytes?: number;
+  /** Where uploaded models' sessions run (the inference threads); default this thread. */
+  openOnnx?: PackageRuntimeDeps['open'];
 }
 
 /** One plugin per model type modelkeep can run (the catalog also lists types it cannot, e.g. visual-detector). */
@@ -33,6 +35,13 @@ export function builtInPlugins(types: ModelTypeRegistry, deps: PluginDeps): Plug
       knnConceptPlugin(deps.embedders, deps.trainingData),
       clustererPlugin(deps),
     ],
-    deps.modelCacheBytes === undefined ? undefined : packageRuntime({ artifacts: deps.artifacts, embedders: deps.embedders, cacheBytes: deps.modelCacheBytes }),
+    deps.modelCacheBytes === undefined
+      ? undefined
+      : packageRuntime({
+          artifacts: deps.artifacts,
+          embedders: deps.embedders,
+          cacheBytes: deps.modelCacheBytes,
+          ...(deps.openOnnx ? { open: deps.openOnnx } : {}),
+        }),
   );
 }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { MobileNetImageEmbedder } from '../../src/ml/embedders/image-mobilenet.js';
 import { createRng } from '../../src/ml/classifier/rng.js';
+import { MobileNetImageEmbedder } from '../../src/ml/embedders/image-mobilenet.js';
 import { BUILT_CLI, REPO_ROOT, removeDir, rest, type ServerProcess, startServer, tempDir } from '../helpers/modelkeep-process.js';
 import { drawImage } from './pattern-images.js';
 

@@ -278,7 +278,8 @@ describeBoth(
       assert.match(ev.body.status.details, /was uploaded \(an ONNX package\); modelkeep evaluates only the versions it trains/);
     });
   },
-  { MODELKEEP_MAX_MODEL_BYTES: String(LIMIT) },
+  // Uploaded models run on an inference thread here (the production default), in-process in the other suites.
+  { MODELKEEP_MAX_MODEL_BYTES: String(LIMIT), MODELKEEP_INFERENCE_THREADS: '1' },
 );
 
 /** y = x · W + b over an image tensor [N, 4, 4, 3]: flattened first, so the row order is the NHWC layout. */

@@ -6,8 +6,8 @@
 import { Piscina } from 'piscina';
 import { RetryLater } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
-import type { Embedder, EmbedInput } from './embedder.js';
 import { mapLimit } from '../../runtime/map-limit.js';
+import type { Embedder, EmbedInput } from './embedder.js';
 import { DECODE_CONCURRENCY, decodeForNetwork, IMAGE_DIM, IMAGE_EMBEDDER_ID } from './image-mobilenet.js';
 import type { ImageTask } from './image-worker.js';
 

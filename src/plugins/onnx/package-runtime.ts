@@ -8,7 +8,7 @@ import { decodeRgb } from '../../ml/embedders/image-decode.js';
 import { ModelCache } from '../../ml/onnx/model-cache.js';
 import { loadOnnxModel, type OnnxModel } from '../../ml/onnx/onnx-model.js';
 import { decodePackage } from '../../ml/onnx/package-blob.js';
-import { declaredOutputSize, type OnnxInputConfig, PackageConfigError } from '../../ml/onnx/package-config.js';
+import { declaredOutputSize, type OnnxInputConfig, type OnnxPackageConfig, PackageConfigError } from '../../ml/onnx/package-config.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { InputKind, PackageRuntime, PredictInput, PredictOutcome } from '../../ports/plugins.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
@@ -18,6 +18,11 @@ export interface PackageRuntimeDeps {
   embedders: ReadonlyMap<string, Embedder>;
   /** Loaded models kept per process (MODELKEEP_MODEL_CACHE_MB), in bytes of their packages. */
   cacheBytes: number;
+  /**
+   * Opens a session (the load check included): on the inference threads when the server has them
+   * (ml/onnx/onnx-threads.ts), else in this thread (loadOnnxModel).
+   */
+  open?: (key: string, model: Uint8Array, config: OnnxPackageConfig) => Promise<OnnxModel>;
 }
 
 type Failure = PredictOutcome & { ok: false };
@@ -50,7 +55,8 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
       const bytes = await deps.artifacts.get(version.pk);
       if (!bytes) throw new PackageConfigError('the version has no stored package');
       const pkg = decodePackage(bytes);
-      return { value: await loadOnnxModel(pkg.model, pkg.config), bytes: bytes.length };
+      const open = deps.open ?? ((_key: string, model: Uint8Array, config: OnnxPackageConfig) => loadOnnxModel(model, config));
+      return { value: await open(version.pk, pkg.model, pkg.config), bytes: bytes.length };
     });
   const loadForPredict = async (version: ModelVersion): Promise<OnnxModel> => {
     try {
