@@ -30,6 +30,7 @@ import { httpFetcher } from '../service/predict/fetch-url.js';
 import { AnswerCache } from '../service/reuse/answer-cache.js';
 import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
 import { hostedImageReader } from '../service/rpc/hosted-images.js';
+import { removeStaleUploads } from '../service/rpc/model-upload.service.js';
 import { type OpenOptions, openStore } from '../storage/open-store.js';
 import { addHealthService } from '../transport/grpc/health.js';
 import { addReflectionService } from '../transport/grpc/reflection.js';
@@ -150,6 +151,10 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     });
     // The system app clarifai/main holds the built-in embedders (rows only: weights load on first use).
     await ensureSystemApp(store, embedders, clock.now());
+    // Upload files a process left when it died mid-upload (a day old at least: another process may be receiving one).
+    void removeStaleUploads(clock.now()).then((n) => {
+      if (n > 0) log.info({ removed: n }, 'removed model upload files left by a stopped process');
+    });
     const plugins = buildPlugins(store, types, embedders, cfg, inference.onnx);
     const jobWorker = buildJobWorker(store, plugins, types, cfg, clock, log, opts.workerPollMs, trainingFinished(metrics));
     const answers = new AnswerCache(store.changes, undefined, cacheLookups(metrics, log));

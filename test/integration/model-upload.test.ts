@@ -101,6 +101,24 @@ describeBoth(
       );
     });
 
+    it('its check is in the "builder" log Clarifai\'s Python client polls, one url per line', async () => {
+      const r = await api.ok('ListLogEntries', { user_app_id: uai, model_id: 'topics', model_version_id: 'uploaded-1', log_type: 'builder' });
+      const messages = r.log_entries.map((e: ApiObject) => e.message as string);
+      assert.ok(
+        messages.some((m: string) => /checking the uploaded package/.test(m)),
+        messages.join('\n'),
+      );
+      assert.ok(
+        messages.some((m: string) => /loaded and ran a probe input/.test(m)),
+        messages.join('\n'),
+      );
+      assert.equal(new Set(r.log_entries.map((e: ApiObject) => e.url)).size, r.log_entries.length);
+      assert.ok(r.log_entries.every((e: ApiObject) => e.log_type === 'builder'));
+      const other = await api.call('ListLogEntries', { user_app_id: uai, model_id: 'topics', model_version_id: 'uploaded-1', log_type: 'runner' });
+      assert.equal(other.body.status.code, 21202);
+      assert.match(other.body.status.details, /use "training" \(or "builder" for an uploaded version\)/);
+    });
+
     it('PostModelOutputs on it gives the softmax of the head over the text embedder, to 1e-5, with the output_config rules', async () => {
       const texts = ['the match ended in a draw after extra time', 'parliament passed the budget', 'simmer the sauce for ten minutes'];
       const r = await api.ok('PostModelOutputs', {

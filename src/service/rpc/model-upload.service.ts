@@ -7,7 +7,7 @@
  * is never held whole in memory; nothing is stored until all of it has arrived and passed the checks
  * (uploaded-version.ts), and a stream that breaks off leaves nothing behind.
  */
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Model } from '../../domain/entities.js';
@@ -20,9 +20,11 @@ import { statusOf } from '../core/status.js';
 import { findModel } from './models.service.js';
 import { acceptPackage, checkPackageSize, checkUploadable, checkVersionIdFree, type UploadDeps } from './uploaded-version.js';
 
+const SCRATCH_PREFIX = 'modelkeep-upload-';
+
 /** Where packages are written while they arrive: one private directory per upload, removed when it ends. */
 async function scratchFile(): Promise<{ dir: string; file: string; fh: FileHandle }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'modelkeep-upload-'));
+  const dir = await mkdtemp(path.join(tmpdir(), SCRATCH_PREFIX));
   const file = path.join(dir, 'package');
   return { dir, file, fh: await open(file, 'wx', 0o600) };
 }
@@ -101,6 +103,27 @@ class UploadSession implements StreamSession {
     await this.scratch.fh.close().catch(() => undefined);
     await rm(this.scratch.dir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Removes upload directories a process left behind when it died mid-upload. Only those untouched for
+ * `maxAgeMs` (default a day): another process on this machine may be receiving one right now.
+ * Returns how many were removed; never throws.
+ */
+export async function removeStaleUploads(now: number, maxAgeMs = 24 * 60 * 60 * 1000, dir = tmpdir()): Promise<number> {
+  let removed = 0;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(SCRATCH_PREFIX)) continue;
+    const p = path.join(dir, name);
+    const s = await stat(p).catch(() => undefined);
+    if (!s?.isDirectory() || now - s.mtimeMs < maxAgeMs) continue;
+    await rm(p, { recursive: true, force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
 }
 
 function configOf(first: ApiObject): api.PostModelVersionsUploadConfig {
