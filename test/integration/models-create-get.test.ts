@@ -73,11 +73,17 @@ describeBoth(
       await api.fails('GetModel', { user_app_id: uai, model_id: 'bad-type' }, 21200, 404);
     });
 
-    it('refuses a type that exists but is not creatable (visual-embedder) with 21202 listing the creatable types', async () => {
-      const st = await api.fails('PostModels', { user_app_id: uai, models: [{ id: 'embedder', model_type_id: 'visual-embedder' }] }, 21202, 400);
-      assert.match(st.details ?? '', /visual-embedder/);
+    it('refuses a type that exists but is not creatable (visual-detector) with 21202 listing the creatable types', async () => {
+      const st = await api.fails('PostModels', { user_app_id: uai, models: [{ id: 'detector', model_type_id: 'visual-detector' }] }, 21202, 400);
+      assert.match(st.details ?? '', /visual-detector/);
       assert.match(st.details ?? '', /embedding-classifier/);
-      await api.fails('GetModel', { user_app_id: uai, model_id: 'embedder' }, 21200, 404);
+      await api.fails('GetModel', { user_app_id: uai, model_id: 'detector' }, 21200, 404);
+    });
+
+    it('an embedder model is created for uploads, and PostModelVersions on it points to the upload', async () => {
+      await newModel(api, uai, { id: 'my-embedder', model_type_id: 'visual-embedder' });
+      const st = await api.fails('PostModelVersions', { user_app_id: uai, model_id: 'my-embedder', model_versions: [{}] }, 21202, 400);
+      assert.match(st.details ?? '', /its versions are ONNX models you upload \(PostModelVersionsUpload/);
     });
 
     it('refuses a duplicate id with 40010 (HTTP 409) naming the id, and keeps the first model', async () => {
