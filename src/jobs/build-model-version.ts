@@ -1,9 +1,10 @@
 import { BUILD_JOB } from '../domain/job-kinds.js';
 import { Outcome, Stopped } from '../domain/outcome.js';
-import { Code, describe } from '../domain/status-codes.js';
+import { Code } from '../domain/status-codes.js';
 import { TrainLog } from '../domain/train-log.js';
 import type { PackageRuntime } from '../ports/plugins.js';
 import type { JobHandler, JobRunContext, JobSummary } from './types.js';
+import { recordVersionFailure } from './version-failure.js';
 
 /**
  * `build-model-version`: an uploaded version's package is checked where every worker can reach it
@@ -16,13 +17,7 @@ export function buildModelVersionHandler(packages: PackageRuntime): JobHandler {
     kind: BUILD_JOB,
     genericFailure: { code: Code.MODEL_BUILDING_FAILED, what: 'Checking the uploaded model', retry: 'Upload the package again to retry.' },
     run: (ctx) => runBuild(packages, ctx),
-    async recordFailure(tx, job, code, details, now) {
-      const v = await tx.versions.getByPk(job.versionPk);
-      if (!v) return;
-      const log = new TrainLog(v.trainLog, () => now);
-      log.add(`failed: ${code} ${describe(code)} ${details}`);
-      await tx.versions.updateTraining(v.pk, { status: { code, details, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
-    },
+    recordFailure: recordVersionFailure,
   };
 }
 

@@ -3,13 +3,14 @@ import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { isJsonObject } from '../domain/json.js';
 import type { ModelTypeRegistry } from '../domain/model-types/registry.js';
 import { Outcome, Stopped } from '../domain/outcome.js';
-import { Code, describe } from '../domain/status-codes.js';
+import { Code } from '../domain/status-codes.js';
 import { TrainLog } from '../domain/train-log.js';
 import { TRAINING_EVENTS } from '../domain/version-lifecycle.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { TrainResult } from '../ports/plugins.js';
 import { percentOf, progressStep } from './progress.js';
 import type { JobHandler, JobRunContext, JobSummary } from './types.js';
+import { recordVersionFailure } from './version-failure.js';
 
 export interface TrainHandlerOptions {
   plugins: PluginRegistry;
@@ -41,13 +42,7 @@ export function trainModelVersionHandler(opts: TrainHandlerOptions): JobHandler 
   return {
     kind: TRAIN_JOB,
     run: (ctx) => runTraining(opts, ctx),
-    async recordFailure(tx, job, code, details, now) {
-      const v = await tx.versions.getByPk(job.versionPk);
-      if (!v) return;
-      const log = new TrainLog(v.trainLog, () => now);
-      log.add(`failed: ${code} ${describe(code)} ${details}`);
-      await tx.versions.updateTraining(v.pk, { status: { code, details, percentCompleted: 0 }, trainLog: log.text(), modifiedAt: now });
-    },
+    recordFailure: recordVersionFailure,
     async recordHandBack(tx, job, now) {
       const v = await tx.versions.getByPk(job.versionPk);
       if (!v) return;
