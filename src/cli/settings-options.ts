@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { SETTINGS } from '../config/config.js';
+import { editDistance } from '../config/unknown-env.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -58,14 +59,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = 3;
   for (const c of candidates) {
-    // Levenshtein distance, one row at a time.
-    let prev = Array.from({ length: c.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= word.length; i++) {
-      const row = [i];
-      for (let j = 1; j <= c.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (word[i - 1] === c[j - 1] ? 0 : 1));
-      prev = row;
-    }
-    if (prev[c.length]! < bestD) [best, bestD] = [c, prev[c.length]!];
+    const d = editDistance(word, c);
+    if (d < bestD) [best, bestD] = [c, d];
   }
   return best;
 }

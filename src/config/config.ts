@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import { parseCidrList } from '../net/fetch-policy.js';
 import { parseCorsOrigins } from './cors-origins.js';
-import { unknownEnvWarnings } from './unknown-env.js';
+import { flagSuggestion, unknownEnvWarnings } from './unknown-env.js';
 
 /** Every setting modelkeep reads, loaded once at boot and passed down (nothing else reads process.env). */
 export interface Config {
@@ -382,7 +382,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
     }
     const s = byFlag.get(flag);
     if (!s) {
-      problems.push(`--${flag}: unknown option`);
+      const near = flagSuggestion(flag, [...byFlag.keys()]);
+      problems.push(`--${flag}: unknown option${near ? `; did you mean ${near}?` : ''} (--help lists the options)`);
       continue;
     }
     const v = typeof raw === 'boolean' ? (s.kind === 'bool' ? raw : parseValue(s, '', `--${flag}`, problems)) : parseValue(s, raw, `--${flag}`, problems);

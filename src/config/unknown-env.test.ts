@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SETTINGS } from './config.js';
-import { editDistance, unknownEnvWarnings } from './unknown-env.js';
+import { editDistance, flagSuggestion, unknownEnvWarnings } from './unknown-env.js';
 
 const KNOWN = SETTINGS.map((s) => s.env);
 
@@ -45,4 +45,16 @@ it("says nothing about known settings, other variables, the client commands' var
     ),
     [],
   );
+});
+
+it('suggests the flags an unknown one is a part of, else the nearest within two edits, else nothing', () => {
+  const flags = SETTINGS.map((s) => s.flag);
+  const cases: Array<[string, string | undefined]> = [
+    ['port', '--http-port or --grpc-port or --metrics-port'],
+    ['http-prot', '--http-port'],
+    ['data-dirs', '--data-dir'],
+    ['workr', '--worker'],
+    ['frobnicate', undefined],
+  ];
+  for (const [flag, meant] of cases) assert.equal(flagSuggestion(flag, flags), meant, flag);
 });

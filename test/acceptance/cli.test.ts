@@ -72,7 +72,10 @@ describe('modelkeep CLI', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /11008/);
     assert.ok(!existsSync(cfgFile()), 'nothing saved for a bad token');
-    await ok(['apps', 'create', 'pets', '--url', server.restBase, '--pat', PAT]);
+    // The README's first step on a new server names an app that is not there yet: saved, with the next step.
+    const first = await ok(['login', '--url', server.restBase, '--pat', PAT, '--app', `${USER}/pets`, '--name', 'local']);
+    assert.match(first.stderr, new RegExp(`the app ${USER}/pets does not exist yet; create it with: modelkeep apps create pets`));
+    await ok(['apps', 'create', 'pets']);
     const good = await ok(['login', '--url', server.restBase, '--pat', PAT, '--app', `${USER}/pets`, '--name', 'local']);
     assert.match(good.stdout, new RegExp(`as ${USER}; saved as context "local"`));
     assert.equal(statSync(cfgFile()).mode & 0o777, 0o600);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { Api } from '../client/api.js';
+import { Api, ApiCallError } from '../client/api.js';
 import { formatAppRef, parseAppRef } from '../client/app-ref.js';
 import { normaliseUrl } from '../client/connection.js';
 import { checkContextName, configPath, getContext, readConfigFile, writeConfigFile } from '../client/contexts.js';
@@ -33,7 +33,7 @@ export function registerSession(program: Command): void {
       const api = new Api(url, opts.pat, app);
       // The token is checked before anything is saved: a typo never becomes the current context.
       const apps = await api.get<{ apps: App[] }>('/v2/users/me/apps', { per_page: 1 }, 'checking the token');
-      if (app) await api.get(api.appPath(''), undefined, `checking the app ${formatAppRef(app)}`);
+      const missingApp = app ? await appIsMissing(api, formatAppRef(app)) : false;
       const file = configPath(process.env);
       const cfg = readConfigFile(file);
       cfg.contexts[name] = { url, pat: opts.pat, ...(app ? { app: formatAppRef(app) } : {}) };
@@ -42,6 +42,8 @@ export function registerSession(program: Command): void {
       const user = apps.apps[0]?.user_id;
       process.stdout.write(`logged in to ${url}${user ? ` as ${user}` : ''}; saved as context "${name}" in ${file}\n`);
       if (!app) process.stdout.write(`commands that work in an app need --app <user>/<app>, or: modelkeep context set-app <user>/<app>\n`);
+      // A first login on a new server names the app the user is about to create: saved, and the next step said.
+      if (app && missingApp) process.stderr.write(`the app ${formatAppRef(app)} does not exist yet; create it with: modelkeep apps create ${app.appId}\n`);
     });
 
   const context = program.command('context').description('list, switch and remove saved contexts');
@@ -70,6 +72,17 @@ export function registerSession(program: Command): void {
       () => [info.user],
     );
   });
+}
+
+/** Whether the app answers 11101 (it does not exist); any other refusal (a key without access…) stops the login. */
+async function appIsMissing(api: Api, ref: string): Promise<boolean> {
+  try {
+    await api.get(api.appPath(''), undefined, `checking the app ${ref}`);
+    return false;
+  } catch (e) {
+    if (e instanceof ApiCallError && e.status.code === 11101) return true;
+    throw e;
+  }
 }
 
 function clientlessContext(context: Command): void {
