@@ -3,6 +3,12 @@
  * package's config says it takes and gives. One rule, used when the upload arrives.
  */
 
+/** Where REST clients POST a package (transport/rest/upload-route.ts serves it; refusals that point there name it). */
+export const REST_UPLOAD_PATH = '/v2/users/{user_id}/apps/{app_id}/models/{model_id}/versions/upload';
+
+/** REST_UPLOAD_PATH for one model, when the refusal knows it. */
+export const restUploadPathFor = (modelId: string): string => REST_UPLOAD_PATH.replace('{model_id}', modelId);
+
 export type PackageInputKind = 'embedding' | 'image';
 export type PackageOutputKind = 'concepts' | 'embedding';
 

@@ -10,7 +10,7 @@ import type { ModelTypeDef } from '../../domain/model-types/types.js';
 import { resolveVersionConfig, validateConcepts, validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
 import { applyPatch, parsePatchAction } from '../../domain/patch.js';
 import { Code } from '../../domain/status-codes.js';
-import { uploadOnly } from '../../domain/upload-rules.js';
+import { restUploadPathFor, uploadOnly } from '../../domain/upload-rules.js';
 import { initialStatus } from '../../domain/version-lifecycle.js';
 import type * as api from '../../gen/api.js';
 import type { Store, VersionSortField } from '../../ports/store.js';
@@ -124,7 +124,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
         if (uploadOnly(type.id)) {
           throw new ApiError(
             Code.MODEL_INVALID_ARGUMENT,
-            `Model '${model.id}' is a ${type.id}: its versions are ONNX models you upload (PostModelVersionsUpload over gRPC, or POST the package to /v2/users/{user_id}/apps/{app_id}/models/${model.id}/versions/upload); there is nothing to train.`,
+            `Model '${model.id}' is a ${type.id}: its versions are ONNX models you upload (PostModelVersionsUpload over gRPC, or POST the package to ${restUploadPathFor(model.id)}); there is nothing to train.`,
           );
         }
         const version = newVersion(ctx, model, type, list[0]!, req.description ?? '');

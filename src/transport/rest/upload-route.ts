@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
+import { REST_UPLOAD_PATH } from '../../domain/upload-rules.js';
 import { decodeJsonBody, JsonCodecError } from '../../proto/json-codec.js';
 import type { Dispatcher, DispatchResult } from '../../service/core/dispatcher.js';
 import { sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';
 
 /** The REST way in for PostModelVersionsUpload (a gRPC stream): one POST with the package as its body. */
-export const UPLOAD_PATH = '/v2/users/:user_id/apps/:app_id/models/:model_id/versions/upload';
+export const UPLOAD_PATH = REST_UPLOAD_PATH.replace(/\{(\w+)\}/g, ':$1');
 const RPC = 'PostModelVersionsUpload';
 /** Parts handed to the upload session: big enough that a 1 GiB package is ~1,000 steps. */
 const PART_BYTES = 1024 * 1024;
