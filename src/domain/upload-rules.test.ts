@@ -14,6 +14,11 @@ const cases: [string, PackageInputKind, PackageOutputKind, RegExp | undefined][]
   ['text-embedder', 'image', 'embedding', /inputs are text/],
   ['visual-classifier', 'image', 'embedding', /gives an embedding .* upload it to a visual-embedder, text-embedder model/],
   ['visual-embedder', 'image', 'concepts', /gives concept scores/],
+  ['text-classifier', 'text', 'concepts', undefined],
+  ['text-embedder', 'text', 'embedding', undefined],
+  ['embedding-classifier', 'text', 'concepts', undefined],
+  ['visual-classifier', 'text', 'concepts', /takes text .* inputs are images/],
+  ['visual-embedder', 'text', 'embedding', /takes text .* inputs are images/],
   ['clusterer', 'embedding', 'concepts', /a clusterer model cannot take an uploaded package/],
   ['concept-thresholder', 'embedding', 'concepts', /cannot take an uploaded package/],
 ];

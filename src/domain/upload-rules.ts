@@ -9,13 +9,15 @@ export const REST_UPLOAD_PATH = '/v2/users/{user_id}/apps/{app_id}/models/{model
 /** REST_UPLOAD_PATH for one model, when the refusal knows it. */
 export const restUploadPathFor = (modelId: string): string => REST_UPLOAD_PATH.replace('{model_id}', modelId);
 
-export type PackageInputKind = 'embedding' | 'image';
+export type PackageInputKind = 'embedding' | 'image' | 'text';
 export type PackageOutputKind = 'concepts' | 'embedding';
 
 const CONCEPT_TYPES = ['embedding-classifier', 'text-classifier', 'visual-classifier'] as const;
 const EMBEDDING_TYPES = ['visual-embedder', 'text-embedder'] as const;
 /** Types whose inputs are images, so a package may take an image tensor. */
 const IMAGE_TYPES = ['embedding-classifier', 'visual-classifier', 'visual-embedder'] as const;
+/** Types whose inputs are text, so a package may take token ids. */
+const TEXT_TYPES = ['embedding-classifier', 'text-classifier', 'text-embedder'] as const;
 
 export const UPLOADABLE_TYPES: readonly string[] = [...CONCEPT_TYPES, ...EMBEDDING_TYPES];
 
@@ -30,6 +32,9 @@ export function uploadProblem(typeId: string, input: PackageInputKind, output: P
   }
   if (input === 'image' && !(IMAGE_TYPES as readonly string[]).includes(typeId)) {
     return `the package's config takes an image (input.kind image), but a ${typeId} model's inputs are text; use input.kind embedding over a text embedder, or a ${IMAGE_TYPES.join(', ')} model`;
+  }
+  if (input === 'text' && !(TEXT_TYPES as readonly string[]).includes(typeId)) {
+    return `the package's config takes text (input.kind text), but a ${typeId} model's inputs are images; use a ${TEXT_TYPES.join(', ')} model`;
   }
   return undefined;
 }

@@ -43,3 +43,29 @@ export async function writePackage(path: string, bytes: Uint8Array): Promise<str
 export function headConfig(size: number, concepts: string[], activation: 'softmax' | 'sigmoid' | 'raw' = 'softmax'): string {
   return JSON.stringify({ input: { kind: 'embedding', name: 'x', size }, output: { kind: 'concepts', name: 'y', concepts, activation } });
 }
+
+/**
+ * A BERT-style WordPiece tokenizer.json (lower-casing, [CLS] … [SEP]) over the given words, written
+ * here so tests need no downloaded files. Ids: [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, then `words` in order.
+ */
+export function wordPieceTokenizer(words: string[]): string {
+  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
+  const vocab = Object.fromEntries([...specials, ...words].map((w, i) => [w, i]));
+  const added = specials.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  return JSON.stringify({
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: added,
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      pair: [],
+      special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+  });
+}

@@ -2,10 +2,12 @@
  * PostModelVersionsUpload from a test: over gRPC as Clarifai's clients stream it (upload_config, then
  * content_parts, every answer collected), over REST as one POST of the package to the upload route.
  */
+import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { messageCodec } from '../../src/proto/message-codec.js';
 import type { Harness } from './both.js';
 import { type ApiObject, testProtos } from './clients.js';
+import { type Api, sleep } from './models.js';
 import { TEST_PAT } from './server.js';
 
 export interface UploadResult {
@@ -91,4 +93,15 @@ export async function uploadPackage(h: Harness, uai: ApiObject, modelId: string,
   call.end();
   await done;
   return { answers, last: answers[answers.length - 1] ?? {}, http: 200 };
+}
+
+/** Polls an uploaded version until its check is over (no longer 21107 MODEL_BUILDING): the version as it ended. */
+export async function waitBuilt(api: Api, uai: ApiObject, modelId: string, versionId: string, timeoutMs = 30_000): Promise<ApiObject> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = (await api.ok('GetModelVersion', { user_app_id: uai, model_id: modelId, version_id: versionId })).model_version;
+    if (v.status.code !== 21107) return v;
+    assert.ok(Date.now() < deadline, `still building: ${JSON.stringify(v.status)}`);
+    await sleep(50);
+  }
 }

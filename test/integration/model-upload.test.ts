@@ -6,9 +6,9 @@ import { HashingTextEmbedder } from '../../src/ml/embedders/text-hashing.js';
 import { describeBoth, uid } from '../helpers/both.js';
 import type { ApiObject } from '../helpers/clients.js';
 import { headConfig, tarGzPackage, zipPackage } from '../helpers/model-package.js';
-import { apiOf, newApp, newModel, sleep } from '../helpers/models.js';
+import { apiOf, newApp, newModel } from '../helpers/models.js';
 import { linearModel } from '../helpers/onnx-graph.js';
-import { uploadPackage } from '../helpers/upload.js';
+import { uploadPackage, waitBuilt as waitUploaded } from '../helpers/upload.js';
 
 /** A deterministic matrix rows × cols with small values (no two columns alike). */
 const matrix = (rows: number, cols: number, seed: number): number[][] =>
@@ -37,15 +37,7 @@ describeBoth(
     let uai: { user_id: string; app_id: string };
     const textHead = () => zipPackage({ 'model.onnx': linearModel(W_TEXT, B_TEXT, { softmax: false }), 'config.json': headConfig(TEXT_DIM, TEXT_CONCEPTS) });
 
-    const waitBuilt = async (modelId: string, versionId: string): Promise<ApiObject> => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const v = (await api.ok('GetModelVersion', { user_app_id: uai, model_id: modelId, version_id: versionId })).model_version;
-        if (v.status.code !== 21107) return v;
-        assert.ok(Date.now() < deadline, `still building: ${JSON.stringify(v.status)}`);
-        await sleep(50);
-      }
-    };
+    const waitBuilt = (modelId: string, versionId: string): Promise<ApiObject> => waitUploaded(api, uai, modelId, versionId);
     const versionCount = async (modelId: string): Promise<number> =>
       ((await api.ok('ListModelVersions', { user_app_id: uai, model_id: modelId })).model_versions ?? []).length;
     const refused = async (modelId: string, bytes: Uint8Array, code: number, details: RegExp, modelVersion?: ApiObject): Promise<void> => {
@@ -249,9 +241,9 @@ describeBoth(
       );
       await refused(
         'topics',
-        await zipPackage({ 'model.onnx': graph, 'config.json': '{"input": {"kind": "text", "name": "x"}}' }),
+        await zipPackage({ 'model.onnx': graph, 'config.json': '{"input": {"kind": "audio", "name": "x"}}' }),
         21105,
-        /input\.kind must be embedding or image/,
+        /input\.kind must be embedding, image or text/,
       );
       await refused(
         'topics',

@@ -5,7 +5,7 @@
 // SharedArrayBuffer (not copied per task), so any thread can open any version when it first sees it.
 import { workerData } from 'piscina';
 import { ModelCache } from './model-cache.js';
-import { loadOnnxModel, type OnnxModel } from './onnx-model.js';
+import { loadOnnxModel, type ModelRow, type OnnxModel } from './onnx-model.js';
 import type { OnnxPackageConfig } from './package-config.js';
 
 export interface OnnxTask {
@@ -13,7 +13,7 @@ export interface OnnxTask {
   model: Uint8Array;
   config: OnnxPackageConfig;
   /** Absent: open (and probe) the session only. */
-  rows?: Float32Array[];
+  rows?: ModelRow[];
 }
 
 /** Errors cross the thread as data: the class of a PackageConfigError would not survive the trip. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { headConfig, tarGzPackage, writePackage, zipPackage } from '../../../test/helpers/model-package.js';
+import { headConfig, tarGzPackage, wordPieceTokenizer, writePackage, zipPackage } from '../../../test/helpers/model-package.js';
 import { linearModel } from '../../../test/helpers/onnx-graph.js';
 import { entryPath, PackageArchiveError, packageKind, readPackage } from './package-archive.js';
 import { decodePackage, encodePackage } from './package-blob.js';
@@ -136,4 +136,34 @@ test('a stored package reads back as it was written (encodePackage / decodePacka
   assert.deepEqual(Buffer.from(back.model), Buffer.from(GRAPH));
   assert.throws(() => decodePackage(Uint8Array.from([1, 2, 3])), /not an uploaded package/);
   assert.throws(() => decodePackage(encodePackage(p).subarray(0, 20)), /truncated/);
+});
+
+test("a text model's package needs its tokenizer.json; tokenizer_config.json is kept when there; both survive storage", async () => {
+  const textConfig = JSON.stringify({ input: { kind: 'text', name: 'input_ids' }, output: { kind: 'concepts', name: 'y', concepts: ['a', 'b'] } });
+  await assert.rejects(
+    readPackage(await file(await zipPackage({ 'model.onnx': GRAPH, 'config.json': textConfig })), MB),
+    (e: unknown) => e instanceof PackageArchiveError && /input\.kind is text, so the package needs the model's tokenizer\.json/.test(e.message),
+  );
+  const json = wordPieceTokenizer(['cat']);
+  const p = await readPackage(
+    await file(
+      await tarGzPackage({ 'model.onnx': GRAPH, 'config.json': textConfig, 'tokenizer.json': json, 'tokenizer_config.json': '{"model_max_length": 512}' }),
+    ),
+    MB,
+  );
+  assert.deepEqual(p.tokenizer, { json, config: '{"model_max_length": 512}' });
+  const back = decodePackage(encodePackage(p));
+  assert.deepEqual([back.config, back.tokenizer], [p.config, p.tokenizer]);
+  assert.deepEqual(back.config.input, { kind: 'text', name: 'input_ids', max_length: 128, padding: 'longest', pad_id: 0 });
+});
+
+test('a package stored before tokenizers (MKONNX1: the config alone as header) still reads', () => {
+  const config = Buffer.from(CONFIG, 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(config.length);
+  const v1 = Buffer.concat([Buffer.from('MKONNX1\n', 'latin1'), length, config, Buffer.from(GRAPH)]);
+  const back = decodePackage(v1);
+  assert.equal(back.config.input.kind, 'embedding');
+  assert.deepEqual(Buffer.from(back.model), Buffer.from(GRAPH));
+  assert.equal(back.tokenizer, undefined);
 });

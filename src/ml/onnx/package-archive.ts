@@ -1,6 +1,7 @@
 /**
  * Reads an uploaded model package (decision 0036): a `.zip` or a `.tar.gz` holding `model.onnx` and
- * `config.json` or `config.yaml` at its root. Only those files are read into memory, each bounded by
+ * `config.json` or `config.yaml` at its root (and, for a model that takes text, `tokenizer.json` with an
+ * optional `tokenizer_config.json`). Only those files are read into memory, each bounded by
  * `maxBytes`; every other entry is skipped unread. The package stays a file on disk throughout, so a
  * 1 GiB upload is never held whole while it is checked.
  */
@@ -11,6 +12,7 @@ import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import yauzl from 'yauzl';
 import { type OnnxPackageConfig, PackageConfigError, parsePackageConfig } from './package-config.js';
+import { TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, type TokenizerFiles } from './package-tokenizer.js';
 
 /** A package that cannot be a model version: its message says what to change, and it becomes the refusal's details. */
 export class PackageArchiveError extends Error {}
@@ -19,12 +21,14 @@ export interface PackageFiles {
   config: OnnxPackageConfig;
   /** The bytes of model.onnx. */
   model: Uint8Array;
+  /** tokenizer.json (and tokenizer_config.json) of a model that takes text. */
+  tokenizer?: TokenizerFiles;
 }
 
 export const MODEL_FILE = 'model.onnx';
 const CONFIG_FILES = ['config.json', 'config.yaml', 'config.yml'] as const;
-type Wanted = typeof MODEL_FILE | (typeof CONFIG_FILES)[number];
-const WANTED: ReadonlySet<string> = new Set<string>([MODEL_FILE, ...CONFIG_FILES]);
+type Wanted = typeof MODEL_FILE | (typeof CONFIG_FILES)[number] | typeof TOKENIZER_FILE | typeof TOKENIZER_CONFIG_FILE;
+const WANTED: ReadonlySet<string> = new Set<string>([MODEL_FILE, ...CONFIG_FILES, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE]);
 
 /**
  * An entry's path inside the package, without leading `./` (what `tar -C dir .` writes), or a
@@ -166,12 +170,22 @@ export async function readPackage(file: string, maxBytes: number): Promise<Packa
   if (configs.length === 0) throw new PackageArchiveError('the package has no config.json (or config.yaml) at its root saying what the model takes and gives');
   if (configs.length > 1) throw new PackageArchiveError(`the package has ${configs.join(' and ')}; keep one`);
   const configName = configs[0]!;
-  const text = new TextDecoder('utf-8', { fatal: true });
-  let source: string;
-  try {
-    source = text.decode(into.files.get(configName));
-  } catch {
-    throw new PackageConfigError(`${configName} is not UTF-8 text`);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const textOf = (name: Wanted): string | undefined => {
+    const bytes = into.files.get(name);
+    if (!bytes) return undefined;
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new PackageConfigError(`${name} is not UTF-8 text`);
+    }
+  };
+  const config = parsePackageConfig(textOf(configName)!, configName);
+  if (config.input.kind !== 'text') return { config, model };
+  const json = textOf(TOKENIZER_FILE);
+  if (json === undefined) {
+    throw new PackageArchiveError(`config.input.kind is text, so the package needs the model's ${TOKENIZER_FILE} (Hugging Face format) at its root`);
   }
-  return { config: parsePackageConfig(source, configName), model };
+  const tokenizerConfig = textOf(TOKENIZER_CONFIG_FILE);
+  return { config, model, tokenizer: { json, ...(tokenizerConfig === undefined ? {} : { config: tokenizerConfig }) } };
 }

@@ -15,11 +15,21 @@ test('a valid config parses, with defaults for image preprocessing', () => {
   assert.deepEqual(img.input, { kind: 'image', name: 'pixels', width: 2, height: 3, layout: 'NCHW', channels: 'RGB', mean: [0, 0, 0], std: [1, 1, 1] });
 });
 
+test('a text input parses with its defaults, and reads back from its own parsed form (what is stored)', () => {
+  const c = parsePackageConfig(JSON.stringify({ ...good, input: { kind: 'text', name: 'input_ids', attention_mask: 'mask' } }));
+  assert.deepEqual(c.input, { kind: 'text', name: 'input_ids', attention_mask: 'mask', max_length: 128, padding: 'longest', pad_id: 0 });
+  assert.deepEqual(parsePackageConfig(JSON.stringify(c)), c);
+});
+
 test('bad configs are refused with a sentence naming the field', () => {
   const cases: [unknown, RegExp][] = [
     ['not json', /not valid JSON/],
     [[], /JSON object/],
-    [{ ...good, input: { kind: 'text', name: 'x' } }, /input\.kind/],
+    [{ ...good, input: { kind: 'audio', name: 'x' } }, /input\.kind must be embedding, image or text/],
+    [{ ...good, input: { kind: 'text', name: 'ids', max_length: 9000 } }, /input\.max_length must be at most 8192/],
+    [{ ...good, input: { kind: 'text', name: 'ids', padding: 'right' } }, /input\.padding/],
+    [{ ...good, input: { kind: 'text', name: 'ids', pad_id: -1 } }, /input\.pad_id/],
+    [{ ...good, input: { kind: 'text', name: 'ids', attention_mask: '' } }, /input\.attention_mask/],
     [{ ...good, input: { kind: 'embedding', name: 'x', size: 0 } }, /input\.size/],
     [{ ...good, output: { ...good.output, concepts: [] } }, /output\.concepts/],
     [{ ...good, output: { ...good.output, concepts: ['a', 'a'] } }, /repeat/],

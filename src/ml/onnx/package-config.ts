@@ -10,6 +10,19 @@ import { checkJson } from '../../proto/json-guard.js';
 export type OnnxInputConfig =
   | { kind: 'embedding'; name: string; size: number }
   | {
+      /** Token ids from the package's tokenizer.json ([N, L] int64), with the mask and type ids where the graph takes them. */
+      kind: 'text';
+      name: string;
+      // snake_case as in the config file: the parsed config is what is stored, and parsed again on load.
+      attention_mask?: string;
+      token_type_ids?: string;
+      /** Longest token sequence fed (longer texts are cut to their first max_length tokens). */
+      max_length: number;
+      /** `longest`: a batch is padded to its longest text; `max_length`: always to max_length (graphs with a fixed length). */
+      padding: 'longest' | 'max_length';
+      pad_id: number;
+    }
+  | {
       kind: 'image';
       name: string;
       width: number;
@@ -58,6 +71,20 @@ function oneOf<T extends string>(o: Json, key: string, where: string, allowed: r
   return v as T;
 }
 
+function optionalStr(o: Json, key: string, where: string): string | undefined {
+  return o[key] === undefined ? undefined : str(o, key, where);
+}
+
+function nonNegativeInt(o: Json, key: string, where: string, fallback: number): number {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new PackageConfigError(`${where}.${key} must be a whole number ≥ 0`);
+  return v;
+}
+
+/** Longest max_length taken: a transformer's usual limits are 512–8192 tokens. */
+export const MAX_TOKENS = 8192;
+
 function triple(o: Json, key: string, where: string, fallback: [number, number, number]): [number, number, number] {
   const v = o[key];
   if (v === undefined) return fallback;
@@ -68,7 +95,7 @@ function triple(o: Json, key: string, where: string, fallback: [number, number, 
 }
 
 function parseInput(raw: unknown): OnnxInputConfig {
-  if (!isObject(raw)) throw new PackageConfigError('input must be an object with a kind (embedding or image)');
+  if (!isObject(raw)) throw new PackageConfigError('input must be an object with a kind (embedding, image or text)');
   const kind = raw.kind;
   if (kind === 'embedding') return { kind, name: str(raw, 'name', 'input'), size: positiveInt(raw, 'size', 'input') };
   if (kind === 'image') {
@@ -85,7 +112,22 @@ function parseInput(raw: unknown): OnnxInputConfig {
       std,
     };
   }
-  throw new PackageConfigError('input.kind must be embedding or image (text tokens are not supported yet)');
+  if (kind === 'text') {
+    const max_length = raw.max_length === undefined ? 128 : positiveInt(raw, 'max_length', 'input');
+    if (max_length > MAX_TOKENS) throw new PackageConfigError(`input.max_length must be at most ${MAX_TOKENS}`);
+    const attention_mask = optionalStr(raw, 'attention_mask', 'input');
+    const token_type_ids = optionalStr(raw, 'token_type_ids', 'input');
+    return {
+      kind,
+      name: str(raw, 'name', 'input'),
+      ...(attention_mask ? { attention_mask } : {}),
+      ...(token_type_ids ? { token_type_ids } : {}),
+      max_length,
+      padding: oneOf(raw, 'padding', 'input', ['longest', 'max_length'] as const, 'longest'),
+      pad_id: nonNegativeInt(raw, 'pad_id', 'input', 0),
+    };
+  }
+  throw new PackageConfigError('input.kind must be embedding, image or text');
 }
 
 function parseOutput(raw: unknown): OnnxOutputConfig {

@@ -6,9 +6,10 @@ import { defaultEmbedderKind } from '../../domain/upload-rules.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import { decodeRgb } from '../../ml/embedders/image-decode.js';
 import { ModelCache } from '../../ml/onnx/model-cache.js';
-import { loadOnnxModel, type OnnxModel } from '../../ml/onnx/onnx-model.js';
+import { loadOnnxModel, type ModelRow, type OnnxModel } from '../../ml/onnx/onnx-model.js';
 import { decodePackage } from '../../ml/onnx/package-blob.js';
 import { declaredOutputSize, type OnnxInputConfig, type OnnxPackageConfig, PackageConfigError } from '../../ml/onnx/package-config.js';
+import { loadTokenizer, type TextTokenizer } from '../../ml/onnx/package-tokenizer.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { InputKind, PackageRuntime, PredictInput, PredictOutcome } from '../../ports/plugins.js';
 import { baseEmbedder, embedEach } from '../embedding.js';
@@ -26,6 +27,11 @@ export interface PackageRuntimeDeps {
 }
 
 type Failure = PredictOutcome & { ok: false };
+
+/** A version's session, and the tokenizer of a model that takes text. */
+interface Loaded extends OnnxModel {
+  tokenizer?: TextTokenizer;
+}
 
 /** Image bytes -> one input row as the config lays it out: scaled to 0–1, (x − mean) / std per channel. */
 async function imageRow(cfg: Extract<OnnxInputConfig, { kind: 'image' }>, bytes: Uint8Array | undefined, index: number): Promise<Float32Array> {
@@ -49,16 +55,23 @@ async function imageRow(cfg: Extract<OnnxInputConfig, { kind: 'image' }>, bytes:
  * into one run, falling back to one run per input for graphs with a fixed batch size of 1.
  */
 export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
-  const cache = new ModelCache<OnnxModel>(deps.cacheBytes);
-  const load = (version: ModelVersion): Promise<OnnxModel> =>
+  const cache = new ModelCache<Loaded>(deps.cacheBytes);
+  const load = (version: ModelVersion): Promise<Loaded> =>
     cache.get(version.pk, async () => {
       const bytes = await deps.artifacts.get(version.pk);
       if (!bytes) throw new PackageConfigError('the version has no stored package');
       const pkg = decodePackage(bytes);
+      const input = pkg.config.input;
+      let tokenizer: TextTokenizer | undefined;
+      if (input.kind === 'text') {
+        if (!pkg.tokenizer) throw new PackageConfigError('the stored package has no tokenizer.json');
+        tokenizer = loadTokenizer(pkg.tokenizer, input.max_length);
+      }
       const open = deps.open ?? ((_key: string, model: Uint8Array, config: OnnxPackageConfig) => loadOnnxModel(model, config));
-      return { value: await open(version.pk, pkg.model, pkg.config), bytes: bytes.length };
+      const model = await open(version.pk, pkg.model, pkg.config);
+      return { value: { config: model.config, run: model.run, ...(tokenizer ? { tokenizer } : {}) }, bytes: bytes.length };
     });
-  const loadForPredict = async (version: ModelVersion): Promise<OnnxModel> => {
+  const loadForPredict = async (version: ModelVersion): Promise<Loaded> => {
     try {
       return await load(version);
     } catch (e) {
@@ -73,8 +86,14 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
     return baseEmbedder(version, deps.embedders, fallback);
   };
 
-  const rowsOf = async (m: OnnxModel, version: ModelVersion, model: Model, inputs: readonly PredictInput[]): Promise<(Float32Array | Failure)[]> => {
+  const rowsOf = async (m: Loaded, version: ModelVersion, model: Model, inputs: readonly PredictInput[]): Promise<(ModelRow | Failure)[]> => {
     const input = m.config.input;
+    if (input.kind === 'text') {
+      const tokenizer = m.tokenizer!;
+      return inputs.map((i): ModelRow | Failure =>
+        typeof i.text === 'string' ? tokenizer.ids(i.text) : { ok: false, code: Code.INPUT_FAILED, details: 'this model takes text: send data.text.raw' },
+      );
+    }
     if (input.kind === 'image') {
       return Promise.all(
         inputs.map((i, k) =>
@@ -90,7 +109,7 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
   };
 
   /** One run for the batch; per input when the graph refuses a batch (a fixed batch dimension of 1). */
-  const run = async (m: OnnxModel, rows: Float32Array[]): Promise<(Float32Array | Failure)[]> => {
+  const run = async (m: OnnxModel, rows: ModelRow[]): Promise<(Float32Array | Failure)[]> => {
     try {
       return await m.run(rows);
     } catch (e) {
@@ -107,6 +126,7 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
     async inputKind(version, model): Promise<InputKind> {
       const m = await loadForPredict(version);
       if (m.config.input.kind === 'image') return 'image';
+      if (m.config.input.kind === 'text') return 'text';
       const e = embedderOf(version, model);
       if (typeof e === 'string') throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${version.id}' cannot predict: ${e}.`);
       return e.kind;
@@ -119,12 +139,13 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
     async predict({ model, version, inputs }) {
       const m = await loadForPredict(version);
       const rows = await rowsOf(m, version, model, inputs);
-      const ready = rows.filter((r): r is Float32Array => r instanceof Float32Array);
+      const isRow = (r: ModelRow | Failure): r is ModelRow => r instanceof Float32Array || r instanceof Int32Array;
+      const ready = rows.filter(isRow);
       const results = ready.length > 0 ? await run(m, ready) : [];
       let k = 0;
       const out = m.config.output;
       return rows.map((r): PredictOutcome => {
-        if (!(r instanceof Float32Array)) return r;
+        if (!isRow(r)) return r;
         const res = results[k++]!;
         if (!(res instanceof Float32Array)) return res;
         if (out.kind === 'embedding') return { ok: true, data: { embeddings: [res] } };
@@ -134,7 +155,7 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
     },
 
     async check(version, model) {
-      let m: OnnxModel;
+      let m: Loaded;
       try {
         m = await load(version);
       } catch (e) {
@@ -144,6 +165,8 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
       const { input, output } = m.config;
       let source: string;
       if (input.kind === 'image') source = `an image of ${input.width}×${input.height} (${input.layout}, ${input.channels})`;
+      else if (input.kind === 'text')
+        source = `text as the token ids of its tokenizer.json (at most ${input.max_length}, padded to ${input.padding === 'longest' ? 'the longest of a batch' : 'max_length'})`;
       else {
         const e = embedderOf(version, model);
         if (typeof e === 'string') throw new Outcome(Code.MODEL_BUILDING_FAILED, `${e}.`);
