@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { app, model, version } from '../../test/contract/fixtures.js';
 import { ARCHIVE_TABLES, ArchiveError, exportApp, importApp, NOT_ARCHIVED } from './app-archive.js';
 import type { KyselyStore } from './kysely-store.js';
 import { openKyselyStore } from './open-store.js';
+import { ARTIFACT_PART_BYTES } from './repos/concepts.repo.js';
 
 describe('app archive', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'modelkeep-archive-'));
@@ -89,6 +91,28 @@ describe('app archive', () => {
     await assert.rejects(importApp(store, iter(['{"format":"other"}'])), /not a modelkeep app archive/);
     await assert.rejects(importApp(store, iter([lines[0]!, '{"table":"apps","row":{}}', lines.at(-1)!]), { userId: 'bob', appId: 'x' }));
     assert.equal(await store.users.get('bob'), undefined, 'a failed import leaves nothing behind, not even the user');
+  });
+
+  it('a large artifact travels as its parts, one archive line each, and reads back whole', async () => {
+    const a = app('alice', { id: 'big' });
+    await store.apps.create(a);
+    const m = model(a);
+    await store.models.create(m);
+    const v = version(m);
+    await store.versions.create(v);
+    const bytes = new Uint8Array(ARTIFACT_PART_BYTES + 1000).map((_, i) => (i * 7) & 0xff);
+    await store.artifacts.put(v.pk, bytes);
+    const out: string[] = [];
+    await exportApp(store, 'alice', 'big', async (l) => void out.push(l), 0);
+    assert.ok(
+      out.every((l) => l.length < ARTIFACT_PART_BYTES * 1.5),
+      'no line holds the whole artifact',
+    );
+    await importApp(store, iter(out), { userId: 'alice', appId: 'big-copy' });
+    const copy = (await store.models.get('alice', 'big-copy', m.id))!;
+    const cv = (await store.versions.latestOf([copy.pk])).get(copy.pk)!;
+    const back = await store.artifacts.get(cv.pk);
+    assert.ok(back && Buffer.from(back).equals(Buffer.from(bytes)));
   });
 
   it('imports under another name, creating the user', async () => {

@@ -53,6 +53,14 @@ export const ARCHIVE_TABLES: readonly TableSpec[] = [
     page: 10,
   },
   {
+    // A large artifact's further parts (migration 012): 4 MiB each, so a few per page.
+    name: 'artifact_parts',
+    key: ['version_pk', 'seq'],
+    via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' },
+    refs: { version_pk: 'version' },
+    page: 4,
+  },
+  {
     name: 'jobs',
     key: ['id'],
     via: { column: 'version_pk', parent: 'model_versions', parentKey: 'pk' },

@@ -97,23 +97,52 @@ export function embeddingRepo(ctx: Ctx): EmbeddingRepo {
   };
 }
 
-/** ArtifactStore over the `artifacts` table: inside transaction() it writes with the caller's result. */
+/**
+ * Bytes per stored part of an artifact (migration 012): small enough for any database value and for
+ * one app-archive line, large enough that a 1 GiB model is ~256 rows.
+ */
+export const ARTIFACT_PART_BYTES = 4 * 1024 * 1024;
+
+/**
+ * ArtifactStore over `artifacts` (the first part) and `artifact_parts` (the rest): inside
+ * transaction() it writes with the caller's result. Parts are views of the caller's bytes, never copies.
+ */
 export function artifactRepo(ctx: Ctx): ArtifactStore {
   const { db } = ctx;
   return {
     async put(versionPk, bytes) {
       const b = bytesToBuffer(bytes);
+      const parts = Math.max(0, Math.ceil(b.length / ARTIFACT_PART_BYTES) - 1);
+      const first = b.subarray(0, ARTIFACT_PART_BYTES);
       const now = Date.now(); // bookkeeping only: the port takes no clock
       await db
         .insertInto('artifacts')
-        .values({ version_pk: versionPk, bytes: b, created_at: now })
-        .onConflict((oc) => oc.column('version_pk').doUpdateSet({ bytes: b, created_at: now }))
+        .values({ version_pk: versionPk, bytes: first, created_at: now, parts })
+        .onConflict((oc) => oc.column('version_pk').doUpdateSet({ bytes: first, created_at: now, parts }))
         .execute();
+      await db.deleteFrom('artifact_parts').where('version_pk', '=', versionPk).execute();
+      for (let seq = 1; seq <= parts; seq++) {
+        const part = b.subarray(seq * ARTIFACT_PART_BYTES, (seq + 1) * ARTIFACT_PART_BYTES);
+        await db.insertInto('artifact_parts').values({ version_pk: versionPk, seq, bytes: part }).execute();
+      }
     },
 
     async get(versionPk) {
-      const r = await db.selectFrom('artifacts').select('bytes').where('version_pk', '=', versionPk).executeTakeFirst();
-      return r ? new Uint8Array(r.bytes) : undefined;
+      const r = await db.selectFrom('artifacts').select(['bytes', 'parts']).where('version_pk', '=', versionPk).executeTakeFirst();
+      if (!r) return undefined;
+      if (r.parts === 0) return new Uint8Array(r.bytes);
+      // One part at a time into one buffer: never every part and their concatenation at once. Every
+      // part but the last is as long as the first, so (parts + 1) × first bounds the whole.
+      const out = new Uint8Array(r.bytes.length * (r.parts + 1));
+      out.set(r.bytes, 0);
+      let total = r.bytes.length;
+      for (let seq = 1; seq <= r.parts; seq++) {
+        const p = await db.selectFrom('artifact_parts').select('bytes').where('version_pk', '=', versionPk).where('seq', '=', seq).executeTakeFirst();
+        if (!p || total + p.bytes.length > out.length) throw new Error(`the artifact of version ${versionPk} is damaged at part ${seq} of ${r.parts}`);
+        out.set(p.bytes, total);
+        total += p.bytes.length;
+      }
+      return out.subarray(0, total);
     },
   };
 }

@@ -112,8 +112,17 @@ export interface DatasetVersionInputsTable {
 
 export interface ArtifactsTable {
   version_pk: string;
+  /** The whole artifact, or its first part when `parts` > 0 (migration 012). */
   bytes: Buffer;
   created_at: number;
+  /** How many more parts artifact_parts holds (seq 1…parts). */
+  parts: ColumnType<number, number | undefined, number>;
+}
+
+export interface ArtifactPartsTable {
+  version_pk: string;
+  seq: number;
+  bytes: Buffer;
 }
 
 /** Migration 005: the inputs a trained version learned from (an input deleted since drops out). */
@@ -135,4 +144,5 @@ export interface TrainingDataTables {
   dataset_versions: DatasetVersionsTable;
   dataset_version_inputs: DatasetVersionInputsTable;
   artifacts: ArtifactsTable;
+  artifact_parts: ArtifactPartsTable;
 }

@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import type { NewInput } from '../../../src/domain/inputs.js';
 import type { Store } from '../../../src/ports/store.js';
+import { ARTIFACT_PART_BYTES } from '../../../src/storage/repos/concepts.repo.js';
 import { model, uniq, version } from '../fixtures.js';
 import { type Harness, scene } from './harness.js';
 
@@ -438,6 +439,42 @@ export function trainingDataCases(h: Harness): void {
       (await s.datasets.list(a.userId, a.id, PAGE)).map((d) => d.id),
       ['d1'],
     );
+  });
+
+  it('an artifact larger than a part is kept in parts and reads back whole; a smaller one, or the version deleted, drops the parts', async () => {
+    const { s, a } = await setup();
+    const m = model(a);
+    await s.models.create(m);
+    const ver = version(m);
+    await s.versions.create(ver);
+    const parts = async (): Promise<number> =>
+      Number(
+        (
+          await h.store.db
+            .selectFrom('artifact_parts')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('version_pk', '=', ver.pk)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const big = new Uint8Array(ARTIFACT_PART_BYTES * 2 + 12_345);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 13)) & 0xff;
+    await s.transaction(async (tx) => tx.artifacts.put(ver.pk, big));
+    assert.equal(await parts(), 2);
+    const back = await s.artifacts.get(ver.pk);
+    assert.equal(back?.length, big.length);
+    assert.ok(Buffer.from(back!).equals(Buffer.from(big)), 'the same bytes, in order');
+    const exact = big.subarray(0, ARTIFACT_PART_BYTES * 2);
+    await s.artifacts.put(ver.pk, exact);
+    assert.equal(await parts(), 1, 'exactly two parts long: the first and one more');
+    assert.ok(Buffer.from((await s.artifacts.get(ver.pk))!).equals(Buffer.from(exact)));
+    await s.artifacts.put(ver.pk, new Uint8Array([9]));
+    assert.equal(await parts(), 0);
+    assert.deepEqual(await s.artifacts.get(ver.pk), new Uint8Array([9]));
+    await s.artifacts.put(ver.pk, big);
+    await s.versions.delete(ver.pk);
+    assert.equal(await parts(), 0, 'parts go with their version');
+    assert.equal(await s.artifacts.get(ver.pk), undefined);
   });
 
   it('artifacts: put overwrites, get returns the bytes; they go with their version, and an app takes all its training data', async () => {
