@@ -4,6 +4,7 @@ import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import { vectorSource } from '../embedding.js';
 import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
 import { labelMatrix } from './labels.js';
@@ -41,7 +42,7 @@ export async function evaluateOnDataset(
     selection = await data.collect({
       userId: version.userId,
       appId: version.appId,
-      embedderId: embedder.id,
+      ...vectorSource(embedder),
       conceptIds,
       datasetId: heldOut.datasetId,
       ...(heldOut.datasetVersionId ? { datasetVersionId: heldOut.datasetVersionId } : {}),

@@ -4,6 +4,7 @@ import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import { vectorSource } from '../embedding.js';
 import { crossValidate } from '../../ml/evaluation/cross-validate.js';
 import { type EvaluationProblem, evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds } from '../../ml/evaluation/split.js';
 import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
@@ -51,7 +52,7 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
     selection = await data.collect({
       userId: version.userId,
       appId: version.appId,
-      embedderId: embedder.id,
+      ...vectorSource(embedder),
       conceptIds,
       enrich: s.enrich,
       ...(s.datasetId ? { datasetId: s.datasetId } : {}),

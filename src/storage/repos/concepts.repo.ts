@@ -115,5 +115,12 @@ export function artifactRepo(ctx: Ctx): ArtifactStore {
       const r = await db.selectFrom('artifacts').select('bytes').where('version_pk', '=', versionPk).executeTakeFirst();
       return r ? new Uint8Array(r.bytes) : undefined;
     },
+
+    async head(versionPk, bytes) {
+      const n = Math.max(0, Math.floor(bytes));
+      const part = ctx.dialect === 'postgres' ? sql<Buffer>`substring(bytes from 1 for ${n})` : sql<Buffer>`substr(bytes, 1, ${n})`;
+      const r = await db.selectFrom('artifacts').select(part.as('head')).where('version_pk', '=', versionPk).executeTakeFirst();
+      return r ? new Uint8Array(r.head) : undefined;
+    },
   };
 }
