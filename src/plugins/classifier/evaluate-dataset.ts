@@ -4,9 +4,9 @@ import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
-import { vectorSource } from '../embedding.js';
 import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
+import { vectorSource } from '../embedding.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 

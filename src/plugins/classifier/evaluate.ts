@@ -4,11 +4,11 @@ import { Outcome, Stopped } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { TRAIN_DEFAULTS } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
-import { vectorSource } from '../embedding.js';
 import { crossValidate } from '../../ml/evaluation/cross-validate.js';
 import { type EvaluationProblem, evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds } from '../../ml/evaluation/split.js';
 import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
+import { vectorSource } from '../embedding.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 

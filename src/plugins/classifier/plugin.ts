@@ -1,5 +1,5 @@
-import type { ModelVersion } from '../../domain/entities.js';
 import { baseEmbedderRef } from '../../domain/base-embedder-ref.js';
+import type { ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import { isJsonObject } from '../../domain/json.js';
 import { Outcome, Stopped } from '../../domain/outcome.js';

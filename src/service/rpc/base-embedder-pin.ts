@@ -3,9 +3,10 @@
  * reference and pins the embedder's version in input_info, and deleting a version (or model) that a
  * version is based on is refused, naming it — as workflows pin versions (decision 0033).
  */
+
+import { baseEmbedderRef, EMBEDDER_TYPES, embedSizeProblem, isBasedOn, pinnedBaseEmbedder } from '../../domain/base-embedder-ref.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
-import { baseEmbedderRef, EMBEDDER_TYPES, embedSizeProblem, isBasedOn, pinnedBaseEmbedder } from '../../domain/base-embedder-ref.js';
 import { Code } from '../../domain/status-codes.js';
 import { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../../ml/embedders/registry.js';
 import { decodeStoredConfig, STORED_HEADER_BYTES, storedConfigBytes } from '../../ml/onnx/package-blob.js';

@@ -20,10 +20,10 @@ import { modelToApi } from '../mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from '../mappers/version.mapper.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { readKey } from '../reuse/read-memo.js';
+import { pinBaseEmbedder, refuseIfBaseOf } from './base-embedder-pin.js';
 import { findModel, findVersion, versionFor } from './models.service.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
 import { refuseIfPinned } from './workflow-pins.js';
-import { pinBaseEmbedder, refuseIfBaseOf } from './base-embedder-pin.js';
 
 /** Job kind that trains one model version (run by the worker). */
 

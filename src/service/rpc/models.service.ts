@@ -12,9 +12,9 @@ import { modelToApi } from '../mappers/model.mapper.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { PageBoundaries } from '../reuse/page-boundaries.js';
 import { readKey } from '../reuse/read-memo.js';
+import { refuseIfBaseOf } from './base-embedder-pin.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
-import { refuseIfBaseOf } from './base-embedder-pin.js';
 import { followRename, refuseIfUsed } from './workflow-pins.js';
 
 const where = (ctx: CallContext): string => `app '${ctx.app!.userId}/${ctx.app!.id}'`;
