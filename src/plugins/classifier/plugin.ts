@@ -121,7 +121,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
           ...(s.datasetVersionId ? { datasetVersionId: s.datasetVersionId } : {}),
         });
       } catch (e) {
-        if (e instanceof ApiError) throw new Outcome(e.code === Code.MODEL_INVALID_ARGUMENT ? e.code : Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
+        if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
       if (named?.stored === false) logComputed(call, named, selection, Date.now() - collectStarted);

@@ -89,7 +89,7 @@ export async function pinBaseEmbedder(tx: Repos, version: ModelVersion): Promise
 export async function refuseIfBaseOf(tx: Repos, model: Model, versionId?: string, deletedToo: ReadonlySet<string> = new Set()): Promise<void> {
   if (!EMBEDDER_TYPES.includes(model.modelTypeId)) return;
   const app = { userId: model.userId, appId: model.appId };
-  const dependents = (await tx.versions.mentioningInInputInfo(app.userId, app.appId, model.id)).filter(
+  const dependents = (await tx.versions.mentioningInInputInfo(app.userId, app.appId, JSON.stringify(model.id))).filter(
     (d) => !deletedToo.has(d.modelId) && isBasedOn(d.version.inputInfo, app, BUILT_IN_IDS, model.id, versionId),
   );
   if (dependents.length === 0) return;
