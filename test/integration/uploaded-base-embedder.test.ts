@@ -239,6 +239,17 @@ describeBoth(
       await api.ok('DeleteModelVersion', { user_app_id: uai, model_id: 'topics', version_id: 'colours' });
     });
 
+    it('renaming the embedder model (PatchModelIds) rewrites the versions based on it; they keep predicting', async () => {
+      const probe = { user_app_id: uai, model_id: 'topics', version_id: 'on-enc', inputs: [{ data: { text: { raw: 'a goal in the match' } } }] };
+      const before = await api.ok('PostModelOutputs', probe);
+      await api.ok('PatchModelIds', { user_app_id: uai, action: 'overwrite', ids: [{ id: 'enc', new_id: 'encoder' }] });
+      const v = (await api.ok('GetModelVersion', { user_app_id: uai, model_id: 'topics', version_id: 'on-enc' })).model_version;
+      assert.equal(v.input_info.base_embed_model.id, 'encoder');
+      assert.equal(v.input_info.base_embed_model.model_version.id, encV1);
+      assert.deepEqual((await api.ok('PostModelOutputs', probe)).outputs[0].data.concepts, before.outputs[0].data.concepts);
+      await api.ok('PatchModelIds', { user_app_id: uai, action: 'overwrite', ids: [{ id: 'encoder', new_id: 'enc' }] });
+    });
+
     it('a pinned embedder version (and its model) cannot be deleted while a version is based on it', async () => {
       const del = await api.call('DeleteModelVersion', { user_app_id: uai, model_id: 'enc', version_id: encV1 });
       assert.equal(del.body.status.code, 21203, JSON.stringify(del.body.status));

@@ -7,6 +7,7 @@
 import { baseEmbedderRef, EMBEDDER_TYPES, embedSizeProblem, isBasedOn, pinnedBaseEmbedder } from '../../domain/base-embedder-ref.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
+import type { JsonObject } from '../../domain/json.js';
 import { Code } from '../../domain/status-codes.js';
 import { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID } from '../../ml/embedders/registry.js';
 import { decodeStoredConfig, STORED_HEADER_BYTES, storedConfigBytes } from '../../ml/onnx/package-blob.js';
@@ -80,6 +81,27 @@ export async function pinBaseEmbedder(tx: Repos, version: ModelVersion): Promise
   return { ...version, inputInfo: { ...version.inputInfo, base_embed_model: pinnedBaseEmbedder(app, model, base.id) } };
 }
 
+/** The versions of the app based on `model` (any version of it), found before a rename or delete. */
+async function basedOn(tx: Repos, model: Model, versionId?: string, deletedToo: ReadonlySet<string> = new Set()) {
+  const app = { userId: model.userId, appId: model.appId };
+  return (await tx.versions.mentioningInInputInfo(app.userId, app.appId, JSON.stringify(model.id))).filter(
+    (d) => !deletedToo.has(d.modelId) && isBasedOn(d.version.inputInfo, app, BUILT_IN_IDS, model.id, versionId),
+  );
+}
+
+/**
+ * PatchModelIds renamed embedder `model` (its row locked) to `newId`: the versions based on it name
+ * it by id, so their input_info follows in the same transaction (only `base_embed_model.id` changes),
+ * as workflows follow (decision 0033).
+ */
+export async function followBaseRename(tx: Repos, model: Model, newId: string): Promise<void> {
+  if (newId === model.id || !EMBEDDER_TYPES.includes(model.modelTypeId)) return;
+  for (const { version } of await basedOn(tx, model)) {
+    const ref = version.inputInfo.base_embed_model as JsonObject;
+    await tx.versions.updateTraining(version.pk, { inputInfo: { ...version.inputInfo, base_embed_model: { ...ref, id: newId } } });
+  }
+}
+
 /**
  * Refuses deleting `model`'s version `versionId` (or, without it, any of its versions: DeleteModel)
  * while versions of the app are based on it; the refusal names them and what to do. Callers hold the
@@ -88,10 +110,7 @@ export async function pinBaseEmbedder(tx: Repos, version: ModelVersion): Promise
  */
 export async function refuseIfBaseOf(tx: Repos, model: Model, versionId?: string, deletedToo: ReadonlySet<string> = new Set()): Promise<void> {
   if (!EMBEDDER_TYPES.includes(model.modelTypeId)) return;
-  const app = { userId: model.userId, appId: model.appId };
-  const dependents = (await tx.versions.mentioningInInputInfo(app.userId, app.appId, JSON.stringify(model.id))).filter(
-    (d) => !deletedToo.has(d.modelId) && isBasedOn(d.version.inputInfo, app, BUILT_IN_IDS, model.id, versionId),
-  );
+  const dependents = await basedOn(tx, model, versionId, deletedToo);
   if (dependents.length === 0) return;
   const names = dependents.map((d) => `'${d.version.id}' of model '${d.modelId}'`).join(', ');
   const what = versionId ? `Version '${versionId}' of model '${model.id}' is` : `Model '${model.id}' holds versions that are`;

@@ -12,7 +12,7 @@ import { modelToApi } from '../mappers/model.mapper.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { PageBoundaries } from '../reuse/page-boundaries.js';
 import { readKey } from '../reuse/read-memo.js';
-import { refuseIfBaseOf } from './base-embedder-pin.js';
+import { followBaseRename, refuseIfBaseOf } from './base-embedder-pin.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
 import { followRename, refuseIfUsed } from './workflow-pins.js';
@@ -181,6 +181,8 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
             await tx.models.update(next).catch(duplicateModel(newModelId, ctx));
             // Workflows name models by id: they follow the rename, or they would stop running.
             await followRename(tx, m, newModelId);
+            // So do the versions based on it (decision 0040): their pins name it by id.
+            await followBaseRename(tx, m, newModelId);
             out.push(next);
           }
           return out;
