@@ -37,7 +37,11 @@ export async function modelkeepTextClassifier(
   }));
   const data: TrainingDataSource = { collect: async () => ({ examples, pending: 0, failed: 0 }) };
   const blobs = new Map<string, Uint8Array>();
-  const artifacts: ArtifactStore = { put: async (pk, bytes) => void blobs.set(pk, bytes), get: async (pk) => blobs.get(pk) };
+  const artifacts: ArtifactStore = {
+    put: async (pk, bytes) => void blobs.set(pk, bytes),
+    get: async (pk) => blobs.get(pk),
+    head: async (pk, n) => blobs.get(pk)?.subarray(0, n),
+  };
   const plugin = builtInPlugins(types, { embedders: builtInEmbedders(), artifacts, trainingData: data }).get('text-classifier')!;
 
   // What PostModelVersions stores for {"train_info": {"params": {"template": "modelkeep_text_logreg", "seed": 1}}}

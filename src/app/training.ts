@@ -31,6 +31,13 @@ export function buildPlugins(
     trainingData: new StoreTrainingDataSource(store),
     modelCacheBytes: cfg.modelCacheMb * 1024 * 1024,
     ...(onnxThreads ? { openOnnx: (key, model, config) => onnxThreads.open(key, model, config) } : {}),
+    versions: {
+      async find(userId, appId, modelId, versionId) {
+        const model = await store.models.get(userId, appId, modelId);
+        const version = model && (await store.versions.get(model.pk, versionId));
+        return model && version ? { model, version } : undefined;
+      },
+    },
   });
 }
 

@@ -210,7 +210,11 @@ describe('train-model-version: failures end in a specific code with actionable d
     {
       name: '21118 invalid params (unknown base model)',
       type: 'embedding-classifier',
-      version: { output_info: { data: { concepts: [{ id: 'positive' }] } }, input_info: { base_embed_model: { id: 'no-such-embedder' } } },
+      // Named in clarifai/main, so PostModelVersions takes it (a model of the app it would check at once, decision 0040).
+      version: {
+        output_info: { data: { concepts: [{ id: 'positive' }] } },
+        input_info: { base_embed_model: { id: 'no-such-embedder', user_id: 'clarifai', app_id: 'main' } },
+      },
       code: Code.MODEL_TRAINING_INVALID_PARAMS,
       re: /no-such-embedder.*general-text-embedding/,
     },

@@ -7,7 +7,7 @@ import { Code } from '../domain/status-codes.js';
 import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../domain/system-app.js';
 import { type Embedder, embedSettled } from '../ml/embedders/embedder.js';
 import type { InputKind, PredictInput, PredictOutcome } from '../ports/plugins.js';
-import type { TrainingSelection } from '../ports/training-data.js';
+import type { TrainingDataQuery, TrainingSelection } from '../ports/training-data.js';
 
 /** Owner of the built-in embedders (the read-only `clarifai/main` app). */
 export const SYSTEM_EMBEDDER_OWNER = { user_id: SYSTEM_USER_ID, app_id: SYSTEM_APP_ID } as const;
@@ -40,6 +40,21 @@ export function baseEmbedderOrThrow(version: ModelVersion, embedders: ReadonlyMa
 }
 
 export const kindOf = (e: Embedder): InputKind => e.kind;
+
+/**
+ * Where training and evaluation get `e`'s vectors: stored with the inputs (the built-ins), or computed
+ * from their content as they are collected (an uploaded embedder, whose vectors are never stored).
+ */
+export function vectorSource(e: Embedder): Pick<TrainingDataQuery, 'embedderId' | 'compute'> {
+  if (e.stored !== false) return { embedderId: e.id };
+  return {
+    embedderId: e.id,
+    compute: {
+      kind: e.kind,
+      embed: async (contents) => (await embedSettled(e, contents)).map((o) => (o.ok ? o.vector : undefined)),
+    },
+  };
+}
 
 /**
  * Embeds decoded inputs, each getting its vector or its own 30002 status (an undecodable image,
@@ -90,6 +105,13 @@ export function kindMismatch(sel: TrainingSelection, embedder: Embedder, fixedTy
   const other = embedder.kind === 'image' ? 'text' : 'image';
   const n = kinds[other];
   if (n === 0) return undefined;
+  if (embedder.stored === false) {
+    const want =
+      embedder.kind === 'image'
+        ? 'a text embedder (an uploaded text-embedder, or general-text-embedding)'
+        : 'an image embedder (an uploaded visual-embedder, or general-image-embedding)';
+    return `input_info.base_embed_model names the uploaded embedder ${embedder.id}, which embeds ${kindWord(embedder.kind, 2)}, but the ${n} labelled input${n === 1 ? ' is' : 's are'} ${kindWord(other, n)}; label ${kindWord(embedder.kind, 2)} inputs, or create a new version based on ${want}.`;
+  }
   const what = fixedType
     ? `model type ${fixedType} works on ${kindWord(embedder.kind, 2)} (${embedder.id})`
     : `this version's base model is ${embedder.id}, which embeds ${kindWord(embedder.kind, 2)}`;

@@ -14,7 +14,7 @@ test('every built-in plugin runs a model type of the catalog; trainable types ca
   const types = new ModelTypeRegistry(defaultModelTypes());
   const plugins = builtInPlugins(types, {
     embedders: builtInEmbedders(),
-    artifacts: { put: async () => {}, get: async () => undefined },
+    artifacts: { put: async () => {}, get: async () => undefined, head: async () => undefined },
     trainingData: { collect: async () => ({ examples: [], pending: 0, failed: 0 }) },
   });
   for (const id of plugins.typeIds()) {

@@ -5,4 +5,6 @@
 export interface ArtifactStore {
   put(versionPk: string, bytes: Uint8Array): Promise<void>;
   get(versionPk: string): Promise<Uint8Array | undefined>;
+  /** The first `bytes` bytes (all of them when shorter), read without loading the rest: an uploaded package's config. */
+  head(versionPk: string, bytes: number): Promise<Uint8Array | undefined>;
 }

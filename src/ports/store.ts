@@ -119,6 +119,11 @@ export interface VersionRepo {
   listEvaluated(userId: string, appId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion }[]>;
   /** The version of the app's models whose evaluation has this id (GetEvaluation), found in SQL without reading the others. */
   findEvaluated(userId: string, appId: string, evaluationId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion } | undefined>;
+  /**
+   * Versions of the app's models whose input_info contains `text` (a cheap prefilter: callers apply the
+   * exact rule), with their model's id: what names a base embedder (decision 0040).
+   */
+  mentioningInInputInfo(userId: string, appId: string, text: string): Promise<{ modelId: string; version: ModelVersion }[]>;
   /** Latest version of each model (newest created_at, ties by id) — API-DECISIONS row 11. */
   latestOf(modelPks: string[], opts?: { trainedOnly?: boolean }): Promise<Map<string, ModelVersion>>;
 }

@@ -27,6 +27,12 @@ export interface TrainingDataQuery {
    * (labelled with none of `conceptIds`) come too, as negatives of every concept.
    */
   enrich?: boolean;
+  /**
+   * Vectors computed from the inputs' text or image while collecting, instead of read from the store:
+   * an uploaded base embedder, whose vectors input processing never stores (decision 0040). Only
+   * inputs of its kind are embedded, a chunk at a time, so no more than a chunk's images are held.
+   */
+  compute?: VectorComputer;
   /** Restrict to a dataset's current inputs, or to a frozen dataset version. */
   datasetId?: string;
   datasetVersionId?: string;
@@ -40,8 +46,17 @@ export interface TrainingSelection {
   failed: number;
   /** Processed inputs of the selection by kind, whether or not they have a vector of the embedder. */
   kinds?: { text: number; image: number };
+  /** Inputs of the computer's kind it could not embed (e.g. an image that no longer decodes); skipped. */
+  unembedded?: number;
   /** The embedder whose vectors `examples` carry ('' when the kinds were mixed). */
   embedderId?: string;
+}
+
+/** See TrainingDataQuery.compute. */
+export interface VectorComputer {
+  kind: 'text' | 'image';
+  /** One vector per content, in order; undefined for one it cannot embed. */
+  embed(contents: { text?: string; imageBytes?: Uint8Array }[]): Promise<(Float32Array | undefined)[]>;
 }
 
 /** Where training (and knn-concept) get their data: the app's labelled, processed inputs. */

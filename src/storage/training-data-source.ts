@@ -4,7 +4,13 @@ import type { DatasetVersion } from '../domain/inputs.js';
 import { Code } from '../domain/status-codes.js';
 import type { TrainingRow } from '../ports/inputs-store.js';
 import type { Store } from '../ports/store.js';
-import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection } from '../ports/training-data.js';
+import type { LabelledExample, TrainingDataQuery, TrainingDataSource, TrainingSelection, VectorComputer } from '../ports/training-data.js';
+
+/**
+ * Inputs whose content is read and embedded at once when vectors are computed (an uploaded embedder):
+ * bounds the memory of images held (32 × a few hundred KB) while giving the model batches to run.
+ */
+const COMPUTE_CHUNK = 32;
 
 /**
  * TrainingDataSource over the store (reference §7.2):
@@ -35,10 +41,20 @@ export class StoreTrainingDataSource implements TrainingDataSource {
     const embedderId =
       typeof q.embedderId === 'string' ? q.embedderId : kinds.text > 0 && kinds.image > 0 ? '' : kinds.image > 0 ? q.embedderId.image : q.embedderId.text;
     if (!embedderId) return { examples: [], pending, failed, kinds, embedderId };
-    const vectors = await this.store.embeddings.getMany(
-      ready.map((r) => r.pk),
-      embedderId,
-    );
+    let unembedded = 0;
+    let vectors: Map<string, Float32Array>;
+    if (q.compute) {
+      const computed = await this.computed(
+        ready.filter((r) => r.kind === q.compute!.kind),
+        q.compute,
+      );
+      vectors = computed.vectors;
+      unembedded = computed.unembedded;
+    } else
+      vectors = await this.store.embeddings.getMany(
+        ready.map((r) => r.pk),
+        embedderId,
+      );
     const examples: LabelledExample[] = [];
     for (const r of ready) {
       const vector = vectors.get(r.pk);
@@ -54,7 +70,32 @@ export class StoreTrainingDataSource implements TrainingDataSource {
         ...(enriched ? { enriched: true } : {}),
       });
     }
-    return { examples, pending, failed, kinds, embedderId };
+    return { examples, pending, failed, kinds, embedderId, ...(unembedded > 0 ? { unembedded } : {}) };
+  }
+
+  /** The inputs' vectors from `compute`, COMPUTE_CHUNK inputs' content read and embedded at a time. */
+  private async computed(rows: readonly TrainingRow[], compute: VectorComputer): Promise<{ vectors: Map<string, Float32Array>; unembedded: number }> {
+    const vectors = new Map<string, Float32Array>();
+    let unembedded = 0;
+    for (let i = 0; i < rows.length; i += COMPUTE_CHUNK) {
+      const chunk = rows.slice(i, i + COMPUTE_CHUNK);
+      const contents =
+        compute.kind === 'text'
+          ? await this.texts(chunk)
+          : await Promise.all(chunk.map(async (r) => ({ imageBytes: (await this.store.inputs.imageBytes(r.pk)) ?? new Uint8Array(0) })));
+      const got = await compute.embed(contents);
+      chunk.forEach((r, k) => {
+        const v = got[k];
+        if (v) vectors.set(r.pk, v);
+        else unembedded++;
+      });
+    }
+    return { vectors, unembedded };
+  }
+
+  private async texts(rows: readonly TrainingRow[]): Promise<{ text: string }[]> {
+    const byPk = new Map((await this.store.inputs.getByPks(rows.map((r) => r.pk))).map((i) => [i.pk, i.text ?? '']));
+    return rows.map((r) => ({ text: byPk.get(r.pk) ?? '' }));
   }
 
   private async rows(q: TrainingDataQuery): Promise<TrainingRow[]> {

@@ -13,6 +13,8 @@ export interface Embedder {
   /** Length of every vector it returns. */
   dim: number;
   kind: 'text' | 'image';
+  /** False for one whose vectors input processing never stores (an uploaded embedder, decision 0040): training computes them. */
+  readonly stored?: false;
   /** One L2-normalised vector per input, in order. Throws an EmbedInputError when an input is unusable. */
   embed(batch: EmbedInput[]): Promise<Float32Array[]>;
 }

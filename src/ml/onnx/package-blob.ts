@@ -52,3 +52,28 @@ export function decodePackage(bytes: Uint8Array): StoredPackage {
   const tokenizer = tokenizerOf(header.tokenizer);
   return { config: parsePackageConfig(JSON.stringify(header.config)), model, ...(tokenizer ? { tokenizer } : {}) };
 }
+
+/** Bytes of a stored package that hold its config: read this many first to know them (storedConfigBytes). */
+export const STORED_HEADER_BYTES = MAGIC_V1.length + 4;
+
+/** Which format a stored package's first bytes name (both magics are as long). */
+function formatOf(b: Buffer): 'v1' | 'v2' {
+  const magic = b.subarray(0, MAGIC_V1.length);
+  if (b.length >= STORED_HEADER_BYTES && magic.equals(MAGIC_V2)) return 'v2';
+  if (b.length >= STORED_HEADER_BYTES && magic.equals(MAGIC_V1)) return 'v1';
+  throw new PackageConfigError('the stored artifact is not an uploaded package');
+}
+
+/** From the first STORED_HEADER_BYTES of a stored package: how many bytes from the start hold magic, length and header. */
+export function storedConfigBytes(header: Uint8Array): number {
+  const b = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  formatOf(b);
+  return STORED_HEADER_BYTES + b.readUInt32BE(MAGIC_V1.length);
+}
+
+/** The config of a stored package from its first storedConfigBytes bytes (the model's bytes are not needed). */
+export function decodeStoredConfig(head: Uint8Array): OnnxPackageConfig {
+  const end = storedConfigBytes(head);
+  if (head.byteLength < end) throw new PackageConfigError('the stored package is truncated');
+  return decodePackage(head.subarray(0, end)).config;
+}

@@ -6,6 +6,7 @@ import { type LinearModel, predict } from '../../ml/classifier/model.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
+import { vectorSource } from '../embedding.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -41,7 +42,7 @@ export async function evaluateOnDataset(
     selection = await data.collect({
       userId: version.userId,
       appId: version.appId,
-      embedderId: embedder.id,
+      ...vectorSource(embedder),
       conceptIds,
       datasetId: heldOut.datasetId,
       ...(heldOut.datasetVersionId ? { datasetVersionId: heldOut.datasetVersionId } : {}),

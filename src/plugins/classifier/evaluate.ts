@@ -8,6 +8,7 @@ import { crossValidate } from '../../ml/evaluation/cross-validate.js';
 import { type EvaluationProblem, evaluationProblem, foldsFor, labelledRowCount, stratifiedFolds } from '../../ml/evaluation/split.js';
 import type { EvaluateCall, EvaluationResult } from '../../ports/plugins.js';
 import type { TrainingDataSource } from '../../ports/training-data.js';
+import { vectorSource } from '../embedding.js';
 import { labelMatrix } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -51,7 +52,7 @@ export async function evaluateClassifier(call: EvaluateCall, embedder: Embedder 
     selection = await data.collect({
       userId: version.userId,
       appId: version.appId,
-      embedderId: embedder.id,
+      ...vectorSource(embedder),
       conceptIds,
       enrich: s.enrich,
       ...(s.datasetId ? { datasetId: s.datasetId } : {}),

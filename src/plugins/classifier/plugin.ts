@@ -1,3 +1,4 @@
+import { baseEmbedderRef } from '../../domain/base-embedder-ref.js';
 import type { ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import { isJsonObject } from '../../domain/json.js';
@@ -9,9 +10,10 @@ import { trainAsync } from '../../ml/classifier/train.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, TrainCall, TrainResult } from '../../ports/plugins.js';
-import type { TrainingDataSource } from '../../ports/training-data.js';
+import type { TrainingDataSource, TrainingSelection } from '../../ports/training-data.js';
 import { BoundedMap } from '../../runtime/bounded-map.js';
-import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
+import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch, vectorSource } from '../embedding.js';
+import type { UploadedBase } from '../onnx/base-embedders.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
 import { buildTrainingSet, failureOf } from './labels.js';
@@ -21,6 +23,8 @@ export interface ClassifierDeps {
   embedders: ReadonlyMap<string, Embedder>;
   artifacts: ArtifactStore;
   trainingData: TrainingDataSource;
+  /** embedding-classifier versions based on an uploaded embedder (decision 0040); without it, only built-in bases. */
+  uploadedBase?: UploadedBase;
 }
 
 /** Loss-curve lines in the training log at most (long runs are sampled; the last epoch is always kept). */
@@ -41,6 +45,15 @@ class ModelCache {
   }
 }
 
+/** What training says about vectors it computed (an uploaded embedder's: never stored, decision 0040). */
+function logComputed(call: TrainCall, e: Embedder, sel: TrainingSelection, ms: number): void {
+  const n = sel.examples.length;
+  call.log(
+    `embedded ${n} input${n === 1 ? '' : 's'} with the uploaded embedder ${e.id} (${e.dim} numbers each, computed for this training, not stored) in ${ms} ms`,
+  );
+  if (sel.unembedded) call.log(`warning: ${sel.unembedded} input${sel.unembedded === 1 ? '' : 's'} could not be embedded by ${e.id} (skipped)`);
+}
+
 /**
  * embedding-classifier, text-classifier and visual-classifier: the same light linear head
  * (softmax when concepts_mutually_exclusive, one-vs-rest logistic regressions otherwise) on the
@@ -55,26 +68,36 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       const bytes = await deps.artifacts.get(versionPk);
       return bytes && deserializeModel(bytes);
     });
-  const embedderOf = (v: ModelVersion): Embedder | string =>
-    fixedEmbedderId ? (deps.embedders.get(fixedEmbedderId) ?? `the built-in embedder ${fixedEmbedderId} is not available`) : baseEmbedder(v, deps.embedders);
-  const embedderOrThrow = (v: ModelVersion): Embedder => {
-    const e = embedderOf(v);
+  const builtInIds = [...deps.embedders.keys()];
+  const uploadedBase = (v: ModelVersion): boolean =>
+    !fixedEmbedderId && baseEmbedderRef(v.inputInfo, { userId: v.userId, appId: v.appId }, builtInIds).kind !== 'built-in';
+  const embedderOf = async (v: ModelVersion): Promise<Embedder | string> => {
+    if (fixedEmbedderId) return deps.embedders.get(fixedEmbedderId) ?? `the built-in embedder ${fixedEmbedderId} is not available`;
+    return (await deps.uploadedBase?.(v)) ?? baseEmbedder(v, deps.embedders);
+  };
+  const embedderOrThrow = async (v: ModelVersion): Promise<Embedder> => {
+    const e = await embedderOf(v);
     if (typeof e === 'string') throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${v.id}' cannot predict: ${e}.`);
     return e;
   };
 
   return {
     typeId,
-    inputKind: (v) => embedderOrThrow(v).kind,
-    embedderId: (v) => embedderOrThrow(v).id,
+    inputKind: async (v) => (await embedderOrThrow(v)).kind,
+    // An uploaded base is known only once loaded; this synchronous answer names built-ins only.
+    embedderId: (v) => {
+      if (uploadedBase(v)) return undefined;
+      const e = fixedEmbedderId ? deps.embedders.get(fixedEmbedderId) : baseEmbedder(v, deps.embedders);
+      return typeof e === 'string' ? undefined : e?.id;
+    },
 
     async train(call: TrainCall): Promise<TrainResult> {
       const { version } = call;
       const s = classifierSettings(version, call.type);
       // embedding-classifier without input_info.base_embed_model: the training inputs' kind picks it.
       const followsData = !fixedEmbedderId && !isJsonObject(version.inputInfo.base_embed_model);
-      const named = followsData ? undefined : embedderOf(version);
-      if (typeof named === 'string') throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, named);
+      const named = followsData ? undefined : await embedderOf(version);
+      if (typeof named === 'string') throw new Outcome(uploadedBase(version) ? Code.MODEL_INVALID_ARGUMENT : Code.MODEL_TRAINING_INVALID_PARAMS, named);
       const conceptIds = version.concepts.map((c) => c.id);
       if (s.mutuallyExclusive && conceptIds.length < 2) {
         throw failureOf({
@@ -86,11 +109,12 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
         call.log(`note: ${s.ignored.join(', ')} have no effect here: features are the embeddings computed when the inputs were uploaded`);
       const where = s.datasetVersionId ? `dataset version '${s.datasetVersionId}'` : s.datasetId ? `dataset '${s.datasetId}'` : `app '${version.appId}'`;
       let selection;
+      const collectStarted = Date.now();
       try {
         selection = await deps.trainingData.collect({
           userId: version.userId,
           appId: version.appId,
-          embedderId: named ? named.id : embedderIdsByKind(deps.embedders),
+          ...(named ? vectorSource(named) : { embedderId: embedderIdsByKind(deps.embedders) }),
           conceptIds,
           enrich: s.enrich,
           ...(s.datasetId ? { datasetId: s.datasetId } : {}),
@@ -100,6 +124,7 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
         if (e instanceof ApiError) throw new Outcome(Code.MODEL_TRAINING_INVALID_PARAMS, e.details);
         throw e;
       }
+      if (named?.stored === false) logComputed(call, named, selection, Date.now() - collectStarted);
       const embedder = named ?? chosenByData(selection, conceptIds, deps.embedders);
       if (followsData)
         call.log(
@@ -108,7 +133,8 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       // Only enrichment negatives left: the labelled inputs were all unusable, say why.
       if (selection.examples.every((e) => e.enriched === true)) {
         const mismatch = kindMismatch(selection, embedder, fixedEmbedderId ? typeId : undefined);
-        if (mismatch) throw new Outcome(Code.MODEL_TRAINING_NO_DATA, mismatch);
+        // An uploaded base is the version's explicit choice: the data contradicts the field (21202 naming it).
+        if (mismatch) throw new Outcome(embedder.stored === false ? Code.MODEL_INVALID_ARGUMENT : Code.MODEL_TRAINING_NO_DATA, mismatch);
         // Enrichment negatives alone are no training data: at least one input must carry a label.
         if (selection.examples.length > 0)
           throw failureOf({ kind: 'no-data', message: `no processed input of ${where} is labelled with ${conceptIds.join(', ')}` });
@@ -167,14 +193,14 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       };
     },
 
-    evaluate: (call: EvaluateCall): Promise<EvaluationResult> =>
+    evaluate: async (call: EvaluateCall): Promise<EvaluationResult> =>
       call.heldOut
-        ? evaluateOnDataset(call, embedderOf(call.version), deps.trainingData, (v) => loadModel(v.pk))
-        : evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
+        ? evaluateOnDataset(call, await embedderOf(call.version), deps.trainingData, (v) => loadModel(v.pk))
+        : evaluateClassifier(call, await embedderOf(call.version), deps.trainingData),
 
     async predict(call): Promise<PredictOutcome[]> {
       const { version } = call;
-      const embedder = embedderOrThrow(version);
+      const embedder = await embedderOrThrow(version);
       const model = await loadModel(version.pk);
       if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
       if (model.d !== embedder.dim || model.k !== version.concepts.length) {

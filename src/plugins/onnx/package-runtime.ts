@@ -3,7 +3,7 @@ import { ApiError } from '../../domain/errors.js';
 import { Outcome } from '../../domain/outcome.js';
 import { Code } from '../../domain/status-codes.js';
 import { defaultEmbedderKind } from '../../domain/upload-rules.js';
-import type { Embedder } from '../../ml/embedders/embedder.js';
+import { type Embedder, EmbedInputError, l2normalise } from '../../ml/embedders/embedder.js';
 import { decodeRgb } from '../../ml/embedders/image-decode.js';
 import { ModelCache } from '../../ml/onnx/model-cache.js';
 import { loadOnnxModel, type ModelRow, type OnnxModel } from '../../ml/onnx/onnx-model.js';
@@ -33,6 +33,15 @@ interface Loaded extends OnnxModel {
   tokenizer?: TextTokenizer;
 }
 
+export interface OnnxPackageRuntime extends PackageRuntime {
+  /**
+   * An uploaded embedder version as an Embedder (decision 0040): the package's embedding, L2-normalised
+   * as the built-ins' vectors are, never stored (`stored: false`: training computes it). Throws ApiError
+   * 21202 when the version does not load or gives no embedding.
+   */
+  embedderFor(model: Model, version: ModelVersion): Promise<Embedder>;
+}
+
 /** Image bytes -> one input row as the config lays it out: scaled to 0–1, (x − mean) / std per channel. */
 async function imageRow(cfg: Extract<OnnxInputConfig, { kind: 'image' }>, bytes: Uint8Array | undefined, index: number): Promise<Float32Array> {
   const rgb = await decodeRgb(bytes, cfg.width, cfg.height, index);
@@ -54,7 +63,7 @@ async function imageRow(cfg: Extract<OnnxInputConfig, { kind: 'image' }>, bytes:
  * artifacts on first use and kept in a per-process cache; predictions batch every input of a call
  * into one run, falling back to one run per input for graphs with a fixed batch size of 1.
  */
-export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
+export function packageRuntime(deps: PackageRuntimeDeps): OnnxPackageRuntime {
   const cache = new ModelCache<Loaded>(deps.cacheBytes);
   const load = (version: ModelVersion): Promise<Loaded> =>
     cache.get(version.pk, async () => {
@@ -121,7 +130,7 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
     return out;
   };
 
-  return {
+  const runtime: OnnxPackageRuntime = {
     typeId: 'onnx-package',
     async inputKind(version, model): Promise<InputKind> {
       const m = await loadForPredict(version);
@@ -181,5 +190,27 @@ export function packageRuntime(deps: PackageRuntimeDeps): PackageRuntime {
       const gives = output.kind === 'concepts' ? `${declaredOutputSize(output)} concept scores (${output.activation})` : `an embedding of ${output.size}`;
       return `The uploaded ONNX model loaded and ran a probe input: it takes ${source} and gives ${gives}.`;
     },
+
+    async embedderFor(model, version) {
+      const m = await loadForPredict(version);
+      const out = m.config.output;
+      if (out.kind !== 'embedding') throw new ApiError(Code.MODEL_INVALID_ARGUMENT, `Model version '${version.id}' of model '${model.id}' gives no embedding.`);
+      const kind = (await runtime.inputKind(version, model)) === 'image' ? 'image' : 'text';
+      return {
+        id: `${model.id}@${version.id}`,
+        dim: out.size,
+        kind,
+        stored: false,
+        async embed(batch) {
+          const outcomes = await runtime.predict({ model, version, params: {}, inputs: batch.map((b) => ({ ...b, data: {} })) });
+          return outcomes.map((o, i) => {
+            const v = o.ok ? o.data.embeddings?.[0] : undefined;
+            if (!v) throw new EmbedInputError(o.ok ? 'the uploaded embedder gave no embedding' : o.details, i);
+            return l2normalise(Float32Array.from(v));
+          });
+        },
+      };
+    },
   };
+  return runtime;
 }

@@ -20,6 +20,7 @@ import { modelToApi } from '../mappers/model.mapper.js';
 import { conceptToApi, versionToApi } from '../mappers/version.mapper.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { readKey } from '../reuse/read-memo.js';
+import { pinBaseEmbedder, refuseIfBaseOf } from './base-embedder-pin.js';
 import { findModel, findVersion, versionFor } from './models.service.js';
 import { applyVersionView, conceptsOf, infosOf, rejectUnsupportedVersionFields, versionPatchOf, versionView } from './version-fields.js';
 import { refuseIfPinned } from './workflow-pins.js';
@@ -127,9 +128,11 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
             `Model '${model.id}' is a ${type.id}: its versions are ONNX models you upload (PostModelVersionsUpload over gRPC, or POST the package to ${restUploadPathFor(model.id)}); there is nothing to train.`,
           );
         }
-        const version = newVersion(ctx, model, type, list[0]!, req.description ?? '');
-        const job = type.trainable ? trainJob(version, type.id, ctx, req.eval_info) : undefined;
-        await store.transaction(async (tx) => {
+        const asked = newVersion(ctx, model, type, list[0]!, req.description ?? '');
+        const job = type.trainable ? trainJob(asked, type.id, ctx, req.eval_info) : undefined;
+        const version = await store.transaction(async (tx) => {
+          // An uploaded base embedder is checked and its version pinned in this transaction (decision 0040).
+          const version = type.id === 'embedding-classifier' ? await pinBaseEmbedder(tx, asked) : asked;
           await tx.versions.create(version).catch((e: unknown) => {
             throw e instanceof DuplicateKeyError
               ? new ApiError(Code.DATABASE_DUPLICATE_KEY, `Version id '${version.id}' already exists in model '${model.id}'.`)
@@ -143,6 +146,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
             version.concepts.map((c) => c.id),
             ctx.now,
           );
+          return version;
         });
         // Committed: a worker in this process starts training now instead of at its next poll (others poll).
         if (job) onJobQueued(job);
@@ -211,6 +215,7 @@ export function versionRpcs(store: Store, types: ModelTypeRegistry, answers = ne
           // Locks the model (the order PostWorkflows uses) so a pin written meanwhile is seen here.
           const model = await findModel(tx, ctx, req.model_id, true);
           await refuseIfPinned(tx, model, version.id);
+          await refuseIfBaseOf(tx, model, version.id);
           await tx.jobs.cancelForVersion(version.pk, ctx.now);
           await tx.versions.delete(version.pk);
         });

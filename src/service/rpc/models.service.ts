@@ -12,6 +12,7 @@ import { modelToApi } from '../mappers/model.mapper.js';
 import { AnswerCache } from '../reuse/answer-cache.js';
 import { PageBoundaries } from '../reuse/page-boundaries.js';
 import { readKey } from '../reuse/read-memo.js';
+import { followBaseRename, refuseIfBaseOf } from './base-embedder-pin.js';
 import { applyView, modelView, patchOf } from './model-fields.js';
 import { modelListQuery, searchQuery } from './model-list-query.js';
 import { followRename, refuseIfUsed } from './workflow-pins.js';
@@ -180,6 +181,8 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
             await tx.models.update(next).catch(duplicateModel(newModelId, ctx));
             // Workflows name models by id: they follow the rename, or they would stop running.
             await followRename(tx, m, newModelId);
+            // So do the versions based on it (decision 0040): their pins name it by id.
+            await followBaseRename(tx, m, newModelId);
             out.push(next);
           }
           return out;
@@ -193,6 +196,7 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         await store.transaction(async (tx) => {
           const m = await findModel(tx, ctx, req.model_id, true);
           await refuseIfUsed(tx, m.userId, m.appId, [m]);
+          await refuseIfBaseOf(tx, m);
           await tx.models.delete([m.pk]);
         });
         return {};
@@ -206,9 +210,8 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
         if (!req.delete_all && ids.length === 0) throw invalidRequest('DeleteModels needs "ids" (the models to delete) or "delete_all": true.');
         checkCount(ids.length, 'DeleteModels', 'ids', Code.MODEL_INVALID_REQUEST);
         await store.transaction(async (tx) => {
-          const pks = req.delete_all
-            ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id)
-            : await Promise.all(ids.map(async (id) => (await findModel(tx, ctx, id, true)).pk));
+          const targets = req.delete_all ? [] : await Promise.all(ids.map((id) => findModel(tx, ctx, id, true)));
+          const pks = req.delete_all ? await tx.models.listPks(ctx.app!.userId, ctx.app!.id) : targets.map((m) => m.pk);
           // delete_all with workflows in the app: refused too, naming them (decision 0033).
           const used = req.delete_all
             ? (await tx.workflows.all(ctx.app!.userId, ctx.app!.id)).flatMap((w) => w.nodes.filter((n) => !n.modelApp).map((n) => n.modelId))
@@ -217,6 +220,8 @@ export function modelRpcs(store: Store, types: ModelTypeRegistry, answers = new 
             (m): m is Model => m !== undefined,
           );
           await refuseIfUsed(tx, ctx.app!.userId, ctx.app!.id, models);
+          // delete_all takes the versions based on an embedder with it; ids may name both.
+          for (const m of targets) await refuseIfBaseOf(tx, m, undefined, new Set(ids));
           await tx.models.delete(pks);
         });
         return {};

@@ -109,7 +109,7 @@ export const ARTIFACT_PART_BYTES = 4 * 1024 * 1024;
  */
 export function artifactRepo(ctx: Ctx): ArtifactStore {
   const { db } = ctx;
-  return {
+  const repo: ArtifactStore = {
     async put(versionPk, bytes) {
       const b = bytesToBuffer(bytes);
       const parts = Math.max(0, Math.ceil(b.length / ARTIFACT_PART_BYTES) - 1);
@@ -144,5 +144,16 @@ export function artifactRepo(ctx: Ctx): ArtifactStore {
       }
       return out.subarray(0, total);
     },
+
+    async head(versionPk, bytes) {
+      const n = Math.max(0, Math.floor(bytes));
+      const part = ctx.dialect === 'postgres' ? sql<Buffer>`substring(bytes from 1 for ${n})` : sql<Buffer>`substr(bytes, 1, ${n})`;
+      const r = await db.selectFrom('artifacts').select([part.as('head'), 'parts']).where('version_pk', '=', versionPk).executeTakeFirst();
+      if (!r) return undefined;
+      // The first part holds a package's header but for a very large one (a big tokenizer.json): then read on.
+      if (r.head.length >= n || r.parts === 0) return new Uint8Array(r.head);
+      return (await repo.get(versionPk))?.subarray(0, n);
+    },
   };
+  return repo;
 }

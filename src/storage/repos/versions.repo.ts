@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { ModelVersion } from '../../domain/entities.js';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { VersionListQuery, VersionRepo, VersionSortField } from '../../ports/store.js';
@@ -6,6 +6,7 @@ import type { DialectName } from '../sql/backend.js';
 import { type Ctx, count, inList, limitOffset, TRAINED } from '../sql/context.js';
 import { versionFromRow, versionMutableRow, versionToRow } from '../sql/rows.js';
 import type { DB, ModelVersionsTable } from '../sql/schema.js';
+import { LIKE_ESCAPE, likeLiteral } from './search.js';
 
 const SORT_COLUMN = {
   created_at: 'created_at',
@@ -69,6 +70,20 @@ export function versionRepo(ctx: Ctx): VersionRepo {
     async listEvaluated(userId, appId) {
       const rows = await evaluated(userId, appId).orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').execute();
       return rows.map((r) => ({ modelId: r.model_id, modelTypeId: r.model_type_id, version: versionFromRow(r) }));
+    },
+
+    async mentioningInInputInfo(userId, appId, text) {
+      const rows = await db
+        .selectFrom('model_versions as v')
+        .innerJoin('models as m', 'm.pk', 'v.model_pk')
+        .selectAll('v')
+        .select('m.id as model_id')
+        .where('m.user_id', '=', userId)
+        .where('m.app_id', '=', appId)
+        .where(sql<SqlBool>`v.input_info like ${`%${likeLiteral(text)}%`} escape ${LIKE_ESCAPE}`)
+        .orderBy('v.created_at')
+        .execute();
+      return rows.map((r) => ({ modelId: r.model_id, version: versionFromRow(r) }));
     },
 
     async findEvaluated(userId, appId, evaluationId) {

@@ -464,6 +464,8 @@ export function trainingDataCases(h: Harness): void {
     const back = await s.artifacts.get(ver.pk);
     assert.equal(back?.length, big.length);
     assert.ok(Buffer.from(back!).equals(Buffer.from(big)), 'the same bytes, in order');
+    const head = await s.artifacts.head(ver.pk, ARTIFACT_PART_BYTES + 10);
+    assert.ok(head && Buffer.from(head).equals(Buffer.from(big.subarray(0, ARTIFACT_PART_BYTES + 10))), 'a head longer than the first part reads on');
     const exact = big.subarray(0, ARTIFACT_PART_BYTES * 2);
     await s.artifacts.put(ver.pk, exact);
     assert.equal(await parts(), 1, 'exactly two parts long: the first and one more');
@@ -489,6 +491,11 @@ export function trainingDataCases(h: Harness): void {
     assert.deepEqual(await s.artifacts.get(ver.pk), new Uint8Array([4, 5, 6]));
     await s.transaction(async (tx) => tx.artifacts.put(ver.pk, new Uint8Array([7])));
     assert.deepEqual(await s.artifacts.get(ver.pk), new Uint8Array([7]));
+    // head: the first bytes only (an uploaded package's config), all of them when shorter.
+    await s.artifacts.put(ver.pk, new Uint8Array([9, 8, 7, 6, 5]));
+    assert.deepEqual(await s.artifacts.head(ver.pk, 2), new Uint8Array([9, 8]));
+    assert.deepEqual(await s.artifacts.head(ver.pk, 50), new Uint8Array([9, 8, 7, 6, 5]));
+    assert.equal(await s.artifacts.head('no-such-version', 2), undefined);
     await s.versions.delete(ver.pk);
     assert.equal(await s.artifacts.get(ver.pk), undefined);
 
@@ -499,5 +506,21 @@ export function trainingDataCases(h: Harness): void {
     assert.equal(await rowsFor(h, 'input_blobs', i.pk), 0);
     assert.equal(await rowsFor(h, 'input_labels', i.pk), 0);
     assert.equal(await s.concepts.get(a.userId, a.id, 'c'), undefined);
+  });
+
+  it("versions.mentioningInInputInfo: the app's versions whose input_info holds the text (literally: % and _ are no wildcards)", async () => {
+    const { s, a } = await setup();
+    const m = model(a);
+    await s.models.create(m);
+    const based = version(m, { inputInfo: { base_embed_model: { id: 'enc_1', model_version: { id: 'v1' } } } });
+    const other = version(m, { inputInfo: { base_embed_model: { id: 'encX1' } } });
+    await s.versions.create(based);
+    await s.versions.create(other);
+    const found = await s.versions.mentioningInInputInfo(a.userId, a.id, '"enc_1"');
+    assert.deepEqual(
+      found.map((f) => [f.modelId, f.version.id]),
+      [[m.id, based.id]],
+    );
+    assert.deepEqual(await s.versions.mentioningInInputInfo(a.userId, 'another-app', '"enc_1"'), []);
   });
 }
