@@ -148,7 +148,11 @@ export function artifactRepo(ctx: Ctx): ArtifactStore {
     async head(versionPk, bytes) {
       const n = Math.max(0, Math.floor(bytes));
       const part = ctx.dialect === 'postgres' ? sql<Buffer>`substring(bytes from 1 for ${n})` : sql<Buffer>`substr(bytes, 1, ${n})`;
-      const r = await db.selectFrom('artifacts').select([part.as('head'), 'parts']).where('version_pk', '=', versionPk).executeTakeFirst();
+      const r = await db
+        .selectFrom('artifacts')
+        .select([part.as('head'), 'parts'])
+        .where('version_pk', '=', versionPk)
+        .executeTakeFirst();
       if (!r) return undefined;
       // The first part holds a package's header but for a very large one (a big tokenizer.json): then read on.
       if (r.head.length >= n || r.parts === 0) return new Uint8Array(r.head);
