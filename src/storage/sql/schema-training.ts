@@ -116,6 +116,14 @@ export interface ArtifactsTable {
   created_at: number;
 }
 
+/** Migration 010: a trained version's exported package (decision 0041). */
+export interface ModelVersionExportsTable {
+  version_pk: string;
+  size: number;
+  bytes: Buffer;
+  created_at: number;
+}
+
 /** Migration 005: the inputs a trained version learned from (an input deleted since drops out). */
 export interface ModelVersionInputsTable {
   version_pk: string;
@@ -135,4 +143,5 @@ export interface TrainingDataTables {
   dataset_versions: DatasetVersionsTable;
   dataset_version_inputs: DatasetVersionInputsTable;
   artifacts: ArtifactsTable;
+  model_version_exports: ModelVersionExportsTable;
 }
