@@ -14,6 +14,7 @@ import { BoundedMap } from '../../runtime/bounded-map.js';
 import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch } from '../embedding.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
+import { exportClassifier } from './export.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -171,6 +172,12 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       call.heldOut
         ? evaluateOnDataset(call, embedderOf(call.version), deps.trainingData, (v) => loadModel(v.pk))
         : evaluateClassifier(call, embedderOf(call.version), deps.trainingData),
+
+    async exportPackage(version) {
+      const model = await loadModel(version.pk);
+      if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
+      return exportClassifier(model, version, embedderOrThrow(version));
+    },
 
     async predict(call): Promise<PredictOutcome[]> {
       const { version } = call;
