@@ -32,7 +32,10 @@ export const exportPath = (m: Pick<Model, 'userId' | 'appId' | 'id'>, versionId:
 
 function exportOf(model: Model, version: ModelVersion, info: ExportInfo, base: string | undefined) {
   return {
-    status: statusJson(Code.MODEL_EXPORTED, `The package (model.onnx and config.json, a zip) of version '${version.id}' is ready to download with this app's key.`),
+    status: statusJson(
+      Code.MODEL_EXPORTED,
+      `The package (model.onnx and config.json, a zip) of version '${version.id}' is ready to download with this app's key.`,
+    ),
     url: `${base ?? ''}${exportPath(model, version.id)}`,
     size: String(info.size),
   };
