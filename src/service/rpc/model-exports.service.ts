@@ -8,15 +8,15 @@
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import { exportProblem } from '../../domain/export-rules.js';
-import { statusJson } from '../../domain/status-json.js';
-import { Code } from '../../domain/status-codes.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/catalog.js';
+import { Code } from '../../domain/status-codes.js';
+import { statusJson } from '../../domain/status-json.js';
 import type { ExportInfo } from '../../ports/artifacts.js';
 import type { PluginLookup } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
 import { typedRpcs } from '../core/context.js';
-import { findModel, findVersion } from './models.service.js';
 import { typeOf } from './model-versions.service.js';
+import { findModel, findVersion } from './models.service.js';
 
 export interface ExportDeps {
   store: Store;
