@@ -161,6 +161,14 @@ describeBoth('PutModelVersionExports / GetModelVersionExport: a trained classifi
     s = await api.fails('PutModelVersionExports', exportReq('thr', thr.id), 21202, 400);
     assert.match(s.details!, /A concept-thresholder version cannot be exported/);
     await api.fails('PutModelVersionExports', exportReq('topics', 'nope'), 21200, 404);
+    // The package says which embedder feeds it: an upload naming another one is refused, leaving no version.
+    const { export: e } = await api.ok('GetModelVersionExport', exportReq('topics'));
+    const bytes = new Uint8Array(await (await download(e.url)).arrayBuffer());
+    const other = { input_info: { base_embed_model: { id: 'general-image-embedding', app_id: 'main', user_id: 'clarifai' } } };
+    const up = await uploadPackage(h, target, 'topics-copy', bytes, { modelVersion: { id: 'mismatch', ...other } });
+    assert.equal(up.last.status.code, 21105, JSON.stringify(up.last.status));
+    assert.match(up.last.status.details, /config says it takes the vectors of clarifai\/main\/general-text-embedding .*general-image-embedding/);
+    await api.fails('GetModelVersion', { user_app_id: target, model_id: 'topics-copy', version_id: 'mismatch' }, 21200, 404);
     await api.fails('GetModelVersionExport', exportReq('empty', failed.id), 11101, 404);
   });
 });
