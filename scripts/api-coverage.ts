@@ -24,6 +24,10 @@ const rows = [...impls.keys()].map((name) => {
   const paths = rpc.http.map((b) => `\`${b.method} ${b.template.replace('/v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}', '…')}\``).join('<br>');
   return `| ${name} | ${rpc.authType === 'PATAuth' ? 'PAT' : 'PAT or app key'} | ${paths} |`;
 });
+// The client-streaming upload is not in the unary table: its row goes after PostModelVersions.
+const uploadRow =
+  "| PostModelVersionsUpload | PAT or app key | gRPC stream (upload_config, then content_part); REST: `POST …/models/{model_id}/versions/upload` with the package as the body (modelkeep's own route) |";
+rows.splice(rows.findIndex((r) => r.startsWith('| PostModelVersions |')) + 1, 0, uploadRow);
 const doc = `# API coverage
 
 modelkeep serves every method of \`clarifai.api.V2\` (${protos.rpcs.size} in the pinned protos) on both
@@ -45,6 +49,11 @@ Outside the RPCs, on the REST port: \`GET /hosted/orig/users/{user_id}/apps/{app
 an image input's bytes (the \`image.url\` / \`image.hosted\` of GetInput and ListInputs), guarded as GetInput:
 \`Authorization: Key …\` or the \`x-clarifai-api-key\` cookie; 401 for a bad key, 404 without one
 ([decision 0022](decisions/0022-text-urls-and-response-shapes.md)).
+
+\`GET /exports/users/{user_id}/apps/{app_id}/models/{model_id}/versions/{version_id}/model.zip\` serves an
+exported package (the \`export.url\` of PutModelVersionExports / GetModelVersionExport), guarded as
+GetModelVersionExport (\`Authorization: Key …\`), whole or one byte range (\`Range\`, 206)
+([decision 0041](decisions/0041-model-version-exports.md)).
 `;
 writeFileSync(new URL('../docs/api-coverage.md', import.meta.url), doc);
 console.log(`wrote docs/api-coverage.md (${impls.size} RPCs)`);

@@ -29,6 +29,7 @@ import { rpcTable, type ServiceDeps, streamTable } from '../service/core/rpc-tab
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { AnswerCache } from '../service/reuse/answer-cache.js';
 import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
+import { exportReader } from '../service/rpc/export-download.js';
 import { hostedImageReader } from '../service/rpc/hosted-images.js';
 import { removeStaleUploads } from '../service/rpc/model-upload.service.js';
 import { type OpenOptions, openStore } from '../storage/open-store.js';
@@ -200,6 +201,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       version: packageVersion(),
       metrics: onRestPort,
       hostedImages: hostedImageReader(store, dispatcher),
+      exports: exportReader(store, dispatcher),
       readiness: () => readiness.check(),
       apiDocument: () =>
         openApiDocument(

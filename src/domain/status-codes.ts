@@ -41,6 +41,7 @@ export const Code = {
   MODEL_EVALUATION_NEED_LABELS: 21315,
   MODEL_EVALUATION_NEED_INPUTS: 21316,
   MODEL_EVALUATION_FAILED: 21317,
+  MODEL_EXPORTED: 21500,
   ANNOTATION_SUCCESS: 24150,
   ANNOTATION_INVALID_ARGUMENT: 24155,
   INPUT_SUCCESS: 30000,
@@ -118,6 +119,8 @@ const DESCRIPTIONS: Record<number, string> = {
   21315: 'Model evaluation failed because there are not enough annotated inputs. Please ensure there are at least 2 concepts in your model before evaluating',
   21316: 'Model evaluation failed because there are not enough labeled inputs. Please ensure there are at least 5 labeled inputs per concept before evaluating',
   21317: 'Model evaluation failed',
+  // The proto's name (MODEL_EXPORTED) in words; Clarifai's own text for it was not found.
+  21500: 'Model is exported',
   // Workflow codes (decision 0033): wording from the status_code.proto comments.
   22001: 'Specified model input not in workflow',
   22002: 'Specified model must be trained',

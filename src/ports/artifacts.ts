@@ -8,3 +8,16 @@ export interface ArtifactStore {
   /** The first `bytes` bytes (all of them when shorter), read without loading the rest: an uploaded package's config. */
   head(versionPk: string, bytes: number): Promise<Uint8Array | undefined>;
 }
+
+/** What GetModelVersionExport shows of a stored export, without its bytes. */
+export interface ExportInfo {
+  size: number;
+  createdAt: number;
+}
+
+/** Exported packages (decision 0041), one per trained version, in the database like its artifact. */
+export interface ExportStore {
+  put(versionPk: string, bytes: Uint8Array, createdAt: number): Promise<void>;
+  info(versionPk: string): Promise<ExportInfo | undefined>;
+  get(versionPk: string): Promise<Uint8Array | undefined>;
+}

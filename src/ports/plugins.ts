@@ -122,6 +122,11 @@ export interface ModelPlugin {
   predict(call: PredictCall): Promise<PredictOutcome[]>;
   /** Types that can be evaluated (concept classifiers): cross-validation on the version's training data. */
   evaluate?(call: EvaluateCall): Promise<EvaluationResult>;
+  /**
+   * Types whose trained versions export (decision 0041): the version as a package our upload takes
+   * (a zip of model.onnx and config.json). Throws ApiError when this version cannot be.
+   */
+  exportPackage?(version: ModelVersion, model: Model): Promise<Uint8Array>;
 }
 
 /**

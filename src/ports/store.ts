@@ -2,7 +2,7 @@ import type { AppFilter } from '../domain/app-search.js';
 import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Workflow } from '../domain/workflows.js';
-import type { ArtifactStore } from './artifacts.js';
+import type { ArtifactStore, ExportStore } from './artifacts.js';
 import type { ChangeClock } from './changes.js';
 import type { AnnotationRepo, ConceptRepo, DatasetRepo, EmbeddingRepo, InputRepo } from './inputs-store.js';
 import type { Page } from './paging.js';
@@ -192,6 +192,7 @@ export interface Repos {
   concepts: ConceptRepo;
   datasets: DatasetRepo;
   artifacts: ArtifactStore;
+  exports: ExportStore;
 }
 
 /** Counts across the whole database and this process's connection pool, for metrics. */

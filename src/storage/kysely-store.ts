@@ -5,6 +5,7 @@ import { annotationRepo } from './repos/annotations.repo.js';
 import { appRepo } from './repos/apps.repo.js';
 import { artifactRepo, conceptRepo, embeddingRepo } from './repos/concepts.repo.js';
 import { datasetRepo } from './repos/datasets.repo.js';
+import { exportRepo } from './repos/exports.repo.js';
 import { inputRepo } from './repos/inputs.repo.js';
 import { jobRepo } from './repos/jobs.repo.js';
 import { keyRepo } from './repos/keys.repo.js';
@@ -36,6 +37,7 @@ class LazyRepos implements Repos {
   #concepts?: Repos['concepts'];
   #datasets?: Repos['datasets'];
   #artifacts?: Repos['artifacts'];
+  #exports?: Repos['exports'];
   #workflows?: Repos['workflows'];
 
   constructor(ctx: Ctx) {
@@ -78,6 +80,9 @@ class LazyRepos implements Repos {
   get artifacts(): Repos['artifacts'] {
     return (this.#artifacts ??= artifactRepo(this.#ctx));
   }
+  get exports(): Repos['exports'] {
+    return (this.#exports ??= exportRepo(this.#ctx));
+  }
   get workflows(): Repos['workflows'] {
     return (this.#workflows ??= workflowRepo(this.#ctx));
   }
@@ -102,6 +107,7 @@ export class KyselyStore implements Store {
   readonly concepts: Repos['concepts'];
   readonly datasets: Repos['datasets'];
   readonly artifacts: Repos['artifacts'];
+  readonly exports: Repos['exports'];
   readonly workflows: Repos['workflows'];
   readonly #backend: Backend;
   readonly #hot: HotQueries;
@@ -130,6 +136,7 @@ export class KyselyStore implements Store {
     this.concepts = root.concepts;
     this.datasets = root.datasets;
     this.artifacts = root.artifacts;
+    this.exports = root.exports;
     this.workflows = root.workflows;
   }
 

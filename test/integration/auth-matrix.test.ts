@@ -42,6 +42,8 @@ const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-re
   PostModelVersionEvaluations: 'app-write',
   ListModelVersionEvaluations: 'app-read',
   GetModelVersionEvaluation: 'app-read',
+  PutModelVersionExports: 'app-write',
+  GetModelVersionExport: 'app-read',
   PostModelOutputs: 'app-read',
   ListLogEntries: 'app-read',
   PostWorkflows: 'app-write',

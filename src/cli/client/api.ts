@@ -62,6 +62,36 @@ export class Api {
     return this.call<T>('PATCH', path, { body, what });
   }
 
+  put<T>(path: string, body: unknown, what?: string): Promise<T> {
+    return this.call<T>('PUT', path, { body, what });
+  }
+
+  /**
+   * The bytes at `url`'s path on this server (an export's url), with the key. The path is taken
+   * against --url, so a server that names itself by another address is still reached the way the
+   * user reaches it.
+   */
+  async download(url: string, what: string): Promise<Buffer> {
+    const path = new URL(url, this.baseUrl).pathname;
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, { headers: { authorization: `Key ${this.pat}` } });
+    } catch (e) {
+      throw new CliError(`cannot reach ${this.baseUrl} (${(e as Error).message}): is the server running?`, 1);
+    }
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) {
+      let status: Status = { code: 0, description: `HTTP ${res.status}` };
+      try {
+        status = (JSON.parse(bytes.toString('utf8')) as { status?: Status }).status ?? status;
+      } catch {
+        // not a JSON status: keep the HTTP one
+      }
+      throw new ApiCallError(res.status, status, what);
+    }
+    return bytes;
+  }
+
   delete<T>(path: string, body?: unknown, what?: string): Promise<T> {
     return this.call<T>('DELETE', path, { body, what });
   }

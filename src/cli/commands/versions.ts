@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { shortTime, statusText } from '../output.js';
 import { Progress } from '../progress.js';
 import { recommendedTemplate } from './models.js';
+import { registerVersionExport } from './version-export.js';
 import { stateText, trainingSeconds } from './version-phase.js';
 import { printLogs, versionPath, waitForVersion } from './wait-version.js';
 
@@ -51,7 +52,7 @@ interface CreateFlags {
   interval: number;
 }
 
-/** versions list|get|create|upload|patch|delete|wait|logs. */
+/** versions list|get|create|upload|export|patch|delete|wait|logs. */
 export function registerVersions(program: Command): void {
   const versions = program.command('versions').description("a model's versions: train, watch, inspect, change, delete");
   clientCommand<{ page?: number; perPage?: number }>(versions, 'list <model>', "a model's versions, newest first", async ({ api, out }, [model], o) => {
@@ -215,6 +216,8 @@ export function registerVersions(program: Command): void {
       'after',
       '\nThe package: model.onnx and config.json (or config.yaml) at its root; see README "Bring your own model".\nExamples:\n  modelkeep versions upload topics head.zip --wait\n  modelkeep versions upload pets resnet.tar.gz --id v2 --description "fine-tuned elsewhere"',
     );
+
+  registerVersionExport(versions);
 
   clientCommand<{ interval: number }>(
     versions,

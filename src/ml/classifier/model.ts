@@ -42,6 +42,17 @@ const ONE_BELOW = 1 - 2 ** -24;
 export const PSEUDO = 0.01;
 
 /**
+ * The bound on a probability p, as `min(cap, scale · p + offset)`: the rule of succession
+ * (n · p + prior) / (n + PSEUDO) written as one affine step, so predict and an exported ONNX graph
+ * (ml/onnx/head-graph.ts) apply the same numbers.
+ */
+export function scoreBounds(model: Pick<LinearModel, 'k' | 'mutuallyExclusive' | 'trainedOn'>): { scale: number; offset: number; cap: number } {
+  const n = model.trainedOn;
+  const prior = PSEUDO / (model.mutuallyExclusive ? model.k : 2);
+  return { scale: n / (n + PSEUDO), offset: prior / (n + PSEUDO), cap: ONE_BELOW };
+}
+
+/**
  * Scores m rows of x (m × d): softmax probabilities (each row sums to 1) when the model is
  * mutually exclusive, else per-concept sigmoid probabilities, both bounded away from 0 and 1 by
  * the number of training rows. Returns m × k.
@@ -57,8 +68,7 @@ export function predict(model: LinearModel, x: Float32Array, m: number): Float32
   // after n examples no outcome is more certain than (n + PSEUDO/outcomes) / (n + PSEUDO), so an
   // input unlike every training example (where a linear model's logits run off to ±∞) is never
   // scored exactly 1 or 0. Shifts a score by at most PSEUDO / (n + PSEUDO).
-  const n = model.trainedOn;
-  const prior = PSEUDO / (model.mutuallyExclusive ? k : 2);
+  const { scale, offset } = scoreBounds(model);
   const out = new Float32Array(m * k);
   const block = 256; // rows per kernel call, so scratch stays small whatever m is
   const z = new Float64Array(block * k);
@@ -71,7 +81,7 @@ export function predict(model: LinearModel, x: Float32Array, m: number): Float32
       if (model.mutuallyExclusive) softmaxInPlace(z, p * k, k);
       else for (let c = 0; c < k; c++) z[p * k + c] = sigmoid(z[p * k + c]!);
     }
-    for (let i = 0; i < count * k; i++) out[from * k + i] = Math.min(ONE_BELOW, (n * z[i]! + prior) / (n + PSEUDO));
+    for (let i = 0; i < count * k; i++) out[from * k + i] = Math.min(ONE_BELOW, scale * z[i]! + offset);
   }
   return out;
 }

@@ -35,6 +35,8 @@ test('bad configs are refused with a sentence naming the field', () => {
     [{ ...good, output: { ...good.output, concepts: ['a', 'a'] } }, /repeat/],
     [{ ...good, output: { ...good.output, activation: 'tanh' } }, /output\.activation/],
     [{ ...good, input: { kind: 'image', name: 'p', width: 2, height: 2, std: [1, 0, 1] } }, /std/],
+    [{ ...good, input: { ...good.input, base_embed_model: 'general-text-embedding' } }, /input\.base_embed_model must be an object/],
+    [{ ...good, input: { ...good.input, base_embed_model: { user_id: 'clarifai', id: 'e' } } }, /input\.base_embed_model\.app_id/],
   ];
   for (const [raw, re] of cases) {
     const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
@@ -44,4 +46,12 @@ test('bad configs are refused with a sentence naming the field', () => {
       text,
     );
   }
+});
+
+test('an embedding input may name the embedder it was made for (input.base_embed_model), kept as given', () => {
+  const ref = { user_id: 'clarifai', app_id: 'main', id: 'general-text-embedding' };
+  const c = parsePackageConfig(JSON.stringify({ ...good, input: { ...good.input, base_embed_model: { ...ref, extra: 1 } } }));
+  assert.deepEqual(c.input, { kind: 'embedding', name: 'x', size: 4, base_embed_model: ref });
+  // The stored package re-parses the config it wrote: the field survives the round trip.
+  assert.deepEqual(parsePackageConfig(JSON.stringify(c)), c);
 });

@@ -7,8 +7,15 @@ import { parse as parseYaml } from 'yaml';
 import { JsonCodecError } from '../../proto/codec-error.js';
 import { checkJson } from '../../proto/json-guard.js';
 
+/** Which embedder's vectors a package that takes an embedding was made for (as input_info.base_embed_model names one). */
+export interface BaseEmbedModelRef {
+  user_id: string;
+  app_id: string;
+  id: string;
+}
+
 export type OnnxInputConfig =
-  | { kind: 'embedding'; name: string; size: number }
+  | { kind: 'embedding'; name: string; size: number; base_embed_model?: BaseEmbedModelRef }
   | {
       /** Token ids from the package's tokenizer.json ([N, L] int64), with the mask and type ids where the graph takes them. */
       kind: 'text';
@@ -94,10 +101,20 @@ function triple(o: Json, key: string, where: string, fallback: [number, number, 
   return [v[0], v[1], v[2]];
 }
 
+/** `input.base_embed_model`: the embedder whose vectors the graph takes (an exported version names the one it was trained on). */
+function parseBaseRef(raw: unknown): BaseEmbedModelRef {
+  const where = 'input.base_embed_model';
+  if (!isObject(raw)) throw new PackageConfigError(`${where} must be an object with user_id, app_id and id (the embedder's)`);
+  return { user_id: str(raw, 'user_id', where), app_id: str(raw, 'app_id', where), id: str(raw, 'id', where) };
+}
+
 function parseInput(raw: unknown): OnnxInputConfig {
   if (!isObject(raw)) throw new PackageConfigError('input must be an object with a kind (embedding, image or text)');
   const kind = raw.kind;
-  if (kind === 'embedding') return { kind, name: str(raw, 'name', 'input'), size: positiveInt(raw, 'size', 'input') };
+  if (kind === 'embedding') {
+    const base = raw.base_embed_model === undefined ? undefined : parseBaseRef(raw.base_embed_model);
+    return { kind, name: str(raw, 'name', 'input'), size: positiveInt(raw, 'size', 'input'), ...(base ? { base_embed_model: base } : {}) };
+  }
   if (kind === 'image') {
     const std = triple(raw, 'std', 'input', [1, 1, 1]);
     if (std.some((s) => s === 0)) throw new PackageConfigError('input.std must not contain 0');

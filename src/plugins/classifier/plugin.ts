@@ -16,6 +16,7 @@ import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch,
 import type { UploadedBase } from '../onnx/base-embedders.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
+import { exportClassifier } from './export.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -197,6 +198,12 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       call.heldOut
         ? evaluateOnDataset(call, await embedderOf(call.version), deps.trainingData, (v) => loadModel(v.pk))
         : evaluateClassifier(call, await embedderOf(call.version), deps.trainingData),
+
+    async exportPackage(version) {
+      const model = await loadModel(version.pk);
+      if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
+      return exportClassifier(model, version, await embedderOrThrow(version));
+    },
 
     async predict(call): Promise<PredictOutcome[]> {
       const { version } = call;

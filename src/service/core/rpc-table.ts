@@ -19,6 +19,7 @@ import { datasetManageRpcs } from '../rpc/datasets-manage.service.js';
 import { inputRpcs } from '../rpc/inputs.service.js';
 import { keyRpcs } from '../rpc/keys.service.js';
 import { evaluationRpcs } from '../rpc/model-evaluations.service.js';
+import { exportRpcs } from '../rpc/model-exports.service.js';
 import { modelInputRpcs } from '../rpc/model-inputs.service.js';
 import { modelTypeRpcs } from '../rpc/model-types.service.js';
 import { uploadStreams } from '../rpc/model-upload.service.js';
@@ -81,6 +82,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...modelRpcs(d.store, d.types, answers),
     ...versionRpcs(d.store, d.types, answers, d.onJobQueued),
     ...evaluationRpcs(d.store, d.plugins, d.onJobQueued),
+    ...exportRpcs({ store: d.store, types: d.types, plugins: d.plugins, ...(d.hostedBase ? { hostedBase: d.hostedBase } : {}) }),
     ...appEvaluationRpcs(d.store, d.plugins, d.onJobQueued),
     ...inputRpcs(d.store, d.onInputsAdded, d.hostedBase),
     ...modelInputRpcs(d.store, d.hostedBase),

@@ -8,6 +8,7 @@ import type { Job, Model, ModelVersion } from '../../domain/entities.js';
 import { ApiError, DuplicateKeyError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { BUILD_JOB } from '../../domain/job-kinds.js';
+import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { hasContent } from '../../domain/model-rules.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/catalog.js';
 import { validateOutputInfoOverride } from '../../domain/model-types/version-config.js';
@@ -95,6 +96,26 @@ function withConcepts(fields: api.ModelVersion, pkg: PackageFiles): api.ModelVer
   return { ...fields, output_info: { ...fields.output_info, data: { concepts: out.concepts.map((id) => ({ id, name: names.get(id) ?? id })) } } };
 }
 
+/**
+ * input_info.base_embed_model from the config's input.base_embed_model (an exported version names
+ * the embedder it was trained on, decision 0041) when the request names none; a request naming
+ * another embedder is refused, since the graph would be fed vectors it was not made for.
+ */
+function withPackageBase(inputInfo: JsonObject, pkg: PackageFiles): JsonObject {
+  const input = pkg.config.input;
+  const named = input.kind === 'embedding' ? input.base_embed_model : undefined;
+  if (!named) return inputInfo;
+  const given = inputInfo.base_embed_model;
+  if (!isJsonObject(given)) return { ...inputInfo, base_embed_model: { ...named } };
+  const same = given.id === named.id && (given.user_id ?? named.user_id) === named.user_id && (given.app_id ?? named.app_id) === named.app_id;
+  if (!same) {
+    throw refused(
+      `its config says it takes the vectors of ${named.user_id}/${named.app_id}/${named.id} (input.base_embed_model), but the request's input_info.base_embed_model is ${String(given.user_id ?? '')}/${String(given.app_id ?? '')}/${String(given.id ?? '')}; leave input_info.base_embed_model out or name the same embedder`,
+    );
+  }
+  return inputInfo;
+}
+
 /** Creates the version of the package at `file` (21107) with its artifact and build job. */
 export async function acceptPackage(deps: UploadDeps, ctx: CallContext, model: Model, fields: api.ModelVersion, file: string): Promise<ModelVersion> {
   const type = typeOf(deps.types, model);
@@ -106,7 +127,7 @@ export async function acceptPackage(deps: UploadDeps, ctx: CallContext, model: M
     if (hasContent(raw.train_info) || hasContent(raw.import_info))
       throw refused('train_info and import_info do not apply to an uploaded version; leave them out');
     const { outputInfo, inputInfo } = infosOf(raw);
-    return { outputInfo: validateOutputInfoOverride(type, outputInfo), inputInfo, trainInfo: {}, importInfo: {} };
+    return { outputInfo: validateOutputInfoOverride(type, outputInfo), inputInfo: withPackageBase(inputInfo, pkg), trainInfo: {}, importInfo: {} };
   });
   const version: ModelVersion = {
     ...base,

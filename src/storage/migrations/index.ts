@@ -9,6 +9,7 @@ import * as m006 from './006_concept_language.js';
 import * as m007 from './007_input_turns.js';
 import * as m008 from './008_workflows.js';
 import * as m009 from './009_version_runtime.js';
+import * as m010 from './010_model_version_exports.js';
 import * as m012 from './012_artifact_parts.js';
 
 /**
@@ -25,6 +26,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '007_input_turns': m007,
   '008_workflows': m008,
   '009_version_runtime': m009,
+  '010_model_version_exports': m010,
   '012_artifact_parts': m012,
 };
 

@@ -125,6 +125,14 @@ export interface ArtifactPartsTable {
   bytes: Buffer;
 }
 
+/** Migration 010: a trained version's exported package (decision 0041). */
+export interface ModelVersionExportsTable {
+  version_pk: string;
+  size: number;
+  bytes: Buffer;
+  created_at: number;
+}
+
 /** Migration 005: the inputs a trained version learned from (an input deleted since drops out). */
 export interface ModelVersionInputsTable {
   version_pk: string;
@@ -145,4 +153,5 @@ export interface TrainingDataTables {
   dataset_version_inputs: DatasetVersionInputsTable;
   artifacts: ArtifactsTable;
   artifact_parts: ArtifactPartsTable;
+  model_version_exports: ModelVersionExportsTable;
 }

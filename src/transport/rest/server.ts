@@ -8,10 +8,12 @@ import { JsonCodecError } from '../../proto/json-codec.js';
 import type { RpcInfo } from '../../proto/load.js';
 import type { Dispatcher } from '../../service/core/dispatcher.js';
 import { statusOf } from '../../service/core/status.js';
+import type { ExportReader } from '../../service/rpc/export-download.js';
 import type { HostedReader } from '../../service/rpc/hosted-images.js';
 import { type ApiDocument, registerApiDocs } from './api-docs.js';
 import { registerConsole } from './console-static.js';
 import { registerCors } from './cors.js';
+import { registerExportDownloads } from './export-route.js';
 import { clientErrorHandler } from './framework-errors.js';
 import { registerHostedImages } from './hosted-route.js';
 import { parseEveryBodyAsJson } from './json-body.js';
@@ -37,6 +39,8 @@ export interface RestOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
   hostedImages?: HostedReader;
+  /** Serves `GET /exports/users/{user}/apps/{app}/models/{model}/versions/{version}/model.zip` (an exported package). */
+  exports?: ExportReader;
   /** Answers GET /metrics (Prometheus text) when given. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Answers /readyz (and /livez beside it); without it neither route exists. */
@@ -97,6 +101,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' }),
   );
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
+  if (opts.exports) registerExportDownloads(app, opts.exports);
   registerModelUpload(app, dispatcher);
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);

@@ -523,4 +523,20 @@ export function trainingDataCases(h: Harness): void {
     );
     assert.deepEqual(await s.versions.mentioningInInputInfo(a.userId, 'another-app', '"enc_1"'), []);
   });
+
+  it('exports: put replaces, info gives size and time without the bytes, get the bytes; they go with their version', async () => {
+    const { s, a } = await setup();
+    const m = model(a);
+    await s.models.create(m);
+    const ver = version(m);
+    await s.versions.create(ver);
+    assert.equal(await s.exports.info(ver.pk), undefined);
+    assert.equal(await s.exports.get(ver.pk), undefined);
+    await s.exports.put(ver.pk, new Uint8Array([1, 2]), 5);
+    await s.transaction(async (tx) => tx.exports.put(ver.pk, new Uint8Array([3, 4, 5]), 7));
+    assert.deepEqual(await s.exports.info(ver.pk), { size: 3, createdAt: 7 });
+    assert.deepEqual(await s.exports.get(ver.pk), new Uint8Array([3, 4, 5]));
+    await s.versions.delete(ver.pk);
+    assert.equal(await s.exports.info(ver.pk), undefined);
+  });
 }
