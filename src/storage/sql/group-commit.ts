@@ -78,6 +78,7 @@ export class GroupCommit<D> {
   }
 
   #start(): void {
+    if (this.#queue.length === 0) return; // idle() took them already: no empty BEGIN … COMMIT
     this.#running = this.#batch().finally(() => {
       this.#running = undefined;
       if (this.#queue.length > 0) this.#schedule();
