@@ -146,8 +146,9 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * SQLite: BEGIN IMMEDIATE, and transactions of this process run one at a time. PostgreSQL: READ
-   * COMMITTED on one pooled connection. Inside fn use only the repos it receives: the root repos
+   * SQLite: BEGIN IMMEDIATE, transactions of this process run one at a time, and those asked for
+   * together share one COMMIT, each in its own savepoint (sql/group-commit.ts; the promise settles
+   * after the COMMIT). PostgreSQL: READ COMMITTED on one pooled connection. Inside fn use only the repos it receives: the root repos
    * (or a nested transaction()) throw there, since on SQLite they would wait for fn forever.
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {

@@ -19,6 +19,7 @@ import { migrateToLatest } from './migrations/index.js';
 import { type Backend, kyselyLog, type QueryLog } from './sql/backend.js';
 import { edgeDialect, TxScope } from './sql/edge.js';
 import { translateSqliteError } from './sql/errors.js';
+import { GroupCommit } from './sql/group-commit.js';
 import type { DB } from './sql/schema.js';
 
 export interface SqliteOptions {
@@ -58,7 +59,8 @@ export function cachingDatabase(raw: Database.Database, max = 512): SqliteDataba
  * reads then writes can fail with SQLITE_BUSY when another process wrote in between, and
  * busy_timeout cannot help; immediate writers queue on busy_timeout instead.
  * In-process transactions are already serialised: Kysely's SQLite driver hands its one connection
- * to one caller at a time (an async mutex) for the whole transaction.
+ * to one caller at a time (an async mutex), and GroupCommit runs the units it batches one by one.
+ * (The driver's beginTransaction serves Kysely's own db.transaction(); the store goes through GroupCommit.)
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(conn: DatabaseConnection): Promise<void> {
@@ -102,13 +104,16 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
   });
   const base = new ImmediateSqliteDialect({ database: cachingDatabase(raw, opts.statementCacheSize) });
   const db = new Kysely<DB>({ dialect: edgeDialect(base, translateSqliteError, scope, () => changes.written()), log: kyselyLog(opts.queryLog) });
+  // Writes asked for together commit together (one WAL append), each in its own savepoint.
+  const group = new GroupCommit(db, scope);
   return {
     dialect: 'sqlite',
     db,
     changes,
-    transaction: (fn) => db.transaction().execute((trx) => scope.run(() => fn(trx))),
+    transaction: (fn) => group.run(fn),
     migrate: () => migrateSqlite(db),
     close: async () => {
+      await group.idle();
       wal.close();
       await db.destroy();
     },

@@ -16,12 +16,18 @@ export function conceptRepo(ctx: Ctx): ConceptRepo {
     async ensure(userId, appId, ids, now) {
       const unique = [...new Set(ids)].sort();
       if (unique.length === 0) return;
-      const rows = unique.map((id) => ({ user_id: userId, app_id: appId, id, name: id, created_at: now, modified_at: now }));
-      await db
-        .insertInto('concepts')
-        .values(rows)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      // One SQL text whatever the number of ids (the ids travel as one JSON array): a cached statement,
+      // and no insert builder per call (PostModelVersions and PostInputs call this every time).
+      const list = JSON.stringify(unique);
+      await (ctx.dialect === 'postgres'
+        ? sql`insert into concepts (user_id, app_id, id, name, created_at, modified_at)
+              select ${userId}, ${appId}, e.id, e.id, ${now}::bigint, ${now}::bigint
+              from jsonb_array_elements_text(${list}::jsonb) with ordinality as e(id, ord) order by e.ord
+              on conflict do nothing`
+        : sql`insert into concepts (user_id, app_id, id, name, created_at, modified_at)
+              select ${userId}, ${appId}, value, value, ${now}, ${now} from json_each(${list}) where true
+              on conflict do nothing`
+      ).execute(db);
     },
 
     /** Taken ids are looked up first so the error names them; the insert's count still catches a concurrent create. */

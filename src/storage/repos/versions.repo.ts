@@ -3,7 +3,7 @@ import type { ModelVersion } from '../../domain/entities.js';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { VersionListQuery, VersionRepo, VersionSortField } from '../../ports/store.js';
 import type { DialectName } from '../sql/backend.js';
-import { type Ctx, count, inList, limitOffset, TRAINED } from '../sql/context.js';
+import { type Ctx, count, inList, limitOffset, TRAINED, VERSION_INSERT_COLUMNS } from '../sql/context.js';
 import { versionFromRow, versionMutableRow, versionToRow } from '../sql/rows.js';
 import type { DB, ModelVersionsTable } from '../sql/schema.js';
 import { LIKE_ESCAPE, likeLiteral } from './search.js';
@@ -96,12 +96,11 @@ export function versionRepo(ctx: Ctx): VersionRepo {
       const row = versionToRow(version);
       await ctx.atomic(async (tx) => {
         await lockModel(tx, dialect, row.model_pk);
-        const res = await tx
-          .insertInto('model_versions')
-          .values(row)
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('model version', version.id);
+        const res = await hot.insertVersion.execute(
+          tx,
+          VERSION_INSERT_COLUMNS.map((c) => row[c]),
+        );
+        if (count(res.numAffectedRows) === 0) throw new DuplicateKeyError('model version', version.id);
         if (version.concepts.length > 0) await insertConcepts(tx, dialect, row.pk, row.concepts);
         await recomputeNumInputs(tx, row.model_pk);
       });

@@ -4,7 +4,7 @@ import { Code } from '../../domain/status-codes.js';
 import type { DialectName } from './backend.js';
 import { precompile } from './precompiled.js';
 import type { ModelRow } from './rows.js';
-import type { DB } from './schema.js';
+import type { DB, ModelVersionsTable } from './schema.js';
 
 /** What every repo works with: a root or a transaction-bound handle plus shared precompiled queries. */
 export interface Ctx {
@@ -34,9 +34,40 @@ export const MODEL_COLUMNS = [
 
 export const TRAINED = Code.MODEL_TRAINED;
 
+/** Every model_versions column, in the order the precompiled INSERT takes them (the Record type lists each once). */
+export const VERSION_INSERT_COLUMNS = Object.keys({
+  pk: 1,
+  model_pk: 1,
+  id: 1,
+  user_id: 1,
+  app_id: 1,
+  status_code: 1,
+  status_details: 1,
+  percent_completed: 1,
+  concepts: 1,
+  total_input_count: 1,
+  description: 1,
+  license: 1,
+  visibility: 1,
+  metadata: 1,
+  output_info: 1,
+  input_info: 1,
+  train_info: 1,
+  import_info: 1,
+  runtime: 1,
+  train_log: 1,
+  metrics: 1,
+  created_at: 1,
+  modified_at: 1,
+  completed_at: 1,
+} satisfies Record<keyof ModelVersionsTable, 1>) as (keyof ModelVersionsTable)[];
+
 export type HotQueries = ReturnType<typeof hotQueries>;
 
-/** The per-request queries of auth, GetModel and GetModelVersion: one indexed lookup each. */
+/**
+ * The per-request queries of auth, GetModel and GetModelVersion (one indexed lookup each), and the
+ * INSERT of PostModelVersions (building a 24-column insert cost more than running it).
+ */
 export function hotQueries(db: Kysely<DB>) {
   const versions = db.selectFrom('model_versions').selectAll();
   const newestFirst = (q: typeof versions) => q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1);
@@ -47,6 +78,12 @@ export function hotQueries(db: Kysely<DB>) {
     versionByPk: precompile(1, (pk) => versions.where('pk', '=', pk)),
     latest: precompile(1, (m) => newestFirst(versions.where('model_pk', '=', m))),
     latestTrained: precompile(1, (m) => newestFirst(versions.where('model_pk', '=', m).where('status_code', '=', TRAINED))),
+    insertVersion: precompile(VERSION_INSERT_COLUMNS.length, (...v) =>
+      db
+        .insertInto('model_versions')
+        .values(Object.fromEntries(VERSION_INSERT_COLUMNS.map((c, i) => [c, v[i]])) as unknown as ModelVersionsTable)
+        .onConflict((oc) => oc.doNothing()),
+    ),
   };
 }
 

@@ -1,10 +1,12 @@
-import type { Compilable, CompiledQuery } from 'kysely';
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { UntypedDb } from './untyped-db.js';
 
 /** A query built and compiled once; each run only swaps its parameter values. */
 export interface Precompiled<R> {
   readonly sql: string;
   run(db: UntypedDb, values: readonly unknown[]): Promise<R[]>;
+  /** The whole result, for writes (numAffectedRows). */
+  execute(db: UntypedDb, values: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
 /**
@@ -20,12 +22,14 @@ export function precompile<R>(arity: number, build: (...values: string[]) => Com
   for (let i = 0; i < arity; i++) {
     if (!slots.includes(i)) throw new Error(`precompiled query does not use value ${i}: ${compiled.sql}`);
   }
+  const execute = (db: UntypedDb, values: readonly unknown[]): Promise<QueryResult<R>> => {
+    const parameters = slots.map((s, i) => (s >= 0 ? values[s] : compiled.parameters[i]));
+    const q: CompiledQuery<R> = { ...compiled, parameters };
+    return db.executeQuery(q);
+  };
   return {
     sql: compiled.sql,
-    async run(db, values) {
-      const parameters = slots.map((s, i) => (s >= 0 ? values[s] : compiled.parameters[i]));
-      const q: CompiledQuery<R> = { ...compiled, parameters };
-      return (await db.executeQuery(q)).rows;
-    },
+    execute,
+    run: async (db, values) => (await execute(db, values)).rows,
   };
 }
