@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyReply } from 'fastify';
+import { Code } from '../../domain/status-codes.js';
 import type { DispatchResult } from '../../service/core/dispatcher.js';
+import type { ApiStatus } from '../../service/core/status.js';
 import { seal } from '../../service/reuse/sealed.js';
 import { sendResult } from './replies.js';
 
@@ -25,7 +27,7 @@ function sent(r: DispatchResult): { text: string; buffer: boolean; http: number 
   return { text: buffer ? (payload as Buffer).toString('utf8') : (payload as string), buffer, http };
 }
 
-const status = { code: 10000, description: 'Ok', req_id: 'r1' };
+const status: ApiStatus = { code: Code.SUCCESS, description: 'Ok', req_id: 'r1' };
 const result = (body: Record<string, unknown>): DispatchResult => ({ status, body, code: 10000, retryable: false });
 
 describe('sendResult', () => {
