@@ -6,7 +6,7 @@
 import { Piscina } from 'piscina';
 import { RetryLater } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
-import { type Embedder, type EmbedInput, EmbedInputError } from './embedder.js';
+import { type Embedder, type EmbedInput, EmbedInputError, type EmbedOutcome, embedSettled } from './embedder.js';
 import { HashingTextEmbedder, noTextError, TEXT_DIM, TEXT_EMBEDDER_ID } from './text-hashing.js';
 import type { TextResult, TextTask } from './text-worker.js';
 
@@ -33,6 +33,12 @@ export interface PooledTextEmbedderOptions {
   minPooledChars?: number;
   /** Characters waiting at most, all batches together (default threads × QUEUED_CHARS_PER_THREAD). */
   maxQueuedChars?: number;
+}
+
+function charsOf(batch: readonly EmbedInput[]): number {
+  let chars = 0;
+  for (const input of batch) chars += typeof input.text === 'string' ? input.text.length : 0;
+  return chars;
 }
 
 /** Contiguous slices of about equal characters, at most `n` (fewer when there are fewer texts). */
@@ -81,11 +87,18 @@ export class PooledTextEmbedder implements Embedder {
   }
 
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
-    let chars = 0;
-    for (const input of batch) chars += typeof input.text === 'string' ? input.text.length : 0;
-    if (chars < this.minPooledChars) return this.inProcess.embed(batch);
-    const missing = batch.findIndex((input) => typeof input.text !== 'string');
-    if (missing >= 0) throw noTextError(missing);
+    if (charsOf(batch) < this.minPooledChars) return this.inProcess.embed(batch);
+    const outcomes = await this.settle(batch);
+    // As in-process: the first input at fault fails the batch.
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed) throw failed.error;
+    return outcomes.map((o) => (o as { vector: Float32Array }).vector);
+  }
+
+  /** Every input's vector or its own EmbedInputError (index and reason as in-process), in one pass. */
+  async settle(batch: EmbedInput[]): Promise<EmbedOutcome[]> {
+    const chars = charsOf(batch);
+    if (chars < this.minPooledChars) return embedSettled(this.inProcess, batch);
     if (this.closed) throw stopping();
     if (this.waiting + chars > this.maxQueuedChars) {
       throw new RetryLater(
@@ -94,7 +107,14 @@ export class PooledTextEmbedder implements Embedder {
         1,
       );
     }
-    const texts = batch.map((input) => input.text as string);
+    const outcomes = new Array<EmbedOutcome>(batch.length);
+    // Inputs without text are refused here, as in-process; the others go to the threads.
+    const at: number[] = [];
+    batch.forEach((input, i) => {
+      if (typeof input.text === 'string') at.push(i);
+      else outcomes[i] = { ok: false, error: noTextError(i) };
+    });
+    const texts = at.map((i) => batch[i]!.text as string);
     this.waiting += chars;
     try {
       const pool = this.poolOf();
@@ -102,16 +122,17 @@ export class PooledTextEmbedder implements Embedder {
       const settled = await Promise.allSettled(parts.map((p) => pool.run({ texts: texts.slice(p.from, p.to) })));
       const rejected = settled.find((s) => s.status === 'rejected');
       if (rejected) throw this.closed ? stopping() : rejected.reason;
-      const out: Float32Array[] = [];
       for (const [k, s] of settled.entries()) {
         const r = (s as PromiseFulfilledResult<TextResult>).value;
-        if (!(r instanceof Float32Array)) throw new EmbedInputError(r.bad.reason, parts[k]!.from + r.bad.index);
-        const n = parts[k]!.to - parts[k]!.from;
-        if (r.length !== n * this.dim) throw new Error(`a text-embedding thread returned ${r.length} floats for ${n} texts`);
+        const vectors = r instanceof Float32Array ? r : r.vectors;
+        const { from, to } = parts[k]!;
+        if (vectors.length !== (to - from) * this.dim) throw new Error(`a text-embedding thread returned ${vectors.length} floats for ${to - from} texts`);
         // Views of the slice's one buffer: no copy.
-        for (let i = 0; i < n; i++) out.push(r.subarray(i * this.dim, (i + 1) * this.dim));
+        for (let i = from; i < to; i++) outcomes[at[i]!] = { ok: true, vector: vectors.subarray((i - from) * this.dim, (i - from + 1) * this.dim) };
+        if (!(r instanceof Float32Array))
+          for (const b of r.bad) outcomes[at[from + b.index]!] = { ok: false, error: new EmbedInputError(b.reason, at[from + b.index]!) };
       }
-      return out;
+      return outcomes;
     } finally {
       this.waiting -= chars;
     }

@@ -137,6 +137,9 @@ function addCharGrams(chars: Counts, token: string): void {
   }
 }
 
+/** Why a text cannot be embedded (also said by the text-embedding threads). */
+export const NO_WORDS = 'the text has no letters, digits or emoji to embed';
+
 /** The refusal of an input that carries no text (also the pooled embedder's, before any work). */
 export function noTextError(index: number): EmbedInputError {
   return new EmbedInputError(`no text; ${TEXT_EMBEDDER_ID} embeds text only (data.text.raw)`, index);
@@ -160,7 +163,7 @@ export class HashingTextEmbedder implements Embedder {
       if (typeof input.text !== 'string') throw noTextError(index);
       const v = embedText(input.text, this.dim);
       if (!v) {
-        throw new EmbedInputError('the text has no letters, digits or emoji to embed', index);
+        throw new EmbedInputError(NO_WORDS, index);
       }
       return v;
     });
