@@ -17,6 +17,12 @@ export interface Embedder {
   readonly stored?: false;
   /** One L2-normalised vector per input, in order. Throws an EmbedInputError when an input is unusable. */
   embed(batch: EmbedInput[]): Promise<Float32Array[]>;
+  /**
+   * Optional: every input's own outcome in one pass. `embedSettled` uses it instead of retrying a
+   * failed batch one input at a time (the pooled text embedder: such retries would all run on the
+   * event loop).
+   */
+  settle?(batch: EmbedInput[]): Promise<EmbedOutcome[]>;
 }
 
 /** The input's own fault (missing field, undecodable bytes): `reason` tells the user what to fix. */
@@ -50,6 +56,7 @@ export type EmbedOutcome = { ok: true; vector: Float32Array } | { ok: false; err
  * Errors that are not the input's fault (model failed to load) are rethrown.
  */
 export async function embedSettled(embedder: Embedder, batch: EmbedInput[]): Promise<EmbedOutcome[]> {
+  if (embedder.settle) return embedder.settle(batch);
   try {
     return (await embedder.embed(batch)).map((vector) => ({ ok: true, vector }));
   } catch (err) {

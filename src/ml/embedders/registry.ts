@@ -3,6 +3,7 @@
 import type { Embedder } from './embedder.js';
 import { IMAGE_EMBEDDER_ID, MobileNetImageEmbedder } from './image-mobilenet.js';
 import { PooledImageEmbedder } from './pooled-embedder.js';
+import { PooledTextEmbedder } from './pooled-text-embedder.js';
 import { HashingTextEmbedder, TEXT_EMBEDDER_ID } from './text-hashing.js';
 
 let builtIns: ReadonlyMap<string, Embedder> | undefined;
@@ -24,16 +25,22 @@ export interface ServerEmbedders {
 
 /**
  * The built-ins one server (or `modelkeep worker`) uses. With `inferenceThreads` ≥ 1 the image
- * embedder is a PooledImageEmbedder of its own: its threads start on the first image and end with
- * `close` (docs/decisions/0039). The text embedder (hashing, microseconds per text) and, with 0
- * threads, the image embedder too are the process's shared in-process instances.
+ * embedder is a PooledImageEmbedder of its own (its threads start on the first image,
+ * docs/decisions/0039) and the text embedder a PooledTextEmbedder (threads on the first batch of
+ * 32k+ characters, smaller batches in-process, 0044); `close` ends both. With 0 threads both are the
+ * process's shared in-process instances.
  */
 export function serverEmbedders(inferenceThreads: number): ServerEmbedders {
   const shared = builtInEmbedders();
   if (inferenceThreads < 1) return { embedders: shared, close: async () => undefined };
-  const pooled = new PooledImageEmbedder({ threads: inferenceThreads });
-  const embedders = new Map<string, Embedder>([...shared].map(([id, e]) => [id, id === IMAGE_EMBEDDER_ID ? pooled : e]));
-  return { embedders, close: () => pooled.close() };
+  const image = new PooledImageEmbedder({ threads: inferenceThreads });
+  const text = new PooledTextEmbedder({ threads: inferenceThreads });
+  const pooled = new Map<string, Embedder>([
+    [IMAGE_EMBEDDER_ID, image],
+    [TEXT_EMBEDDER_ID, text],
+  ]);
+  const embedders = new Map<string, Embedder>([...shared].map(([id, e]) => [id, pooled.get(id) ?? e]));
+  return { embedders, close: async () => void (await Promise.all([image.close(), text.close()])) };
 }
 
 export { IMAGE_EMBEDDER_ID, TEXT_EMBEDDER_ID };

@@ -137,6 +137,14 @@ function addCharGrams(chars: Counts, token: string): void {
   }
 }
 
+/** Why a text cannot be embedded (also said by the text-embedding threads). */
+export const NO_WORDS = 'the text has no letters, digits or emoji to embed';
+
+/** The refusal of an input that carries no text (also the pooled embedder's, before any work). */
+export function noTextError(index: number): EmbedInputError {
+  return new EmbedInputError(`no text; ${TEXT_EMBEDDER_ID} embeds text only (data.text.raw)`, index);
+}
+
 export class HashingTextEmbedder implements Embedder {
   readonly id = TEXT_EMBEDDER_ID;
   readonly kind = 'text' as const;
@@ -152,12 +160,10 @@ export class HashingTextEmbedder implements Embedder {
 
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
     return batch.map((input, index) => {
-      if (typeof input.text !== 'string') {
-        throw new EmbedInputError(`no text; ${this.id} embeds text only (data.text.raw)`, index);
-      }
+      if (typeof input.text !== 'string') throw noTextError(index);
       const v = embedText(input.text, this.dim);
       if (!v) {
-        throw new EmbedInputError('the text has no letters, digits or emoji to embed', index);
+        throw new EmbedInputError(NO_WORDS, index);
       }
       return v;
     });

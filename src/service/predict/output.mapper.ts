@@ -4,6 +4,7 @@ import type { PredictedData } from '../../ports/plugins.js';
 import type { ApiObject } from '../core/context.js';
 import { ts } from '../mappers/time.js';
 import { conceptToApi, versionStatusToApi } from '../mappers/version.mapper.js';
+import { seal } from '../reuse/sealed.js';
 
 /** The light model copy each output carries (reference §6.3: no description, notes or hyper-parameters). */
 export function lightModelToApi(m: Model, v: ModelVersion): ApiObject {
@@ -26,6 +27,22 @@ export function lightModelToApi(m: Model, v: ModelVersion): ApiObject {
       metadata: v.metadata,
     },
   };
+}
+
+/** The light model of the version last predicted with, per version object (the read memo keeps it while the store is unchanged). */
+const lights = new WeakMap<ModelVersion, { model: Model; light: ApiObject }>();
+
+/**
+ * lightModelToApi, sealed and kept per (model, version) read: every output of a call, and every
+ * call until the store changes, shares one object, so REST prints it once (shared-json.ts).
+ * A deep copy is sealed (frozen), never the version's own metadata.
+ */
+export function sharedLightModel(m: Model, v: ModelVersion): ApiObject {
+  const hit = lights.get(v);
+  if (hit?.model === m) return hit.light;
+  const light = seal(structuredClone(lightModelToApi(m, v)));
+  lights.set(v, { model: m, light });
+  return light;
 }
 
 /** Output `data`: concepts (already filtered by the output config), embeddings, clusters, or the input's own data. */

@@ -20,7 +20,7 @@ import { ReadMemo, readKey } from '../reuse/read-memo.js';
 import { findModel } from '../rpc/models.service.js';
 import type { UrlFetcher } from './fetch-url.js';
 import { type DecodedInput, decodeInputs, fetchPending, inputGroups } from './input-data.js';
-import { lightModelToApi, outputDataToApi, outputStatus } from './output.mapper.js';
+import { outputDataToApi, outputStatus, sharedLightModel } from './output.mapper.js';
 import { versionForPredict } from './pick-version.js';
 
 /** Clarifai's batch limit for PostModelOutputs (reference §3.5). */
@@ -150,7 +150,7 @@ export function predictRpcs(deps: PredictDeps) {
           }
         }
         // Shared by every output (the encoders only read them): the light model, the time, the OK status.
-        const light = lightModelToApi(p.model, p.version);
+        const light = sharedLightModel(p.model, p.version);
         const now = ts(ctx.now);
         const ok = outputStatus(Code.SUCCESS);
         const appId = p.version.appId;

@@ -19,6 +19,11 @@ export function seal<T extends ApiObject>(body: T): T {
   return body;
 }
 
+/** True for a body (or part of one) marked by `seal`: immutable, so its encoding may be kept and reused. */
+export function isSealed(o: unknown): boolean {
+  return typeof o === 'object' && o !== null && sealedBodies.has(o);
+}
+
 /**
  * `encode`, remembered per sealed body (a WeakMap: forgotten with the body); other bodies are
  * encoded every time.

@@ -4,6 +4,7 @@ import type { DispatchResult } from '../../service/core/dispatcher.js';
 import { sealedMemo } from '../../service/reuse/sealed.js';
 import { frameworkAnswer, frameworkBody } from './framework-errors.js';
 import { httpStatusFor } from './http-status.js';
+import { bodyWithSharedParts } from './shared-json.js';
 
 /** Above this, a body goes out as a Buffer: Node copies a large string into one buffer with the headers. */
 const LARGE_BODY_CHARS = 16_384;
@@ -29,8 +30,21 @@ export function sendFrameworkError(reply: FastifyReply, err: { code?: string }, 
     .send(JSON.stringify(frameworkBody(a, newId())));
 }
 
-/** JSON of a body without its status; kept for sealed (shared, cached) bodies. */
-const bodyJson = sealedMemo((body) => JSON.stringify(body));
+/** JSON of a body without its status; kept for sealed (shared, cached) bodies; shared parts of its items printed once. */
+const bodyJson = sealedMemo((body) => bodyWithSharedParts(body));
+
+/**
+ * `head`, then `body` with its opening brace turned into the comma after `head`, written into one
+ * Buffer: concatenating the strings first would make Buffer.from flatten a 100 KB+ copy of them.
+ */
+function joinedBytes(head: string, body: string): Buffer {
+  const at = Buffer.byteLength(head);
+  const bytes = Buffer.allocUnsafe(at + Buffer.byteLength(body));
+  bytes.write(head, 0, 'utf8');
+  bytes.write(body, at, 'utf8');
+  bytes[at] = 0x2c; // ','
+  return bytes;
+}
 
 /** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
 export function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
@@ -40,5 +54,10 @@ export function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply
   reply.header('x-clarifai-request-id', reqId).header('x-request-id', reqId);
   const body = bodyJson(r.body);
   const status = JSON.stringify(r.status);
-  return sendText(reply, r.code, body.length <= 2 ? `{"status":${status}}` : `{"status":${status},${body.slice(1)}`);
+  if (body.length <= 2) return sendText(reply, r.code, `{"status":${status}}`);
+  if (body.length <= LARGE_BODY_CHARS) return sendText(reply, r.code, `{"status":${status},${body.slice(1)}`);
+  return reply
+    .code(httpStatusFor(r.code))
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(joinedBytes(`{"status":${status}`, body));
 }
