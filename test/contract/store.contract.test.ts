@@ -10,6 +10,7 @@ import { migrate, openKyselyStore, sqliteFile } from '../../src/storage/open-sto
 import { annotationCases } from './cases/annotations.js';
 import { basicCases } from './cases/basic.js';
 import { changeCases } from './cases/changes.js';
+import { evaluationListCases } from './cases/evaluations.js';
 import type { Harness } from './cases/harness.js';
 import { jobCases } from './cases/jobs.js';
 import { modelListCases } from './cases/model-list.js';
@@ -39,6 +40,7 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   modelCases(h);
   describe('ListModels', () => modelListCases(h));
   versionCases(h);
+  describe('ListEvaluations', () => evaluationListCases(h));
   jobCases(h);
   describe('Training data', () => trainingDataCases(h));
   describe('Annotations, dataset writes, trained-on inputs', () => annotationCases(h));
