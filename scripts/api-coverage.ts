@@ -45,6 +45,10 @@ Outside the RPCs, on the REST port: \`GET /hosted/orig/users/{user_id}/apps/{app
 an image input's bytes (the \`image.url\` / \`image.hosted\` of GetInput and ListInputs), guarded as GetInput:
 \`Authorization: Key …\` or the \`x-clarifai-api-key\` cookie; 401 for a bad key, 404 without one
 ([decision 0022](decisions/0022-text-urls-and-response-shapes.md)).
+\`GET /exports/users/{user_id}/apps/{app_id}/datasets/{dataset_id}/versions/{version_id}/{format}.zip?expires=…&signature=…\`
+serves a dataset version export (the \`url\` PutDatasetVersionExports and GetDatasetVersion's \`export_info\` answer):
+a signed URL, valid an hour, that needs no key; 404 (11101) when altered or its version is gone, 401 (11008) once expired
+([decision 0046](decisions/0046-dataset-exports-evaluations-in-sql-list-apps.md)).
 `;
 writeFileSync(new URL('../docs/api-coverage.md', import.meta.url), doc);
 console.log(`wrote docs/api-coverage.md (${impls.size} RPCs)`);

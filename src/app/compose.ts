@@ -20,6 +20,7 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
+import { messageCodec } from '../proto/message-codec.js';
 import { LoadPressure } from '../runtime/load-pressure.js';
 import { Admission } from '../service/access/admission.js';
 import { AppResolver } from '../service/access/app-resolver.js';
@@ -29,6 +30,7 @@ import { rpcTable, type ServiceDeps, streamTable } from '../service/core/rpc-tab
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { AnswerCache } from '../service/reuse/answer-cache.js';
 import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
+import { exportDownloader } from '../service/exports/export-download.js';
 import { hostedImageReader } from '../service/rpc/hosted-images.js';
 import { removeStaleUploads } from '../service/rpc/model-upload.service.js';
 import { type OpenOptions, openStore } from '../storage/open-store.js';
@@ -176,6 +178,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       hostedBase: () => hostedBase,
       embedders,
       maxModelBytes: cfg.maxModelBytes,
+      encodeInputBatch: messageCodec(protos.type('clarifai.api.InputBatch')).encode,
     };
     const impls = rpcTable(services);
     const streams = streamTable(services);
@@ -200,6 +203,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       version: packageVersion(),
       metrics: onRestPort,
       hostedImages: hostedImageReader(store, dispatcher),
+      exportDownloads: exportDownloader(store, clock),
       readiness: () => readiness.check(),
       apiDocument: () =>
         openApiDocument(

@@ -9,6 +9,7 @@ import * as m006 from './006_concept_language.js';
 import * as m007 from './007_input_turns.js';
 import * as m008 from './008_workflows.js';
 import * as m009 from './009_version_runtime.js';
+import * as m011 from './011_dataset_version_exports.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -24,6 +25,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '007_input_turns': m007,
   '008_workflows': m008,
   '009_version_runtime': m009,
+  '011_dataset_version_exports': m011,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

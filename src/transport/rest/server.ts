@@ -13,6 +13,7 @@ import { type ApiDocument, registerApiDocs } from './api-docs.js';
 import { registerConsole } from './console-static.js';
 import { registerCors } from './cors.js';
 import { clientErrorHandler } from './framework-errors.js';
+import { type ExportReader, registerExportDownloads } from './export-route.js';
 import { registerHostedImages } from './hosted-route.js';
 import { parseEveryBodyAsJson } from './json-body.js';
 import { registerProbes } from './probes.js';
@@ -37,6 +38,8 @@ export interface RestOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Serves `GET /hosted/{size}/users/{user}/apps/{app}/inputs/{input}` (an image's hosted bytes). */
   hostedImages?: HostedReader;
+  /** Serves `GET /exports/users/{user}/apps/{app}/datasets/{dataset}/versions/{version}/{file}` (a dataset version export, by signed URL). */
+  exportDownloads?: ExportReader;
   /** Answers GET /metrics (Prometheus text) when given. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Answers /readyz (and /livez beside it); without it neither route exists. */
@@ -97,6 +100,7 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' }),
   );
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
+  if (opts.exportDownloads) registerExportDownloads(app, opts.exportDownloads);
   registerModelUpload(app, dispatcher);
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);
