@@ -1,11 +1,11 @@
-import { loadClarifaiProtos } from '../../proto/load.js';
-import { type MessageCodec, messageCodec } from '../../proto/message-codec.js';
 import type { Job } from '../../domain/entities.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/catalog.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ByteBudget } from '../../net/byte-budget.js';
 import type { PluginLookup } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
+import { loadClarifaiProtos } from '../../proto/load.js';
+import { type MessageCodec, messageCodec } from '../../proto/message-codec.js';
 import type { AppResolver } from '../access/app-resolver.js';
 import type { Authenticator } from '../access/auth.service.js';
 import type { UrlFetcher } from '../predict/fetch-url.js';

@@ -1,7 +1,7 @@
 import type { Input, SnapshotInput } from '../../domain/inputs.js';
 import type { ApiObject } from '../core/context.js';
 import { inputToApi } from '../mappers/input.mapper.js';
-import { zipStored, type ZipEntry } from './zip.js';
+import { type ZipEntry, zipStored } from './zip.js';
 
 // The archives of PutDatasetVersionExports (decision 0046), as the protos describe them
 // (DatasetVersionExportFormat): "a ZIP-archive containing batches of serialized InputBatch" messages,
