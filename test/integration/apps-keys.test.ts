@@ -71,11 +71,15 @@ describeBoth('apps', (h) => {
   it('ListApps sorts by modified_at by default, takes sort_by_* / sort_ascending / visibility; featured, starred, template: none', async () => {
     const tag = uid('ord').replace(/[^a-z0-9]/g, '');
     const ids = [`${tag}-b`, `${tag}-a`, `${tag}-c`];
+    // A few milliseconds apart, so that no two created_at / modified_at tie.
+    const pause = () => new Promise((r) => setTimeout(r, 5));
     await api.ok('PostApps', { user_app_id: me, apps: [{ id: ids[0], name: 'Zeta' }] });
+    await pause();
     await api.ok('PostApps', { user_app_id: me, apps: [{ id: ids[1], name: 'Alpha', visibility: { gettable: 50 } }] });
+    await pause();
     await api.ok('PostApps', { user_app_id: me, apps: [{ id: ids[2], name: 'Mid' }] });
     // Touching the first makes it the most recently modified.
-    await new Promise((r) => setTimeout(r, 5));
+    await pause();
     await api.ok('PatchApps', { user_app_id: me, action: 'overwrite', apps: [{ id: ids[0], description: 'touched' }] });
     const list = async (req: Record<string, unknown>): Promise<string[]> =>
       (((await api.ok('ListApps', { user_app_id: me, per_page: 1000, search: tag, ...req })).apps ?? []) as ApiObject[]).map((a) => a.id);

@@ -2,22 +2,12 @@ import type { DatasetVersion } from '../../domain/inputs.js';
 import { checkCount } from '../../domain/limits.js';
 import { Code, describe } from '../../domain/status-codes.js';
 import type { Store } from '../../ports/store.js';
-import { type ApiObject, type CallContext, typedRpcs } from '../core/context.js';
+import { type ApiObject, typedRpcs } from '../core/context.js';
 import { type ArchiveFormat, buildArchive, exportedInput } from '../exports/dataset-archive.js';
 import { FORMAT_NUMBERS, madeExportToApi } from '../exports/export-info.js';
-import { bad, findDataset, notFound } from './datasets.service.js';
+import { bad, findDatasetVersion, notFound } from './datasets.service.js';
 
 const FORMAT_OF = new Map<number, ArchiveFormat | 'COCO'>(Object.entries(FORMAT_NUMBERS).map(([name, n]) => [n, name as ArchiveFormat | 'COCO']));
-
-/** Reads a dataset version by the request's ids, 11101 when either is missing. */
-export async function findDatasetVersion(store: Store, ctx: CallContext, datasetId: unknown, versionId: unknown): Promise<DatasetVersion> {
-  const d = await findDataset(store, ctx, datasetId);
-  const vid = String(versionId ?? '');
-  if (!vid) throw bad('dataset_version_id is required.');
-  const v = await store.datasets.getVersion(d.pk, vid);
-  if (!v) throw notFound(`Dataset '${d.id}' has no version '${vid}'. ListDatasetVersions lists them; PostDatasetVersions makes one.`);
-  return v;
-}
 
 /** The archive of a version in `format`: its frozen inputs that still exist, oldest key first, each with the labels it froze. */
 async function archiveOf(store: Store, v: DatasetVersion, format: ArchiveFormat, base: string | undefined, encodeBatch: (b: ApiObject) => Uint8Array) {

@@ -74,6 +74,15 @@ export async function findDataset(repos: Repos, ctx: CallContext, rawId: unknown
   return d;
 }
 
+/** Reads a dataset version by the request's ids, 11101 when either is missing. */
+export async function findDatasetVersion(store: Repos, ctx: CallContext, datasetId: unknown, versionId: unknown): Promise<DatasetVersion> {
+  const d = await findDataset(store, ctx, datasetId);
+  const vid = String(versionId ?? '');
+  const v = vid ? await store.datasets.getVersion(d.pk, vid) : undefined;
+  if (!v) throw notFound(`Dataset '${d.id}' has no version '${vid}'. ListDatasetVersions lists them; PostDatasetVersions makes one.`);
+  return v;
+}
+
 /** Freezes the dataset's current members with their current labels. */
 async function snapshot(tx: Repos, ctx: CallContext, d: Dataset): Promise<{ inputs: SnapshotInput[]; counts: DatasetVersion['counts'] }> {
   const rows = await tx.inputs.trainingRows({ userId: d.userId, appId: d.appId, conceptIds: [], datasetPk: d.pk });
@@ -224,10 +233,7 @@ export function datasetRpcs(store: Store, hostedBase: () => string | undefined =
     GetDatasetVersion: {
       access: 'app-read',
       async handle(ctx, req) {
-        const d = await findDataset(store, ctx, req.dataset_id);
-        const vid = req.dataset_version_id ?? '';
-        const v = vid ? await store.datasets.getVersion(d.pk, vid) : undefined;
-        if (!v) throw notFound(`Dataset '${d.id}' has no version '${vid}'.`);
+        const v = await findDatasetVersion(store, ctx, req.dataset_id, req.dataset_version_id);
         return { dataset_version: (await withExportInfo([v], ctx.now))[0] };
       },
     },
