@@ -54,6 +54,11 @@ an image input's bytes (the \`image.url\` / \`image.hosted\` of GetInput and Lis
 exported package (the \`export.url\` of PutModelVersionExports / GetModelVersionExport), guarded as
 GetModelVersionExport (\`Authorization: Key …\`), whole or one byte range (\`Range\`, 206)
 ([decision 0041](decisions/0041-model-version-exports.md)).
+
+\`GET /exports/users/{user_id}/apps/{app_id}/datasets/{dataset_id}/versions/{version_id}/{format}.zip?expires=…&signature=…\`
+serves a dataset version export (the \`url\` PutDatasetVersionExports and GetDatasetVersion's \`export_info\` answer):
+a signed URL, valid an hour, that needs no key; 404 (11101) when altered or its version is gone, 401 (11008) once expired
+([decision 0046](decisions/0046-dataset-exports-evaluations-in-sql-list-apps.md)).
 `;
 writeFileSync(new URL('../docs/api-coverage.md', import.meta.url), doc);
 console.log(`wrote docs/api-coverage.md (${impls.size} RPCs)`);

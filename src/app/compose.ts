@@ -20,12 +20,14 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
+import { messageCodec } from '../proto/message-codec.js';
 import { LoadPressure } from '../runtime/load-pressure.js';
 import { Admission } from '../service/access/admission.js';
 import { AppResolver } from '../service/access/app-resolver.js';
 import { Authenticator } from '../service/access/auth.service.js';
 import { Dispatcher } from '../service/core/dispatcher.js';
 import { rpcTable, type ServiceDeps, streamTable } from '../service/core/rpc-table.js';
+import { exportDownloader } from '../service/exports/export-download.js';
 import { httpFetcher } from '../service/predict/fetch-url.js';
 import { AnswerCache } from '../service/reuse/answer-cache.js';
 import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
@@ -177,6 +179,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       hostedBase: () => hostedBase,
       embedders,
       maxModelBytes: cfg.maxModelBytes,
+      encodeInputBatch: messageCodec(protos.type('clarifai.api.InputBatch')).encode,
     };
     const impls = rpcTable(services);
     const streams = streamTable(services);
@@ -202,6 +205,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       metrics: onRestPort,
       hostedImages: hostedImageReader(store, dispatcher),
       exports: exportReader(store, dispatcher),
+      datasetExports: exportDownloader(store, clock),
       readiness: () => readiness.check(),
       apiDocument: () =>
         openApiDocument(

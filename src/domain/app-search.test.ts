@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AppFilter, appListFilter, appMatches } from './app-search.js';
+import { type AppFilter, appListFilter, appListOrder, appMatches, appRelevance } from './app-search.js';
 import { ApiError } from './errors.js';
 
 const pets = { id: 'pets-2024', name: 'Pet Photos', description: 'Cats and DOGS, 50% off_season' };
@@ -57,5 +57,42 @@ describe('ListApps search: which apps match', () => {
     assert.equal(appMatches(app, { terms: ['Élan'] }), true);
     assert.equal(appMatches(app, { terms: ['élan'] }), false);
     assert.equal(appMatches(app, { terms: ['Éla'] }), true);
+  });
+});
+
+describe('ListApps order and filters (ListAppsRequest as the proto documents it)', () => {
+  const search = { terms: ['pets'] };
+  const cases: [string, Parameters<typeof appListOrder>[0], ReturnType<typeof appListOrder>][] = [
+    ['no sort: modified_at, descending', {}, { sort: { field: 'modified_at', ascending: false } }],
+    ['sort_ascending turns it around', { sort_ascending: true }, { sort: { field: 'modified_at', ascending: true } }],
+    ['sort_by_name', { sort_by_name: true }, { sort: { field: 'name', ascending: false } }],
+    ['sort_by_created_at', { sort_by_created_at: true, sort_ascending: true }, { sort: { field: 'created_at', ascending: true } }],
+    ['sort_by_id', { sort_by_id: true }, { sort: { field: 'id', ascending: false } }],
+    ['sort_by_star_count: every app has 0 stars, so the id tie-break alone', { sort_by_star_count: true }, { sort: { field: 'id', ascending: false } }],
+    ['visibility filter', { visibility: { gettable: 50 } }, { sort: { field: 'modified_at', ascending: false }, visibility: 50 }],
+    ['featured_only selects none', { featured_only: true }, { sort: { field: 'modified_at', ascending: false }, none: 'featured_only' }],
+    ['starred_only selects none', { starred_only: true }, { sort: { field: 'modified_at', ascending: false }, none: 'starred_only' }],
+    ['template_only selects none', { template_only: true }, { sort: { field: 'modified_at', ascending: false }, none: 'template_only' }],
+  ];
+  for (const [what, req, want] of cases) it(what, () => assert.deepEqual(appListOrder(req, undefined), want));
+
+  it('sort_by_relevance needs a search (11100 saying so); with one it ranks', () => {
+    assert.throws(
+      () => appListOrder({ sort_by_relevance: true }, undefined),
+      (e) => e instanceof ApiError && e.code === 11100 && /send it with search/.test(e.details),
+    );
+    assert.deepEqual(appListOrder({ sort_by_relevance: true }, search), { sort: { field: 'relevance', ascending: false } });
+  });
+
+  it('relevance: id equal, id prefix, name prefix, the rest', () => {
+    assert.deepEqual(
+      [
+        { id: 'pets', name: 'x' },
+        { id: 'Pets-2', name: 'x' },
+        { id: 'a', name: 'Pets album' },
+        { id: 'my-pets', name: 'x' },
+      ].map((a) => appRelevance(a, 'pets')),
+      [0, 1, 2, 3],
+    );
   });
 });

@@ -71,3 +71,69 @@ export function appMatches(app: Pick<App, 'id' | 'name' | 'description'>, filter
   if (filter.idPattern !== undefined && !wildcard(filter.idPattern).test(id)) return false;
   return true;
 }
+
+/** What ListApps sorts on: its sort_by_* oneof (star counts are all 0 here, so sort_by_star_count is the id tie-break alone). */
+export type AppSortField = 'id' | 'name' | 'created_at' | 'modified_at' | 'relevance';
+
+/** The order and the filters of ListApps besides its search. */
+export interface AppListOrder {
+  sort: { field: AppSortField; ascending: boolean };
+  /** Only apps of this visibility (`visibility.gettable`). */
+  visibility?: number;
+}
+
+export interface AppOrderRequest {
+  sort_ascending?: boolean | undefined;
+  sort_by_name?: boolean | undefined;
+  sort_by_modified_at?: boolean | undefined;
+  sort_by_created_at?: boolean | undefined;
+  sort_by_star_count?: boolean | undefined;
+  sort_by_id?: boolean | undefined;
+  sort_by_relevance?: boolean | undefined;
+  featured_only?: boolean | undefined;
+  starred_only?: boolean | undefined;
+  template_only?: boolean | undefined;
+  visibility?: { gettable?: number | undefined } | undefined;
+}
+
+/**
+ * ListApps' sort and filter fields, read as the proto documents them (ListAppsRequest): modified_at
+ * when no sort is set, descending unless sort_ascending; sort_by_relevance only with a search. The
+ * filters naming what this server cannot hold — apps handpicked by Clarifai's staff (featured_only),
+ * starred apps (stars are not served), template apps (the flag is not kept) — select no app at all:
+ * `none` says which, and the answer is an empty list, as Clarifai answers when no app qualifies.
+ */
+export function appListOrder(req: AppOrderRequest, filter: AppFilter | undefined): AppListOrder & { none?: string } {
+  const ascending = req.sort_ascending === true;
+  let field: AppSortField = 'modified_at';
+  if (req.sort_by_name) field = 'name';
+  else if (req.sort_by_created_at) field = 'created_at';
+  else if (req.sort_by_id || req.sort_by_star_count) field = 'id';
+  else if (req.sort_by_relevance) {
+    if (!filter?.terms?.length)
+      throw new ApiError(
+        Code.CONN_BAD_REQUEST_FORMAT,
+        'sort_by_relevance ranks the apps a search finds: send it with search (e.g. "search": "pets"), or sort by name, id, created_at or modified_at.',
+      );
+    field = 'relevance';
+  }
+  const out: AppListOrder & { none?: string } = { sort: { field, ascending } };
+  const visibility = req.visibility?.gettable;
+  if (visibility) out.visibility = visibility;
+  if (req.featured_only) out.none = 'featured_only';
+  else if (req.starred_only) out.none = 'starred_only';
+  else if (req.template_only) out.none = 'template_only';
+  return out;
+}
+
+/**
+ * Relevance of an app to the first search term, best 0: the id is the term, the id starts with it, the
+ * name starts with it, anything else the search matched. The store's SQL computes the same rank.
+ */
+export function appRelevance(app: Pick<App, 'id' | 'name'>, term: string): number {
+  const id = asciiLower(app.id);
+  if (id === term) return 0;
+  if (id.startsWith(term)) return 1;
+  if (asciiLower(app.name).startsWith(term)) return 2;
+  return 3;
+}

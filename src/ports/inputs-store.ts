@@ -195,4 +195,19 @@ export interface DatasetRepo {
   listVersions(datasetPk: string, page: Page): Promise<DatasetVersion[]>;
   /** The frozen inputs of a version (inputs deleted since are gone). */
   versionInputs(versionPk: string): Promise<SnapshotInput[]>;
+  /**
+   * Keeps a version's export archive in `format` unless one is kept already (an export is made once);
+   * returns the archive kept, with when it was made. Undefined when the version is gone.
+   */
+  putExport(versionPk: string, format: string, archive: Uint8Array, now: number): Promise<DatasetExport | undefined>;
+  getExport(versionPk: string, format: string): Promise<DatasetExport | undefined>;
+  /** The exports kept for these versions, without their bytes: size and when they were made. */
+  exportsOf(versionPks: string[]): Promise<{ versionPk: string; format: string; size: number; createdAt: number }[]>;
+}
+
+/** A dataset version's export archive (PutDatasetVersionExports, decision 0046). */
+export interface DatasetExport {
+  format: string;
+  archive: Uint8Array;
+  createdAt: number;
 }

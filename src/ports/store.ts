@@ -1,4 +1,4 @@
-import type { AppFilter } from '../domain/app-search.js';
+import type { AppFilter, AppListOrder } from '../domain/app-search.js';
 import type { ApiKey, App, Job, Model, ModelVersion, User, VersionStatus } from '../domain/entities.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Workflow } from '../domain/workflows.js';
@@ -41,6 +41,34 @@ export interface VersionListQuery {
   page: Page;
 }
 
+/** What ListEvaluations sorts on (its sort_by_* flags). */
+export type EvaluationSortField = 'created_at' | 'model_id' | 'app_id' | 'roc_auc' | 'f1' | 'precision' | 'recall' | 'eval_dataset_id' | 'train_dataset_id';
+
+/** ListEvaluations: the evaluations kept by the versions of one app's models, filtered, sorted and paged by the store. */
+export interface EvaluationListQuery {
+  userId: string;
+  appId: string;
+  /** Include evaluations whose status is a failure (21310..21319). */
+  showFailed: boolean;
+  modelTypeId?: string;
+  /** Only evaluations held out on one of these datasets (metrics.ground_truth_dataset.id). */
+  evalDatasetIds?: string[];
+  /** Only versions trained on one of these datasets (train_info.params.dataset_id). */
+  trainDatasetIds?: string[];
+  /** Only versions whose concepts include every one of these. */
+  conceptIds?: string[];
+  /** Ties broken by the version's internal key, in the same direction. */
+  sort: { field: EvaluationSortField; ascending: boolean };
+  page: Page;
+}
+
+/** A version that keeps an evaluation, with its model's id and type. */
+export interface EvaluatedVersion {
+  modelId: string;
+  modelTypeId: string;
+  version: ModelVersion;
+}
+
 export interface UserRepo {
   get(id: string): Promise<User | undefined>;
   /** Number of users (bootstrap creates the first one when there is none). */
@@ -61,8 +89,11 @@ export interface AppRepo {
   get(userId: string, appId: string): Promise<App | undefined>;
   /** Throws DuplicateKeyError('app', id). */
   create(app: App): Promise<void>;
-  /** By id; with a filter, only the apps `appMatches` selects (ListApps' search, src/domain/app-search.ts). */
-  list(userId: string, page: Page, filter?: AppFilter): Promise<App[]>;
+  /**
+   * By id ascending unless `order` names another sort (ListApps, src/domain/app-search.ts); with a
+   * filter, only the apps `appMatches` selects, and with `order.visibility` only apps of that visibility.
+   */
+  list(userId: string, page: Page, filter?: AppFilter, order?: AppListOrder): Promise<App[]>;
   /** Same as get, but locks the row until the transaction ends (PostgreSQL: FOR UPDATE). Use inside transaction(). */
   getForUpdate(userId: string, appId: string): Promise<App | undefined>;
   /** Writes name, description, default language, default workflow, visibility, metadata and modified_at (PatchApps). False when it is gone. */
@@ -115,10 +146,10 @@ export interface VersionRepo {
   updateTraining(pk: string, fields: TrainingFields): Promise<boolean>;
   delete(pk: string): Promise<boolean>;
   list(query: VersionListQuery): Promise<ModelVersion[]>;
-  /** Every version of the app's models that keeps an evaluation (metrics set), newest version first, with its model's id and type. */
-  listEvaluated(userId: string, appId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion }[]>;
+  /** One page of the evaluations the app's versions keep (ListEvaluations), filtered and sorted in SQL. */
+  listEvaluations(query: EvaluationListQuery): Promise<EvaluatedVersion[]>;
   /** The version of the app's models whose evaluation has this id (GetEvaluation), found in SQL without reading the others. */
-  findEvaluated(userId: string, appId: string, evaluationId: string): Promise<{ modelId: string; modelTypeId: string; version: ModelVersion } | undefined>;
+  findEvaluated(userId: string, appId: string, evaluationId: string): Promise<EvaluatedVersion | undefined>;
   /**
    * Versions of the app's models whose input_info contains `text` (a cheap prefilter: callers apply the
    * exact rule), with their model's id: what names a base embedder (decision 0040).

@@ -10,6 +10,8 @@ import { migrate, openKyselyStore, sqliteFile } from '../../src/storage/open-sto
 import { annotationCases } from './cases/annotations.js';
 import { basicCases } from './cases/basic.js';
 import { changeCases } from './cases/changes.js';
+import { datasetExportCases } from './cases/dataset-exports.js';
+import { evaluationListCases } from './cases/evaluations.js';
 import type { Harness } from './cases/harness.js';
 import { jobCases } from './cases/jobs.js';
 import { modelListCases } from './cases/model-list.js';
@@ -39,8 +41,10 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   modelCases(h);
   describe('ListModels', () => modelListCases(h));
   versionCases(h);
+  describe('ListEvaluations', () => evaluationListCases(h));
   jobCases(h);
   describe('Training data', () => trainingDataCases(h));
+  describe('Dataset version exports', () => datasetExportCases(h));
   describe('Annotations, dataset writes, trained-on inputs', () => annotationCases(h));
   describe('Workflows', () => workflowCases(h));
   transactionCases(h);

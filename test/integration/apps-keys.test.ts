@@ -43,7 +43,9 @@ describeBoth('apps', (h) => {
       ],
     });
     const list = async (req: Record<string, unknown>): Promise<string[]> =>
-      (((await api.ok('ListApps', { user_app_id: me, per_page: 1000, ...req })).apps ?? []) as ApiObject[]).map((a) => a.id);
+      (((await api.ok('ListApps', { user_app_id: me, per_page: 1000, sort_by_id: true, sort_ascending: true, ...req })).apps ?? []) as ApiObject[]).map(
+        (a) => a.id,
+      );
     assert.deepEqual(await list({ search: tag }), ids);
     // Every term must occur (any field, any ASCII case); a prefix finds the word.
     assert.deepEqual(await list({ search: `${tag} CAT` }), [ids[0], ids[1]]);
@@ -55,13 +57,42 @@ describeBoth('apps', (h) => {
     assert.deepEqual(await list({ name: `${tag}-*s` }), [ids[0], ids[1]]);
     assert.deepEqual(await list({ id: `*${tag}-m*` }), [ids[2]]);
     // Paging counts the filtered apps only.
-    const second = await api.ok('ListApps', { user_app_id: me, search: tag, page: 2, per_page: 2 });
+    const second = await api.ok('ListApps', { user_app_id: me, search: tag, page: 2, per_page: 2, sort_by_id: true, sort_ascending: true });
     assert.deepEqual(
       second.apps.map((a: ApiObject) => a.id),
       [ids[2]],
     );
     const s = await api.fails('ListApps', { user_app_id: me, search: 'x'.repeat(257) }, 11100, 400);
     assert.match(s.details ?? '', /search is 257 characters/);
+  });
+
+  // ListAppsRequest's sort and filter fields, as the proto's comments document them: modified_at (newest first) when
+  // no sort is set; sort_by_relevance only with a search; featured / starred / template apps do not exist here.
+  it('ListApps sorts by modified_at by default, takes sort_by_* / sort_ascending / visibility; featured, starred, template: none', async () => {
+    const tag = uid('ord').replace(/[^a-z0-9]/g, '');
+    const ids = [`${tag}-b`, `${tag}-a`, `${tag}-c`];
+    // A few milliseconds apart, so that no two created_at / modified_at tie.
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: ids[0], name: 'Zeta' }] });
+    await pause();
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: ids[1], name: 'Alpha', visibility: { gettable: 50 } }] });
+    await pause();
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: ids[2], name: 'Mid' }] });
+    // Touching the first makes it the most recently modified.
+    await pause();
+    await api.ok('PatchApps', { user_app_id: me, action: 'overwrite', apps: [{ id: ids[0], description: 'touched' }] });
+    const list = async (req: Record<string, unknown>): Promise<string[]> =>
+      (((await api.ok('ListApps', { user_app_id: me, per_page: 1000, search: tag, ...req })).apps ?? []) as ApiObject[]).map((a) => a.id);
+    assert.deepEqual(await list({}), [ids[0], ids[2], ids[1]]);
+    assert.deepEqual(await list({ sort_ascending: true }), [ids[1], ids[2], ids[0]]);
+    assert.deepEqual(await list({ sort_by_name: true, sort_ascending: true }), [ids[1], ids[2], ids[0]]);
+    assert.deepEqual(await list({ sort_by_created_at: true }), [ids[2], ids[1], ids[0]]);
+    assert.deepEqual(await list({ sort_by_id: true }), [ids[2], ids[0], ids[1]]);
+    assert.deepEqual(await list({ sort_by_relevance: true, search: `${tag}-a` }), [ids[1]]);
+    assert.deepEqual(await list({ visibility: { gettable: 50 } }), [ids[1]]);
+    for (const only of ['featured_only', 'starred_only', 'template_only']) assert.deepEqual(await list({ [only]: true }), [], only);
+    const s = await api.fails('ListApps', { user_app_id: me, sort_by_relevance: true }, 11100, 400);
+    assert.match(s.details ?? '', /send it with search/);
   });
 
   it('PostApps without an id makes one (32 hex); name, description and default_workflow_id are stored and returned', async () => {

@@ -78,6 +78,7 @@ const MATRIX: Record<string, 'app-read' | 'app-write' | 'user' | 'user-or-app-re
   DeleteDatasetInputs: 'app-write',
   PatchDatasetVersions: 'app-write',
   DeleteDatasetVersions: 'app-write',
+  PutDatasetVersionExports: 'app-write',
   ListModelInputs: 'app-read',
   PostAnnotations: 'app-write',
   ListAnnotations: 'app-read',

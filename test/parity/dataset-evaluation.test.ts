@@ -143,6 +143,15 @@ paritySuite('evaluation on a ground-truth dataset', (cases, p) => {
         assert.ok(b.roc_curve.fpr.length > 0 && b.roc_curve.fpr.length === b.roc_curve.tpr.length && b.roc_curve.tpr.length === b.roc_curve.thresholds.length);
         assert.ok(b.precision_recall_curve.recall.length === b.precision_recall_curve.precision.length);
       }
+      // ListEvaluations (service.proto ListEvaluationsRequest): the app's evaluations, filtered by the held-out
+      // dataset, sorted by a summary metric, paged; Lister-style clients stop at the first empty page.
+      const listed = await api.ok('ListEvaluations', { user_app_id: uai, eval_dataset_ids: ['test-set'], sort_by_roc_auc: true, page: 1, per_page: 10 });
+      assert.deepEqual(
+        (listed.eval_metrics as ApiObject[]).map((e) => [e.id, e.model.id, e.model.model_version.id]),
+        [[evalId, modelId, versionId]],
+      );
+      assert.deepEqual((await api.ok('ListEvaluations', { user_app_id: uai, eval_dataset_ids: ['test-set'], page: 2, per_page: 10 })).eval_metrics ?? [], []);
+      assert.deepEqual((await api.ok('ListEvaluations', { user_app_id: uai, eval_dataset_ids: ['train-set'] })).eval_metrics ?? [], []);
       if (api.transport === 'rest') {
         // The docs' URL ends in a slash.
         const res = await fetch(`http://127.0.0.1:${p.server.httpPort}/v2/users/me/apps/${uai.app_id}/evaluations/${evalId}/`, {

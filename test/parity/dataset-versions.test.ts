@@ -1,13 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
+import { loadClarifaiProtos } from '../../src/proto/load.js';
+import { messageCodec } from '../../src/proto/message-codec.js';
 import type { ApiObject } from '../helpers/clients.js';
 import { fileServer, pngBase64 } from '../helpers/inputs.js';
+import { TEST_PAT } from '../helpers/server.js';
+import { unzip } from '../helpers/unzip.js';
 import { type ParityApi, paritySuite } from './harness.js';
+
+const inputBatch = messageCodec(loadClarifaiProtos().type('clarifai.api.InputBatch'));
 
 // Evidence:
 // - Clarifai/clarifai-python-grpc tests/client/test_dataset_version_export.py (test_export_dataset_version)
 //   and tests/common.py wait_for_dataset_version_ready (polls GetDatasetVersion until
-//   DATASET_VERSION_READY, 64015). The export half of that test (PutDatasetVersionExports) is not served.
+//   DATASET_VERSION_READY, 64015) and wait_for_dataset_version_export_success (polls GetDatasetVersion's
+//   export_info until each export is DATASET_VERSION_EXPORT_SUCCESS, 64200); _check_export downloads the url
+//   with requests.get and no key, and reads the zip's mimetype and its one batch.
+// - Clarifai/clarifai-python clarifai/client/dataset.py archive_zip (polls PutDatasetVersionExports while
+//   64201 / 64203) and export; clarifai/datasets/export/inputs_annotations.py DatasetExportReader (mimetype
+//   application/x.clarifai-data+protobuf, batch names ending in _n<count>, hosted prefix/orig/suffix).
 // - Clarifai/docs code_snippets/api-guide/data/datasets/list_dataset_versions.sh, get_dataset_versions.sh,
 //   delete_dataset_version.sh; docs api-guide/data/datasets/dataset-filters ("We calculate the metrics for
 //   the dataset version whenever it is created").
@@ -58,8 +69,8 @@ const ids = (b: ApiObject): string[] => ((b.dataset_versions ?? []) as ApiObject
 
 paritySuite('dataset versions', (cases) => {
   cases(
-    'a dataset of two uploaded images; a version reusing the dataset id becomes READY (64015) with both inputs; DeleteDatasetVersions, DeleteInputs (then 11101) and DeleteDatasets succeed',
-    'Clarifai/clarifai-python-grpc tests/client/test_dataset_version_export.py test_export_dataset_version (without its export half); tests/common.py wait_for_dataset_version_ready, wait_for_inputs_delete',
+    'a dataset of two uploaded images; a version reusing the dataset id becomes READY (64015); its protobuf and JSON exports succeed and download without a key, one batch of both inputs each; DeleteDatasetVersions, DeleteInputs (then 11101) and DeleteDatasets succeed',
+    'Clarifai/clarifai-python-grpc tests/client/test_dataset_version_export.py test_export_dataset_version, _check_export; tests/common.py wait_for_dataset_version_ready, wait_for_dataset_version_export_success, wait_for_inputs_delete',
     async (api) => {
       const { key } = await appWithKey(api);
       const datasetId = `export-${api.id('ds')}`;
@@ -82,8 +93,31 @@ paritySuite('dataset versions', (cases) => {
       );
       assert.equal(ready.status.code, 10000, JSON.stringify(ready.status));
       assert.equal(ready.dataset_version.status.code, 64015);
-      // The test checks the export holds len(input_ids) inputs; here the version's metrics count them.
       assert.equal(Number(ready.dataset_version.metrics['/'].inputs_count), inputIds.length);
+
+      await withKey(api, key, 'PutDatasetVersionExports', {
+        dataset_id: datasetId,
+        dataset_version_id: versionId,
+        exports: [{ format: 'CLARIFAI_DATA_PROTOBUF' }, { format: 'CLARIFAI_DATA_JSON' }],
+      });
+      const exported = await until(api, key, 'GetDatasetVersion', { dataset_id: datasetId, dataset_version_id: versionId }, (b) =>
+        ['clarifai_data_protobuf', 'clarifai_data_json'].every((f) => ![undefined, 64201, 64203].includes(b.dataset_version?.export_info?.[f]?.status?.code)),
+      );
+      const info = exported.dataset_version.export_info;
+      const check = async (e: ApiObject, format: number, mimetype: string, count: (batch: Buffer) => number) => {
+        assert.equal(e.status.code, 64200);
+        assert.equal(e.format, format);
+        assert.ok(Number(e.size) > 0);
+        const res = await fetch(e.url);
+        assert.equal(res.status, 200);
+        const zip = await unzip(new Uint8Array(await res.arrayBuffer()));
+        assert.equal(zip.get('mimetype')?.toString('ascii'), mimetype);
+        const batches = [...zip.keys()].filter((n) => n !== 'mimetype');
+        assert.equal(batches.length, 1, 'all inputs in a single batch');
+        assert.equal(count(zip.get(batches[0]!)!), inputIds.length);
+      };
+      await check(info.clarifai_data_protobuf, 1, 'application/x.clarifai-data+protobuf', (b) => (inputBatch.decode(b).inputs as unknown[]).length);
+      await check(info.clarifai_data_json, 3, 'application/x.clarifai-data+json', (b) => JSON.parse(b.toString()).inputs.length);
 
       await withKey(api, key, 'DeleteDatasetVersions', { dataset_id: datasetId, dataset_version_ids: [versionId] });
       await withKey(api, key, 'DeleteInputs', { ids: inputIds });
@@ -139,6 +173,42 @@ paritySuite('dataset versions', (cases) => {
       assert.equal(count(second), 2);
       const v1 = (await api.ok('GetDatasetVersion', { user_app_id: uai, dataset_id: 'ds', dataset_version_id: 'v1' })).dataset_version;
       assert.equal(count(v1), 1, 'the first version still counts what it was made from');
+    },
+  );
+  cases(
+    "Dataset.export as the Python client runs it: archive_zip's PUT answers 64200 and a url; the archive downloads without a key; its batch names sum to the inputs; each image's hosted prefix/orig/suffix serves its bytes to the session's key",
+    'Clarifai/clarifai-python clarifai/client/dataset.py archive_zip, export; clarifai/datasets/export/inputs_annotations.py DatasetExportReader (__len__, __iter__), InputAnnotationDownloader._write_archive',
+    async (api) => {
+      const uai = await newApp(api);
+      await api.ok('PostDatasets', { user_app_id: uai, datasets: [{ id: 'ds' }] });
+      await api.ok('PostInputs', {
+        user_app_id: uai,
+        inputs: [
+          { id: 'img', data: { image: { base64: await pngBase64([10, 200, 10], 16) }, concepts: [{ id: 'green', value: 1 }] }, dataset_ids: ['ds'] },
+          { id: 'txt', data: { text: { raw: 'words' }, concepts: [{ id: 'green', value: 0 }] }, dataset_ids: ['ds'] },
+        ],
+      });
+      const version = (await api.ok('PostDatasetVersions', { user_app_id: uai, dataset_id: 'ds', dataset_versions: [{}] })).dataset_versions[0].id;
+      const req = { user_app_id: uai, dataset_id: 'ds', dataset_version_id: version, exports: [{ format: 1 }] };
+      const done = await api.until('PutDatasetVersionExports', req, (b) => ![64201, 64203].includes(b.exports?.[0]?.status?.code));
+      assert.equal(done.exports[0].status.code, 64200);
+      const zip = await unzip(new Uint8Array(await (await fetch(done.exports[0].url)).arrayBuffer()));
+      assert.equal(zip.get('mimetype')?.toString(), 'application/x.clarifai-data+protobuf');
+      const names = [...zip.keys()].filter((n) => n !== 'mimetype');
+      assert.equal(
+        names.reduce((n, name) => n + Number(name.split('_n').at(-1)), 0),
+        2,
+      );
+      const inputs = names.flatMap((n) => inputBatch.decode(zip.get(n)!).inputs as ApiObject[]);
+      const image = inputs.find((i) => i.id === 'img')!.data.image;
+      assert.ok(image.hosted.sizes.includes('orig'));
+      const bytes = await fetch(`${image.hosted.prefix}/orig/${image.hosted.suffix}`, { headers: { authorization: `Key ${TEST_PAT}` } });
+      assert.equal(bytes.status, 200);
+      // The annotations the downloader writes are data.concepts, with their values.
+      assert.deepEqual(
+        inputs.find((i) => i.id === 'txt')!.data.concepts.map((c: ApiObject) => [c.id, c.value ?? 0]),
+        [['green', 0]],
+      );
     },
   );
 });

@@ -4,6 +4,8 @@ import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ByteBudget } from '../../net/byte-budget.js';
 import type { PluginLookup } from '../../ports/plugins.js';
 import type { Store } from '../../ports/store.js';
+import { loadClarifaiProtos } from '../../proto/load.js';
+import { type MessageCodec, messageCodec } from '../../proto/message-codec.js';
 import type { AppResolver } from '../access/app-resolver.js';
 import type { Authenticator } from '../access/auth.service.js';
 import type { UrlFetcher } from '../predict/fetch-url.js';
@@ -14,6 +16,7 @@ import { annotationRpcs } from '../rpc/annotations.service.js';
 import { appEvaluationRpcs } from '../rpc/app-evaluations.service.js';
 import { appRpcs } from '../rpc/apps.service.js';
 import { conceptRpcs } from '../rpc/concepts.service.js';
+import { datasetExportRpcs } from '../rpc/dataset-exports.service.js';
 import { datasetRpcs } from '../rpc/datasets.service.js';
 import { datasetManageRpcs } from '../rpc/datasets-manage.service.js';
 import { inputRpcs } from '../rpc/inputs.service.js';
@@ -57,7 +60,13 @@ export interface ServiceDeps {
   hostedBase?: () => string | undefined;
   /** MODELKEEP_MAX_MODEL_BYTES: the largest uploaded model package (default 1 GiB). */
   maxModelBytes?: number;
+  /** Serializes a `clarifai.api.InputBatch` (dataset exports); default: from the pinned protos, loaded on first use. */
+  encodeInputBatch?: (batch: Record<string, unknown>) => Uint8Array;
 }
+
+let inputBatchCodec: MessageCodec | undefined;
+const encodeFromProtos = (batch: Record<string, unknown>): Uint8Array =>
+  (inputBatchCodec ??= messageCodec(loadClarifaiProtos().type('clarifai.api.InputBatch'))).encode(batch);
 
 /** The client-streaming RPCs modelkeep implements (the gRPC transport refuses the others with 10040). */
 export function streamTable(d: ServiceDeps): Map<string, StreamImpl> {
@@ -90,6 +99,7 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...conceptRpcs(d.store),
     ...datasetRpcs(d.store, d.hostedBase),
     ...datasetManageRpcs(d.store, d.hostedBase),
+    ...datasetExportRpcs(d.store, d.encodeInputBatch ?? encodeFromProtos, d.hostedBase),
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023, budget: d.fetchBudget }),
     ...trainLogRpcs(d.store),
     ...workflowRpcs(d.store, d.types, d.apps, d.embedders ?? new Map()),

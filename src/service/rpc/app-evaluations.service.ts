@@ -1,50 +1,31 @@
-import type { Job, ModelVersion } from '../../domain/entities.js';
+import type { Job } from '../../domain/entities.js';
 import { invalidArgument, invalidRequest, resourceNotFound } from '../../domain/errors.js';
-import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import { checkCount } from '../../domain/limits.js';
 import { Code } from '../../domain/status-codes.js';
 import type * as api from '../../gen/api.js';
 import type { PluginLookup } from '../../ports/plugins.js';
-import type { Store } from '../../ports/store.js';
-import { type ApiObject, type CallContext, typedRpcs } from '../core/context.js';
+import type { EvaluatedVersion, EvaluationSortField, Store } from '../../ports/store.js';
+import { type ApiObject, typedRpcs } from '../core/context.js';
 import { pageOf } from '../core/paging.js';
 import { fieldsOf, metricsToApi } from '../mappers/metrics.mapper.js';
 import { evalParamsOf } from './eval-params.js';
 import { evaluationStarter } from './model-evaluations.service.js';
 
-interface Evaluated {
-  modelId: string;
-  modelTypeId: string;
-  version: ModelVersion;
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NEGATIVE_INFINITY);
-const summaryOf = (e: Evaluated): JsonObject => (isJsonObject(e.version.metrics?.summary) ? e.version.metrics.summary : {});
-const evalDataset = (e: Evaluated): string => (isJsonObject(e.version.metrics?.ground_truth_dataset) ? str(e.version.metrics.ground_truth_dataset.id) : '');
-const trainDataset = (e: Evaluated): string => (isJsonObject(e.version.trainInfo.params) ? str(e.version.trainInfo.params.dataset_id) : '');
-const failed = (e: Evaluated): boolean => {
-  const code = isJsonObject(e.version.metrics?.status) ? Number(e.version.metrics.status.code ?? 0) : 0;
-  return code >= 21310 && code <= 21319;
-};
-
-const byCreatedAt = (e: Evaluated): number => e.version.createdAt;
-
-/** ListEvaluations' sort_by_* flags -> the value each sorts on (ascending order of the value); the first flag set wins. */
-const SORTS: ReadonlyArray<readonly [keyof api.ListEvaluationsRequest, (e: Evaluated) => string | number]> = [
-  ['sort_by_created_at', byCreatedAt],
-  ['sort_by_model_id', (e) => e.modelId],
-  ['sort_by_app_id', (e) => e.version.appId],
-  ['sort_by_roc_auc', (e) => num(summaryOf(e).macro_avg_roc_auc)],
-  ['sort_by_f1', (e) => num(summaryOf(e).macro_avg_f1_score)],
-  ['sort_by_precision', (e) => num(summaryOf(e).macro_avg_precision)],
-  ['sort_by_recall', (e) => num(summaryOf(e).macro_avg_recall)],
-  ['sort_by_eval_dataset_id', evalDataset],
-  ['sort_by_train_dataset_id', trainDataset],
+/** ListEvaluations' sort_by_* flags -> the store's sort; the first flag set wins, created_at when none is. */
+const SORTS: ReadonlyArray<readonly [keyof api.ListEvaluationsRequest, EvaluationSortField]> = [
+  ['sort_by_created_at', 'created_at'],
+  ['sort_by_model_id', 'model_id'],
+  ['sort_by_app_id', 'app_id'],
+  ['sort_by_roc_auc', 'roc_auc'],
+  ['sort_by_f1', 'f1'],
+  ['sort_by_precision', 'precision'],
+  ['sort_by_recall', 'recall'],
+  ['sort_by_eval_dataset_id', 'eval_dataset_id'],
+  ['sort_by_train_dataset_id', 'train_dataset_id'],
 ];
 
 /** An evaluation as the app-level RPCs show it: the version's EvalMetrics, with the model and version it evaluates. */
-function toApi(e: Evaluated, fields: ReadonlySet<string> = new Set()): ApiObject {
+function toApi(e: EvaluatedVersion, fields: ReadonlySet<string> = new Set()): ApiObject {
   const v = e.version;
   return {
     ...metricsToApi(v.metrics, fields),
@@ -60,7 +41,6 @@ function toApi(e: Evaluated, fields: ReadonlySet<string> = new Set()): ApiObject
  */
 export function appEvaluationRpcs(store: Store, plugins: PluginLookup, onJobQueued: (job?: Job) => void = () => {}) {
   const { start, versionOf } = evaluationStarter(store, plugins, onJobQueued);
-  const all = (ctx: CallContext): Promise<Evaluated[]> => store.versions.listEvaluated(ctx.app!.userId, ctx.app!.id);
 
   return typedRpcs({
     PostEvaluations: {
@@ -109,36 +89,30 @@ export function appEvaluationRpcs(store: Store, plugins: PluginLookup, onJobQueu
     ListEvaluations: {
       access: 'app-read',
       async handle(ctx, req) {
-        const { page, perPage } = pageOf(req, Code.MODEL_INVALID_REQUEST);
-        const key = SORTS.find(([flag]) => req[flag] === true)?.[1] ?? byCreatedAt;
+        const field = SORTS.find(([flag]) => req[flag] === true)?.[1] ?? 'created_at';
         if (req.sort_by_mean_avg_precision === true)
           throw invalidArgument(
             'sort_by_mean_avg_precision is not supported: it is a detection metric, and modelkeep evaluates concept classifiers; sort by roc_auc, f1, precision, recall, created_at, model_id or a dataset id.',
           );
-        const types = req.model_type_id ?? '';
-        const evalSets = new Set(req.eval_dataset_ids ?? []);
-        const trainSets = new Set(req.train_dataset_ids ?? []);
+        const evalSets = [...new Set(req.eval_dataset_ids ?? [])];
+        const trainSets = [...new Set(req.train_dataset_ids ?? [])];
         const concepts = req.concept_ids ?? [];
-        checkCount(evalSets.size, 'ListEvaluations', 'eval_dataset_ids', Code.MODEL_INVALID_REQUEST);
-        checkCount(trainSets.size, 'ListEvaluations', 'train_dataset_ids', Code.MODEL_INVALID_REQUEST);
+        checkCount(evalSets.length, 'ListEvaluations', 'eval_dataset_ids', Code.MODEL_INVALID_REQUEST);
+        checkCount(trainSets.length, 'ListEvaluations', 'train_dataset_ids', Code.MODEL_INVALID_REQUEST);
         checkCount(concepts.length, 'ListEvaluations', 'concept_ids', Code.MODEL_INVALID_REQUEST);
-        const kept = (await all(ctx)).filter(
-          (e) =>
-            (req.show_failed_metrics === true || !failed(e)) &&
-            (!types || e.modelTypeId === types) &&
-            (evalSets.size === 0 || evalSets.has(evalDataset(e))) &&
-            (trainSets.size === 0 || trainSets.has(trainDataset(e))) &&
-            concepts.every((c) => e.version.concepts.some((vc) => vc.id === c)),
-        );
-        // Newest first by default (as every list here); sort_ascending turns any order around.
-        const descending = req.sort_ascending !== true;
-        kept.sort((a, b) => {
-          const x = key(a),
-            y = key(b);
-          const c = x < y ? -1 : x > y ? 1 : a.version.pk < b.version.pk ? -1 : 1;
-          return descending ? -c : c;
+        const found = await store.versions.listEvaluations({
+          userId: ctx.app!.userId,
+          appId: ctx.app!.id,
+          showFailed: req.show_failed_metrics === true,
+          modelTypeId: req.model_type_id || undefined,
+          evalDatasetIds: evalSets,
+          trainDatasetIds: trainSets,
+          conceptIds: concepts,
+          // Newest first by default (as every list here); sort_ascending turns any order around.
+          sort: { field, ascending: req.sort_ascending === true },
+          page: pageOf(req, Code.MODEL_INVALID_REQUEST),
         });
-        return { eval_metrics: kept.slice((page - 1) * perPage, page * perPage).map((e) => toApi(e)) };
+        return { eval_metrics: found.map((e) => toApi(e)) };
       },
     },
     GetEvaluation: {

@@ -1,4 +1,4 @@
-import { appListFilter } from '../../domain/app-search.js';
+import { appListFilter, appListOrder } from '../../domain/app-search.js';
 import { isRefusal, requestedBaseWorkflow } from '../../domain/base-workflow.js';
 import { type App, Visibility } from '../../domain/entities.js';
 import { ApiError, DuplicateKeyError } from '../../domain/errors.js';
@@ -164,7 +164,11 @@ export function appRpcs(d: AppRpcDeps) {
     ListApps: {
       access: 'user',
       async handle(ctx, req) {
-        const apps = await store.apps.list(ctx.userId, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT), appListFilter(req));
+        const page = pageOf(req, Code.CONN_BAD_REQUEST_FORMAT);
+        const filter = appListFilter(req);
+        const { none, ...order } = appListOrder(req, filter);
+        if (none) return { apps: [] };
+        const apps = await store.apps.list(ctx.userId, page, filter, order);
         return { apps: apps.map(appToApi) };
       },
     },

@@ -9,6 +9,7 @@ import type * as api from '../../gen/api.js';
 import type { Repos, Store } from '../../ports/store.js';
 import { type CallContext, typedRpcs } from '../core/context.js';
 import { pageOf } from '../core/paging.js';
+import { exportInfoOf } from '../exports/export-info.js';
 import { datasetToApi, datasetVersionToApi, inputToApi } from '../mappers/input.mapper.js';
 import { ts } from '../mappers/time.js';
 import { findInputs } from './inputs.service.js';
@@ -73,6 +74,15 @@ export async function findDataset(repos: Repos, ctx: CallContext, rawId: unknown
   return d;
 }
 
+/** Reads a dataset version by the request's ids, 11101 when either is missing. */
+export async function findDatasetVersion(store: Repos, ctx: CallContext, datasetId: unknown, versionId: unknown): Promise<DatasetVersion> {
+  const d = await findDataset(store, ctx, datasetId);
+  const vid = String(versionId ?? '');
+  const v = vid ? await store.datasets.getVersion(d.pk, vid) : undefined;
+  if (!v) throw notFound(`Dataset '${d.id}' has no version '${vid}'. ListDatasetVersions lists them; PostDatasetVersions makes one.`);
+  return v;
+}
+
 /** Freezes the dataset's current members with their current labels. */
 async function snapshot(tx: Repos, ctx: CallContext, d: Dataset): Promise<{ inputs: SnapshotInput[]; counts: DatasetVersion['counts'] }> {
   const rows = await tx.inputs.trainingRows({ userId: d.userId, appId: d.appId, conceptIds: [], datasetPk: d.pk });
@@ -92,6 +102,16 @@ const duplicate =
 /** Datasets group inputs; a dataset version is a frozen snapshot of its inputs and their labels, for reproducible training. */
 /** `hostedBase`: the REST port's public URL, for the hosted image URLs of the inputs listed (hosted-images.ts). */
 export function datasetRpcs(store: Store, hostedBase: () => string | undefined = () => undefined) {
+  /** Versions as the API shows them, with the exports PutDatasetVersionExports made (export_info, freshly signed urls). */
+  const withExportInfo = async (versions: DatasetVersion[], now: number) => {
+    const info = await exportInfoOf(store.datasets, versions, hostedBase(), now);
+    return versions.map((v) => {
+      const out = datasetVersionToApi(v);
+      const e = info.get(v.pk);
+      if (e) out.export_info = e;
+      return out;
+    });
+  };
   return typedRpcs({
     PostDatasets: {
       access: 'app-write',
@@ -213,11 +233,8 @@ export function datasetRpcs(store: Store, hostedBase: () => string | undefined =
     GetDatasetVersion: {
       access: 'app-read',
       async handle(ctx, req) {
-        const d = await findDataset(store, ctx, req.dataset_id);
-        const vid = req.dataset_version_id ?? '';
-        const v = vid ? await store.datasets.getVersion(d.pk, vid) : undefined;
-        if (!v) throw notFound(`Dataset '${d.id}' has no version '${vid}'.`);
-        return { dataset_version: datasetVersionToApi(v) };
+        const v = await findDatasetVersion(store, ctx, req.dataset_id, req.dataset_version_id);
+        return { dataset_version: (await withExportInfo([v], ctx.now))[0] };
       },
     },
     ListDatasetVersions: {
@@ -225,7 +242,7 @@ export function datasetRpcs(store: Store, hostedBase: () => string | undefined =
       async handle(ctx, req) {
         const d = await findDataset(store, ctx, req.dataset_id);
         const list = await store.datasets.listVersions(d.pk, pageOf(req, Code.CONN_BAD_REQUEST_FORMAT));
-        return { dataset_versions: list.map(datasetVersionToApi) };
+        return { dataset_versions: await withExportInfo(list, ctx.now) };
       },
     },
   });

@@ -26,7 +26,7 @@ export interface ExportDeps {
   hostedBase?: () => string | undefined;
 }
 
-/** Where a version's package is downloaded (outside /v2, so no proto binding can collide); see transport/rest/export-route.ts. */
+/** Where a version's package is downloaded (outside /v2, so no proto binding can collide); see transport/rest/model-export-route.ts. */
 export const exportPath = (m: Pick<Model, 'userId' | 'appId' | 'id'>, versionId: string): string =>
   `/exports/users/${encodeURIComponent(m.userId)}/apps/${encodeURIComponent(m.appId)}/models/${encodeURIComponent(m.id)}/versions/${encodeURIComponent(versionId)}/model.zip`;
 

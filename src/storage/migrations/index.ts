@@ -10,6 +10,7 @@ import * as m007 from './007_input_turns.js';
 import * as m008 from './008_workflows.js';
 import * as m009 from './009_version_runtime.js';
 import * as m010 from './010_model_version_exports.js';
+import * as m011 from './011_dataset_version_exports.js';
 import * as m012 from './012_artifact_parts.js';
 
 /**
@@ -27,6 +28,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '008_workflows': m008,
   '009_version_runtime': m009,
   '010_model_version_exports': m010,
+  '011_dataset_version_exports': m011,
   '012_artifact_parts': m012,
 };
 

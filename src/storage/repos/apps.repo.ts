@@ -1,5 +1,5 @@
 import { type SqlBool, sql } from 'kysely';
-import type { AppFilter } from '../../domain/app-search.js';
+import type { AppFilter, AppListOrder } from '../../domain/app-search.js';
 import type { App } from '../../domain/entities.js';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { AppRepo } from '../../ports/store.js';
@@ -53,8 +53,12 @@ export function appRepo(ctx: Ctx): AppRepo {
       if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('app', app.id);
     },
 
-    /** By id ascending: the primary key order, so no sort step. The filter is appMatches (src/domain/app-search.ts) in SQL. */
-    async list(userId, page, filter?: AppFilter) {
+    /**
+     * By id ascending unless `order` says otherwise (ListApps: modified_at descending by default); ties
+     * by id in the sort's direction. The filter is appMatches and the relevance rank appRelevance
+     * (src/domain/app-search.ts) in SQL.
+     */
+    async list(userId, page, filter?: AppFilter, order?: AppListOrder) {
       const { limit, offset } = limitOffset(page);
       let q = db.selectFrom('apps').selectAll().where('user_id', '=', userId);
       for (const t of filter?.terms ?? []) {
@@ -66,7 +70,20 @@ export function appRepo(ctx: Ctx): AppRepo {
         q = q.where((eb) => eb.or([like('id', p), like('name', p)]));
       }
       if (filter?.idPattern !== undefined) q = q.where(like('id', wildcardToLike(filter.idPattern)));
-      const rows = await q.orderBy('id', 'asc').limit(limit).offset(offset).execute();
+      if (order?.visibility !== undefined) q = q.where('visibility', '=', order.visibility);
+      const field = order?.sort.field ?? 'id';
+      const dir = order?.sort.ascending === false ? 'desc' : 'asc';
+      const term = filter?.terms?.[0];
+      if (field === 'relevance' && term !== undefined) {
+        const prefix = `${likeLiteral(term)}%`;
+        // Best first when descending (the default): the rank grows as relevance falls.
+        const rank = sql<number>`case when lower(apps.id) = ${term} then 0 when ${like('id', prefix)} then 1 when ${like('name', prefix)} then 2 else 3 end`;
+        q = q.orderBy(rank, dir === 'desc' ? 'asc' : 'desc').orderBy('id', 'asc');
+      } else {
+        if (field !== 'id' && field !== 'relevance') q = q.orderBy(field, dir);
+        q = q.orderBy('id', dir);
+      }
+      const rows = await q.limit(limit).offset(offset).execute();
       return rows.map(appFromRow);
     },
 

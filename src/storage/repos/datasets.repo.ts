@@ -1,8 +1,10 @@
+import { type Kysely, sql } from 'kysely';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { InputLabel } from '../../domain/inputs.js';
-import type { DatasetRepo } from '../../ports/inputs-store.js';
+import type { DatasetExport, DatasetRepo } from '../../ports/inputs-store.js';
 import { type Ctx, count, inList, limitOffset } from '../sql/context.js';
-import { datasetFromRow, datasetToRow, datasetVersionFromRow, datasetVersionToRow } from '../sql/training-rows.js';
+import type { DB } from '../sql/schema.js';
+import { bytesToBuffer, datasetFromRow, datasetToRow, datasetVersionFromRow, datasetVersionToRow } from '../sql/training-rows.js';
 
 /** Rows per INSERT when copying a snapshot: well under SQLite's bound-parameter limit. */
 const SNAPSHOT_CHUNK = 500;
@@ -176,5 +178,42 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
         .execute();
       return rows.map((r) => ({ inputPk: r.input_pk, labels: JSON.parse(r.labels) as InputLabel[] }));
     },
+
+    async putExport(versionPk, format, archive, now) {
+      return ctx.atomic(async (tx) => {
+        const exists = await tx.selectFrom('dataset_versions').select('pk').where('pk', '=', versionPk).executeTakeFirst();
+        if (!exists) return undefined;
+        await tx
+          .insertInto('dataset_version_exports')
+          .values({ version_pk: versionPk, format, archive: bytesToBuffer(archive), created_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        return readExport(tx, versionPk, format);
+      });
+    },
+
+    getExport: (versionPk, format) => readExport(db, versionPk, format),
+
+    async exportsOf(versionPks) {
+      if (versionPks.length === 0) return [];
+      const rows = await db
+        .selectFrom('dataset_version_exports')
+        .select(['version_pk', 'format', 'created_at', sql<number>`length(archive)`.as('size')])
+        .where(inList(dialect, 'version_pk', versionPks))
+        .orderBy('version_pk')
+        .orderBy('format')
+        .execute();
+      return rows.map((r) => ({ versionPk: r.version_pk, format: r.format, size: Number(r.size), createdAt: Number(r.created_at) }));
+    },
   };
+}
+
+async function readExport(db: Kysely<DB>, versionPk: string, format: string): Promise<DatasetExport | undefined> {
+  const r = await db
+    .selectFrom('dataset_version_exports')
+    .select(['format', 'archive', 'created_at'])
+    .where('version_pk', '=', versionPk)
+    .where('format', '=', format)
+    .executeTakeFirst();
+  return r && { format: r.format, archive: new Uint8Array(r.archive), createdAt: Number(r.created_at) };
 }

@@ -6,6 +6,7 @@ import type { DialectName } from '../sql/backend.js';
 import { type Ctx, count, inList, limitOffset, TRAINED, VERSION_INSERT_COLUMNS } from '../sql/context.js';
 import { versionFromRow, versionMutableRow, versionToRow } from '../sql/rows.js';
 import type { DB, ModelVersionsTable } from '../sql/schema.js';
+import { evaluationListQuery } from './evaluation-list.js';
 import { LIKE_ESCAPE, likeLiteral } from './search.js';
 
 const SORT_COLUMN = {
@@ -67,8 +68,8 @@ export function versionRepo(ctx: Ctx): VersionRepo {
       .where('v.metrics', 'is not', null);
 
   return {
-    async listEvaluated(userId, appId) {
-      const rows = await evaluated(userId, appId).orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').execute();
+    async listEvaluations(q) {
+      const rows = await evaluationListQuery(db, dialect, q).execute();
       return rows.map((r) => ({ modelId: r.model_id, modelTypeId: r.model_type_id, version: versionFromRow(r) }));
     },
 

@@ -56,6 +56,14 @@ export interface AnnotationsTable {
   modified_at: number;
 }
 
+/** Archives of a dataset version, one per export format (migration 011). */
+export interface DatasetVersionExportsTable {
+  version_pk: string;
+  format: string;
+  archive: Buffer;
+  created_at: number;
+}
+
 export interface InputBlobsTable {
   input_pk: string;
   bytes: Buffer;
@@ -151,6 +159,7 @@ export interface TrainingDataTables {
   dataset_inputs: DatasetInputsTable;
   dataset_versions: DatasetVersionsTable;
   dataset_version_inputs: DatasetVersionInputsTable;
+  dataset_version_exports: DatasetVersionExportsTable;
   artifacts: ArtifactsTable;
   artifact_parts: ArtifactPartsTable;
   model_version_exports: ModelVersionExportsTable;

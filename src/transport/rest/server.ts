@@ -13,10 +13,11 @@ import type { HostedReader } from '../../service/rpc/hosted-images.js';
 import { type ApiDocument, registerApiDocs } from './api-docs.js';
 import { registerConsole } from './console-static.js';
 import { registerCors } from './cors.js';
-import { registerExportDownloads } from './export-route.js';
+import { type DatasetExportReader, registerDatasetExportDownloads } from './dataset-export-route.js';
 import { clientErrorHandler } from './framework-errors.js';
 import { registerHostedImages } from './hosted-route.js';
 import { parseEveryBodyAsJson } from './json-body.js';
+import { registerModelExportDownloads } from './model-export-route.js';
 import { registerProbes } from './probes.js';
 import { send, sendFrameworkError, sendResult } from './replies.js';
 import { metaOf } from './request-meta.js';
@@ -41,6 +42,8 @@ export interface RestOptions {
   hostedImages?: HostedReader;
   /** Serves `GET /exports/users/{user}/apps/{app}/models/{model}/versions/{version}/model.zip` (an exported package). */
   exports?: ExportReader;
+  /** Serves `GET /exports/users/{user}/apps/{app}/datasets/{dataset}/versions/{version}/{file}` (a dataset version export, by signed URL). */
+  datasetExports?: DatasetExportReader;
   /** Answers GET /metrics (Prometheus text) when given. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Answers /readyz (and /livez beside it); without it neither route exists. */
@@ -101,7 +104,8 @@ export function buildRestServer(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>,
     opts.ready() ? reply.send({ status: 'ok', ...(opts.version ? { version: opts.version } : {}) }) : reply.code(503).send({ status: 'starting' }),
   );
   if (opts.hostedImages) registerHostedImages(app, opts.hostedImages);
-  if (opts.exports) registerExportDownloads(app, opts.exports);
+  if (opts.exports) registerModelExportDownloads(app, opts.exports);
+  if (opts.datasetExports) registerDatasetExportDownloads(app, opts.datasetExports);
   registerModelUpload(app, dispatcher);
   if (opts.readiness) registerProbes(app, opts.readiness);
   if (opts.corsOrigins) registerCors(app, opts.corsOrigins);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { type AppFilter, appMatches } from '../../../src/domain/app-search.js';
+import { type AppFilter, type AppSortField, appMatches, appRelevance } from '../../../src/domain/app-search.js';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import { app, job, model, pat, uniq, user, version } from '../fixtures.js';
 import { type Harness, scene } from './harness.js';
@@ -125,6 +125,39 @@ export function basicCases(h: Harness): void {
     assert.deepEqual(
       (await s.apps.list(u.id, page(2, 1), { terms: ['pets'] })).map((a) => a.id),
       ['pets-old'],
+    );
+  });
+
+  it('apps: ListApps sorts (name, created_at, modified_at, id, relevance) both ways, filters by visibility, ties by id', async () => {
+    const s = h.store;
+    const u = user();
+    await s.users.create(u);
+    const apps = [
+      app(u.id, { id: 'my-pets', name: 'Zoo', createdAt: 1, modifiedAt: 40, visibility: 50 }),
+      app(u.id, { id: 'pets', name: 'Beta', createdAt: 2, modifiedAt: 10 }),
+      app(u.id, { id: 'cats', name: 'Pets album', createdAt: 3, modifiedAt: 30 }),
+      app(u.id, { id: 'pets-2', name: 'Alpha', createdAt: 4, modifiedAt: 30, visibility: 50 }),
+    ];
+    for (const a of apps) await s.apps.create(a);
+    const list = async (field: AppSortField, ascending: boolean, filter?: AppFilter, visibility?: number) =>
+      (await s.apps.list(u.id, page(1, 100), filter, { sort: { field, ascending }, ...(visibility ? { visibility } : {}) })).map((a) => a.id);
+    assert.deepEqual(await list('modified_at', false), ['my-pets', 'pets-2', 'cats', 'pets']);
+    assert.deepEqual(await list('modified_at', true), ['pets', 'cats', 'pets-2', 'my-pets']);
+    assert.deepEqual(await list('created_at', false), ['pets-2', 'cats', 'pets', 'my-pets']);
+    assert.deepEqual(await list('name', true), ['pets-2', 'pets', 'cats', 'my-pets']);
+    assert.deepEqual(await list('id', false), ['pets-2', 'pets', 'my-pets', 'cats']);
+    assert.deepEqual(await list('modified_at', false, undefined, 50), ['my-pets', 'pets-2']);
+    const pets = { terms: ['pets'] };
+    const want = apps
+      .filter((a) => appMatches(a, pets))
+      .sort((x, y) => appRelevance(x, 'pets') - appRelevance(y, 'pets') || (x.id < y.id ? -1 : 1))
+      .map((a) => a.id);
+    assert.deepEqual(want, ['pets', 'pets-2', 'cats', 'my-pets']);
+    assert.deepEqual(await list('relevance', false, pets), want);
+    assert.deepEqual(await list('relevance', true, pets), ['my-pets', 'cats', 'pets-2', 'pets']);
+    assert.deepEqual(
+      (await s.apps.list(u.id, page(2, 2), undefined, { sort: { field: 'modified_at', ascending: false } })).map((a) => a.id),
+      ['cats', 'pets'],
     );
   });
 

@@ -9,7 +9,7 @@ import { sendResult } from './replies.js';
  * key (`Authorization: Key …`). Answers one byte range (206) when asked, as Clarifai's Python client
  * downloads exports in ranges.
  */
-export function registerExportDownloads(app: FastifyInstance, read: ExportReader): void {
+export function registerModelExportDownloads(app: FastifyInstance, read: ExportReader): void {
   app.get('/exports/users/:user/apps/:app/models/:model/versions/:version/model.zip', async (req, reply) => {
     const p = req.params as { user: string; app: string; model: string; version: string };
     const r = await read({ userId: p.user, appId: p.app, modelId: p.model, versionId: p.version }, req.headers.authorization);
