@@ -68,3 +68,17 @@ export function limitOffset(page: { page: number; perPage: number }): { limit: n
   const limit = Math.max(0, Math.floor(page.perPage));
   return { limit, offset: (Math.max(1, Math.floor(page.page)) - 1) * limit };
 }
+
+/**
+ * Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement (PostgreSQL 65,535):
+ * one PostInputs at the caps (128 inputs × 128 labels × 5 columns = 81,920) answered 500 as one
+ * statement, so batches that grow with two caps multiplied are written in parts of this many rows.
+ */
+export const ROWS_PER_INSERT = 1000;
+
+/** `rows` in parts of at most ROWS_PER_INSERT (none for no rows). */
+export function insertChunks<T>(rows: readonly T[]): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) parts.push(rows.slice(i, i + ROWS_PER_INSERT));
+  return parts;
+}
