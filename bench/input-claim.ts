@@ -26,7 +26,7 @@ import { Visibility } from '../src/domain/entities.js';
 import { newId } from '../src/domain/ids.js';
 import type { NewInput } from '../src/domain/inputs.js';
 import { openStore } from '../src/storage/open-store.js';
-import { claimStatement } from '../src/storage/repos/input-processing.repo.js';
+import { claimStatement } from '../src/storage/repos/input-claim.js';
 import type { DB } from '../src/storage/sql/schema.js';
 
 const queued = Number(process.argv[2] ?? 10_000);

@@ -1,13 +1,14 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { REINDEX_STATUSES } from '../../domain/base-workflow.js';
 import type { InputKind, InputLabel } from '../../domain/inputs.js';
 import { Code } from '../../domain/status-codes.js';
-import type { ClaimLane, InputRepo, TrainingRow } from '../../ports/inputs-store.js';
-import type { DialectName } from '../sql/backend.js';
+import type { InputRepo, TrainingRow } from '../../ports/inputs-store.js';
 import { type Ctx, count, inList } from '../sql/context.js';
 import type { DB } from '../sql/schema.js';
 import { bytesToBuffer, vectorToBytes } from '../sql/training-rows.js';
+import { claimStatement } from './input-claim.js';
 
 /**
  * The turn after which an app's new inputs queue (decision 0034): after the app's own last input and
@@ -46,58 +47,8 @@ export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): P
   return Math.max(queue, Number(own?.t ?? 0));
 }
 
-export interface ClaimArgs {
-  workerId: string;
-  limit: number;
-  leaseUntil: number;
-  now: number;
-  lane: ClaimLane;
-}
-
-/**
- * The claim's one statement (exported so bench/input-claim.ts can EXPLAIN exactly it). One statement on
- * both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming. By turn, then
- * oldest first: apps take turns (lastTurn). The turn is fixed at insert, so the claim needs no window
- * over the claimable rows, which PostgreSQL cannot combine with FOR UPDATE SKIP LOCKED without
- * concurrent claimers under-claiming.
- *
- * Claimable is "pending, or in progress with an expired lease": one OR over two statuses, which neither
- * planner reads in claim order from inputs_status_turn_idx (SQLite sorted every pending row in a temp
- * B-tree, PostgreSQL seq-scanned and sorted: ~40 ms a claim at 100k queued). So each status is its own
- * ordered, limited walk of that index (status_code = ?, then turn, created_at, pk: the claim's order),
- * and the claim takes the first `limit` of the two (at most 2 × limit rows); on PostgreSQL each walk
- * locks its rows (SKIP LOCKED), so a concurrent claimer may skip a row this one locked and did not
- * take, for the length of this statement only.
- */
-export function claimStatement(db: Kysely<DB>, dialect: DialectName, { workerId, limit, leaseUntil, now, lane }: ClaimArgs) {
-  const walk = (status: number) => {
-    let q = db
-      .selectFrom('inputs')
-      .select(['pk', 'turn', 'created_at'])
-      .where('status_code', '=', status)
-      .orderBy('turn', 'asc')
-      .orderBy('created_at', 'asc')
-      .orderBy('pk', 'asc')
-      .limit(limit);
-    if (status === Code.INPUT_IN_PROGRESS) q = q.where('lease_expires_at', '<', now);
-    if (lane === 'fetch') q = q.where('image_url', 'is not', null);
-    if (lane === 'local') q = q.where('image_url', 'is', null);
-    if (dialect === 'postgres') q = q.forUpdate().skipLocked();
-    return q;
-  };
-  // Compound members cannot carry ORDER BY / LIMIT themselves on SQLite: each is a derived table.
-  const both = db
-    .selectFrom(walk(Code.INPUT_PENDING).as('p'))
-    .selectAll()
-    .unionAll(db.selectFrom(walk(Code.INPUT_IN_PROGRESS).as('e')).selectAll())
-    .as('c');
-  const next = db.selectFrom(both).select('c.pk').orderBy('c.turn', 'asc').orderBy('c.created_at', 'asc').orderBy('c.pk', 'asc').limit(limit);
-  return db
-    .updateTable('inputs')
-    .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
-    .where('pk', 'in', next)
-    .returning(['pk', 'id', 'user_id', 'app_id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn']);
-}
+/** Inputs whose labels one query of trainingRows reads: at most 32 × 128 = 4,096 label rows. */
+const LABEL_READ_INPUTS = 32;
 
 type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows' | 'markForReindex' | 'claimReindex' | 'finishReindex'>;
 
@@ -278,21 +229,30 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
       }
       const rows = await qb.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
       if (rows.length === 0) return [];
-      const labels = await db
-        .selectFrom('input_labels')
-        .select(['input_pk', 'concept_id', 'value'])
-        .where(
-          inList(
-            dialect,
-            'input_pk',
-            rows.map((r) => r.pk),
-          ),
-        )
-        .orderBy('input_pk')
-        .orderBy('position')
-        .execute();
+      // Labels of LABEL_READ_INPUTS inputs per query, a turn of the event loop between them: one read of
+      // 512 inputs × 128 labels held the process for the whole result (PostDatasetVersions, issue 18).
       const byInput = new Map<string, InputLabel[]>();
-      for (const l of labels) byInput.set(l.input_pk, [...(byInput.get(l.input_pk) ?? []), { id: l.concept_id, value: l.value }]);
+      for (let i = 0; i < rows.length; i += LABEL_READ_INPUTS) {
+        if (i > 0) await nextTurn();
+        const labels = await db
+          .selectFrom('input_labels')
+          .select(['input_pk', 'concept_id', 'value'])
+          .where(
+            inList(
+              dialect,
+              'input_pk',
+              rows.slice(i, i + LABEL_READ_INPUTS).map((r) => r.pk),
+            ),
+          )
+          .orderBy('input_pk')
+          .orderBy('position')
+          .execute();
+        for (const l of labels) {
+          const list = byInput.get(l.input_pk);
+          if (list) list.push({ id: l.concept_id, value: l.value });
+          else byInput.set(l.input_pk, [{ id: l.concept_id, value: l.value }]);
+        }
+      }
       return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
     },
   };
