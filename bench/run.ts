@@ -28,6 +28,7 @@ import { embedThreadsBench } from './17-embed-threads.js';
 import { predictStallBench } from './17-predict-stall.js';
 import { searchBench } from './19-search.js';
 import { calibrationBench } from './calibration.js';
+import { healthzStallBench } from './healthz-stall.js';
 import { REPO_ROOT, run } from './lib/proc.js';
 import { type Bench, type BenchContext, gitDirty, gitShortCommit, machine, type Row, table, writeResults } from './lib/runner.js';
 import { removeTempDirs } from './lib/servers.js';
@@ -53,6 +54,7 @@ const BENCHES: Bench[] = [
   searchBench,
   predictStallBench,
   embedThreadsBench,
+  healthzStallBench,
 ];
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import path from 'node:path';
 import { pipeline as pipelineCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
-import { ArchiveError, exportApp, importApp, openKyselyStore } from '../app/offline-store.js';
+import { ArchiveError, archivableApps, exportApp, importApp, openKyselyStore } from '../app/offline-store.js';
 import type { Config } from '../config/config.js';
 import { isValidId } from '../domain/ids.js';
 import type { ArchiveFlags } from './archive-flags.js';
@@ -23,37 +24,84 @@ function appRef(value: string | undefined, flag: string): { userId: string; appI
 /** Told the rows and bytes so far (a live line on a terminal; see ops-commands.ts). */
 export type ArchiveProgress = (rows: number, bytes: number) => void;
 
-/** `modelkeep export`: streams the app through gzip into `<out>.partial`, renamed to `<out>` once complete. */
+type ArchiveStore = Awaited<ReturnType<typeof openKyselyStore>>;
+type ArchiveFooter = Awaited<ReturnType<typeof exportApp>>;
+
+/** Streams one app through gzip into `<out>.partial`, renamed to `<out>` once complete; nothing is left on failure. */
+async function writeArchive(store: ArchiveStore, userId: string, appId: string, out: string, progress: ArchiveProgress): Promise<ArchiveFooter> {
+  const partial = `${out}.partial`;
+  const gzip = createGzip();
+  const writing = pipeline(gzip, createWriteStream(partial));
+  let footer: ArchiveFooter;
+  try {
+    let rows = 0;
+    let bytes = 0;
+    footer = await exportApp(store, userId, appId, async (line) => {
+      rows++;
+      bytes += line.length + 1;
+      progress(rows, bytes);
+      if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
+    });
+    gzip.end();
+    await writing;
+  } catch (e) {
+    gzip.destroy();
+    await writing.catch(() => undefined);
+    rmSync(partial, { force: true });
+    throw e;
+  }
+  renameSync(partial, out);
+  return footer;
+}
+
+const totalRows = (footer: ArchiveFooter): number => Object.values(footer.rows).reduce((a, b) => a + b, 0);
+
+/** `modelkeep export`: one app (--app) to a file, or every app (--all) to a directory. */
 export async function exportCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void, progress: ArchiveProgress = () => undefined): Promise<void> {
+  if (flags.all) return exportAllCommand(cfg, flags, print, progress);
   const { userId, appId } = appRef(flags.app, 'app');
   if (!flags.out) throw new UsageError('--out <file> is required');
-  const out = flags.out;
-  const partial = `${out}.partial`;
   const store = await openKyselyStore(cfg.databaseUrl, { poolSize: 2 });
   try {
-    let footer;
-    const gzip = createGzip();
-    const writing = pipeline(gzip, createWriteStream(partial));
-    try {
-      let rows = 0;
+    const footer = await writeArchive(store, userId, appId, flags.out, progress);
+    print(`exported ${userId}/${appId} to ${flags.out}: ${totalRows(footer)} rows (${summary(footer.rows)})\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `modelkeep export --all --out <dir>`: every app but clarifai/main to `<dir>/<user>/<app>.jsonl.gz`, one
+ * snapshot per app (not one across apps: for that, pg_dump or `modelkeep backup`). The directory must be
+ * new or empty, so no earlier export is mixed in or overwritten; a failure stops at the app it names,
+ * the apps before it complete.
+ */
+async function exportAllCommand(cfg: Config, flags: ArchiveFlags, print: (s: string) => void, progress: ArchiveProgress): Promise<void> {
+  if (flags.app) throw new UsageError('--all exports every app: leave out --app (or leave out --all to export one)');
+  if (!flags.out) throw new UsageError('--out <directory> is required with --all');
+  const dir = flags.out;
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0))
+    throw new UsageError(`--out ${dir} must be a new or empty directory (with --all it receives <user>/<app>.jsonl.gz files)`);
+  const store = await openKyselyStore(cfg.databaseUrl, { poolSize: 2 });
+  try {
+    const apps = await archivableApps(store);
+    mkdirSync(dir, { recursive: true });
+    // The live line counts over every app so far.
+    let rowsBefore = 0;
+    let bytesBefore = 0;
+    for (const { userId, appId } of apps) {
+      mkdirSync(path.join(dir, userId), { recursive: true });
+      const out = path.join(dir, userId, `${appId}.jsonl.gz`);
       let bytes = 0;
-      footer = await exportApp(store, userId, appId, async (line) => {
-        rows++;
-        bytes += line.length + 1;
-        progress(rows, bytes);
-        if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
+      const footer = await writeArchive(store, userId, appId, out, (r, b) => {
+        bytes = b;
+        progress(rowsBefore + r, bytesBefore + b);
       });
-      gzip.end();
-      await writing;
-    } catch (e) {
-      gzip.destroy();
-      await writing.catch(() => undefined);
-      rmSync(partial, { force: true });
-      throw e;
+      rowsBefore += totalRows(footer);
+      bytesBefore += bytes;
+      print(`exported ${userId}/${appId} to ${out}: ${totalRows(footer)} rows\n`);
     }
-    renameSync(partial, out);
-    const total = Object.values(footer.rows).reduce((a, b) => a + b, 0);
-    print(`exported ${userId}/${appId} to ${out}: ${total} rows (${summary(footer.rows)})\n`);
+    print(`exported ${apps.length} app${apps.length === 1 ? '' : 's'} to ${dir}: ${rowsBefore} rows in all\n`);
   } finally {
     await store.close();
   }

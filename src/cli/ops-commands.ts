@@ -99,6 +99,7 @@ async function archiveAction(name: string, cmd: Command, run: (cfg: Config, flag
   const o = cmd.opts() as ArchiveFlags;
   const flags: ArchiveFlags = {};
   for (const k of ['app', 'out', 'in', 'as'] as const) if (typeof o[k] === 'string') flags[k] = o[k];
+  if (o.all === true) flags.all = true;
   const cfg = configOf(cmd);
   const archive = await import('./archive.js');
   const backup = await import('./backup.js');
@@ -141,8 +142,9 @@ export function registerOpsCommands(program: Command): void {
       .command('export')
       .description('write a whole app (models, versions with their trained artifacts, concepts, inputs, datasets) to a gzipped JSON Lines file')
       .option('--app <user/app>', 'the app to export')
-      .option('--out <file>', 'the file to write (written to <file>.partial, renamed when complete)')
-      .addHelpText('after', '\nExample:\n  modelkeep export --app admin/pets --out pets.jsonl.gz'),
+      .option('--all', 'every app (but clarifai/main), each to <out>/<user>/<app>.jsonl.gz')
+      .option('--out <file>', 'the file to write (written to <file>.partial, renamed when complete); with --all, a new or empty directory')
+      .addHelpText('after', '\nExamples:\n  modelkeep export --app admin/pets --out pets.jsonl.gz\n  modelkeep export --all --out exports/'),
   ).action(async (_o, cmd: Command) =>
     archiveAction('export', cmd, async (cfg, f) => {
       const { exportCommand } = await import('./archive.js');

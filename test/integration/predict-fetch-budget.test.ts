@@ -129,6 +129,36 @@ describeBoth(
       assert.ok(gets > 20, `${gets} GETs for 20 inputs: some downloads were deferred`);
     });
 
+    it('PostWorkflowResults holds its downloads in the same budget: two concurrent runs of 10 large images each', async () => {
+      const uai = await newApp(api, uid('budget-wf'));
+      const node = { id: 'embed', model: { id: 'general-image-embedding', user_id: 'clarifai', app_id: 'main' } };
+      await api.ok('PostWorkflows', { user_app_id: uai, workflows: [{ id: 'images', nodes: [node] }] });
+      const before = h.server.fetchBudget.peak;
+      const run = (tag: string) =>
+        api.call('PostWorkflowResults', {
+          user_app_id: uai,
+          workflow_id: 'images',
+          inputs: Array.from({ length: 10 }, (_, i) => ({ id: `${tag}${i}`, data: { image: { url: `${files.base}/cl/${'abc'[i % 3]}?${tag}${i}` } } })),
+        });
+      const [one, two] = await Promise.all([run('wa'), run('wb')]);
+      for (const [tag, res] of [
+        ['wa', one],
+        ['wb', two],
+      ] as const) {
+        assert.equal(res.body.status.code, 10000, JSON.stringify(res.body.results?.[0]?.outputs?.[0]?.status ?? res.body.status));
+        assert.deepEqual(
+          res.body.results.map((r: { input: { id: string }; outputs: { status: { code: number } }[] }) => [r.input.id, r.outputs[0]!.status.code]),
+          Array.from({ length: 10 }, (_, i) => [`${tag}${i}`, 10000]),
+        );
+      }
+      assert.ok(h.server.fetchBudget.peak <= BUDGET, `peak ${h.server.fetchBudget.peak} over the budget (before: ${before})`);
+      assert.equal(h.server.fetchBudget.used, 0, 'every reservation was given back');
+      // Only a run that holds its group's bytes until they are predicted defers a download it has no room
+      // for (a download without a hold waits instead): so refetches show the run is under the budget's holds.
+      const gets = [...files.gets.entries()].filter(([url]) => /\?w[ab]\d/.test(url)).reduce((n, [, c]) => n + c, 0);
+      assert.ok(gets > 20, `${gets} GETs for the 20 workflow inputs: no download was deferred, so the run held no budget`);
+    });
+
     it('an image larger than the whole budget fails alone with 30002 naming the setting; the others are answered', async () => {
       const res = await predict([
         { id: 'big', data: { image: { url: `${files.base}/cl/huge` } } },

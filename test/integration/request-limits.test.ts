@@ -106,6 +106,26 @@ describeBoth('request limits', (h) => {
     assert.deepEqual(ids, ['in1']);
   });
 
+  it('PostInputs at the caps: 128 inputs × 128 labels in a dataset are stored (once a 500: too many SQL parameters), and snapshot', async () => {
+    const full = { user_id: 'me', app_id: uid('lim-full') };
+    await api.ok('PostApps', { user_app_id: me, apps: [{ id: full.app_id }] });
+    await api.ok('PostDatasets', { user_app_id: full, datasets: [{ id: 'ds' }] });
+    const labels = range(128, (i) => ({ id: `c${i}`, value: i % 2 }));
+    await api.ok('PostInputs', {
+      user_app_id: full,
+      inputs: range(128, (i) => ({ id: `f${i}`, data: { text: { raw: `text ${i}` }, concepts: labels }, dataset_ids: ['ds'] })),
+    });
+    const last = await api.ok('GetInput', { user_app_id: full, input_id: 'f127' });
+    assert.deepEqual(
+      last.input.data.concepts.map((c: ApiObject) => c.id),
+      labels.map((l) => l.id),
+    );
+    const v = await api.ok('PostDatasetVersions', { user_app_id: full, dataset_id: 'ds', dataset_versions: [{ id: 'v1' }] });
+    assert.equal(v.dataset_versions[0].id, 'v1');
+    const members = await api.ok('ListDatasetInputs', { user_app_id: full, dataset_id: 'ds', per_page: 1000 });
+    assert.equal(members.dataset_inputs.length, 128);
+  });
+
   it('names over 512 and descriptions over 4,096 characters -> refused naming the field; long input not echoed back', async () => {
     let s = await api.fails('PostModels', { user_app_id: uai, model: { id: 'long', name: 'n'.repeat(60_000) } }, 21202, 400);
     assert.equal(s.details, 'name is 60000 characters; the limit is 512.');

@@ -103,7 +103,8 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...predictRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023, budget: d.fetchBudget }),
     ...trainLogRpcs(d.store),
     ...workflowRpcs(d.store, d.types, d.apps, d.embedders ?? new Map()),
-    ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023 }, d.apps),
+    // A workflow run predicts through PostModelOutputs' handler, so it holds its downloads' budget the same way.
+    ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023, budget: d.fetchBudget }, d.apps),
     ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), types: d.types, fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
   };
   return new Map(Object.entries(all));

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { SYSTEM_APP_ID, SYSTEM_USER_ID } from '../../domain/system-app.js';
 import type { KyselyStore } from '../kysely-store.js';
 import { migrations } from '../migrations/index.js';
 import type { UntypedDb } from '../sql/untyped-db.js';
@@ -82,4 +83,14 @@ export async function exportApp(
       await sql`rollback`.execute(conn);
     }
   });
+}
+
+/**
+ * Every app `modelkeep export --all` writes, by user then app id: all but the system app clarifai/main,
+ * which every instance creates for itself (importing it would collide with the new instance's own).
+ */
+export async function archivableApps(store: KyselyStore): Promise<{ userId: string; appId: string }[]> {
+  const db = store.db as unknown as UntypedDb;
+  const { rows } = await sql<{ user_id: string; id: string }>`select user_id, id from apps order by user_id, id`.execute(db);
+  return rows.filter((r) => !(r.user_id === SYSTEM_USER_ID && r.id === SYSTEM_APP_ID)).map((r) => ({ userId: r.user_id, appId: r.id }));
 }

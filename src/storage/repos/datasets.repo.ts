@@ -2,12 +2,9 @@ import { type Kysely, sql } from 'kysely';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { InputLabel } from '../../domain/inputs.js';
 import type { DatasetExport, DatasetRepo } from '../../ports/inputs-store.js';
-import { type Ctx, count, inList, limitOffset } from '../sql/context.js';
+import { type Ctx, count, inList, insertInParts, limitOffset } from '../sql/context.js';
 import type { DB } from '../sql/schema.js';
 import { bytesToBuffer, datasetFromRow, datasetToRow, datasetVersionFromRow, datasetVersionToRow } from '../sql/training-rows.js';
-
-/** Rows per INSERT when copying a snapshot: well under SQLite's bound-parameter limit. */
-const SNAPSHOT_CHUNK = 500;
 
 export function datasetRepo(ctx: Ctx): DatasetRepo {
   const { db, dialect } = ctx;
@@ -140,10 +137,12 @@ export function datasetRepo(ctx: Ctx): DatasetRepo {
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst();
         if (count(res.numInsertedOrUpdatedRows) === 0) throw new DuplicateKeyError('dataset version', v.id);
-        for (let i = 0; i < inputs.length; i += SNAPSHOT_CHUNK) {
-          const rows = inputs.slice(i, i + SNAPSHOT_CHUNK).map((s) => ({ version_pk: v.pk, input_pk: s.inputPk, labels: JSON.stringify(s.labels) }));
-          await tx.insertInto('dataset_version_inputs').values(rows).execute();
-        }
+        await insertInParts(inputs, (part) =>
+          tx
+            .insertInto('dataset_version_inputs')
+            .values(part.map((s) => ({ version_pk: v.pk, input_pk: s.inputPk, labels: JSON.stringify(s.labels) })))
+            .execute(),
+        );
       });
     },
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { REINDEX_STATUSES } from '../../domain/base-workflow.js';
@@ -7,6 +8,7 @@ import type { InputRepo, TrainingRow } from '../../ports/inputs-store.js';
 import { type Ctx, count, inList } from '../sql/context.js';
 import type { DB } from '../sql/schema.js';
 import { bytesToBuffer, vectorToBytes } from '../sql/training-rows.js';
+import { claimStatement } from './input-claim.js';
 
 /**
  * The turn after which an app's new inputs queue (decision 0034): after the app's own last input and
@@ -45,6 +47,9 @@ export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): P
   return Math.max(queue, Number(own?.t ?? 0));
 }
 
+/** Inputs whose labels one query of trainingRows reads: at most 32 × 128 = 4,096 label rows. */
+const LABEL_READ_INPUTS = 32;
+
 type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows' | 'markForReindex' | 'claimReindex' | 'finishReindex'>;
 
 /**
@@ -55,32 +60,9 @@ type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows' | 'mar
 export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
   const { db, dialect } = ctx;
   return {
-    /**
-     * One statement on both dialects, like jobs.claim; PostgreSQL skips rows another processor is claiming.
-     * By turn, then oldest first: apps take turns (lastTurn). The turn is fixed at insert, so the claim
-     * needs no window over the claimable rows, which PostgreSQL cannot combine with FOR UPDATE SKIP
-     * LOCKED without concurrent claimers under-claiming.
-     */
+    /** claimStatement, its rows handed out in the claim's order. */
     async claim(workerId, limit, leaseUntil, now, lane = 'any') {
-      let next = db
-        .selectFrom('inputs')
-        .select('pk')
-        .where((eb) =>
-          eb.or([eb('status_code', '=', Code.INPUT_PENDING), eb.and([eb('status_code', '=', Code.INPUT_IN_PROGRESS), eb('lease_expires_at', '<', now)])]),
-        )
-        .orderBy('turn', 'asc')
-        .orderBy('created_at', 'asc')
-        .orderBy('pk', 'asc')
-        .limit(limit);
-      if (lane === 'fetch') next = next.where('image_url', 'is not', null);
-      if (lane === 'local') next = next.where('image_url', 'is', null);
-      if (dialect === 'postgres') next = next.forUpdate().skipLocked();
-      const rows = await db
-        .updateTable('inputs')
-        .set({ status_code: Code.INPUT_IN_PROGRESS, lease_owner: workerId, lease_expires_at: leaseUntil, attempts: sql`attempts + 1` })
-        .where('pk', 'in', next)
-        .returning(['pk', 'id', 'user_id', 'app_id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at', 'turn'])
-        .execute();
+      const rows = await claimStatement(db, dialect, { workerId, limit, leaseUntil, now, lane }).execute();
       // RETURNING order is unspecified: hand them out in the claim's order.
       rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
       return rows.map((r) => ({
@@ -247,21 +229,30 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
       }
       const rows = await qb.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
       if (rows.length === 0) return [];
-      const labels = await db
-        .selectFrom('input_labels')
-        .select(['input_pk', 'concept_id', 'value'])
-        .where(
-          inList(
-            dialect,
-            'input_pk',
-            rows.map((r) => r.pk),
-          ),
-        )
-        .orderBy('input_pk')
-        .orderBy('position')
-        .execute();
+      // Labels of LABEL_READ_INPUTS inputs per query, a turn of the event loop between them: one read of
+      // 512 inputs × 128 labels held the process for the whole result (PostDatasetVersions, issue 18).
       const byInput = new Map<string, InputLabel[]>();
-      for (const l of labels) byInput.set(l.input_pk, [...(byInput.get(l.input_pk) ?? []), { id: l.concept_id, value: l.value }]);
+      for (let i = 0; i < rows.length; i += LABEL_READ_INPUTS) {
+        if (i > 0) await nextTurn();
+        const labels = await db
+          .selectFrom('input_labels')
+          .select(['input_pk', 'concept_id', 'value'])
+          .where(
+            inList(
+              dialect,
+              'input_pk',
+              rows.slice(i, i + LABEL_READ_INPUTS).map((r) => r.pk),
+            ),
+          )
+          .orderBy('input_pk')
+          .orderBy('position')
+          .execute();
+        for (const l of labels) {
+          const list = byInput.get(l.input_pk);
+          if (list) list.push({ id: l.concept_id, value: l.value });
+          else byInput.set(l.input_pk, [{ id: l.concept_id, value: l.value }]);
+        }
+      }
       return rows.map((r): TrainingRow => ({ pk: r.pk, id: r.id, kind: r.kind as InputKind, statusCode: r.status_code, labels: byInput.get(r.pk) ?? [] }));
     },
   };

@@ -5,7 +5,7 @@ import type { Input, NamedLabel, NewInput } from '../../domain/inputs.js';
 import { Code } from '../../domain/status-codes.js';
 import type { InputRepo } from '../../ports/inputs-store.js';
 import type { DialectName } from '../sql/backend.js';
-import { type Ctx, count, inList, limitOffset } from '../sql/context.js';
+import { type Ctx, count, inList, insertInParts, limitOffset } from '../sql/context.js';
 import type { DB } from '../sql/schema.js';
 import type { InputsTable } from '../sql/schema-training.js';
 import { bytesToBuffer, inputFromRow, labelRows } from '../sql/training-rows.js';
@@ -116,11 +116,11 @@ export function inputRepo(ctx: Ctx): InputRepo {
           );
         }
         const labels = inputs.flatMap((i) => labelRows(i.pk, i.concepts));
-        if (labels.length > 0) await tx.insertInto('input_labels').values(labels).execute();
+        await insertInParts(labels, (part) => tx.insertInto('input_labels').values(part).execute());
         const blobs = inputs.flatMap((i) => (i.imageBytes ? [{ input_pk: i.pk, bytes: bytesToBuffer(i.imageBytes) }] : []));
         if (blobs.length > 0) await tx.insertInto('input_blobs').values(blobs).execute();
         const members = inputs.flatMap((i, n) => (datasetPks[n] ?? []).map((d) => ({ dataset_pk: d, input_pk: i.pk, created_at: i.createdAt })));
-        if (members.length > 0) await tx.insertInto('dataset_inputs').values(members).execute();
+        await insertInParts(members, (part) => tx.insertInto('dataset_inputs').values(part).execute());
       });
     },
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { MODEL_SETTABLE_FIELDS } from '../../domain/model-rules.js';
 import { Code } from '../../domain/status-codes.js';
@@ -104,4 +105,24 @@ export const count = (n: bigint | undefined): number => Number(n ?? 0n);
 export function limitOffset(page: { page: number; perPage: number }): { limit: number; offset: number } {
   const limit = Math.max(0, Math.floor(page.perPage));
   return { limit, offset: (Math.max(1, Math.floor(page.page)) - 1) * limit };
+}
+
+/**
+ * Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement (PostgreSQL 65,535):
+ * one PostInputs at the caps (128 inputs × 128 labels × 5 columns = 81,920) answered 500 as one
+ * statement. Parts of 500 rows also keep each synchronous SQLite statement short (a few ms).
+ */
+export const ROWS_PER_INSERT = 500;
+
+/**
+ * Writes `rows` in parts of ROWS_PER_INSERT, giving the event loop a turn between parts: better-sqlite3
+ * runs each statement synchronously, so 16,384 label rows in one go held every other request (and
+ * /healthz) for the whole insert. Inside a transaction the others' queries still wait for the commit;
+ * what they no longer wait for is everything that needs no database.
+ */
+export async function insertInParts<T>(rows: readonly T[], write: (part: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    if (i > 0) await nextTurn();
+    await write(rows.slice(i, i + ROWS_PER_INSERT));
+  }
 }

@@ -105,6 +105,30 @@ export function trainingDataCases(h: Harness): void {
     assert.equal((await s.inputs.getByPks([i1.pk]))[0]?.status.code, 30003);
   });
 
+  it('inputs.claim: expired leases and pending inputs come out in one queue order, up to the limit', async () => {
+    const { s, mk } = await setup();
+    while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
+    const [i1, i2, i3] = [mk({ createdAt: 1 }), mk({ createdAt: 2 }), mk({ createdAt: 3 })];
+    await s.inputs.create([i1, i2, i3], [[], [], []]);
+    assert.deepEqual(
+      (await s.inputs.claim('w1', 1, 20, 10)).map((c) => c.id),
+      [i1.id],
+    );
+    // Other cases' leases run to 1000 at least, so at 21 only i1's has expired.
+    // The claim reads each status on its own (decision 0034's addendum) and takes the first two of both.
+    assert.deepEqual(
+      (await s.inputs.claim('w2', 2, 900, 21)).map((c) => [c.id, c.attempts]),
+      [
+        [i1.id, 2],
+        [i2.id, 1],
+      ],
+    );
+    assert.deepEqual(
+      (await s.inputs.claim('w3', 5, 900, 21)).map((c) => c.id),
+      [i3.id],
+    );
+  });
+
   it('inputs.claim: lanes split inputs that need a URL fetch from the rest', async () => {
     const { s, mk } = await setup();
     while ((await s.inputs.claim('drain', 100, Number.MAX_SAFE_INTEGER, 0)).length > 0);
