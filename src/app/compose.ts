@@ -176,6 +176,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       hostedBase: () => hostedBase,
       embedders,
       maxModelBytes: cfg.maxModelBytes,
+      searchIndex: cfg.searchIndex,
     };
     const impls = rpcTable(services);
     const streams = streamTable(services);
