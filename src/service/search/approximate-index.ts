@@ -47,9 +47,14 @@ export class ApproximateIndex {
 
   /** Takes the matrix's removals and new rows: a few now, a backlog in background slices. */
   catchUp(): Promise<void> | undefined {
-    for (const row of this.matrix.takeRemoved()) if (row < this.#taken) this.#graph.markDelete(row);
-    if (this.matrix.rows - this.#taken <= SYNC_ROWS) this.#add(this.matrix.rows);
-    else if (!this.#building)
+    try {
+      for (const row of this.matrix.takeRemoved()) if (row < this.#taken) this.#graph.markDelete(row);
+      if (this.matrix.rows - this.#taken <= SYNC_ROWS) this.#add(this.matrix.rows);
+    } catch {
+      this.close();
+      return undefined;
+    }
+    if (this.matrix.rows - this.#taken > SYNC_ROWS && !this.#building && !this.#closed)
       // A failed build (out of memory in the graph) closes the index: searches stay exact, never fail.
       this.#building = this.#background()
         .catch(() => this.close())
