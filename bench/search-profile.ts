@@ -1,6 +1,8 @@
-// Profiles the exact search path in-process at `n` inputs (default 100,000) of 1,280-d vectors:
-// `node --import tsx bench/search-profile.ts [n] [dataDir]`. Seeds once into dataDir (kept, so a second
-// run reuses it), then times the snapshot's first load and warm ranked searches phase by phase.
+// The search path in-process at `n` inputs (default 100,000) of 1,280-d vectors, for profiling
+// (`node --cpu-prof --import tsx bench/search-profile.ts [n] [dataDir] [exact|auto|hnsw]`). Seeds once
+// into dataDir (kept, so a second run reuses it), then times the first search (reads the inputs and
+// vectors), warm exact searches, one search after a write (the incremental update), and with a
+// graph (auto / hnsw) the build and warm approximate searches. Wall ms on a shared machine.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Visibility } from '../src/domain/entities.js';
@@ -10,6 +12,7 @@ import { openStore } from '../src/storage/open-store.js';
 
 const n = Number(process.argv[2] ?? 100_000);
 const dir = process.argv[3] ?? '/tmp/s19';
+const mode = (process.argv[4] ?? 'exact') as 'exact' | 'auto' | 'hnsw';
 const file = path.join(dir, `p${n}.db`);
 const DIM = 1280;
 const fresh = !existsSync(file);
@@ -85,7 +88,7 @@ const deps = {
   embedders: new Map([['general-image-embedding', fakeEmbedder]]),
   types: new ModelTypeRegistry(defaultModelTypes()),
   fetchUrl: async () => new Uint8Array(),
-  index: new SearchIndex(store),
+  index: new SearchIndex(store, mode),
 };
 const plan = parseSearches([{ query: { ranks: [{ annotation: { input_id: 'in-7' } }] } }]);
 const time = async (label: string, fn: () => Promise<unknown>) => {
@@ -96,6 +99,42 @@ const time = async (label: string, fn: () => Promise<unknown>) => {
 };
 await time('get one input', () => store.inputs.get('bench', 'search', 'in-5'));
 await time('get one input', () => store.inputs.get('bench', 'search', 'in-5'));
-await time('first search (loads the snapshot)', () => runSearch(deps as never, ctx, plan, { page: 1, perPage: 20 }, 'r'));
-for (let r = 0; r < 5; r++) await time('warm search', () => runSearch(deps as never, ctx, plan, { page: 1, perPage: 20 }, 'r'));
+const run = () => runSearch(deps as never, ctx, plan, { page: 1, perPage: 20 }, 'r');
+await time('first search (loads the snapshot)', () => run());
+for (let r = 0; r < 5; r++) await time('warm search (exact while no graph is ready)', () => run());
+// One write: a new input with its vector; the next search re-reads the inputs and only that vector.
+const pk = newId();
+await store.transaction(async (tx) => {
+  await tx.inputs.create(
+    [
+      {
+        pk,
+        userId: 'bench',
+        appId: 'search',
+        id: `new-${pk}`,
+        kind: 'image',
+        text: null,
+        imageUrl: 'https://example.invalid/new.jpg',
+        imageBytes: null,
+        metadata: {},
+        concepts: [],
+        datasetIds: [],
+        createdAt: Date.now(),
+      },
+    ],
+    [[]],
+  );
+  for (const c of await tx.inputs.claim('seed', 10, Date.now() + 1e9, Date.now()))
+    await tx.inputs.finish(
+      c.pk,
+      'seed',
+      { ok: true, embeddings: [{ embedderId: 'general-image-embedding', vector: vec(n + 1) }], imageInfo: null, fetchedBytes: null },
+      Date.now(),
+    );
+});
+await time('search after one write (inputs re-read, one vector read)', () => run());
+if (mode !== 'exact') {
+  await time('approximate index build (rest of it)', () => deps.index.built());
+  for (let r = 0; r < 5; r++) await time('warm search (approximate)', () => run());
+}
 await store.close();

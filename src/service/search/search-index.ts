@@ -73,10 +73,17 @@ export class SearchIndex {
     return made;
   }
 
+  /** Keyset pages of 1,000, newest first (each row read once, whatever the app's size). */
   async #allInputs(ctx: CallContext): Promise<Input[]> {
     const out: Input[] = [];
-    for (let page = 1; ; page++) {
-      const chunk = await this.store.inputs.list({ userId: ctx.app!.userId, appId: ctx.app!.id, page: { page, perPage: CHUNK } });
+    for (;;) {
+      const last = out[out.length - 1];
+      const chunk = await this.store.inputs.list({
+        userId: ctx.app!.userId,
+        appId: ctx.app!.id,
+        page: { page: 1, perPage: CHUNK },
+        ...(last ? { after: { createdAt: last.createdAt, id: last.id } } : {}),
+      });
       out.push(...chunk);
       if (chunk.length < CHUNK) return out;
     }
