@@ -18,11 +18,11 @@ import path from 'node:path';
 import { Visibility } from '../src/domain/entities.js';
 import { newId } from '../src/domain/ids.js';
 import { openStore } from '../src/storage/open-store.js';
-import { bruteForceTops, DIM, vectorOf } from './lib/search-vectors.js';
 import { GET_APP, GET_MODEL, GET_PATH } from './01-rest-get.js';
 import { appPath, appWithModel, type Json } from './lib/fixtures.js';
 import { autocannon, type LoadResult, loadNotes } from './lib/load.js';
 import { type Bench, type BenchContext, fmtInt, fmtMs, median } from './lib/runner.js';
+import { bruteForceTops, DIM, vectorOf } from './lib/search-vectors.js';
 import { AUTH, BENCH_USER, type RunningServer, startModelkeep, tempDir } from './lib/servers.js';
 
 const EMBEDDER = 'general-image-embedding';
