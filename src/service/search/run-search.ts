@@ -109,7 +109,7 @@ export async function runSearch(d: SearchDeps, ctx: CallContext, plan: SearchPla
   }
   // Without filters every stored vector is a candidate: no pass over the inputs.
   const selected = plan.filters.length === 0 ? undefined : snap.inputs.filter((i) => matchesAll(i, plan.filters));
-  const ranked = rankVectors(snap.vectors, snap.byPk, selected, q.vector, plan.minValue, start + page.perPage, d.index.mode);
+  const ranked = rankVectors(snap.vectors, snap.byPk, selected, q.vector, plan.minValue, start + page.perPage, plan.bruteForce ? 'exact' : d.index.mode);
   return { hits: ranked.top.slice(start), total: ranked.total };
 }
 
