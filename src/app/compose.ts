@@ -180,6 +180,7 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
       embedders,
       maxModelBytes: cfg.maxModelBytes,
       encodeInputBatch: messageCodec(protos.type('clarifai.api.InputBatch')).encode,
+      searchIndex: cfg.searchIndex,
     };
     const impls = rpcTable(services);
     const streams = streamTable(services);

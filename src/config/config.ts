@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { SEARCH_INDEX_MODES, type SearchIndexMode } from '../domain/search-scan.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
 import { parseCidrList } from '../net/fetch-policy.js';
 import { parseCorsOrigins } from './cors-origins.js';
@@ -55,6 +56,8 @@ export interface Config {
    * API's event loop; 0 = on the event loop, in-process. Default: cores − 1, at least 1.
    */
   inferenceThreads: number;
+  /** How ranked searches scan the stored vectors (decision 0042): exact, an HNSW graph, or auto (the graph from 10,000 vectors of an app's embedder). */
+  searchIndex: SearchIndexMode;
   /** Where clients reach this server's REST port (uploaded images' `image.url`); default http(s)://host:port. */
   publicUrl: string | undefined;
   /** Origins whose browser pages may call REST (CORS): a list, `*` for any; undefined = CORS off. */
@@ -221,6 +224,14 @@ export const SETTINGS: readonly Setting[] = [
     help: 'worker threads for image inference, each queueing at most 256 images before new ones get 10030 / HTTP 503; 0 = on the event loop (default: cores - 1, at least 1)',
   },
   {
+    key: 'searchIndex',
+    env: 'MODELKEEP_SEARCH_INDEX',
+    flag: 'search-index',
+    kind: 'enum',
+    values: SEARCH_INDEX_MODES,
+    help: 'how ranked searches scan the stored vectors: exact, hnsw (an approximate graph per app and embedder, built in the background) or auto (hnsw from 10,000 vectors; default)',
+  },
+  {
     key: 'publicUrl',
     env: 'MODELKEEP_PUBLIC_URL',
     flag: 'public-url',
@@ -323,6 +334,7 @@ export const DEFAULTS: Omit<Config, 'databaseUrl' | 'warnings'> & { databaseUrl:
   rateLimit: undefined,
   maxInFlight: 1000,
   inferenceThreads: defaultInferenceThreads(),
+  searchIndex: 'auto',
   publicUrl: undefined,
   corsOrigins: undefined,
   shutdownGraceMs: 10_000,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Input } from './inputs.js';
-import { containsJson, matchesFilter, rankRows, scoreOfCosine } from './search-match.js';
+import { containsJson, matchesFilter, rankRows, rankTop, scoreOfCosine } from './search-match.js';
 
 const input = (over: Partial<Input>): Input => ({
   pk: 'p',
@@ -119,6 +119,16 @@ describe('search matching', () => {
     const ti = got.findIndex((s) => s.index === 7);
     assert.equal(got[ti + 1]!.index, 300, 'the tie follows its twin by key');
     assert.ok(rankRows(matrix, all, q, key, 0.6).every((s) => s.score >= 0.6));
+    // The top-k heap keeps exactly the prefix of the full ranking (the tie included) and counts every row.
+    for (const k of [1, 8, 20, 300, 301, 500]) {
+      const r = rankTop(matrix, all, q, key, 0, k);
+      assert.deepEqual(r.top, got.slice(0, k));
+      assert.equal(r.total, all.length);
+    }
+    const atLeast = rankTop(matrix, all, q, key, 0.6, 3);
+    assert.equal(atLeast.total, got.filter((s) => s.score >= 0.6).length);
+    assert.deepEqual(atLeast.top, got.slice(0, 3));
+    assert.deepEqual(rankTop(matrix, all, q, key, 0, 0).top, []);
     // A subset of rows ranks like the full ranking restricted to it; `index` points into the subset.
     const subset = [299, 5, 120, 7];
     const sub = rankRows(matrix, subset, q, (i) => key(subset[i]!));

@@ -55,36 +55,4 @@ export function matchesFilter(input: Input, f: InputFilter, labels: readonly Nam
 export const matchesAll = (input: Input, filters: readonly InputFilter[], labels: readonly NamedLabel[] = input.concepts): boolean =>
   filters.every((f) => matchesFilter(input, f, labels));
 
-/**
- * Hit score from the cosine of two L2-normalised vectors: (1 + cos) / 2, in [0, 1]. Clarifai's Hit.score
- * is "between 0.0 and 1.0" with 0.5 meaning "not correlated" — exactly cosine 0 here; identical is 1.
- */
-export const scoreOfCosine = (cos: number): number => Math.min(1, Math.max(0, (1 + cos) / 2));
-
-/** Dot product of `q` with row `row` of a row-major matrix of `q.length` columns. */
-export function dotRow(matrix: Float32Array, row: number, q: Float32Array): number {
-  const dim = q.length;
-  const base = row * dim;
-  let s = 0;
-  for (let j = 0; j < dim; j++) s += matrix[base + j]! * q[j]!;
-  return s;
-}
-
-export interface Scored {
-  index: number;
-  score: number;
-}
-
-/**
- * Exact ranking: the score of each listed row of `matrix` (rows are L2-normalised vectors of
- * `q.length` columns) against `q`, best first, ties by `tieKey` ascending so pages are stable. Rows
- * scoring under `minValue` are dropped. `index` in the result is the row's position in `rows`.
- */
-export function rankRows(matrix: Float32Array, rows: readonly number[], q: Float32Array, tieKey: (i: number) => string, minValue = 0): Scored[] {
-  const out: Scored[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const score = scoreOfCosine(dotRow(matrix, rows[i]!, q));
-    if (score >= minValue) out.push({ index: i, score });
-  }
-  return out.sort((a, b) => b.score - a.score || (tieKey(a.index) < tieKey(b.index) ? -1 : tieKey(a.index) > tieKey(b.index) ? 1 : 0));
-}
+export { dotRow, type Ranked, rankRows, rankTop, type Scored, scoreOfCosine } from './search-rank.js';

@@ -57,6 +57,12 @@ describe('search query parsing', () => {
     assert.equal(one({}, { min_value: 0.7 }).minValue, 0.7);
   });
 
+  it('algorithm brute_force asks for the exact scan; nearest_neighbor and none leave it to the setting (decision 0042)', () => {
+    assert.equal(one({}, { algorithm: 'brute_force' }).bruteForce, true);
+    assert.equal(one({}, { algorithm: 'nearest_neighbor' }).bruteForce, undefined);
+    assert.equal(one({}).bruteForce, undefined);
+  });
+
   it('geo filters: a point with a limit (in radians), or a box of two corners in any order', () => {
     const [radius, box] = one({
       filters: [

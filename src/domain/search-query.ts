@@ -48,6 +48,8 @@ export interface SearchPlan {
   rank?: RankTarget;
   /** Hits scoring below this are left out (Search.min_value). */
   minValue: number;
+  /** Search.algorithm 'brute_force': the exact scan, whatever MODELKEEP_SEARCH_INDEX says (decision 0042). */
+  bruteForce?: boolean;
 }
 
 type Raw = Record<string, unknown>;
@@ -268,8 +270,9 @@ export function parseSearches(searches: unknown[] | undefined, path = 'searches'
   const algorithm = sent(s.algorithm) ? String(s.algorithm) : '';
   if (algorithm && algorithm !== 'brute_force' && algorithm !== 'nearest_neighbor') {
     throw bad(
-      `${path}[0].algorithm '${algorithm.slice(0, 40)}' is not supported; modelkeep's search is exact (brute_force), which nearest_neighbor also gets.`,
+      `${path}[0].algorithm '${algorithm.slice(0, 40)}' is not supported; send brute_force (the exact scan) or nearest_neighbor (the approximate index where MODELKEEP_SEARCH_INDEX builds one).`,
     );
   }
-  return parseQuery(s.query, `${path}[0].query`, Number(s.min_value ?? 0));
+  const plan = parseQuery(s.query, `${path}[0].query`, Number(s.min_value ?? 0));
+  return algorithm === 'brute_force' ? { ...plan, bruteForce: true } : plan;
 }

@@ -8,6 +8,11 @@ export interface InputListQuery {
   /** Only these input ids. */
   ids?: string[];
   statusCode?: number;
+  /**
+   * Only inputs after this one in the list's order (keyset paging, with page 1): a scan of a whole
+   * app reads each row once, where OFFSET paging re-walks every earlier row on each page.
+   */
+  after?: { createdAt: number; id: string };
   page: Page;
 }
 

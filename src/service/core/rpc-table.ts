@@ -1,5 +1,6 @@
 import type { Job } from '../../domain/entities.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/catalog.js';
+import type { SearchIndexMode } from '../../domain/search-scan.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
 import type { ByteBudget } from '../../net/byte-budget.js';
 import type { PluginLookup } from '../../ports/plugins.js';
@@ -58,6 +59,8 @@ export interface ServiceDeps {
   embedders?: ReadonlyMap<string, Embedder>;
   /** Public URL of the REST port (known once it listens): base of uploaded images' image.url / image.hosted. */
   hostedBase?: () => string | undefined;
+  /** MODELKEEP_SEARCH_INDEX: exact, hnsw or auto (default). */
+  searchIndex?: SearchIndexMode;
   /** MODELKEEP_MAX_MODEL_BYTES: the largest uploaded model package (default 1 GiB). */
   maxModelBytes?: number;
   /** Serializes a `clarifai.api.InputBatch` (dataset exports); default: from the pinned protos, loaded on first use. */
@@ -105,7 +108,13 @@ export function rpcTable(d: ServiceDeps): Map<string, RpcImpl> {
     ...workflowRpcs(d.store, d.types, d.apps, d.embedders ?? new Map()),
     // A workflow run predicts through PostModelOutputs' handler, so it holds its downloads' budget the same way.
     ...workflowRunRpcs({ store: d.store, types: d.types, plugins: d.plugins, fetchUrl: d.fetchUrl, strict2023: d.strict2023, budget: d.fetchBudget }, d.apps),
-    ...searchRpcs({ store: d.store, embedders: d.embedders ?? new Map(), types: d.types, fetchUrl: d.fetchUrl, index: new SearchIndex(d.store) }),
+    ...searchRpcs({
+      store: d.store,
+      embedders: d.embedders ?? new Map(),
+      types: d.types,
+      fetchUrl: d.fetchUrl,
+      index: new SearchIndex(d.store, d.searchIndex ?? 'auto'),
+    }),
   };
   return new Map(Object.entries(all));
 }

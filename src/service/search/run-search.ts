@@ -3,7 +3,7 @@ import { ApiError } from '../../domain/errors.js';
 import type { Annotation, Input, InputKind } from '../../domain/inputs.js';
 import { shown } from '../../domain/limits.js';
 import type { ModelTypeRegistry } from '../../domain/model-types/registry.js';
-import { matchesAll, rankRows } from '../../domain/search-match.js';
+import { matchesAll } from '../../domain/search-match.js';
 import type { RankTarget, SearchPlan } from '../../domain/search-query.js';
 import { Code, type StatusCode } from '../../domain/status-codes.js';
 import { type Embedder, type EmbedInput, embedSettled } from '../../ml/embedders/embedder.js';
@@ -12,6 +12,7 @@ import type { Store } from '../../ports/store.js';
 import type { CallContext } from '../core/context.js';
 import { InputFetchError, type UrlFetcher } from '../predict/fetch-url.js';
 import { currentBaseEmbedders } from '../rpc/base-workflow.js';
+import { rankVectors } from './rank-vectors.js';
 import type { SearchIndex } from './search-index.js';
 
 export interface SearchDeps {
@@ -92,26 +93,24 @@ async function queryVector(d: SearchDeps, ctx: CallContext, target: RankTarget, 
 }
 
 /**
- * Runs one plan over the app. Filters select; a rank orders the selection by exact cosine over the
- * stored vectors of one embedder (inputs without one — other kind, not processed yet — cannot be
- * scored and are left out). Without a rank every selected input scores 1, newest first.
+ * Runs one plan over the app. Filters select; a rank orders the selection by cosine over the stored
+ * vectors of one embedder, exactly or through the approximate index (rankVectors, decision 0042);
+ * inputs without one — other kind, not processed yet — cannot be scored and are left out. Without a rank every selected input scores 1, newest first.
  */
 export async function runSearch(d: SearchDeps, ctx: CallContext, plan: SearchPlan, page: Page, rankPath: string): Promise<SearchResult> {
   // The query is embedded before the scan: a bad query image fails fast, whatever the app's size.
   const q = plan.rank ? await queryVector(d, ctx, plan.rank, rankPath) : undefined;
   const snap = await d.index.snapshot(ctx, q && { id: q.embedderId, dim: q.vector.length });
-  const selected = snap.inputs.filter((i) => matchesAll(i, plan.filters));
-  let ordered: SearchHit[];
-  if (!q || !snap.vectors) {
-    ordered = plan.minValue <= 1 ? selected.map((input) => ({ input, score: 1 })) : [];
-  } else {
-    const { rowOf, matrix } = snap.vectors;
-    const scored = selected.filter((i) => rowOf.has(i.pk));
-    const rows = scored.map((i) => rowOf.get(i.pk)!);
-    ordered = rankRows(matrix, rows, q.vector, (r) => scored[r]!.id, plan.minValue).map((s) => ({ input: scored[s.index]!, score: s.score }));
-  }
   const start = (page.page - 1) * page.perPage;
-  return { hits: ordered.slice(start, start + page.perPage), total: ordered.length };
+  if (!q || !snap.vectors) {
+    const selected = snap.inputs.filter((i) => matchesAll(i, plan.filters));
+    const ordered = plan.minValue <= 1 ? selected.map((input) => ({ input, score: 1 })) : [];
+    return { hits: ordered.slice(start, start + page.perPage), total: ordered.length };
+  }
+  // Without filters every stored vector is a candidate: no pass over the inputs.
+  const selected = plan.filters.length === 0 ? undefined : snap.inputs.filter((i) => matchesAll(i, plan.filters));
+  const ranked = rankVectors(snap.vectors, snap.byPk, selected, q.vector, plan.minValue, start + page.perPage, plan.bruteForce ? 'exact' : d.index.mode);
+  return { hits: ranked.top.slice(start), total: ranked.total };
 }
 
 export interface AnnotationHit {

@@ -159,6 +159,9 @@ export function inputRepo(ctx: Ctx): InputRepo {
       let qb = inApp(q.userId, q.appId);
       if (q.ids && q.ids.length > 0) qb = qb.where(inList(dialect, 'id', q.ids));
       if (q.statusCode !== undefined) qb = qb.where('status_code', '=', q.statusCode);
+      const after = q.after;
+      if (after)
+        qb = qb.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
       const rows = await qb.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
       return hydrateInputs(db, dialect, rows);
     },

@@ -298,6 +298,24 @@ export function trainingDataCases(h: Harness): void {
     assert.equal((await s.inputs.countByStatus(a.userId, a.id)).get(30501), 12);
   });
 
+  it('inputs.list after a cursor (keyset paging): the rest in the same order, ties on created_at by id', async () => {
+    const { s, a, mk } = await setup();
+    const list = [mk({ id: 'k1', createdAt: 1 }), mk({ id: 'k2', createdAt: 2 }), mk({ id: 'k3', createdAt: 2 }), mk({ id: 'k4', createdAt: 3 })];
+    await s.inputs.create(list, [[], [], [], []]);
+    const q = { userId: a.userId, appId: a.id, page: { page: 1, perPage: 2 } };
+    const first = await s.inputs.list(q);
+    assert.deepEqual(
+      first.map((i) => i.id),
+      ['k4', 'k3'],
+    );
+    const last = first[1]!;
+    assert.deepEqual(
+      (await s.inputs.list({ ...q, after: { createdAt: last.createdAt, id: last.id } })).map((i) => i.id),
+      ['k2', 'k1'],
+    );
+    assert.deepEqual(await s.inputs.list({ ...q, after: { createdAt: 1, id: 'k1' } }), []);
+  });
+
   it('inputs: list pages newest first and filters; countByStatus; updateAnnotations; delete cascades', async () => {
     const { s, a, mk } = await setup();
     const list = [mk({ id: 'x1', createdAt: 1 }), mk({ id: 'x2', createdAt: 2, concepts: [{ id: 'k', value: 1 }] }), mk({ id: 'x3', createdAt: 3 })];
