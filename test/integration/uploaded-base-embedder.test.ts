@@ -12,7 +12,7 @@ import { pngBase64, textInput, waitForInput } from '../helpers/inputs.js';
 import { zipPackage } from '../helpers/model-package.js';
 import { type Api, apiOf, newModel, newVersion, sleep, storedVersion } from '../helpers/models.js';
 import { linearModel } from '../helpers/onnx-graph.js';
-import { TEST_USER } from '../helpers/server.js';
+import { TEST_PAT, TEST_USER } from '../helpers/server.js';
 import { FakeTrainingData, TOPICS } from '../helpers/training.js';
 import { uploadPackage } from '../helpers/upload.js';
 
@@ -152,6 +152,32 @@ describeBoth(
         assert.ok(w.ok);
         const expected = new Map(w.data.concepts!.map((c) => [c.id, c.value]));
         for (const c of o.data.concepts) close(c.value, expected.get(c.id)!, `${c.id} of probe ${k}`);
+      });
+    });
+
+    it('exports as one graph (embedder, L2 norm, head): uploaded to another app it scores as the original, to 1e-5', async () => {
+      const { export: e } = await api.ok('PutModelVersionExports', { user_app_id: uai, model_id: 'topics', version_id: 'on-enc' });
+      const bytes = new Uint8Array(await (await fetch(e.url, { headers: { authorization: `Key ${TEST_PAT}` } })).arrayBuffer());
+      const other = { user_id: 'me', app_id: uid('pipeline') };
+      await api.ok('PostApps', { user_app_id: { user_id: 'me' }, apps: [{ id: other.app_id }] });
+      await newModel(api, other, { id: 'copy', model_type_id: 'text-classifier' });
+      const up = await uploadPackage(h, other, 'copy', bytes, { modelVersion: { id: 'imported' } });
+      assert.equal(up.last.status.code, 21107, JSON.stringify(up.last.status));
+      assert.equal((await waitDone(api, other, 'copy', 'imported')).status.code, 21100);
+      const probes = ['the keeper saved a penalty', 'whisk the butter into the sauce', 'a quiet afternoon'];
+      const scores = async (at: ApiObject, modelId: string, versionId: string) =>
+        (
+          await api.ok('PostModelOutputs', {
+            user_app_id: at,
+            model_id: modelId,
+            version_id: versionId,
+            inputs: probes.map((t) => ({ data: { text: { raw: t } } })),
+          })
+        ).outputs.map((o: ApiObject) => new Map<string, number>(o.data.concepts.map((c: ApiObject) => [c.id, c.value])));
+      const want = await scores(uai, 'topics', 'on-enc');
+      const got = await scores(other, 'copy', 'imported');
+      probes.forEach((p, k) => {
+        for (const [c, v] of want[k]!) close(got[k]!.get(c)!, v, `${p} ${c}`);
       });
     });
 

@@ -13,7 +13,7 @@ import type { EvaluateCall, EvaluationResult, ModelPlugin, PredictOutcome, Train
 import type { TrainingDataSource, TrainingSelection } from '../../ports/training-data.js';
 import { BoundedMap } from '../../runtime/bounded-map.js';
 import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch, vectorSource } from '../embedding.js';
-import type { UploadedBase } from '../onnx/base-embedders.js';
+import { isUploaded, type UploadedBase } from '../onnx/base-embedders.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
 import { exportClassifier } from './export.js';
@@ -202,7 +202,8 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
     async exportPackage(version) {
       const model = await loadModel(version.pk);
       if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
-      return exportClassifier(model, version, await embedderOrThrow(version));
+      const embedder = await embedderOrThrow(version);
+      return exportClassifier(model, version, embedder, isUploaded(embedder) ? await embedder.package() : undefined);
     },
 
     async predict(call): Promise<PredictOutcome[]> {

@@ -7,6 +7,7 @@ import { baseEmbedderRef } from '../../domain/base-embedder-ref.js';
 import type { Model, ModelVersion } from '../../domain/entities.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Embedder } from '../../ml/embedders/embedder.js';
+import type { StoredPackage } from '../../ml/onnx/package-blob.js';
 import { BoundedMap } from '../../runtime/bounded-map.js';
 import type { OnnxPackageRuntime } from './package-runtime.js';
 
@@ -15,8 +16,15 @@ export interface VersionFinder {
   find(userId: string, appId: string, modelId: string, versionId: string): Promise<{ model: Model; version: ModelVersion } | undefined>;
 }
 
+/** An uploaded base embedder, and its stored package (what an export makes one pipeline graph with). */
+export interface UploadedEmbedder extends Embedder {
+  package(): Promise<StoredPackage>;
+}
+
+export const isUploaded = (e: Embedder): e is UploadedEmbedder => typeof (e as Partial<UploadedEmbedder>).package === 'function';
+
 /** A version's uploaded base embedder; undefined when its base is built-in; a sentence when it cannot be used. */
-export type UploadedBase = (version: ModelVersion) => Promise<Embedder | string | undefined>;
+export type UploadedBase = (version: ModelVersion) => Promise<UploadedEmbedder | string | undefined>;
 
 export function uploadedBaseEmbedders(runtime: OnnxPackageRuntime | undefined, finder: VersionFinder | undefined, builtInIds: readonly string[]): UploadedBase {
   // Per classifier version: its pin never changes, and the pinned version cannot be deleted while it exists.
@@ -37,7 +45,9 @@ export function uploadedBaseEmbedders(runtime: OnnxPackageRuntime | undefined, f
       found.set(v.pk, hit);
     }
     try {
-      return await runtime.embedderFor(hit.model, hit.version);
+      const embedder = await runtime.embedderFor(hit.model, hit.version);
+      const version = hit.version;
+      return Object.assign(embedder, { package: () => runtime.packageOf(version) });
     } catch (e) {
       if (e instanceof ApiError) return `input_info.base_embed_model: ${e.details.replace(/\.$/, '')}`;
       throw e;

@@ -7,7 +7,7 @@ import { type Embedder, EmbedInputError, l2normalise } from '../../ml/embedders/
 import { decodeRgb } from '../../ml/embedders/image-decode.js';
 import { ModelCache } from '../../ml/onnx/model-cache.js';
 import { loadOnnxModel, type ModelRow, type OnnxModel } from '../../ml/onnx/onnx-model.js';
-import { decodePackage } from '../../ml/onnx/package-blob.js';
+import { decodePackage, type StoredPackage } from '../../ml/onnx/package-blob.js';
 import { declaredOutputSize, type OnnxInputConfig, type OnnxPackageConfig, PackageConfigError } from '../../ml/onnx/package-config.js';
 import { loadTokenizer, type TextTokenizer } from '../../ml/onnx/package-tokenizer.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
@@ -40,6 +40,8 @@ export interface OnnxPackageRuntime extends PackageRuntime {
    * 21202 when the version does not load or gives no embedding.
    */
   embedderFor(model: Model, version: ModelVersion): Promise<Embedder>;
+  /** The version's stored package (config, model.onnx, tokenizer), as uploaded and checked. */
+  packageOf(version: ModelVersion): Promise<StoredPackage>;
 }
 
 /** Image bytes -> one input row as the config lays it out: scaled to 0–1, (x − mean) / std per channel. */
@@ -189,6 +191,12 @@ export function packageRuntime(deps: PackageRuntimeDeps): OnnxPackageRuntime {
       }
       const gives = output.kind === 'concepts' ? `${declaredOutputSize(output)} concept scores (${output.activation})` : `an embedding of ${output.size}`;
       return `The uploaded ONNX model loaded and ran a probe input: it takes ${source} and gives ${gives}.`;
+    },
+
+    async packageOf(version) {
+      const bytes = await deps.artifacts.get(version.pk);
+      if (!bytes) throw new Error(`uploaded version ${version.pk} has no stored package`);
+      return decodePackage(bytes);
     },
 
     async embedderFor(model, version) {
