@@ -5,10 +5,10 @@
 // graph (auto / hnsw) the build and warm approximate searches. Wall ms on a shared machine.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Visibility } from '../src/domain/entities.js';
 import { newId } from '../src/domain/ids.js';
 import { parseSearches } from '../src/domain/search-query.js';
 import { openStore } from '../src/storage/open-store.js';
+import { appRow } from './lib/fixtures.js';
 
 const n = Number(process.argv[2] ?? 100_000);
 const dir = process.argv[3] ?? '/tmp/s19';
@@ -18,18 +18,7 @@ const DIM = 1280;
 const fresh = !existsSync(file);
 const store = await openStore(`sqlite:${file}`);
 const t0 = Date.UTC(2025, 0, 1);
-const app = {
-  userId: 'bench',
-  id: 'search',
-  name: 'search',
-  description: '',
-  defaultLanguage: 'en',
-  defaultWorkflowId: '',
-  visibility: Visibility.PRIVATE,
-  metadata: {},
-  createdAt: t0,
-  modifiedAt: t0,
-};
+const app = appRow('bench', 'search', t0);
 function vec(i: number): Float32Array {
   let a = (i * 2654435761 + 17) >>> 0;
   const v = new Float32Array(DIM);

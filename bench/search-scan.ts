@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Visibility } from '../src/domain/entities.js';
 import { newId } from '../src/domain/ids.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../src/domain/model-types/catalog.js';
 import { parseSearches } from '../src/domain/search-query.js';
@@ -16,23 +15,13 @@ import { runSearch } from '../src/service/search/run-search.js';
 import { SearchIndex } from '../src/service/search/search-index.js';
 import { openStore } from '../src/storage/open-store.js';
 import { topicTexts } from './07-predict.js';
+import { appRow } from './lib/fixtures.js';
 
 const count = Number(process.argv[2] ?? 10_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'search-scan-'));
 const store = await openStore(`sqlite:${path.join(dir, 'modelkeep.db')}`);
 const t0 = Date.UTC(2025, 0, 1);
-const app = {
-  userId: 'bench',
-  id: 'search',
-  name: 'search',
-  description: '',
-  defaultLanguage: 'en',
-  defaultWorkflowId: '',
-  visibility: Visibility.PRIVATE,
-  metadata: {},
-  createdAt: t0,
-  modifiedAt: t0,
-};
+const app = appRow('bench', 'search', t0);
 await store.users.create({ id: 'bench', createdAt: t0 });
 await store.apps.create(app);
 const embedder = new HashingTextEmbedder();

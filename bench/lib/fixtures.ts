@@ -1,6 +1,6 @@
 // Data for the benchmarks: bulk rows through the store's own repos (openStore, transactions of a
 // few thousand), everything else through the public API of a running server.
-import { type Model, Visibility } from '../../src/domain/entities.js';
+import { type App, type Model, Visibility } from '../../src/domain/entities.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/storage/open-store.js';
@@ -24,6 +24,20 @@ export async function api(base: string, method: string, urlPath: string, body?: 
 }
 
 export const appPath = (appId: string): string => `/v2/users/${BENCH_USER}/apps/${appId}`;
+
+/** A private app row for seeding a store directly (benches that go around the API). */
+export const appRow = (userId: string, id: string, at: number): App => ({
+  userId,
+  id,
+  name: id,
+  description: '',
+  defaultLanguage: 'en',
+  defaultWorkflowId: '',
+  visibility: Visibility.PRIVATE,
+  metadata: {},
+  createdAt: at,
+  modifiedAt: at,
+});
 
 export interface SeedApp {
   id: string;
@@ -51,18 +65,7 @@ export async function seedStore(
     const batch = opts.batch ?? 5000;
     const chunks: { a: SeedApp; from: number; to: number }[] = [];
     for (const a of apps) {
-      await store.apps.create({
-        userId: BENCH_USER,
-        id: a.id,
-        name: a.id,
-        description: '',
-        defaultLanguage: 'en',
-        defaultWorkflowId: '',
-        visibility: Visibility.PRIVATE,
-        metadata: {},
-        createdAt: t0,
-        modifiedAt: t0,
-      });
+      await store.apps.create(appRow(BENCH_USER, a.id, t0));
       for (let from = 0; from < a.models; from += batch) chunks.push({ a, from, to: Math.min(a.models, from + batch) });
     }
     // SQLite has one writer: one transaction at a time. PostgreSQL takes a few at once (the pool has 10 connections).

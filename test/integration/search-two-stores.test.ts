@@ -4,7 +4,6 @@
 // MODELKEEP_TEST_DATABASE_URL is set.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Visibility } from '../../src/domain/entities.js';
 import { newId } from '../../src/domain/ids.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../../src/domain/model-types/catalog.js';
 import { parseSearches } from '../../src/domain/search-query.js';
@@ -14,22 +13,12 @@ import { runSearch } from '../../src/service/search/run-search.js';
 import { SearchIndex } from '../../src/service/search/search-index.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { freshPostgres, freshSqlite, PG_SKIP, type TestDatabase } from '../contract/databases.js';
+import { app as fixtureApp } from '../contract/fixtures.js';
 
 const DIM = 24;
 const EMBEDDER = 'general-image-embedding';
 const t0 = Date.UTC(2025, 0, 1);
-const app = {
-  userId: 'u',
-  id: 'a',
-  name: 'a',
-  description: '',
-  defaultLanguage: 'en',
-  defaultWorkflowId: '',
-  visibility: Visibility.PRIVATE,
-  metadata: {},
-  createdAt: t0,
-  modifiedAt: t0,
-};
+const app = fixtureApp('u', { id: 'a', name: 'a', description: '', defaultWorkflowId: '', metadata: {}, createdAt: t0, modifiedAt: t0 });
 const ctx = { reqId: 'r', now: t0, userId: 'u', app, caller: { userId: 'u', keyId: 'k', keyKind: 'pat', scopes: [], appIds: [] } } as unknown as CallContext;
 
 function vec(i: number): Float32Array {
