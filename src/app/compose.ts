@@ -4,19 +4,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { parseCorsOrigins } from '../config/cors-origins.js';
 import type { Job } from '../domain/entities.js';
-import { TRAIN_JOB } from '../domain/job-kinds.js';
 import { defaultModelTypes, ModelTypeRegistry } from '../domain/model-types/catalog.js';
 import { parseRateLimit } from '../domain/token-bucket.js';
-import type { WorkerOptions } from '../jobs/worker.js';
-import { ByteBudget } from '../net/byte-budget.js';
-import { fetchPolicy } from '../net/fetch-policy.js';
-import { GuardedFetch } from '../net/guarded-fetch.js';
+import type { ByteBudget } from '../net/byte-budget.js';
 import { instrumentEmbedders } from '../observe/embedders.js';
-import { buildLogger } from '../observe/logger.js';
 import { Metrics } from '../observe/metrics.js';
 import { serveMetrics } from '../observe/metrics-server.js';
 import { allOf, requestLog, type TransportStatus } from '../observe/request-log.js';
-import { type Clock, systemClock } from '../ports/clock.js';
+import { systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { InputProcessor } from '../processing/input-processor.js';
 import { loadClarifaiProtos } from '../proto/load.js';
@@ -34,7 +29,7 @@ import { baseEmbedderLookup } from '../service/rpc/base-workflow.js';
 import { exportReader } from '../service/rpc/export-download.js';
 import { hostedImageReader } from '../service/rpc/hosted-images.js';
 import { removeStaleUploads } from '../service/rpc/model-upload.service.js';
-import { type OpenOptions, openStore } from '../storage/open-store.js';
+import { openStore } from '../storage/open-store.js';
 import { addHealthService } from '../transport/grpc/health.js';
 import { addReflectionService } from '../transport/grpc/reflection.js';
 import { bindGrpc, buildGrpcServer, grpcCredentials, grpcStatusFor } from '../transport/grpc/server.js';
@@ -43,22 +38,13 @@ import { openApiDocument } from '../transport/rest/openapi/document.js';
 import { buildRestServer } from '../transport/rest/server.js';
 import { type BootstrapResult, bootstrapUsers } from './bootstrap.js';
 import { routeGrpcLogs } from './grpc-logs.js';
+import { fetchBudgetOf, processLogger, type StartOptions, storeOptions, trainingFinished, urlFetchAgent } from './process-parts.js';
 import { ReadinessProbe } from './readiness.js';
 import { withinGrace } from './shutdown.js';
 import { listenError } from './startup-error.js';
 import { ensureSystemApp } from './system-app.js';
 import { buildJobWorker, buildPlugins, serverInference } from './training.js';
 import { packageVersion } from './version.js';
-
-/** Pool size, and a log line for every pooled connection the database drops (the pool reconnects by itself). */
-function storeOptions(cfg: Config, log: Logger): OpenOptions {
-  return {
-    poolSize: cfg.dbPoolSize,
-    onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use'),
-    // debug: every statement with its duration (text only, never parameters); decided once at start.
-    queryLog: log.isLevelEnabled('debug') ? (text, ms, failed) => log.debug({ sql: text, ms, failed }, 'sql') : undefined,
-  };
-}
 
 export interface Running {
   httpPort: number;
@@ -75,28 +61,8 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
-  clock?: Clock;
-  log?: Logger;
-  /** How often the job worker polls for jobs queued by other processes (default 500 ms). */
-  workerPollMs?: number;
-}
-
 /** The status each transport answered a call with, from the transports' own tables (for request log lines). */
 const transportStatus: TransportStatus = (transport, o) => (transport === 'rest' ? httpStatusFor(o.code) : grpcStatusFor(o));
-
-/** The process logger from the settings (a test passes its own). */
-export const processLogger = (cfg: Config): Logger => buildLogger({ level: cfg.logLevel, format: cfg.logFormat, isTty: Boolean(process.stdout.isTTY) });
-
-/** What every URL fetch of this process goes through: MODELKEEP_FETCH_ALLOW / _DENY over the default refusals. */
-const urlFetchAgent = (cfg: Config): GuardedFetch => new GuardedFetch(fetchPolicy(cfg.fetchAllow, cfg.fetchDeny));
-
-/** The bytes every URL download of this process reserves from (MODELKEEP_FETCH_BUDGET_MB; docs/decisions/0038). */
-const fetchBudgetOf = (cfg: Config, metrics: Metrics | undefined): ByteBudget => {
-  const budget = new ByteBudget(cfg.fetchBudgetMb * 1024 * 1024);
-  metrics?.watchFetchBudget(budget);
-  return budget;
-};
 
 /** A job committed by a request of this process: one log line (with the request's req_id), then the local worker is woken. */
 function jobQueued(log: Logger, job: Job | undefined, wake: () => void): void {
@@ -105,14 +71,6 @@ function jobQueued(log: Logger, job: Job | undefined, wake: () => void): void {
     log.info({ job: job.id, kind: job.kind, version: p.version_id, model_type: p.model_type_id, req_id: p.req_id }, 'job queued');
   }
   wake();
-}
-
-/** Training attempts that ended in this process, for modelkeep_training_duration_seconds. */
-function trainingFinished(metrics: Metrics | undefined): WorkerOptions['onFinished'] {
-  if (!metrics) return undefined;
-  return (job, outcome, seconds) => {
-    if (job.kind === TRAIN_JOB) metrics.trainingFinished(String(job.payload.model_type_id ?? ''), seconds, outcome);
-  };
 }
 
 /** Answer-cache lookups: counted in the metrics, and each one a `trace` line. */
@@ -295,76 +253,6 @@ export async function startModelkeep(cfg: Config, opts: StartOptions = {}): Prom
     await store.close();
     throw e;
   }
-}
-
-export interface RunningWorker {
-  /** Ids the job worker and the input processor record as lease owners. */
-  workerId: string;
-  /** The port of MODELKEEP_METRICS_PORT's server, when one runs. */
-  metricsPort: number | undefined;
-  store: Store;
-  log: Logger;
-  stop(): Promise<void>;
-}
-
-/**
- * `modelkeep worker`: the background half of a server without the API — training jobs and input
- * processing — for deployments that run several workers against one database.
- */
-export async function startWorker(cfg: Config, opts: StartOptions = {}): Promise<RunningWorker> {
-  const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? processLogger(cfg);
-  for (const w of cfg.warnings) log.warn(w);
-  if (cfg.databaseUrl.startsWith('sqlite:')) mkdirSync(cfg.dataDir, { recursive: true });
-  const store = await openStore(cfg.databaseUrl, storeOptions(cfg, log));
-  const types = new ModelTypeRegistry(defaultModelTypes());
-  const fetchAgent = urlFetchAgent(cfg);
-  const metrics = cfg.metrics && cfg.metricsPort !== undefined ? new Metrics(store.stats ? () => store.stats!() : undefined) : undefined;
-  const fetchBudget = fetchBudgetOf(cfg, metrics);
-  const inference = serverInference(cfg);
-  const embedders = instrumentEmbedders(inference.embedders, metrics && ((id, s, ok) => metrics.embedderCall(id, s, ok)));
-  const inputProcessor = new InputProcessor(store, embedders, clock, log, fetchAgent, {
-    fetchBudget,
-    embedderFor: baseEmbedderLookup(store, embedders, types),
-  });
-  const jobWorker = buildJobWorker(
-    store,
-    buildPlugins(store, types, embedders, cfg, inference.onnx),
-    types,
-    cfg,
-    clock,
-    log,
-    undefined,
-    trainingFinished(metrics),
-  );
-  // A worker has no API port: its metrics are served only on MODELKEEP_METRICS_PORT.
-  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
-  try {
-    if (metrics && cfg.metricsPort !== undefined) metricsServer = await serveMetrics(cfg.host, cfg.metricsPort, () => metrics.scrape());
-  } catch (e) {
-    await fetchAgent.close();
-    await store.close();
-    throw e;
-  }
-  inputProcessor.start();
-  jobWorker.start();
-  let stopped = false;
-  return {
-    workerId: jobWorker.id,
-    metricsPort: metricsServer?.port,
-    store,
-    log,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await Promise.all([inputProcessor.stop(), jobWorker.stop()]);
-      await inference.close();
-      await metricsServer?.close();
-      await fetchAgent.close();
-      await store.close();
-      log.flush();
-    },
-  };
 }
 
 /** http(s)://host:port of the REST port; a wildcard listen address is reached as loopback (set MODELKEEP_PUBLIC_URL for others). */

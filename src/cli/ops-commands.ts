@@ -53,7 +53,7 @@ async function serve(cfg: Config): Promise<void> {
 }
 
 async function worker(cfg: Config): Promise<void> {
-  const { startWorker } = await import('../app/compose.js');
+  const { startWorker } = await import('../app/start-worker.js');
   const running = await starting(() => startWorker(cfg));
   const { log } = running;
   log.info(

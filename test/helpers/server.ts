@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { type Running, type StartOptions, startModelkeep } from '../../src/app/compose.js';
+import { type Running, startModelkeep } from '../../src/app/compose.js';
+import type { StartOptions } from '../../src/app/process-parts.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 
 export const TEST_USER = 'tester';
