@@ -43,7 +43,8 @@ async function setupImage(api: ParityApi, uai: ApiObject): Promise<ApiObject> {
 
 const pagination = { page: 1, per_page: 1000 };
 const hitIds = (b: ApiObject): string[] => ((b.hits ?? []) as ApiObject[]).map((h) => h.input.id as string);
-const inputsSearch = (api: ParityApi, uai: ApiObject, query: ApiObject) => api.ok('PostInputsSearches', { user_app_id: uai, searches: [{ query }], pagination });
+const inputsSearch = (api: ParityApi, uai: ApiObject, query: ApiObject) =>
+  api.ok('PostInputsSearches', { user_app_id: uai, searches: [{ query }], pagination });
 
 paritySuite('searches: PostInputsSearches, PostSearches, PostAnnotationsSearches', (cases) => {
   cases(
@@ -120,7 +121,7 @@ paritySuite('searches: PostInputsSearches, PostSearches, PostAnnotationsSearches
 
   cases(
     'PostAnnotationsSearches: each concept finds its annotation\'s input; both concepts as two filters find nothing ("no single annotation can have two concepts")',
-    'clarifai-python-grpc tests/client/test_annotations_searches.py test_post_annotations_searches (the palm and water annotations label the whole input here: modelkeep serves no regions, decision 0046 addendum)',
+    'clarifai-python-grpc tests/client/test_annotations_searches.py test_post_annotations_searches (the palm and water annotations label the whole input here: modelkeep labels whole inputs only, decision 0005)',
     async (api) => {
       const uai = await newApp(api);
       const input = await setupImage(api, uai);
