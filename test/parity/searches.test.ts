@@ -10,8 +10,10 @@ import { type ParityApi, paritySuite } from './harness.js';
 // with query.ands). The dog image the tests use stands as a local PNG (the suite runs offline).
 
 let files: Awaited<ReturnType<typeof fileServer>>;
+let dogBase64: string;
 before(async () => {
-  files = await fileServer({ '/dog.png': Buffer.from(await pngBase64([180, 120, 60], 48), 'base64') });
+  dogBase64 = await pngBase64([180, 120, 60], 48);
+  files = await fileServer({ '/dog.png': Buffer.from(dogBase64, 'base64') });
 });
 after(() => files?.close());
 
@@ -98,6 +100,18 @@ paritySuite('searches: PostInputsSearches, PostSearches, PostAnnotationsSearches
       assert.ok(hitIds(ranked).includes(input.id));
       const box = { geo_box: [{ geo_point: { longitude: 43, latitude: 54 } }, { geo_point: { longitude: 45, latitude: 56 } }] };
       assert.ok(hitIds(await inputsSearch(api, uai, { ranks, filters: [{ annotation: { data: { geo: box } } }] })).includes(input.id));
+    },
+  );
+
+  cases(
+    'rank by the image bytes (image.base64) finds the input',
+    'clarifai-python-grpc tests/client/test_inputs_searches.py test_search_by_image_bytes',
+    async (api) => {
+      const uai = await newApp(api);
+      const input = await setupImage(api, uai);
+      const ranked = await inputsSearch(api, uai, { ranks: [{ annotation: { data: { image: { base64: dogBase64 } } } }] });
+      assert.ok(ranked.hits.length >= 1);
+      assert.ok(hitIds(ranked).includes(input.id));
     },
   );
 
