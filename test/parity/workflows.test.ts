@@ -70,6 +70,40 @@ paritySuite('workflows', (cases) => {
   );
 
   cases(
+    'node_inputs as the docs chain them (greater-than and less-than read the mapper) come back from GetWorkflow',
+    'Clarifai/docs code_snippets/api-guide/workflows/common_workflows/curl/create_the_workflow.sh (node_inputs [{node_id}])',
+    async (api) => {
+      const uai = await newApp(api);
+      const [mapper] = await thresholder(api, uai, 'synonym-model-id', [['people', 0.1]]);
+      const [greater] = await thresholder(api, uai, 'greater-than-model-id', [['people', 0.95]]);
+      const [less] = await thresholder(api, uai, 'less-than-model-id', [['people', 0.5]]);
+      const from = (n: ApiObject, nodeId: string) => ({ ...n, node_inputs: [{ node_id: nodeId }] });
+      await api.ok('PostWorkflows', {
+        user_app_id: uai,
+        workflows: [
+          {
+            id: 'auto-annotation-workflow-id',
+            nodes: [
+              node('mapper', 'synonym-model-id', mapper!),
+              from(node('greater-than', 'greater-than-model-id', greater!), 'mapper'),
+              from(node('less-than', 'less-than-model-id', less!), 'mapper'),
+            ],
+          },
+        ],
+      });
+      const got = (await api.ok('GetWorkflow', { user_app_id: uai, workflow_id: 'auto-annotation-workflow-id' })).workflow;
+      assert.deepEqual(
+        got.nodes.map((n: ApiObject) => [n.id, ((n.node_inputs ?? []) as ApiObject[]).map((i) => i.node_id)]),
+        [
+          ['mapper', []],
+          ['greater-than', ['mapper']],
+          ['less-than', ['mapper']],
+        ],
+      );
+    },
+  );
+
+  cases(
     "ListWorkflows lists the app's workflows; DeleteWorkflows with delete_all leaves none",
     'Clarifai/docs code_snippets/api-guide/workflows/create_get_update_delete/curl/get_workflows_in_app.sh, delete_all_workflows.sh',
     async (api) => {
