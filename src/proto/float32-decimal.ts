@@ -113,6 +113,8 @@ function shortestByStrings(f: number): string {
   return roundTrips(s, f) ? evenOnTie(s, 8, f) : evenOnTie(f.toPrecision(9), 9, f);
 }
 
+const powersOfTwo = new Map<number, number>();
+
 /** Values that can sit exactly halfway between two short decimals (see evenOnTie). */
 const mayTie = (x: number): boolean => x < 1e10 && Number.isInteger(x * 16384);
 
@@ -126,7 +128,12 @@ export function float32Shortest(v: number): number {
   const f = Math.fround(v);
   if (f === 0 || !Number.isFinite(f)) return Number.isFinite(f) ? f : v;
   const w = bitsOf(f);
-  if (isPowerOfTwo(w)) return Number(shortestAtPowerOfTwo(f));
+  if (isPowerOfTwo(w)) {
+    // At most 508 of them (±2^-126 … ±2^127), and common in answers (1, 0.5): each worked out once.
+    let r = powersOfTwo.get(f);
+    if (r === undefined) powersOfTwo.set(f, (r = Number(shortestAtPowerOfTwo(f))));
+    return r;
+  }
   const x = Math.abs(f);
   if (!mayTie(x)) {
     const r = shortestByArithmetic(x, w);
