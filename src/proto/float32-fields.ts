@@ -18,7 +18,7 @@ interface Plan {
   /** Only the fields that can hold a float, by JSON (proto) name. */
   fields: Map<string, Step>;
   /** The walk of one object of the type, compiled on first use (see compile). */
-  fields_?: (o: Obj) => Obj;
+  walk?: (o: Obj) => Obj;
   /** Converted copies of sealed (shared, frozen) values, so they stay shared and printed once. */
   sealed: WeakMap<object, Obj>;
 }
@@ -151,8 +151,8 @@ function compile(plan: Plan): (o: Obj) => Obj {
 }
 
 function convertFields(plan: Plan, o: Obj): Obj {
-  plan.fields_ ??= compile(plan);
-  return plan.fields_(o);
+  plan.walk ??= compile(plan);
+  return plan.walk(o);
 }
 
 function convertMessage(plan: Plan, o: Obj): Obj {
