@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import type protobuf from 'protobufjs';
 import { newId } from '../../domain/ids.js';
+import { withFloat32 } from '../../proto/float32-fields.js';
 import type { DispatchResult } from '../../service/core/dispatcher.js';
 import { sealedMemo } from '../../service/reuse/sealed.js';
 import { frameworkAnswer, frameworkBody } from './framework-errors.js';
@@ -46,13 +48,17 @@ function joinedBytes(head: string, body: string): Buffer {
   return bytes;
 }
 
-/** Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields. */
-export function sendResult(reply: FastifyReply, r: DispatchResult): FastifyReply {
+/**
+ * Writes a dispatch result: the call's own status first, then the (possibly cached) body's fields.
+ * `type`, the response message: its `float` fields are printed in float32's shortest form, as the
+ * proto3 JSON mapping and Clarifai do (ADR 0047); without it (error answers) the body is printed as is.
+ */
+export function sendResult(reply: FastifyReply, r: DispatchResult, type?: protobuf.Type): FastifyReply {
   if (r.retryAfterSeconds !== undefined) reply.header('retry-after', String(r.retryAfterSeconds));
   // The req_id as Clarifai's API sends it, and under the name proxies and tracing tools look for.
   const reqId = r.status.req_id;
   reply.header('x-clarifai-request-id', reqId).header('x-request-id', reqId);
-  const body = bodyJson(r.body);
+  const body = bodyJson(type ? withFloat32(type, r.body) : r.body);
   const status = JSON.stringify(r.status);
   if (body.length <= 2) return sendText(reply, r.code, `{"status":${status}}`);
   if (body.length <= LARGE_BODY_CHARS) return sendText(reply, r.code, `{"status":${status},${body.slice(1)}`);

@@ -60,7 +60,7 @@ function rpcRoutes(dispatcher: Dispatcher, rpcs: Iterable<RpcInfo>): RouteSpec<R
           return sendResult(reply, dispatcher.refuse(rpc, translateCodecError(rpc, e), metaOf(req)));
         }
         const r = dispatcher.call(rpc.name, request, req.headers.authorization, metaOf(req));
-        return r instanceof Promise ? r.then((done) => sendResult(reply, done)) : sendResult(reply, r);
+        return r instanceof Promise ? r.then((done) => sendResult(reply, done, rpc.responseType)) : sendResult(reply, r, rpc.responseType);
       };
       routes.push({ method: binding.method, url: route.url, value: { rpc, handler } });
     }

@@ -30,7 +30,7 @@ export function registerModelUpload(app: FastifyInstance, dispatcher: Dispatcher
     scope.post(UPLOAD_PATH, async (req, reply) => {
       const stream = dispatcher.openStream(RPC, req.headers.authorization, metaOf(req));
       const last = await runUpload(stream, req, (json) => decodeJsonBody(rpc.requestType, json));
-      return sendResult(reply, last);
+      return sendResult(reply, last, rpc.responseType);
     });
   });
 }
