@@ -11,19 +11,18 @@ export const AUTO_APPROXIMATE_MIN_ROWS = 10_000;
 export const MIN_APPROXIMATE_SHARE = 0.1;
 /** Hits up to this rank (page × per_page) come from the graph; deeper pages are answered exactly. */
 export const MAX_APPROXIMATE_RANK = 1000;
-/** Candidates explored per query (hnswlib's ef) at least, whatever the size: recall@10 1.000 at 10,000 (addendum). */
-export const EF_SEARCH_MIN = 128;
-/** …and one per this many stored vectors: ef 1,000 at 100,000, where 128 gave recall@10 0.86 and 1,024 0.98. */
-export const VECTORS_PER_EF = 100;
+/** Candidates explored per query (hnswlib's ef) per 10,000 stored vectors, and at least: recall@10 1.000 at 10,000 (addendum). */
+export const EF_SEARCH_PER_10K = 128;
 /** The widest walk: past it the exact scan over the candidates is the better answer. */
 const MAX_EF = MAX_APPROXIMATE_RANK * 2;
 
 /**
  * The ef a graph of `vectors` points is searched with (decision 0042, addendum): the neighbours of a
  * point get more numerous and closer together as the graph grows, so the same recall needs a wider
- * walk; measured on bench 19's vectors (1,280-d, M 16, ef_construction 100).
+ * walk; measured on bench 19's vectors (1,280-d, M 16, ef_construction 100): at 100,000, ef 128 gave
+ * recall@10 0.86, 1,024 0.983 (0.975 on the bench's own 20 queries), 1,280 0.985 (0.985).
  */
-export const efSearchFor = (vectors: number): number => Math.min(MAX_EF, Math.max(EF_SEARCH_MIN, Math.ceil(vectors / VECTORS_PER_EF)));
+export const efSearchFor = (vectors: number): number => Math.min(MAX_EF, Math.max(EF_SEARCH_PER_10K, Math.ceil((EF_SEARCH_PER_10K * vectors) / 10_000)));
 
 /** Whether the app's embedder gets an approximate index at all (it is built in the background). */
 export const wantsApproximate = (mode: SearchIndexMode, vectors: number): boolean =>
