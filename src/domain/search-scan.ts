@@ -11,6 +11,18 @@ export const AUTO_APPROXIMATE_MIN_ROWS = 10_000;
 export const MIN_APPROXIMATE_SHARE = 0.1;
 /** Hits up to this rank (page × per_page) come from the graph; deeper pages are answered exactly. */
 export const MAX_APPROXIMATE_RANK = 1000;
+/** Candidates explored per query (hnswlib's ef) per 10,000 stored vectors, and at least: recall@10 1.000 at 10,000 (addendum). */
+export const EF_SEARCH_PER_10K = 128;
+/** The widest walk: past it the exact scan over the candidates is the better answer. */
+const MAX_EF = MAX_APPROXIMATE_RANK * 2;
+
+/**
+ * The ef a graph of `vectors` points is searched with (decision 0042, addendum): the neighbours of a
+ * point get more numerous and closer together as the graph grows, so the same recall needs a wider
+ * walk; measured on bench 19's vectors (1,280-d, M 16, ef_construction 100): at 100,000, ef 128 gave
+ * recall@10 0.86, 1,024 0.983 (0.975 on the bench's own 20 queries), 1,280 0.985 (0.985).
+ */
+export const efSearchFor = (vectors: number): number => Math.min(MAX_EF, Math.max(EF_SEARCH_PER_10K, Math.ceil((EF_SEARCH_PER_10K * vectors) / 10_000)));
 
 /** Whether the app's embedder gets an approximate index at all (it is built in the background). */
 export const wantsApproximate = (mode: SearchIndexMode, vectors: number): boolean =>
@@ -35,15 +47,15 @@ export type Scan = { kind: 'exact' } | { kind: 'approximate'; ef: number; filter
 /**
  * Exact unless an approximate index is wanted and ready, the page is within the first 1,000 hits,
  * no `min_value` is set, and the filters leave at least a tenth of the vectors; then the graph is
- * walked with `ef` widened by the share filtered out (a walk through a filter meets fewer allowed
+ * walked with efSearchFor(vectors) widened by the share filtered out (a walk through a filter meets fewer allowed
  * points), never below the depth asked for.
  */
-export function chooseScan(c: ScanCase, efSearch: number): Scan {
+export function chooseScan(c: ScanCase): Scan {
   if (!wantsApproximate(c.mode, c.vectors) || !c.indexReady) return { kind: 'exact' };
   if (c.minValue > 0 || c.depth > MAX_APPROXIMATE_RANK || c.candidates === 0) return { kind: 'exact' };
   const share = c.candidates / c.vectors;
   if (share < MIN_APPROXIMATE_SHARE) return { kind: 'exact' };
   const filtered = c.candidates < c.vectors;
-  const ef = Math.min(MAX_APPROXIMATE_RANK * 2, Math.max(c.depth, Math.ceil(efSearch / Math.min(1, share))));
+  const ef = Math.min(MAX_EF, Math.max(c.depth, Math.ceil(efSearchFor(c.vectors) / Math.min(1, share))));
   return { kind: 'approximate', ef, filtered };
 }

@@ -3,7 +3,6 @@ import { dotRow, rankTop, scoreOfCosine, TopK } from '../../domain/search-rank.j
 import type { SearchIndexMode } from '../../domain/search-scan.js';
 import { chooseScan } from '../../domain/search-scan.js';
 import type { AppVectors } from './app-vectors.js';
-import { HNSW_EF_SEARCH } from './approximate-index.js';
 
 export interface RankedHits {
   /** The best `depth` hits, best first. */
@@ -43,7 +42,7 @@ export function rankVectors(
   // read (a newer read's vectors, applied meanwhile) is no hit of it.
   const inputOf = (row: number): Input | undefined => byPk.get(m.pkOf(row) ?? '');
   const idOfRow = (row: number): string => inputOf(row)?.id ?? '';
-  const scan = chooseScan({ mode, vectors: m.live, candidates: rows.length, depth, minValue, indexReady: v.approximate?.ready === true }, HNSW_EF_SEARCH);
+  const scan = chooseScan({ mode, vectors: m.live, candidates: rows.length, depth, minValue, indexReady: v.approximate?.ready === true });
   const hits = (scored: { row: number; score: number }[]) =>
     scored.flatMap(({ row, score }) => {
       const input = inputOf(row);
