@@ -151,7 +151,10 @@ async function awaitGraph(ctx: BenchContext, server: RunningServer, n: number, t
     if (performance.now() - started > timeoutS * 1000) throw new Error(`${appOf(n)}: the approximate index was not answering after ${timeoutS} s`);
     await new Promise((r) => setTimeout(r, 2000));
     const ms = (await searchOnce(server, n)).ms;
-    fast = ms < exactMs / 5 ? fast + 1 : 0;
+    // A smoke run checks completion only: at its 200 / 2,000 inputs the exact scan is already as fast
+    // as the HTTP round trip, so "a fifth of the exact time" would never come (and the run would wait
+    // out the timeout); the graphs of so few vectors are built within the first poll.
+    fast = ctx.smoke || ms < exactMs / 5 ? fast + 1 : 0;
   }
   const seconds = (performance.now() - started) / 1000;
   ctx.progress(`${appOf(n)}: approximate index answering after ${seconds.toFixed(0)} s (exact scan ${fmtMs(exactMs)})`);
