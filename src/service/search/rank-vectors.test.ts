@@ -1,29 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Input } from '../../domain/inputs.js';
+import { createRng } from '../../ml/classifier/rng.js';
 import { AppVectors, type InputsRead } from './app-vectors.js';
 import { rankVectors } from './rank-vectors.js';
 
 const DIM = 32;
-/** A fixed PRNG (mulberry32), so every run sees the same vectors. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const centres = Array.from({ length: 8 }, (_, k) => {
-  const r = rng(500 + k);
-  return Array.from({ length: DIM }, () => r() * 2 - 1);
+  const r = createRng(500 + k);
+  return Array.from({ length: DIM }, () => r.next() * 2 - 1);
 });
 /** Unit vectors around 8 centres: neighbours are close but not trivially separated. */
 function vec(i: number): Float32Array {
-  const r = rng(i * 7919 + 3);
-  const v = Float32Array.from(centres[i % 8]!, (c) => c + (r() * 2 - 1) * 1.2);
+  const r = createRng(i * 7919 + 3);
+  const v = Float32Array.from(centres[i % 8]!, (c) => c + (r.next() * 2 - 1) * 1.2);
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
 }
