@@ -11,6 +11,7 @@ import { annotationCases } from './cases/annotations.js';
 import { artifactCases } from './cases/artifacts.js';
 import { basicCases } from './cases/basic.js';
 import { changeCases } from './cases/changes.js';
+import { claimLaneCases } from './cases/claim-lanes.js';
 import { datasetExportCases } from './cases/dataset-exports.js';
 import { evaluationListCases } from './cases/evaluations.js';
 import type { Harness } from './cases/harness.js';
@@ -46,7 +47,10 @@ function contract(fresh: () => TestDatabase, extra?: (h: Harness & { url: string
   describe('ListEvaluations', () => evaluationListCases(h));
   jobCases(h);
   describe('Training data', () => trainingDataCases(h));
-  describe('Input queue', () => inputQueueCases(h));
+  describe('Input queue', () => {
+    inputQueueCases(h);
+    claimLaneCases(h);
+  });
   describe('Artifacts and exports', () => artifactCases(h));
   describe('Dataset version exports', () => datasetExportCases(h));
   describe('Annotations, dataset writes, trained-on inputs', () => annotationCases(h));

@@ -12,6 +12,7 @@ import * as m009 from './009_version_runtime.js';
 import * as m010 from './010_model_version_exports.js';
 import * as m011 from './011_dataset_version_exports.js';
 import * as m012 from './012_artifact_parts.js';
+import * as m013 from './013_input_claim_lanes.js';
 
 /**
  * Every migration, in order, for both dialects. Forward-only: add a new numbered file, never edit
@@ -30,6 +31,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '010_model_version_exports': m010,
   '011_dataset_version_exports': m011,
   '012_artifact_parts': m012,
+  '013_input_claim_lanes': m013,
 };
 
 /** In-code provider: migrations are bundled with the build, nothing is read from disk at run time. */

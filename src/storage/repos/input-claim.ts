@@ -26,6 +26,11 @@ export interface ClaimArgs {
  * and the claim takes the first `limit` of the two (at most 2 × limit rows); on PostgreSQL each walk
  * locks its rows (SKIP LOCKED), so a concurrent claimer may skip a row this one locked and did not
  * take, for the length of this statement only.
+ *
+ * A lane's walks read that lane's partial index (migration 013: `inputs_fetch_claim_idx` where
+ * `image_url is not null`, `inputs_local_claim_idx` where `image_url is null`, same columns), so a lane
+ * with nothing queued costs one probe however deep the other lane is. Both planners match a partial
+ * index only when the query states its predicate: keep the lane filters exactly these two terms.
  */
 export function claimStatement(db: Kysely<DB>, dialect: DialectName, { workerId, limit, leaseUntil, now, lane }: ClaimArgs) {
   const walk = (status: number) => {
