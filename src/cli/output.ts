@@ -1,4 +1,8 @@
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
+import { onFirstUse } from '../runtime/on-first-use.js';
+
+/** cli-table3, required by the first table printed (`serve` never prints one), not at start-up. */
+const cliTable = onFirstUse<typeof Table>('cli-table3');
 
 /** `--json` prints the API response unchanged; `--quiet` prints ids only (one a line); else tables. */
 export interface OutputFlags {
@@ -71,7 +75,7 @@ export class Printer {
  * `grep`, `awk` and `cut` (what kubectl and docker print for the same reason).
  */
 export function renderTable(head: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  const t = new Table({
+  const t = new (cliTable())({
     ...(head.length ? { head: [...head] } : {}),
     chars: {
       top: '',

@@ -1,4 +1,8 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { onFirstUse } from '../runtime/on-first-use.js';
+
+/** cli-progress, required by the first live bar (a terminal), not at start-up. */
+const progressBars = onFirstUse<typeof cliProgress>('cli-progress');
 
 export type Payload = Record<string, string | number>;
 
@@ -26,6 +30,7 @@ export class Progress {
     if (!this.enabled) return;
     this.total = total;
     if (this.live) {
+      const cliProgress = progressBars();
       this.bar = new cliProgress.SingleBar(
         { format: this.format, stream: this.stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, barsize: 30, etaBuffer: 20, fps: 10 },
         cliProgress.Presets.shades_classic,

@@ -1,5 +1,9 @@
 import { networkInterfaces } from 'node:os';
-import ipaddr from 'ipaddr.js';
+import type ipaddrTypes from 'ipaddr.js';
+import { onFirstUse } from '../runtime/on-first-use.js';
+
+/** ipaddr.js, required by the first address checked or CIDR list parsed, not at start-up. */
+const ipaddrLib = onFirstUse<typeof ipaddrTypes>('ipaddr.js');
 
 /**
  * Which addresses the server may fetch image and text URLs from (issue 18 item 6: SSRF).
@@ -19,7 +23,7 @@ export interface FetchPolicy {
   deny: readonly Cidr[];
 }
 
-type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+type Cidr = [ipaddrTypes.IPv4 | ipaddrTypes.IPv6, number];
 
 const REFUSED_RANGES = new Set(['loopback', 'linkLocal', 'unspecified', 'multicast', 'broadcast']);
 
@@ -32,6 +36,7 @@ export function parseCidrList(raw: string | undefined): Cidr[] {
     .filter((s) => s !== '')
     .map((s) => {
       try {
+        const ipaddr = ipaddrLib();
         if (s.includes('/')) return ipaddr.parseCIDR(s);
         const a = ipaddr.parse(s);
         return [a, a.kind() === 'ipv4' ? 32 : 128] as Cidr;
@@ -46,12 +51,13 @@ export function fetchPolicy(allow?: string, deny?: string): FetchPolicy {
   return { allow: parseCidrList(allow), deny: parseCidrList(deny) };
 }
 
-const normalise = (address: string): ipaddr.IPv4 | ipaddr.IPv6 => {
-  const a = ipaddr.parse(address);
-  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
+const normalise = (address: string): ipaddrTypes.IPv4 | ipaddrTypes.IPv6 => {
+  const a = ipaddrLib().parse(address);
+  return a.kind() === 'ipv6' && (a as ipaddrTypes.IPv6).isIPv4MappedAddress() ? (a as ipaddrTypes.IPv6).toIPv4Address() : a;
 };
 
-const inList = (a: ipaddr.IPv4 | ipaddr.IPv6, list: readonly Cidr[]): boolean => list.some(([net, bits]) => net.kind() === a.kind() && a.match(net, bits));
+const inList = (a: ipaddrTypes.IPv4 | ipaddrTypes.IPv6, list: readonly Cidr[]): boolean =>
+  list.some(([net, bits]) => net.kind() === a.kind() && a.match(net, bits));
 
 let ownAddresses: Set<string> | undefined;
 /** This machine's interface addresses (read once: a fetch must not pay for it). */
@@ -60,7 +66,7 @@ const own = (): Set<string> =>
 
 /** Why `address` may not be fetched under `policy`, or undefined when it may. */
 export function refusalOf(address: string, policy: FetchPolicy): string | undefined {
-  let a: ipaddr.IPv4 | ipaddr.IPv6;
+  let a: ipaddrTypes.IPv4 | ipaddrTypes.IPv6;
   try {
     a = normalise(address);
   } catch {

@@ -1,5 +1,8 @@
 import { destination, type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import { onFirstUse } from '../runtime/on-first-use.js';
+
+/** pino-pretty, required only for a pretty logger (a terminal): JSON logs never load it. */
+const pinoPretty = onFirstUse<typeof import('pino-pretty')>('pino-pretty');
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -24,7 +27,7 @@ export function buildLogger(opts: LoggerOptions): Logger {
   if (format === 'pretty')
     return pino(
       { level: opts.level },
-      pretty({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1, sync: true }),
+      pinoPretty()({ colorize: opts.isTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, destination: 1, sync: true }),
     );
   return pino({ level: opts.level }, destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 200 }));
 }

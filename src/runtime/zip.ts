@@ -1,8 +1,8 @@
 /**
  * Zip archives modelkeep writes (exported model packages, dataset version exports), through yazl.
- * Every entry carries one fixed time, so the same files always make the same bytes.
+ * Every entry carries one fixed time, so the same files always make the same bytes. yazl is imported
+ * by the first archive written, not at start-up.
  */
-import yazl from 'yazl';
 
 export interface ZipEntry {
   name: string;
@@ -12,7 +12,8 @@ export interface ZipEntry {
 const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
 
 /** The entries in order; `compress: false` stores them as they are (already compact bytes, read straight from the archive). */
-export function zipFiles(entries: readonly ZipEntry[], opts: { compress?: boolean } = {}): Promise<Buffer> {
+export async function zipFiles(entries: readonly ZipEntry[], opts: { compress?: boolean } = {}): Promise<Buffer> {
+  const { default: yazl } = await import('yazl');
   const zip = new yazl.ZipFile();
   for (const e of entries) {
     zip.addBuffer(Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength), e.name, { mtime: ENTRY_TIME, compress: opts.compress ?? true });

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { onFirstUse } from '../../runtime/on-first-use.js';
 import { UsageError } from '../errors.js';
+
+/** csv-parse, required by the first CSV manifest read, not at start-up. */
+const csvParser = onFirstUse<typeof import('csv-parse/sync')>('csv-parse/sync');
 
 /**
  * What `inputs upload` sends, read from its arguments: image and text files, folders (a file in a
@@ -143,7 +146,7 @@ function fromRow(row: Row, source: string, dir: string): UploadItem {
 function readCsv(file: string): UploadItem[] {
   let rows: Row[];
   try {
-    rows = parseCsv(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Row[];
+    rows = csvParser().parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Row[];
   } catch (e) {
     throw new UsageError(`${file}: not a CSV with a header row (${(e as Error).message})`);
   }

@@ -3,13 +3,17 @@
 // event loop. Decoding stays on this thread: sharp already runs it on libuv's pool, and a bad image
 // then fails with the same ImageDecodeError, index and message as in-process. Each decoded image is
 // one task, so a batch's images spread over the threads.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { RetryLater } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
 import { mapLimit } from '../../runtime/map-limit.js';
+import { onFirstUse } from '../../runtime/on-first-use.js';
 import type { Embedder, EmbedInput } from './embedder.js';
 import { DECODE_CONCURRENCY, decodeForNetwork, IMAGE_DIM, IMAGE_EMBEDDER_ID } from './image-mobilenet.js';
 import type { ImageTask } from './image-worker.js';
+
+/** piscina, required when the first batch starts the threads, not at start-up. */
+const piscina = onFirstUse<typeof import('piscina')>('piscina');
 
 /** Images one thread may have waiting (decoding, queued or in its forward pass) before new batches are refused. */
 export const QUEUED_IMAGES_PER_THREAD = 256;
@@ -120,7 +124,7 @@ export class PooledImageEmbedder implements Embedder {
   private poolOf(): Piscina<ImageTask, Float32Array | undefined> {
     // A batch still decoding when `close` ran must not start the threads again.
     if (this.closed) throw stopping();
-    this.pool ??= new Piscina<ImageTask, Float32Array | undefined>({
+    this.pool ??= new (piscina().Piscina)<ImageTask, Float32Array | undefined>({
       filename: imageWorkerFile().href,
       minThreads: this.threads,
       maxThreads: this.threads,

@@ -3,12 +3,16 @@
 // texts holds the event loop ~4 ms, which a thread hop would only lengthen, but one of 128 long texts
 // (a request may carry 32 MB) would hold it for seconds. So a batch of at least POOLED_MIN_CHARS
 // characters is cut into one slice per thread and embedded on the pool; smaller ones stay in-process.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { RetryLater } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
+import { onFirstUse } from '../../runtime/on-first-use.js';
 import { type Embedder, type EmbedInput, EmbedInputError, type EmbedOutcome, embedSettled } from './embedder.js';
 import { HashingTextEmbedder, noTextError, TEXT_DIM, TEXT_EMBEDDER_ID } from './text-hashing.js';
 import type { TextResult, TextTask } from './text-worker.js';
+
+/** piscina, required when the first batch starts the threads, not at start-up. */
+const piscina = onFirstUse<typeof import('piscina')>('piscina');
 
 /**
  * Batches of fewer characters are embedded on the calling thread. 32,768 characters are ~15–20 ms
@@ -148,7 +152,7 @@ export class PooledTextEmbedder implements Embedder {
 
   private poolOf(): Piscina<TextTask, TextResult> {
     if (this.closed) throw stopping();
-    this.pool ??= new Piscina<TextTask, TextResult>({
+    this.pool ??= new (piscina().Piscina)<TextTask, TextResult>({
       filename: workerFile().href,
       minThreads: this.threads,
       maxThreads: this.threads,

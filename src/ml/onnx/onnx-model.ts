@@ -2,8 +2,9 @@
  * An uploaded ONNX model, loaded with onnxruntime-node on CPU (decision 0036).
  * `loadOnnxModel` is the check an upload must pass to become TRAINED: the graph parses, the
  * config's input and output names exist, and a probe input runs and gives the declared size.
+ * onnxruntime-node (its native library, ~13 MB resident) is imported by the first load, not at start-up.
  */
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { declaredOutputSize, type OnnxPackageConfig, PackageConfigError } from './package-config.js';
 
 /** One input as the graph takes it: numbers (an embedding, an image tensor), or a text's token ids. */
@@ -37,7 +38,7 @@ function fedNames(config: OnnxPackageConfig): string[] {
 }
 
 /** Token ids padded to one length ([N, L] int64), with the attention mask and zero type ids the config names. */
-function textFeeds(i: TextInput, rows: ModelRow[]): Record<string, ort.Tensor> {
+function textFeeds(Tensor: typeof Ort.Tensor, i: TextInput, rows: ModelRow[]): Record<string, Ort.Tensor> {
   const n = rows.length;
   const len = i.padding === 'max_length' ? i.max_length : Math.max(1, ...rows.map((r) => r.length));
   const ids = new BigInt64Array(n * len).fill(BigInt(i.pad_id));
@@ -51,20 +52,20 @@ function textFeeds(i: TextInput, rows: ModelRow[]): Record<string, ort.Tensor> {
   });
   const shape = [n, len];
   return {
-    [i.name]: new ort.Tensor('int64', ids, shape),
-    ...(i.attention_mask ? { [i.attention_mask]: new ort.Tensor('int64', mask, shape) } : {}),
-    ...(i.token_type_ids ? { [i.token_type_ids]: new ort.Tensor('int64', new BigInt64Array(n * len), shape) } : {}),
+    [i.name]: new Tensor('int64', ids, shape),
+    ...(i.attention_mask ? { [i.attention_mask]: new Tensor('int64', mask, shape) } : {}),
+    ...(i.token_type_ids ? { [i.token_type_ids]: new Tensor('int64', new BigInt64Array(n * len), shape) } : {}),
   };
 }
 
-function floatFeeds(config: OnnxPackageConfig, rows: ModelRow[]): Record<string, ort.Tensor> {
+function floatFeeds(Tensor: typeof Ort.Tensor, config: OnnxPackageConfig, rows: ModelRow[]): Record<string, Ort.Tensor> {
   const len = rowLength(config);
   const flat = new Float32Array(rows.length * len);
   rows.forEach((r, k) => {
     if (!(r instanceof Float32Array) || r.length !== len) throw new PackageConfigError(`each input must have ${len} numbers, got ${r.length}`);
     flat.set(r, k * len);
   });
-  return { [config.input.name]: new ort.Tensor('float32', flat, inputShape(config, rows.length)) };
+  return { [config.input.name]: new Tensor('float32', flat, inputShape(config, rows.length)) };
 }
 
 /** A probe input of the config's kind: zeros, or one padding token. */
@@ -83,7 +84,8 @@ export function activate(values: Float32Array, activation: 'softmax' | 'sigmoid'
 }
 
 export async function loadOnnxModel(bytes: Uint8Array, config: OnnxPackageConfig): Promise<OnnxModel> {
-  let session: ort.InferenceSession;
+  const ort = await import('onnxruntime-node');
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes);
   } catch (e) {
@@ -106,7 +108,7 @@ export async function loadOnnxModel(bytes: Uint8Array, config: OnnxPackageConfig
   const input = config.input;
   const run = async (rows: ModelRow[]): Promise<Float32Array[]> => {
     if (rows.length === 0) return [];
-    const feeds = input.kind === 'text' ? textFeeds(input, rows) : floatFeeds(config, rows);
+    const feeds = input.kind === 'text' ? textFeeds(ort.Tensor, input, rows) : floatFeeds(ort.Tensor, config, rows);
     const out = (await session.run(feeds))[config.output.name];
     const data = out?.data;
     if (!(data instanceof Float32Array)) throw new PackageConfigError(`output '${config.output.name}' must be float32`);

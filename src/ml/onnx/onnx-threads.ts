@@ -3,12 +3,16 @@
 // so with MODELKEEP_INFERENCE_THREADS ≥ 1 every session runs on one of these threads instead. The
 // model's bytes are copied once into a SharedArrayBuffer, which each task hands to the threads without
 // a copy; a thread opens the session on its first task for that version and keeps it.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { RetryLater } from '../../domain/errors.js';
 import { Code } from '../../domain/status-codes.js';
+import { onFirstUse } from '../../runtime/on-first-use.js';
 import type { OnnxModel } from './onnx-model.js';
 import type { OnnxResult, OnnxTask } from './onnx-worker.js';
 import { type OnnxPackageConfig, PackageConfigError } from './package-config.js';
+
+/** piscina, required by the first uploaded model's task, not at start-up. */
+const piscina = onFirstUse<typeof import('piscina')>('piscina');
 
 function workerFile(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './onnx-worker.ts' : './onnx-worker.js', import.meta.url);
@@ -57,7 +61,7 @@ export class OnnxThreads {
     }
     this.waiting++;
     try {
-      this.pool ??= new Piscina<OnnxTask, OnnxResult>({
+      this.pool ??= new (piscina().Piscina)<OnnxTask, OnnxResult>({
         filename: workerFile().href,
         minThreads: this.threads,
         maxThreads: this.threads,

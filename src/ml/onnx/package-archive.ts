@@ -9,8 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import * as tar from 'tar-stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { type OnnxPackageConfig, PackageConfigError, parsePackageConfig } from './package-config.js';
 import { TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, type TokenizerFiles } from './package-tokenizer.js';
 
@@ -85,7 +84,9 @@ class Collector {
   }
 }
 
+// The archive readers (yauzl, tar-stream) are imported by the first upload, not at start-up.
 async function readZip(file: string, into: Collector): Promise<void> {
+  const { default: yauzl } = await import('yauzl');
   let zip: yauzl.ZipFile;
   try {
     // strictFileNames: a backslash is an error, not a separator; validateEntrySizes: sizes must match what the entry says (no zip bombs).
@@ -109,7 +110,8 @@ async function readZip(file: string, into: Collector): Promise<void> {
   }
 }
 
-function readTarGz(file: string, into: Collector): Promise<void> {
+async function readTarGz(file: string, into: Collector): Promise<void> {
+  const tar = await import('tar-stream');
   return new Promise((resolve, reject) => {
     const source = createReadStream(file);
     const gunzip = createGunzip();

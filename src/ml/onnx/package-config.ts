@@ -3,9 +3,9 @@
  * Every rule about the config lives here, so the upload path and the predict path read one shape.
  * Errors are sentences a user can act on; the caller turns them into a Clarifai status.
  */
-import { parse as parseYaml } from 'yaml';
 import { JsonCodecError } from '../../proto/codec-error.js';
 import { checkJson } from '../../proto/json-guard.js';
+import { onFirstUse } from '../../runtime/on-first-use.js';
 
 /** Which embedder's vectors a package that takes an embedding was made for (as input_info.base_embed_model names one). */
 export interface BaseEmbedModelRef {
@@ -167,13 +167,16 @@ function parseOutput(raw: unknown): OnnxOutputConfig {
   throw new PackageConfigError('output.kind must be concepts or embedding');
 }
 
+/** The YAML parser, required by the first config.yaml (stored packages keep JSON), not at start-up. */
+const yamlParser = onFirstUse<typeof import('yaml')>('yaml');
+
 /** Parses the text of `config.json` or `config.yaml` (by `fileName`). */
 export function parsePackageConfig(text: string, fileName = 'config.json'): OnnxPackageConfig {
   const yaml = fileName.endsWith('.yaml') || fileName.endsWith('.yml');
   let raw: unknown;
   try {
     // YAML: one document, no custom tags; aliases are capped by the library (no "billion laughs").
-    raw = yaml ? parseYaml(text, { maxAliasCount: 100, uniqueKeys: true }) : JSON.parse(text);
+    raw = yaml ? yamlParser().parse(text, { maxAliasCount: 100, uniqueKeys: true }) : JSON.parse(text);
   } catch (e) {
     throw new PackageConfigError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -4,7 +4,7 @@
  * model was exported with, so the ids are those it was trained on. Texts longer than
  * `input.max_length` tokens keep their first max_length tokens.
  */
-import { Tokenizer } from '@huggingface/tokenizers';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import { JsonCodecError } from '../../proto/codec-error.js';
 import { checkJson } from '../../proto/json-guard.js';
 import { PackageConfigError } from './package-config.js';
@@ -40,8 +40,12 @@ function parseFile(text: string, name: string): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
-/** Builds the tokenizer and encodes a probe text, so a tokenizer that cannot work fails the check, not a prediction. */
-export function loadTokenizer(files: TokenizerFiles, maxLength: number): TextTokenizer {
+/**
+ * Builds the tokenizer and encodes a probe text, so a tokenizer that cannot work fails the check, not a
+ * prediction. @huggingface/tokenizers is imported by the first text package, not at start-up.
+ */
+export async function loadTokenizer(files: TokenizerFiles, maxLength: number): Promise<TextTokenizer> {
+  const { Tokenizer } = await import('@huggingface/tokenizers');
   const json = parseFile(files.json, TOKENIZER_FILE);
   const config = files.config === undefined ? {} : parseFile(files.config, TOKENIZER_CONFIG_FILE);
   let tokenizer: Tokenizer;

@@ -16,7 +16,6 @@ import { baseEmbedder, chosenByData, embedderIdsByKind, embedEach, kindMismatch,
 import { isUploaded, type UploadedBase } from '../onnx/base-embedders.js';
 import { evaluateClassifier } from './evaluate.js';
 import { evaluateOnDataset } from './evaluate-dataset.js';
-import { exportClassifier } from './export.js';
 import { buildTrainingSet, failureOf } from './labels.js';
 import { classifierSettings } from './params.js';
 
@@ -203,6 +202,8 @@ export function classifierPlugin(typeId: string, deps: ClassifierDeps, fixedEmbe
       const model = await loadModel(version.pk);
       if (!model) throw new Error(`model version ${version.pk} is TRAINED but has no stored artifact`);
       const embedder = await embedderOrThrow(version);
+      // The ONNX writer (onnx-proto, zip) loads on the first export, not at start-up.
+      const { exportClassifier } = await import('./export.js');
       return exportClassifier(model, version, embedder, isUploaded(embedder) ? await embedder.package() : undefined);
     },
 

@@ -76,7 +76,7 @@ export function packageRuntime(deps: PackageRuntimeDeps): OnnxPackageRuntime {
       let tokenizer: TextTokenizer | undefined;
       if (input.kind === 'text') {
         if (!pkg.tokenizer) throw new PackageConfigError('the stored package has no tokenizer.json');
-        tokenizer = loadTokenizer(pkg.tokenizer, input.max_length);
+        tokenizer = await loadTokenizer(pkg.tokenizer, input.max_length);
       }
       const open = deps.open ?? ((_key: string, model: Uint8Array, config: OnnxPackageConfig) => loadOnnxModel(model, config));
       const model = await open(version.pk, pkg.model, pkg.config);

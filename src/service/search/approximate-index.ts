@@ -1,5 +1,9 @@
-import hnswlib from 'hnswlib-node';
+import type hnswlib from 'hnswlib-node';
+import { onFirstUse } from '../../runtime/on-first-use.js';
 import type { VectorMatrix } from './vector-matrix.js';
+
+/** hnswlib's native addon, required by the first index built (an app past the exact scan's size), not at start-up. */
+const hnsw = onFirstUse<typeof hnswlib>('hnswlib-node');
 
 /**
  * The graph's shape (decision 0042 and its addendum): 16 links a point, 100 candidates while
@@ -33,7 +37,7 @@ export class ApproximateIndex {
   #closed = false;
 
   constructor(readonly matrix: VectorMatrix) {
-    this.#graph = new hnswlib.HierarchicalNSW('ip', matrix.dim);
+    this.#graph = new (hnsw().HierarchicalNSW)('ip', matrix.dim);
     this.#capacity = Math.max(1024, Math.ceil(matrix.rows * 1.25));
     // A fixed seed: processes that insert the same rows in the same order build the same graph.
     this.#graph.initIndex(this.#capacity, HNSW_M, HNSW_EF_CONSTRUCTION, 100);

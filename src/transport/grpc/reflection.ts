@@ -1,10 +1,26 @@
 import { createRequire } from 'node:module';
 import type * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
+import type { ReflectionService } from '@grpc/reflection';
 import protobuf from 'protobufjs';
+import { onFirstUse } from '../../runtime/on-first-use.js';
+import { deferredDefinition, type MethodShape } from './deferred-service.js';
 
 const require = createRequire(import.meta.url);
+
+/** The two reflection services as @grpc/reflection defines them (checked by deferred-service.test.ts). */
+export const REFLECTION_SERVICES: readonly (readonly MethodShape[])[] = ['v1', 'v1alpha'].map((v) => [
+  {
+    key: 'ServerReflectionInfo',
+    path: `/grpc.reflection.${v}.ServerReflection/ServerReflectionInfo`,
+    originalName: 'serverReflectionInfo',
+    requestStream: true,
+    responseStream: true,
+  },
+]);
+
+/** The libraries (each loads its .proto files when imported), required by the first reflection call, not at start-up. */
+const reflectionLibrary = onFirstUse<typeof import('@grpc/reflection')>('@grpc/reflection');
+const healthLibrary = onFirstUse<typeof import('grpc-health-check')>('grpc-health-check');
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers are forwarded with their arguments untouched; grpc-js's UntypedHandleCall union cannot be spread-called.
 type Impl = Record<string, (...args: any[]) => unknown>;
@@ -66,21 +82,25 @@ function packageOf(roots: protobuf.Root[]): Record<string, { fileDescriptorProto
 /**
  * gRPC server reflection v1 and v1alpha (@grpc/reflection) over clarifai.api.V2 and the health
  * service, so grpcurl, Postman and Evans list and call the API without proto files. Describing
- * ~300 messages takes a while: the descriptors are built on the first reflection call, not at start.
+ * ~300 messages takes a while: the descriptors are built on the first reflection call, not at start,
+ * and the library itself is required then too.
  */
 export function addReflectionService(server: Pick<grpc.Server, 'addService'>, apiRoot: protobuf.Root): void {
-  let real: Map<string, { impl: Impl }> | undefined;
-  const load = (): Map<string, { impl: Impl }> => {
+  let real: Map<string, { definition: grpc.ServiceDefinition; impl: Impl }> | undefined;
+  const load = (): Map<string, { definition: grpc.ServiceDefinition; impl: Impl }> => {
     if (!real) {
-      const health = protobuf.loadSync(healthProtoPath);
-      real = implsOf(new ReflectionService(packageOf([apiRoot, health]) as never));
+      const health = protobuf.loadSync(healthLibrary().protoPath);
+      real = implsOf(new (reflectionLibrary().ReflectionService)(packageOf([apiRoot, health]) as never));
     }
     return real;
   };
-  // An empty package gives the two service definitions (v1, v1alpha) without describing anything.
-  for (const [key, { definition, impl }] of implsOf(new ReflectionService({}))) {
+  for (const methods of REFLECTION_SERVICES) {
+    const key = methods[0]!.path;
     const lazy: Impl = {};
-    for (const name of Object.keys(impl)) lazy[name] = (...args: unknown[]) => load().get(key)!.impl[name]!(...args);
-    server.addService(definition, lazy);
+    for (const { key: name } of methods) lazy[name] = (...args: unknown[]) => load().get(key)!.impl[name]!(...args);
+    server.addService(
+      deferredDefinition(methods, () => load().get(key)!.definition),
+      lazy,
+    );
   }
 }

@@ -41,6 +41,24 @@ describe('console static serving', () => {
     await app.close();
   });
 
+  it('answers HEAD with the GET length, a revalidation with a bare 304, and hands its 404 to the outer server', async () => {
+    const app = Fastify();
+    app.setNotFoundHandler((_req, reply) => reply.code(404).send({ outer: true }));
+    registerConsole(app, dir);
+    const head = await app.inject({ method: 'HEAD', url: '/console/assets/index-abc123.js' });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['content-length'], String('console.log(1)'.length));
+    assert.equal(head.body, '');
+    const js = await app.inject({ url: '/console/assets/index-abc123.js' });
+    const again = await app.inject({ url: '/console/assets/index-abc123.js', headers: { 'if-none-match': String(js.headers.etag) } });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.headers['content-type'], undefined);
+    assert.equal(again.body, '');
+    const missing = await app.inject({ url: '/console/assets/nope.js' });
+    assert.deepEqual(missing.json(), { outer: true });
+    await app.close();
+  });
+
   it('without a build, the pages say how to make one (503), not a bare 404', async () => {
     const app = Fastify();
     registerConsole(app, path.join(dir, 'missing'));
