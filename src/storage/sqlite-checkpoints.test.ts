@@ -36,6 +36,7 @@ test('a COMMIT past the threshold leaves the WAL to the background thread, which
     // SQLite's automatic checkpoint would have copied these frames inside the COMMIT just returned.
     assert.ok((checkpoints.pendingFrames() ?? 0) >= CHECKPOINT_FRAMES, `pending ${checkpoints.pendingFrames()}`);
     await until('the background checkpoint', () => checkpoints.pendingFrames() === 0);
+    assert.ok(checkpoints.threadStarted);
     assert.equal(db.prepare('select count(*) from t').pluck().get(), 1500);
     // The next big write reuses the checkpointed WAL and is checkpointed again.
     bigWrite(db, 'b');
@@ -50,7 +51,7 @@ test('a COMMIT past the threshold leaves the WAL to the background thread, which
   reopened.close();
 });
 
-test('below the threshold nothing is checkpointed and no thread is started', async () => {
+test('below the threshold the WAL is left as it is (no checkpoint, no thread)', async () => {
   const file = path.join(dir, 'small.db');
   const db = openSqliteDatabase(file);
   const checkpoints = new BackgroundCheckpoints(db, file, 10);
@@ -61,6 +62,7 @@ test('below the threshold nothing is checkpointed and no thread is started', asy
     assert.ok(pending > 0 && pending < CHECKPOINT_FRAMES);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(checkpoints.pendingFrames(), pending);
+    assert.equal(checkpoints.threadStarted, false);
   } finally {
     await checkpoints.close();
     db.close();

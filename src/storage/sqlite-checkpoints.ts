@@ -68,6 +68,11 @@ export class BackgroundCheckpoints {
     this.#timer.unref();
   }
 
+  /** Whether the checkpointing thread has been started. */
+  get threadStarted(): boolean {
+    return this.#worker !== undefined;
+  }
+
   /** WAL frames not yet copied into the database file, from the wal-index; undefined if unreadable. */
   pendingFrames(): number | undefined {
     try {
