@@ -21,6 +21,7 @@ import { edgeDialect, TxScope } from './sql/edge.js';
 import { translateSqliteError } from './sql/errors.js';
 import { GroupCommit } from './sql/group-commit.js';
 import type { DB } from './sql/schema.js';
+import { BackgroundCheckpoints } from './sqlite-checkpoints.js';
 
 export interface SqliteOptions {
   /** Each statement and its duration (debug logs). */
@@ -93,6 +94,8 @@ export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database
 /** Opens (creating if needed) the SQLite database at `file`. */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
   const raw = openSqliteDatabase(file, opts.busyTimeoutMs);
+  // Not inside a request's COMMIT (see BackgroundCheckpoints); an in-memory database has no WAL.
+  const checkpoints = file === ':memory:' ? undefined : new BackgroundCheckpoints(raw, file);
   const scope = new TxScope();
   // data_version moves when another connection (another process) commits; our own writes are counted at the edge.
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
@@ -114,6 +117,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Backend {
     migrate: () => migrateSqlite(db),
     close: async () => {
       await group.idle();
+      await checkpoints?.close();
       wal.close();
       await db.destroy();
     },

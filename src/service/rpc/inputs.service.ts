@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ApiError, DuplicateKeyError } from '../../domain/errors.js';
 import { checkBatch, duplicateIds, parseNewInput, patchAnnotations } from '../../domain/input-rules.js';
 import type { Input, NewInput } from '../../domain/inputs.js';
@@ -78,6 +79,9 @@ export function inputRpcs(store: Store, onInputsAdded: () => void = () => {}, ho
         const dups = duplicateIds(inputs.map((i) => i.id));
         if (dups.length > 0)
           throw new ApiError(Code.DATABASE_DUPLICATE_KEY, `Input id ${quoted(dups)} appears more than once in this request; input ids are unique per app.`);
+        // The body's decoding and these checks ran in this turn (tens of ms at the caps); the
+        // transaction's first statements (synchronous on SQLite) start in the next, after other requests.
+        await nextTurn();
         await store.transaction(async (tx) => {
           const datasetPks = await datasetPksFor(tx, ctx, inputs);
           await tx.concepts.ensure(

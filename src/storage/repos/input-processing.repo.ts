@@ -5,7 +5,7 @@ import { REINDEX_STATUSES } from '../../domain/base-workflow.js';
 import type { InputKind, InputLabel } from '../../domain/inputs.js';
 import { Code } from '../../domain/status-codes.js';
 import type { InputRepo, TrainingRow } from '../../ports/inputs-store.js';
-import { type Ctx, count, inList } from '../sql/context.js';
+import { type Ctx, count, inList, LABEL_READ_INPUTS } from '../sql/context.js';
 import type { DB } from '../sql/schema.js';
 import { bytesToBuffer, vectorToBytes } from '../sql/training-rows.js';
 import { claimStatement } from './input-claim.js';
@@ -46,9 +46,6 @@ export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): P
     .executeTakeFirst();
   return Math.max(queue, Number(own?.t ?? 0));
 }
-
-/** Inputs whose labels one query of trainingRows reads: at most 32 × 128 = 4,096 label rows. */
-const LABEL_READ_INPUTS = 32;
 
 type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows' | 'markForReindex' | 'claimReindex' | 'finishReindex'>;
 

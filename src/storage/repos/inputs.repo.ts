@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely, Selectable } from 'kysely';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
@@ -5,25 +6,37 @@ import type { Input, NamedLabel, NewInput } from '../../domain/inputs.js';
 import { Code } from '../../domain/status-codes.js';
 import type { InputRepo } from '../../ports/inputs-store.js';
 import type { DialectName } from '../sql/backend.js';
-import { type Ctx, count, inList, insertInParts, limitOffset } from '../sql/context.js';
+import { type Ctx, count, inList, insertInParts, LABEL_READ_INPUTS, limitOffset } from '../sql/context.js';
 import type { DB } from '../sql/schema.js';
 import type { InputsTable } from '../sql/schema-training.js';
 import { bytesToBuffer, inputFromRow, labelRows } from '../sql/training-rows.js';
 import { inputProcessingRepo, lastTurn } from './input-processing.repo.js';
 
-/** Adds labels (with the concept's current name) and dataset ids: two queries for any number of inputs. */
+/** Labels with the concept's current name, LABEL_READ_INPUTS inputs per query with a turn between. */
+async function namedLabels(db: Kysely<DB>, dialect: DialectName, pks: string[]) {
+  const all = [];
+  for (let i = 0; i < pks.length; i += LABEL_READ_INPUTS) {
+    // A big read also waits a turn before its first part: PostInputs reads its answer right after its COMMIT.
+    if (pks.length > LABEL_READ_INPUTS) await nextTurn();
+    const part = await db
+      .selectFrom('input_labels as l')
+      .innerJoin('inputs as i', 'i.pk', 'l.input_pk')
+      .leftJoin('concepts as c', (j) => j.onRef('c.user_id', '=', 'i.user_id').onRef('c.app_id', '=', 'i.app_id').onRef('c.id', '=', 'l.concept_id'))
+      .select(['l.input_pk', 'l.concept_id', 'l.value', 'c.name'])
+      .where(inList(dialect, 'l.input_pk', pks.slice(i, i + LABEL_READ_INPUTS)))
+      .orderBy('l.input_pk')
+      .orderBy('l.position')
+      .execute();
+    all.push(...part);
+  }
+  return all;
+}
+
+/** Adds labels (with the concept's current name) and dataset ids. */
 export async function hydrateInputs(db: Kysely<DB>, dialect: DialectName, rows: Selectable<InputsTable>[]): Promise<Input[]> {
   if (rows.length === 0) return [];
   const pks = rows.map((r) => r.pk);
-  const labels = await db
-    .selectFrom('input_labels as l')
-    .innerJoin('inputs as i', 'i.pk', 'l.input_pk')
-    .leftJoin('concepts as c', (j) => j.onRef('c.user_id', '=', 'i.user_id').onRef('c.app_id', '=', 'i.app_id').onRef('c.id', '=', 'l.concept_id'))
-    .select(['l.input_pk', 'l.concept_id', 'l.value', 'c.name'])
-    .where(inList(dialect, 'l.input_pk', pks))
-    .orderBy('l.input_pk')
-    .orderBy('l.position')
-    .execute();
+  const labels = await namedLabels(db, dialect, pks);
   const datasets = await db
     .selectFrom('dataset_inputs as di')
     .innerJoin('datasets as d', 'd.pk', 'di.dataset_pk')
