@@ -35,6 +35,7 @@ async function starting<T>(start: () => Promise<T>): Promise<T> {
 }
 
 async function serve(cfg: Config): Promise<void> {
+  (await import('../runtime/gc-flags.js')).disablePretenuring();
   const { startModelkeep } = await import('../app/compose.js');
   const running = await starting(() => startModelkeep(cfg));
   const { log } = running;
