@@ -4,12 +4,13 @@ import type { VectorMatrix } from './vector-matrix.js';
 /**
  * The graph's shape (decision 0042, second addendum): 24 links a point, 200 candidates while
  * inserting. Measured in-process on bench 19's 100,000 vectors (bench/search-recall.ts, 100 queries,
- * 1,280-d): recall@10 0.985 needed ef_search 1,280 with M 16 / ef_construction 100, 384 with M 32 /
+ * 1,280-d): recall@10 0.985 needed ef_search 1,280 with M 16 / ef_construction 100, 320 with M 32 /
  * 100, 448 with M 24 / 100 and 256 with M 24 / 200 (0.989; 0.992 at 320). A walk costs about
  * ef × 2M distances, so 24 / 200 at ef 320 (efSearchFor, src/domain/search-scan.ts) is under half the
  * old walk; the price is the build, ≈ 1.6× that of M 16 / 100 (1,667 s against 1,278 s for M 24 / 100
  * side by side at load 8–10, 1,064 s for M 16 / 100 earlier), which runs in background slices while
- * searches are answered exactly, and ≈ 10 % more graph memory (48 links of 4 bytes beside 5,120).
+ * searches are answered exactly, and ≈ 1 % more graph memory (48 links of 4 bytes, not 32, beside
+ * the vector's 5,120).
  */
 export const HNSW_M = 24;
 export const HNSW_EF_CONSTRUCTION = 200;
