@@ -6,18 +6,23 @@ const base: ScanCase = { mode: 'auto', vectors: 100_000, candidates: 100_000, de
 
 describe('chooseScan (decision 0042)', () => {
   const table: [string, Partial<ScanCase>, string][] = [
-    ['auto, a large app, no filter: the graph, ef 128 per 10,000 vectors', {}, 'approximate ef=1280 unfiltered'],
+    ['auto, a large app, no filter: the graph, ef 32 per 10,000 vectors', {}, 'approximate ef=320 unfiltered'],
     ['auto, under the size: exact', { vectors: AUTO_APPROXIMATE_MIN_ROWS - 1, candidates: AUTO_APPROXIMATE_MIN_ROWS - 1 }, 'exact'],
-    ['auto, at the size: the graph', { vectors: AUTO_APPROXIMATE_MIN_ROWS, candidates: AUTO_APPROXIMATE_MIN_ROWS }, 'approximate ef=128 unfiltered'],
+    [
+      'auto, at the size: the graph, the narrowest walk',
+      { vectors: AUTO_APPROXIMATE_MIN_ROWS, candidates: AUTO_APPROXIMATE_MIN_ROWS },
+      'approximate ef=64 unfiltered',
+    ],
     ['exact mode: always exact', { mode: 'exact' }, 'exact'],
-    ['hnsw mode: even a small app', { mode: 'hnsw', vectors: 50, candidates: 50 }, 'approximate ef=128 unfiltered'],
+    ['hnsw mode: even a small app', { mode: 'hnsw', vectors: 50, candidates: 50 }, 'approximate ef=64 unfiltered'],
     ['index still building: exact', { indexReady: false }, 'exact'],
     ['min_value set: exact (the count needs every score)', { minValue: 0.7 }, 'exact'],
     ['page deeper than 1,000 hits: exact', { depth: 1001 }, 'exact'],
     ['a deep page within 1,000: ef at least the depth', { vectors: 20_000, candidates: 20_000, depth: 1000 }, 'approximate ef=1000 unfiltered'],
-    ['a filter leaving half: ef doubled', { vectors: 20_000, candidates: 10_000 }, 'approximate ef=512 filtered'],
-    ['a filter leaving half of 100,000: ef doubled up to 2,000', { candidates: 50_000 }, 'approximate ef=2000 filtered'],
-    ['a filter leaving a tenth: ef ×10', { vectors: 10_000, candidates: 1_000 }, 'approximate ef=1280 filtered'],
+    ['a filter leaving half: ef doubled', { vectors: 40_000, candidates: 20_000 }, 'approximate ef=256 filtered'],
+    ['a filter leaving half of 100,000: ef doubled', { candidates: 50_000 }, 'approximate ef=640 filtered'],
+    ['a filter leaving a tenth of 1,000,000: ef ×10 up to 2,000', { vectors: 1e6, candidates: 1e5 }, 'approximate ef=2000 filtered'],
+    ['a filter leaving a tenth: ef ×10', { vectors: 10_000, candidates: 1_000 }, 'approximate ef=640 filtered'],
     ['a filter leaving less than a tenth: exact over those', { candidates: 9_999 }, 'exact'],
     ['nothing left by the filters: exact (no hits)', { candidates: 0 }, 'exact'],
   ];
@@ -27,8 +32,8 @@ describe('chooseScan (decision 0042)', () => {
       assert.equal(s.kind === 'exact' ? 'exact' : `approximate ef=${s.ef} ${s.filtered ? 'filtered' : 'unfiltered'}`, want);
     });
 
-  it('efSearchFor: 128 per 10,000 vectors and at least, 2,000 at most', () => {
-    assert.deepEqual([0, 10_000, 10_100, 100_000, 200_000, 1e6].map(efSearchFor), [128, 128, 130, 1280, 2000, 2000]);
+  it('efSearchFor: 32 per 10,000 vectors, at least 64, 2,000 at most', () => {
+    assert.deepEqual([0, 10_000, 20_000, 20_100, 100_000, 625_000, 1e6].map(efSearchFor), [64, 64, 64, 65, 320, 2000, 2000]);
   });
 
   it('wantsApproximate: auto from the threshold on, hnsw for any vectors, exact never', () => {

@@ -11,18 +11,22 @@ export const AUTO_APPROXIMATE_MIN_ROWS = 10_000;
 export const MIN_APPROXIMATE_SHARE = 0.1;
 /** Hits up to this rank (page × per_page) come from the graph; deeper pages are answered exactly. */
 export const MAX_APPROXIMATE_RANK = 1000;
-/** Candidates explored per query (hnswlib's ef) per 10,000 stored vectors, and at least: recall@10 1.000 at 10,000 (addendum). */
-export const EF_SEARCH_PER_10K = 128;
+/** Candidates explored per query (hnswlib's ef) per 10,000 stored vectors (addendum 2: M 24, ef_construction 200). */
+export const EF_SEARCH_PER_10K = 32;
+/** The narrowest walk: recall@10 0.999 at 10,000 (addendum 2). */
+export const MIN_EF_SEARCH = 64;
 /** The widest walk: past it the exact scan over the candidates is the better answer. */
 const MAX_EF = MAX_APPROXIMATE_RANK * 2;
 
 /**
- * The ef a graph of `vectors` points is searched with (decision 0042, addendum): the neighbours of a
+ * The ef a graph of `vectors` points is searched with (decision 0042, addenda): the neighbours of a
  * point get more numerous and closer together as the graph grows, so the same recall needs a wider
- * walk; measured on bench 19's vectors (1,280-d, M 16, ef_construction 100): at 100,000, ef 128 gave
- * recall@10 0.86, 1,024 0.983 (0.975 on the bench's own 20 queries), 1,280 0.985 (0.985).
+ * walk. Measured on bench 19's vectors (1,280-d) with the graph's shape (HNSW_M 24,
+ * HNSW_EF_CONSTRUCTION 200, src/service/search/approximate-index.ts), 100 queries: recall@10 0.999 at
+ * 10,000 with ef 64; at 100,000 0.989 with ef 256, 0.992 with 320 (0.985 on the bench's own 20
+ * queries), 0.994 with 384. M 16 / ef_construction 100 needed ef 1,280 for 0.985 there.
  */
-export const efSearchFor = (vectors: number): number => Math.min(MAX_EF, Math.max(EF_SEARCH_PER_10K, Math.ceil((EF_SEARCH_PER_10K * vectors) / 10_000)));
+export const efSearchFor = (vectors: number): number => Math.min(MAX_EF, Math.max(MIN_EF_SEARCH, Math.ceil((EF_SEARCH_PER_10K * vectors) / 10_000)));
 
 /** Whether the app's embedder gets an approximate index at all (it is built in the background). */
 export const wantsApproximate = (mode: SearchIndexMode, vectors: number): boolean =>

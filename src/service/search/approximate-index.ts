@@ -6,17 +6,18 @@ import type { VectorMatrix } from './vector-matrix.js';
 const hnsw = onFirstUse<typeof hnswlib>('hnswlib-node');
 
 /**
- * The graph's shape (decision 0042 and its addendum): 16 links a point, 100 candidates while
- * inserting. Measured in-process on bench 19's vectors (bench/search-recall.ts, 100 queries, 1,280-d,
- * load 8–10): recall@10 against the exact scan 1.000 at 10,000 with ef 128, but at 100,000 0.861 with
- * ef 128, 0.942 / 0.973 / 0.980 / 0.983 / 0.985 with ef 256 / 512 / 768 / 1,024 / 1,280. So the
- * search-time ef grows with the graph (efSearchFor, src/domain/search-scan.ts: 128 per 10,000 vectors,
- * 1,280 at 100,000), which makes that walk 1.6–3× the one at ef 128, still 3–6 % of the exact scan's
- * time. A wider M (32, ef_construction 200) should reach it with a narrower walk but builds ≥ 3×
- * longer: 100,000 took 1,064 s here with M 16 under load 8–9, and the M 32 build did not finish.
+ * The graph's shape (decision 0042, second addendum): 24 links a point, 200 candidates while
+ * inserting. Measured in-process on bench 19's 100,000 vectors (bench/search-recall.ts, 100 queries,
+ * 1,280-d): recall@10 0.985 needed ef_search 1,280 with M 16 / ef_construction 100, 320 with M 32 /
+ * 100, 448 with M 24 / 100 and 256 with M 24 / 200 (0.989; 0.992 at 320). A walk costs about
+ * ef × 2M distances, so 24 / 200 at ef 320 (efSearchFor, src/domain/search-scan.ts) is under half the
+ * old walk; the price is the build, ≈ 1.6× that of M 16 / 100 (1,667 s against 1,278 s for M 24 / 100
+ * side by side at load 8–10, 1,064 s for M 16 / 100 earlier), which runs in background slices while
+ * searches are answered exactly, and ≈ 1 % more graph memory (48 links of 4 bytes, not 32, beside
+ * the vector's 5,120).
  */
-export const HNSW_M = 16;
-export const HNSW_EF_CONSTRUCTION = 100;
+export const HNSW_M = 24;
+export const HNSW_EF_CONSTRUCTION = 200;
 /** Rows added in the caller's turn when the index catches up; more are added in background slices. */
 const SYNC_ROWS = 256;
 /** A background slice adds rows for about this long, then yields to the event loop. */

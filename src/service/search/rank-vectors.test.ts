@@ -44,6 +44,7 @@ describe('rankVectors through the HNSW graph against the exact scan (decision 00
     const even = inputs.filter((_, i) => i % 2 === 0);
     let all = 0;
     let filtered = 0;
+    let narrow = 0;
     const queries = 40;
     for (let qi = 0; qi < queries; qi++) {
       const q = vec(100_000 + qi);
@@ -53,6 +54,11 @@ describe('rankVectors through the HNSW graph against the exact scan (decision 00
       assert.equal(approx.scan, 'approximate');
       assert.equal(approx.total, N);
       all += recall(ids(approx.top), ids(exact.top));
+      const narrowPks = v.approximate!.search(q, 10, 10).map((row) => v.matrix.pkOf(row)!);
+      narrow += recall(
+        narrowPks,
+        exact.top.map((h) => h.input.pk),
+      );
       const exactScore = new Map(exact.top.map((h) => [h.input.id, h.score]));
       for (const h of approx.top) if (exactScore.has(h.input.id)) assert.equal(h.score, exactScore.get(h.input.id));
       const fe = rankVectors(v, byPk, even, q, 0, 10, 'exact');
@@ -67,6 +73,9 @@ describe('rankVectors through the HNSW graph against the exact scan (decision 00
     }
     assert.ok(all / queries >= 0.98, `recall@10 ${all / queries}`);
     assert.ok(filtered / queries >= 0.98, `filtered recall@10 ${filtered / queries}`);
+    // These vectors are hard enough for the 0.98 bar to catch a narrower walk or a thinner graph: ef 10
+    // on this graph finds fewer (0.88–0.91 with M 16–32), so the bar above holds by the walk it is given.
+    assert.ok(narrow / queries < 0.98, `recall@10 with ef 10: ${narrow / queries}`);
     // A filter leaving under a tenth is answered exactly.
     assert.equal(rankVectors(v, byPk, inputs.slice(0, 200), vec(7), 0, 10, 'hnsw').scan, 'exact');
   });
