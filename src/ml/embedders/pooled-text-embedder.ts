@@ -3,16 +3,10 @@
 // texts holds the event loop ~4 ms, which a thread hop would only lengthen, but one of 128 long texts
 // (a request may carry 32 MB) would hold it for seconds. So a batch of at least POOLED_MIN_CHARS
 // characters is cut into one slice per thread and embedded on the pool; smaller ones stay in-process.
-import type { Piscina } from 'piscina';
-import { RetryLater } from '../../domain/errors.js';
-import { Code } from '../../domain/status-codes.js';
-import { onFirstUse } from '../../runtime/on-first-use.js';
+import { InferencePool } from '../inference-pool.js';
 import { type Embedder, type EmbedInput, EmbedInputError, type EmbedOutcome, embedSettled } from './embedder.js';
 import { HashingTextEmbedder, noTextError, TEXT_DIM, TEXT_EMBEDDER_ID } from './text-hashing.js';
 import type { TextResult, TextTask } from './text-worker.js';
-
-/** piscina, required when the first batch starts the threads, not at start-up. */
-const piscina = onFirstUse<typeof import('piscina')>('piscina');
 
 /**
  * Batches of fewer characters are embedded on the calling thread. 32,768 characters are ~15–20 ms
@@ -27,8 +21,6 @@ export const QUEUED_CHARS_PER_THREAD = 64 * 1024 * 1024;
 function workerFile(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './text-worker.ts' : './text-worker.js', import.meta.url);
 }
-
-const stopping = (): RetryLater => new RetryLater(Code.TRY_AGAIN, 'The server is stopping; send the request to another instance or retry in a moment.', 1);
 
 export interface PooledTextEmbedderOptions {
   /** Worker threads (MODELKEEP_INFERENCE_THREADS, ≥ 1). */
@@ -75,19 +67,18 @@ export class PooledTextEmbedder implements Embedder {
   readonly minPooledChars: number;
   readonly maxQueuedChars: number;
   private readonly inProcess = new HashingTextEmbedder();
-  private pool: Piscina<TextTask, TextResult> | undefined;
-  private waiting = 0;
-  private closed = false;
+  private readonly pool: InferencePool<TextTask, TextResult>;
 
   constructor(options: PooledTextEmbedderOptions) {
     this.threads = Math.max(1, Math.floor(options.threads));
     this.minPooledChars = options.minPooledChars ?? POOLED_MIN_CHARS;
     this.maxQueuedChars = Math.max(1, options.maxQueuedChars ?? this.threads * QUEUED_CHARS_PER_THREAD);
+    this.pool = new InferencePool({ file: workerFile(), threads: this.threads, maxWaiting: this.maxQueuedChars });
   }
 
   /** Characters accepted for the threads and not finished yet (tests and metrics). */
   get queuedChars(): number {
-    return this.waiting;
+    return this.pool.waiting;
   }
 
   async embed(batch: EmbedInput[]): Promise<Float32Array[]> {
@@ -103,29 +94,21 @@ export class PooledTextEmbedder implements Embedder {
   async settle(batch: EmbedInput[]): Promise<EmbedOutcome[]> {
     const chars = charsOf(batch);
     if (chars < this.minPooledChars) return embedSettled(this.inProcess, batch);
-    if (this.closed) throw stopping();
-    if (this.waiting + chars > this.maxQueuedChars) {
-      throw new RetryLater(
-        Code.TRY_AGAIN,
-        `The text embedder is busy: ${this.waiting} characters are waiting for its ${this.threads} inference threads and this request adds ${chars}, over the limit of ${this.maxQueuedChars}. Retry in a moment, or send smaller batches (MODELKEEP_INFERENCE_THREADS sets the threads).`,
-        1,
-      );
-    }
-    const outcomes = new Array<EmbedOutcome>(batch.length);
-    // Inputs without text are refused here, as in-process; the others go to the threads.
-    const at: number[] = [];
-    batch.forEach((input, i) => {
-      if (typeof input.text === 'string') at.push(i);
-      else outcomes[i] = { ok: false, error: noTextError(i) };
-    });
-    const texts = at.map((i) => batch[i]!.text as string);
-    this.waiting += chars;
-    try {
-      const pool = this.poolOf();
+    const busy = (waiting: number) =>
+      `The text embedder is busy: ${waiting} characters are waiting for its ${this.threads} inference threads and this request adds ${chars}, over the limit of ${this.maxQueuedChars}. Retry in a moment, or send smaller batches (MODELKEEP_INFERENCE_THREADS sets the threads).`;
+    return this.pool.admit(chars, busy, async (run) => {
+      const outcomes = new Array<EmbedOutcome>(batch.length);
+      // Inputs without text are refused here, as in-process; the others go to the threads.
+      const at: number[] = [];
+      batch.forEach((input, i) => {
+        if (typeof input.text === 'string') at.push(i);
+        else outcomes[i] = { ok: false, error: noTextError(i) };
+      });
+      const texts = at.map((i) => batch[i]!.text as string);
       const parts = slices(texts, this.threads);
-      const settled = await Promise.allSettled(parts.map((p) => pool.run({ texts: texts.slice(p.from, p.to) })));
+      const settled = await Promise.allSettled(parts.map((p) => run({ texts: texts.slice(p.from, p.to) })));
       const rejected = settled.find((s) => s.status === 'rejected');
-      if (rejected) throw this.closed ? stopping() : rejected.reason;
+      if (rejected) throw rejected.reason;
       for (const [k, s] of settled.entries()) {
         const r = (s as PromiseFulfilledResult<TextResult>).value;
         const vectors = r instanceof Float32Array ? r : r.vectors;
@@ -137,27 +120,11 @@ export class PooledTextEmbedder implements Embedder {
           for (const b of r.bad) outcomes[at[from + b.index]!] = { ok: false, error: new EmbedInputError(b.reason, at[from + b.index]!) };
       }
       return outcomes;
-    } finally {
-      this.waiting -= chars;
-    }
+    });
   }
 
   /** Ends the threads; big batches after this answer 10030 (the server is stopping). */
-  async close(): Promise<void> {
-    this.closed = true;
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
-  }
-
-  private poolOf(): Piscina<TextTask, TextResult> {
-    if (this.closed) throw stopping();
-    this.pool ??= new (piscina().Piscina)<TextTask, TextResult>({
-      filename: workerFile().href,
-      minThreads: this.threads,
-      maxThreads: this.threads,
-      idleTimeout: Number.POSITIVE_INFINITY,
-    });
-    return this.pool;
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
