@@ -49,6 +49,30 @@ export async function lastTurn(db: Kysely<DB>, userId: string, appId: string): P
 
 type ProcessingPart = Pick<InputRepo, 'claim' | 'finish' | 'trainingRows' | 'markForReindex' | 'claimReindex' | 'finishReindex'>;
 
+/** A claimed row as the processor sees it (the claim and the re-index claim return the same columns). */
+function claimedInput(r: {
+  pk: string;
+  id: string;
+  user_id: string;
+  app_id: string;
+  kind: string;
+  text_raw: string | null;
+  image_url: string | null;
+  attempts: number;
+}) {
+  return {
+    pk: r.pk,
+    id: r.id,
+    userId: r.user_id,
+    appId: r.app_id,
+    kind: r.kind as InputKind,
+    text: r.text_raw,
+    imageUrl: r.kind === 'image' ? r.image_url : null,
+    textUrl: r.kind === 'text' ? r.image_url : null,
+    attempts: r.attempts,
+  };
+}
+
 /**
  * The input-processing queue lives on the input rows themselves (status + lease columns), so
  * processing is durable without a separate queue: a claim is an UPDATE, a crashed processor's
@@ -62,17 +86,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
       const rows = await claimStatement(db, dialect, { workerId, limit, leaseUntil, now, lane }).execute();
       // RETURNING order is unspecified: hand them out in the claim's order.
       rows.sort((a, b) => Number(a.turn) - Number(b.turn) || a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
-      return rows.map((r) => ({
-        pk: r.pk,
-        id: r.id,
-        userId: r.user_id,
-        appId: r.app_id,
-        kind: r.kind as InputKind,
-        text: r.text_raw,
-        imageUrl: r.kind === 'image' ? r.image_url : null,
-        textUrl: r.kind === 'text' ? r.image_url : null,
-        attempts: r.attempts,
-      }));
+      return rows.map(claimedInput);
     },
 
     /** The guarded status update runs first: if it matches nothing, nothing else is written. */
@@ -165,17 +179,7 @@ export function inputProcessingRepo(ctx: Ctx): ProcessingPart {
         .returning(['pk', 'id', 'user_id', 'app_id', 'kind', 'text_raw', 'image_url', 'attempts', 'created_at'])
         .execute();
       rows.sort((a, b) => a.created_at - b.created_at || (a.pk < b.pk ? -1 : 1));
-      return rows.map((r) => ({
-        pk: r.pk,
-        id: r.id,
-        userId: r.user_id,
-        appId: r.app_id,
-        kind: r.kind as InputKind,
-        text: r.text_raw,
-        imageUrl: r.kind === 'image' ? r.image_url : null,
-        textUrl: r.kind === 'text' ? r.image_url : null,
-        attempts: r.attempts,
-      }));
+      return rows.map(claimedInput);
     },
 
     /** Guarded like finish: only the holder of the 30503 lease writes; the earlier vectors stay on failure. */
