@@ -1,8 +1,8 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { ShmFile } from './changes/shm-file.js';
 
 /** SQLite's own default for wal_autocheckpoint: WAL frames (pages) not yet in the database file. */
 export const CHECKPOINT_FRAMES = 1000;
@@ -51,10 +51,9 @@ const SHM_BYTES = 100;
 export class BackgroundCheckpoints {
   readonly #raw: Database.Database;
   readonly #file: string;
-  readonly #shm: string;
+  readonly #shm: ShmFile;
   readonly #buf = Buffer.alloc(SHM_BYTES);
   readonly #timer: NodeJS.Timeout;
-  #fd: number | undefined;
   #worker: Worker | undefined;
   #inFlight = false;
   #failed = false;
@@ -62,7 +61,7 @@ export class BackgroundCheckpoints {
   constructor(raw: Database.Database, file: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
     this.#raw = raw;
     this.#file = path.resolve(file);
-    this.#shm = `${this.#file}-shm`;
+    this.#shm = new ShmFile(this.#file);
     raw.pragma('wal_autocheckpoint = 0');
     this.#timer = setInterval(() => this.#tick(), intervalMs);
     this.#timer.unref();
@@ -75,12 +74,7 @@ export class BackgroundCheckpoints {
 
   /** WAL frames not yet copied into the database file, from the wal-index; undefined if unreadable. */
   pendingFrames(): number | undefined {
-    try {
-      this.#fd ??= openSync(this.#shm, 'r');
-      if (readSync(this.#fd, this.#buf, 0, SHM_BYTES, 0) !== SHM_BYTES) return undefined;
-    } catch {
-      return undefined;
-    }
+    if (!this.#shm.read(this.#buf)) return undefined;
     // The wal-index is in the machine's byte order; a torn read only makes one tick early or late.
     const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
     const mx = le ? this.#buf.readUInt32LE(16) : this.#buf.readUInt32BE(16);
@@ -125,8 +119,7 @@ export class BackgroundCheckpoints {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#shm.close();
     const worker = this.#worker;
     this.#worker = undefined;
     if (!worker) return;

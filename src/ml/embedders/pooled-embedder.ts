@@ -91,6 +91,7 @@ export class PooledImageEmbedder implements Embedder {
 
   /** Starts the pool now and loads the model on every thread (benchmarks; a server lets the first image do it). */
   async warm(): Promise<void> {
+    // Takes none of the bound (no image waits), so it is never refused as busy.
     await this.pool.admit(0, String, (run) => Promise.all(Array.from({ length: this.threads }, () => run({ warm: true }))));
   }
 

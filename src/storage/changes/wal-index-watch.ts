@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import path from 'node:path';
+import { ShmFile } from './shm-file.js';
 
 /** WalIndexHdr is 48 bytes and sits twice at the start of the -shm file (https://sqlite.org/walformat.html). */
 const HEADER_BYTES = 96;
@@ -14,23 +13,17 @@ const HEADER_BYTES = 96;
  * be read (callers then ask SQLite itself).
  */
 export class WalIndexWatch {
-  readonly #path: string;
-  #fd: number | undefined;
+  readonly #shm: ShmFile;
   readonly #buf = Buffer.alloc(HEADER_BYTES);
   readonly #last = Buffer.alloc(HEADER_BYTES);
   #version = 0;
 
   constructor(databaseFile: string) {
-    this.#path = `${path.resolve(databaseFile)}-shm`;
+    this.#shm = new ShmFile(databaseFile);
   }
 
   version(): number | undefined {
-    try {
-      this.#fd ??= openSync(this.#path, 'r');
-      if (readSync(this.#fd, this.#buf, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return undefined;
-    } catch {
-      return undefined;
-    }
+    if (!this.#shm.read(this.#buf)) return undefined;
     const torn = this.#buf.compare(this.#buf, 0, 48, 48, 96) !== 0;
     if (torn || !this.#buf.equals(this.#last)) {
       // A torn read is a commit in progress: count it, and look again next time.
@@ -41,7 +34,6 @@ export class WalIndexWatch {
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#shm.close();
   }
 }
