@@ -68,7 +68,15 @@ describe('probes, gRPC health and reflection', () => {
   it('after stop() begins, /readyz and Health say not ready (and the servers then close)', async () => {
     const other = await startTestServer();
     const h = healthClient(other.grpcPort);
-    assert.equal(await healthCheck(h, ''), 'SERVING');
+    // On PostgreSQL a just-started server is ready once its change listener has connected (readiness.ts):
+    // wait for that, bounded, before stopping it.
+    const deadline = Date.now() + 10_000;
+    let status = await healthCheck(h, '');
+    while (status !== 'SERVING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await healthCheck(h, '');
+    }
+    assert.equal(status, 'SERVING');
     const watch = h.Watch!({ service: '' });
     const seen: string[] = [];
     const ended = new Promise<void>((resolve, reject) => {
